@@ -1,0 +1,127 @@
+/**
+ * Extension-host suite: runs inside a real VS Code (code-server or desktop) with Peerwatch loaded as
+ * the development extension and the repo's examples/ folder open. It checks the contract the editor
+ * promises to VS Code itself: activation, commands, which editor opens which file, and the two
+ * commands that switch between Peerwatch and the text view.
+ */
+import * as vscode from 'vscode';
+import { strict as assert } from 'node:assert';
+
+const EXTENSION_ID = 'peerwatch.peerwatch';
+
+/** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function activeTab(): vscode.Tab | undefined {
+  return vscode.window.tabGroups.activeTabGroup.activeTab;
+}
+
+function describeTab(tab: vscode.Tab | undefined): string {
+  if (!tab) return 'no active tab';
+  const input = tab.input as { uri?: vscode.Uri; viewType?: string } | undefined;
+  return `${tab.label} (${input?.constructor?.name ?? typeof input}${input?.viewType ? ` ${input.viewType}` : ''}${input?.uri ? ` ${input.uri.fsPath}` : ''})`;
+}
+
+/** Waits until the active tab is a Peerwatch custom editor of `viewType` showing `uri`. */
+async function activeCustomTab(viewType: string, uri: vscode.Uri): Promise<vscode.TabInputCustom> {
+  try {
+    return await waitFor(`a ${viewType} tab for ${uri.fsPath}`, () => {
+      const input = activeTab()?.input;
+      return input instanceof vscode.TabInputCustom && input.viewType === viewType && input.uri.fsPath === uri.fsPath
+        ? input
+        : undefined;
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; active tab is ${describeTab(activeTab())}`);
+  }
+}
+
+function workspaceFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder (examples/) is open');
+  return folder.uri;
+}
+
+async function examples(glob: string): Promise<vscode.Uri[]> {
+  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(workspaceFolder(), glob));
+  found.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  assert.ok(found.length > 0, `examples matching ${glob} in ${workspaceFolder().fsPath}`);
+  return found;
+}
+
+async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor('all editors closed', () => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0), 5000).catch(
+    () => undefined,
+  );
+}
+
+describe('Peerwatch in a real VS Code', () => {
+  before(async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed as the development extension`);
+    await ext.activate();
+  });
+
+  afterEach(closeAllEditors);
+
+  it('activates', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext?.isActive, 'extension is active');
+  });
+
+  it('registers its commands', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['peerwatch.openInPeerwatch', 'peerwatch.showSource']) {
+      assert.ok(commands.includes(id), `command ${id} is registered`);
+    }
+  });
+
+  it('opens a .runlog.jsonl in Peerwatch by default', async () => {
+    const [uri] = await examples('runlog/*.runlog.jsonl');
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const input = await activeCustomTab('peerwatch.runlog', uri);
+    assert.equal(input.viewType, 'peerwatch.runlog');
+  });
+
+  it('opens a study transcript with "Open With… Peerwatch Transcript"', async () => {
+    const [uri] = await examples('study/*.json');
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
+    const input = await activeCustomTab('peerwatch.transcript', uri);
+    assert.equal(input.viewType, 'peerwatch.transcript');
+  });
+
+  it('"Open in Peerwatch" switches a .json text editor to the Peerwatch editor', async () => {
+    const [uri] = await examples('study/*.json');
+    const editor = await vscode.window.showTextDocument(uri);
+    assert.equal(editor.document.uri.fsPath, uri.fsPath, 'the study file is open as text first');
+    assert.ok(activeTab()?.input instanceof vscode.TabInputText, 'the active tab is a text editor');
+    await vscode.commands.executeCommand('peerwatch.openInPeerwatch');
+    await activeCustomTab('peerwatch.transcript', uri);
+  });
+
+  it('"Show Log Source" opens the file as text from the Peerwatch editor', async () => {
+    const [uri] = await examples('study/*.json');
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
+    await activeCustomTab('peerwatch.transcript', uri);
+    await vscode.commands.executeCommand('peerwatch.showSource');
+    const editor = await waitFor(
+      `a text editor for ${uri.fsPath}`,
+      () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.fsPath === uri.fsPath ? e : undefined;
+      },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; active tab is ${describeTab(activeTab())}`);
+    });
+    assert.ok(editor.document.getText().length > 0, 'the source text is shown');
+  });
+});
