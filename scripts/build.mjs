@@ -1,0 +1,93 @@
+// Builds Peerwatch with esbuild.
+//   node scripts/build.mjs               host bundle (dist/extension.js), webview bundle (dist/webview.js), CLI (dist/cli.js)
+//   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
+//   node scripts/build.mjs --tests       also the test suites: out/test/{unit,host,ui}/**/*.js
+// Type-checking is its own step (`npm run typecheck`); the core's purity is checked first, here, so
+// a build never produces a bundle whose core imports `vscode`.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const withTests = args.has('--tests');
+
+execFileSync(process.execPath, [join(root, 'scripts/check-core-purity.mjs')], { stdio: 'inherit' });
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const builds = [
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/host/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
+];
+
+/** Every *.ts file under dir (recursively). */
+function tsFiles(dir) {
+  let out = [];
+  let entries = [];
+  try { entries = readdirSync(join(root, dir)); } catch { return out; }
+  for (const name of entries) {
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) out = out.concat(tsFiles(rel));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+if (withTests) {
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+  for (const tier of ['unit', 'host', 'ui']) {
+    const entryPoints = tsFiles(join('test', tier));
+    if (entryPoints.length === 0) continue;
+    builds.push(
+      esbuild.build({
+        ...common,
+        sourcemap: 'inline',
+        minify: false,
+        entryPoints,
+        outdir: join('out', 'test', tier),
+        outbase: join('test', tier),
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        // mocha and playwright are loaded from node_modules at run time; vscode is the host's.
+        external: ['vscode', 'mocha', 'playwright-core'],
+      }),
+    );
+  }
+}
+
+await Promise.all(builds);
+console.log(`built ${production ? 'production ' : ''}bundles${withTests ? ' and tests' : ''} in ${relative(process.cwd(), root) || '.'}`);
