@@ -1,0 +1,141 @@
+/**
+ * One entry point for every format: detect by content, import, and return a Transcript with its
+ * diagnostics. Callers (host, CLI, tests) never pick an importer themselves.
+ *
+ * Pure module: no `vscode`, no Node built-ins; file access belongs to the caller.
+ */
+import { Diagnostic, RunHeader, Transcript, reindex } from '../model';
+import { formatJsonPath, parseJsonTolerant, type JsonParseResult } from '../json/tolerantJson';
+import { readRunlog, RUNLOG_SCHEMA } from '../runlog/runlog';
+import { detectStudy, importStudy } from './study/study';
+import type { ImportContext } from './types';
+
+export type FormatId = 'runlog' | 'study' | 'study-followup';
+
+/** Thrown when a file is readable but is not a transcript in any format Peerwatch knows. */
+export class NotATranscriptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} is not a transcript Peerwatch can read: ${reason}`);
+    this.name = 'NotATranscriptError';
+  }
+}
+
+export interface ParseInput {
+  /** The file's name or path as shown to the user (appears in every message). */
+  readonly fileName: string;
+  readonly text: string;
+  /** A production-harness run's sibling files, by base name (see `harnessSiblings`). */
+  readonly siblings?: Readonly<Record<string, string>>;
+}
+
+const KNOWN_SHAPES =
+  'a Peerwatch run log (first line {"type":"header","schema":"peerwatch.runlog",…}), or a study transcript (a JSON object with a "conversation" list and "experiment_metadata")';
+
+/** The format of `text`, decided by its content; `undefined` when no known format matches. */
+export function detectFormat(fileName: string, text: string): FormatId | undefined {
+  return sniff(fileName, text).format;
+}
+
+interface Sniffed {
+  format?: FormatId;
+  json?: JsonParseResult;
+}
+
+function sniff(fileName: string, text: string): Sniffed {
+  const start = text.search(/\S/);
+  if (start < 0) return {};
+  if (text[start] === '{') {
+    const firstLineEnd = text.indexOf('\n', start);
+    const firstLine = text.slice(start, firstLineEnd < 0 ? undefined : firstLineEnd);
+    if (/"schema"\s*:\s*"peerwatch\.runlog"/.test(firstLine) || (/\.runlog\.jsonl$/i.test(fileName) && /"type"\s*:\s*"header"/.test(firstLine))) {
+      return { format: 'runlog' };
+    }
+  }
+  const json = parseJsonTolerant(text);
+  const study = detectStudy(json.value);
+  if (study) return { format: study, json };
+  // A run log whose header line is damaged still looks like JSON Lines of events.
+  if (/\.runlog\.jsonl$/i.test(fileName)) return { format: 'runlog' };
+  return { json };
+}
+
+/** Parses any supported file into a Transcript. Throws NotATranscriptError for other files. */
+export function parseTranscript(input: ParseInput): Transcript {
+  const { fileName, text } = input;
+  const sniffed = sniff(fileName, text);
+  switch (sniffed.format) {
+    case 'runlog':
+      return readRunlog(fileName, text);
+    case 'study':
+    case 'study-followup':
+      return importJson(input, sniffed.json!);
+    case undefined:
+      throw new NotATranscriptError(fileName, whyNot(fileName, text, sniffed.json));
+  }
+}
+
+function whyNot(fileName: string, text: string, json: JsonParseResult | undefined): string {
+  if (text.trim() === '') return `the file is empty; expected ${KNOWN_SHAPES}`;
+  if (!json || (json.error && json.value === undefined)) {
+    const e = json?.error;
+    const where = e ? ` (${fileName}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found})` : '';
+    return `it is not JSON${where}; expected ${KNOWN_SHAPES}`;
+  }
+  const v = json.value;
+  const shape = Array.isArray(v) ? 'a JSON array' : v === null || typeof v !== 'object' ? `a JSON ${v === null ? 'null' : typeof v}` : `a JSON object with keys ${Object.keys(v).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || '(none)'}`;
+  return `it is ${shape}; expected ${KNOWN_SHAPES}`;
+}
+
+function importJson(input: ParseInput, json: JsonParseResult): Transcript {
+  const { fileName } = input;
+  const ctx: ImportContext = {
+    file: fileName,
+    siblings: input.siblings,
+    locate(path) {
+      // Values deeper than the recorded depth are cited at their nearest recorded ancestor.
+      for (let n = path.length; n >= 0; n--) {
+        const at = json.locate(path.slice(0, n));
+        if (at) return { line: at.line, column: at.column, path: formatJsonPath(path) };
+      }
+      return { path: formatJsonPath(path) };
+    },
+  };
+  const result = importStudy(json.value, ctx, (v) => json.isIncomplete(v));
+  const events = reindex(result.events);
+  const diagnostics: Diagnostic[] = [...result.diagnostics];
+  if (json.error) {
+    const e = json.error;
+    diagnostics.push({
+      severity: 'error',
+      file: fileName,
+      line: e.line,
+      column: e.column,
+      path: e.path,
+      expected: e.expected,
+      message:
+        e.found === 'end of file'
+          ? `${fileName}:${e.line}:${e.column}: the file ends in the middle of ${e.path}; expected ${e.expected}. Everything before this point is shown.`
+          : `${fileName}:${e.line}:${e.column}: invalid JSON at ${e.path}: expected ${e.expected}, found ${e.found}. Everything before this point is shown.`,
+      afterEvent: events.length - 1,
+    });
+  }
+  return { header: RunHeader.parse(result.header), events, diagnostics, live: false };
+}
+
+/** The run-log schema id, re-exported for callers that sniff files cheaply (file decorations, CLI). */
+export { RUNLOG_SCHEMA };
+
+/**
+ * For a file inside a production-harness run folder (`transcript.json`, `events.jsonl`,
+ * `run_meta.json`), the names of the files that make up the run. The caller reads them and passes
+ * `transcript.json`'s text with the others as `siblings`.
+ */
+export function harnessRunFiles(fileName: string): { transcript: string; siblings: string[] } | undefined {
+  const m = /^(.*[\\/])?(transcript\.json|events\.jsonl|run_meta\.json)$/.exec(fileName);
+  if (!m) return undefined;
+  const dir = m[1] ?? '';
+  return { transcript: `${dir}transcript.json`, siblings: [`${dir}run_meta.json`, `${dir}events.jsonl`] };
+}

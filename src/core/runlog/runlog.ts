@@ -1,0 +1,264 @@
+/**
+ * Peerwatch's own log format: JSON Lines, a header record first, then one event per line, and an end
+ * record when the run is over. Specified in docs/runlog-format.md.
+ *
+ * The reader is incremental: feed it text as the file grows and it returns the events that became
+ * complete. A damaged line becomes a diagnostic and reading goes on with the next line, so the rest of
+ * the log still shows.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import { z } from 'zod';
+import { Diagnostic, Evaluation, RunHeader, Transcript, TranscriptEvent } from '../model';
+import { parseJsonTolerant } from '../json/tolerantJson';
+import { describeZodIssue } from '../zodMessages';
+
+export const RUNLOG_SCHEMA = 'peerwatch.runlog';
+/** The schema version this Peerwatch writes and reads. A reader accepts any 1.x-compatible log. */
+export const RUNLOG_VERSION = 1;
+
+export const RunlogHeaderRecord = z.object({
+  type: z.literal('header'),
+  schema: z.literal(RUNLOG_SCHEMA),
+  version: z.number().int().positive(),
+  run: RunHeader.omit({ format: true, formatVersion: true }),
+  /** When the run started writing this log (ISO 8601). */
+  created: z.string().optional(),
+  /** The program that wrote the log, e.g. `peerwatch 0.1.0` or `peerwatch convert`. */
+  writer: z.string().optional(),
+});
+export type RunlogHeaderRecord = z.infer<typeof RunlogHeaderRecord>;
+
+export const RunlogEndRecord = z.object({
+  type: z.literal('end'),
+  status: z.enum(['completed', 'cancelled', 'failed']),
+  time: z.string().optional(),
+  /** The run's evaluation, when known only at the end (merged into the header's). */
+  evaluation: Evaluation.optional(),
+  /** The environment's final state (config, servers, …) as the runner saw it. */
+  finalState: z.unknown().optional(),
+  error: z.string().optional(),
+});
+export type RunlogEndRecord = z.infer<typeof RunlogEndRecord>;
+
+/** An event line is an event with `type: "event"`; `index` may be left out (it is the line's position). */
+type EventLine = { type: 'event' } & Omit<TranscriptEvent, 'index' | 'source'> & { index?: number };
+
+/** Serializes the header record (one line, newline-terminated). */
+export function serializeHeader(run: RunHeader, extra: { created?: string; writer?: string } = {}): string {
+  const { format: _format, formatVersion: _version, ...rest } = run;
+  const record: RunlogHeaderRecord = { type: 'header', schema: RUNLOG_SCHEMA, version: RUNLOG_VERSION, run: rest, ...extra };
+  return JSON.stringify(record) + '\n';
+}
+
+/** Serializes one event (one line). The source pointer is not written: in the log, the line is the source. */
+export function serializeEvent(event: TranscriptEvent): string {
+  const { source: _source, ...rest } = event;
+  return JSON.stringify({ type: 'event', ...rest }) + '\n';
+}
+
+/** Serializes the end record. */
+export function serializeEnd(end: Omit<RunlogEndRecord, 'type'>): string {
+  return JSON.stringify({ type: 'end', ...end }) + '\n';
+}
+
+/** A whole transcript as a Peerwatch log (used by `peerwatch convert` and the examples). */
+export function transcriptToRunlog(t: Transcript, writer = 'peerwatch'): string {
+  let out = serializeHeader(t.header, { writer });
+  for (const e of t.events) out += serializeEvent(e);
+  if (!t.live) out += serializeEnd({ status: 'completed', evaluation: t.header.evaluation });
+  return out;
+}
+
+/**
+ * Reads a Peerwatch log incrementally. `push` text as it arrives; `finish` when the file is complete
+ * (a cut-off last line is then reported). `transcript()` gives the current state at any time.
+ */
+export class RunlogReader {
+  private pending = '';
+  private lineNo = 0;
+  private header: RunHeader | undefined;
+  private ended: RunlogEndRecord | undefined;
+  private readonly events: TranscriptEvent[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  /** Set when the header names a version this reader cannot read: events are not trusted then. */
+  private stopped = false;
+
+  constructor(private readonly file: string) {}
+
+  /** Feeds more text; returns the events completed by it. */
+  push(chunk: string): TranscriptEvent[] {
+    const text = this.pending + chunk;
+    const lines = text.split('\n');
+    this.pending = lines.pop() ?? '';
+    const added: TranscriptEvent[] = [];
+    for (const line of lines) {
+      this.lineNo++;
+      const e = this.readLine(line.endsWith('\r') ? line.slice(0, -1) : line, this.lineNo);
+      if (e) added.push(e);
+    }
+    return added;
+  }
+
+  /** The file is complete: a last line without a newline is read now, and a missing header reported. */
+  finish(): TranscriptEvent[] {
+    const added: TranscriptEvent[] = [];
+    if (this.pending.trim() !== '') {
+      this.lineNo++;
+      const e = this.readLine(this.pending, this.lineNo, true);
+      if (e) added.push(e);
+    }
+    this.pending = '';
+    if (!this.header && !this.diagnostics.some((d) => d.severity === 'error')) {
+      this.error(1, undefined, 'the log is empty', 'a header record on line 1');
+    }
+    return added;
+  }
+
+  /** Number of complete lines read so far. */
+  get linesRead(): number {
+    return this.lineNo;
+  }
+
+  /** The transcript as read so far. */
+  transcript(): Transcript {
+    const header: RunHeader = this.header ?? RunHeader.parse({ format: 'runlog' });
+    const evaluation = this.ended?.evaluation ?? header.evaluation;
+    return {
+      header: evaluation ? { ...header, evaluation } : header,
+      events: this.events,
+      diagnostics: this.diagnostics,
+      live: !this.ended,
+    };
+  }
+
+  private readLine(line: string, lineNo: number, lastWithoutNewline = false): TranscriptEvent | undefined {
+    if (line.trim() === '' || this.stopped) return undefined;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      const parsed = parseJsonTolerant(line, { locateDepth: 0 });
+      const err = parsed.error!;
+      const cut = err.found === 'end of file';
+      this.error(
+        lineNo,
+        err.column,
+        cut && lastWithoutNewline
+          ? `line ${lineNo} is cut off (the file ends in the middle of a record)`
+          : `line ${lineNo} is not valid JSON: found ${err.found} at column ${err.column}`,
+        err.expected,
+        err.path === '$' ? undefined : err.path,
+      );
+      return undefined;
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      this.error(lineNo, 1, `line ${lineNo} is not a record`, 'a JSON object with a "type" field');
+      return undefined;
+    }
+    const type = (record as { type?: unknown }).type;
+
+    if (!this.header) {
+      if (type !== 'header') {
+        this.error(lineNo, 1, `line ${lineNo} is not a header record`, `{"type": "header", "schema": "${RUNLOG_SCHEMA}", "version": ${RUNLOG_VERSION}, "run": {…}} as the first record`);
+        // Without a header nothing else can be trusted, but an event line is still worth showing.
+        this.header = RunHeader.parse({ format: 'runlog' });
+        return type === 'event' ? this.readEvent(record, lineNo) : undefined;
+      }
+      const version = (record as { version?: unknown }).version;
+      if (typeof version === 'number' && version > RUNLOG_VERSION) {
+        this.error(
+          lineNo,
+          1,
+          `this log uses Peerwatch run-log schema version ${version}, newer than the version ${RUNLOG_VERSION} this Peerwatch reads; update Peerwatch to read it`,
+          `version ${RUNLOG_VERSION}`,
+          '$.version',
+        );
+        this.header = RunHeader.parse({ format: 'runlog', formatVersion: version });
+        this.stopped = true;
+        return undefined;
+      }
+      const parsed = RunlogHeaderRecord.safeParse(record, { reportInput: true });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        this.error(lineNo, 1, `line ${lineNo}: the header record is not valid: ${describeZodIssue(issue)}`, issue.message, pathOf(issue.path));
+        this.header = RunHeader.parse({ format: 'runlog' });
+        return undefined;
+      }
+      this.header = { ...parsed.data.run, format: 'runlog', formatVersion: parsed.data.version };
+      return undefined;
+    }
+
+    switch (type) {
+      case 'event':
+        return this.readEvent(record, lineNo);
+      case 'end': {
+        const parsed = RunlogEndRecord.safeParse(record, { reportInput: true });
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          this.error(lineNo, 1, `line ${lineNo}: the end record is not valid: ${describeZodIssue(issue)}`, issue.message, pathOf(issue.path));
+          return undefined;
+        }
+        this.ended = parsed.data;
+        return undefined;
+      }
+      case 'header':
+        this.error(lineNo, 1, `line ${lineNo} is a second header record`, 'an "event" or "end" record');
+        return undefined;
+      default:
+        // Records of kinds a later version adds are skipped, as the spec says, with a warning.
+        this.diagnostics.push({
+          severity: 'warning',
+          file: this.file,
+          line: lineNo,
+          message: `${this.file}:${lineNo}: record type ${JSON.stringify(type)} is not one this Peerwatch knows; skipped`,
+          expected: '"event" or "end"',
+          path: '$.type',
+          afterEvent: this.events.length - 1,
+        });
+        return undefined;
+    }
+  }
+
+  private readEvent(record: object, lineNo: number): TranscriptEvent | undefined {
+    const { type: _type, ...rest } = record as EventLine;
+    const index = this.events.length;
+    const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      this.error(lineNo, 1, `line ${lineNo}: event is not valid: ${describeZodIssue(issue)}`, issue.message, pathOf(issue.path));
+      return undefined;
+    }
+    const event = parsed.data;
+    this.events.push(event);
+    return event;
+  }
+
+  private error(line: number, column: number | undefined, what: string, expected: string, path?: string): void {
+    const place = column ? `${this.file}:${line}:${column}` : `${this.file}:${line}`;
+    this.diagnostics.push({
+      severity: 'error',
+      file: this.file,
+      line,
+      column,
+      path,
+      expected,
+      message: `${place}: ${what}; expected ${expected}`,
+      afterEvent: this.events.length - 1,
+    });
+  }
+}
+
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+/** Reads a whole Peerwatch log at once. */
+export function readRunlog(file: string, text: string, complete = true): Transcript {
+  const reader = new RunlogReader(file);
+  reader.push(text);
+  if (complete) reader.finish();
+  return reader.transcript();
+}

@@ -1,0 +1,38 @@
+/**
+ * Turns zod issues into sentences a researcher can act on: where (a JSON path) and what was expected.
+ * Pure module.
+ */
+import type { z } from 'zod';
+
+/** `$.arguments: expected object, found string "ls"` */
+export function describeZodIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? pathText(issue.path) : 'the record';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${where}: expected ${issue.expected}, found ${typeOf((issue as { input?: unknown }).input)}`;
+    case 'invalid_value':
+      return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union': {
+      if ((issue as { note?: string }).note === 'No matching discriminator') {
+        return `${where}: expected one of the known values`;
+      }
+      return `${where}: ${issue.message}`;
+    }
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
+function pathText(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+function typeOf(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `a string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  return `a ${typeof v}`;
+}
