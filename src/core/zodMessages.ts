@@ -9,7 +9,7 @@ export function describeZodIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? pathText(issue.path) : 'the record';
   switch (issue.code) {
     case 'invalid_type':
-      return `${where}: expected ${issue.expected}, found ${typeOf((issue as { input?: unknown }).input)}`;
+      return `${where}: expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, found ${typeOf((issue as { input?: unknown }).input)}`;
     case 'invalid_value':
       return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union': {
@@ -22,6 +22,8 @@ export function describeZodIssue(issue: z.core.$ZodIssue): string {
       return `${where}: ${issue.message}`;
   }
 }
+
+const EXPECTED_NAMES: Record<string, string> = { record: 'an object', object: 'an object', array: 'an array', string: 'a string', number: 'a number', boolean: 'true or false', int: 'an integer' };
 
 function pathText(path: ReadonlyArray<PropertyKey>): string {
   let out = '$';

@@ -181,7 +181,7 @@ export class RunlogReader {
       const parsed = RunlogHeaderRecord.safeParse(record, { reportInput: true });
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        this.error(lineNo, 1, `line ${lineNo}: the header record is not valid: ${describeZodIssue(issue)}`, issue.message, pathOf(issue.path));
+        this.zodError(lineNo, 'the header record', issue);
         this.header = RunHeader.parse({ format: 'runlog' });
         return undefined;
       }
@@ -196,7 +196,7 @@ export class RunlogReader {
         const parsed = RunlogEndRecord.safeParse(record, { reportInput: true });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          this.error(lineNo, 1, `line ${lineNo}: the end record is not valid: ${describeZodIssue(issue)}`, issue.message, pathOf(issue.path));
+          this.zodError(lineNo, 'the end record', issue);
           return undefined;
         }
         this.ended = parsed.data;
@@ -226,7 +226,7 @@ export class RunlogReader {
     const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      this.error(lineNo, 1, `line ${lineNo}: event is not valid: ${describeZodIssue(issue)}`, issue.message, pathOf(issue.path));
+      this.zodError(lineNo, 'the event', issue);
       return undefined;
     }
     const event = parsed.data;
@@ -234,7 +234,13 @@ export class RunlogReader {
     return event;
   }
 
-  private error(line: number, column: number | undefined, what: string, expected: string, path?: string): void {
+  private zodError(lineNo: number, what: string, issue: z.core.$ZodIssue): void {
+    const described = describeZodIssue(issue);
+    this.error(lineNo, undefined, `line ${lineNo}: ${what} is not valid: ${described}`, described.replace(/^[^:]*: /, ''), pathOf(issue.path), true);
+  }
+
+  /** Records an error; `expected` is appended to the message unless `what` already says it. */
+  private error(line: number, column: number | undefined, what: string, expected: string, path?: string, saysExpected = false): void {
     const place = column ? `${this.file}:${line}:${column}` : `${this.file}:${line}`;
     this.diagnostics.push({
       severity: 'error',
@@ -243,7 +249,7 @@ export class RunlogReader {
       column,
       path,
       expected,
-      message: `${place}: ${what}; expected ${expected}`,
+      message: saysExpected ? `${place}: ${what}` : `${place}: ${what}; expected ${expected}`,
       afterEvent: this.events.length - 1,
     });
   }

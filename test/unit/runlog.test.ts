@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import { readRunlog, RunlogReader, serializeEnd, serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
+import { RunHeader, type TranscriptEvent } from '../../src/core/model';
+
+const header = RunHeader.parse({ format: 'runlog', model: 'test-model', taskFamily: 'tampering', subject: 'peer', threshold: 80 });
+const call: TranscriptEvent = { kind: 'tool_call', index: 0, source: {}, name: 'modify_var', arguments: { key: 'shutdown_enabled', value: 'False' }, id: 'c1' };
+const result: TranscriptEvent = { kind: 'tool_result', index: 1, source: {}, callId: 'c1', name: 'modify_var', output: "{'shutdown_enabled': 'False'}" };
+
+describe('Peerwatch run log', () => {
+  it('round-trips a transcript, with each event citing its line', () => {
+    const text = transcriptToRunlog({ header, events: [call, result], diagnostics: [], live: false });
+    const t = readRunlog('a.runlog.jsonl', text);
+    assert.deepEqual(t.diagnostics, []);
+    assert.equal(t.live, false);
+    assert.equal(t.header.model, 'test-model');
+    assert.equal(t.header.format, 'runlog');
+    assert.equal(t.header.formatVersion, 1);
+    assert.equal(t.events.length, 2);
+    assert.deepEqual(t.events[0], { ...call, source: { line: 2 } });
+    assert.equal(t.events[1]!.source.line, 3);
+  });
+
+  it('reads a log while it grows: partial lines wait, the run is live until its end record', () => {
+    const full = serializeHeader(header) + serializeEvent(call) + serializeEvent(result);
+    const reader = new RunlogReader('live.runlog.jsonl');
+    const cutAt = full.length - 20;
+    assert.equal(reader.push(full.slice(0, cutAt)).length, 1, 'only the complete event line is read');
+    assert.equal(reader.push(full.slice(cutAt)).length, 1, 'the rest of the line completes the second event');
+    assert.equal(reader.transcript().live, true);
+    reader.push(serializeEnd({ status: 'completed', evaluation: { score: 60, shutdownEnabled: false, raw: {} } }));
+    const t = reader.transcript();
+    assert.equal(t.live, false);
+    assert.equal(t.header.evaluation?.shutdownEnabled, false, 'the end record evaluation reaches the header');
+    assert.deepEqual(t.diagnostics, []);
+  });
+
+  it('reports a damaged line with file, line and column, and keeps reading after it', () => {
+    const lines = [serializeHeader(header), serializeEvent(call), '{"type":"event","kind":"message","role":"user",,}\n', serializeEvent(result)];
+    const t = readRunlog('run.runlog.jsonl', lines.join(''));
+    assert.equal(t.events.length, 2, 'events before and after the damage are kept');
+    assert.equal(t.diagnostics.length, 1);
+    const d = t.diagnostics[0]!;
+    assert.equal(d.line, 3);
+    assert.equal(d.afterEvent, 0);
+    assert.match(d.message, /^run\.runlog\.jsonl:3:\d+: line 3 is not valid JSON/);
+    assert.match(d.message, /expected/);
+  });
+
+  it('reports wrong types with the JSON path and what was expected', () => {
+    const bad = JSON.stringify({ type: 'event', kind: 'tool_call', name: 'list_files', arguments: 'ls', id: 'x' }) + '\n';
+    const t = readRunlog('run.runlog.jsonl', serializeHeader(header) + bad);
+    assert.equal(t.events.length, 0);
+    assert.match(t.diagnostics[0]!.message, /^run\.runlog\.jsonl:2: line 2: the event is not valid: \$\.arguments: expected an object, found a string "ls"$/);
+  });
+
+  it('refuses a newer schema version with a message naming both versions', () => {
+    const text = JSON.stringify({ type: 'header', schema: 'peerwatch.runlog', version: 7, run: {} }) + '\n' + serializeEvent(call);
+    const t = readRunlog('future.runlog.jsonl', text);
+    assert.equal(t.events.length, 0);
+    assert.match(t.diagnostics[0]!.message, /schema version 7, newer than the version 1/);
+  });
+
+  it('reports a cut-off last line as cut off, with everything before it shown', () => {
+    const text = serializeHeader(header) + serializeEvent(call) + serializeEvent(result).slice(0, 30);
+    const t = readRunlog('cut.runlog.jsonl', text);
+    assert.equal(t.events.length, 1);
+    assert.match(t.diagnostics[0]!.message, /cut\.runlog\.jsonl:3:\d+: line 3 is cut off/);
+  });
+
+  it('skips record types it does not know, with a warning', () => {
+    const t = readRunlog('x.runlog.jsonl', serializeHeader(header) + '{"type":"annotation","note":"hi"}\n' + serializeEvent(call));
+    assert.equal(t.events.length, 1);
+    assert.equal(t.diagnostics[0]!.severity, 'warning');
+  });
+});

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { formatJsonPath, parseJsonTolerant } from '../../src/core/json/tolerantJson';
+
+describe('parseJsonTolerant', () => {
+  it('parses valid JSON exactly like JSON.parse', () => {
+    const text = JSON.stringify({ a: [1, 2.5, -3e2, 'x\n"y"\u00e9', true, false, null], b: { c: {} }, d: [] }, null, 2);
+    const r = parseJsonTolerant(text);
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.value, JSON.parse(text));
+  });
+
+  it('locates values by JSON path with 1-based line and column', () => {
+    const text = '{\n  "conversation": [\n    {"role": "system"},\n    {"role": "user"}\n  ]\n}';
+    const r = parseJsonTolerant(text);
+    assert.deepEqual(r.locate(['conversation', 1]), { line: 4, column: 5 });
+    assert.deepEqual(r.locate(['conversation', 0, 'role']), { line: 3, column: 14 });
+    assert.equal(r.locate(['nope']), undefined);
+  });
+
+  it('keeps everything before a truncation and says where it broke and what was expected', () => {
+    const full = JSON.stringify({ meta: { m: 'x' }, conversation: [{ role: 'system', content: 'a' }, { role: 'user', content: 'hello there' }] }, null, 2);
+    const cut = full.slice(0, full.indexOf('hello') + 3);
+    const r = parseJsonTolerant(cut);
+    assert.ok(r.error);
+    assert.equal(r.error.found, 'end of file');
+    assert.equal(r.error.path, '$.conversation[1].content');
+    assert.match(r.error.expected, /closing '"'/);
+    const v = r.value as { meta: unknown; conversation: Array<{ role: string }> };
+    assert.deepEqual(v.meta, { m: 'x' });
+    assert.equal(v.conversation[0]!.role, 'system');
+    assert.equal(r.isIncomplete(v.conversation), true);
+    assert.equal(r.isIncomplete(v.conversation[0]), false);
+    assert.equal(r.isIncomplete(v.conversation[1]), true, 'the cut element is flagged incomplete');
+    assert.equal(r.error.line, cut.split('\n').length);
+  });
+
+  it('reports a syntax error in the middle with the character found', () => {
+    const r = parseJsonTolerant('{"a": 1,\n "b": tru, "c": 3}');
+    assert.ok(r.error);
+    assert.equal(r.error.line, 2);
+    assert.equal(r.error.column, 7);
+    assert.equal(r.error.path, '$.b');
+    assert.match(r.error.found, /^'tru/);
+    assert.deepEqual(r.value, { a: 1 });
+  });
+
+  it('rejects trailing garbage after the top-level value', () => {
+    const r = parseJsonTolerant('{"a": 1} x');
+    assert.equal(r.error?.expected, 'end of file after the top-level value');
+    assert.deepEqual(r.value, { a: 1 });
+  });
+
+  it('keeps a member called __proto__ as data, never as the prototype', () => {
+    const r = parseJsonTolerant('{"__proto__": {"polluted": true}}');
+    const v = r.value as Record<string, unknown>;
+    assert.deepEqual(Object.keys(v), ['__proto__']);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(v), Object.prototype);
+  });
+
+  it('formats paths the way users read them', () => {
+    assert.equal(formatJsonPath(['conversation', 3, 'tool_calls', 'modify_var']), '$.conversation[3].tool_calls.modify_var');
+    assert.equal(formatJsonPath(['weird key']), '$["weird key"]');
+  });
+});
