@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test Peerwatch has, on a fresh clone or a warm one:
+#   1. installs npm dependencies when they are missing or stale;
+#   2. installs Chromium and code-server (scripts/setup-vscode.sh; cached in ~/.cache/peerwatch);
+#   3. type-checks everything (core, host, webview, CLI, tests) and builds the bundles and tests;
+#   4. unit tests (mocha in plain Node), the extension-host suite inside code-server, and the UI
+#      tests (Playwright + Chromium against code-server).
+# Set PEERWATCH_TIERS="unit host ui" (any subset) to run fewer tiers while developing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm dependencies"
+  npm ci --no-audit --no-fund
+fi
+
+tiers="${PEERWATCH_TIERS:-unit host ui}"
+
+case " $tiers " in *" host "*|*" ui "*)
+  step "setting up code-server and Chromium"
+  bash scripts/setup-vscode.sh >/dev/null ;;
+esac
+
+step "type-checking"
+npx tsc --noEmit -p tsconfig.json
+
+step "building"
+node scripts/build.mjs --tests
+
+status=0
+for tier in $tiers; do
+  case "$tier" in
+    unit) step "unit tests (mocha, plain Node)"; npx mocha --config .mocharc.json || status=1 ;;
+    host) step "extension-host tests (mocha inside code-server)"; node scripts/run-host-tests.mjs || status=1 ;;
+    ui)   step "UI tests (Playwright + Chromium against code-server)"; node scripts/run-ui-tests.mjs || status=1 ;;
+    *) echo "unknown tier: $tier" >&2; exit 2 ;;
+  esac
+done
+exit $status
