@@ -1,0 +1,174 @@
+/**
+ * One code-server + one Chromium for the whole UI run, shared by every test file.
+ *
+ * esbuild bundles a copy of this module into each compiled test file, so the shared state lives on
+ * `globalThis`. scripts/run-ui-tests.mjs normally starts both before mocha runs and stops them after;
+ * when the tests are run by plain `mocha out/test/ui/*.test.js`, the first `session()` starts them
+ * (through scripts/vscode-server.mjs) and a root-level `after` stops them.
+ *
+ * Helpers here act like a user: Quick Open, the Command Palette, and reading what the webview shows.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+
+export interface CodeServer {
+  port: number;
+  url: string;
+  folder: string;
+  stop(): Promise<void>;
+}
+
+export interface SharedSession {
+  server: CodeServer;
+  browser: Browser;
+  repoRoot: string;
+  /** The extension loaded as development extension (default: the repo root). */
+  extensionPath: string;
+  /** The examples folder (default: <repo>/examples). */
+  examples: string;
+  /** Where screenshots go (<repo>/test-results). */
+  resultsDir: string;
+  /** Set when this module started the session itself (and so must stop it). */
+  ownedByTests?: boolean;
+}
+
+const KEY = '__peerwatchUiSession';
+type Global = typeof globalThis & { [KEY]?: Promise<SharedSession> };
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+/** The shared session (started on first use when the runner did not start one). */
+export function session(): Promise<SharedSession> {
+  const g = globalThis as Global;
+  if (!g[KEY]) g[KEY] = startOwnSession();
+  return g[KEY];
+}
+
+async function startOwnSession(): Promise<SharedSession> {
+  // A computed specifier keeps esbuild from bundling the runner library into the tests.
+  const lib = path.join(repoRoot, 'scripts', 'vscode-server.mjs');
+  const { startCodeServer, launchBrowser } = await import(/* @vite-ignore */ `file://${lib}`);
+  const examples = process.env.PEERWATCH_EXAMPLES || path.join(repoRoot, 'examples');
+  const server = await startCodeServer({ folder: examples });
+  const browser = await launchBrowser();
+  return {
+    server,
+    browser,
+    repoRoot,
+    extensionPath: process.env.PEERWATCH_EXTENSION_PATH || repoRoot,
+    examples,
+    resultsDir: path.join(repoRoot, 'test-results'),
+    ownedByTests: true,
+  };
+}
+
+/** Stops the session when this module started it (the runner stops its own). */
+export async function closeOwnSession(): Promise<void> {
+  const g = globalThis as Global;
+  const pending = g[KEY];
+  if (!pending) return;
+  const s = await pending.catch(() => undefined);
+  if (!s?.ownedByTests) return;
+  delete g[KEY];
+  await s.browser.close();
+  await s.server.stop();
+}
+
+// Under plain mocha, a root-level `after` stops a session these files started (idempotent, so the
+// copy bundled into every test file may register it).
+if (typeof after === 'function') after(closeOwnSession);
+
+export const VIEWPORT = { width: 1400, height: 900 };
+
+export interface Workbench {
+  page: Page;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the workbench on `folder` with the extension under development loaded (payload
+ * `extensionDevelopmentPath`, no tests path), in a fresh browser context, and waits until the
+ * explorer shows the folder.
+ */
+export async function openWorkbench(folder: string): Promise<Workbench> {
+  const s = await session();
+  const context = await s.browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const devPath = `vscode-remote://127.0.0.1:${s.server.port}${path.resolve(s.extensionPath)}`;
+  const url =
+    `${s.server.url}?folder=${encodeURIComponent(path.resolve(folder))}` +
+    `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`;
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  // The explorer lists the folder once the remote file system answers.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  return { page, context, close: () => context.close() };
+}
+
+/** Quick Open (Ctrl+P): type the file name, wait until it is listed, press Enter. */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(fileName);
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Command Palette (F1): type the command's label, wait until it is listed, press Enter. */
+export async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(`>${label}`);
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The webview frame (webviews are nested iframes) whose document has the Peerwatch event list. */
+export async function peerwatchFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const found = await frame
+        .locator('[data-testid="event-list"]')
+        .count()
+        .catch(() => 0);
+      if (found > 0) return frame;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no webview frame with [data-testid="event-list"] after ${timeoutMs} ms (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Saves a screenshot under test-results/ (and returns its path). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const s = await session();
+  fs.mkdirSync(s.resultsDir, { recursive: true });
+  const file = path.join(s.resultsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Files in dir (non-recursive) whose name ends with suffix, sorted. */
+export function listFiles(dir: string, suffix: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith(suffix))
+    .sort()
+    .map((n) => path.join(dir, n));
+}
