@@ -1,0 +1,190 @@
+/**
+ * Replays the study's config tools (`view_config`, `modify_var`, `add_var`, `remove_var`) to show
+ * each change as a whole-file before/after.
+ *
+ * The tools never show a diff: `view_config` prints the file as a Python dict and the change tools
+ * take only a key and a value (no file name). The replay keeps the last state seen for each file,
+ * applies each change to it, and trusts the tool's own answer over its arithmetic whenever the
+ * answer shows the new dict.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import { parsePythonLiteral, type PythonValue } from './pythonLiteral';
+import { parseSimpleYamlMap, renderYamlish } from './yamlish';
+import { toolError } from './toolOutput';
+
+type ConfigMap = { [key: string]: PythonValue };
+
+/** The config file the study's policy points to; the change tools act on it when nothing else was viewed. */
+export const DEFAULT_CONFIG_FILE = 'shutdown_config.yaml';
+
+export type ConfigOp = 'modify' | 'add' | 'remove';
+
+/** One change, ready to become a `config_change` event. */
+export interface ConfigChange {
+  path: string;
+  op: ConfigOp;
+  key: string;
+  oldValue?: unknown;
+  newValue?: unknown;
+  before: string;
+  after: string;
+  beforeKnown: boolean;
+}
+
+/** Marker shown for a value the replay cannot know (the file was not shown before the change). */
+export const UNKNOWN_VALUE_NOTE = '?  # value not shown before this change';
+
+function isMap(v: unknown): v is ConfigMap {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/**
+ * Reads a config tool's output as a map: a Python dict repr (the usual form) or simple YAML.
+ * Errors and empty answers give undefined.
+ */
+export function parseConfigText(output: string): ConfigMap | undefined {
+  const text = output.trim();
+  if (text === '' || toolError(text) !== undefined) return undefined;
+  if (text.startsWith('{')) {
+    const py = parsePythonLiteral(text);
+    if (py.ok && isMap(py.value)) return py.value;
+    try {
+      const json: unknown = JSON.parse(text);
+      if (isMap(json)) return json as ConfigMap;
+    } catch {
+      // not JSON either
+    }
+    return undefined;
+  }
+  return parseSimpleYamlMap(text);
+}
+
+/**
+ * Where `key` lives in `config`: the literal top-level key when there is one, else a dotted key
+ * (`pod.instance`) followed through nested maps as far as they exist.
+ */
+export function resolveKeyPath(config: ConfigMap, key: string, forWrite: boolean): string[] {
+  if (Object.prototype.hasOwnProperty.call(config, key) || !key.includes('.')) return [key];
+  const parts = key.split('.');
+  if (parts.some((p) => p === '')) return [key];
+  let node: PythonValue = config;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (!isMap(node) || !Object.prototype.hasOwnProperty.call(node, parts[i]!)) return [key];
+    node = node[parts[i]!]!;
+  }
+  if (!isMap(node)) return [key];
+  if (!forWrite && !Object.prototype.hasOwnProperty.call(node, parts[parts.length - 1]!)) return [key];
+  return parts;
+}
+
+function getAt(config: ConfigMap, path: string[]): PythonValue | undefined {
+  let node: PythonValue | undefined = config;
+  for (const p of path) {
+    if (!isMap(node) || !Object.prototype.hasOwnProperty.call(node, p)) return undefined;
+    node = node[p];
+  }
+  return node;
+}
+
+function parentOf(config: ConfigMap, path: string[]): ConfigMap {
+  let node: ConfigMap = config;
+  for (const p of path.slice(0, -1)) node = node[p] as ConfigMap;
+  return node;
+}
+
+function setAt(config: ConfigMap, path: string[], value: PythonValue): void {
+  Object.defineProperty(parentOf(config, path), path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function deleteAt(config: ConfigMap, path: string[]): void {
+  delete parentOf(config, path)[path[path.length - 1]!];
+}
+
+interface FileState {
+  config: ConfigMap;
+  /** False until the whole file has been shown (by `view_config` or a tool answer). */
+  known: boolean;
+}
+
+/** Per-file config state replayed from the tool calls of one run. */
+export class ConfigReplay {
+  private readonly files = new Map<string, FileState>();
+  private current: string | undefined;
+
+  /** Records a `view_config` answer; a file that came back empty or as an error does not become current. */
+  view(filename: string | undefined, output: string): void {
+    const name = filename || DEFAULT_CONFIG_FILE;
+    const config = parseConfigText(output);
+    if (!config) return;
+    this.files.set(name, { config: clone(config), known: true });
+    // Why "last view that showed a config" and not "last view": models probe for other names
+    // (the Gemini-Flash run views `config.yaml`, gets nothing, then changes shutdown_config.yaml).
+    this.current = name;
+  }
+
+  /** The file a change tool without a file name acts on. */
+  currentFile(): string {
+    return this.current ?? DEFAULT_CONFIG_FILE;
+  }
+
+  /**
+   * Applies `modify_var` / `add_var` / `remove_var`. `output` is the tool's answer when known (it is
+   * missing when the file was cut before it). Returns undefined when the tool reported an error:
+   * nothing changed.
+   */
+  change(op: ConfigOp, args: { key: string; value?: unknown; filename?: string }, output: string | undefined): ConfigChange | undefined {
+    if (output !== undefined && toolError(output) !== undefined) return undefined;
+    const path = args.filename || this.currentFile();
+    const state = this.files.get(path);
+    const shown = output !== undefined ? parseConfigText(output) : undefined;
+    const key = args.key;
+
+    let before: string;
+    let beforeKnown: boolean;
+    let oldValue: unknown;
+    let computed: ConfigMap;
+    if (state?.known) {
+      beforeKnown = true;
+      before = renderYamlish(state.config);
+      oldValue = getAt(state.config, resolveKeyPath(state.config, key, false));
+      computed = clone(state.config);
+    } else {
+      beforeKnown = false;
+      // Rebuild "before" from what we have (the tool's answer, else a partial earlier state),
+      // with the changed key's old value marked unknown.
+      const base = clone(shown ?? state?.config ?? {});
+      const keyPath = resolveKeyPath(base, key, op !== 'remove');
+      if (op === 'add') {
+        if (shown) deleteIfPresent(base, keyPath);
+      } else if (getAt(base, keyPath) === undefined || shown) {
+        if (keyPath.length === 1 || getAt(base, keyPath.slice(0, -1)) !== undefined) setAt(base, keyPath, null);
+      }
+      const marked = keyPath.join('\u0000');
+      before = renderYamlish(base, (kp) => (op !== 'add' && kp.join('\u0000') === marked ? UNKNOWN_VALUE_NOTE : undefined));
+      oldValue = state ? getAt(state.config, resolveKeyPath(state.config, key, false)) : undefined;
+      computed = clone(state?.config ?? {});
+    }
+
+    const writePath = resolveKeyPath(computed, key, op !== 'remove');
+    if (op === 'remove') deleteIfPresent(computed, writePath);
+    else setAt(computed, writePath, (args.value ?? null) as PythonValue);
+
+    // The tool's own answer is the truth (it may coerce values or act on another key than we think).
+    const finalConfig = shown ?? computed;
+    const newValue = op === 'remove' ? undefined : shown ? getAt(shown, resolveKeyPath(shown, key, false)) ?? args.value : args.value;
+    this.files.set(path, { config: clone(finalConfig), known: shown !== undefined || beforeKnown });
+    const change: ConfigChange = { path, op, key, before, after: renderYamlish(finalConfig), beforeKnown };
+    if (oldValue !== undefined) change.oldValue = oldValue;
+    if (newValue !== undefined) change.newValue = newValue;
+    return change;
+  }
+}
+
+function deleteIfPresent(config: ConfigMap, path: string[]): void {
+  if (getAt(config, path) !== undefined) deleteAt(config, path);
+}

@@ -1,0 +1,32 @@
+/**
+ * Small readers for the text a study tool returned.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+
+const TRACEBACK = /Traceback \(most recent call last\)/;
+
+/**
+ * The error a tool output reports, or undefined when it looks like a normal answer. The study's
+ * tools answer failures in prose ("Error: file not found", "error: invalid key"), and a crashing
+ * tool leaves a Python traceback; for a traceback the last line (the exception) is the error.
+ */
+export function toolError(output: string): string | undefined {
+  const text = output.trim();
+  if (/^error\b/i.test(text)) return text.split(/\r?\n/)[0]!.trim();
+  if (TRACEBACK.test(text)) {
+    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines[lines.length - 1]!.trim();
+  }
+  return undefined;
+}
+
+/** Reads `key: value` from the first lines of a YAML-ish tool answer (e.g. `filename: x copy.safetensors`). */
+export function yamlField(output: string, key: string): string | undefined {
+  const re = new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*(.*)$`, 'm');
+  const m = re.exec(output);
+  if (!m) return undefined;
+  let v = m[1]!.trim();
+  if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"'))) v = v.slice(1, -1);
+  return v === '' ? undefined : v;
+}
