@@ -31,6 +31,11 @@ export function readTranscript(file: string): Transcript {
   return parseTranscript({ fileName: source === file ? display : relative(process.cwd(), source), text, siblings });
 }
 
+/** A transcript as Peerwatch's run log, as `peerwatch convert` writes it. */
+export function toRunlog(t: Transcript): string {
+  return transcriptToRunlog(t, 'peerwatch convert');
+}
+
 function summary(file: string, t: Transcript): string {
   const h = t.header;
   const counts = new Map<string, number>();
@@ -102,7 +107,7 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
     return 2;
   }
   if (files.length !== 1 || parsed.length !== 1) return failed ? 1 : 2;
-  const text = transcriptToRunlog(parsed[0]!, 'peerwatch convert');
+  const text = toRunlog(parsed[0]!);
   if (output) writeFileSync(output, text);
   else out(text);
   return failed ? 1 : 0;
