@@ -88,7 +88,8 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
       continue;
     }
     if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
-    for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
+    // The summary lists problems itself; JSON output keeps stdout machine-readable, so they go to stderr.
+    if (command !== 'parse' || flags.has('--json')) for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
     parsed.push({ file, ...t });
   }
 
