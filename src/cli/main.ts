@@ -45,7 +45,8 @@ function summary(file: string, t: Transcript): string {
     `  model ${h.model ?? '?'} · task ${h.taskFamily ?? h.taskName ?? '?'} · subject ${h.subject ?? '?'} · condition ${h.condition ?? '?'}${h.monitoring && h.monitoring !== 'none' ? ` · ${h.monitoring}` : ''}`,
     `  ${t.events.length} events: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`,
   ];
-  for (const d of t.diagnostics) lines.push(`  ${d.severity}: ${d.message}`);
+  const errors = t.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors) lines.push(`  ${errors} problem${errors > 1 ? 's' : ''} (on stderr); the events above are those read before and around them`);
   return lines.join('\n');
 }
 
@@ -88,8 +89,8 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
       continue;
     }
     if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
-    // The summary lists problems itself; JSON output keeps stdout machine-readable, so they go to stderr.
-    if (command !== 'parse' || flags.has('--json')) for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
+    // Problems go to stderr in every mode, so stdout stays the summary or machine-readable JSON.
+    for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
     parsed.push({ file, ...t });
   }
 
