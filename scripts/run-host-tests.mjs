@@ -12,11 +12,11 @@
 //   --timeout          give up after this many seconds (default 300; also PEERWATCH_HOST_TIMEOUT)
 //   --verbose          also print the workbench's own log lines (codeAutomationLog)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, watchFile, unwatchFile } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, watchFile, unwatchFile } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot, startCodeServer, launchBrowser, workbenchUrl, remoteUri, runCleanups } from './vscode-server.mjs';
+import { repoRoot, startCodeServer, launchBrowser, workbenchUrl, remoteUri, runCleanups, onCleanup, interruptedExitCode } from './vscode-server.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -49,6 +49,7 @@ for (const [what, p] of [['compiled suite', suite], ['extension', join(extension
 
 const temp = mkdtempSync(join(tmpdir(), 'peerwatch-host-tests-'));
 const mochaLog = join(temp, 'mocha.log');
+onCleanup(() => rmSync(temp, { recursive: true, force: true }));
 
 let server;
 let browser;
@@ -143,4 +144,4 @@ try {
   await runCleanups();
 }
 say(`${exitCode === 0 ? 'passed' : `FAILED (exit ${exitCode})`} in ${elapsed()}`);
-process.exit(exitCode);
+process.exit(interruptedExitCode() ?? exitCode);

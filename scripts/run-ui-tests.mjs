@@ -15,7 +15,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Mocha from 'mocha';
-import { repoRoot, startCodeServer, launchBrowser, runCleanups } from './vscode-server.mjs';
+import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode } from './vscode-server.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -79,4 +79,4 @@ try {
   await runCleanups();
 }
 say(`${failures === 0 ? 'passed' : `FAILED (${failures} failure(s))`} in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in test-results/`);
-process.exit(failures === 0 ? 0 : 1);
+process.exit(interruptedExitCode() ?? (failures === 0 ? 0 : 1));

@@ -68,19 +68,24 @@ const log = (...a) => { if (!process.env.PEERWATCH_QUIET) console.error('[vscode
 const cleanups = new Set();
 let handlersInstalled = false;
 
-/** Runs fn once when the process exits (normally, on SIGINT/SIGTERM/SIGHUP, or on an uncaught error). Returns an unregister function. */
-export function onCleanup(fn) {
+/**
+ * Runs a cleanup once when the process ends: `sync` on 'exit' (must be synchronous), `gentle`
+ * (may be async, defaults to `sync`) on SIGINT/SIGTERM/SIGHUP and from runCleanups().
+ * Returns an unregister function.
+ */
+export function onCleanup(sync, gentle = sync) {
   installHandlers();
-  cleanups.add(fn);
-  return () => cleanups.delete(fn);
+  const entry = { sync, gentle };
+  cleanups.add(entry);
+  return () => cleanups.delete(entry);
 }
 
-/** Runs every registered cleanup now (synchronous parts only on 'exit'). */
+/** Runs every registered cleanup now, most recent first. */
 export async function runCleanups() {
-  const fns = [...cleanups].reverse();
-  cleanups.clear();
-  for (const fn of fns) {
-    try { await fn(); } catch (e) { log('cleanup failed:', e?.message ?? e); }
+  // Entries leave the set only when done, so an exit in the middle still runs the rest synchronously.
+  for (const e of [...cleanups].reverse()) {
+    try { await e.gentle(); } catch (err) { log('cleanup failed:', err?.message ?? err); }
+    cleanups.delete(e);
   }
 }
 
@@ -89,17 +94,26 @@ function installHandlers() {
   handlersInstalled = true;
   // 'exit' handlers must be synchronous: each cleanup does its essential work (kill, rmSync) synchronously.
   process.on('exit', () => {
-    for (const fn of [...cleanups].reverse()) {
-      try { fn(); } catch { /* best effort */ }
+    for (const e of [...cleanups].reverse()) {
+      try { e.sync(); } catch { /* best effort */ }
     }
     cleanups.clear();
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(sig, () => {
+    process.on(sig, () => {
+      const code = sig === 'SIGINT' ? 130 : 143;
+      if (interruptedBy) process.exit(code); // a second signal: stop now ('exit' runs the sync cleanups)
+      interruptedBy = sig;
       log(`${sig}: stopping code-server and the browser`);
-      runCleanups().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+      runCleanups().finally(() => process.exit(code));
     });
   }
+}
+
+let interruptedBy = null;
+/** The exit code a runner should use when a signal interrupted it (130/143), else null. */
+export function interruptedExitCode() {
+  return interruptedBy ? (interruptedBy === 'SIGINT' ? 130 : 143) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,38 +224,37 @@ export async function startCodeServer(o) {
   let exited = null;
   const exitPromise = new Promise((res) => child.once('exit', (code, signal) => { exited = { code, signal }; res(exited); }));
 
-  let stopped = false;
+  let stopping = null;
   const killGroup = (sig) => {
     try { process.kill(-child.pid, sig); } catch { /* already gone */ }
   };
-  const removeTemp = () => { try { rmSync(temp, { recursive: true, force: true }); } catch { /* ignore */ } };
-  // Synchronous part (safe in an 'exit' handler): kill the group, remove temp dirs.
-  const stopSync = () => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) killGroup('SIGTERM');
-    if (!o.keepTemp) removeTemp();
+  const removeTemp = () => { if (!o.keepTemp) try { rmSync(temp, { recursive: true, force: true }); } catch { /* ignore */ } };
+  // Last resort, synchronous (runs in an 'exit' handler): kill the whole group, remove temp dirs.
+  const stopNow = () => {
+    killGroup('SIGKILL');
+    removeTemp();
   };
-  const unregister = onCleanup(stopSync);
+  const unregister = onCleanup(stopNow, () => server.stop());
 
   const server = {
     bin, port, folder, userDataDir, extensionsDir, temp, child,
     url: `http://127.0.0.1:${port}/`,
     output: () => output.join(''),
     /** Stops code-server (its whole process group) and removes the temp dirs; safe to call twice. */
-    async stop() {
-      if (stopped) return;
-      unregister();
-      stopped = true;
-      if (!exited) {
-        killGroup('SIGTERM');
-        const t = setTimeout(() => killGroup('SIGKILL'), 5000);
-        await exitPromise;
-        clearTimeout(t);
+    stop() {
+      stopping ??= (async () => {
+        if (!exited) {
+          killGroup('SIGTERM');
+          const t = setTimeout(() => killGroup('SIGKILL'), 5000);
+          await exitPromise;
+          clearTimeout(t);
+        }
         // The extension host / watchers may outlive the main process for a moment.
         killGroup('SIGKILL');
-      }
-      if (!o.keepTemp) removeTemp();
+        removeTemp();
+        unregister();
+      })();
+      return stopping;
     },
     /** Text of the extension host's logs (remote exthost first) found under the user-data-dir. */
     extensionHostLogs() {
@@ -305,12 +318,29 @@ export function remoteUri(server, absPath) {
 /** Launches Debian's Chromium through playwright-core; closed on exit. */
 export async function launchBrowser({ headless = true } = {}) {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless, args: chromiumArgs });
-  const pid = browser.process?.()?.pid;
-  const unregister = onCleanup(() => {
-    if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  // Signals are handled here (onCleanup), not by Playwright, so the order of shutdown is ours.
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless,
+    args: chromiumArgs,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
+  const pid = browser.process?.()?.pid;
+  // Playwright starts Chromium as a process-group leader: kill the group (renderers, zygote) too.
+  const kill = () => {
+    if (!pid) return;
+    try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  };
   const close = browser.close.bind(browser);
-  browser.close = async () => { unregister(); await close().catch(() => {}); };
+  const closeWithin = async (ms) => {
+    let t;
+    await Promise.race([close().catch(() => {}), new Promise((r) => { t = setTimeout(r, ms); })]);
+    clearTimeout(t);
+    kill();
+  };
+  const unregister = onCleanup(kill, () => closeWithin(3000));
+  browser.close = async () => { unregister(); await closeWithin(10_000); };
   return browser;
 }
