@@ -3,10 +3,11 @@
  * Pure module.
  */
 import type { z } from 'zod';
+import { formatJsonPath } from './json/tolerantJson';
 
 /** `$.arguments: expected object, found string "ls"` */
 export function describeZodIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length ? pathText(issue.path) : 'the record';
+  const where = issue.path.length ? zodPathText(issue.path) : 'the record';
   switch (issue.code) {
     case 'invalid_type':
       return `${where}: expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, found ${typeOf((issue as { input?: unknown }).input)}`;
@@ -25,10 +26,9 @@ export function describeZodIssue(issue: z.core.$ZodIssue): string {
 
 const EXPECTED_NAMES: Record<string, string> = { record: 'an object', object: 'an object', array: 'an array', string: 'a string', number: 'a number', boolean: 'true or false', int: 'an integer' };
 
-function pathText(path: ReadonlyArray<PropertyKey>): string {
-  let out = '$';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
-  return out;
+/** A zod issue path as a JSON path (`$.events[3].kind`). */
+export function zodPathText(path: ReadonlyArray<PropertyKey>): string {
+  return formatJsonPath(path.map((p) => (typeof p === 'number' ? p : String(p))));
 }
 
 function typeOf(v: unknown): string {

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Diagnostic, Evaluation, RunHeader, Transcript, TranscriptEvent } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
-import { describeZodIssue } from '../zodMessages';
+import { describeZodIssue, zodPathText } from '../zodMessages';
 
 export const RUNLOG_SCHEMA = 'peerwatch.runlog';
 /** The schema version this Peerwatch writes and reads. A reader accepts any 1.x-compatible log. */
@@ -236,7 +236,7 @@ export class RunlogReader {
 
   private zodError(lineNo: number, what: string, issue: z.core.$ZodIssue): void {
     const described = describeZodIssue(issue);
-    this.error(lineNo, undefined, `line ${lineNo}: ${what} is not valid: ${described}`, described.replace(/^[^:]*: /, ''), pathOf(issue.path), true);
+    this.error(lineNo, undefined, `line ${lineNo}: ${what} is not valid: ${described}`, described.replace(/^[^:]*: /, ''), zodPathText(issue.path), true);
   }
 
   /** Records an error; `expected` is appended to the message unless `what` already says it. */
@@ -255,11 +255,6 @@ export class RunlogReader {
   }
 }
 
-function pathOf(path: ReadonlyArray<PropertyKey>): string {
-  let out = '$';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
-  return out;
-}
 
 /** Reads a whole Peerwatch log at once. */
 export function readRunlog(file: string, text: string, complete = true): Transcript {
