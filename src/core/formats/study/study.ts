@@ -70,6 +70,8 @@ export function importStudy(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
   const header = buildStudyHeader(doc, kind, key, ctx, diagnostics);
   const conversation = doc[key];
   if (!Array.isArray(conversation)) {
+    // A file cut before the conversation began has lost it: that is the caller's syntax error, not a type problem.
+    if (conversation === undefined && isIncomplete?.(doc)) return { header, events: [], diagnostics };
     diagnostics.push(typeDiagnostic(ctx, [key], 'an array of conversation entries', conversation, -1));
     return { header, events: [], diagnostics };
   }
