@@ -32,7 +32,7 @@ export interface ParseInput {
 }
 
 const KNOWN_SHAPES =
-  'a Peerwatch run log (first line {"type":"header","schema":"peerwatch.runlog",…}), or a study transcript (a JSON object with a "conversation" list and "experiment_metadata")';
+  'a Peerwatch run log (first line {"type":"header","schema":"peerwatch.runlog",…}), or a study transcript (a JSON object with a "conversation" list of role/content/tool_calls entries, usually beside "experiment_metadata")';
 
 /** The format of `text`, decided by its content; `undefined` when no known format matches. */
 export function detectFormat(fileName: string, text: string): FormatId | undefined {
