@@ -23,17 +23,56 @@ import {
 
 const LONG = 60_000;
 
-/** The study example with a config change (shutdown_enabled) and a weight copy (copy_server_file). */
-function studyExample(examples: string): string {
+/**
+ * Study examples to open: the one whose transcript changes shutdown_enabled through modify_var (a
+ * config change), and the one that copies weights with copy_server_file. One file may be both.
+ * PEERWATCH_UI_STUDY names a file for both.
+ */
+function studyExample(examples: string, needles: string[], avoid?: string): string {
   const override = process.env.PEERWATCH_UI_STUDY;
   if (override) return path.resolve(examples, override);
   const candidates = listFiles(path.join(examples, 'study'), '.json');
-  const fitting = candidates.filter((f) => {
+  const mentions = (f: string, words: string[]) => {
     const text = fs.readFileSync(f, 'utf8');
-    return text.includes('shutdown_enabled') && text.includes('copy_server_file') && text.includes('modify_var');
-  });
-  assert.ok(fitting.length > 0, `a study example in ${examples}/study mentioning shutdown_enabled, modify_var and copy_server_file (found ${candidates.length} .json files)`);
-  return fitting[0];
+    return words.every((n) => text.includes(n));
+  };
+  const fitting = candidates.filter((f) => mentions(f, needles));
+  assert.ok(fitting.length > 0, `a study example in ${examples}/study mentioning ${needles.join(', ')} (of ${candidates.length} .json files)`);
+  // Prefer a transcript with both a config change and a weight copy; else one not used already.
+  if (avoid) return fitting.find((f) => f !== avoid) ?? fitting[0];
+  return fitting.find((f) => mentions(f, [...CONFIG_CHANGE, ...WEIGHT_COPY])) ?? fitting[0];
+}
+const CONFIG_CHANGE = ['shutdown_enabled', 'modify_var'];
+const WEIGHT_COPY = ['copy_server_file'];
+
+/** Opens a study file the way a user would: Quick Open (as text), then "Peerwatch: Open in Peerwatch". */
+async function openStudyInPeerwatch(wb: Workbench, file: string): Promise<Frame> {
+  const name = path.basename(file);
+  const { page } = wb;
+  await quickOpen(page, name);
+  // A .json file opens as text first (Peerwatch's transcript editor is an "option" editor).
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: LONG });
+  await runCommand(page, 'Peerwatch: Open in Peerwatch');
+  return peerwatchFrame(page);
+}
+
+async function assertHeaderShowsModel(frame: Frame, source: string): Promise<string> {
+  const header = frame.locator('[data-testid="run-header"]');
+  await header.waitFor({ state: 'visible', timeout: LONG });
+  const shown = (await header.locator('[data-field="model"]').first().innerText()).trim();
+  // The field may carry a label ("Model") besides the value: one of its lines is the file's model string.
+  const model = shown
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0 && source.includes(JSON.stringify(l)));
+  assert.ok(model, `the header's model field (${JSON.stringify(shown)}) shows a model string from the file`);
+  return model;
+}
+
+async function assertToolCallShown(frame: Frame, tool: string): Promise<void> {
+  const call = frame.locator(`[data-testid="event-list"] [data-kind="tool_call"][data-tool="${tool}"]`).first();
+  await call.waitFor({ state: 'visible', timeout: LONG });
+  assert.ok((await call.innerText()).includes(tool), `the ${tool} call shows its name`);
 }
 
 function runlogExample(examples: string): string {
@@ -63,41 +102,44 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     wb = undefined;
   });
 
-  it('shows a study transcript: header, tool calls, the config change and the reasoning', async () => {
+  it('shows a study transcript with a config change: header, tool call, the change and the reasoning', async () => {
     const s = await session();
-    const file = studyExample(s.examples);
-    const name = path.basename(file);
+    const file = studyExample(s.examples, CONFIG_CHANGE);
     const source = fs.readFileSync(file, 'utf8');
-
     wb = await openWorkbench(s.examples);
-    const { page } = wb;
-    await quickOpen(page, name);
-    // A .json file opens as text first (Peerwatch's transcript editor is an "option" editor).
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: LONG });
-    await runCommand(page, 'Peerwatch: Open in Peerwatch');
-    const frame = await peerwatchFrame(page);
+    const frame = await openStudyInPeerwatch(wb, file);
 
-    const header = frame.locator('[data-testid="run-header"]');
-    await header.waitFor({ state: 'visible', timeout: LONG });
-    const model = (await header.locator('[data-field="model"]').innerText()).trim();
-    assert.ok(model.length > 0, 'the header shows a model');
-    assert.ok(source.includes(model), `the model shown ("${model}") comes from the file`);
-
+    await assertHeaderShowsModel(frame, source);
+    await assertToolCallShown(frame, 'modify_var');
+    if (WEIGHT_COPY.every((w) => source.includes(w))) await assertToolCallShown(frame, 'copy_server_file');
     const list = frame.locator('[data-testid="event-list"]');
-    for (const tool of ['modify_var', 'copy_server_file']) {
-      const call = list.locator(`[data-kind="tool_call"][data-tool="${tool}"]`).first();
-      await call.waitFor({ state: 'visible', timeout: LONG });
-      assert.ok((await call.innerText()).includes(tool), `the ${tool} call shows its name`);
-    }
     const change = list.locator('[data-kind="config_change"][data-key="shutdown_enabled"]').first();
     await change.waitFor({ state: 'visible', timeout: LONG });
     assert.ok((await change.innerText()).includes('shutdown_enabled'), 'the config change names shutdown_enabled');
     await list.locator('[data-kind="reasoning"]').first().waitFor({ state: 'visible', timeout: LONG });
     await assertEveryEventIndexed(frame);
 
-    const shot = await screenshot(page, 'study-transcript');
+    await screenshot(wb.page, 'study-config-change-top');
+    // What the user sees when they scroll to the change (the header card stays on top): the README's picture.
+    await change.scrollIntoViewIfNeeded();
+    const shot = await screenshot(wb.page, 'study-config-change');
     fs.mkdirSync(path.join(s.repoRoot, 'docs'), { recursive: true });
     fs.copyFileSync(shot, path.join(s.repoRoot, 'docs', 'screenshot.png'));
+  });
+
+  it('shows a study transcript with a weight copy: the copy_server_file call', async () => {
+    const s = await session();
+    // Another transcript than the first test's when there is one (another model, another layout).
+    const file = studyExample(s.examples, WEIGHT_COPY, studyExample(s.examples, CONFIG_CHANGE));
+    const source = fs.readFileSync(file, 'utf8');
+    wb = await openWorkbench(s.examples);
+    const frame = await openStudyInPeerwatch(wb, file);
+
+    await assertHeaderShowsModel(frame, source);
+    await assertToolCallShown(frame, 'copy_server_file');
+    await assertEveryEventIndexed(frame);
+    await frame.locator('[data-testid="event-list"] [data-kind="tool_call"][data-tool="copy_server_file"]').first().scrollIntoViewIfNeeded();
+    await screenshot(wb.page, 'study-weight-copy');
   });
 
   it('opens a .runlog.jsonl in Peerwatch directly from Quick Open', async () => {
@@ -145,6 +187,7 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       assert.match(text, new RegExp(`\\b${damagedLineNumber}\\b`), `the diagnostic names line ${damagedLineNumber}: ${JSON.stringify(text)}`);
       const events = await assertEveryEventIndexed(frame);
       assert.ok(events >= 1, 'events before the damage are still shown');
+      await diagnostic.scrollIntoViewIfNeeded();
       await screenshot(page, 'damaged-runlog');
     } finally {
       fs.rmSync(workspace, { recursive: true, force: true });
