@@ -121,16 +121,30 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
-/** Command Palette (F1): type the command's label, wait until it is listed, press Enter. */
-export async function runCommand(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('F1');
+/**
+ * Command Palette (F1): type the command's label, wait until it is listed, press Enter.
+ * The palette lists the commands known when it opens; right after the workbench loads, the
+ * development extension's contributions may not be registered yet, so it reopens until they are.
+ */
+export async function runCommand(page: Page, label: string, timeoutMs = 60_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(`>${label}`);
-  await page
-    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label })
-    .first()
-    .waitFor({ state: 'visible', timeout: 30_000 });
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(`>${label}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      if (Date.now() > deadline) {
+        throw new Error(`the Command Palette never listed "${label}" (${attempt} attempts in ${timeoutMs / 1000} s): ${(err as Error).message}`);
+      }
+    }
+  }
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }
