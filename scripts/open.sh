@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Opens Peerwatch in a real VS Code (code-server, in your browser) on the examples/ folder.
 #
-#   bash scripts/open.sh            build, package, install, serve on 127.0.0.1:$PORT (default 8080,
-#                                   or the first free port after it) until Ctrl+C
+#   bash scripts/open.sh            build, package, install, serve on 127.0.0.1:$PORT (default 8080;
+#                                   a free port if that one is taken) until Ctrl+C
 #   bash scripts/open.sh --check    the same, then verify HTTP 200 and that the extension is
 #                                   installed, stop, and exit 0 (also PEERWATCH_OPEN_CHECK=1)
 #
