@@ -3,9 +3,10 @@
 #   1. installs npm dependencies when they are missing or stale;
 #   2. installs Chromium and code-server (scripts/setup-vscode.sh; cached in ~/.cache/peerwatch);
 #   3. type-checks everything (core, host, webview, CLI, tests) and builds the bundles and tests;
-#   4. unit tests (mocha in plain Node), the extension-host suite inside code-server, and the UI
-#      tests (Playwright + Chromium against code-server).
-# Set PEERWATCH_TIERS="unit host ui" (any subset) to run fewer tiers while developing.
+#   4. unit tests (mocha in plain Node), the extension-host suite inside code-server, the UI tests
+#      (Playwright + Chromium against code-server), and a check that `npm start` (scripts/open.sh)
+#      packages, installs and serves Peerwatch.
+# Set PEERWATCH_TIERS="unit host ui open" (any subset) to run fewer tiers while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +17,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-tiers="${PEERWATCH_TIERS:-unit host ui}"
+tiers="${PEERWATCH_TIERS:-unit host ui open}"
 
-case " $tiers " in *" host "*|*" ui "*)
+case " $tiers " in *" host "*|*" ui "*|*" open "*)
   step "setting up code-server and Chromium"
   bash scripts/setup-vscode.sh >/dev/null ;;
 esac
@@ -28,6 +29,7 @@ npx tsc --noEmit -p tsconfig.json
 
 step "building"
 node scripts/build.mjs --tests
+export PEERWATCH_NO_BUILD=1   # the runners below use this build
 
 status=0
 for tier in $tiers; do
@@ -35,6 +37,7 @@ for tier in $tiers; do
     unit) step "unit tests (mocha, plain Node)"; npx mocha --config .mocharc.json || status=1 ;;
     host) step "extension-host tests (mocha inside code-server)"; node scripts/run-host-tests.mjs || status=1 ;;
     ui)   step "UI tests (Playwright + Chromium against code-server)"; node scripts/run-ui-tests.mjs || status=1 ;;
+    open) step "npm start: package, install into code-server, serve the examples (--check)"; bash scripts/open.sh --check || status=1 ;;
     *) echo "unknown tier: $tier" >&2; exit 2 ;;
   esac
 done

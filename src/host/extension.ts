@@ -26,7 +26,14 @@ async function openInPeerwatch(uri: vscode.Uri | undefined): Promise<void> {
     return;
   }
   const viewType = /\.runlog\.jsonl$/i.test(target.path) ? RUNLOG_VIEW_TYPE : TRANSCRIPT_VIEW_TYPE;
-  await vscode.commands.executeCommand('vscode.openWith', target, viewType);
+  // Like "Reopen Editor With…": the text tab of the same file is replaced, not left beside it
+  // (unless it has unsaved edits, which are the user's and stay open).
+  const column = vscode.window.tabGroups.activeTabGroup.viewColumn;
+  await vscode.commands.executeCommand('vscode.openWith', target, viewType, column);
+  // Tab objects are snapshots, so look the text tab up again after opening.
+  const group = vscode.window.tabGroups.all.find((g) => g.viewColumn === column);
+  const textTab = group?.tabs.find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === target.toString() && !t.isDirty);
+  if (textTab) await vscode.window.tabGroups.close(textTab, true);
 }
 
 /** The file behind the active tab, whether a text editor or a custom editor. */

@@ -171,9 +171,13 @@ function renderToolCall(e: EventOfKind<'tool_call'>): HTMLElement {
 
 function renderToolResult(e: EventOfKind<'tool_result'>): HTMLElement {
   const text = e.error ? e.error + (e.output && e.output !== e.error ? `\n${e.output}` : '') : e.output;
-  const summary = el('summary', {}, e.name ? el('code', {}, e.name) : null, ` ${firstLine(text) || '(empty output)'}`);
   const lines = text.split('\n').length;
-  return el('details', { class: 'result', open: lines <= 6 ? '' : undefined }, summary, el('pre', { class: 'output' }, text));
+  const short = lines <= 6 && text.length <= 600;
+  // A short result is shown open, so its summary names the tool only; a long one is folded and
+  // its summary previews the first line.
+  const preview = text === '' ? ' (empty output)' : short ? '' : ` ${firstLine(text)} (${lines} lines)`;
+  const summary = el('summary', {}, e.name ? el('code', {}, e.name) : null, preview);
+  return el('details', { class: 'result', open: short ? '' : undefined }, summary, el('pre', { class: 'output' }, text));
 }
 
 function renderConfigChange(e: EventOfKind<'config_change'>): HTMLElement {

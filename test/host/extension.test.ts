@@ -106,6 +106,17 @@ describe('Peerwatch in a real VS Code', () => {
     assert.ok(activeTab()?.input instanceof vscode.TabInputText, 'the active tab is a text editor');
     await vscode.commands.executeCommand('peerwatch.openInPeerwatch');
     await activeCustomTab('peerwatch.transcript', uri);
+    const tabsForFile = () =>
+      vscode.window.tabGroups.activeTabGroup.tabs.filter((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath === uri.fsPath);
+    await waitFor('the text tab to be replaced, not kept beside the Peerwatch tab', () => tabsForFile().length === 1).catch((err: Error) => {
+      throw new Error(`${err.message}; tabs for the file: ${tabsForFile().map(describeTab).join(', ')}`);
+    });
+  });
+
+  it('opens a production-harness run from its events.jsonl with "Open With… Peerwatch Transcript"', async () => {
+    const [uri] = await examples('study/e2e_runs/**/events.jsonl');
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
+    await activeCustomTab('peerwatch.transcript', uri);
   });
 
   it('"Show Log Source" opens the file as text from the Peerwatch editor', async () => {
