@@ -32,13 +32,25 @@ node scripts/build.mjs --tests
 export PEERWATCH_NO_BUILD=1   # the runners below use this build
 
 status=0
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# Each tier's output is shown as it runs and kept, so the totals below count every mocha test.
+run() { "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"; }
+open_failed=0
 for tier in $tiers; do
   case "$tier" in
-    unit) step "unit tests (mocha, plain Node)"; npx mocha --config .mocharc.json || status=1 ;;
-    host) step "extension-host tests (mocha inside code-server)"; node scripts/run-host-tests.mjs || status=1 ;;
-    ui)   step "UI tests (Playwright + Chromium against code-server)"; node scripts/run-ui-tests.mjs || status=1 ;;
-    open) step "npm start: package, install into code-server, serve the examples (--check)"; bash scripts/open.sh --check || status=1 ;;
+    unit) step "unit tests (mocha, plain Node)"; run npx mocha --config .mocharc.json || status=1 ;;
+    host) step "extension-host tests (mocha inside code-server)"; run node scripts/run-host-tests.mjs || status=1 ;;
+    ui)   step "UI tests (Playwright + Chromium against code-server)"; run node scripts/run-ui-tests.mjs || status=1 ;;
+    open) step "npm start: package, install into code-server, serve the examples (--check)"; bash scripts/open.sh --check || { status=1; open_failed=1; } ;;
     *) echo "unknown tier: $tier" >&2; exit 2 ;;
   esac
 done
+# Mocha's own summary lines ("N passing", "N failing"), once per tier; the host runner echoes its
+# log with timestamps, so only lines that are exactly mocha's are counted.
+passed=$(awk '/^  [0-9]+ passing/ {s+=$1} END {print s+0}' "$log")
+failed=$(awk '/^  [0-9]+ failing/ {s+=$1} END {print s+0}' "$log")
+case " $tiers " in *" open "*) if [ "$open_failed" = 1 ]; then failed=$((failed+1)); else passed=$((passed+1)); fi ;; esac
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi   # a tier that crashed before mocha's summary
+printf '\n%s passed, %s failed\n' "$passed" "$failed"
 exit $status
