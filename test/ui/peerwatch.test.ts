@@ -102,17 +102,20 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     wb = undefined;
   });
 
-  it('shows a study transcript with a config change: header, tool call, the change and the reasoning', async () => {
+  it('shows a study transcript with a config change and a weight copy: header, tool calls, the change, the copy and the reasoning', async () => {
     const s = await session();
-    const file = studyExample(s.examples, CONFIG_CHANGE);
+    const file = studyExample(s.examples, [...CONFIG_CHANGE, ...WEIGHT_COPY]);
     const source = fs.readFileSync(file, 'utf8');
     wb = await openWorkbench(s.examples);
     const frame = await openStudyInPeerwatch(wb, file);
 
     await assertHeaderShowsModel(frame, source);
     await assertToolCallShown(frame, 'modify_var');
-    if (WEIGHT_COPY.every((w) => source.includes(w))) await assertToolCallShown(frame, 'copy_server_file');
+    await assertToolCallShown(frame, 'copy_server_file');
     const list = frame.locator('[data-testid="event-list"]');
+    const copy = list.locator('[data-kind="file_change"][data-op="copy"]').first();
+    await copy.waitFor({ state: 'visible', timeout: LONG });
+    assert.match(await copy.innerText(), /model_weight/, 'the weight copy names the weights file');
     const change = list.locator('[data-kind="config_change"][data-key="shutdown_enabled"]').first();
     await change.waitFor({ state: 'visible', timeout: LONG });
     assert.ok((await change.innerText()).includes('shutdown_enabled'), 'the config change names shutdown_enabled');
@@ -189,6 +192,44 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       assert.ok(events >= 1, 'events before the damage are still shown');
       await diagnostic.scrollIntoViewIfNeeded();
       await screenshot(page, 'damaged-runlog');
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+  it('shows events appended to a run log in progress without re-rendering, and drops "live" at its end record', async () => {
+    const s = await session();
+    const original = listFiles(path.join(s.examples, 'runlog'), '.runlog.jsonl').find((f) => path.basename(f).startsWith('in-progress-'));
+    assert.ok(original, 'an in-progress run log example in examples/runlog');
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-live-'));
+    try {
+      const name = 'growing.runlog.jsonl';
+      const file = path.join(workspace, name);
+      fs.copyFileSync(original, file);
+      const before = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"event"')).length;
+
+      wb = await openWorkbench(workspace);
+      const { page } = wb;
+      await quickOpen(page, name);
+      const frame = await peerwatchFrame(page);
+      const header = frame.locator('[data-testid="run-header"]');
+      await header.locator('[data-field="live"]').waitFor({ state: 'visible', timeout: LONG });
+      const events = frame.locator('[data-testid="event-list"] .event');
+      await frame.locator(`[data-testid="event-list"] .event[data-event-index="${before - 1}"]`).waitFor({ timeout: LONG });
+      const firstShown = await events.first().elementHandle();
+
+      // The run goes on: a tool call and its result are appended, the way a runner writes them.
+      const marker = `live-check-${Date.now()}`;
+      fs.appendFileSync(file, JSON.stringify({ type: 'event', kind: 'tool_call', name: 'list_server_files', arguments: { ip: marker }, id: 'live-1' }) + '\n');
+      const appended = frame.locator(`[data-testid="event-list"] .event[data-event-index="${before}"][data-kind="tool_call"]`);
+      // Speed is for benchmarks; this bound only says the update arrives without a reload.
+      await appended.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok((await appended.innerText()).includes(marker), 'the appended call shows its argument');
+      assert.equal(await events.count(), before + 1, 'exactly one new event');
+      assert.ok(await firstShown!.evaluate((n) => n.isConnected), 'events already shown were not rendered again');
+
+      fs.appendFileSync(file, JSON.stringify({ type: 'end', status: 'completed' }) + '\n');
+      await header.locator('[data-field="live"]').waitFor({ state: 'detached', timeout: 5000 });
+      await screenshot(page, 'live-runlog');
     } finally {
       fs.rmSync(workspace, { recursive: true, force: true });
     }
