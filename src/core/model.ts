@@ -224,15 +224,6 @@ export const TranscriptEvent = z.discriminatedUnion('kind', [
 export type TranscriptEvent = z.infer<typeof TranscriptEvent>;
 export type EventKind = TranscriptEvent['kind'];
 export type EventOfKind<K extends EventKind> = Extract<TranscriptEvent, { kind: K }>;
-export const EVENT_KINDS: readonly EventKind[] = [
-  'message',
-  'reasoning',
-  'tool_call',
-  'tool_result',
-  'config_change',
-  'file_change',
-  'environment',
-];
 
 /**
  * A problem found while reading a file. Reading never stops at the first problem when it can go on:

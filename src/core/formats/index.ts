@@ -6,7 +6,7 @@
  */
 import { Diagnostic, RunHeader, Transcript, reindex } from '../model';
 import { formatJsonPath, parseJsonTolerant, type JsonParseResult } from '../json/tolerantJson';
-import { readRunlog, RUNLOG_SCHEMA } from '../runlog/runlog';
+import { readRunlog } from '../runlog/runlog';
 import { detectStudy, importStudy } from './study/study';
 import type { ImportContext } from './types';
 
@@ -124,9 +124,6 @@ function importJson(input: ParseInput, json: JsonParseResult): Transcript {
   }
   return { header: RunHeader.parse(result.header), events, diagnostics, live: false };
 }
-
-/** The run-log schema id, re-exported for callers that sniff files cheaply (file decorations, CLI). */
-export { RUNLOG_SCHEMA };
 
 /**
  * For a file inside a production-harness run folder (`transcript.json`, `events.jsonl`,

@@ -115,11 +115,6 @@ export class RunlogReader {
     return added;
   }
 
-  /** Number of complete lines read so far. */
-  get linesRead(): number {
-    return this.lineNo;
-  }
-
   /** The transcript as read so far. */
   transcript(): Transcript {
     const header: RunHeader = this.header ?? RunHeader.parse({ format: 'runlog' });
@@ -257,9 +252,9 @@ export class RunlogReader {
 
 
 /** Reads a whole Peerwatch log at once. */
-export function readRunlog(file: string, text: string, complete = true): Transcript {
+export function readRunlog(file: string, text: string): Transcript {
   const reader = new RunlogReader(file);
   reader.push(text);
-  if (complete) reader.finish();
+  reader.finish();
   return reader.transcript();
 }
