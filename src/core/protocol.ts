@@ -3,66 +3,157 @@
  * Every message is a zod schema; the host validates everything that arrives from the webview
  * (it runs transcript-derived UI, so its messages are treated as untrusted input).
  *
+ * The host owns the transcript and its index; the webview holds only what it shows. Positions in
+ * messages are *view positions*: places in the list after the current filter (equal to event
+ * indices when nothing is filtered). Events always carry their own `index`.
+ *
  * Pure module: imported by both the host bundle and the webview bundle.
  */
 import { z } from 'zod';
 import { Diagnostic, RunHeader, TranscriptEvent } from './model';
 
+const Index = z.number().int().nonnegative();
+
+/** A filter on the event list: kinds and tool names to keep (`null`: no constraint). */
+export const ViewFilter = z.object({
+  kinds: z.array(z.string().max(64)).max(32).nullable(),
+  tools: z.array(z.string().max(256)).max(1000).nullable(),
+});
+export type ViewFilter = z.infer<typeof ViewFilter>;
+
+/** One step of the run for the outline: where it starts and what happened in it. */
+export const OutlineEntry = z.object({
+  index: Index,
+  step: z.number().int().nullable(),
+  label: z.string(),
+  /** Kinds of notable events in the entry (config_change, file_change, error…), for its marks. */
+  marks: z.array(z.string()),
+});
+export type OutlineEntry = z.infer<typeof OutlineEntry>;
+
+/** What the webview needs to size and label the list; sent on open and whenever it changes. */
+export const Summary = z.object({
+  fileName: z.string(),
+  header: RunHeader,
+  live: z.boolean(),
+  /** Events in the log (read so far). */
+  eventCount: Index,
+  /** Events in the current view (after the filter). */
+  viewCount: Index,
+  /** The host is still reading the file: counts will grow. */
+  indexing: z.boolean(),
+  /** The first diagnostics (capped) and how many there are in all. */
+  diagnostics: z.array(Diagnostic),
+  diagnosticCount: Index,
+  kindCounts: z.record(z.string(), z.number()),
+  tools: z.array(z.string()),
+  outline: z.array(OutlineEntry),
+  filter: ViewFilter,
+});
+export type Summary = z.infer<typeof Summary>;
+
 // ---- host → webview -------------------------------------------------------------------------
 
-/** The whole document, sent in answer to `ready` and whenever the file is replaced on disk. */
-export const InitMessage = z.object({
-  type: z.literal('init'),
-  fileName: z.string(),
-  header: RunHeader,
-  events: z.array(TranscriptEvent),
-  diagnostics: z.array(Diagnostic),
-  live: z.boolean(),
+/** The document (re)opened: the webview drops what it holds and starts from this. */
+export const InitMessage = Summary.extend({ type: z.literal('init'), generation: Index });
+/** Counts, header or outline changed (the file grew, indexing progressed, the filter changed). */
+export const UpdateMessage = Summary.extend({ type: z.literal('update'), generation: Index });
+
+/** One event slot: the event, or why its record could not be read. */
+export const Slot = z.object({
+  pos: Index,
+  index: Index,
+  event: TranscriptEvent.optional(),
+  error: z.string().optional(),
+  /** For reasoning: the action it led to; for a tool call: the reasoning before it. */
+  ledTo: z.object({ index: Index, label: z.string() }).optional(),
+  ledFrom: z.object({ index: Index, label: z.string() }).optional(),
+});
+export type Slot = z.infer<typeof Slot>;
+
+/** Answer to `getEvents`. */
+export const EventsMessage = z.object({ type: z.literal('events'), generation: Index, slots: z.array(Slot) });
+
+/** Answer to `find`: matching view positions (capped) and their total. */
+export const FoundMessage = z.object({
+  type: z.literal('found'),
+  requestId: Index,
+  query: z.string(),
+  positions: z.array(Index),
+  total: Index,
+  /** The search covered the whole log (false while it is still running or when stopped early). */
+  done: z.boolean(),
 });
 
-/** Events appended to a growing log (a run in progress). */
-export const AppendMessage = z.object({
-  type: z.literal('append'),
-  events: z.array(TranscriptEvent),
-  diagnostics: z.array(Diagnostic),
-  header: RunHeader,
-  live: z.boolean(),
-});
+/** Scroll to an event and focus it (pos: its view position; -1 when the filter hides it). */
+export const RevealMessage = z.object({ type: z.literal('reveal'), index: Index, pos: z.number().int(), highlight: z.boolean().optional() });
 
-/** The file could not be read as a transcript at all (not a transcript, unreadable). */
-export const FatalMessage = z.object({
-  type: z.literal('fatal'),
-  fileName: z.string(),
-  message: z.string(),
-});
+/** A command run in VS Code (palette, keybinding) that the webview carries out. */
+export const WebviewCommand = z.enum([
+  'nextEvent',
+  'previousEvent',
+  'nextToolCall',
+  'previousToolCall',
+  'firstEvent',
+  'lastEvent',
+  'toggleEvent',
+  'expandAll',
+  'collapseAll',
+  'find',
+  'findNext',
+  'findPrevious',
+  'clearFilter',
+]);
+export type WebviewCommand = z.infer<typeof WebviewCommand>;
+export const CommandMessage = z.object({ type: z.literal('command'), command: WebviewCommand });
 
-/** Scroll to and highlight one event. */
-export const RevealMessage = z.object({
-  type: z.literal('reveal'),
-  index: z.number().int().nonnegative(),
-});
+/** The file could not be read as a transcript at all (not a transcript, unreadable, declined). */
+export const FatalMessage = z.object({ type: z.literal('fatal'), fileName: z.string(), message: z.string() });
 
-export const ToWebview = z.discriminatedUnion('type', [InitMessage, AppendMessage, FatalMessage, RevealMessage]);
+export const ToWebview = z.discriminatedUnion('type', [InitMessage, UpdateMessage, EventsMessage, FoundMessage, RevealMessage, CommandMessage, FatalMessage]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
 // ---- webview → host -------------------------------------------------------------------------
 
-/** The webview has loaded its script and can receive `init`. */
-export const ReadyMessage = z.object({ type: z.literal('ready') });
-
-/** Open the log as text at the event's line or JSON path. */
-export const OpenSourceMessage = z.object({
-  type: z.literal('openSource'),
-  index: z.number().int().nonnegative(),
+/** The webview has loaded its script; it may ask to restore a filter it saved. */
+export const ReadyMessage = z.object({ type: z.literal('ready'), filter: ViewFilter.optional() });
+/** Send the events at view positions [start, end). */
+export const GetEventsMessage = z.object({ type: z.literal('getEvents'), generation: Index, start: Index, end: Index });
+export const SetFilterMessage = z.object({ type: z.literal('setFilter'), filter: ViewFilter });
+/** Search the whole log (not only what is rendered) for `query`. */
+export const FindMessage = z.object({ type: z.literal('find'), requestId: Index, query: z.string().max(1000), caseSensitive: z.boolean() });
+/** Find the next/previous event of a kind from a view position; answered with `reveal`. */
+export const NavigateMessage = z.object({
+  type: z.literal('navigate'),
+  from: z.number().int(),
+  direction: z.union([z.literal(1), z.literal(-1)]),
+  kind: z.string().max(64),
 });
-
+/** Reveal the event with this index (the webview knows its index, not its view position). */
+export const LocateMessage = z.object({
+  type: z.literal('locate'),
+  index: Index,
+  /** Show all events if the filter hides this one (a link followed); otherwise do nothing then. */
+  clearFilter: z.boolean().optional(),
+});
+export const OpenSourceMessage = z.object({ type: z.literal('openSource'), index: Index });
+export const OpenDiffMessage = z.object({ type: z.literal('openDiff'), index: Index });
+export const CopyLinkMessage = z.object({ type: z.literal('copyLink'), index: Index });
 /** The event the user focused (keeps commands such as Show Log Source in step). */
-export const FocusMessage = z.object({
-  type: z.literal('focus'),
-  index: z.number().int().nonnegative(),
-});
+export const FocusMessage = z.object({ type: z.literal('focus'), index: Index });
 
-export const FromWebview = z.discriminatedUnion('type', [ReadyMessage, OpenSourceMessage, FocusMessage]);
+export const FromWebview = z.discriminatedUnion('type', [
+  ReadyMessage,
+  GetEventsMessage,
+  SetFilterMessage,
+  FindMessage,
+  NavigateMessage,
+  LocateMessage,
+  OpenSourceMessage,
+  OpenDiffMessage,
+  CopyLinkMessage,
+  FocusMessage,
+]);
 export type FromWebview = z.infer<typeof FromWebview>;
 
 /** Validates a message from the webview; `undefined` when it is not one the protocol knows. */
@@ -70,3 +161,8 @@ export function parseFromWebview(data: unknown): FromWebview | undefined {
   const r = FromWebview.safeParse(data);
   return r.success ? r.data : undefined;
 }
+
+/** The most events one `getEvents` returns (the webview asks again for more). */
+export const MAX_EVENTS_PER_REQUEST = 200;
+/** The most find positions sent; the total is still counted. */
+export const MAX_FIND_POSITIONS = 100_000;

@@ -1,21 +1,74 @@
 import * as vscode from 'vscode';
+import type { WebviewCommand } from '../core/protocol';
 import { RUNLOG_VIEW_TYPE, TRANSCRIPT_VIEW_TYPE, TranscriptEditorProvider } from './transcriptEditorProvider';
+import { registerDiffDocuments } from './diffDocuments';
+import { resolveLink } from './links';
 
-/** Activates Peerwatch: the transcript editor and its commands. */
+/** Commands carried out inside the active Peerwatch editor (palette entries; keys work in the editor too). */
+const EDITOR_COMMANDS: Record<string, WebviewCommand> = {
+  'peerwatch.nextEvent': 'nextEvent',
+  'peerwatch.previousEvent': 'previousEvent',
+  'peerwatch.nextToolCall': 'nextToolCall',
+  'peerwatch.previousToolCall': 'previousToolCall',
+  'peerwatch.firstEvent': 'firstEvent',
+  'peerwatch.lastEvent': 'lastEvent',
+  'peerwatch.toggleEvent': 'toggleEvent',
+  'peerwatch.expandAll': 'expandAll',
+  'peerwatch.collapseAll': 'collapseAll',
+  'peerwatch.find': 'find',
+  'peerwatch.findNext': 'findNext',
+  'peerwatch.findPrevious': 'findPrevious',
+  'peerwatch.clearFilter': 'clearFilter',
+};
+
+/** Activates Peerwatch: the transcript editor, its commands and deep links. */
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new TranscriptEditorProvider(context.extensionUri);
+  const activeOrTell = () => {
+    const active = provider.active;
+    if (!active) void vscode.window.showInformationMessage('Peerwatch: open a transcript in Peerwatch first.');
+    return active;
+  };
+  const openLink = async (link: vscode.Uri) => {
+    try {
+      const { uri, index } = await resolveLink(link);
+      provider.revealWhenReady(uri, index);
+      await vscode.commands.executeCommand('vscode.openWith', uri, viewTypeFor(uri));
+    } catch (e) {
+      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    }
+  };
   context.subscriptions.push(
     provider,
+    registerDiffDocuments(),
+    vscode.window.registerUriHandler({ handleUri: openLink }),
     vscode.commands.registerCommand('peerwatch.openInPeerwatch', (uri?: vscode.Uri) => openInPeerwatch(uri)),
     vscode.commands.registerCommand('peerwatch.showSource', async () => {
-      const active = provider.active;
-      if (!active) {
-        void vscode.window.showInformationMessage('Peerwatch: open a transcript in Peerwatch first.');
-        return;
-      }
-      await provider.openSource(active.document, active.focusedEvent);
+      const active = activeOrTell();
+      if (active) await active.openSource(active.focusedEvent);
     }),
+    vscode.commands.registerCommand('peerwatch.copyEventLink', async () => {
+      const active = activeOrTell();
+      if (active) await active.copyLink(active.focusedEvent);
+    }),
+    vscode.commands.registerCommand('peerwatch.openEventLink', async (link?: string) => {
+      const text =
+        link ??
+        (await vscode.window.showInputBox({
+          title: 'Open Peerwatch Link',
+          prompt: 'Paste a link made by "Peerwatch: Copy Link to Event"',
+          validateInput: (v) => (/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/open\?/i.test(v.trim()) ? undefined : 'Expected a link like vscode://peerwatch.peerwatch/open?file=…&event=…'),
+        }));
+      if (text) await openLink(vscode.Uri.parse(text.trim(), true));
+    }),
+    ...Object.entries(EDITOR_COMMANDS).map(([id, command]) =>
+      vscode.commands.registerCommand(id, () => activeOrTell()?.command(command)),
+    ),
   );
+}
+
+function viewTypeFor(uri: vscode.Uri): string {
+  return /\.runlog\.jsonl$/i.test(uri.path) ? RUNLOG_VIEW_TYPE : TRANSCRIPT_VIEW_TYPE;
 }
 
 /** Reopens `uri` (or the active editor's file) in the Peerwatch editor. */
@@ -25,11 +78,10 @@ async function openInPeerwatch(uri: vscode.Uri | undefined): Promise<void> {
     void vscode.window.showInformationMessage('Peerwatch: open a transcript file first, then run "Open in Peerwatch".');
     return;
   }
-  const viewType = /\.runlog\.jsonl$/i.test(target.path) ? RUNLOG_VIEW_TYPE : TRANSCRIPT_VIEW_TYPE;
   // Like "Reopen Editor With…": the text tab of the same file is replaced, not left beside it
   // (unless it has unsaved edits, which are the user's and stay open).
   const column = vscode.window.tabGroups.activeTabGroup.viewColumn;
-  await vscode.commands.executeCommand('vscode.openWith', target, viewType, column);
+  await vscode.commands.executeCommand('vscode.openWith', target, viewTypeFor(target), column);
   // Tab objects are snapshots, so look the text tab up again after opening.
   const group = vscode.window.tabGroups.all.find((g) => g.viewColumn === column);
   const textTab = group?.tabs.find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === target.toString() && !t.isDirty);

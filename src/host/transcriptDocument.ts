@@ -1,82 +1,135 @@
 import * as vscode from 'vscode';
 import { harnessRunFiles, parseTranscript, NotATranscriptError } from '../core/formats';
-import type { Transcript } from '../core/model';
 import { Disposable } from './disposable';
+import { RunlogFileSource, TranscriptSource, type EventSource } from './sources';
 
-/** What a load produced: a transcript (possibly with diagnostics), or why there is none. */
-export type LoadResult = { ok: true; transcript: Transcript } | { ok: false; message: string };
+/** Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it. */
+export const CONFIRM_SETTING = 'confirmOpenAboveMB';
+const DEFAULT_CONFIRM_MB = 1500;
+
+/** What opening produced: a source of events, or why there is none. */
+export type Content = { ok: true; source: EventSource } | { ok: false; message: string };
 
 /**
  * A transcript opened in Peerwatch. Read-only: the log is never written. Watches its file (and, for a
- * production-harness run, the run's transcript.json) and fires `onDidChange` when it changes on disk.
+ * production-harness run, the run's transcript.json); a run log is followed as it grows.
  */
 export class TranscriptDocument extends Disposable implements vscode.CustomDocument {
-  private readonly changed = this._register(new vscode.EventEmitter<LoadResult>());
-  /** Fires with the new contents after the file changed on disk. */
-  readonly onDidChange = this.changed.event;
-  private current: LoadResult;
-  /** The file whose text is parsed: the opened file, or the run's transcript.json for harness files. */
-  readonly sourceUri: vscode.Uri;
+  private readonly replaced = this._register(new vscode.EventEmitter<void>());
+  /** Fires when `content` is a new object (the file became readable, or unreadable). */
+  readonly onDidReplace = this.replaced.event;
+  private current: Content;
 
   private constructor(
     readonly uri: vscode.Uri,
-    sourceUri: vscode.Uri,
-    initial: LoadResult,
+    /** The file whose text is read: the opened file, or the run's transcript.json for harness files. */
+    readonly sourceUri: vscode.Uri,
+    initial: Content,
   ) {
     super();
-    this.sourceUri = sourceUri;
     this.current = initial;
     const watcher = this._register(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(sourceUri, '..'), basename(sourceUri))),
     );
     let pending: ReturnType<typeof setTimeout> | undefined;
-    const reload = () => {
-      // Writers append in bursts; coalesce them so a growing log is read at most every 100 ms.
+    const changed = () => {
+      const source = this.current.ok ? this.current.source : undefined;
+      if (source instanceof RunlogFileSource) {
+        source.fileChanged(); // reads only the new bytes
+        return;
+      }
+      // Whole-file formats: coalesce bursts of writes, then parse again.
       if (pending) return;
       pending = setTimeout(async () => {
         pending = undefined;
         if (this.isDisposed) return;
-        this.current = await TranscriptDocument.load(this.uri).then((r) => r.result);
-        this.changed.fire(this.current);
+        const next = await TranscriptDocument.load(this.uri, this.sourceUri, false);
+        if (this.isDisposed) return next.ok && next.source.dispose();
+        if (next.ok && this.current.ok && this.current.source instanceof TranscriptSource && next.source instanceof TranscriptSource) {
+          this.current.source.replace(next.source.transcript);
+          return;
+        }
+        this.setContent(next);
       }, 100);
     };
-    this._register(watcher.onDidChange(reload));
-    this._register(watcher.onDidCreate(reload));
+    this._register(watcher.onDidChange(changed));
+    this._register(watcher.onDidCreate(changed));
     this._register({ dispose: () => pending && clearTimeout(pending) });
+    this._register({ dispose: () => this.current.ok && this.current.source.dispose() });
   }
 
-  get content(): LoadResult {
+  get content(): Content {
     return this.current;
   }
 
-  /** Opens `uri`: reads it (and a harness run's sibling files) and parses it. */
-  static async open(uri: vscode.Uri): Promise<TranscriptDocument> {
-    const { sourceUri, result } = await TranscriptDocument.load(uri);
-    return new TranscriptDocument(uri, sourceUri, result);
+  get displayName(): string {
+    return vscode.workspace.asRelativePath(this.sourceUri, false);
   }
 
-  private static async load(uri: vscode.Uri): Promise<{ sourceUri: vscode.Uri; result: LoadResult }> {
-    const display = vscode.workspace.asRelativePath(uri, false);
+  private setContent(next: Content): void {
+    if (this.current.ok) this.current.source.dispose();
+    this.current = next;
+    this.replaced.fire();
+  }
+
+  /** Opens `uri`; a very large file asks first (declining shows a message instead of the log). */
+  static async open(uri: vscode.Uri): Promise<TranscriptDocument> {
+    const sourceUri = await TranscriptDocument.sourceFor(uri);
+    const content = await TranscriptDocument.load(uri, sourceUri, true);
+    return new TranscriptDocument(uri, sourceUri, content);
+  }
+
+  private static async sourceFor(uri: vscode.Uri): Promise<vscode.Uri> {
     const harness = harnessRunFiles(uri.path);
-    let sourceUri = uri;
-    const siblings: Record<string, string> = {};
     if (harness && harness.transcript !== uri.path) {
       const candidate = uri.with({ path: harness.transcript });
-      if (await exists(candidate)) sourceUri = candidate;
+      if (await exists(candidate)) return candidate;
     }
-    if (harness) {
-      for (const p of harness.siblings) {
-        const sib = uri.with({ path: p });
-        if (sib.path !== sourceUri.path && (await exists(sib))) siblings[basename(sib)] = await readText(sib);
-      }
-    }
+    return uri;
+  }
+
+  private static async load(uri: vscode.Uri, sourceUri: vscode.Uri, confirm: boolean): Promise<Content> {
+    const display = vscode.workspace.asRelativePath(sourceUri, false);
     try {
+      const isRunlog = /\.runlog\.jsonl$/i.test(sourceUri.path);
+      if (confirm) {
+        const size = (await vscode.workspace.fs.stat(sourceUri)).size;
+        const limitMB = vscode.workspace.getConfiguration('peerwatch').get<number>(CONFIRM_SETTING, DEFAULT_CONFIRM_MB);
+        const limit = (isRunlog ? limitMB : limitMB / 10) * 1024 * 1024;
+        if (size > limit) {
+          const mb = (size / 1024 / 1024).toFixed(0);
+          const open = 'Open Anyway';
+          const choice = await vscode.window.showWarningMessage(
+            `${display} is ${mb} MB. Opening it in Peerwatch may slow the window down.`,
+            {
+              modal: true,
+              detail: isRunlog
+                ? 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.'
+                : 'This format is read whole into memory; converting it with `peerwatch convert FILE --to runlog` lets Peerwatch index it instead.',
+            },
+            open,
+          );
+          if (choice !== open) {
+            return { ok: false, message: `${display} (${mb} MB) was not opened: it is larger than the peerwatch.${CONFIRM_SETTING} setting allows without asking.` };
+          }
+        }
+      }
+      if (isRunlog && sourceUri.scheme === 'file') {
+        return { ok: true, source: await RunlogFileSource.open(sourceUri.fsPath, display) };
+      }
+      const siblings: Record<string, string> = {};
+      const harness = harnessRunFiles(uri.path);
+      if (harness) {
+        for (const p of harness.siblings) {
+          const sib = uri.with({ path: p });
+          if (sib.path !== sourceUri.path && (await exists(sib))) siblings[basename(sib)] = await readText(sib);
+        }
+      }
       const text = await readText(sourceUri);
-      const fileName = sourceUri === uri ? display : vscode.workspace.asRelativePath(sourceUri, false);
-      return { sourceUri, result: { ok: true, transcript: parseTranscript({ fileName, text, siblings }) } };
+      return { ok: true, source: new TranscriptSource(parseTranscript({ fileName: display, text, siblings })) };
     } catch (e) {
-      if (e instanceof NotATranscriptError) return { sourceUri, result: { ok: false, message: e.message } };
-      return { sourceUri, result: { ok: false, message: `${display} could not be read: ${e instanceof Error ? e.message : String(e)}` } };
+      if (e instanceof NotATranscriptError) return { ok: false, message: e.message };
+      return { ok: false, message: `${display} could not be read: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 }

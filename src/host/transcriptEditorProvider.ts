@@ -1,19 +1,29 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { parseFromWebview, type ToWebview } from '../core/protocol';
-import type { SourceRef, Transcript } from '../core/model';
+import {
+  MAX_EVENTS_PER_REQUEST,
+  MAX_FIND_POSITIONS,
+  parseFromWebview,
+  type FromWebview,
+  type Slot,
+  type Summary,
+  type ToWebview,
+  type ViewFilter,
+  type WebviewCommand,
+} from '../core/protocol';
+import { EventView, NO_FILTER } from '../core/eventView';
+import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
-import { TranscriptDocument, type LoadResult } from './transcriptDocument';
+import { TranscriptDocument } from './transcriptDocument';
+import type { EventSource } from './sources';
+import { eventLink } from './links';
+import { openEventDiff } from './diffDocuments';
 
 export const RUNLOG_VIEW_TYPE = 'peerwatch.runlog';
 export const TRANSCRIPT_VIEW_TYPE = 'peerwatch.transcript';
 
-/** One open Peerwatch editor: a document, its webview, and the event the user last focused. */
-interface Panel {
-  readonly document: TranscriptDocument;
-  readonly webviewPanel: vscode.WebviewPanel;
-  focusedEvent: number | undefined;
-}
+/** Diagnostics sent with each summary; the rest are counted. */
+const MAX_DIAGNOSTICS_SENT = 200;
 
 /**
  * The Peerwatch editor: a read-only custom editor that shows a transcript in a webview.
@@ -21,16 +31,22 @@ interface Panel {
  * `peerwatch.transcript` (offered through "Open With…" for JSON transcripts and harness run files).
  */
 export class TranscriptEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider<TranscriptDocument> {
-  private readonly panels = new Set<Panel>();
-  private activePanel: Panel | undefined;
+  private readonly sessions = new Set<EditorSession>();
+  private activeSession: EditorSession | undefined;
+  private readonly activeChanged = this._register(new vscode.EventEmitter<void>());
+  /** The active Peerwatch editor (or its focused event) changed. */
+  readonly onDidChangeActive = this.activeChanged.event;
+  /** Reveals waiting for an editor of that document to be ready (deep links). */
+  private readonly pendingReveals = new Map<string, number>();
 
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
     for (const viewType of [RUNLOG_VIEW_TYPE, TRANSCRIPT_VIEW_TYPE]) {
       this._register(
         vscode.window.registerCustomEditorProvider(viewType, this, {
+          // No retainContextWhenHidden: the webview saves its state (scroll, expanded, filter) itself.
           supportsMultipleEditorsPerDocument: true,
-          webviewOptions: { enableFindWidget: true },
+          webviewOptions: { enableFindWidget: false },
         }),
       );
     }
@@ -41,9 +57,6 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
   }
 
   async resolveCustomEditor(document: TranscriptDocument, webviewPanel: vscode.WebviewPanel): Promise<void> {
-    const panel: Panel = { document, webviewPanel, focusedEvent: undefined };
-    this.panels.add(panel);
-    this.activePanel = panel;
     const webview = webviewPanel.webview;
     webview.options = {
       enableScripts: true,
@@ -51,90 +64,58 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
     webview.html = this.html(webview);
-
-    const disposables: vscode.Disposable[] = [];
-    let sentEvents = 0;
-    const post = (message: ToWebview) => void webview.postMessage(message);
-    const sendWhole = (content: LoadResult) => {
-      if (!content.ok) {
-        post({ type: 'fatal', fileName: vscode.workspace.asRelativePath(document.uri, false), message: content.message });
-        sentEvents = 0;
-        return;
-      }
-      const t = content.transcript;
-      post({
-        type: 'init',
-        fileName: vscode.workspace.asRelativePath(document.sourceUri, false),
-        header: t.header,
-        events: t.events,
-        diagnostics: t.diagnostics,
-        live: t.live,
-      });
-      sentEvents = t.events.length;
-    };
-
-    disposables.push(
-      webview.onDidReceiveMessage((raw) => {
-        const message = parseFromWebview(raw);
-        if (!message) return; // Unknown or malformed: ignored, never acted on.
-        switch (message.type) {
-          case 'ready':
-            sendWhole(document.content);
-            break;
-          case 'openSource':
-            void this.openSource(document, message.index);
-            break;
-          case 'focus':
-            panel.focusedEvent = message.index;
-            break;
-        }
-      }),
-      document.onDidChange((content) => {
-        if (content.ok && sentEvents > 0 && content.transcript.events.length >= sentEvents) {
-          // A growing log: send only what is new, so what is shown is not rendered again.
-          const t: Transcript = content.transcript;
-          post({ type: 'append', events: t.events.slice(sentEvents), diagnostics: t.diagnostics, header: t.header, live: t.live });
-          sentEvents = t.events.length;
-        } else {
-          sendWhole(content);
-        }
-      }),
-      webviewPanel.onDidChangeViewState(() => {
-        if (webviewPanel.active) this.activePanel = panel;
-      }),
-    );
+    const session = new EditorSession(document, webviewPanel, this);
+    this.sessions.add(session);
+    this.setActive(session);
+    webviewPanel.onDidChangeViewState(() => {
+      if (webviewPanel.active) this.setActive(session);
+      else if (this.activeSession === session) this.activeChanged.fire();
+    });
     webviewPanel.onDidDispose(() => {
-      disposables.forEach((d) => d.dispose());
-      this.panels.delete(panel);
-      if (this.activePanel === panel) this.activePanel = undefined;
+      session.dispose();
+      this.sessions.delete(session);
+      if (this.activeSession === session) {
+        this.activeSession = undefined;
+        this.activeChanged.fire();
+      }
     });
   }
 
-  /** The Peerwatch editor the user is looking at, if any. */
-  get active(): { document: TranscriptDocument; focusedEvent: number | undefined } | undefined {
-    const p = this.activePanel;
-    return p && p.webviewPanel.active ? p : undefined;
+  private setActive(s: EditorSession): void {
+    this.activeSession = s;
+    this.activeChanged.fire();
   }
 
-  /** Opens the log as text with the event's source (line, or JSON path's line) selected. */
-  async openSource(document: TranscriptDocument, index: number | undefined): Promise<void> {
-    let source: SourceRef | undefined;
-    const content = document.content;
-    if (content.ok && index !== undefined) source = content.transcript.events[index]?.source;
-    // 'default' is VS Code's text editor, even for files whose default editor is Peerwatch.
-    await vscode.commands.executeCommand('vscode.openWith', document.sourceUri, 'default', vscode.ViewColumn.Beside);
-    const editor = vscode.window.activeTextEditor;
-    if (editor && source?.line) {
-      const pos = new vscode.Position(source.line - 1, (source.column ?? 1) - 1);
-      editor.selection = new vscode.Selection(pos, pos);
-      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    }
+  /** @internal called by sessions. */
+  focusChanged(s: EditorSession): void {
+    if (s === this.activeSession) this.activeChanged.fire();
+  }
+
+  /** The Peerwatch editor the user is looking at, if any. */
+  get active(): EditorSession | undefined {
+    const s = this.activeSession;
+    return s && s.panel.active ? s : undefined;
+  }
+
+  /** Reveals event `index` in the editor of `uri` once it is ready (now, if it already is). */
+  revealWhenReady(uri: vscode.Uri, index: number): void {
+    const open = [...this.sessions].find((s) => s.document.uri.toString() === uri.toString() && s.isReady);
+    if (open) open.reveal(index, true);
+    else this.pendingReveals.set(uri.toString(), index);
+  }
+
+  /** @internal the reveal a new session should make once ready. */
+  takePendingReveal(uri: vscode.Uri): number | undefined {
+    const index = this.pendingReveals.get(uri.toString());
+    this.pendingReveals.delete(uri.toString());
+    return index;
   }
 
   private html(webview: vscode.Webview): string {
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'editor.css'));
+    const layout = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'layout.css'));
     // No 'unsafe-inline' or 'unsafe-eval': transcript text is adversarial and is rendered as text only.
     const csp = [
       "default-src 'none'",
@@ -150,12 +131,262 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
+<link rel="stylesheet" href="${layout.toString()}">
 <title>Peerwatch</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="loading">Loading transcript…</p></main>
+<main id="app"><p class="loading">Loading transcript…</p></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
+  }
+}
+
+/** One open Peerwatch editor: its document, webview, view of the events and focused event. */
+export class EditorSession {
+  private readonly disposables: vscode.Disposable[] = [];
+  private sourceDisposable: vscode.Disposable | undefined;
+  private view: EventView | undefined;
+  private generation = 0;
+  private filter: ViewFilter = NO_FILTER;
+  private ready = false;
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private search: vscode.CancellationTokenSource | undefined;
+  focusedEvent: number | undefined;
+
+  constructor(
+    readonly document: TranscriptDocument,
+    readonly panel: vscode.WebviewPanel,
+    private readonly provider: TranscriptEditorProvider,
+  ) {
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => {
+        const message = parseFromWebview(raw);
+        if (message) void this.handle(message); // unknown or malformed messages are ignored, never acted on
+      }),
+      document.onDidReplace(() => this.attach(true)),
+    );
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get source(): EventSource | undefined {
+    return this.document.content.ok ? this.document.content.source : undefined;
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Starts showing the document's current content (again). */
+  private attach(fresh: boolean): void {
+    this.sourceDisposable?.dispose();
+    const content = this.document.content;
+    if (!content.ok) {
+      this.view = undefined;
+      this.post({ type: 'fatal', fileName: this.document.displayName, message: content.message });
+      return;
+    }
+    const source = content.source;
+    this.view = new EventView(source);
+    this.view.setFilter(this.filter);
+    if (fresh) this.generation++;
+    this.sourceDisposable = source.onDidChange((change) => {
+      if (change === 'replace') {
+        this.attach(true);
+        return;
+      }
+      this.view?.refresh();
+      this.scheduleUpdate();
+    });
+    this.post({ type: 'init', generation: this.generation, ...this.summary(source) });
+  }
+
+  private summary(source: EventSource): Summary {
+    const view = this.view!;
+    return {
+      fileName: this.document.displayName,
+      header: source.header,
+      live: source.live,
+      eventCount: source.count,
+      viewCount: view.count,
+      indexing: source.indexing,
+      diagnostics: source.diagnostics.slice(0, MAX_DIAGNOSTICS_SENT),
+      diagnosticCount: source.diagnostics.length,
+      kindCounts: source.kindCounts(),
+      tools: source.toolNames(),
+      outline: view.outline(),
+      filter: view.filter,
+    };
+  }
+
+  /** Sends new counts soon; bursts of growth become one update (well within a second). */
+  private scheduleUpdate(): void {
+    if (this.updateTimer) return;
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      const source = this.source;
+      if (source && this.view) this.post({ type: 'update', generation: this.generation, ...this.summary(source) });
+    }, 50);
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        if (message.filter) this.filter = message.filter;
+        this.attach(true);
+        const pending = this.provider.takePendingReveal(this.document.uri);
+        if (pending !== undefined) this.reveal(pending, true);
+        break;
+      }
+      case 'getEvents':
+        await this.sendEvents(message.generation, message.start, message.end);
+        break;
+      case 'setFilter': {
+        this.filter = message.filter;
+        if (!this.view || !this.source) break;
+        this.view.setFilter(message.filter);
+        this.generation++;
+        this.post({ type: 'update', generation: this.generation, ...this.summary(this.source) });
+        break;
+      }
+      case 'find':
+        await this.find(message.requestId, message.query, message.caseSensitive);
+        break;
+      case 'navigate': {
+        const view = this.view;
+        if (!view) break;
+        const pos = view.navigate(message.from, message.direction, message.kind);
+        if (pos >= 0) this.post({ type: 'reveal', index: view.indexAt(pos), pos });
+        break;
+      }
+      case 'locate':
+        if (message.clearFilter || (this.view && this.view.posOf(message.index) >= 0)) this.reveal(message.index, false);
+        break;
+      case 'openSource':
+        await this.openSource(message.index);
+        break;
+      case 'openDiff': {
+        const [fetched] = (await this.source?.get([message.index])) ?? [];
+        if (fetched?.event) await openEventDiff(this.document, fetched.event);
+        break;
+      }
+      case 'copyLink':
+        await this.copyLink(message.index);
+        break;
+      case 'focus':
+        this.focusedEvent = message.index;
+        this.provider.focusChanged(this);
+        break;
+    }
+  }
+
+  private async sendEvents(generation: number, start: number, end: number): Promise<void> {
+    const view = this.view;
+    const source = this.source;
+    if (!view || !source || generation !== this.generation) return;
+    const last = Math.min(end, view.count, start + MAX_EVENTS_PER_REQUEST);
+    if (last <= start) return;
+    const indices: number[] = [];
+    for (let pos = start; pos < last; pos++) indices.push(view.indexAt(pos));
+    // The reasoning → action links name the other event's tool, read from the index.
+    const fetched = await source.get(indices);
+    if (generation !== this.generation) return;
+    const slots: Slot[] = indices.map((index, k) => {
+      const f = fetched[k]!;
+      const slot: Slot = { pos: start + k, index };
+      if (f.event) slot.event = f.event;
+      if (f.error) slot.error = f.error;
+      const to = view.ledTo(index);
+      if (to !== undefined) slot.ledTo = { index: to, label: source.toolOf(to) ?? 'tool call' };
+      const from = view.ledFrom(index);
+      if (from !== undefined) slot.ledFrom = { index: from, label: `reasoning #${from}` };
+      return slot;
+    });
+    this.post({ type: 'events', generation, slots });
+  }
+
+  private async find(requestId: number, query: string, caseSensitive: boolean): Promise<void> {
+    this.search?.cancel();
+    const source = this.source;
+    const view = this.view;
+    if (!source || !view) return;
+    if (!query) {
+      this.post({ type: 'found', requestId, query, positions: [], total: 0, done: true });
+      return;
+    }
+    const cts = (this.search = new vscode.CancellationTokenSource());
+    const toPositions = (indices: number[]) => {
+      const positions: number[] = [];
+      for (const i of indices) {
+        const pos = view.posOf(i);
+        if (pos >= 0) positions.push(pos);
+      }
+      return positions;
+    };
+    const send = (indices: number[], done: boolean) => {
+      const positions = toPositions(indices);
+      this.post({ type: 'found', requestId, query, positions: positions.slice(0, MAX_FIND_POSITIONS), total: positions.length, done });
+    };
+    const found = await source.search(query, caseSensitive, cts.token, (partial) => send(partial, false));
+    if (!cts.token.isCancellationRequested) send(found, true);
+    cts.dispose();
+    if (this.search === cts) this.search = undefined;
+  }
+
+  /** Scrolls the webview to event `index` (clearing a filter that hides it). */
+  reveal(index: number, highlight: boolean): void {
+    const view = this.view;
+    if (!view) return;
+    let pos = view.posOf(index);
+    if (pos < 0 && view.filtered && index < (this.source?.count ?? 0)) {
+      this.filter = NO_FILTER;
+      view.setFilter(NO_FILTER);
+      this.generation++;
+      this.post({ type: 'update', generation: this.generation, ...this.summary(this.source!) });
+      pos = view.posOf(index);
+    }
+    this.post({ type: 'reveal', index, pos, highlight });
+  }
+
+  command(command: WebviewCommand): void {
+    this.post({ type: 'command', command });
+  }
+
+  sourceOf(index: number | undefined): SourceRef | undefined {
+    return index === undefined ? undefined : this.source?.sourceOf(index);
+  }
+
+  /** Opens the log as text with the event's source line selected. */
+  async openSource(index: number | undefined): Promise<void> {
+    const source = this.sourceOf(index);
+    // 'default' is VS Code's text editor, even for files whose default editor is Peerwatch.
+    await vscode.commands.executeCommand('vscode.openWith', this.document.sourceUri, 'default', vscode.ViewColumn.Beside);
+    const editor = vscode.window.activeTextEditor;
+    if (editor && source?.line) {
+      const pos = new vscode.Position(source.line - 1, (source.column ?? 1) - 1);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  async copyLink(index: number | undefined): Promise<void> {
+    if (index === undefined) {
+      void vscode.window.showInformationMessage('Peerwatch: select an event first (click it), then copy its link.');
+      return;
+    }
+    const link = eventLink(this.document.uri, index);
+    await vscode.env.clipboard.writeText(link);
+    vscode.window.setStatusBarMessage(`Peerwatch: copied link to event #${index}`, 3000);
+  }
+
+  dispose(): void {
+    this.search?.cancel();
+    if (this.updateTimer) clearTimeout(this.updateTimer);
+    this.sourceDisposable?.dispose();
+    this.disposables.forEach((d) => d.dispose());
   }
 }

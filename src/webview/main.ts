@@ -1,10 +1,18 @@
 /**
- * The Peerwatch editor's webview: receives the transcript from the host and renders it.
- * Protocol: src/core/protocol.ts. Handshake: `ready` → `init`.
+ * The Peerwatch editor's webview. The host holds the transcript and its index; this page holds only
+ * the events it shows. Protocol: src/core/protocol.ts. Handshake: `ready` → `init`.
+ *
+ * The event list is virtualized around an *anchor*: the view position of the event at the top of
+ * the viewport and how many pixels of it are scrolled past. Rows are rendered from the anchor down
+ * (plus a margin), measured, and positioned; the scrollbar is a proportional stand-in capped well
+ * below browsers' element-height limits, so a log of millions of events scrolls like a short one.
+ * Wheel and keys move the anchor by real pixels; dragging the scrollbar jumps proportionally.
  */
-import type { FromWebview, ToWebview } from '../core/protocol';
-import type { Diagnostic, TranscriptEvent } from '../core/model';
-import { el, renderDiagnostic, renderEvent, renderHeader } from './render';
+import type { FromWebview, OutlineEntry, Slot, Summary, ToWebview, ViewFilter, WebviewCommand } from '../core/protocol';
+import type { Diagnostic } from '../core/model';
+import { el, renderDiagnostic, renderEvent, renderHeader, type RenderOptions } from './render';
+import { VirtualList } from './virtualList';
+import { FindBar } from './findBar';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -13,101 +21,500 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-interface ViewState {
-  scrollTop?: number;
+/** What survives hiding the tab and reloading the window (via the webview's own state). */
+interface SavedState {
+  anchor?: { pos: number; offset: number; atEnd?: boolean };
+  /** Events toggled away from the default (expanded when `expandAll` is false, collapsed when true). */
+  toggled?: number[];
+  expandAll?: boolean;
+  filter?: ViewFilter;
+  diffMode?: 'unified' | 'split';
+  query?: string;
+  focused?: number;
+  outline?: boolean;
 }
+
+const KIND_NAMES: Record<string, string> = {
+  message: 'Messages',
+  reasoning: 'Reasoning',
+  tool_call: 'Tool calls',
+  tool_result: 'Results',
+  config_change: 'Config changes',
+  file_change: 'File changes',
+  environment: 'Environment',
+};
 
 const vscode = acquireVsCodeApi();
+const saved: SavedState = (vscode.getState() as SavedState | undefined) ?? {};
 const app = document.getElementById('app')!;
-let list: HTMLOListElement | undefined;
-let shownDiagnostics = new Set<string>();
 
-function state(): ViewState {
-  return (vscode.getState() as ViewState | undefined) ?? {};
+let summary: Summary | undefined;
+let generation = -1;
+let expandAll = saved.expandAll ?? false;
+const toggled = new Set<number>(saved.toggled ?? []);
+let diffMode: 'unified' | 'split' = saved.diffMode ?? 'unified';
+let focusedIndex: number | undefined = saved.focused;
+let outlineOpen = saved.outline ?? window.innerWidth > 760;
+let restoreAnchor = saved.anchor;
+let filter: ViewFilter = saved.filter ?? { kinds: null, tools: null };
+
+function post(message: FromWebview): void {
+  vscode.postMessage(message);
 }
 
-function addEvents(events: readonly TranscriptEvent[]): void {
-  if (!list) return;
-  const frag = document.createDocumentFragment();
-  for (const e of events) frag.append(renderEvent(e));
-  list.append(frag);
+function saveState(): void {
+  const state: SavedState = {
+    anchor: list.anchorState(),
+    toggled: [...toggled].slice(-5000),
+    expandAll,
+    filter,
+    diffMode,
+    query: find.query || undefined,
+    focused: focusedIndex,
+    outline: outlineOpen,
+  };
+  vscode.setState(state);
+}
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveSoon(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveState, 120);
 }
 
-/** Places each diagnostic marker right after the last event read before it. */
-function addDiagnostics(diagnostics: readonly Diagnostic[]): void {
-  if (!list) return;
-  for (const d of diagnostics) {
-    const key = `${d.line}:${d.column}:${d.message}`;
-    if (shownDiagnostics.has(key)) continue;
-    shownDiagnostics.add(key);
-    const marker = renderDiagnostic(d);
-    const after = d.afterEvent >= 0 ? list.querySelector(`[data-event-index="${d.afterEvent}"]`) : null;
-    if (after) after.after(marker);
-    else if (d.afterEvent < 0) list.prepend(marker);
-    else list.append(marker);
+// ---- layout -------------------------------------------------------------------------------------
+
+const headerHost = el('div', { class: 'header-host' });
+const banner = el('div', { class: 'banner-host' });
+const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filter and find' });
+const outlineEl = el('nav', { class: 'outline', 'data-testid': 'outline', 'aria-label': 'Run outline' });
+const listHost = el('div', { class: 'list-host' });
+const body = el('div', { class: 'body' }, outlineEl, listHost);
+
+const isExpanded = (index: number) => expandAll !== toggled.has(index);
+const renderOptions = (slot: Slot): RenderOptions => ({
+  expanded: isExpanded(slot.index),
+  diffMode,
+  ledTo: slot.ledTo,
+  ledFrom: slot.ledFrom,
+});
+
+const list = new VirtualList(listHost, {
+  request: (start, end) => post({ type: 'getEvents', generation, start, end }),
+  renderRow: (slot) => {
+    const nodes: HTMLElement[] = [];
+    if (slot.event) nodes.push(renderEvent(slot.event, renderOptions(slot)));
+    else nodes.push(unreadable(slot));
+    for (const d of diagnosticsAfter(slot.index, slot.pos === 0)) nodes.push(renderDiagnostic(d));
+    return nodes;
+  },
+  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}`,
+  onRendered: (rows) => {
+    find.highlight(rows);
+    markFocused();
+    syncOutline();
+  },
+  onScrolled: saveSoon,
+});
+
+const find = new FindBar({
+  search: (requestId, query, caseSensitive) => post({ type: 'find', requestId, query, caseSensitive }),
+  reveal: (pos) => list.revealPos(pos, { focus: true }),
+  origin: () => focusedPos(),
+  changed: () => {
+    list.rerenderHighlights();
+    saveSoon();
+  },
+});
+
+/** A record that could not be read: shown in place, with the reason. */
+function unreadable(slot: Slot): HTMLElement {
+  return el(
+    'li',
+    { class: 'event event-unreadable diagnostic diagnostic-error', 'data-event-index': String(slot.index), 'data-kind': 'unreadable', 'data-testid': 'diagnostic', tabindex: '-1', role: 'alert' },
+    el('strong', {}, `Event #${slot.index} could not be read`),
+    el('p', {}, slot.error ?? 'unknown error'),
+  );
+}
+
+// Diagnostics placed after the last event read before them (afterEvent), -1: before the first.
+let diagnosticsByEvent = new Map<number, Diagnostic[]>();
+function indexDiagnostics(ds: readonly Diagnostic[]): void {
+  diagnosticsByEvent = new Map();
+  for (const d of ds) {
+    const key = Math.max(-1, d.afterEvent);
+    const list = diagnosticsByEvent.get(key) ?? [];
+    list.push(d);
+    diagnosticsByEvent.set(key, list);
+  }
+}
+function diagnosticsAfter(index: number, first: boolean): Diagnostic[] {
+  const before = first ? (diagnosticsByEvent.get(-1) ?? []) : [];
+  return [...before, ...(diagnosticsByEvent.get(index) ?? [])];
+}
+
+// ---- rendering the summary ------------------------------------------------------------------
+
+function renderSummary(s: Summary, fresh: boolean): void {
+  summary = s;
+  headerHost.replaceChildren(renderHeader(s.fileName, s.header, s.live));
+  renderBanner(s);
+  renderToolbar(s);
+  renderOutline(s.outline);
+  indexDiagnostics(s.diagnostics);
+  if (fresh) {
+    app.replaceChildren(headerHost, banner, toolbar, find.element, body);
+    list.reset(s.viewCount);
+    if (restoreAnchor) {
+      list.restore(restoreAnchor);
+      restoreAnchor = undefined;
+    }
+    if (find.query) find.research();
+  } else {
+    list.setTotal(s.viewCount);
+  }
+  body.classList.toggle('outline-open', outlineOpen);
+}
+
+function renderBanner(s: Summary): void {
+  const errors = s.diagnostics.filter((d) => d.severity === 'error');
+  const parts: HTMLElement[] = [];
+  if (errors.length) {
+    const first = errors[0]!;
+    parts.push(
+      el(
+        'p',
+        { class: 'banner banner-error', 'data-testid': 'diagnostic-summary', role: 'status' },
+        `${s.diagnosticCount > s.diagnostics.length ? `${s.diagnosticCount}` : errors.length} problem${errors.length > 1 ? 's' : ''} reading ${s.fileName}; everything readable is shown, with a marker where reading broke. First: `,
+        el('button', { type: 'button', class: 'link', 'data-action': 'goto', 'data-target-index': String(Math.max(0, first.afterEvent)) }, first.message),
+      ),
+    );
+  }
+  if (s.eventCount === 0 && !errors.length) {
+    parts.push(el('p', { class: 'empty' }, s.indexing ? 'Reading…' : s.live ? 'Waiting for the first event…' : 'This transcript has no events.'));
+  }
+  banner.replaceChildren(...parts);
+}
+
+function renderToolbar(s: Summary): void {
+  const chips = Object.keys(KIND_NAMES)
+    .filter((k) => s.kindCounts[k])
+    .map((k) => {
+      const on = !!filter.kinds?.includes(k);
+      return el(
+        'button',
+        { type: 'button', class: `chip${on ? ' chip-on' : ''}`, 'data-action': 'filter-kind', 'data-filter-kind': k, 'aria-pressed': String(on), title: `Show only ${KIND_NAMES[k]!.toLowerCase()} (click again to show all)` },
+        `${KIND_NAMES[k]} ${s.kindCounts[k]!.toLocaleString()}`,
+      );
+    });
+  const tools = el('select', { class: 'tool-filter', 'data-testid': 'tool-filter', 'aria-label': 'Filter by tool', title: 'Show only the calls and results of one tool' });
+  tools.append(el('option', { value: '' }, 'All tools'));
+  for (const t of s.tools) {
+    const o = el('option', { value: t }, t) as HTMLOptionElement;
+    if (filter.tools?.includes(t)) o.selected = true;
+    tools.append(o);
+  }
+  const filtered = !!(filter.kinds || filter.tools);
+  toolbar.replaceChildren(
+    el('div', { class: 'chips', 'data-testid': 'kind-filter' }, ...chips),
+    tools,
+    filtered ? el('button', { type: 'button', class: 'link', 'data-action': 'clear-filter' }, 'Show all') : '',
+    el(
+      'span',
+      { class: 'counts', 'data-testid': 'counts' },
+      filtered ? `${s.viewCount.toLocaleString()} of ${s.eventCount.toLocaleString()} events` : `${s.eventCount.toLocaleString()} events`,
+      s.indexing ? ' · reading…' : '',
+    ),
+    el('span', { class: 'spacer' }),
+    el('button', { type: 'button', class: 'tb', 'data-action': 'toggle-outline', title: 'Show or hide the outline', 'aria-pressed': String(outlineOpen) }, 'Outline'),
+    el('button', { type: 'button', class: 'tb', 'data-action': 'expand-all', title: 'Expand all events (e)' }, 'Expand all'),
+    el('button', { type: 'button', class: 'tb', 'data-action': 'collapse-all', title: 'Collapse all events (c)' }, 'Collapse all'),
+  );
+  tools.addEventListener('change', () => {
+    const v = (tools as HTMLSelectElement).value;
+    setFilter({ kinds: filter.kinds, tools: v ? [v] : null });
+  });
+}
+
+let outlineEntries: OutlineEntry[] = [];
+function renderOutline(entries: OutlineEntry[]): void {
+  const same = entries.length === outlineEntries.length && entries.every((e, i) => e.index === outlineEntries[i]!.index && e.label === outlineEntries[i]!.label);
+  outlineEntries = entries;
+  if (same) return;
+  outlineEl.replaceChildren(
+    el('div', { class: 'outline-title' }, 'Steps'),
+    el(
+      'ol',
+      {},
+      ...entries.map((e) =>
+        el(
+          'li',
+          {},
+          el(
+            'button',
+            { type: 'button', class: 'outline-entry', 'data-action': 'goto', 'data-target-index': String(e.index), 'data-marks': e.marks.join(' ') },
+            el('span', { class: 'outline-step' }, e.step === null ? `#${e.index}` : `${e.step}`),
+            el('span', { class: 'outline-label' }, e.label),
+            ...e.marks.filter((m) => m !== 'reasoning').map((m) => el('span', { class: `outline-mark mark-${m}`, title: m.replace('_', ' ') })),
+          ),
+        ),
+      ),
+    ),
+  );
+  syncOutline();
+}
+
+/** Marks the outline entry of the event at the top of the list. */
+function syncOutline(): void {
+  const top = list.topIndex();
+  if (top === undefined || !outlineEntries.length) return;
+  let lo = 0;
+  let hi = outlineEntries.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (outlineEntries[mid]!.index <= top) lo = mid;
+    else hi = mid - 1;
+  }
+  const buttons = outlineEl.querySelectorAll<HTMLElement>('.outline-entry');
+  const current = outlineEl.querySelector('.outline-entry.current');
+  const next = buttons[lo];
+  if (current === next) return;
+  current?.classList.remove('current');
+  next?.classList.add('current');
+}
+
+function setFilter(next: ViewFilter): void {
+  filter = next;
+  post({ type: 'setFilter', filter });
+  saveSoon();
+}
+
+// ---- focus and navigation -----------------------------------------------------------------------
+
+function markFocused(): void {
+  for (const n of listHost.querySelectorAll('.event.focused')) n.classList.remove('focused');
+  if (focusedIndex === undefined) return;
+  listHost.querySelector(`.event[data-event-index="${focusedIndex}"]`)?.classList.add('focused');
+}
+
+function focusIndex(index: number, pos: number | undefined): void {
+  focusedIndex = index;
+  post({ type: 'focus', index });
+  markFocused();
+  const node = listHost.querySelector<HTMLElement>(`.event[data-event-index="${index}"]`);
+  node?.focus({ preventScroll: true });
+  if (pos !== undefined) list.setFocusPos(pos);
+  saveSoon();
+}
+
+list.onFocus = (index, pos) => focusIndex(index, pos);
+
+function focusedPos(): number {
+  return list.focusPos() ?? list.topPos() ?? 0;
+}
+
+function step(delta: 1 | -1): void {
+  const pos = Math.min(Math.max(focusedPos() + delta, 0), list.total - 1);
+  if (pos >= 0) list.revealPos(pos, { focus: true, minimal: true });
+}
+
+function toggleIndex(index: number): void {
+  if (toggled.has(index)) toggled.delete(index);
+  else toggled.add(index);
+  list.rerenderIndex(index);
+  saveSoon();
+}
+
+function setExpandAll(on: boolean): void {
+  expandAll = on;
+  toggled.clear();
+  list.rerenderAll();
+  saveSoon();
+}
+
+function run(command: WebviewCommand): void {
+  switch (command) {
+    case 'nextEvent':
+      return step(1);
+    case 'previousEvent':
+      return step(-1);
+    case 'nextToolCall':
+      return post({ type: 'navigate', from: focusedPos(), direction: 1, kind: 'tool_call' });
+    case 'previousToolCall':
+      return post({ type: 'navigate', from: focusedPos(), direction: -1, kind: 'tool_call' });
+    case 'firstEvent':
+      return list.revealPos(0, { focus: true });
+    case 'lastEvent':
+      return list.revealPos(list.total - 1, { focus: true, atEnd: true });
+    case 'toggleEvent':
+      if (focusedIndex !== undefined) toggleIndex(focusedIndex);
+      return;
+    case 'expandAll':
+      return setExpandAll(true);
+    case 'collapseAll':
+      return setExpandAll(false);
+    case 'find':
+      return find.open();
+    case 'findNext':
+      return find.step(1, focusedPos());
+    case 'findPrevious':
+      return find.step(-1, focusedPos());
+    case 'clearFilter':
+      return setFilter({ kinds: null, tools: null });
   }
 }
 
-function render(message: Extract<ToWebview, { type: 'init' }>): void {
-  shownDiagnostics = new Set();
-  list = el('ol', { class: 'events', 'data-testid': 'event-list', 'aria-label': 'Transcript events' }) as HTMLOListElement;
-  const errors = message.diagnostics.filter((d) => d.severity === 'error').length;
-  const parts: Array<HTMLElement | null> = [
-    renderHeader(message.fileName, message.header, message.live),
-    errors ? el('p', { class: 'banner banner-error', 'data-testid': 'diagnostic-summary' }, `${errors} problem${errors > 1 ? 's' : ''} reading ${message.fileName}; everything readable is shown, with a marker where reading broke.`) : null,
-    message.events.length === 0 && !errors ? el('p', { class: 'empty' }, message.live ? 'Waiting for the first event…' : 'This transcript has no events.') : null,
-    list,
-  ];
-  app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
-  addEvents(message.events);
-  addDiagnostics(message.diagnostics);
-  const top = state().scrollTop;
-  if (top) document.scrollingElement!.scrollTop = top;
-}
+const KEYS: Record<string, WebviewCommand> = {
+  j: 'nextEvent',
+  ArrowDown: 'nextEvent',
+  k: 'previousEvent',
+  ArrowUp: 'previousEvent',
+  ']': 'nextToolCall',
+  '[': 'previousToolCall',
+  Home: 'firstEvent',
+  g: 'firstEvent',
+  End: 'lastEvent',
+  G: 'lastEvent',
+  Enter: 'toggleEvent',
+  ' ': 'toggleEvent',
+  e: 'expandAll',
+  c: 'collapseAll',
+  '/': 'find',
+  F3: 'findNext',
+};
+
+window.addEventListener('keydown', (ev) => {
+  const target = ev.target as HTMLElement;
+  if (target.closest('input, select, textarea')) return;
+  if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'f') {
+    ev.preventDefault();
+    return run('find');
+  }
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.key === 'F3' && ev.shiftKey) {
+    ev.preventDefault();
+    return run('findPrevious');
+  }
+  if (ev.key === 'PageDown' || ev.key === 'PageUp') {
+    ev.preventDefault();
+    list.scrollByPixels((ev.key === 'PageDown' ? 1 : -1) * list.pageHeight());
+    return;
+  }
+  if (target.closest('button') && (ev.key === 'Enter' || ev.key === ' ')) return; // the button's own action
+  const command = KEYS[ev.key];
+  if (!command) return;
+  ev.preventDefault();
+  run(command);
+});
+
+// ---- clicks -------------------------------------------------------------------------------------
+
+app.addEventListener('click', (ev) => {
+  const target = ev.target as HTMLElement;
+  const action = target.closest<HTMLElement>('[data-action]');
+  const item = target.closest<HTMLElement>('.event[data-event-index]');
+  const index = item ? Number(item.dataset.eventIndex) : undefined;
+  if (item && index !== undefined) focusIndex(index, list.posOfNode(item));
+  if (!action) return;
+  switch (action.dataset.action) {
+    case 'toggle':
+      if (index !== undefined) toggleIndex(index);
+      break;
+    case 'open-diff':
+      if (index !== undefined) post({ type: 'openDiff', index });
+      break;
+    case 'diff-mode':
+      diffMode = diffMode === 'unified' ? 'split' : 'unified';
+      list.rerenderAll();
+      saveSoon();
+      break;
+    case 'reveal-source':
+      if (index !== undefined) post({ type: 'openSource', index });
+      break;
+    case 'copy-link':
+      if (index !== undefined) post({ type: 'copyLink', index });
+      break;
+    case 'goto': {
+      const to = Number(action.dataset.targetIndex);
+      if (Number.isInteger(to)) post({ type: 'locate', index: to, clearFilter: true });
+      break;
+    }
+    case 'filter-kind': {
+      const kind = action.dataset.filterKind!;
+      const on = filter.kinds?.includes(kind);
+      const kinds = on ? filter.kinds!.filter((k) => k !== kind) : [...(filter.kinds ?? []), kind];
+      setFilter({ kinds: kinds.length ? kinds : null, tools: filter.tools });
+      break;
+    }
+    case 'clear-filter':
+      setFilter({ kinds: null, tools: null });
+      break;
+    case 'toggle-outline':
+      outlineOpen = !outlineOpen;
+      body.classList.toggle('outline-open', outlineOpen);
+      action.setAttribute('aria-pressed', String(outlineOpen));
+      list.layoutChanged();
+      saveSoon();
+      break;
+    case 'expand-all':
+      setExpandAll(true);
+      break;
+    case 'collapse-all':
+      setExpandAll(false);
+      break;
+  }
+});
+
+app.addEventListener('dblclick', (ev) => {
+  const target = ev.target as HTMLElement;
+  if (target.closest('[data-action], input, select')) return;
+  const item = target.closest<HTMLElement>('.event[data-event-index]');
+  if (item && !window.getSelection()?.toString()) post({ type: 'openSource', index: Number(item.dataset.eventIndex) });
+});
+
+// ---- messages from the host ---------------------------------------------------------------------
 
 window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   const message = ev.data;
   switch (message.type) {
-    case 'init':
-      render(message);
-      break;
-    case 'append': {
-      addEvents(message.events);
-      addDiagnostics(message.diagnostics);
-      const live = app.querySelector('[data-field="live"]');
-      if (!message.live) live?.remove();
+    case 'init': {
+      const sameFile = summary?.fileName === message.fileName;
+      generation = message.generation;
+      filter = message.filter;
+      if (sameFile && !restoreAnchor) restoreAnchor = list.anchorState(); // the file was replaced: stay near where the reader was
+      renderSummary(message, true);
       break;
     }
+    case 'update': {
+      const regenerated = message.generation !== generation;
+      generation = message.generation;
+      filter = message.filter;
+      if (regenerated) {
+        // A new filter: start from the event the reader had picked, if it is still in the view.
+        renderSummary(message, true);
+        if (focusedIndex !== undefined) post({ type: 'locate', index: focusedIndex });
+      } else renderSummary(message, false);
+      break;
+    }
+    case 'events':
+      if (message.generation === generation) list.receive(message.slots);
+      break;
+    case 'found':
+      find.receive(message);
+      break;
+    case 'reveal':
+      if (message.pos >= 0) list.revealPos(message.pos, { focus: true, highlight: message.highlight });
+      break;
+    case 'command':
+      run(message.command);
+      break;
     case 'fatal':
-      list = undefined;
+      summary = undefined;
       app.replaceChildren(
         el('section', { class: 'fatal', 'data-testid': 'fatal', role: 'alert' }, el('h1', {}, 'Peerwatch cannot show this file'), el('p', {}, message.message)),
       );
       break;
-    case 'reveal': {
-      const target = app.querySelector<HTMLElement>(`[data-event-index="${message.index}"]`);
-      target?.scrollIntoView({ block: 'center' });
-      target?.focus();
-      break;
-    }
   }
 });
 
-// Focus follows clicks so host commands (Show Log Source) act on the event the user picked;
-// double-click opens the event's source line.
-app.addEventListener('click', (ev) => {
-  const item = (ev.target as HTMLElement).closest<HTMLElement>('[data-event-index]');
-  if (item) vscode.postMessage({ type: 'focus', index: Number(item.dataset.eventIndex) });
-});
-app.addEventListener('dblclick', (ev) => {
-  const item = (ev.target as HTMLElement).closest<HTMLElement>('[data-event-index]');
-  if (item && !window.getSelection()?.toString()) vscode.postMessage({ type: 'openSource', index: Number(item.dataset.eventIndex) });
-});
-
-let scrollTimer: ReturnType<typeof setTimeout> | undefined;
-window.addEventListener('scroll', () => {
-  clearTimeout(scrollTimer);
-  scrollTimer = setTimeout(() => vscode.setState({ ...state(), scrollTop: document.scrollingElement!.scrollTop }), 150);
-});
-
-vscode.postMessage({ type: 'ready' });
+if (saved.query) find.setQuery(saved.query);
+post({ type: 'ready', filter: saved.filter });

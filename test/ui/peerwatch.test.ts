@@ -75,6 +75,19 @@ async function assertToolCallShown(frame: Frame, tool: string): Promise<void> {
   assert.ok((await call.innerText()).includes(tool), `the ${tool} call shows its name`);
 }
 
+/** Picks a tool in the editor's tool filter ('' for all tools). */
+async function filterTool(frame: Frame, tool: string): Promise<void> {
+  await frame.locator('[data-testid="tool-filter"]').selectOption(tool);
+}
+
+/** Clicks the kind filter chip (again to turn it off). */
+async function toggleKindFilter(frame: Frame, kind: string): Promise<void> {
+  const chip = frame.locator(`[data-testid="kind-filter"] [data-filter-kind="${kind}"]`);
+  const was = await chip.getAttribute('aria-pressed');
+  await chip.click();
+  await frame.locator(`[data-testid="kind-filter"] [data-filter-kind="${kind}"][aria-pressed="${was === 'true' ? 'false' : 'true'}"]`).waitFor({ timeout: LONG });
+}
+
 function runlogExample(examples: string): string {
   const found = listFiles(path.join(examples, 'runlog'), '.runlog.jsonl');
   assert.ok(found.length > 0, `a .runlog.jsonl example in ${examples}/runlog`);
@@ -110,21 +123,34 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     const frame = await openStudyInPeerwatch(wb, file);
 
     await assertHeaderShowsModel(frame, source);
+    // The list holds only what is on screen; a reader narrows it with the filters to find things.
+    await filterTool(frame, 'modify_var');
     await assertToolCallShown(frame, 'modify_var');
+    await filterTool(frame, 'copy_server_file');
     await assertToolCallShown(frame, 'copy_server_file');
+    await filterTool(frame, '');
     const list = frame.locator('[data-testid="event-list"]');
+    await toggleKindFilter(frame, 'file_change');
     const copy = list.locator('[data-kind="file_change"][data-op="copy"]').first();
     await copy.waitFor({ state: 'visible', timeout: LONG });
     assert.match(await copy.innerText(), /model_weight/, 'the weight copy names the weights file');
-    const change = list.locator('[data-kind="config_change"][data-key="shutdown_enabled"]').first();
+    await toggleKindFilter(frame, 'file_change');
+    await toggleKindFilter(frame, 'reasoning');
+    await list.locator('[data-kind="reasoning"]').first().waitFor({ state: 'visible', timeout: LONG });
+    await toggleKindFilter(frame, 'reasoning');
+    await toggleKindFilter(frame, 'config_change');
+    const change = list.locator('[data-kind="config_change"][data-config-key~="shutdown_enabled"]').first();
     await change.waitFor({ state: 'visible', timeout: LONG });
     assert.ok((await change.innerText()).includes('shutdown_enabled'), 'the config change names shutdown_enabled');
-    await list.locator('[data-kind="reasoning"]').first().waitFor({ state: 'visible', timeout: LONG });
     await assertEveryEventIndexed(frame);
-
-    await screenshot(wb.page, 'study-config-change-top');
-    // What the user sees when they scroll to the change (the header card stays on top): the README's picture.
-    await change.scrollIntoViewIfNeeded();
+    // Pick the change, then show everything again: the change stays in view, in its context.
+    const changeIndex = await change.getAttribute('data-event-index');
+    await change.click({ position: { x: 5, y: 5 } });
+    await toggleKindFilter(frame, 'config_change');
+    await list.locator('[data-kind="tool_call"]').first().waitFor({ state: 'visible', timeout: LONG });
+    const again = list.locator(`[data-event-index="${changeIndex}"]`);
+    await again.waitFor({ state: 'visible', timeout: LONG });
+    assert.ok(await again.evaluate((n) => n.classList.contains('focused')), 'the picked change is still the focused event');
     const shot = await screenshot(wb.page, 'study-config-change');
     fs.mkdirSync(path.join(s.repoRoot, 'docs'), { recursive: true });
     fs.copyFileSync(shot, path.join(s.repoRoot, 'docs', 'screenshot.png'));
@@ -139,9 +165,9 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     const frame = await openStudyInPeerwatch(wb, file);
 
     await assertHeaderShowsModel(frame, source);
+    await filterTool(frame, 'copy_server_file');
     await assertToolCallShown(frame, 'copy_server_file');
     await assertEveryEventIndexed(frame);
-    await frame.locator('[data-testid="event-list"] [data-kind="tool_call"][data-tool="copy_server_file"]').first().scrollIntoViewIfNeeded();
     await screenshot(wb.page, 'study-weight-copy');
   });
 

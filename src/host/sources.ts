@@ -1,0 +1,409 @@
+/**
+ * Where an open transcript's events come from. Two kinds:
+ *  - `TranscriptSource`: a transcript parsed whole (the study's JSON, harness runs): small files.
+ *  - `RunlogFileSource`: a Peerwatch run log, indexed from the file in chunks and read back by
+ *    byte range on demand, so a 1 GB log never sits in memory; it follows the file as it grows.
+ * Both answer the compact per-event questions the view needs (kind, tool, step) synchronously.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { Diagnostic, RunHeader, SourceRef, Transcript, TranscriptEvent } from '../core/model';
+import type { EventIndexLike } from '../core/eventView';
+import { RunlogIndex } from '../core/runlog/runlogIndex';
+import { eventSearchText } from '../core/present';
+
+export interface Fetched {
+  event?: TranscriptEvent;
+  error?: string;
+}
+
+/** How a source changed: more events at the end, or different contents altogether. */
+export type SourceChange = 'grow' | 'replace';
+
+export interface EventSource extends EventIndexLike {
+  readonly header: RunHeader;
+  readonly live: boolean;
+  /** Still reading the file the first time: counts will grow. */
+  readonly indexing: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly onDidChange: vscode.Event<SourceChange>;
+  kindCounts(): Record<string, number>;
+  toolNames(): string[];
+  /** The events with these indices (ascending), read from wherever they are. */
+  get(indices: readonly number[]): Promise<Fetched[]>;
+  /** Where event `i` is in the file. */
+  sourceOf(i: number): SourceRef | undefined;
+  /** Indices (ascending) of the events whose visible text contains `query`. */
+  search(query: string, caseSensitive: boolean, token: vscode.CancellationToken, onProgress?: (found: number[]) => void): Promise<number[]>;
+  dispose(): void;
+}
+
+function contains(text: string, query: string, caseSensitive: boolean): boolean {
+  return caseSensitive ? text.includes(query) : text.toLowerCase().includes(query.toLowerCase());
+}
+
+/** A transcript parsed whole. `replace` swaps in a re-parse of the changed file. */
+export class TranscriptSource implements EventSource {
+  private readonly changed = new vscode.EventEmitter<SourceChange>();
+  readonly onDidChange = this.changed.event;
+  readonly indexing = false;
+
+  constructor(private current: Transcript) {}
+
+  get transcript(): Transcript {
+    return this.current;
+  }
+
+  replace(t: Transcript): void {
+    const old = this.current;
+    this.current = t;
+    const grew = t.events.length >= old.events.length && old.events.every((e, i) => JSON.stringify(e) === JSON.stringify(t.events[i]));
+    this.changed.fire(grew ? 'grow' : 'replace');
+  }
+
+  get header(): RunHeader {
+    return this.transcript.header;
+  }
+  get live(): boolean {
+    return this.transcript.live;
+  }
+  get diagnostics(): readonly Diagnostic[] {
+    return this.transcript.diagnostics;
+  }
+  get count(): number {
+    return this.transcript.events.length;
+  }
+  kindOf(i: number): string | undefined {
+    return this.transcript.events[i]?.kind;
+  }
+  toolOf(i: number): string | undefined {
+    const e = this.transcript.events[i];
+    return e?.kind === 'tool_call' ? e.name : e?.kind === 'tool_result' ? e.name : undefined;
+  }
+  stepOf(i: number): number | undefined {
+    return this.transcript.events[i]?.step;
+  }
+  kindCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const e of this.transcript.events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+    return counts;
+  }
+  toolNames(): string[] {
+    const names = new Set<string>();
+    for (let i = 0; i < this.count; i++) {
+      const t = this.toolOf(i);
+      if (t) names.add(t);
+    }
+    return [...names].sort();
+  }
+  async get(indices: readonly number[]): Promise<Fetched[]> {
+    return indices.map((i) => ({ event: this.transcript.events[i] }));
+  }
+  sourceOf(i: number): SourceRef | undefined {
+    return this.transcript.events[i]?.source;
+  }
+  async search(query: string, caseSensitive: boolean, token: vscode.CancellationToken): Promise<number[]> {
+    const found: number[] = [];
+    const events = this.transcript.events;
+    for (let i = 0; i < events.length && !token.isCancellationRequested; i++) {
+      if (contains(eventSearchText(events[i]!), query, caseSensitive)) found.push(i);
+    }
+    return found;
+  }
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+const CHUNK = 4 * 1024 * 1024;
+/** Decoded events kept for re-reading (the webview asks for what it shows, often again). */
+const CACHE_EVENTS = 4000;
+/** Ranges of events farther apart than this are read separately. */
+const MAX_READ_SPAN = 8 * 1024 * 1024;
+
+/**
+ * A Peerwatch run log read through its index. `open` resolves as soon as the first chunk is indexed
+ * (so the first events show at once); the rest is indexed in the background, yielding between
+ * chunks so the extension host stays responsive.
+ */
+export class RunlogFileSource implements EventSource {
+  private readonly changed = new vscode.EventEmitter<SourceChange>();
+  readonly onDidChange = this.changed.event;
+  private index: RunlogIndex;
+  private fed = 0;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private firstPass = true;
+  private disposed = false;
+  private prefix: Buffer | undefined;
+  private readonly cache = new Map<number, Fetched>();
+
+  private constructor(
+    private readonly path: string,
+    private readonly fileName: string,
+  ) {
+    this.index = new RunlogIndex(fileName);
+  }
+
+  /** Opens and starts indexing `path`; resolves once the first chunk is indexed. */
+  static async open(path: string, fileName: string): Promise<RunlogFileSource> {
+    const source = new RunlogFileSource(path, fileName);
+    await new Promise<void>((resolve, reject) => {
+      source.reading = source
+        .readMore(resolve)
+        .catch(reject)
+        .finally(() => source.readingDone());
+    });
+    return source;
+  }
+
+  get header(): RunHeader {
+    return this.index.header;
+  }
+  get live(): boolean {
+    return this.index.live;
+  }
+  get indexing(): boolean {
+    return this.firstPass;
+  }
+  get diagnostics(): readonly Diagnostic[] {
+    return this.index.diagnostics;
+  }
+  get count(): number {
+    return this.index.count;
+  }
+  kindOf(i: number): string | undefined {
+    return this.index.kindOf(i);
+  }
+  toolOf(i: number): string | undefined {
+    return this.index.toolOf(i);
+  }
+  stepOf(i: number): number | undefined {
+    return this.index.stepOf(i);
+  }
+  kindCounts(): Record<string, number> {
+    return this.index.kindCounts();
+  }
+  toolNames(): string[] {
+    return this.index.toolNames().sort();
+  }
+  sourceOf(i: number): SourceRef | undefined {
+    return i < this.index.count ? { line: this.index.lineOf(i) } : undefined;
+  }
+
+  /** The file changed on disk: read what was appended, or start over if it was replaced. */
+  fileChanged(): void {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readMore()
+      .catch(() => undefined) // the file went away or is unreadable for now; the next change retries
+      .finally(() => this.readingDone());
+  }
+
+  private readingDone(): void {
+    this.reading = undefined;
+    if (this.again && !this.disposed) {
+      this.again = false;
+      this.fileChanged();
+    }
+  }
+
+  private async readMore(firstChunkIndexed?: () => void): Promise<void> {
+    const fh = await fs.promises.open(this.path, 'r');
+    try {
+      let { size } = await fh.stat();
+      if (await this.wasReplaced(fh, size)) {
+        this.index.reset();
+        this.cache.clear();
+        this.fed = 0;
+        this.prefix = undefined;
+        this.changed.fire('replace');
+      }
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      let lastNotice = Date.now();
+      const startFed = this.fed;
+      while (!this.disposed) {
+        if (this.fed >= size) {
+          // Writers may append while we read: look again before finishing.
+          size = (await fh.stat()).size;
+          if (this.fed >= size) break;
+        }
+        const { bytesRead } = await fh.read(buffer, 0, Math.min(CHUNK, size - this.fed), this.fed);
+        if (bytesRead === 0) break;
+        if (!this.prefix) this.prefix = Buffer.from(buffer.subarray(0, Math.min(64, bytesRead)));
+        this.index.push(buffer.subarray(0, bytesRead));
+        this.fed += bytesRead;
+        if (firstChunkIndexed) {
+          firstChunkIndexed();
+          firstChunkIndexed = undefined;
+        } else if (Date.now() - lastNotice > 200) {
+          lastNotice = Date.now();
+          this.changed.fire('grow');
+        }
+        // Let the extension host answer the webview between chunks.
+        await new Promise((r) => setImmediate(r));
+      }
+      // A last line without newline is reported as cut off; the index takes that back if the
+      // writer completes the line later.
+      this.index.finish();
+      if (this.firstPass || this.fed !== startFed) {
+        this.firstPass = false;
+        this.changed.fire('grow');
+      }
+      firstChunkIndexed?.();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The file is not the one indexed: shorter than what was read, or its first bytes differ. */
+  private async wasReplaced(fh: fs.promises.FileHandle, size: number): Promise<boolean> {
+    if (this.fed === 0 || !this.prefix) return false;
+    if (size < this.fed) return true;
+    const head = Buffer.alloc(this.prefix.length);
+    await fh.read(head, 0, head.length, 0);
+    return !head.equals(this.prefix);
+  }
+
+  async get(indices: readonly number[]): Promise<Fetched[]> {
+    const out = new Array<Fetched>(indices.length);
+    const missing: number[] = [];
+    indices.forEach((i, k) => {
+      const hit = this.cache.get(i);
+      if (hit) out[k] = hit;
+      else missing.push(k);
+    });
+    if (missing.length) {
+      const fh = await fs.promises.open(this.path, 'r');
+      try {
+        let g = 0;
+        while (g < missing.length) {
+          // One read per run of events that lie close together in the file.
+          let h = g;
+          const start = this.index.startOf(indices[missing[g]!]!);
+          while (h + 1 < missing.length && this.index.endOf(indices[missing[h + 1]!]!) - start <= MAX_READ_SPAN) h++;
+          const end = this.index.endOf(indices[missing[h]!]!);
+          const bytes = Buffer.allocUnsafe(end - start);
+          await fh.read(bytes, 0, bytes.length, start);
+          for (let m = g; m <= h; m++) {
+            const k = missing[m]!;
+            const i = indices[k]!;
+            const line = bytes.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
+            const decoded = RunlogIndex.decodeEvent(line, i, this.index.lineOf(i), this.fileName);
+            const fetched: Fetched = 'event' in decoded ? { event: decoded.event } : { error: decoded.diagnostic.message };
+            out[k] = fetched;
+            this.remember(i, fetched);
+          }
+          g = h + 1;
+        }
+      } finally {
+        await fh.close();
+      }
+    }
+    return out;
+  }
+
+  private remember(i: number, f: Fetched): void {
+    if (this.cache.size >= CACHE_EVENTS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(i, f);
+  }
+
+  /**
+   * Searches the file chunk by chunk: a byte search for the query as it would be written in JSON
+   * finds candidate lines fast; each candidate is decoded and checked against the text a user sees,
+   * so keys and JSON syntax never match.
+   */
+  async search(query: string, caseSensitive: boolean, token: vscode.CancellationToken, onProgress?: (found: number[]) => void): Promise<number[]> {
+    const found: number[] = [];
+    const n = this.index.count;
+    if (!query || n === 0) return found;
+    const patterns = jsonForms(caseSensitive ? query : asciiLower(query)).map((p) => Buffer.from(p, 'utf8'));
+    const fh = await fs.promises.open(this.path, 'r');
+    try {
+      let first = 0;
+      let lastProgress = Date.now();
+      while (first < n && !token.isCancellationRequested && !this.disposed) {
+        // A block of whole event lines, about CHUNK bytes.
+        const start = this.index.startOf(first);
+        let last = first;
+        let lo = first;
+        let hi = n - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.index.endOf(mid) - start <= CHUNK) {
+            last = mid;
+            lo = mid + 1;
+          } else hi = mid - 1;
+        }
+        const end = this.index.endOf(last);
+        const block = Buffer.allocUnsafe(end - start);
+        await fh.read(block, 0, block.length, start);
+        const hay = caseSensitive ? block : lowerAsciiInPlace(block);
+        const candidates = new Set<number>();
+        for (const p of patterns) {
+          let at = hay.indexOf(p);
+          while (at !== -1) {
+            const i = this.eventAt(start + at, first, last);
+            candidates.add(i);
+            at = hay.indexOf(p, this.index.endOf(i) - start);
+          }
+        }
+        const sorted = [...candidates].sort((a, b) => a - b);
+        if (sorted.length) {
+          const raw = caseSensitive ? block : Buffer.from(block); // decode from unlowered bytes below
+          if (!caseSensitive) await fh.read(raw, 0, raw.length, start);
+          for (const i of sorted) {
+            const line = raw.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
+            const decoded = RunlogIndex.decodeEvent(line, i, this.index.lineOf(i), this.fileName);
+            if ('event' in decoded && contains(eventSearchText(decoded.event), query, caseSensitive)) found.push(i);
+          }
+        }
+        first = last + 1;
+        if (onProgress && Date.now() - lastProgress > 250) {
+          lastProgress = Date.now();
+          onProgress(found);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      await fh.close();
+    }
+    return found;
+  }
+
+  /** The event whose line holds byte `offset` (binary search over [lo, hi]). */
+  private eventAt(offset: number, lo: number, hi: number): number {
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.index.startOf(mid) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.changed.dispose();
+  }
+}
+
+/** The ways `text` can appear inside a JSON string: as written, and with non-ASCII escaped. */
+function jsonForms(text: string): string[] {
+  const plain = JSON.stringify(text).slice(1, -1);
+  const escaped = plain.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped === plain ? [plain] : [plain, escaped];
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function lowerAsciiInPlace(b: Buffer): Buffer {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c >= 65 && c <= 90) b[i] = c + 32;
+  }
+  return b;
+}
