@@ -110,6 +110,26 @@ describe('RunlogIndex', () => {
     }
   });
 
+  it('keeps its own copy of a partial line when the host reads every chunk into one reused Buffer', () => {
+    const file = examples.find((f) => f.includes('tampering'))!;
+    const bytes = new Uint8Array(readFileSync(file));
+    const name = 'reuse.runlog.jsonl';
+    const t = readRunlog(name, dec.decode(bytes));
+    for (const size of [64, 1000, 4096]) {
+      // As the extension host does: fs read into one Buffer, push buffer.subarray(0, bytesRead).
+      const buffer = Buffer.allocUnsafe(size);
+      const idx = new RunlogIndex(name);
+      for (let o = 0; o < bytes.length; o += size) {
+        const n = Math.min(size, bytes.length - o);
+        buffer.set(bytes.subarray(o, o + n));
+        idx.push(buffer.subarray(0, n));
+        buffer.fill(0x21); // whatever the next read brings
+      }
+      idx.finish();
+      assertAgrees(idx, bytes, t, `reused ${size}-byte Buffer`);
+    }
+  });
+
   it('reads CRLF line endings, leaving the carriage return out of the line', () => {
     const text = (serializeHeader(header) + call + result + say('done', 2) + serializeEnd({ status: 'completed' })).replace(/\n/g, '\r\n');
     const bytes = enc.encode(text);

@@ -110,7 +110,7 @@ export class RunlogIndex {
     if (this.pendingBytes > 0) {
       const nl = chunk.indexOf(10, pos);
       if (nl < 0) {
-        this.pendingParts.push(chunk.slice(pos));
+        this.pendingParts.push(copyOf(chunk, pos));
         this.pendingBytes += chunk.length - pos;
         return;
       }
@@ -140,7 +140,7 @@ export class RunlogIndex {
     }
     if (pos < chunk.length) {
       // The host may reuse its buffer: keep a copy of the partial line.
-      this.pendingParts.push(chunk.slice(pos));
+      this.pendingParts.push(copyOf(chunk, pos));
       this.pendingBytes += chunk.length - pos;
     }
   }
@@ -597,6 +597,16 @@ export class RunlogIndex {
 }
 
 const sharedDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * A copy of bytes[from..]. Not `slice`: on a Node Buffer (a Uint8Array subclass) `slice` is a view, and
+ * hosts read every chunk into the same buffer.
+ */
+function copyOf(bytes: Uint8Array, from: number): Uint8Array {
+  const copy = new Uint8Array(bytes.length - from);
+  copy.set(bytes.subarray(from));
+  return copy;
+}
 
 /** An error diagnostic worded as RunlogReader words it; `expected` is appended unless `what` says it. */
 function makeError(
