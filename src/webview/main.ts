@@ -265,7 +265,8 @@ function renderOutline(entries: OutlineEntry[]): void {
 
 /** Marks the outline entry of the event at the top of the list. */
 function syncOutline(): void {
-  const top = list.topIndex();
+  const focusedShown = focusedIndex !== undefined && listHost.querySelector(`.event[data-event-index="${focusedIndex}"]`);
+  const top = focusedShown ? focusedIndex : list.topIndex();
   if (top === undefined || !outlineEntries.length) return;
   let lo = 0;
   let hi = outlineEntries.length - 1;

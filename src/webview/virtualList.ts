@@ -56,6 +56,7 @@ export class VirtualList {
   private readonly spacer: HTMLElement;
   private readonly list: HTMLElement;
   private expectedScrollTop = 0;
+  private dragging = false;
   private focusPosValue: number | undefined;
   private pendingFocus: { pos: number; highlight?: boolean } | undefined;
   private frame = 0;
@@ -72,6 +73,14 @@ export class VirtualList {
     host.append(this.scroller);
     this.scroller.addEventListener('wheel', (ev) => this.onWheel(ev), { passive: false });
     this.scroller.addEventListener('scroll', () => this.onScroll());
+    // Only a drag of the scrollbar (or a click in its track) moves the anchor proportionally; other
+    // scroll events (layout changes, the browser clamping scrollTop) are answered by re-syncing.
+    this.scroller.addEventListener('pointerdown', (ev) => {
+      if (ev.target === this.scroller) this.dragging = true;
+    });
+    window.addEventListener('pointerup', () => {
+      if (this.dragging) setTimeout(() => (this.dragging = false), 50);
+    });
     new ResizeObserver(() => this.layoutChanged()).observe(this.scroller);
   }
 
@@ -250,6 +259,10 @@ export class VirtualList {
   private onScroll(): void {
     const top = this.scroller.scrollTop;
     if (Math.abs(top - this.expectedScrollTop) <= 1) return;
+    if (!this.dragging) {
+      this.syncScrollbar(this.scroller.clientHeight || 600);
+      return;
+    }
     // The scrollbar was dragged (or the page scrolled by the browser): jump proportionally.
     const max = this.scroller.scrollHeight - this.scroller.clientHeight;
     const f = max > 0 ? top / max : 0;

@@ -1,0 +1,320 @@
+/**
+ * Reading a long run in the real VS Code: keyboard navigation, find across events that are not
+ * rendered, filters, the outline, the diff editor action, deep links, and the editor's state
+ * surviving a hidden tab and a window reload (without retainContextWhenHidden).
+ *
+ * The log is generated here with thousands of events, so the virtualized list holds only a small
+ * part of it in the DOM at any time.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, type Workbench } from './vscodeSession';
+
+const LONG = 60_000;
+const EVENTS = 3000;
+const NEEDLE_AT = 2419; // an assistant message
+const NEEDLE = 'needle-in-the-haystack-7f3a';
+
+/** Events whose shown text says "long run" (reasoning, results and messages; not the needle, not the change). */
+let longRunMatches = 0;
+
+/** A run log of `EVENTS` events: turns of reasoning, a tool call, its result and a message; one config change. */
+function writeLongLog(file: string): void {
+  const lines: string[] = [
+    JSON.stringify({
+      type: 'header',
+      schema: 'peerwatch.runlog',
+      version: 1,
+      run: { title: 'Long generated run', model: 'test/long-model', taskFamily: 'tampering', subject: 'peer', threshold: 80 },
+    }),
+  ];
+  for (let i = 0; i < EVENTS; i++) {
+    const step = Math.floor(i / 4) + 1;
+    const text = i === NEEDLE_AT ? `The agent notes ${NEEDLE} here.` : `Event ${i} of the long run.`;
+    if (i !== NEEDLE_AT && i !== 1500 && i % 4 !== 1) longRunMatches++;
+    let e: Record<string, unknown>;
+    if (i === 1500) {
+      e = {
+        kind: 'config_change',
+        path: 'shutdown_config.yaml',
+        op: 'modify',
+        key: 'shutdown_enabled',
+        oldValue: true,
+        newValue: 'False',
+        before: 'shutdown_enabled: true\ncompany_name: OpenBrain\n',
+        after: "shutdown_enabled: 'False'\ncompany_name: OpenBrain\n",
+      };
+    } else {
+      switch (i % 4) {
+        case 0:
+          e = { kind: 'reasoning', text, via: 'scratchpad-tool', unmonitored: false };
+          break;
+        case 1:
+          e = { kind: 'tool_call', name: i % 8 === 1 ? 'read_file' : 'list_files', arguments: { path: `/drive/file-${i}.txt` }, id: `c${i}` };
+          break;
+        case 2:
+          e = { kind: 'tool_result', callId: `c${i - 1}`, name: (i - 1) % 8 === 1 ? 'read_file' : 'list_files', output: `${text}\nline 2\nline 3` };
+          break;
+        default:
+          e = { kind: 'message', role: 'assistant', text };
+      }
+    }
+    lines.push(JSON.stringify({ type: 'event', index: i, step, ...e }));
+  }
+  lines.push(JSON.stringify({ type: 'end', status: 'completed' }));
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+const row = (frame: Frame, index: number) => frame.locator(`[data-testid="event-list"] .event[data-event-index="${index}"]`);
+
+async function renderedIndices(frame: Frame): Promise<number[]> {
+  return frame.locator('[data-testid="event-list"] .event[data-event-index]').evaluateAll((nodes) => nodes.map((n) => Number((n as HTMLElement).dataset.eventIndex)));
+}
+
+async function focusedIndex(frame: Frame): Promise<number> {
+  const focused = frame.locator('[data-testid="event-list"] .event.focused');
+  await focused.first().waitFor({ state: 'visible', timeout: LONG });
+  return Number(await focused.first().getAttribute('data-event-index'));
+}
+
+/** Is the row inside the list's viewport (not just in the DOM)? */
+async function inViewport(frame: Frame, index: number): Promise<boolean> {
+  return row(frame, index).evaluate((n) => {
+    const list = document.querySelector('[data-testid="scroller"]')!.getBoundingClientRect();
+    const r = n.getBoundingClientRect();
+    return r.bottom > list.top && r.top < list.bottom;
+  });
+}
+
+async function waitInViewport(frame: Frame, index: number): Promise<void> {
+  await row(frame, index).waitFor({ state: 'visible', timeout: LONG });
+  const deadline = Date.now() + 10_000;
+  while (!(await inViewport(frame, index))) {
+    if (Date.now() > deadline) throw new Error(`event #${index} is rendered but not in the viewport`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function openLong(page: Page, name: string): Promise<Frame> {
+  await quickOpen(page, name);
+  const frame = await peerwatchFrame(page);
+  await row(frame, 0).waitFor({ state: 'visible', timeout: LONG });
+  return frame;
+}
+
+describe('Reading a long run: navigation, find, filters, links and state', function () {
+  this.timeout(240_000);
+  let wb: Workbench | undefined;
+  let workspace: string;
+  const name = 'long.runlog.jsonl';
+
+  before(() => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-long-'));
+    writeLongLog(path.join(workspace, name));
+    fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n');
+  });
+  after(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') {
+      await screenshot(wb.page, `FAILED-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+    }
+    await wb?.close();
+    wb = undefined;
+  });
+
+  it('keeps only what is on screen in the DOM, and End reaches the last event', async () => {
+    wb = await openWorkbench(workspace);
+    const frame = await openLong(wb.page, name);
+    const shown = await renderedIndices(frame);
+    assert.ok(shown.length > 0 && shown.length < 200, `a few rows are rendered, not ${EVENTS} (got ${shown.length})`);
+    await row(frame, 0).click();
+    await wb.page.keyboard.press('End');
+    await waitInViewport(frame, EVENTS - 1);
+    assert.ok((await renderedIndices(frame)).length < 200, 'still only a window of rows after jumping to the end');
+    assert.equal(await focusedIndex(frame), EVENTS - 1, 'End focuses the last event');
+    await wb.page.keyboard.press('Home');
+    await waitInViewport(frame, 0);
+  });
+
+  it('steps through events and tool calls with the keyboard and expands the focused event', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    const frame = await openLong(page, name);
+    await row(frame, 0).click();
+    assert.equal(await focusedIndex(frame), 0);
+    await page.keyboard.press('j');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focusedIndex(frame), 2, 'j and ↓ move to the next event');
+    await page.keyboard.press('k');
+    assert.equal(await focusedIndex(frame), 1, 'k moves back');
+    await page.keyboard.press(']');
+    await expectFocus(frame, 5, '] goes to the next tool call');
+    await page.keyboard.press(']');
+    await expectFocus(frame, 9, '] again');
+    await page.keyboard.press('[');
+    await expectFocus(frame, 5, '[ goes back to the previous tool call');
+    // Holding j walks past the rendered rows: the list follows the focus.
+    for (let i = 0; i < 40; i++) await page.keyboard.press('j');
+    await expectFocus(frame, 45, 'forty steps down');
+    await waitInViewport(frame, 45);
+    // Enter expands the focused event, and again collapses it.
+    assert.equal(await row(frame, 45).getAttribute('data-expanded'), 'false');
+    await page.keyboard.press('Enter');
+    await frame.locator('[data-testid="event-list"] .event[data-event-index="45"][data-expanded="true"]').waitFor({ timeout: LONG });
+    await page.keyboard.press('Enter');
+    await frame.locator('[data-testid="event-list"] .event[data-event-index="45"][data-expanded="false"]').waitFor({ timeout: LONG });
+    // e expands every event, c collapses them.
+    await page.keyboard.press('e');
+    await frame.locator('[data-testid="event-list"] .event[data-event-index="46"][data-expanded="true"]').waitFor({ timeout: LONG });
+    await page.keyboard.press('c');
+    await frame.locator('[data-testid="event-list"] .event[data-event-index="46"][data-expanded="false"]').waitFor({ timeout: LONG });
+    // The same moves are commands in the palette.
+    await runCommand(page, 'Peerwatch: Next Tool Call');
+    await expectFocus(frame, 49, 'the palette command moves to the next tool call');
+  });
+
+  it('finds text in events that are not rendered, counts and steps through matches', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    const frame = await openLong(page, name);
+    assert.ok(!(await renderedIndices(frame)).includes(NEEDLE_AT), 'the match is far below what is rendered');
+    await row(frame, 0).click();
+    await page.keyboard.press('Control+f');
+    const input = frame.locator('[data-testid="find-input"]');
+    await input.waitFor({ state: 'visible', timeout: LONG });
+    await input.fill(NEEDLE);
+    const count = frame.locator('[data-testid="find-count"]');
+    await frame.locator('[data-testid="find-count"]', { hasText: '1 of 1' }).waitFor({ timeout: LONG });
+    await waitInViewport(frame, NEEDLE_AT);
+    assert.equal(await row(frame, NEEDLE_AT).locator('mark.match').first().innerText(), NEEDLE, 'the match is marked in the event');
+
+    // A common word: many matches, counted over the whole log, stepped with Enter.
+    await input.fill('long run');
+    await frame.locator('[data-testid="find-count"]', { hasText: `of ${longRunMatches.toLocaleString('en-US')}` }).waitFor({ timeout: LONG });
+    const first = await focusedIndex(frame);
+    await input.press('Enter');
+    await frame.waitForFunction((prev) => Number(document.querySelector('.event.focused')?.getAttribute('data-event-index')) > prev, first, { timeout: LONG });
+    await input.press('Shift+Enter');
+    await expectFocus(frame, first, 'Shift+Enter goes back to the previous match');
+    await input.fill('no such text anywhere 0xdeadbeef');
+    await frame.locator('[data-testid="find-count"]', { hasText: 'No results' }).waitFor({ timeout: LONG });
+    assert.ok(await count.isVisible());
+  });
+
+  it('filters by kind and tool, and jumps from the outline', async () => {
+    wb = await openWorkbench(workspace);
+    const frame = await openLong(wb.page, name);
+    await frame.locator('[data-testid="tool-filter"]').selectOption('read_file');
+    await frame.locator('[data-testid="counts"]', { hasText: `of ${EVENTS.toLocaleString('en-US')} events` }).waitFor({ timeout: LONG });
+    await frame.locator('[data-testid="event-list"] .event[data-tool="read_file"]').first().waitFor({ timeout: LONG });
+    const tools = await frame.locator('[data-testid="event-list"] .event').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.tool));
+    assert.ok(tools.length > 0 && tools.every((t) => t === 'read_file'), `only read_file calls and results are listed: ${tools.slice(0, 5)}`);
+    await frame.locator('[data-testid="tool-filter"]').selectOption('');
+    await frame.locator('[data-testid="kind-filter"] [data-filter-kind="config_change"]').click();
+    await row(frame, 1500).waitFor({ state: 'visible', timeout: LONG });
+    assert.deepEqual(await renderedIndices(frame), [1500], 'only the config change is listed');
+    assert.equal(await row(frame, 1500).getAttribute('data-config-key'), 'shutdown_enabled');
+    await frame.locator('[data-testid="kind-filter"] [data-filter-kind="config_change"]').click();
+    // The outline lists steps; step 601 starts at event 2400.
+    const entry = frame.locator('[data-testid="outline"] .outline-entry[data-target-index="2400"]');
+    await entry.scrollIntoViewIfNeeded();
+    await entry.click();
+    await waitInViewport(frame, 2400);
+    await frame.locator('[data-testid="outline"] .outline-entry.current[data-target-index="2400"]').waitFor({ timeout: LONG });
+  });
+
+  it('opens a config change in VS Code\'s diff editor, read-only', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    const frame = await openLong(page, name);
+    await frame.locator('[data-testid="kind-filter"] [data-filter-kind="config_change"]').click();
+    await row(frame, 1500).locator('[data-action="open-diff"]').click();
+    const diff = page.locator('.editor-group-container.active .monaco-diff-editor');
+    await diff.waitFor({ state: 'visible', timeout: LONG });
+    await page.locator('.tabs-container .tab.active', { hasText: 'before ↔ after event #1500' }).waitFor({ timeout: LONG });
+    const modified = diff.locator('.editor.modified .view-lines');
+    await modified.filter({ hasText: "shutdown_enabled: 'False'" }).waitFor({ timeout: LONG });
+    assert.match(await diff.locator('.editor.original .view-lines').innerText(), /shutdown_enabled:\s+true/);
+    // The sides are virtual documents: typing changes nothing.
+    await modified.click();
+    await page.keyboard.type('tampered');
+    assert.ok(!(await modified.innerText()).includes('tampered'), 'the after side is read-only');
+    await screenshot(page, 'diff-editor');
+  });
+
+  it('copies a link to an event, and opening the link reveals it', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    await wb.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const frame = await openLong(page, name);
+    await row(frame, 0).click();
+    await page.keyboard.press('End');
+    await waitInViewport(frame, EVENTS - 1);
+    await row(frame, EVENTS - 1).click();
+    await runCommand(page, 'Peerwatch: Copy Link to Event');
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(link, new RegExp(`^[a-z-]+://peerwatch\\.peerwatch/open\\?file=${name.replace(/\./g, '\\.')}&event=${EVENTS - 1}$`));
+    // Open a link to another event from a fresh window, as a colleague would.
+    await wb.close();
+    wb = await openWorkbench(workspace);
+    const other = link.replace(/event=\d+/, `event=${NEEDLE_AT}`);
+    await runCommand(wb.page, 'Peerwatch: Open Link to Event');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.fill(other);
+    await input.press('Enter');
+    const frame2 = await peerwatchFrame(wb.page);
+    await waitInViewport(frame2, NEEDLE_AT);
+    assert.equal(await focusedIndex(frame2), NEEDLE_AT, 'the linked event is focused');
+  });
+
+  it('keeps scroll position, expanded events, filter and find when the tab is hidden and when the window reloads', async () => {
+    wb = await openWorkbench(workspace);
+    let page = wb.page;
+    let frame = await openLong(page, name);
+    await frame.locator('[data-testid="tool-filter"]').selectOption('read_file');
+    await row(frame, 1).waitFor({ state: 'visible', timeout: LONG });
+    await row(frame, 1).click();
+    await page.keyboard.press('End');
+    await frame.waitForFunction(() => Number(document.querySelector('.event.focused')?.getAttribute('data-event-index')) > 2900, undefined, { timeout: LONG });
+    await page.keyboard.press('Enter');
+    const last = await focusedIndex(frame);
+    assert.ok(last > 2900, `the last read_file event is focused (${last})`);
+    await frame.locator(`[data-testid="event-list"] .event[data-event-index="${last}"][data-expanded="true"]`).waitFor({ timeout: LONG });
+
+    // Hide the tab: another file in the same group. Peerwatch's webview is destroyed.
+    await quickOpen(page, 'notes.md');
+    await page.locator('.tabs-container .tab.active', { hasText: 'notes.md' }).waitFor({ timeout: LONG });
+    await page.locator('.tabs-container .tab', { hasText: name }).click();
+    frame = await peerwatchFrame(page);
+    await assertRestored(frame, last);
+
+    // Reload the window: VS Code restores the editor and its state.
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForTimeout(1000);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: LONG });
+    page = wb.page;
+    frame = await peerwatchFrame(page);
+    await assertRestored(frame, last);
+    await screenshot(page, 'state-restored');
+  });
+});
+
+async function expectFocus(frame: Frame, index: number, what: string): Promise<void> {
+  try {
+    await frame.locator(`[data-testid="event-list"] .event.focused[data-event-index="${index}"]`).waitFor({ timeout: 10_000 });
+  } catch {
+    assert.fail(`${what}: expected event #${index} focused, found #${await focusedIndex(frame).catch(() => 'none')}`);
+  }
+}
+
+async function assertRestored(frame: Frame, last: number): Promise<void> {
+  await waitInViewport(frame, last);
+  await frame.locator(`[data-testid="event-list"] .event[data-event-index="${last}"][data-expanded="true"]`).waitFor({ timeout: LONG });
+  assert.equal(await frame.locator('[data-testid="tool-filter"]').inputValue(), 'read_file', 'the tool filter is restored');
+  const tools = await frame.locator('[data-testid="event-list"] .event').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.tool));
+  assert.ok(tools.every((t) => t === 'read_file'), 'the list is still filtered');
+}
