@@ -97,7 +97,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
         const limitMB = vscode.workspace.getConfiguration('peerwatch').get<number>(CONFIRM_SETTING, DEFAULT_CONFIRM_MB);
         const limit = (isRunlog ? limitMB : limitMB / 10) * 1024 * 1024;
         if (size > limit) {
-          const mb = (size / 1024 / 1024).toFixed(0);
+          const mb = (size / 1024 / 1024).toFixed(size < 10 * 1024 * 1024 ? 1 : 0);
           const open = 'Open Anyway';
           const choice = await vscode.window.showWarningMessage(
             `${display} is ${mb} MB. Opening it in Peerwatch may slow the window down.`,

@@ -260,4 +260,33 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       fs.rmSync(workspace, { recursive: true, force: true });
     }
   });
+  it('asks before opening a log larger than peerwatch.confirmOpenAboveMB, and opens it only when told to', async () => {
+    const s = await session();
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-large-'));
+    try {
+      // A limit of 1 KB makes the example "too large" without writing a gigabyte.
+      fs.mkdirSync(path.join(workspace, '.vscode'));
+      fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'peerwatch.confirmOpenAboveMB': 0.001 }));
+      const name = 'big.runlog.jsonl';
+      fs.copyFileSync(runlogExample(s.examples), path.join(workspace, name));
+      wb = await openWorkbench(workspace);
+      const { page } = wb;
+      await quickOpen(page, name);
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: LONG });
+      assert.match(await dialog.innerText(), /big\.runlog\.jsonl is \d+ MB/);
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      const fatal = page.frameLocator('iframe.webview.ready').frameLocator('iframe').locator('[data-testid="fatal"]');
+      await fatal.waitFor({ state: 'visible', timeout: LONG });
+      assert.match(await fatal.innerText(), /was not opened.*peerwatch\.confirmOpenAboveMB/s);
+      await runCommand(page, 'View: Close Editor');
+      await quickOpen(page, name);
+      await dialog.waitFor({ state: 'visible', timeout: LONG });
+      await dialog.locator('.monaco-button', { hasText: 'Open Anyway' }).click();
+      const frame = await peerwatchFrame(page);
+      await frame.locator('[data-testid="event-list"] .event[data-event-index="0"]').waitFor({ state: 'visible', timeout: LONG });
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  });
 });
