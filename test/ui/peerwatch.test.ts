@@ -274,7 +274,7 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       await quickOpen(page, name);
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: LONG });
-      assert.match(await dialog.innerText(), /big\.runlog\.jsonl is \d+ MB/);
+      assert.match(await dialog.innerText(), /big\.runlog\.jsonl is [\d.]+ MB/);
       await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
       const fatal = page.frameLocator('iframe.webview.ready').frameLocator('iframe').locator('[data-testid="fatal"]');
       await fatal.waitFor({ state: 'visible', timeout: LONG });
