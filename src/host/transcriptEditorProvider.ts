@@ -371,6 +371,7 @@ export class EditorSession {
       editor.selection = new vscode.Selection(pos, pos);
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
+    if (source?.path) vscode.window.setStatusBarMessage(`Peerwatch: event #${index} is at ${source.path}`, 5000);
   }
 
   async copyLink(index: number | undefined): Promise<void> {

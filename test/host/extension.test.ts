@@ -119,7 +119,7 @@ describe('Peerwatch in a real VS Code', () => {
     await activeCustomTab('peerwatch.transcript', uri);
   });
 
-  it('"Show Log Source" opens the file as text from the Peerwatch editor', async () => {
+  it('"Reveal in Source" opens the file as text from the Peerwatch editor', async () => {
     const [uri] = await examples('study/*.json');
     await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
     await activeCustomTab('peerwatch.transcript', uri);
