@@ -3,6 +3,7 @@ import type { WebviewCommand } from '../core/protocol';
 import { RUNLOG_VIEW_TYPE, TRANSCRIPT_VIEW_TYPE, TranscriptEditorProvider } from './transcriptEditorProvider';
 import { registerDiffDocuments } from './diffDocuments';
 import { resolveLink } from './links';
+import { registerRawToggle } from './rawToggle';
 
 /** Commands carried out inside the active Peerwatch editor (palette entries; keys work in the editor too). */
 const EDITOR_COMMANDS: Record<string, WebviewCommand> = {
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
     }
   };
+  registerRawToggle(context);
   context.subscriptions.push(
     provider,
     registerDiffDocuments(),
