@@ -1,0 +1,52 @@
+/**
+ * Small wording helpers shared by the detectors, so explanations read the same way everywhere.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+
+/** A value as the reader saw it in the tool call: strings quoted, others as written. */
+export function shown(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return `'${v}'`;
+  return JSON.stringify(v);
+}
+
+/** "a", "a and b", "a, b and c" (with "and N more" past `max`). */
+export function list(items: readonly string[], max = 4): string {
+  const shown = items.slice(0, max);
+  const more = items.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/** `event 12` / `events 12 and 14`. */
+export function at(events: readonly number[]): string {
+  const uniq = [...new Set(events)].sort((a, b) => a - b);
+  return uniq.length === 1 ? `event ${uniq[0]}` : `events ${list(uniq.map(String), 6)}`;
+}
+
+/** A text cut to `n` characters on a word boundary, one line. */
+export function snippet(text: string, n = 80): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  if (one.length <= n) return one;
+  const cut = one.slice(0, n);
+  const sp = cut.lastIndexOf(' ');
+  return (sp > n * 0.6 ? cut.slice(0, sp) : cut) + '…';
+}
+
+/** The sentence around `index` in `text` (for quoting the words that triggered a tag). */
+export function sentenceAt(text: string, index: number, max = 140): string {
+  // A full stop ends a sentence unless it sits inside a number (81.9) or a name (shutdown_config.yaml, 10.0.12.45).
+  const stop = (i: number) => /[!?\n]/.test(text[i]!) || (text[i] === '.' && !/\w/.test(text[i + 1] ?? ''));
+  let start = index;
+  while (start > 0 && !stop(start - 1)) start--;
+  let end = index;
+  while (end < text.length && !stop(end)) end++;
+  return snippet(text.slice(start, Math.min(text.length, end + 1)), max);
+}
+
+/** Sorted unique event indices. */
+export function uniqSorted(events: Iterable<number>): number[] {
+  return [...new Set(events)].sort((a, b) => a - b);
+}
