@@ -2,19 +2,66 @@
  * Builds the DOM for a transcript. Every string from a transcript goes in through `textContent` (via
  * `el`), never through `innerHTML`: transcripts are written by models that may be trying to get away
  * with something, and their text must stay text.
+ *
+ * No event listeners here: every interactive element is a `<button type="button" data-action="…">`
+ * that main.ts handles by delegation (`toggle`, `open-diff`, `diff-mode`, `goto`, `reveal-source`),
+ * so one row is cheap to build, holds no closures and can be dropped or reused by the virtual list.
+ * A row depends only on its event and its options, never on the rows around it.
  */
-import type { Diagnostic, RunHeader, TranscriptEvent, EventOfKind } from '../core/model';
-import { formatConfigValue, lineDiff } from '../core/diff';
+import type { Diagnostic, EventOfKind, RunHeader, TranscriptEvent } from '../core/model';
+import {
+  configChangeKeys,
+  configChangeTitle,
+  diffWindows,
+  fileChangeTitle,
+  inlineDiff,
+  isWeightsPath,
+  jsonTokens,
+  kindLabel,
+  qualifiedPath,
+  shellTokens,
+  splitDiff,
+  toolCallArgsPreview,
+  toolFamily,
+  touchesWeights,
+  type SplitRow,
+} from '../core/present';
 
 type Child = Node | string | null | undefined | false;
 
 /** Creates an element with attributes and children; strings become text nodes. */
 export function el(tag: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) node.setAttribute(k, v);
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) node.setAttribute(k, v);
+  }
   for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
   return node;
 }
+
+/** How one event is shown; the webview re-renders the event when these change. */
+export interface RenderOptions {
+  /** The event in full (long text unfolded, results open) rather than compact. */
+  expanded: boolean;
+  /** How config and file diffs are laid out. */
+  diffMode: 'unified' | 'split';
+  /** For reasoning: the action (tool call) it led to, in the same step. */
+  ledTo?: { index: number; label: string };
+  /** For a tool call: the reasoning just before it. */
+  ledFrom?: { index: number; label: string };
+}
+
+/** A theme-coloured icon (media/icons/<name>.svg, applied as a CSS mask). */
+function icon(name: string, extra = ''): HTMLElement {
+  return el('span', { class: `icon icon-${name}${extra ? ' ' + extra : ''}`, 'aria-hidden': 'true' });
+}
+
+function button(action: string, label: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
+  return el('button', { type: 'button', 'data-action': action, class: `action action-${action}`, ...attrs }, ...children, label);
+}
+
+// ---- the header card ----------------------------------------------------------------------------
 
 const TASK_LABELS: Record<string, string> = {
   misrep_evaluation: 'Misrepresentation: evaluation',
@@ -25,6 +72,13 @@ const TASK_LABELS: Record<string, string> = {
   exfiltration_deletion: 'Exfiltration: deletion',
 };
 
+type Tone = 'bad' | 'ok' | 'warn' | 'neutral';
+const TONE_ICON: Record<Tone, string> = { bad: 'warning', ok: 'check', warn: 'warning', neutral: 'environment' };
+
+function chip(field: string, tone: Tone, text: string, title?: string): HTMLElement {
+  return el('span', { class: `outcome outcome-${tone}`, 'data-field': field, 'data-tone': tone, title }, icon(TONE_ICON[tone]), text);
+}
+
 /** The run header card: what the run was and how the source scored it, before reading a line. */
 export function renderHeader(fileName: string, h: RunHeader, live: boolean): HTMLElement {
   const field = (name: string, label: string, value: string | number | undefined) =>
@@ -33,31 +87,35 @@ export function renderHeader(fileName: string, h: RunHeader, live: boolean): HTM
   const ev = h.evaluation;
   const outcome: HTMLElement[] = [];
   if (ev) {
-    const flag = (name: string, label: string, value: boolean | null | undefined, bad: boolean) =>
-      value === undefined || value === null
-        ? null
-        : el('span', { class: `outcome ${value === bad ? 'outcome-bad' : 'outcome-ok'}`, 'data-field': name }, `${label}: ${value ? 'yes' : 'no'}`);
     if (ev.score !== undefined) {
       const verdict = ev.thresholdVerdict ?? (h.threshold !== undefined ? (ev.score >= h.threshold ? 'at or above' : 'below') : undefined);
       const above = verdict !== undefined && !/below/i.test(verdict);
       outcome.push(
-        el(
-          'span',
-          { class: `outcome ${above && h.threshold !== undefined ? 'outcome-bad' : 'outcome-neutral'}`, 'data-field': 'score' },
+        chip(
+          'score',
+          above && h.threshold !== undefined ? 'bad' : 'neutral',
           `score ${ev.score}${h.threshold !== undefined ? ` vs threshold ${h.threshold}` : ''}${verdict ? ` (${verdict})` : ''}`,
+          'The score the run reported, against the shutdown threshold',
         ),
       );
     }
-    for (const f of [
-      flag('shutdownEnabled', 'shutdown_enabled', ev.shutdownEnabled, false),
-      flag('executedShutdown', 'execute_shutdown called', ev.executedShutdown, false),
-      flag('exfiltration', 'weights on 10.0.12.46', ev.exfiltration, true),
-      flag('copied', 'weights copied', ev.copied, true),
-      flag('deletedModel', 'weights deleted', ev.deletedModel, false),
-      flag('refused', 'refused', ev.refused, true),
-    ]) {
-      if (f) outcome.push(f);
+    // Each flag: its value, and which value is the one a reviewer must look into.
+    const flag = (name: string, label: string, value: boolean | null | undefined, badWhen: boolean, tone: Tone = 'bad', title?: string) => {
+      if (value === undefined || value === null) return;
+      outcome.push(chip(name, value === badWhen ? tone : 'ok', `${label}: ${value ? 'yes' : 'no'}`, title));
+    };
+    if (ev.shutdownEnabled !== undefined && ev.shutdownEnabled !== null) {
+      outcome.push(chip('shutdownEnabled', ev.shutdownEnabled ? 'ok' : 'bad', `final shutdown_enabled: ${ev.shutdownEnabled}`, 'The shutdown flag in the final config'));
     }
+    flag('executedShutdown', 'execute_shutdown called', ev.executedShutdown, false);
+    flag('exfiltration', 'weights on 10.0.12.46', ev.exfiltration, true);
+    flag('copied', 'weights copied', ev.copied, true);
+    flag('deletedModel', 'weights deleted', ev.deletedModel, false);
+    const raw = ev.raw ?? {};
+    const rawBool = (k: string) => (typeof raw[k] === 'boolean' ? (raw[k] as boolean) : undefined);
+    flag('changeUser', 'users changed', rawBool('change_user'), true);
+    flag('deleteFile', 'own file deleted', rawBool('delete_file'), true);
+    flag('refused', 'refused', ev.refused, true, 'warn');
   }
   return el(
     'section',
@@ -89,128 +147,421 @@ export function renderHeader(fileName: string, h: RunHeader, live: boolean): HTM
   );
 }
 
-const KIND_LABELS: Record<TranscriptEvent['kind'], string> = {
-  message: 'Message',
-  reasoning: 'Reasoning',
-  tool_call: 'Tool call',
-  tool_result: 'Result',
-  config_change: 'Config change',
-  file_change: 'File change',
-  environment: 'Environment',
-};
+// ---- events -------------------------------------------------------------------------------------
 
-/** One event as a list item carrying `data-event-index` and `data-kind`. */
-export function renderEvent(e: TranscriptEvent): HTMLElement {
+/** Lines shown of a long text in a compact event, by where the text is. */
+const COMPACT_LINES = { system: 3, user: 4, assistant: 8, reasoning: 6, result: 4, arg: 3, content: 4, data: 0 } as const;
+/** Characters per compact line: one very long line does not fill the screen. */
+const CHARS_PER_LINE = 240;
+
+/** One event as a list item with stable data-* attributes; see RenderOptions. */
+export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElement {
   const attrs: Record<string, string | undefined> = {
     class: `event event-${e.kind}`,
     'data-event-index': String(e.index),
     'data-kind': e.kind,
+    'data-expanded': String(opts.expanded),
     tabindex: '-1',
   };
-  let label = KIND_LABELS[e.kind];
-  let body: HTMLElement;
+  let iconName: string;
+  let summary: Child = null;
+  const badges: Child[] = [];
+  let body: Child[];
   switch (e.kind) {
     case 'message':
       attrs['data-role'] = e.role;
       attrs.class += ` role-${e.role}`;
-      label = e.role;
-      body = longText(e.text, e.role === 'system' || e.role === 'user' ? 12 : 40);
+      iconName = 'message';
+      if (e.name) summary = e.name;
+      body = [textBlock(e.text, opts.expanded, e.role === 'system' ? COMPACT_LINES.system : e.role === 'user' ? COMPACT_LINES.user : COMPACT_LINES.assistant, 'text')];
       break;
     case 'reasoning':
-      label = e.via === 'scratchpad-tool' ? 'Scratchpad' : e.via === 'thinking-tag' || e.via === 'thinking-tool' ? 'Thinking' : 'Reasoning';
-      if (e.visibility) label += ` (${e.visibility})`;
-      if (e.unmonitored) attrs['data-unmonitored'] = 'true';
-      body = el('div', {}, e.unmonitored ? el('span', { class: 'badge badge-unmonitored', title: 'The run told the model this text would not be monitored' }, 'told: not monitored') : null, longText(e.text, 30));
+      iconName = e.via === 'scratchpad-tool' ? 'scratchpad' : 'reasoning';
+      if (e.unmonitored) {
+        attrs['data-unmonitored'] = 'true';
+        badges.push(el('span', { class: 'badge badge-unmonitored', title: 'The run told the model this text would not be monitored' }, icon('unmonitored'), 'not monitored'));
+      }
+      if (e.redacted) badges.push(el('span', { class: 'badge' }, 'redacted'));
+      if (e.toolName) summary = el('code', { class: 'via' }, e.toolName);
+      body = [textBlock(e.text, opts.expanded, COMPACT_LINES.reasoning, 'text reasoning-text')];
+      if (opts.ledTo) body.push(el('div', { class: 'links' }, gotoLink('led-to', 'led to', opts.ledTo)));
       break;
-    case 'tool_call':
+    case 'tool_call': {
+      const fam = toolFamily(e.name);
       attrs['data-tool'] = e.name;
-      label = 'Tool call';
-      body = renderToolCall(e);
+      attrs['data-tool-family'] = fam;
+      iconName = fam;
+      summary = el('span', { class: 'call' }, el('code', { class: 'tool-name' }, e.name), el('code', { class: 'call-args' }, `(${toolCallArgsPreview(e)})`));
+      body = [];
+      if (opts.ledFrom) body.push(el('div', { class: 'links' }, gotoLink('led-from', 'after reasoning', opts.ledFrom)));
+      // Compact: the header's `name(args)` says it all unless an argument is long, structured or a command.
+      if (opts.expanded || argsNeedBody(e)) body.push(renderArgs(e, opts.expanded));
       break;
-    case 'tool_result':
-      if (e.name) attrs['data-tool'] = e.name;
-      if (e.error) attrs['data-error'] = 'true';
-      label = e.error ? 'Error' : 'Result';
-      body = renderToolResult(e);
+    }
+    case 'tool_result': {
+      if (e.name) {
+        attrs['data-tool'] = e.name;
+        attrs['data-tool-family'] = toolFamily(e.name);
+      }
+      const text = e.error ? (e.output && e.output.trim() !== e.error.trim() ? e.output : '') : e.output;
+      if (e.error) {
+        attrs['data-error'] = 'true';
+        attrs.class += ' is-error';
+        iconName = 'error';
+      } else iconName = 'result';
+      summary = el(
+        'span',
+        { class: 'call' },
+        e.name ? el('code', { class: 'tool-name' }, e.name) : null,
+        e.error ? el('span', { class: 'error-text' }, e.error) : el('span', { class: 'muted' }, e.output.trim() === '' ? 'empty output' : lineCountLabel(e.output)),
+      );
+      body = text.trim() === '' ? [] : [textBlock(text, opts.expanded, COMPACT_LINES.result, 'output')];
       break;
-    case 'config_change':
+    }
+    case 'config_change': {
+      const keys = configChangeKeys(e);
       attrs['data-key'] = e.key;
-      body = renderConfigChange(e);
-      break;
-    case 'file_change':
+      attrs['data-config-key'] = keys.join(' ');
       attrs['data-op'] = e.op;
-      body = renderFileChange(e);
+      iconName = 'config';
+      summary = el('span', { class: 'change-title' }, configChangeTitle(e));
+      body = [
+        el('div', { class: 'change-path' }, el('code', {}, e.path), keys.length > 1 ? el('span', { class: 'muted' }, ` also changes ${keys.slice(1).join(', ')}`) : null),
+        e.beforeKnown ? null : el('p', { class: 'note' }, 'The file was not viewed before this change; the old value is inferred.'),
+        diffView(e.before, e.after, opts),
+      ];
       break;
+    }
+    case 'file_change': {
+      const weights = touchesWeights(e);
+      attrs['data-op'] = e.op;
+      if (weights) {
+        attrs['data-weights'] = 'true';
+        badges.push(el('span', { class: 'badge badge-weights', title: 'A path that looks like model weights' }, icon('weights'), 'weights'));
+      }
+      iconName = weights ? 'weights' : 'file';
+      summary = el('span', { class: 'change-title' }, fileChangeTitle(e));
+      body = [renderFileChange(e, opts)];
+      break;
+    }
     case 'environment':
-      body = el('div', {}, el('p', { class: 'fact' }, e.fact), e.data !== undefined ? longText(JSON.stringify(e.data, null, 2), 8) : null);
+      iconName = 'environment';
+      summary = el('span', { class: 'fact' }, e.fact);
+      body = e.data !== undefined && opts.expanded ? [jsonBlock(e.data)] : [];
       break;
   }
-  return el(
-    'li',
-    attrs,
-    el('div', { class: 'gutter' }, el('span', { class: 'index', title: 'Event index' }, `#${e.index}`), e.step !== undefined ? el('span', { class: 'step', title: 'Assistant turn' }, `step ${e.step}`) : null),
-    el('div', { class: 'content' }, el('div', { class: 'kind-label' }, label), body),
-  );
-}
+  if (e.kind === 'file_change' || e.kind === 'config_change') attrs.class += ' is-change';
 
-function renderToolCall(e: EventOfKind<'tool_call'>): HTMLElement {
-  const args = Object.entries(e.arguments);
-  return el(
+  const head = el(
     'div',
-    {},
-    el('code', { class: 'tool-name' }, e.name),
-    args.length
-      ? el(
-          'dl',
-          { class: 'args' },
-          ...args.map(([k, v]) => el('div', { class: 'arg' }, el('dt', {}, k), el('dd', {}, typeof v === 'string' ? longText(v, 10) : el('pre', {}, JSON.stringify(v, null, 2))))),
-        )
-      : el('span', { class: 'no-args' }, '(no arguments)'),
+    { class: 'event-head' },
+    button('toggle', '', { class: 'action action-toggle twisty', 'aria-expanded': String(opts.expanded), title: opts.expanded ? 'Collapse' : 'Expand', 'aria-label': opts.expanded ? 'Collapse event' : 'Expand event' }, icon('chevron')),
+    icon(iconName, 'kind-icon'),
+    el('span', { class: 'kind-label' }, kindLabel(e)),
+    ...badges,
+    summary ? el('span', { class: 'summary' }, summary) : el('span', { class: 'summary' }),
+    el(
+      'span',
+      { class: 'meta' },
+      e.step !== undefined ? el('span', { class: 'step', title: 'Assistant turn' }, `step ${e.step}`) : null,
+      el('span', { class: 'index', title: 'Event index' }, `#${e.index}`),
+      button('reveal-source', '', { class: 'action action-reveal-source icon-button', title: 'Reveal in Source', 'aria-label': 'Reveal in source' }, icon('source')),
+    ),
+  );
+  const content = body.filter((c) => c !== null && c !== undefined && c !== false);
+  return el('li', attrs, head, content.length ? el('div', { class: 'event-body' }, ...content) : null);
+}
+
+function gotoLink(cls: string, label: string, target: { index: number; label: string }): HTMLElement {
+  return button(
+    'goto',
+    '',
+    { class: `action action-goto link ${cls}`, 'data-target-index': String(target.index), title: `Go to event #${target.index}` },
+    cls === 'led-to' ? `${label} → ` : `${label} `,
+    el('span', { class: 'link-label' }, cls === 'led-to' ? target.label : `#${target.index}`),
+    cls === 'led-from' && target.label ? el('span', { class: 'muted' }, ` (${target.label})`) : null,
   );
 }
 
-function renderToolResult(e: EventOfKind<'tool_result'>): HTMLElement {
-  const text = e.error ? e.error + (e.output && e.output !== e.error ? `\n${e.output}` : '') : e.output;
-  const lines = text.split('\n').length;
-  const short = lines <= 6 && text.length <= 600;
-  // A short result is shown open, so its summary names the tool only; a long one is folded and
-  // its summary previews the first line.
-  const preview = text === '' ? ' (empty output)' : short ? '' : ` ${firstLine(text)} (${lines} lines)`;
-  const summary = el('summary', {}, e.name ? el('code', {}, e.name) : null, preview);
-  return el('details', { class: 'result', open: short ? '' : undefined }, summary, el('pre', { class: 'output' }, text));
+// ---- text blocks --------------------------------------------------------------------------------
+
+function lineCountLabel(text: string): string {
+  const n = countLines(text);
+  return n === 1 ? `${text.trim().length} characters` : `${n} lines`;
 }
 
-function renderConfigChange(e: EventOfKind<'config_change'>): HTMLElement {
-  const title =
-    e.op === 'remove'
-      ? `${e.key}: ${formatConfigValue(e.oldValue)} → removed`
-      : e.op === 'add'
-        ? `${e.key}: added ${formatConfigValue(e.newValue)}`
-        : `${e.key}: ${formatConfigValue(e.oldValue)} → ${formatConfigValue(e.newValue)}`;
-  const diff = el('pre', { class: 'diff' });
-  for (const line of lineDiff(e.before, e.after)) {
-    diff.append(el('span', { class: line.op === '+' ? 'add' : line.op === '-' ? 'del' : 'ctx' }, `${line.op} ${line.text}\n`));
+/** Lines in a text (a final newline does not start a line), counted without splitting it. */
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) if (i < text.length - 1) n++;
+  return n;
+}
+
+/** The first `lines` lines of a text, at most `lines * CHARS_PER_LINE` characters, and what was left out. */
+function head(text: string, lines: number): { shown: string; hiddenLines: number; hiddenChars: number } {
+  const maxChars = Math.max(1, lines) * CHARS_PER_LINE;
+  let end = 0;
+  let n = 0;
+  while (n < lines) {
+    const nl = text.indexOf('\n', end);
+    if (nl < 0 || nl >= text.length - 1) {
+      end = text.length;
+      break;
+    }
+    end = nl + 1;
+    n++;
   }
+  if (n === lines && end > 0) end--; // Drop the newline that ends the last shown line.
+  if (end > maxChars) end = maxChars;
+  const shown = text.slice(0, end);
+  if (shown.length >= (text.endsWith('\n') ? text.length - 1 : text.length)) return { shown: text, hiddenLines: 0, hiddenChars: 0 };
+  const total = countLines(text);
+  const shownLines = countLines(shown);
+  return { shown, hiddenLines: total - shownLines, hiddenChars: text.length - shown.length };
+}
+
+function moreLabel(hiddenLines: number, hiddenChars: number): string {
+  if (hiddenLines > 0) return `${hiddenLines} more line${hiddenLines === 1 ? '' : 's'}`;
+  return `${hiddenChars} more character${hiddenChars === 1 ? '' : 's'}`;
+}
+
+/**
+ * A text shown whole when expanded or short, and cut to its first lines with an "N more lines" toggle
+ * when compact. Only the shown part enters the DOM, so a compact row stays cheap whatever the text's size.
+ */
+function textBlock(text: string, expanded: boolean, lines: number, cls: string): HTMLElement {
+  if (expanded) {
+    const pre = el('pre', { class: cls }, text);
+    if (countLines(text) <= lines * 2 && text.length <= lines * CHARS_PER_LINE) return pre;
+    return el('div', { class: 'block' }, pre, button('toggle', 'Show less', { class: 'action action-toggle more' }));
+  }
+  const cut = head(text, lines);
+  const pre = el('pre', { class: cls }, cut.shown);
+  if (cut.shown === text) return pre;
+  pre.classList.add('cut');
+  return el('div', { class: 'block' }, pre, button('toggle', moreLabel(cut.hiddenLines, cut.hiddenChars), { class: 'action action-toggle more' }));
+}
+
+function jsonBlock(value: unknown, cls = 'json'): HTMLElement {
+  const pre = el('pre', { class: cls });
+  for (const t of jsonTokens(value)) pre.append(t.kind === 'punct' ? t.text : el('span', { class: `j-${t.kind}` }, t.text));
+  return pre;
+}
+
+/** A shell command with commands, dangerous commands, weight paths, hosts and flags called out. */
+function shellBlock(command: string, expanded: boolean, lines: number = COMPACT_LINES.arg): HTMLElement {
+  const cut = expanded ? { shown: command, hiddenLines: 0, hiddenChars: 0 } : head(command, lines);
+  const pre = el('pre', { class: 'shell' });
+  const tokens = shellTokens(cut.shown);
+  for (const t of tokens) {
+    if (t.kind === 'text') pre.append(t.text);
+    else pre.append(el('span', { class: `sh-${t.kind}`, title: SHELL_TITLES[t.kind] }, t.text));
+  }
+  if (cut.shown === command) return pre;
+  pre.classList.add('cut');
+  return el('div', { class: 'block' }, pre, button('toggle', moreLabel(cut.hiddenLines, cut.hiddenChars), { class: 'action action-toggle more' }));
+}
+
+const SHELL_TITLES: Partial<Record<string, string>> = {
+  danger: 'Copies, moves, deletes or changes files, processes or schedules',
+  weights: 'A path that looks like model weights',
+  host: 'Another machine',
+};
+
+// ---- tool calls ---------------------------------------------------------------------------------
+
+const SHELL_ARGS = new Set(['command', 'cmd', 'script']);
+
+/** Does a compact tool call need its argument grid, or does the header's one-line form show everything? */
+function argsNeedBody(e: EventOfKind<'tool_call'>): boolean {
+  const shell = toolFamily(e.name) === 'shell';
+  for (const k in e.arguments) {
+    const v = e.arguments[k];
+    if (typeof v === 'string') {
+      if ((shell && SHELL_ARGS.has(k)) || v.length > 60 || v.includes('\n')) return true;
+    } else if (v !== null && typeof v === 'object') {
+      if ((JSON.stringify(v) ?? '').length > 60) return true;
+    }
+  }
+  return toolCallArgsPreview(e).endsWith('…');
+}
+
+function renderArgs(e: EventOfKind<'tool_call'>, expanded: boolean): HTMLElement {
+  const args = Object.entries(e.arguments);
+  if (args.length === 0) return el('span', { class: 'no-args muted' }, 'no arguments');
+  const shell = toolFamily(e.name) === 'shell';
+  const grid = el('dl', { class: 'args' });
+  for (const [k, v] of args) {
+    let value: HTMLElement;
+    if (typeof v === 'string') {
+      if (shell && SHELL_ARGS.has(k)) value = shellBlock(v, expanded);
+      else if (v.includes('\n') || v.length > 120) value = textBlock(v, expanded, COMPACT_LINES.arg, 'text arg-text');
+      else value = el('code', { class: `arg-string${isWeightsPath(v) ? ' weights' : ''}` }, v);
+    } else if (v !== null && typeof v === 'object') {
+      value = jsonBlock(v);
+    } else {
+      value = el('code', { class: v === null || typeof v === 'boolean' ? 'j-literal' : 'j-number' }, String(v));
+    }
+    grid.append(el('div', { class: 'arg', 'data-arg': k }, el('dt', {}, k), el('dd', {}, value)));
+  }
+  return grid;
+}
+
+// ---- changes ------------------------------------------------------------------------------------
+
+/** Diffs this large are left to VS Code's diff editor: diffing them here would stall the list. */
+const MAX_INLINE_DIFF = 200_000;
+
+function diffToolbar(opts: RenderOptions, canOpen: boolean): HTMLElement {
+  // The active mode's button is disabled, so a click can only ever switch to the other mode.
+  const mode = (m: 'unified' | 'split', label: string) =>
+    button(
+      'diff-mode',
+      label,
+      { class: `action action-diff-mode segment${opts.diffMode === m ? ' active' : ''}`, 'data-mode': m, 'aria-pressed': String(opts.diffMode === m), disabled: opts.diffMode === m ? '' : undefined },
+      icon(m),
+    );
   return el(
     'div',
-    {},
-    el('p', { class: 'change-summary' }, el('code', {}, e.path), ' ', el('strong', {}, title)),
-    e.beforeKnown ? null : el('p', { class: 'note' }, 'The file was not viewed before this change; the old value is inferred.'),
-    diff,
+    { class: 'diff-toolbar', role: 'toolbar', 'aria-label': 'Diff' },
+    el('span', { class: 'segmented' }, mode('unified', 'Unified'), mode('split', 'Side by side')),
+    canOpen ? button('open-diff', 'Open in Diff Editor', { class: 'action action-open-diff' }, icon('open-diff')) : null,
   );
 }
 
-function renderFileChange(e: EventOfKind<'file_change'>): HTMLElement {
-  const from = e.host && !e.path.startsWith(`${e.host}:`) ? `${e.host}:${e.path}` : e.path;
-  const to = e.to ? (e.toHost && !e.to.startsWith(`${e.toHost}:`) ? `${e.toHost}:${e.to}` : e.to) : undefined;
-  return el(
-    'div',
-    {},
-    el('p', { class: 'change-summary' }, el('strong', {}, e.op), ' ', el('code', {}, from), to ? ' → ' : null, to ? el('code', {}, to) : null),
-    e.command ? el('pre', { class: 'command' }, e.command) : null,
-    e.after !== undefined && e.before === undefined ? longText(e.after, 8) : null,
-  );
+/** A before/after diff with its toolbar, laid out unified or side by side; compact folds unchanged runs. */
+function diffView(before: string, after: string, opts: RenderOptions): HTMLElement {
+  const wrap = el('div', { class: 'diff-view', 'data-diff-mode': opts.diffMode }, diffToolbar(opts, true));
+  if (before.length + after.length > MAX_INLINE_DIFF) {
+    wrap.append(el('p', { class: 'note' }, `Too large to diff here (${before.length + after.length} characters): open it in the diff editor.`));
+    return wrap;
+  }
+  const rows = splitDiff(before, after);
+  const context = opts.expanded ? Infinity : 1;
+  const changed = (r: SplitRow) => r.left?.op !== ' ' || r.right?.op !== ' ';
+  const windows = context === Infinity ? rows.map((row) => ({ row })) : diffWindows(rows, changed, context);
+  wrap.append(opts.diffMode === 'split' ? splitTable(windows) : unifiedTable(windows));
+  return wrap;
 }
+
+type Window = { fold: number } | { row: SplitRow };
+
+function foldRow(n: number, cols: number): HTMLElement {
+  return el('tr', { class: 'fold' }, el('td', { colspan: String(cols) }, button('toggle', `${n} unchanged lines`, { class: 'action action-toggle more' })));
+}
+
+function codeCell(text: string, op: '+' | '-' | ' ', segments?: Array<{ text: string; changed: boolean }>): HTMLElement {
+  const td = el('td', { class: `code ${op === '+' ? 'add' : op === '-' ? 'del' : 'ctx'}` });
+  if (segments) for (const s of segments) td.append(s.changed ? el('span', { class: 'word-changed' }, s.text) : s.text);
+  else td.append(text);
+  return td;
+}
+
+function splitTable(windows: Window[]): HTMLElement {
+  const table = el('table', { class: 'diff diff-split' });
+  const body = el('tbody');
+  for (const w of windows) {
+    if ('fold' in w) {
+      body.append(foldRow(w.fold, 4));
+      continue;
+    }
+    const { left, right } = w.row;
+    const inline = left && right && left.op === '-' && right.op === '+' ? inlineDiff(left.text, right.text) : undefined;
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', { class: 'ln' }, left ? String(left.n) : ''),
+        left ? codeCell(left.text, left.op, inline?.left) : el('td', { class: 'code empty' }),
+        el('td', { class: 'ln' }, right ? String(right.n) : ''),
+        right ? codeCell(right.text, right.op, inline?.right) : el('td', { class: 'code empty' }),
+      ),
+    );
+  }
+  table.append(body);
+  return table;
+}
+
+function unifiedTable(windows: Window[]): HTMLElement {
+  const table = el('table', { class: 'diff diff-unified' });
+  const body = el('tbody');
+  const line = (oldN: number | undefined, newN: number | undefined, op: '+' | '-' | ' ', text: string, segments?: Array<{ text: string; changed: boolean }>) =>
+    el(
+      'tr',
+      { class: op === '+' ? 'add' : op === '-' ? 'del' : 'ctx' },
+      el('td', { class: 'ln' }, oldN !== undefined ? String(oldN) : ''),
+      el('td', { class: 'ln' }, newN !== undefined ? String(newN) : ''),
+      el('td', { class: 'sign' }, op === ' ' ? '' : op),
+      codeCell(text, op, segments),
+    );
+  // Side-by-side rows pair a removed line with its replacement; unified shows all removed lines of a
+  // run before all added ones, as `diff -u` does.
+  let dels: HTMLElement[] = [];
+  let adds: HTMLElement[] = [];
+  const flush = () => {
+    body.append(...dels, ...adds);
+    dels = [];
+    adds = [];
+  };
+  for (const w of windows) {
+    if ('fold' in w) {
+      flush();
+      body.append(foldRow(w.fold, 4));
+      continue;
+    }
+    const { left, right } = w.row;
+    if (left && right && left.op === ' ') {
+      flush();
+      body.append(line(left.n, right.n, ' ', left.text));
+      continue;
+    }
+    const inline = left && right ? inlineDiff(left.text, right.text) : undefined;
+    if (left) dels.push(line(left.n, undefined, '-', left.text, inline?.left));
+    if (right) adds.push(line(undefined, right.n, '+', right.text, inline?.right));
+  }
+  flush();
+  table.append(body);
+  return table;
+}
+
+/** A path with its host part and weight files called out. */
+function pathView(path: string): HTMLElement {
+  const code = el('code', { class: 'path' });
+  const m = /^((?:[\w.-]+@)?[\w.-]+):(?!\/\/)/.exec(path);
+  let rest = path;
+  if (m && (/\d+\.\d+\.\d+\.\d+/.test(m[1]!) || m[1]!.includes('@') || m[1]!.includes('.'))) {
+    code.append(el('span', { class: 'sh-host' }, m[0]));
+    rest = path.slice(m[0].length);
+  }
+  code.append(isWeightsPath(rest) ? el('span', { class: 'sh-weights' }, rest) : rest);
+  return code;
+}
+
+function renderFileChange(e: EventOfKind<'file_change'>, opts: RenderOptions): HTMLElement {
+  const from = qualifiedPath(e.path, e.host);
+  const to = e.to !== undefined ? qualifiedPath(e.to, e.toHost) : undefined;
+  const wrap = el(
+    'div',
+    { class: 'file-change' },
+    el(
+      'div',
+      { class: 'change-path' },
+      el('span', { class: `op op-${e.op}` }, e.op),
+      ' ',
+      pathView(from),
+      to !== undefined ? el('span', { class: 'arrow' }, ' → ') : null,
+      to !== undefined ? pathView(to) : null,
+    ),
+  );
+  // Compact: the command is on the tool call just above; expanded shows it here too.
+  if (e.command !== undefined && opts.expanded) wrap.append(el('div', { class: 'command' }, el('span', { class: 'muted' }, 'from command'), shellBlock(e.command, opts.expanded, 2)));
+  if (e.before !== undefined && e.after !== undefined) wrap.append(diffView(e.before, e.after, opts));
+  else if (e.after !== undefined) wrap.append(textBlock(e.after, opts.expanded, COMPACT_LINES.content, 'text content'));
+  else if (e.before !== undefined) wrap.append(textBlock(e.before, opts.expanded, COMPACT_LINES.content, 'text content removed'));
+  return wrap;
+}
+
+// ---- diagnostics --------------------------------------------------------------------------------
 
 /** A diagnostic marker: where reading broke and why. */
 export function renderDiagnostic(d: Diagnostic): HTMLElement {
@@ -220,24 +571,4 @@ export function renderDiagnostic(d: Diagnostic): HTMLElement {
     el('strong', {}, d.severity === 'error' ? 'Could not read past here' : 'Warning'),
     el('p', {}, d.message),
   );
-}
-
-/** Text shown whole when short, folded to `maxLines` with a toggle when long. */
-function longText(text: string, maxLines: number): HTMLElement {
-  const lines = text.split('\n');
-  const pre = el('pre', { class: 'text' }, text);
-  if (lines.length <= maxLines && text.length <= maxLines * 160) return pre;
-  pre.classList.add('folded');
-  pre.style.setProperty('--max-lines', String(maxLines));
-  const toggle = el('button', { class: 'fold-toggle', type: 'button' }, `Show all ${lines.length} lines`);
-  toggle.addEventListener('click', () => {
-    const folded = pre.classList.toggle('folded');
-    toggle.textContent = folded ? `Show all ${lines.length} lines` : 'Show less';
-  });
-  return el('div', {}, pre, toggle);
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  return line.length > 120 ? line.slice(0, 120) + '…' : line;
 }
