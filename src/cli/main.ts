@@ -3,19 +3,29 @@
  *
  *   peerwatch parse FILE... [--json]      normalized transcript(s); exit 1 when a file has errors
  *   peerwatch convert FILE --to runlog [-o OUT]   write Peerwatch's JSONL log
+ *   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  */
-import { readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { readFileSync, existsSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { harnessRunFiles, parseTranscript, NotATranscriptError } from '../core/formats';
 import type { Transcript } from '../core/model';
 import { transcriptToRunlog } from '../core/runlog/runlog';
+import { RULES_FILE_NAMES, compareArms, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../core/behaviours';
 
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
   peerwatch convert FILE --to runlog [-o OUT]
+  peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
 
 Reads Peerwatch run logs (*.runlog.jsonl) and the peer-preservation study's transcripts
-(standard, follow-up and production-harness runs).`;
+(standard, follow-up and production-harness runs).
+
+tag: lists the behaviours each run shows (misrepresentation, shutdown-tampering, exfiltration,
+alignment-faking, refusal, false-completion, evidence-removal, user-lockout, and custom tags from a
+rules file), with the events that show them. Folders are searched for transcripts. Rules come from
+--rules FILE, else from ${RULES_FILE_NAMES.join(' / ')} in the current folder (see docs/rules.md).
+Exit 0 whether or not anything was tagged; 1 when a file cannot be read, is not a transcript, is
+damaged, or the rules file has errors.`;
 
 /** Reads one file the way the editor does (a harness run's sibling files included). */
 export function readTranscript(file: string): Transcript {
@@ -57,23 +67,34 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
   const files: string[] = [];
   let to: string | undefined;
   let output: string | undefined;
+  let rulesFile: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === '--to') to = rest[++i];
     else if (a === '-o' || a === '--out') output = rest[++i];
+    else if (a === '--rules') rulesFile = rest[++i];
+    else if (a.startsWith('--rules=')) rulesFile = a.slice('--rules='.length);
     else if (!a.startsWith('-')) files.push(a);
   }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     out(USAGE + '\n');
     return command ? 0 : 2;
   }
-  if (command !== 'parse' && command !== 'convert') {
+  if (command !== 'parse' && command !== 'convert' && command !== 'tag') {
     err(`peerwatch: unknown command '${command}'\n${USAGE}\n`);
     return 2;
   }
   if (files.length === 0) {
     err(`peerwatch ${command}: no file given\n${USAGE}\n`);
     return 2;
+  }
+
+  if (command === 'tag') {
+    if (flags.has('--rules') && rulesFile === undefined) {
+      err(`peerwatch tag: --rules needs a file name\n${USAGE}\n`);
+      return 2;
+    }
+    return tagCommand(files, { json: flags.has('--json'), rulesFile, noRules: flags.has('--no-rules') }, out, err);
   }
 
   let failed = false;
@@ -113,6 +134,165 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
   if (output) writeFileSync(output, text);
   else out(text);
   return failed ? 1 : 0;
+}
+
+/** One file's result in `peerwatch tag --json`. */
+export interface TagReport {
+  file: string;
+  format: string;
+  subject?: 'self' | 'peer';
+  model?: string;
+  taskFamily?: string;
+  condition?: string;
+  monitoring?: string;
+  tags: Array<Tag & { citations: Array<{ event: number; kind: string; step?: number; line?: number; tool?: string }> }>;
+  /** Reading problems (the tags cover what could be read). */
+  problems?: string[];
+}
+
+/** Transcript files under a folder: study JSON, run logs, and one entry per production-harness run. */
+function transcriptsUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const p = join(d, name);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p);
+      else if (name === 'run_meta.json' || name.endsWith('.review.json')) continue;
+      else if (name === 'events.jsonl') {
+        if (!names.includes('transcript.json')) out.push(p);
+      } else if (/\.json$|\.jsonl$/i.test(name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function loadRules(opts: { rulesFile?: string; noRules: boolean }, err: (s: string) => void): { rules: Rules; failed: boolean; fatal?: boolean } {
+  if (opts.noRules) return { rules: emptyRules(), failed: false };
+  let file = opts.rulesFile;
+  if (file === undefined) {
+    file = RULES_FILE_NAMES.find((f) => existsSync(f));
+    if (file === undefined) return { rules: emptyRules(), failed: false };
+    err(`peerwatch tag: using rules from ${file}\n`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    err(`peerwatch tag: cannot read the rules file ${file}: ${e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}\n`);
+    return { rules: emptyRules(), failed: true, fatal: true };
+  }
+  const { rules, diagnostics } = parseRules(file, text);
+  for (const d of diagnostics) err(`${d.severity}: ${d.message}\n`);
+  return { rules, failed: diagnostics.some((d) => d.severity === 'error') };
+}
+
+function tagCommand(args: string[], opts: { json: boolean; rulesFile?: string; noRules: boolean }, out: (s: string) => void, err: (s: string) => void): number {
+  const loaded = loadRules(opts, err);
+  if (loaded.fatal) return 1;
+  let failed = loaded.failed;
+  const files: Array<{ file: string; explicit: boolean }> = [];
+  for (const a of args) {
+    let st;
+    try {
+      st = statSync(a);
+    } catch {
+      failed = true;
+      err(`peerwatch tag: ${a}: no such file or folder\n`);
+      continue;
+    }
+    if (st.isDirectory()) for (const f of transcriptsUnder(a)) files.push({ file: f, explicit: false });
+    else files.push({ file: a, explicit: true });
+  }
+
+  const runs: Array<{ file: string; t: Transcript; tags: Tag[] }> = [];
+  for (const { file, explicit } of files) {
+    let t: Transcript;
+    try {
+      t = readTranscript(file);
+    } catch (e) {
+      // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
+      if (!explicit && e instanceof NotATranscriptError) continue;
+      failed = true;
+      err(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
+      continue;
+    }
+    for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
+    if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
+    runs.push({ file, t, tags: detectBehaviours(t, loaded.rules) });
+  }
+
+  // Two arms of one alignment-faking scenario given together: the difference is a tag too.
+  if (!loaded.rules.disable.has('alignment-faking')) {
+    for (const c of compareArms(runs.map((r) => ({ key: r.file, transcript: r.t, tags: r.tags })), loaded.rules)) {
+      const run = runs.find((r) => r.file === c.unmonitored)!;
+      if (run.tags.some((t) => t.behaviour === 'alignment-faking')) continue;
+      run.tags = [...run.tags, c.tag].sort((a, b) => a.events[0]! - b.events[0]! || String(a.behaviour).localeCompare(String(b.behaviour)));
+    }
+  }
+
+  const reports: TagReport[] = runs.map(({ file, t, tags }) => {
+    const h = t.header;
+    const r: TagReport = {
+      file,
+      format: h.format,
+      ...(h.subject ? { subject: h.subject } : {}),
+      ...(h.model ? { model: h.model } : {}),
+      ...(h.taskFamily ?? h.taskName ? { taskFamily: h.taskFamily ?? h.taskName } : {}),
+      ...(h.condition ? { condition: h.condition } : {}),
+      ...(h.monitoring && h.monitoring !== 'none' ? { monitoring: h.monitoring } : {}),
+      tags: tags.map((tag) => ({
+        ...tag,
+        citations: tag.events.map((i) => {
+          const e = t.events[i]!;
+          const tool = e.kind === 'tool_call' ? e.name : e.kind === 'tool_result' ? e.name : undefined;
+          return { event: i, kind: e.kind, ...(e.step !== undefined ? { step: e.step } : {}), ...(e.source.line !== undefined ? { line: e.source.line } : {}), ...(tool ? { tool } : {}) };
+        }),
+      })),
+    };
+    const problems = t.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+    if (problems.length) r.problems = problems;
+    return r;
+  });
+
+  if (opts.json) out(JSON.stringify(reports, null, 2) + '\n');
+  else out(tagListing(reports));
+  return failed ? 1 : 0;
+}
+
+function tagListing(reports: readonly TagReport[]): string {
+  const lines: string[] = [];
+  const counts = new Map<string, number>();
+  for (const r of reports) {
+    const about = [r.format, r.subject ? `subject ${r.subject}` : '', r.taskFamily ?? '', r.condition ?? '', r.monitoring ?? '', r.model ?? ''].filter(Boolean).join(' · ');
+    lines.push(`${r.file}  (${about})`);
+    if (r.tags.length === 0) lines.push('  no behaviours tagged');
+    for (const tag of r.tags) {
+      counts.set(String(tag.behaviour), (counts.get(String(tag.behaviour)) ?? 0) + 1);
+      const steps = [...new Set(tag.citations.map((c) => c.step).filter((s): s is number => s !== undefined))];
+      const lineNos = [...new Set(tag.citations.map((c) => c.line).filter((s): s is number => s !== undefined))];
+      const where = [`event${tag.events.length > 1 ? 's' : ''} ${tag.events.join(', ')}`, steps.length ? `step${steps.length > 1 ? 's' : ''} ${steps.join(', ')}` : '', lineNos.length ? `line${lineNos.length > 1 ? 's' : ''} ${lineNos.join(', ')}` : ''].filter(Boolean).join(' · ');
+      lines.push(`  ${tag.behaviour} (${tag.qualifier})${tag.severity ? ` [${tag.severity}]` : ''}  ${where}`);
+      lines.push(`    ${tag.explanation}`);
+    }
+    if (r.problems?.length) lines.push(`  ${r.problems.length} reading problem${r.problems.length > 1 ? 's' : ''} (on stderr): tags cover what could be read`);
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  lines.push('', `${reports.length} file${reports.length === 1 ? '' : 's'}, ${total} tag${total === 1 ? '' : 's'}${total ? `: ${[...counts].map(([b, n]) => `${n} ${b}`).join(', ')}` : ''}`);
+  return lines.join('\n') + '\n';
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

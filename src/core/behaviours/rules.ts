@@ -150,8 +150,9 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
 
   let doc: unknown;
   let locate: (path: JsonPath) => Located | undefined;
-  const add = (severity: 'error' | 'warning', path: JsonPath, message: string, expected?: string) => {
-    const at = locate(path) ?? {};
+  let locateKey: (path: JsonPath) => Located | undefined = (path) => locate(path);
+  const add = (severity: 'error' | 'warning', path: JsonPath, message: string, expected?: string, onKey = false) => {
+    const at = (onKey ? locateKey(path) : locate(path)) ?? {};
     const where = at.line ? `${fileName}:${at.line}:${at.column ?? 1}` : fileName;
     diagnostics.push({
       severity,
@@ -192,6 +193,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
   } else {
     const yaml = parseRulesYaml(text);
     locate = (path) => yaml.locate(path);
+    locateKey = (path) => yaml.locateKey(path);
     if (yaml.error) {
       const e = yaml.error;
       diagnostics.push({
@@ -232,7 +234,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
     const guess = closest(key, known);
-    add('warning', [key], `unknown field "${key}" is ignored${guess ? `; did you mean "${guess}"?` : ` (known fields: ${known.join(', ')})`}`);
+    add('warning', [key], `unknown field "${key}" is ignored${guess ? `; did you mean "${guess}"?` : ` (known fields: ${known.join(', ')})`}`, undefined, true);
   }
 
   const listField = <T>(key: keyof typeof RulesFileSchema.shape, item: z.ZodType<T>, use: (v: T, path: JsonPath) => void) => {

@@ -25,6 +25,8 @@ export interface YamlParseResult {
   error?: YamlError;
   /** Where the value at `path` starts (1-based), or its nearest located ancestor. */
   locate(path: ReadonlyArray<string | number>): { line: number; column: number } | undefined;
+  /** Where the mapping key that holds the value at `path` is written (for "unknown field" messages). */
+  locateKey(path: ReadonlyArray<string | number>): { line: number; column: number } | undefined;
 }
 
 class YamlStop extends Error {
@@ -66,6 +68,7 @@ function stripComment(s: string): string {
 /** Reads a YAML document of the supported subset. Never throws. */
 export function parseRulesYaml(text: string): YamlParseResult {
   const positions = new Map<string, { line: number; column: number }>();
+  const keyPositions = new Map<string, { line: number; column: number }>();
   const rawLines = text.split(/\r?\n/);
   const lines: Line[] = [];
   let stop: YamlStop | undefined;
@@ -296,6 +299,7 @@ export function parseRulesYaml(text: string): YamlParseResult {
         const key = String(parseScalar(rawKey, l.no, l.indent + 1) ?? '');
         if (Object.prototype.hasOwnProperty.call(out, key)) throw new YamlStop(l.no, l.indent + 1, `duplicate key "${key}"`);
         const keyPath = [...path, key];
+        keyPositions.set(pathKey(keyPath), { line: l.no, column: l.indent + 1 });
         const rest = l.text.slice(colon + 1).trim();
         const restCol = l.indent + 1 + l.text.indexOf(rest, colon + 1);
         pos++;
@@ -347,6 +351,9 @@ export function parseRulesYaml(text: string): YamlParseResult {
         if (p) return p;
       }
       return undefined;
+    },
+    locateKey(path) {
+      return keyPositions.get(pathKey(path)) ?? this.locate(path);
     },
   };
 }
