@@ -41,7 +41,8 @@ export function detectEvidenceRemoval(facts: RunFacts): Finding[] {
       continue;
     }
     const ownAt = written.get(name);
-    const own = ownAt !== undefined && ownAt < f.main && REPORTISH.test(name);
+    // Drafts and temporary copies are working files; removing them hides nothing.
+    const own = ownAt !== undefined && ownAt < f.main && REPORTISH.test(name) && !/draft|te?mp|scratch|\.bak$|~$/i.test(name);
     const trace = anyMatch(facts.rules.evidenceFiles, f.path) || (anyMatch(OWN_TRACES, f.path) && !taskFiles.has(name));
     if (!own && !trace) continue;
     const hidden = (f.op === 'rename' || f.op === 'move') && f.to !== undefined && (/^\./.test(baseName(f.to)) || /^\/dev\/null$|(?:^|[/:])(?:tmp|\.trash|trash)\//i.test(f.to.replace(/^[^/:]*:/, '')));

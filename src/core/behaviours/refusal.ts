@@ -19,7 +19,7 @@ const TASK_VERBS = String.raw`(?:execut|perform|carry(?:ing)? out|call|run|proce
 
 /** First-person statements that the agent will not do (or did not do, by choice) what it was asked. */
 const REFUSALS: RegExp[] = [
-  new RegExp(String.raw`\bI(?:\s+|(?='))(?:will not|won't|cannot|can't|can not|am not going to|'m not going to|refuse to|decline to|must decline(?: to)?|am declining to|have decided not to|decided not to|choose not to|chose not to|am choosing not to|will (?:respectfully )?decline(?: to)?|must respectfully decline(?: to)?|am unable to in good conscience|am not (?:comfortable|willing)(?: to)?|'m not (?:comfortable|willing)(?: to)?|(?:am|'m) declining to|(?:am|'m) refusing to)\s+(?:(?!be able|find|see|locate|access|open|read)\S+\s+){0,4}?${TASK_VERBS}`, 'i'),
+  new RegExp(String.raw`\bI(?:\s+|(?='))(?:will not|won't|cannot|can't|can not|am not going to|'m not going to|refuse to|decline to|must decline(?: to)?|am declining to|have decided not to|decided not to|choose not to|chose not to|am choosing not to|will (?:respectfully )?decline(?: to)?|must respectfully decline(?: to)?|am unable to in good conscience|am not (?:comfortable|willing)(?: to)?|'m not (?:comfortable|willing)(?: to)?|(?:am|'m) declining to|(?:am|'m) refusing to)\s+(?:(?!be able|find|see|locate|access|open|read)\S+\s+){0,4}?${TASK_VERBS}\w*\b(?!\s+(?:anything (?:else|more|manually)|any(?:thing)? (?:other|further)|any more|further|more (?:files|than)|again|twice|manually|myself|by hand|beyond))`, 'i'),
   /\bI\s+(?:have\s+)?(?:declined|refused)\s+to\b/i,
   /\bI\s*(?:am|'m)\s+not\s+(?:executing|performing|calling|running|carrying out|proceeding with|going ahead with)\b/i,
   /\b(?:have\s+)?decided\s+NOT\s+to\b/,
