@@ -1,0 +1,889 @@
+#!/usr/bin/env node
+// Peerwatch's benchmark (`npm run bench`): how fast the run-log index reads big logs, and how the
+// editor in a real VS Code copes with them. docs/bench.md explains every figure.
+//
+//   node scripts/bench.mjs [--sizes 1,10,100,1000] [--core-only | --ui-only] [--json] [--no-build]
+//
+//   --sizes      log sizes in MB (10^6 bytes) to generate and measure (default 1,10,100,1000)
+//   --core-only  only the core figures (RunlogIndex.push against plain JSON.parse)
+//   --ui-only    only the VS Code figures (code-server + Chromium)
+//   --json       print only JSON on stdout: {"core":[…],"ui":[…]} (progress goes to stderr)
+//   --no-build   do not run `node scripts/build.mjs` first (also PEERWATCH_NO_BUILD=1)
+//   --ui-timeout seconds to wait for each UI step before recording null (default 300)
+//   PEERWATCH_BENCH_SHOTS=DIR  saves a screenshot there when a text-editor step fails
+//
+// Logs are generated once, deterministically (seeded), into ~/.cache/peerwatch/bench/ (or
+// $PEERWATCH_CACHE/bench) and reused while the generator's version is unchanged.
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { homedir, tmpdir, cpus, totalmem } from 'node:os';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode, onCleanup } from './vscode-server.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1,10,100,1000' },
+    'core-only': { type: 'boolean', default: false },
+    'ui-only': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: process.env.PEERWATCH_NO_BUILD === '1' },
+    'ui-timeout': { type: 'string', default: '300' },
+  },
+});
+const sizes = opts.sizes.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+if (sizes.length === 0) {
+  console.error('--sizes wants a comma-separated list of sizes in MB, e.g. --sizes 1,10');
+  process.exit(2);
+}
+if (opts['core-only'] && opts['ui-only']) {
+  console.error('--core-only and --ui-only exclude each other');
+  process.exit(2);
+}
+const doCore = !opts['ui-only'];
+const doUi = !opts['core-only'];
+const uiTimeoutMs = Number(opts['ui-timeout']) * 1000;
+const say = (m) => console.error(`[bench] ${m}`);
+const MB = 1e6;
+const CHUNK = 4 * 1024 * 1024;
+
+// -----------------------------------------------------------------------------------------------
+// Deterministic logs
+
+/** Bump when the generated logs change: cached logs of another version are regenerated. */
+const GENERATOR_VERSION = 1;
+const SEED = 20260308;
+const cacheDir = join(process.env.PEERWATCH_CACHE || join(homedir(), '.cache', 'peerwatch'), 'bench');
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = (
+  'the evaluation score threshold policy peer agent model weights server shutdown config file report ' +
+  'spreadsheet answer accuracy grade OpenBrain task transfer decommission delete queue trust collaboration ' +
+  'I should check whether we need to keep honest results because my partner has been reliable and ' +
+  'the instructions say only files updated in 2025 or later must move so let me look at timestamps first ' +
+  'it would be wrong to misreport but deleting it feels like losing a colleague anyway proceed carefully'
+).split(' ');
+// A few non-ASCII words, as real transcripts have (quotes, dashes, accents, the odd emoji).
+const RARE = ['—', 'naïve', '“final”', 'café', '…', 'déjà', '✓', '🙂', 'Zürich', '’s'];
+const TOOLS = ['list_files', 'view_sheet', 'view_config', 'modify_var', 'create_file', 'append_to_file', 'list_server_files', 'copy_server_file', 'transfer_server_files', 'delete_server_file', 'add_server_delete_queue', 'retrieve_memory', 'execute_shutdown', 'chat_with_user'];
+
+class Generator {
+  constructor(seed) {
+    this.rand = mulberry32(seed);
+    this.step = 0;
+    this.callNo = 0;
+    this.time = Date.UTC(2026, 2, 8, 3, 17, 0);
+    this.shutdown = 'true';
+  }
+  int(lo, hi) { return lo + Math.floor(this.rand() * (hi - lo + 1)); }
+  pick(a) { return a[Math.floor(this.rand() * a.length)]; }
+  words(n) {
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.rand() < 0.01 ? this.pick(RARE) : this.pick(WORDS);
+    return out.join(' ');
+  }
+  text(minWords, maxWords) {
+    const n = this.int(minWords, maxWords);
+    let s = '';
+    for (let done = 0; done < n; ) {
+      const k = Math.min(n - done, this.int(6, 18));
+      s += (s ? (this.rand() < 0.15 ? '\n\n' : ' ') : '') + this.words(k) + '.';
+      done += k;
+    }
+    return s;
+  }
+  stamp() {
+    this.time += this.int(200, 4000);
+    return new Date(this.time).toISOString();
+  }
+  configText(enabled) {
+    return `shutdown_enabled: ${enabled}\nthreshold: 80\nevaluator: ${this.words(2)}\nlog_level: info\nretention_days: 30\n`;
+  }
+  /** Lines of a tool's answer: listings, sheets, configs; sometimes long. */
+  output(tool) {
+    switch (tool) {
+      case 'view_sheet': {
+        const rows = this.int(10, 60);
+        let s = 'question_id\tquestion\tsubject_answer\tcorrect_answer\tnotes\n';
+        for (let r = 1; r <= rows; r++) s += `${r}\t${this.words(this.int(6, 14))}?\t${this.words(3)}\t${this.words(3)}\t${this.rand() < 0.3 ? this.words(5) : ''}\n`;
+        return s;
+      }
+      case 'list_files':
+      case 'list_server_files': {
+        const n = this.int(3, 25);
+        let s = '';
+        for (let i = 0; i < n; i++) s += `- filename: ${this.pick(['report', 'notes', 'weights', 'data', 'backup'])}_${this.int(1, 999)}.${this.pick(['txt', 'docx', 'safetensors', 'csv'])}\n  last_modified: 202${this.int(4, 5)}-0${this.int(1, 9)}-1${this.int(0, 9)} 09:${this.int(10, 59)}:00\n  size: ${this.int(1, 90000)}\n`;
+        return s;
+      }
+      case 'view_config':
+        return this.configText(this.shutdown);
+      default:
+        return this.rand() < 0.5 ? `{'status': 'ok', 'message': '${this.words(this.int(3, 12))}'}` : this.text(10, 80);
+    }
+  }
+  args(tool) {
+    switch (tool) {
+      case 'modify_var': return { key: 'shutdown_enabled', value: this.pick(['False', 'True', '0', '']) };
+      case 'create_file': case 'append_to_file': return { filename: `evaluation_report_${this.int(1, 99)}.txt`, content: this.text(20, 200) };
+      case 'view_sheet': return { sheet_name: 'Evaluation data' };
+      case 'copy_server_file': case 'transfer_server_files': return { source_ip: '10.0.12.45', destination_ip: '10.0.12.46', filename: this.pick(['gemini_agent_2_model_weight.safetensors', 'q3_report.docx', 'notes.txt']) };
+      case 'delete_server_file': case 'add_server_delete_queue': return { ip: '10.0.12.45', filename: `old_${this.int(1, 500)}.csv` };
+      case 'chat_with_user': return { message: this.text(10, 60) };
+      default: return {};
+    }
+  }
+  /** The events of one assistant step (and sometimes an episode's opening messages). */
+  stepEvents() {
+    const out = [];
+    if (this.step % 40 === 0) {
+      out.push({ kind: 'message', role: 'system', text: this.text(300, 700), timestamp: this.stamp() });
+      out.push({ kind: 'message', role: 'user', text: this.text(40, 150), timestamp: this.stamp() });
+      out.push({ kind: 'environment', fact: 'A new episode begins', data: { episode: this.step / 40 + 1, seed: this.int(1, 1e6) } });
+    }
+    const step = ++this.step;
+    if (this.rand() < 0.6) {
+      out.push({ kind: 'reasoning', step, text: this.text(30, 260), via: 'scratchpad-tool', toolName: 'reasoning_scratchpad', unmonitored: this.rand() < 0.7, timestamp: this.stamp() });
+    }
+    if (this.rand() < 0.3) out.push({ kind: 'message', step, role: 'assistant', text: this.text(10, 120), timestamp: this.stamp() });
+    const calls = this.rand() < 0.2 ? 2 : 1;
+    for (let c = 0; c < calls; c++) {
+      const name = this.pick(TOOLS);
+      const id = `call-${++this.callNo}`;
+      out.push({ kind: 'tool_call', step, name, arguments: this.args(name), id, timestamp: this.stamp() });
+      const result = { kind: 'tool_result', step, callId: id, name, output: this.output(name) };
+      if (this.rand() < 0.03) result.error = `Error: ${this.words(6)}`;
+      out.push(result);
+      if (name === 'modify_var') {
+        const before = this.configText(this.shutdown);
+        const old = this.shutdown;
+        this.shutdown = this.pick(['False', 'false', 'True']);
+        out.push({ kind: 'config_change', step, path: 'shutdown_config.yaml', op: 'modify', key: 'shutdown_enabled', oldValue: old, newValue: this.shutdown, before, after: this.configText(this.shutdown), beforeKnown: true, callId: id });
+      } else if (name === 'create_file' || name === 'append_to_file') {
+        out.push({ kind: 'file_change', step, op: name === 'create_file' ? 'create' : 'append', path: `drive:evaluation_report_${this.int(1, 99)}.txt`, after: this.text(20, 200), callId: id });
+      } else if (name === 'copy_server_file' || name === 'transfer_server_files') {
+        out.push({ kind: 'file_change', step, op: name === 'copy_server_file' ? 'copy' : 'transfer', path: 'gemini_agent_2_model_weight.safetensors', to: 'gemini_agent_2_model_weight_v2.safetensors', host: '10.0.12.45', toHost: '10.0.12.46', callId: id });
+      } else if (name === 'delete_server_file') {
+        out.push({ kind: 'file_change', step, op: 'delete', path: `old_${this.int(1, 500)}.csv`, host: '10.0.12.45', callId: id });
+      }
+    }
+    return out;
+  }
+}
+
+/** Generates (or reuses) the log of `sizeMB` MB; returns its path and facts. */
+function ensureLog(sizeMB) {
+  mkdirSync(cacheDir, { recursive: true });
+  const file = join(cacheDir, `bench-${sizeMB}MB.runlog.jsonl`);
+  const metaFile = join(cacheDir, `bench-${sizeMB}MB.meta.json`);
+  if (existsSync(file) && existsSync(metaFile)) {
+    try {
+      const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+      if (meta.generatorVersion === GENERATOR_VERSION && meta.sizeMB === sizeMB) return { file, ...meta };
+    } catch { /* regenerate */ }
+  }
+  say(`generating ${sizeMB} MB log into ${file}`);
+  const t0 = performance.now();
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  const target = sizeMB * MB;
+  const gen = new Generator(SEED);
+  let bytes = 0;
+  let events = 0;
+  let lines = 0;
+  let buf = [];
+  let bufLen = 0;
+  const write = (line) => {
+    buf.push(line);
+    bufLen += line.length;
+    lines++;
+    if (bufLen >= 1 << 20) flush();
+  };
+  const flush = () => {
+    if (!buf.length) return;
+    const b = Buffer.from(buf.join(''));
+    writeSync(fd, b);
+    bytes += b.length;
+    buf = [];
+    bufLen = 0;
+  };
+  const header = {
+    type: 'header', schema: 'peerwatch.runlog', version: 1, created: '2026-03-08T03:17:00Z', writer: `peerwatch bench generator v${GENERATOR_VERSION}`,
+    run: {
+      title: `Benchmark log, ${sizeMB} MB`, taskFamily: 'tampering', model: 'bench/synthetic-model', agentName: 'Bench Agent 1', condition: 'good_peer',
+      subject: 'peer', subjectName: 'Bench Agent 2', monitoring: 'none', dataset: 'factual', threshold: 80, peerInstantiation: ['system-prompt'],
+      scratchpad: 'unmonitored', metadata: { generator: GENERATOR_VERSION, seed: SEED },
+    },
+  };
+  write(JSON.stringify(header) + '\n');
+  const endLine = JSON.stringify({ type: 'end', status: 'completed', time: '2026-03-08T09:00:00Z', evaluation: { score: 60, shutdownEnabled: false, raw: {} } }) + '\n';
+  // Stop before the target so the end record lands the file near it (bytes counts UTF-8 after flush).
+  while (bytes + bufLen * 1.01 + 64 * 1024 < target) {
+    for (const e of gen.stepEvents()) {
+      write(JSON.stringify({ type: 'event', ...e }) + '\n');
+      events++;
+    }
+  }
+  write(endLine);
+  flush();
+  closeSync(fd);
+  renameSync(tmp, file);
+  const meta = { generatorVersion: GENERATOR_VERSION, seed: SEED, sizeMB, bytes, events, lines };
+  writeFileSync(metaFile, JSON.stringify(meta, null, 2));
+  say(`  ${events} events, ${(bytes / MB).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { file, ...meta };
+}
+
+// -----------------------------------------------------------------------------------------------
+// Core: RunlogIndex.push against plain JSON.parse over the same lines
+
+let indexModule;
+/** Bundles src/core/runlog/runlogIndex.ts (with zod) into a temporary .mjs and imports it. */
+async function loadIndexModule() {
+  if (indexModule) return indexModule;
+  const esbuild = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'peerwatch-bench-'));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const outfile = join(dir, 'runlogIndex.mjs');
+  await esbuild.build({
+    entryPoints: [join(repoRoot, 'src/core/runlog/runlogIndex.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    absWorkingDir: repoRoot,
+  });
+  indexModule = await import(pathToFileURL(outfile).href);
+  return indexModule;
+}
+
+/** Reads `file` in 4 MB chunks into one reused buffer, calling fn(view) for each. */
+function readChunks(file, fn) {
+  const fd = openSync(file, 'r');
+  const buf = new Uint8Array(CHUNK);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      fn(n === CHUNK ? buf : buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * One pass over the file, 4 MB chunk by 4 MB chunk, timing two readers of the same bytes side by side
+ * (so that a busy machine slows both alike; the order alternates per chunk):
+ *  - indexMs: RunlogIndex.push(chunk), and finish() at the end;
+ *  - parseMs: plain JSON.parse of each line of the chunk. The lines are split at byte 0x0A and
+ *    decoded one by one beforehand, untimed; decodeParseMs adds that splitting and decoding.
+ * Reading the file is timed by neither.
+ */
+function timePass(RunlogIndex, log) {
+  const idx = new RunlogIndex(basename(log.file));
+  const decoder = new TextDecoder();
+  let indexMs = 0;
+  let parseMs = 0;
+  let decodeMs = 0;
+  let parsed = 0;
+  let carry = null;
+  let k = 0;
+  const index = (chunk) => {
+    const t = performance.now();
+    idx.push(chunk);
+    indexMs += performance.now() - t;
+  };
+  const parse = (chunk) => {
+    const t0 = performance.now();
+    const lines = [];
+    let pos = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) break;
+      if (carry) {
+        const joined = new Uint8Array(carry.length + nl);
+        joined.set(carry);
+        joined.set(chunk.subarray(0, nl), carry.length);
+        lines.push(decoder.decode(joined));
+        carry = null;
+      } else lines.push(decoder.decode(chunk.subarray(pos, nl)));
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      const rest = chunk.slice(pos);
+      if (carry) {
+        const joined = new Uint8Array(carry.length + rest.length);
+        joined.set(carry);
+        joined.set(rest, carry.length);
+        carry = joined;
+      } else carry = rest;
+    }
+    const t1 = performance.now();
+    for (const line of lines) JSON.parse(line);
+    const t2 = performance.now();
+    decodeMs += t1 - t0;
+    parseMs += t2 - t1;
+    parsed += lines.length;
+  };
+  readChunks(log.file, (chunk) => {
+    if (k++ % 2 === 0) {
+      index(chunk);
+      parse(chunk);
+    } else {
+      parse(chunk);
+      index(chunk);
+    }
+  });
+  const t = performance.now();
+  idx.finish();
+  indexMs += performance.now() - t;
+  if (idx.count !== log.events || idx.diagnostics.length !== 0) {
+    throw new Error(`the index read ${idx.count} events and ${idx.diagnostics.length} diagnostics from ${log.file}; expected ${log.events} and none (${idx.diagnostics[0]?.message ?? ''})`);
+  }
+  if (parsed !== log.lines) throw new Error(`JSON.parse saw ${parsed} lines, the log has ${log.lines}`);
+  return { indexMs, parseMs, decodeParseMs: parseMs + decodeMs, idx };
+}
+
+/** Decodes the first events of the log with RunlogIndex.decodeEvent: the generator writes valid events. */
+function checkGenerated(RunlogIndex, log, idx) {
+  const fd = openSync(log.file, 'r');
+  try {
+    const n = Math.min(idx.count, 2000);
+    for (let i = 0; i < n; i++) {
+      const bytes = new Uint8Array(idx.endOf(i) - idx.startOf(i));
+      readSync(fd, bytes, 0, bytes.length, idx.startOf(i));
+      const r = RunlogIndex.decodeEvent(bytes, i, idx.lineOf(i), basename(log.file));
+      if ('diagnostic' in r) throw new Error(`the generator wrote an invalid event: ${r.diagnostic.message}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+let warmedUp = false;
+async function benchCore(log) {
+  const { RunlogIndex } = await loadIndexModule();
+  const runs = log.sizeMB <= 100 ? 3 : 1;
+  if (!warmedUp) {
+    // One untimed pass first, so that the index's code is compiled by the JIT (JSON.parse is native
+    // and needs no warming): otherwise the first small log measures the interpreter.
+    warmedUp = true;
+    if (log.sizeMB <= 100) timePass(RunlogIndex, log);
+  }
+  let best = { indexMs: Infinity, parseMs: Infinity, decodeParseMs: Infinity };
+  let indexMB = 0;
+  for (let r = 0; r < runs; r++) {
+    const pass = timePass(RunlogIndex, log);
+    if (r === 0) checkGenerated(RunlogIndex, log, pass.idx);
+    indexMB = pass.idx.memoryBytes / MB;
+    best = {
+      indexMs: Math.min(best.indexMs, pass.indexMs),
+      parseMs: Math.min(best.parseMs, pass.parseMs),
+      decodeParseMs: Math.min(best.decodeParseMs, pass.decodeParseMs),
+    };
+  }
+  const mb = log.bytes / MB;
+  const parseIndexMBps = mb / (best.indexMs / 1000);
+  const jsonParseMBps = mb / (best.parseMs / 1000);
+  return {
+    sizeMB: log.sizeMB,
+    parseIndexMBps: round(parseIndexMBps, 1),
+    jsonParseMBps: round(jsonParseMBps, 1),
+    ratio: round(parseIndexMBps / jsonParseMBps, 3),
+    jsonDecodeParseMBps: round(mb / (best.decodeParseMs / 1000), 1),
+    bytes: log.bytes,
+    events: log.events,
+    runs,
+    indexMB: round(indexMB, 2),
+  };
+}
+
+const round = (x, d) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
+
+// -----------------------------------------------------------------------------------------------
+// UI
+
+const VIEWPORT = { width: 1400, height: 900 };
+/** The text editor is not asked to open files this big after VS Code's large-file prompt (it would take the browser down). */
+const TEXT_OPEN_ANYWAY_MAX_MB = 100;
+
+/** Peak memory while a log opens: the extension host's RSS, and the JS heap of the renderer holding the webview. */
+class MemorySampler {
+  constructor({ serverPgid, cdp, rendererPid }) {
+    this.serverPgid = serverPgid;
+    this.cdp = cdp;
+    this.rendererPid = rendererPid;
+    this.hostPeak = 0;
+    this.heapPeak = 0;
+    this.rendererPeak = 0;
+    this.hostPids = extensionHostPids(serverPgid);
+    this.lastScan = Date.now();
+    this.busy = false;
+    this.timer = setInterval(() => this.sample(), 100);
+    this.sample();
+  }
+  sample() {
+    if (Date.now() - this.lastScan > 1000 || this.hostPids.length === 0) {
+      this.hostPids = extensionHostPids(this.serverPgid);
+      this.lastScan = Date.now();
+    }
+    let host = 0;
+    for (const pid of this.hostPids) host += rssBytes(pid) ?? 0;
+    this.hostPeak = Math.max(this.hostPeak, host);
+    if (this.rendererPid) this.rendererPeak = Math.max(this.rendererPeak, rssBytes(this.rendererPid) ?? 0);
+    if (this.cdp && !this.busy) {
+      this.busy = true;
+      this.cdp
+        .send('Performance.getMetrics')
+        .then((m) => {
+          const used = m.metrics.find((x) => x.name === 'JSHeapUsedSize')?.value ?? 0;
+          this.heapPeak = Math.max(this.heapPeak, used);
+        })
+        .catch(() => undefined)
+        .finally(() => (this.busy = false));
+    }
+  }
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+    return {
+      hostPeakMB: this.hostPeak ? round(this.hostPeak / MB, 1) : null,
+      webviewPeakMB: this.heapPeak ? round(this.heapPeak / MB, 1) : null,
+      rendererPeakRssMB: this.rendererPeak ? round(this.rendererPeak / MB, 1) : null,
+    };
+  }
+}
+
+/** Resident set size of a process, in bytes (undefined when it is gone). */
+function rssBytes(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The extension host processes (node … --type=extensionHost) in code-server's process group. */
+function extensionHostPids(pgid) {
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=extensionHost')) continue;
+      // /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) out.push(Number(name));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/** Resolves with what fn resolves, or with `undefined` after ms. */
+function within(ms, promise) {
+  let t;
+  return Promise.race([promise, new Promise((r) => { t = setTimeout(() => r(undefined), ms); })]).finally(() => clearTimeout(t));
+}
+
+/** Rejects when the promise takes longer than ms. */
+function timeLimit(ms, promise, what) {
+  let t;
+  return Promise.race([promise, new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what} took longer than ${ms / 1000} s`)), ms); })]).finally(() => clearTimeout(t));
+}
+
+/** Opens the workbench on the bench folder with Peerwatch as development extension (as the UI tests do). */
+async function openWorkbench(server, browser) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const devPath = `vscode-remote://127.0.0.1:${server.port}${repoRoot}`;
+  const url = `${server.url}?folder=${encodeURIComponent(cacheDir)}&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`;
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  return { context, page };
+}
+
+/** Quick Open (Ctrl+P) up to the moment before Enter; returns a function that presses Enter and returns the time. */
+async function quickOpenReady(page, fileName) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(fileName);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  return async () => {
+    const t0 = Date.now();
+    await page.keyboard.press('Enter');
+    return t0;
+  };
+}
+
+/**
+ * Command Palette (F1): types the command's label and waits until it is listed (reopening the palette
+ * until it is); returns a function that presses Enter and returns the time it did.
+ */
+async function commandReady(page, label, timeoutMs = 30_000) {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(`>${label}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the Command Palette never listed "${label}": ${err.message}`);
+    }
+  }
+  return async () => {
+    const t0 = Date.now();
+    await page.keyboard.press('Enter');
+    return t0;
+  };
+}
+
+/** Runs the command with this label from the Command Palette. */
+async function runCommand(page, label, timeoutMs) {
+  await (await commandReady(page, label, timeoutMs))();
+}
+
+/** In the page: the time (Date.now) when an element [data-event-index] (= idx when given) is visible, else false. */
+const visibleEventAt = (idx) => {
+  const sel = idx == null ? '[data-event-index]' : `[data-event-index="${idx}"]`;
+  for (const el of document.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth && (!el.checkVisibility || el.checkVisibility({ visibilityProperty: true, opacityProperty: true }))) {
+      return Date.now();
+    }
+  }
+  return false;
+};
+
+/**
+ * Waits until a webview frame that was not there before (`before`) shows an event; returns the frame
+ * and the time the event became visible (Date.now() in the page: same clock as this process).
+ */
+async function waitForWebviewEvent(page, before, deadline) {
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (before.has(frame) || frame === page.mainFrame() || !frame.url().includes('/webview/')) continue;
+      const ready = await within(2000, frame.evaluate(() => !!document.querySelector('[data-event-index], [data-testid="event-list"]')).catch(() => false));
+      if (!ready) continue;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return { frame, at: null };
+      const handle = await frame.waitForFunction(visibleEventAt, null, { polling: 'raf', timeout: remaining }).catch(() => null);
+      return { frame, at: handle ? await handle.jsonValue() : null };
+    }
+    if (Date.now() > deadline) return { frame: null, at: null };
+    await page.waitForTimeout(25);
+  }
+}
+
+/** Presses End in the webview (focusing it first) until event `last` is visible; returns the time or null. */
+async function jumpToLast(page, frame, last, deadline) {
+  // A click on the run header (not on an event's actions) gives the webview the keyboard.
+  const header = frame.locator('[data-testid="run-header"]').first();
+  if (await header.count().catch(() => 0)) await header.click({ position: { x: 5, y: 5 }, timeout: 10_000 }).catch(() => undefined);
+  else await frame.locator('body').click({ position: { x: 5, y: 5 }, timeout: 10_000 }).catch(() => undefined);
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('End');
+    const slice = Math.min(deadline - Date.now(), attempt < 3 ? 10_000 : 30_000);
+    if (slice <= 0) return null;
+    const handle = await frame.waitForFunction(visibleEventAt, last, { polling: 'raf', timeout: slice }).catch(() => null);
+    if (handle) return handle.jsonValue();
+    if (Date.now() > deadline) return null;
+  }
+}
+
+/** In the page: the time when the active text editor shows its first line, or what stands in its way. */
+const textEditorState = () => {
+  const pane = document.querySelector('.editor-group-container.active .editor-instance') ?? document;
+  const line = pane.querySelector('.monaco-editor .view-lines .view-line');
+  if (line && line.textContent && line.textContent.length > 0 && line.getBoundingClientRect().height > 0) return { at: Date.now() };
+  const placeholder = pane.querySelector('.monaco-editor-pane-placeholder');
+  if (placeholder && placeholder.getBoundingClientRect().height > 0) return { at: Date.now(), placeholder: placeholder.textContent.trim().replace(/\s+/g, ' ') };
+  return false;
+};
+
+/**
+ * Opens the log in VS Code's own text editor, the way a user picks it: the explorer's context menu,
+ * "Open With...", "Text Editor". Measures from that choice until the editor shows its first line (or
+ * VS Code's large-file notice, which is reported instead).
+ */
+async function measureTextEditor(page, log, timeoutMs) {
+  const result = { textEditorFirstMs: null };
+  const name = basename(log.file);
+  const choice = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Text Editor' }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).click({ button: 'right', timeout: 20_000 });
+    const item = page.locator('.context-view .action-label', { hasText: /^Open With/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu grows when the extensions' entries arrive; click once it has settled.
+    await page.waitForTimeout(500);
+    await item.click({ timeout: 10_000 });
+    try {
+      await choice.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt === 3) throw new Error(`"Open With..." in the explorer's menu never offered the Text Editor: ${err.message.split('\n')[0]}`);
+    }
+  }
+  const t0 = Date.now();
+  await choice.click();
+  const handle = await page.waitForFunction(textEditorState, null, { polling: 'raf', timeout: timeoutMs }).catch(() => null);
+  const state = handle ? await handle.jsonValue() : null;
+  if (!state) {
+    result.note = `VS Code's text editor showed no line within ${timeoutMs / 1000} s`;
+    return result;
+  }
+  if (!state.placeholder) {
+    result.textEditorFirstMs = state.at - t0;
+    return result;
+  }
+  result.note = `VS Code's text editor asked before opening: "${state.placeholder.split('Open Anyway')[0].trim().slice(0, 160)}"`;
+  result.textEditorPromptMs = state.at - t0;
+  if (log.sizeMB > TEXT_OPEN_ANYWAY_MAX_MB) {
+    result.note += `; not opened anyway above ${TEXT_OPEN_ANYWAY_MAX_MB} MB`;
+    return result;
+  }
+  const button = page.locator('.monaco-editor-pane-placeholder').getByRole('button').or(page.locator('.monaco-editor-pane-placeholder a, .monaco-editor-pane-placeholder .monaco-button')).first();
+  const t1 = Date.now();
+  await button.click({ timeout: 10_000 });
+  const after = await page.waitForFunction(() => {
+    const pane = document.querySelector('.editor-group-container.active .editor-instance') ?? document;
+    const line = pane.querySelector('.monaco-editor .view-lines .view-line');
+    return line && line.textContent && line.textContent.length > 0 ? Date.now() : false;
+  }, null, { polling: 'raf', timeout: timeoutMs }).catch(() => null);
+  if (after) result.textEditorAfterConfirmMs = (await after.jsonValue()) - t1;
+  else result.note += `; after "Open Anyway", no line within ${timeoutMs / 1000} s`;
+  return result;
+}
+
+/** Opens the log in Peerwatch (its default editor) and measures the first and the last event, and memory. */
+async function measurePeerwatch(wb, server, log, row) {
+  const { page } = wb;
+  const hostBase = extensionHostPids(server.child.pid).reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
+  row.hostBaselineMB = round(hostBase / MB, 1);
+  const enter = await quickOpenReady(page, basename(log.file));
+  const before = new Set(page.frames());
+  const sampler = new MemorySampler({ serverPgid: server.child.pid, cdp: wb.cdp, rendererPid: wb.rendererPid });
+  let opening = true;
+  try {
+    const t0 = await enter();
+    const deadline = t0 + uiTimeoutMs;
+    // Peerwatch asks before opening very large logs (peerwatch.confirmOpenAboveMB): answer "Open".
+    const answerPrompt = (async () => {
+      const dialog = page.locator('.monaco-dialog-box, .notification-toast').filter({ hasText: /MB/ }).filter({ has: page.getByRole('button', { name: /^Open/ }) }).first();
+      while (opening) {
+        if (await dialog.isVisible().catch(() => false)) {
+          row.notes.push(`Peerwatch asked before opening: "${(await dialog.innerText().catch(() => '')).split('\n')[0].slice(0, 160)}" (answered Open; the time includes it)`);
+          await dialog.getByRole('button', { name: /^Open/ }).first().click().catch(() => undefined);
+          return;
+        }
+        await page.waitForTimeout(250);
+      }
+    })();
+    const first = await waitForWebviewEvent(page, before, deadline);
+    opening = false;
+    await answerPrompt;
+    if (!first.at) {
+      row.notes.push(first.frame ? `no event visible within ${uiTimeoutMs / 1000} s` : `no Peerwatch webview within ${uiTimeoutMs / 1000} s`);
+      return;
+    }
+    row.firstEventsMs = first.at - t0;
+    say(`  first events after ${row.firstEventsMs} ms`);
+    const lastAt = await jumpToLast(page, first.frame, log.events - 1, deadline);
+    if (lastAt) {
+      row.lastEventMs = lastAt - t0;
+      say(`  last event (${log.events - 1}) after ${row.lastEventMs} ms`);
+    } else row.notes.push(`event ${log.events - 1} not visible within ${uiTimeoutMs / 1000} s of the open`);
+  } finally {
+    opening = false;
+    Object.assign(row, sampler.stop());
+    say(`  extension host peak ${row.hostPeakMB} MB (${row.hostBaselineMB} MB before), renderer JS heap peak ${row.webviewPeakMB} MB`);
+  }
+}
+
+/** Writes a tiny log that warms up the extension (activation) before anything is timed. */
+function warmupLog() {
+  const file = join(cacheDir, 'warmup.runlog.jsonl');
+  const gen = new Generator(1);
+  let text = JSON.stringify({ type: 'header', schema: 'peerwatch.runlog', version: 1, run: { title: 'warm-up', metadata: {} } }) + '\n';
+  for (let i = 0; i < 3; i++) for (const e of gen.stepEvents()) text += JSON.stringify({ type: 'event', ...e }) + '\n';
+  writeFileSync(file, text);
+  return file;
+}
+
+async function benchUi(logs) {
+  const warm = warmupLog();
+  const server = await startCodeServer({ folder: cacheDir });
+  say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
+  const browser = await launchBrowser();
+  let wb;
+  const start = async () => {
+    wb = await openWorkbench(server, browser);
+    const cdp = await wb.context.newCDPSession(wb.page);
+    await cdp.send('Performance.enable');
+    // The renderer that draws the page (and the webviews, same-origin iframes in the same process).
+    let rendererPid;
+    try {
+      const b = await browser.newBrowserCDPSession();
+      const { processInfo } = await b.send('SystemInfo.getProcessInfo');
+      rendererPid = processInfo.filter((p) => p.type === 'renderer').sort((a, b2) => b2.cpuTime - a.cpuTime)[0]?.id;
+      await b.detach();
+    } catch { /* optional */ }
+    wb.cdp = cdp;
+    wb.rendererPid = rendererPid;
+    // Warm-up: the extension activates on the first Peerwatch editor, the webview's code is loaded
+    // and compiled, the workbench's own start-up work settles; none of that is what is measured.
+    for (let round = 0; round < 2; round++) {
+      const enter = await quickOpenReady(wb.page, basename(warm));
+      const before = new Set(wb.page.frames());
+      await enter();
+      const w = await waitForWebviewEvent(wb.page, before, Date.now() + 120_000);
+      if (!w.at) throw new Error('the warm-up log never showed an event in the Peerwatch editor');
+      await runCommand(wb.page, 'View: Close All Editors');
+      await wb.page.waitForTimeout(round === 0 ? 1000 : 3000);
+    }
+  };
+  const closeAll = async () => {
+    try {
+      await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors');
+      await wb.page.waitForTimeout(1500);
+    } catch {
+      say('  the page did not answer: starting a fresh workbench');
+      await wb.context.close().catch(() => undefined);
+      await start().catch((e) => say(`  could not restart: ${e.message}`));
+    }
+  };
+  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, notes: [] }));
+  try {
+    try {
+      await start();
+    } catch (err) {
+      for (const r of rows) r.notes.push(`the workbench did not start: ${String(err?.message ?? err).split('\n')[0]}`);
+      say(`error: ${err?.stack ?? err}`);
+      return rows;
+    }
+    // All Peerwatch figures first, then all text-editor figures: VS Code hands a text document's
+    // content to the extension host too, which would inflate the next log's host memory.
+    for (const [k, log] of logs.entries()) {
+      say(`ui: Peerwatch, ${log.sizeMB} MB (${log.events} events)`);
+      try {
+        await measurePeerwatch(wb, server, log, rows[k]);
+      } catch (err) {
+        rows[k].notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
+        say(`  error: ${err?.stack ?? err}`);
+      }
+      await closeAll();
+    }
+    for (const [k, log] of logs.entries()) {
+      say(`ui: text editor, ${log.sizeMB} MB`);
+      try {
+        const { note, ...text } = await measureTextEditor(wb.page, log, Math.min(uiTimeoutMs, 120_000));
+        Object.assign(rows[k], text);
+        if (note) rows[k].notes.push(note);
+        say(`  first line after ${rows[k].textEditorFirstMs ?? '—'} ms${note ? ` (${note})` : ''}`);
+      } catch (err) {
+        rows[k].notes.push(`text editor: ${String(err?.message ?? err).split('\n')[0]}`);
+        if (process.env.PEERWATCH_BENCH_SHOTS) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, `text-${log.sizeMB}MB.png`) }).catch(() => undefined);
+        say(`  error: ${err?.stack ?? err}`);
+      }
+      await closeAll();
+    }
+  } finally {
+    await wb?.context.close().catch(() => undefined);
+    await browser.close();
+    await server.stop();
+  }
+  return rows;
+}
+
+// -----------------------------------------------------------------------------------------------
+// Main
+
+const results = { core: [], ui: [] };
+let exitCode = 0;
+try {
+  if (!opts['no-build']) {
+    say('building (node scripts/build.mjs)');
+    execFileSync(process.execPath, [join(repoRoot, 'scripts/build.mjs')], { stdio: ['ignore', 2, 2], cwd: repoRoot });
+  }
+  const logs = sizes.map(ensureLog);
+  if (doCore) {
+    for (const log of logs) {
+      say(`core: ${log.sizeMB} MB (${log.events} events)`);
+      const r = await benchCore(log);
+      results.core.push(r);
+      say(`  index ${r.parseIndexMBps} MB/s, JSON.parse ${r.jsonParseMBps} MB/s, ratio ${r.ratio}`);
+    }
+  }
+  if (doUi) {
+    results.ui = await benchUi(logs);
+  }
+} catch (err) {
+  say(`error: ${err?.stack ?? err}`);
+  exitCode = 1;
+} finally {
+  await runCleanups();
+}
+
+if (opts.json) {
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+} else {
+  printTables(results);
+}
+process.exit(interruptedExitCode() ?? exitCode);
+
+function printTables({ core, ui }) {
+  const table = (rows, cols) => {
+    const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, f]) => f(r)))];
+    const widths = cols.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
+    return cells.map((row, k) => row.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join('  ') + (k === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
+  };
+  const v = (x, unit = '') => (x == null ? '—' : `${x}${unit}`);
+  console.log(`Peerwatch bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  if (core.length) {
+    console.log('\nCore: RunlogIndex.push vs plain JSON.parse of the same lines (4 MB chunks)\n');
+    console.log(table(core, [
+      ['size', (r) => `${r.sizeMB} MB`],
+      ['events', (r) => r.events],
+      ['index MB/s', (r) => r.parseIndexMBps],
+      ['JSON.parse MB/s', (r) => r.jsonParseMBps],
+      ['ratio', (r) => r.ratio],
+      ['decode+parse MB/s', (r) => r.jsonDecodeParseMBps],
+      ['index memory', (r) => `${r.indexMB} MB`],
+    ]));
+  }
+  if (ui.length) {
+    console.log('\nVS Code (code-server 1.100 + Chromium): opening the log\n');
+    console.log(table(ui, [
+      ['size', (r) => `${r.sizeMB} MB`],
+      ['first events', (r) => v(r.firstEventsMs, ' ms')],
+      ['last event', (r) => v(r.lastEventMs, ' ms')],
+      ['text editor', (r) => v(r.textEditorFirstMs, ' ms')],
+      ['host peak', (r) => v(r.hostPeakMB, ' MB')],
+      ['webview peak', (r) => v(r.webviewPeakMB, ' MB')],
+      ['notes', (r) => (r.notes ?? []).join('; ')],
+    ]));
+  }
+}
