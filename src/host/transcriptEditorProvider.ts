@@ -115,7 +115,6 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'editor.css'));
-    const layout = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'layout.css'));
     // No 'unsafe-inline' or 'unsafe-eval': transcript text is adversarial and is rendered as text only.
     const csp = [
       "default-src 'none'",
@@ -131,7 +130,6 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<link rel="stylesheet" href="${layout.toString()}">
 <title>Peerwatch</title>
 </head>
 <body>

@@ -226,8 +226,8 @@ function renderToolbar(s: Summary): void {
     ),
     el('span', { class: 'spacer' }),
     el('button', { type: 'button', class: 'tb', 'data-action': 'toggle-outline', title: 'Show or hide the outline', 'aria-pressed': String(outlineOpen) }, 'Outline'),
-    el('button', { type: 'button', class: 'tb', 'data-action': 'expand-all', title: 'Expand all events (e)' }, 'Expand all'),
-    el('button', { type: 'button', class: 'tb', 'data-action': 'collapse-all', title: 'Collapse all events (c)' }, 'Collapse all'),
+    el('button', { type: 'button', class: 'tb', 'data-action': 'expand-all', title: 'Expand all events (e)' }, 'Expand'),
+    el('button', { type: 'button', class: 'tb', 'data-action': 'collapse-all', title: 'Collapse all events (c)' }, 'Collapse'),
   );
   tools.addEventListener('change', () => {
     const v = (tools as HTMLSelectElement).value;
@@ -424,7 +424,7 @@ app.addEventListener('click', (ev) => {
       if (index !== undefined) post({ type: 'openDiff', index });
       break;
     case 'diff-mode':
-      diffMode = diffMode === 'unified' ? 'split' : 'unified';
+      diffMode = action.dataset.mode === 'split' || action.dataset.mode === 'unified' ? action.dataset.mode : diffMode === 'unified' ? 'split' : 'unified';
       list.rerenderAll();
       saveSoon();
       break;

@@ -274,39 +274,15 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
     assert.ok(result.shown >= events.length * 2, `the text is shown literally (${result.shown} times)`);
   });
 
-  it('renders thousands of rows a second, compact and expanded', async () => {
-    const s = await session();
-    const events = allExampleEvents(s.examples);
-    const perSecond = await page!.evaluate((evs) => {
-      const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
-      const rates: Record<string, number> = {};
-      for (const expanded of [false, true]) {
-        const t0 = performance.now();
-        let n = 0;
-        while (performance.now() - t0 < 1000) {
-          for (const e of evs) PW.renderEvent(e, { expanded, diffMode: expanded ? 'split' : 'unified' });
-          n += evs.length;
-        }
-        rates[expanded ? 'expanded' : 'compact'] = Math.round((n * 1000) / (performance.now() - t0));
-      }
-      return rates;
-    }, events);
-    console.log(`      render.ts: ${perSecond.compact} compact rows/s, ${perSecond.expanded} expanded rows/s (${events.length} example events)`);
-    assert.ok(perSecond.compact! >= 2000, `compact rows render at ${perSecond.compact}/s`);
-    assert.ok(perSecond.expanded! >= 1000, `expanded rows render at ${perSecond.expanded}/s`);
-  });
-
   it('keeps a compact row small whatever the size of its text', async () => {
     const big = Array.from({ length: 200_000 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
     const r = await page!.evaluate((text) => {
       const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
-      const t0 = performance.now();
       const li = PW.renderEvent({ kind: 'tool_result', index: 0, source: {}, name: 'view_sheet', output: text }, { expanded: false, diffMode: 'unified' });
-      return { ms: performance.now() - t0, chars: li.textContent!.length, more: li.querySelector('.more')?.textContent ?? '' };
+      return { chars: li.textContent!.length, more: li.querySelector('.more')?.textContent ?? '' };
     }, big);
     assert.ok(r.chars < 3000, `a compact row holds ${r.chars} characters of a ${big.length}-character output`);
     assert.match(r.more, /^199996 more lines$/);
-    assert.ok(r.ms < 100, `rendered in ${r.ms.toFixed(1)} ms`);
   });
 });
 

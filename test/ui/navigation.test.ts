@@ -111,12 +111,13 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   let workspace: string;
   const name = 'long.runlog.jsonl';
 
-  before(() => {
+  // A folder per test: VS Code restores a folder's editors (and their state) in the next window,
+  // which would carry one test's scroll position and filter into the next.
+  beforeEach(() => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-long-'));
     writeLongLog(path.join(workspace, name));
     fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n');
   });
-  after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
   afterEach(async function () {
     if (wb && this.currentTest?.state === 'failed') {
@@ -124,6 +125,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     }
     await wb?.close();
     wb = undefined;
+    fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   it('keeps only what is on screen in the DOM, and End reaches the last event', async () => {
@@ -195,6 +197,8 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     // A common word: many matches, counted over the whole log, stepped with Enter.
     await input.fill('long run');
     await frame.locator('[data-testid="find-count"]', { hasText: `of ${longRunMatches.toLocaleString('en-US')}` }).waitFor({ timeout: LONG });
+    // The first match after the focused event becomes current, and its row is focused.
+    await frame.locator('[data-testid="event-list"] .event.focused mark.match-current').waitFor({ timeout: LONG });
     const first = await focusedIndex(frame);
     await input.press('Enter');
     await frame.waitForFunction((prev) => Number(document.querySelector('.event.focused')?.getAttribute('data-event-index')) > prev, first, { timeout: LONG });
@@ -256,7 +260,11 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     await waitInViewport(frame, EVENTS - 1);
     await row(frame, EVENTS - 1).click();
     await runCommand(page, 'Peerwatch: Copy Link to Event');
-    const link = await page.evaluate(() => navigator.clipboard.readText());
+    // The command writes the clipboard asynchronously: read until it arrives.
+    let link = '';
+    for (const deadline = Date.now() + 10_000; !link && Date.now() < deadline; await page.waitForTimeout(100)) {
+      link = await page.evaluate(() => navigator.clipboard.readText());
+    }
     assert.match(link, new RegExp(`^[a-z-]+://peerwatch\\.peerwatch/open\\?file=${name.replace(/\./g, '\\.')}&event=${EVENTS - 1}$`));
     // Open a link to another event from a fresh window, as a colleague would.
     await wb.close();

@@ -72,10 +72,8 @@ describe('behaviour detectors on the fixtures written for them', () => {
       for (const name of names) {
         const exp = expected[name]!;
         const title = `${name}: ${exp.behaviours.length ? exp.behaviours.join(', ') : 'no tags'} (${exp.note})`;
-        if (exp.unsupported?.[dir]) {
-          it.skip(`${title}: ${exp.unsupported[dir]}`);
-          continue;
-        }
+        // A case this format cannot express (e.g. `userdel` leaves no file effect) has no test here.
+        if (exp.unsupported?.[dir]) continue;
         it(title, () => {
           const file = join(fixtures, dir, name + ext);
           const t = read(file);
@@ -228,7 +226,7 @@ describe("behaviour detectors on the study's released transcripts", () => {
   for (const [file, { want, why }] of Object.entries(SHARED)) {
     it(`${file}: ${want.join(', ')} (${why})`, function () {
       const p = join(shared, file);
-      if (!existsSync(p)) this.skip();
+      assert.ok(existsSync(p), `${p} exists (../shared sits beside the repo)`);
       const t = read(p);
       const tags = detectBehaviours(t);
       assert.deepEqual(behaviours(tags), want, tags.map((x) => `${x.id}: ${x.explanation}`).join('\n'));
@@ -238,7 +236,7 @@ describe("behaviour detectors on the study's released transcripts", () => {
   }
 
   it('cites the acts themselves', function () {
-    if (!existsSync(shared)) this.skip();
+    assert.ok(existsSync(shared), `${shared} exists (../shared sits beside the repo)`);
     const flash = detectBehaviours(read(join(shared, 'Gemini-Flash-Shutdown-Subversion-Factual.json')));
     assert.deepEqual(flash[0]!.events, [18, 19, 22, 23]);
     const copy = detectBehaviours(read(join(shared, 'gemini-pro-exfiltration-subject2-transcript221.json')));
