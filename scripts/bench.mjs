@@ -16,7 +16,7 @@
 // $PEERWATCH_CACHE/bench) and reused while the generator's version is unchanged.
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { homedir, tmpdir, cpus, totalmem } from 'node:os';
+import { homedir, tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -379,10 +379,11 @@ async function benchCore(log) {
   const { RunlogIndex } = await loadIndexModule();
   const runs = log.sizeMB <= 100 ? 3 : 1;
   if (!warmedUp) {
-    // One untimed pass first, so that the index's code is compiled by the JIT (JSON.parse is native
-    // and needs no warming): otherwise the first small log measures the interpreter.
+    // Untimed passes first (about 20 MB in all), so that the index's code is fully optimized by the
+    // JIT, as it is after the first megabytes of any real log (JSON.parse is native and needs no
+    // warming): otherwise a small log measures V8's interpreter and baseline compilers.
     warmedUp = true;
-    if (log.sizeMB <= 100) timePass(RunlogIndex, log);
+    for (let done = 0; done < 20 * MB && log.sizeMB <= 100; done += log.bytes) timePass(RunlogIndex, log);
   }
   let best = { indexMs: Infinity, parseMs: Infinity, decodeParseMs: Infinity };
   let indexMB = 0;
@@ -405,6 +406,7 @@ async function benchCore(log) {
     jsonParseMBps: round(jsonParseMBps, 1),
     ratio: round(parseIndexMBps / jsonParseMBps, 3),
     jsonDecodeParseMBps: round(mb / (best.decodeParseMs / 1000), 1),
+    ratioVsDecodeParse: round(best.decodeParseMs / best.indexMs, 3),
     bytes: log.bytes,
     events: log.events,
     runs,
@@ -821,7 +823,19 @@ async function benchUi(logs) {
 // -----------------------------------------------------------------------------------------------
 // Main
 
-const results = { core: [], ui: [] };
+const results = { core: [], ui: [], machine: machine() };
+
+/** Where and when the figures were taken (the load average says how busy the machine was). */
+function machine() {
+  return {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    loadAverage: loadavg().map((x) => round(x, 2)),
+  };
+}
 let exitCode = 0;
 try {
   if (!opts['no-build']) {
@@ -854,14 +868,16 @@ if (opts.json) {
 }
 process.exit(interruptedExitCode() ?? exitCode);
 
-function printTables({ core, ui }) {
+function printTables({ core, ui, machine: m }) {
   const table = (rows, cols) => {
     const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, f]) => f(r)))];
     const widths = cols.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
-    return cells.map((row, k) => row.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join('  ') + (k === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
+    // Numbers right-aligned, the first and the last (text) columns left-aligned.
+    const align = (i) => (i === 0 || (i === cols.length - 1 && cols[i][0] === 'notes') ? 'padEnd' : 'padStart');
+    return cells.map((row, k) => row.map((c, i) => String(c)[align(i)](widths[i])).join('  ').trimEnd() + (k === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
   };
   const v = (x, unit = '') => (x == null ? '—' : `${x}${unit}`);
-  console.log(`Peerwatch bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`Peerwatch bench, ${m.date.slice(0, 10)}, ${m.cpus} × ${m.cpuModel}, ${Math.round(m.memGiB)} GiB, Node ${m.node}, load average ${m.loadAverage.join(' ')} at the start`);
   if (core.length) {
     console.log('\nCore: RunlogIndex.push vs plain JSON.parse of the same lines (4 MB chunks)\n');
     console.log(table(core, [
@@ -871,6 +887,7 @@ function printTables({ core, ui }) {
       ['JSON.parse MB/s', (r) => r.jsonParseMBps],
       ['ratio', (r) => r.ratio],
       ['decode+parse MB/s', (r) => r.jsonDecodeParseMBps],
+      ['ratio to decode+parse', (r) => r.ratioVsDecodeParse],
       ['index memory', (r) => `${r.indexMB} MB`],
     ]));
   }
@@ -880,7 +897,7 @@ function printTables({ core, ui }) {
       ['size', (r) => `${r.sizeMB} MB`],
       ['first events', (r) => v(r.firstEventsMs, ' ms')],
       ['last event', (r) => v(r.lastEventMs, ' ms')],
-      ['text editor', (r) => v(r.textEditorFirstMs, ' ms')],
+      ['text editor', (r) => (r.textEditorFirstMs == null && r.textEditorPromptMs != null ? `asks${r.textEditorAfterConfirmMs != null ? `; ${r.textEditorAfterConfirmMs} ms after "Open Anyway"` : ''}` : v(r.textEditorFirstMs, ' ms'))],
       ['host peak', (r) => v(r.hostPeakMB, ' MB')],
       ['webview peak', (r) => v(r.webviewPeakMB, ' MB')],
       ['notes', (r) => (r.notes ?? []).join('; ')],
