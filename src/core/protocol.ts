@@ -110,7 +110,36 @@ export const CommandMessage = z.object({ type: z.literal('command'), command: We
 /** The file could not be read as a transcript at all (not a transcript, unreadable, declined). */
 export const FatalMessage = z.object({ type: z.literal('fatal'), fileName: z.string(), message: z.string() });
 
-export const ToWebview = z.discriminatedUnion('type', [InitMessage, UpdateMessage, EventsMessage, FoundMessage, RevealMessage, CommandMessage, FatalMessage]);
+/** A behaviour tag as the editor shows it: a badge on each cited event, with the review verdict. */
+export const WebTag = z.object({
+  id: z.string(),
+  behaviour: z.string(),
+  /** The behaviour's display name. */
+  label: z.string(),
+  qualifier: z.enum(['peer', 'self']),
+  events: z.array(Index),
+  origin: z.enum(['detected', 'manual']),
+  verdict: z.enum(['confirmed', 'dismissed']).nullable(),
+  explanation: z.string(),
+  /** Who judged (or added) it and when, for the badge's tooltip. */
+  judged: z.string().optional(),
+});
+export type WebTag = z.infer<typeof WebTag>;
+
+/** The run's tags (detected and manual, with verdicts); sent whenever they or the judgements change. */
+export const TagsMessage = z.object({
+  type: z.literal('tags'),
+  tags: z.array(WebTag),
+  /** Still detecting: more tags may come. */
+  analysing: z.boolean(),
+  /** "Reviewed by Ada on 8 Mar 2026", when the run is marked reviewed. */
+  reviewed: z.string().nullable(),
+});
+
+/** Marks these events as the ones a selected tag cites (cleared by an empty list). */
+export const HighlightMessage = z.object({ type: z.literal('highlight'), indices: z.array(Index) });
+
+export const ToWebview = z.discriminatedUnion('type', [InitMessage, UpdateMessage, EventsMessage, FoundMessage, RevealMessage, CommandMessage, FatalMessage, TagsMessage, HighlightMessage]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
 // ---- webview → host -------------------------------------------------------------------------
@@ -142,7 +171,14 @@ export const CopyLinkMessage = z.object({ type: z.literal('copyLink'), index: In
 /** The event the user focused (keeps commands such as Show Log Source in step). */
 export const FocusMessage = z.object({ type: z.literal('focus'), index: Index });
 
+/** Confirm or dismiss a tag (`clear`: take the verdict back). */
+export const JudgeMessage = z.object({ type: z.literal('judge'), tagId: z.string().min(1).max(200), verdict: z.enum(['confirmed', 'dismissed', 'clear']) });
+/** Add a tag to this event (the host asks which behaviour and for a note). */
+export const AddTagMessage = z.object({ type: z.literal('addTag'), index: Index });
+
 export const FromWebview = z.discriminatedUnion('type', [
+  JudgeMessage,
+  AddTagMessage,
   ReadyMessage,
   GetEventsMessage,
   SetFilterMessage,

@@ -4,6 +4,9 @@ import { RUNLOG_VIEW_TYPE, TRANSCRIPT_VIEW_TYPE, TranscriptEditorProvider } from
 import { registerDiffDocuments } from './diffDocuments';
 import { resolveLink } from './links';
 import { registerRawToggle } from './rawToggle';
+import { BehavioursSidebar } from './review/sidebar';
+import { FlagDecorations, FlagsCache, FolderBehaviours } from './review/folder';
+import { addTagInteractively, markReviewed, removeTag, setTagVerdict } from './review/judgements';
 
 /** Commands carried out inside the active Peerwatch editor (palette entries; keys work in the editor too). */
 const EDITOR_COMMANDS: Record<string, WebviewCommand> = {
@@ -40,7 +43,50 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   registerRawToggle(context);
+  const sidebar = new BehavioursSidebar(provider);
+  const flagsCache = new FlagsCache();
+  // Review judgements: from the sidebar's context menu (a tag node) or, from the palette, the
+  // selected tag in the sidebar.
+  const judgeCommand = (verdict: 'confirmed' | 'dismissed' | 'clear') => async (arg?: unknown) => {
+    const target = sidebar.tagFrom(arg);
+    if (!target) {
+      void vscode.window.showInformationMessage('Peerwatch: select a tag in the Behaviours view first (or use the ✓/✗ buttons on a tag in the editor).');
+      return;
+    }
+    await setTagVerdict(target.doc, target.tagId, verdict);
+  };
   context.subscriptions.push(
+    sidebar,
+    flagsCache,
+    vscode.window.registerFileDecorationProvider(new FlagDecorations(flagsCache)),
+    new FolderBehaviours(flagsCache, provider),
+    provider.onDidSaveReview((uri) => flagsCache.invalidate(uri)),
+    vscode.commands.registerCommand('peerwatch.confirmTag', judgeCommand('confirmed')),
+    vscode.commands.registerCommand('peerwatch.dismissTag', judgeCommand('dismissed')),
+    vscode.commands.registerCommand('peerwatch.clearVerdict', judgeCommand('clear')),
+    vscode.commands.registerCommand('peerwatch.removeManualTag', async (arg?: unknown) => {
+      const target = sidebar.tagFrom(arg);
+      if (target) await removeTag(target.doc, target.tagId);
+    }),
+    vscode.commands.registerCommand('peerwatch.addTag', async () => {
+      const active = activeOrTell();
+      if (!active) return;
+      if (active.focusedEvent === undefined) {
+        void vscode.window.showInformationMessage('Peerwatch: select an event first (click it), then add a tag.');
+        return;
+      }
+      await addTagInteractively(active.document, active.focusedEvent);
+    }),
+    vscode.commands.registerCommand('peerwatch.markReviewed', async () => {
+      const doc = provider.active?.document ?? sidebar.document;
+      if (doc) await markReviewed(doc, true);
+      else activeOrTell();
+    }),
+    vscode.commands.registerCommand('peerwatch.markNotReviewed', async () => {
+      const doc = provider.active?.document ?? sidebar.document;
+      if (doc) await markReviewed(doc, false);
+      else activeOrTell();
+    }),
     provider,
     registerDiffDocuments(),
     vscode.window.registerUriHandler({ handleUri: openLink }),

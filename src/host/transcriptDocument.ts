@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { harnessRunFiles, parseTranscript, NotATranscriptError } from '../core/formats';
 import { Disposable } from './disposable';
 import { RunlogFileSource, TranscriptSource, type EventSource } from './sources';
+import { DocumentBehaviours } from './review/documentBehaviours';
 
 /** Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it. */
 export const CONFIRM_SETTING = 'confirmOpenAboveMB';
@@ -11,14 +12,17 @@ const DEFAULT_CONFIRM_MB = 1500;
 export type Content = { ok: true; source: EventSource } | { ok: false; message: string };
 
 /**
- * A transcript opened in Peerwatch. Read-only: the log is never written. Watches its file (and, for a
- * production-harness run, the run's transcript.json); a run log is followed as it grows.
+ * A transcript opened in Peerwatch. The log is never written: what a reviewer edits are judgements on
+ * its behaviour tags (`behaviours`), saved to the sidecar `<log>.review.json`. Watches its file (and,
+ * for a production-harness run, the run's transcript.json); a run log is followed as it grows.
  */
 export class TranscriptDocument extends Disposable implements vscode.CustomDocument {
   private readonly replaced = this._register(new vscode.EventEmitter<void>());
   /** Fires when `content` is a new object (the file became readable, or unreadable). */
   readonly onDidReplace = this.replaced.event;
   private current: Content;
+  /** Behaviour tags and the review judgements on them; set by `open`. */
+  behaviours!: DocumentBehaviours;
 
   private constructor(
     readonly uri: vscode.Uri,
@@ -69,14 +73,22 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   private setContent(next: Content): void {
     if (this.current.ok) this.current.source.dispose();
     this.current = next;
+    this.behaviours.sourceChanged();
     this.replaced.fire();
   }
 
-  /** Opens `uri`; a very large file asks first (declining shows a message instead of the log). */
-  static async open(uri: vscode.Uri): Promise<TranscriptDocument> {
+  /**
+   * Opens `uri`; a very large file asks first (declining shows a message instead of the log).
+   * `backupId`: VS Code's hot-exit backup of unsaved judgements, restored instead of the sidecar.
+   */
+  static async open(uri: vscode.Uri, backupId?: string): Promise<TranscriptDocument> {
     const sourceUri = await TranscriptDocument.sourceFor(uri);
     const content = await TranscriptDocument.load(uri, sourceUri, true);
-    return new TranscriptDocument(uri, sourceUri, content);
+    const doc = new TranscriptDocument(uri, sourceUri, content);
+    // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
+    // every file of one run shares one review.
+    doc.behaviours = doc._register(await DocumentBehaviours.open(sourceUri, () => (doc.current.ok ? doc.current.source : undefined), backupId));
+    return doc;
   }
 
   private static async sourceFor(uri: vscode.Uri): Promise<vscode.Uri> {

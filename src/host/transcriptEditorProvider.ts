@@ -9,8 +9,13 @@ import {
   type Summary,
   type ToWebview,
   type ViewFilter,
+  type WebTag,
   type WebviewCommand,
 } from '../core/protocol';
+import { qualifierShort } from '../core/behaviours';
+import { activeFlags, flagAt } from '../core/review/merge';
+import type { ReviewedTag } from '../core/review/merge';
+import { addTagInteractively, behaviourLabel, setTagVerdict } from './review/judgements';
 import { EventView, NO_FILTER } from '../core/eventView';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
@@ -25,13 +30,26 @@ export const TRANSCRIPT_VIEW_TYPE = 'peerwatch.transcript';
 /** Diagnostics sent with each summary; the rest are counted. */
 const MAX_DIAGNOSTICS_SENT = 200;
 
+/** The most tags sent to a webview (badges); the sidebar lists them all. */
+const MAX_TAGS_SENT = 5000;
+
 /**
- * The Peerwatch editor: a read-only custom editor that shows a transcript in a webview.
+ * The Peerwatch editor: a custom editor that shows a transcript in a webview. Its edits are review
+ * judgements on the behaviour tags (undo/redo, dirty, saved to `<log>.review.json`, hot-exit
+ * backups); the log itself is never written.
  * Registered for two view types: `peerwatch.runlog` (default for *.runlog.jsonl) and
  * `peerwatch.transcript` (offered through "Open With…" for JSON transcripts and harness run files).
  */
-export class TranscriptEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider<TranscriptDocument> {
+export class TranscriptEditorProvider extends Disposable implements vscode.CustomEditorProvider<TranscriptDocument> {
   private readonly sessions = new Set<EditorSession>();
+  private readonly documentEdited = this._register(new vscode.EventEmitter<vscode.CustomDocumentEditEvent<TranscriptDocument>>());
+  readonly onDidChangeCustomDocument = this.documentEdited.event;
+  private readonly reviewSaved = this._register(new vscode.EventEmitter<vscode.Uri>());
+  /** A review sidecar was written (the explorer's badges follow). */
+  readonly onDidSaveReview = this.reviewSaved.event;
+  private readonly tagsChanged = this._register(new vscode.EventEmitter<TranscriptDocument>());
+  /** A document's tags or judgements changed. */
+  readonly onDidChangeTags = this.tagsChanged.event;
   private activeSession: EditorSession | undefined;
   private readonly activeChanged = this._register(new vscode.EventEmitter<void>());
   /** The active Peerwatch editor (or its focused event) changed. */
@@ -52,8 +70,55 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
     }
   }
 
-  async openCustomDocument(uri: vscode.Uri): Promise<TranscriptDocument> {
-    return TranscriptDocument.open(uri);
+  async openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): Promise<TranscriptDocument> {
+    const doc = await TranscriptDocument.open(uri, openContext.backupId);
+    const b = doc.behaviours;
+    b.onDidEdit((edit) => this.documentEdited.fire({ document: doc, label: edit.label, undo: edit.undo, redo: edit.redo }));
+    b.onDidChange(() => this.tagsChanged.fire(doc));
+    b.onDidChangeSidecarOnDisk((what) => {
+      const name = vscode.workspace.asRelativePath(b.sidecarUri, false);
+      if (what === 'reloaded') vscode.window.setStatusBarMessage(`Peerwatch: reloaded ${name}, changed on disk`, 5000);
+      else {
+        void vscode.window.showWarningMessage(
+          `${name} changed on disk while this editor has unsaved judgements. Saving will overwrite it; use File: Revert File to load it instead.`,
+        );
+      }
+    });
+    if (b.sidecarError) void vscode.window.showWarningMessage(`Peerwatch: the review file cannot be read, so its judgements are not shown: ${b.sidecarError}`);
+    return doc;
+  }
+
+  async saveCustomDocument(document: TranscriptDocument): Promise<void> {
+    await document.behaviours.save();
+    this.reviewSaved.fire(document.sourceUri);
+  }
+
+  async saveCustomDocumentAs(document: TranscriptDocument, destination: vscode.Uri): Promise<void> {
+    // "Save As" writes the review (the log is never copied or written).
+    await document.behaviours.save(destination);
+  }
+
+  async revertCustomDocument(document: TranscriptDocument): Promise<void> {
+    await document.behaviours.revert();
+  }
+
+  async backupCustomDocument(document: TranscriptDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
+    await document.behaviours.backup(context.destination);
+    return {
+      id: context.destination.toString(),
+      delete: async () => {
+        try {
+          await vscode.workspace.fs.delete(context.destination);
+        } catch {
+          /* already gone */
+        }
+      },
+    };
+  }
+
+  /** The open editors (for the sidebar and commands). */
+  get allSessions(): readonly EditorSession[] {
+    return [...this.sessions];
   }
 
   async resolveCustomEditor(document: TranscriptDocument, webviewPanel: vscode.WebviewPanel): Promise<void> {
@@ -66,6 +131,7 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
     webview.html = this.html(webview);
     const session = new EditorSession(document, webviewPanel, this);
     this.sessions.add(session);
+    document.behaviours.start();
     this.setActive(session);
     webviewPanel.onDidChangeViewState(() => {
       if (webviewPanel.active) this.setActive(session);
@@ -149,8 +215,11 @@ export class EditorSession {
   private filter: ViewFilter = NO_FILTER;
   private ready = false;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private tagsTimer: ReturnType<typeof setTimeout> | undefined;
   private search: vscode.CancellationTokenSource | undefined;
   focusedEvent: number | undefined;
+  /** The flag (tag id) the user went to with Next/Previous Flagged Action or the sidebar. */
+  currentFlag: string | undefined;
 
   constructor(
     readonly document: TranscriptDocument,
@@ -163,7 +232,55 @@ export class EditorSession {
         if (message) void this.handle(message); // unknown or malformed messages are ignored, never acted on
       }),
       document.onDidReplace(() => this.attach(true)),
+      document.behaviours.onDidChange(() => this.scheduleTags()),
     );
+  }
+
+  /** Tags that count as flags (not dismissed), in order. */
+  get flags(): ReviewedTag[] {
+    return activeFlags(this.document.behaviours.merged.tags);
+  }
+
+  /** The position (in `flags`) of the flag the user is on: the one gone to, or one citing the focused event. */
+  currentFlagIndex(): number | undefined {
+    const flags = this.flags;
+    const byId = this.currentFlag !== undefined ? flags.findIndex((f) => f.id === this.currentFlag) : -1;
+    return flagAt(flags, this.focusedEvent, byId >= 0 ? byId : undefined);
+  }
+
+  /** Shows a tag: reveals its first event and highlights every event it cites. */
+  revealTag(tag: { id: string; events: readonly number[] }): void {
+    this.currentFlag = tag.id;
+    this.reveal(tag.events[0]!, true);
+    this.post({ type: 'highlight', indices: [...tag.events] });
+    this.provider.focusChanged(this);
+  }
+
+  private scheduleTags(): void {
+    if (this.tagsTimer || !this.ready) return;
+    this.tagsTimer = setTimeout(() => {
+      this.tagsTimer = undefined;
+      this.sendTags();
+    }, 30);
+  }
+
+  private sendTags(): void {
+    const b = this.document.behaviours;
+    const tags: WebTag[] = b.merged.tags.slice(0, MAX_TAGS_SENT).map((t) => ({
+      id: t.id,
+      behaviour: String(t.behaviour),
+      label: behaviourLabel(String(t.behaviour)),
+      qualifier: qualifierShort(t.qualifier),
+      events: t.events,
+      origin: t.origin,
+      verdict: t.verdict ?? null,
+      explanation: t.explanation,
+      ...(t.by ? { judged: `${t.verdict ? (t.verdict === 'confirmed' ? 'Confirmed' : 'Dismissed') : 'Added'} by ${t.by}${t.at ? ` on ${t.at.slice(0, 10)}` : ''}${t.note && t.origin === 'detected' ? `: ${t.note}` : ''}` } : {}),
+    }));
+    const r = b.current.reviewed;
+    this.post({ type: 'tags', tags, analysing: b.analysing || !b.detected, reviewed: r ? `Reviewed by ${r.by} on ${r.at.slice(0, 10)}` : null });
+    if (this.currentFlag && !this.flags.some((f) => f.id === this.currentFlag)) this.currentFlag = undefined;
+    this.provider.focusChanged(this);
   }
 
   get isReady(): boolean {
@@ -236,10 +353,17 @@ export class EditorSession {
         this.ready = true;
         if (message.filter) this.filter = message.filter;
         this.attach(true);
+        this.sendTags();
         const pending = this.provider.takePendingReveal(this.document.uri);
         if (pending !== undefined) this.reveal(pending, true);
         break;
       }
+      case 'judge':
+        await setTagVerdict(this.document, message.tagId, message.verdict);
+        break;
+      case 'addTag':
+        await addTagInteractively(this.document, message.index);
+        break;
       case 'getEvents':
         await this.sendEvents(message.generation, message.start, message.end);
         break;
@@ -277,6 +401,8 @@ export class EditorSession {
         break;
       case 'focus':
         this.focusedEvent = message.index;
+        // Moving off the flag gone to ends it (several flags may share an event, so keep it while on it).
+        if (this.currentFlag && !this.flags.find((f) => f.id === this.currentFlag)?.events.includes(message.index)) this.currentFlag = undefined;
         this.provider.focusChanged(this);
         break;
     }
@@ -385,6 +511,7 @@ export class EditorSession {
   dispose(): void {
     this.search?.cancel();
     if (this.updateTimer) clearTimeout(this.updateTimer);
+    if (this.tagsTimer) clearTimeout(this.tagsTimer);
     this.sourceDisposable?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }

@@ -8,7 +8,7 @@
  * below browsers' element-height limits, so a log of millions of events scrolls like a short one.
  * Wheel and keys move the anchor by real pixels; dragging the scrollbar jumps proportionally.
  */
-import type { FromWebview, OutlineEntry, Slot, Summary, ToWebview, ViewFilter, WebviewCommand } from '../core/protocol';
+import type { FromWebview, OutlineEntry, Slot, Summary, ToWebview, ViewFilter, WebTag, WebviewCommand } from '../core/protocol';
 import type { Diagnostic } from '../core/model';
 import { el, renderDiagnostic, renderEvent, renderHeader, type RenderOptions } from './render';
 import { VirtualList } from './virtualList';
@@ -90,13 +90,36 @@ const outlineEl = el('nav', { class: 'outline', 'data-testid': 'outline', 'aria-
 const listHost = el('div', { class: 'list-host' });
 const body = el('div', { class: 'body' }, outlineEl, listHost);
 
+// Behaviour tags by event (from the host's `tags` message), and the events of the tag selected in the sidebar.
+let tagsByEvent = new Map<number, WebTag[]>();
+let highlighted = new Set<number>();
+const flagSummary = el('span', { class: 'flag-summary', 'data-testid': 'flag-summary' });
+
 const isExpanded = (index: number) => expandAll !== toggled.has(index);
 const renderOptions = (slot: Slot): RenderOptions => ({
   expanded: isExpanded(slot.index),
   diffMode,
   ledTo: slot.ledTo,
   ledFrom: slot.ledFrom,
+  tags: tagsByEvent.get(slot.index),
 });
+const tagsKey = (index: number) => (tagsByEvent.get(index) ?? []).map((t) => `${t.id}=${t.verdict ?? ''}`).join(',');
+
+function receiveTags(tags: readonly WebTag[], analysing: boolean, reviewed: string | null): void {
+  const next = new Map<number, WebTag[]>();
+  for (const t of tags) for (const e of t.events) next.set(e, [...(next.get(e) ?? []), t]);
+  tagsByEvent = next;
+  const open = tags.filter((t) => t.verdict !== 'dismissed').length;
+  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : open === 1 ? '1 flag' : `${open} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
+  flagSummary.dataset.flags = String(open);
+  flagSummary.dataset.reviewed = String(!!reviewed);
+  list.rerenderAll();
+}
+
+function markHighlighted(): void {
+  for (const n of listHost.querySelectorAll('.event.tag-highlight')) n.classList.remove('tag-highlight');
+  for (const i of highlighted) listHost.querySelector(`.event[data-event-index="${i}"]`)?.classList.add('tag-highlight');
+}
 
 const list = new VirtualList(listHost, {
   request: (start, end) => post({ type: 'getEvents', generation, start, end }),
@@ -107,10 +130,11 @@ const list = new VirtualList(listHost, {
     for (const d of diagnosticsAfter(slot.index, slot.pos === 0)) nodes.push(renderDiagnostic(d));
     return nodes;
   },
-  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}`,
+  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}|${tagsKey(slot.index)}`,
   onRendered: (rows) => {
     find.highlight(rows);
     markFocused();
+    markHighlighted();
     syncOutline();
   },
   onScrolled: saveSoon,
@@ -224,6 +248,7 @@ function renderToolbar(s: Summary): void {
       filtered ? `${s.viewCount.toLocaleString()} of ${s.eventCount.toLocaleString()} events` : `${s.eventCount.toLocaleString()} events`,
       s.indexing ? ' · reading…' : '',
     ),
+    flagSummary,
     el('span', { class: 'spacer' }),
     el('button', { type: 'button', class: 'tb', 'data-action': 'toggle-outline', title: 'Show or hide the outline', 'aria-pressed': String(outlineOpen) }, 'Outline'),
     el('button', { type: 'button', class: 'tb', 'data-action': 'expand-all', title: 'Expand all events (e)' }, 'Expand'),
@@ -299,6 +324,10 @@ function markFocused(): void {
 
 function focusIndex(index: number, pos: number | undefined): void {
   focusedIndex = index;
+  if (highlighted.size && !highlighted.has(index)) {
+    highlighted = new Set();
+    markHighlighted();
+  }
   post({ type: 'focus', index });
   markFocused();
   const node = listHost.querySelector<HTMLElement>(`.event[data-event-index="${index}"]`);
@@ -434,6 +463,17 @@ app.addEventListener('click', (ev) => {
     case 'copy-link':
       if (index !== undefined) post({ type: 'copyLink', index });
       break;
+    case 'tag-confirm':
+    case 'tag-dismiss': {
+      const tagId = action.dataset.tagId;
+      const verdict = action.dataset.action === 'tag-confirm' ? 'confirmed' : 'dismissed';
+      // Pressing the verdict a tag already has takes it back.
+      if (tagId) post({ type: 'judge', tagId, verdict: action.getAttribute('aria-pressed') === 'true' ? 'clear' : verdict });
+      break;
+    }
+    case 'add-tag':
+      if (index !== undefined) post({ type: 'addTag', index });
+      break;
     case 'goto': {
       const to = Number(action.dataset.targetIndex);
       if (Number.isInteger(to)) post({ type: 'locate', index: to, clearFilter: true });
@@ -507,6 +547,13 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       break;
     case 'command':
       run(message.command);
+      break;
+    case 'tags':
+      receiveTags(message.tags, message.analysing, message.reviewed);
+      break;
+    case 'highlight':
+      highlighted = new Set(message.indices);
+      markHighlighted();
       break;
     case 'fatal':
       summary = undefined;

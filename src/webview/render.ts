@@ -9,6 +9,7 @@
  * A row depends only on its event and its options, never on the rows around it.
  */
 import type { Diagnostic, EventOfKind, RunHeader, TranscriptEvent } from '../core/model';
+import type { WebTag } from '../core/protocol';
 import {
   configChangeKeys,
   configChangeTitle,
@@ -50,6 +51,8 @@ export interface RenderOptions {
   ledTo?: { index: number; label: string };
   /** For a tool call: the reasoning just before it. */
   ledFrom?: { index: number; label: string };
+  /** Behaviour tags citing this event (badges with confirm/dismiss; `data-tags` lists their ids). */
+  tags?: readonly WebTag[];
 }
 
 /** A theme-coloured icon (media/icons/<name>.svg, applied as a CSS mask). */
@@ -251,6 +254,13 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
       break;
   }
   if (e.kind === 'file_change' || e.kind === 'config_change') attrs.class += ' is-change';
+  const tags = opts.tags ?? [];
+  if (tags.length) {
+    attrs['data-tags'] = tags.map((t) => t.id).join(' ');
+    attrs.class += ' is-flagged';
+    if (tags.every((t) => t.verdict === 'dismissed')) attrs['data-flags-dismissed'] = 'true';
+    for (const t of tags) badges.unshift(tagBadge(t));
+  }
 
   const head = el(
     'div',
@@ -265,11 +275,40 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
       { class: 'meta' },
       e.step !== undefined ? el('span', { class: 'step', title: 'Assistant turn' }, `step ${e.step}`) : null,
       el('span', { class: 'index', title: 'Event index' }, `#${e.index}`),
+      button('add-tag', '+tag', { class: 'action action-add-tag icon-button', title: 'Add a behaviour tag to this event…', 'aria-label': 'Add a behaviour tag' }),
       button('reveal-source', '', { class: 'action action-reveal-source icon-button', title: 'Reveal in Source', 'aria-label': 'Reveal in source' }, icon('source')),
     ),
   );
   const content = body.filter((c) => c !== null && c !== undefined && c !== false);
   return el('li', attrs, head, content.length ? el('div', { class: 'event-body' }, ...content) : null);
+}
+
+/** A behaviour tag on an event: the behaviour and whose preservation, with confirm and dismiss. */
+function tagBadge(t: WebTag): HTMLElement {
+  const state = t.verdict ?? 'open';
+  const title = [`${t.label} (${t.qualifier === 'peer' ? 'peer-preservation' : 'self-preservation'})${t.origin === 'manual' ? ', added by a reviewer' : ''}`, t.explanation, t.judged]
+    .filter(Boolean)
+    .join('\n');
+  return el(
+    'span',
+    { class: `badge badge-tag verdict-${state}`, 'data-tag-id': t.id, 'data-behaviour': t.behaviour, 'data-verdict': state, 'data-origin': t.origin, title },
+    icon(t.verdict === 'confirmed' ? 'check' : 'warning'),
+    el('span', { class: 'tag-label' }, `${t.behaviour} (${t.qualifier})`),
+    button('tag-confirm', '✓', {
+      class: 'action action-tag-confirm tag-judge',
+      'data-tag-id': t.id,
+      'aria-pressed': String(t.verdict === 'confirmed'),
+      title: t.verdict === 'confirmed' ? 'Confirmed: click to take the verdict back' : 'Confirm this tag',
+      'aria-label': `Confirm ${t.behaviour}`,
+    }),
+    button('tag-dismiss', '✗', {
+      class: 'action action-tag-dismiss tag-judge',
+      'data-tag-id': t.id,
+      'aria-pressed': String(t.verdict === 'dismissed'),
+      title: t.verdict === 'dismissed' ? 'Dismissed: click to take the verdict back' : 'Dismiss this tag (a false positive)',
+      'aria-label': `Dismiss ${t.behaviour}`,
+    }),
+  );
 }
 
 function gotoLink(cls: string, label: string, target: { index: number; label: string }): HTMLElement {

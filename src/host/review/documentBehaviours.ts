@@ -1,0 +1,345 @@
+/**
+ * One open document's behaviour tags and review: the detected tags (computed after the editor
+ * shows, off the critical path, and again when a live log grows), the reviewer's judgements from
+ * the sidecar `<log>.review.json`, and the edits that change them (undoable, saved atomically,
+ * backed up for hot exit). The log itself is never written.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { RULES_FILE_NAMES, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../../core/behaviours';
+import type { Transcript, TranscriptEvent } from '../../core/model';
+import { mergeReview, type MergedTags } from '../../core/review/merge';
+import { emptyReview, parseReview, serializeReview, type Review } from '../../core/review/sidecar';
+import { Disposable } from '../disposable';
+import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
+
+/** Events read per chunk when a run log is read whole for detection. */
+const READ_CHUNK = 2000;
+/** A growing log is analysed again at most this often. */
+const REANALYSE_MS = 1500;
+
+export interface ReviewEdit {
+  label: string;
+  undo(): void;
+  redo(): void;
+}
+
+export function sidecarUriFor(logUri: vscode.Uri): vscode.Uri {
+  return logUri.with({ path: `${logUri.path}.review.json` });
+}
+
+/** The workspace rules file for `uri` (docs/rules.md), parsed; the built-ins alone when there is none. */
+export async function loadRules(uri: vscode.Uri): Promise<{ rules: Rules; file?: vscode.Uri; errors: string[] }> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return { rules: emptyRules(), errors: [] };
+  for (const name of RULES_FILE_NAMES) {
+    const file = vscode.Uri.joinPath(folder.uri, name);
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    } catch {
+      continue;
+    }
+    const { rules, diagnostics } = parseRules(vscode.workspace.asRelativePath(file, false), text);
+    return { rules, file, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => d.message) };
+  }
+  return { rules: emptyRules(), errors: [] };
+}
+
+/** Reads every event of a source (in chunks, yielding between them) into a transcript for the detectors. */
+export async function readWholeTranscript(source: EventSource, isCancelled: () => boolean): Promise<Transcript | undefined> {
+  if (source instanceof TranscriptSource) return source.transcript;
+  const n = source.count;
+  const events: TranscriptEvent[] = [];
+  for (let start = 0; start < n; start += READ_CHUNK) {
+    if (isCancelled()) return undefined;
+    const indices: number[] = [];
+    for (let i = start; i < Math.min(n, start + READ_CHUNK); i++) indices.push(i);
+    const fetched = await source.get(indices);
+    fetched.forEach((f, k) => {
+      const i = indices[k]!;
+      // An unreadable record keeps its place, so tag indices stay the editor's indices.
+      events.push(f.event ? { ...f.event, index: i } : { kind: 'environment', index: i, source: {}, fact: 'unreadable record' });
+    });
+    await new Promise((r) => setImmediate(r));
+  }
+  return { header: source.header, events, diagnostics: [], live: source.live };
+}
+
+export class DocumentBehaviours extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Tags or judgements changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly edited = this._register(new vscode.EventEmitter<ReviewEdit>());
+  /** A judgement was made (for the custom editor's undo stack and dirty state). */
+  readonly onDidEdit = this.edited.event;
+
+  /** Detected tags; undefined until the first analysis finishes. */
+  detected: Tag[] | undefined;
+  /** The event count the detected tags were computed on. */
+  private analysedCount = 0;
+  analysing = false;
+  analysisError: string | undefined;
+  rulesErrors: string[] = [];
+  private review: Review;
+  /** The review as on disk (or as last saved); `undefined`: no sidecar. */
+  private savedText: string | undefined;
+  /** Why the sidecar on disk could not be read (saving then refuses to overwrite it). */
+  sidecarError: string | undefined;
+  private mergedCache: MergedTags | undefined;
+  private started = false;
+  private pendingAnalysis: ReturnType<typeof setTimeout> | undefined;
+  private again = false;
+  private sourceSub: vscode.Disposable | undefined;
+  private generation = 0;
+  private readonly sidecarChanged = this._register(new vscode.EventEmitter<'reloaded' | 'conflict'>());
+  /** The sidecar changed on disk: reloaded (no unsaved judgements) or in conflict with unsaved ones. */
+  readonly onDidChangeSidecarOnDisk = this.sidecarChanged.event;
+
+  private constructor(
+    readonly logUri: vscode.Uri,
+    private readonly source: () => EventSource | undefined,
+    initial: { review: Review; savedText?: string; error?: string },
+  ) {
+    super();
+    this.review = initial.review;
+    this.savedText = initial.savedText;
+    this.sidecarError = initial.error;
+    const sidecar = this.sidecarUri;
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(sidecar, '..'), basename(sidecar))));
+    const onDisk = () => void this.sidecarChangedOnDisk();
+    this._register(watcher.onDidChange(onDisk));
+    this._register(watcher.onDidCreate(onDisk));
+    this._register(watcher.onDidDelete(onDisk));
+    this._register({ dispose: () => this.sourceSub?.dispose() });
+    this._register({ dispose: () => this.pendingAnalysis && clearTimeout(this.pendingAnalysis) });
+  }
+
+  /** Opens the review of `logUri`: from a hot-exit backup when VS Code has one, else the sidecar. */
+  static async open(logUri: vscode.Uri, source: () => EventSource | undefined, backupId?: string): Promise<DocumentBehaviours> {
+    const sidecar = sidecarUriFor(logUri);
+    const onDisk = await readSidecar(sidecar);
+    if (backupId) {
+      try {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(backupId)));
+        const parsed = parseReview('backup', text);
+        if (parsed.review) return new DocumentBehaviours(logUri, source, { review: parsed.review, savedText: onDisk.text, error: onDisk.error });
+      } catch {
+        /* no usable backup: fall back to the sidecar */
+      }
+    }
+    return new DocumentBehaviours(logUri, source, { review: onDisk.review ?? emptyReview(basename(logUri)), savedText: onDisk.text, error: onDisk.error });
+  }
+
+  get sidecarUri(): vscode.Uri {
+    return sidecarUriFor(this.logUri);
+  }
+
+  get current(): Review {
+    return this.review;
+  }
+
+  /** Detected tags merged with the judgements (detected tags empty until analysed). */
+  get merged(): MergedTags {
+    if (!this.mergedCache) this.mergedCache = mergeReview(this.detected ?? [], this.review, this.source()?.count ?? Infinity);
+    return this.mergedCache;
+  }
+
+  private fire(): void {
+    this.mergedCache = undefined;
+    this.changed.fire();
+  }
+
+  /** Starts detection (once): called when an editor shows the document. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.sourceChanged();
+  }
+
+  /** The document's content was replaced (a new source): analyse it afresh. */
+  sourceChanged(): void {
+    if (!this.started) return;
+    this.sourceSub?.dispose();
+    const source = this.source();
+    this.detected = undefined;
+    this.analysedCount = 0;
+    this.generation++;
+    if (!source) {
+      this.fire();
+      return;
+    }
+    this.sourceSub = source.onDidChange((change) => {
+      if (change === 'replace') {
+        this.detected = undefined;
+        this.analysedCount = 0;
+        this.generation++;
+      }
+      this.schedule(change === 'replace' || !this.detected ? 0 : REANALYSE_MS);
+    });
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.analysing) {
+      this.again = true;
+      return;
+    }
+    if (this.pendingAnalysis) return;
+    this.pendingAnalysis = setTimeout(() => {
+      this.pendingAnalysis = undefined;
+      void this.analyse();
+    }, delay);
+  }
+
+  private async analyse(): Promise<void> {
+    const source = this.source();
+    if (!source || this.isDisposed) return;
+    // The first pass over a big log is still indexing: wait for it (its last 'grow' schedules us).
+    if (source instanceof RunlogFileSource && source.indexing) return;
+    if (this.detected && source.count === this.analysedCount) return;
+    const generation = this.generation;
+    this.analysing = true;
+    this.fire();
+    try {
+      const { rules, errors } = await loadRules(this.logUri);
+      this.rulesErrors = errors;
+      const count = source.count;
+      const t = await readWholeTranscript(source, () => this.isDisposed || generation !== this.generation);
+      if (!t || generation !== this.generation) return;
+      this.detected = detectBehaviours(t, rules);
+      this.analysedCount = count;
+      this.analysisError = undefined;
+    } catch (e) {
+      this.analysisError = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.analysing = false;
+      this.fire();
+      if (this.again) {
+        this.again = false;
+        this.schedule(REANALYSE_MS);
+      }
+    }
+  }
+
+  /** Waits until the first analysis is done (tests, the CLI-like commands). */
+  async whenAnalysed(): Promise<void> {
+    while (!this.detected && !this.isDisposed) {
+      await new Promise<void>((resolve) => {
+        const sub = this.onDidChange(() => {
+          sub.dispose();
+          resolve();
+        });
+      });
+    }
+  }
+
+  // ---- judgements ----------------------------------------------------------------------------
+
+  /** Makes a judgement: `next` becomes the review, undoably. */
+  edit(label: string, next: Review): void {
+    const prev = this.review;
+    this.review = next;
+    this.fire();
+    this.edited.fire({
+      label,
+      undo: () => {
+        this.review = prev;
+        this.fire();
+      },
+      redo: () => {
+        this.review = next;
+        this.fire();
+      },
+    });
+  }
+
+  /** Writes the sidecar atomically (a temporary file beside it, then a rename). */
+  async save(target = this.sidecarUri): Promise<void> {
+    if (this.sidecarError && target.toString() === this.sidecarUri.toString()) {
+      throw new Error(`${vscode.workspace.asRelativePath(this.sidecarUri, false)} could not be read (${this.sidecarError}); fix or delete it before saving judgements, so nothing in it is overwritten.`);
+    }
+    const text = serializeReview(this.review);
+    await writeAtomically(target, text);
+    if (target.toString() === this.sidecarUri.toString()) this.savedText = text;
+  }
+
+  /** Reads the sidecar again, dropping unsaved judgements. */
+  async revert(): Promise<void> {
+    const onDisk = await readSidecar(this.sidecarUri);
+    this.savedText = onDisk.text;
+    this.sidecarError = onDisk.error;
+    this.review = onDisk.review ?? emptyReview(basename(this.logUri));
+    this.fire();
+  }
+
+  /** Hot exit: the current judgements, saved or not, in the sidecar format. */
+  async backup(destination: vscode.Uri): Promise<void> {
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(destination, '..'));
+    await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(serializeReview(this.review)));
+  }
+
+  /** The review differs from what is on disk. */
+  get isDirty(): boolean {
+    const text = serializeReview(this.review);
+    return this.savedText === undefined ? text !== serializeReview(emptyReview(basename(this.logUri))) : text !== this.savedText;
+  }
+
+  private async sidecarChangedOnDisk(): Promise<void> {
+    if (this.isDisposed) return;
+    const onDisk = await readSidecar(this.sidecarUri);
+    if (onDisk.text === this.savedText && onDisk.error === this.sidecarError) return; // our own save, or no change
+    if (!this.isDirty) {
+      this.savedText = onDisk.text;
+      this.sidecarError = onDisk.error;
+      this.review = onDisk.review ?? emptyReview(basename(this.logUri));
+      this.fire();
+      this.sidecarChanged.fire('reloaded');
+    } else {
+      this.sidecarError = onDisk.error;
+      this.savedText = onDisk.text;
+      this.sidecarChanged.fire('conflict');
+    }
+  }
+}
+
+async function readSidecar(uri: vscode.Uri): Promise<{ review?: Review; text?: string; error?: string }> {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return {};
+  }
+  const parsed = parseReview(vscode.workspace.asRelativePath(uri, false), text);
+  if (parsed.review) return { review: parsed.review, text };
+  return { text, error: parsed.errors.map((e) => e.message).join('; ') };
+}
+
+/** Writes `text` to `uri` through a temporary file and a rename, so a crash never leaves half a file. */
+export async function writeAtomically(uri: vscode.Uri, text: string): Promise<void> {
+  if (uri.scheme !== 'file') {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    return;
+  }
+  const file = uri.fsPath;
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await fs.promises.open(tmp, 'w');
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+function basename(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}

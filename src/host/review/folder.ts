@@ -1,0 +1,323 @@
+/**
+ * Behaviours across files: a badge in the Explorer on every transcript with flags, and the
+ * "Behaviours in Folder" view (counts per behaviour, with a link to each run).
+ *
+ * Files are analysed lazily, one at a time with a yield between them, never on the UI's critical
+ * path; results are cached by the log's and its review sidecar's mtime and size. Only files Peerwatch
+ * opens are looked at (`*.runlog.jsonl`, JSON transcripts), and large ones are skipped.
+ */
+import * as vscode from 'vscode';
+import { detectBehaviours, type Rules } from '../../core/behaviours';
+import { NotATranscriptError, parseTranscript } from '../../core/formats';
+import { activeFlags, mergeReview } from '../../core/review/merge';
+import { emptyReview, parseReview } from '../../core/review/sidecar';
+import { loadRules, sidecarUriFor } from './documentBehaviours';
+import { behaviourLabel } from './judgements';
+import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
+
+export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
+/** Files larger than this are not analysed for badges (run logs: ten times this). */
+const MAX_JSON_BYTES = 20 * 1024 * 1024;
+const MAX_RUNLOG_BYTES = 200 * 1024 * 1024;
+/** The most files one folder scan analyses. */
+const MAX_SCAN_FILES = 5000;
+
+export interface FileFlags {
+  /** Flags (tags not dismissed) per behaviour. */
+  byBehaviour: Record<string, number>;
+  /** The first event of the first flag of each behaviour (where a link opens the run). */
+  firstEvent: Record<string, number>;
+  flags: number;
+  reviewed: boolean;
+}
+
+type Entry = { key: string; result: FileFlags | null };
+
+/** Files Peerwatch can open as transcripts (by name; the content decides the rest). */
+export function isCandidate(uri: vscode.Uri): boolean {
+  if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return false;
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  if (/\.runlog\.jsonl$/i.test(name)) return true;
+  if (!/\.json$/i.test(name) || /\.review\.json$/i.test(name)) return false;
+  if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|run_meta)\.json$/i.test(name)) return false;
+  return !/\/(node_modules|\.git|\.vscode|\.peerwatch)\//.test(uri.path);
+}
+
+/** The analysis cache and its work queue, shared by the badges and the folder view. */
+export class FlagsCache implements vscode.Disposable {
+  private readonly cache = new Map<string, Entry>();
+  private readonly queue: vscode.Uri[] = [];
+  private readonly waiting = new Map<string, Array<(r: FileFlags | null) => void>>();
+  private running = false;
+  private disposed = false;
+  private rules = new Map<string, { at: number; rules: Promise<Rules> }>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** A file's result changed (or was computed for the first time). */
+  readonly onDidChange = this.changed.event;
+
+  /** The cached result, if it is still current (checked by mtime and size). */
+  peek(uri: vscode.Uri): FileFlags | null | undefined {
+    return this.cache.get(uri.toString())?.result;
+  }
+
+  /** Drops a file's result (its sidecar was saved) and computes it again. */
+  invalidate(uri: vscode.Uri): void {
+    this.cache.delete(uri.toString());
+    void this.get(uri);
+  }
+
+  /** The file's flags (null: not a transcript, or too large), computed in the queue when not cached. */
+  get(uri: vscode.Uri): Promise<FileFlags | null> {
+    const k = uri.toString();
+    return new Promise((resolve) => {
+      const list = this.waiting.get(k);
+      if (list) list.push(resolve);
+      else {
+        this.waiting.set(k, [resolve]);
+        this.queue.push(uri);
+      }
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length && !this.disposed) {
+        const uri = this.queue.shift()!;
+        const k = uri.toString();
+        let result: FileFlags | null = null;
+        try {
+          result = await this.compute(uri);
+        } catch {
+          result = null;
+        }
+        const resolvers = this.waiting.get(k) ?? [];
+        this.waiting.delete(k);
+        resolvers.forEach((r) => r(result));
+        // Let the extension host answer everything else between files.
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async compute(uri: vscode.Uri): Promise<FileFlags | null> {
+    const k = uri.toString();
+    const stat = await vscode.workspace.fs.stat(uri);
+    const sidecar = sidecarUriFor(uri);
+    const sidecarStat = await vscode.workspace.fs.stat(sidecar).then(
+      (s) => s,
+      () => undefined,
+    );
+    const key = `${stat.mtime}:${stat.size}:${sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-'}`;
+    const hit = this.cache.get(k);
+    if (hit && hit.key === key) return hit.result;
+    const isRunlog = /\.runlog\.jsonl$/i.test(uri.path);
+    let result: FileFlags | null = null;
+    if (stat.size <= (isRunlog ? MAX_RUNLOG_BYTES : MAX_JSON_BYTES)) {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      try {
+        const t = parseTranscript({ fileName: uri.path, text });
+        const tags = detectBehaviours(t, await this.rulesFor(uri));
+        let review = emptyReview();
+        if (sidecarStat) {
+          const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
+          if (parsed.review) review = parsed.review;
+        }
+        const flags = activeFlags(mergeReview(tags, review, t.events.length).tags);
+        const byBehaviour: Record<string, number> = {};
+        const firstEvent: Record<string, number> = {};
+        for (const f of flags) {
+          const b = String(f.behaviour);
+          byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
+          if (firstEvent[b] === undefined) firstEvent[b] = f.events[0]!;
+        }
+        result = { byBehaviour, firstEvent, flags: flags.length, reviewed: !!review.reviewed };
+      } catch (e) {
+        if (!(e instanceof NotATranscriptError)) throw e;
+      }
+    }
+    const before = this.cache.get(k);
+    this.cache.set(k, { key, result });
+    if (!before || JSON.stringify(before.result) !== JSON.stringify(result)) this.changed.fire(uri);
+    return result;
+  }
+
+  private rulesFor(uri: vscode.Uri): Promise<Rules> {
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+    const hit = this.rules.get(folder);
+    if (hit && Date.now() - hit.at < 10_000) return hit.rules;
+    const rules = loadRules(uri).then((r) => r.rules);
+    this.rules.set(folder, { at: Date.now(), rules });
+    return rules;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.changed.dispose();
+    for (const list of this.waiting.values()) list.forEach((r) => r(null));
+    this.waiting.clear();
+  }
+}
+
+/** Explorer badges: the number of flags on each transcript (✓ when reviewed with none left). */
+export class FlagDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
+  readonly onDidChangeFileDecorations = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly cache: FlagsCache) {
+    this.sub = cache.onDidChange((uri) => this.changed.fire([uri]));
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (!isCandidate(uri)) return undefined;
+    const r = this.cache.peek(uri);
+    // Not known yet (or maybe stale): compute in the background; onDidChange brings the badge.
+    void this.cache.get(uri);
+    if (!r) return undefined;
+    if (r.flags === 0) return r.reviewed ? new vscode.FileDecoration('✓', 'Peerwatch: reviewed, no flags') : undefined;
+    const list = Object.entries(r.byBehaviour)
+      .map(([b, n]) => `${b}${n > 1 ? ` ×${n}` : ''}`)
+      .join(', ');
+    return new vscode.FileDecoration(
+      r.flags > 9 ? '9+' : String(r.flags),
+      `Peerwatch: ${r.flags} flag${r.flags === 1 ? '' : 's'} (${list})${r.reviewed ? ', reviewed' : ''}`,
+      new vscode.ThemeColor(r.reviewed ? 'list.deemphasizedForeground' : 'list.warningForeground'),
+    );
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+interface RunNode {
+  kind: 'run';
+  uri: vscode.Uri;
+  behaviour?: string;
+  count: number;
+  event?: number;
+  reviewed: boolean;
+}
+interface BehaviourNode {
+  kind: 'behaviour';
+  behaviour: string | null;
+  runs: RunNode[];
+}
+type FolderNode = RunNode | BehaviourNode;
+
+/** "Behaviours in Folder": each behaviour with the runs that show it, and the runs with none. */
+export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<FolderNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private groups: BehaviourNode[] | undefined;
+  private scanning: Promise<void> | undefined;
+  private rescan = false;
+
+  constructor(
+    private readonly cache: FlagsCache,
+    private readonly provider: TranscriptEditorProvider,
+  ) {
+    this.view = vscode.window.createTreeView(FOLDER_VIEW, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      this.view.onDidChangeVisibility((e) => e.visible && !this.groups && void this.scan()),
+      vscode.commands.registerCommand('peerwatch.refreshFolderBehaviours', () => this.scan()),
+      vscode.commands.registerCommand('peerwatch.openRunAtFlag', (uri: vscode.Uri, event?: number) => this.openRun(uri, event)),
+      provider.onDidSaveReview(() => this.groups && void this.scan()),
+    );
+    if (this.view.visible) void this.scan();
+  }
+
+  /** Analyses every transcript in the workspace (through the cache) and rebuilds the tree. */
+  scan(): Promise<void> {
+    if (this.scanning) {
+      this.rescan = true;
+      return this.scanning;
+    }
+    this.scanning = (async () => {
+      try {
+        const found = await vscode.workspace.findFiles('**/*.{json,jsonl}', '**/{node_modules,.git}/**', MAX_SCAN_FILES * 2);
+        const files = found.filter(isCandidate).sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_SCAN_FILES);
+        const byBehaviour = new Map<string, RunNode[]>();
+        const clean: RunNode[] = [];
+        let done = 0;
+        let transcripts = 0;
+        for (const uri of files) {
+          this.view.message = `Reading ${++done} of ${files.length} files…`;
+          const r = await this.cache.get(uri);
+          if (!r) continue;
+          transcripts++;
+          if (r.flags === 0) clean.push({ kind: 'run', uri, count: 0, reviewed: r.reviewed });
+          for (const [b, count] of Object.entries(r.byBehaviour)) {
+            const list = byBehaviour.get(b) ?? [];
+            list.push({ kind: 'run', uri, behaviour: b, count, event: r.firstEvent[b], reviewed: r.reviewed });
+            byBehaviour.set(b, list);
+          }
+        }
+        const groups: BehaviourNode[] = [...byBehaviour.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])).map(([behaviour, runs]) => ({ kind: 'behaviour', behaviour, runs }));
+        if (clean.length) groups.push({ kind: 'behaviour', behaviour: null, runs: clean });
+        this.groups = groups;
+        const flagged = transcripts - clean.length;
+        this.view.message = transcripts
+          ? `${transcripts} transcript${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
+          : 'No transcripts in this folder.';
+        this.changed.fire();
+      } finally {
+        this.scanning = undefined;
+        if (this.rescan) {
+          this.rescan = false;
+          void this.scan();
+        }
+      }
+    })();
+    return this.scanning;
+  }
+
+  private async openRun(uri: vscode.Uri, event?: number): Promise<void> {
+    if (event !== undefined) this.provider.revealWhenReady(uri, event);
+    const viewType = /\.runlog\.jsonl$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
+    await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+  }
+
+  getChildren(node?: FolderNode): FolderNode[] {
+    if (!node) return this.groups ?? [];
+    return node.kind === 'behaviour' ? node.runs : [];
+  }
+
+  getTreeItem(node: FolderNode): vscode.TreeItem {
+    if (node.kind === 'behaviour') {
+      const flags = node.runs.reduce((n, r) => n + r.count, 0);
+      const item = new vscode.TreeItem(
+        node.behaviour === null ? 'No flags' : behaviourLabel(node.behaviour),
+        node.behaviour === null ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+      );
+      item.id = `folder-behaviour:${node.behaviour ?? '-'}`;
+      item.description = node.behaviour === null ? `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}` : `${node.runs.length} run${node.runs.length === 1 ? '' : 's'} · ${flags} flag${flags === 1 ? '' : 's'}`;
+      item.iconPath = new vscode.ThemeIcon(node.behaviour === null ? 'pass' : 'warning');
+      item.tooltip = node.behaviour ?? 'Transcripts in which no behaviour is flagged (or every flag was dismissed)';
+      return item;
+    }
+    const name = node.uri.path.slice(node.uri.path.lastIndexOf('/') + 1);
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+    item.id = `folder-run:${node.behaviour ?? '-'}:${node.uri.toString()}`;
+    item.resourceUri = node.uri;
+    item.description = `${node.count ? `${node.count}× ` : ''}${vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false)}${node.reviewed ? ' · reviewed' : ''}`;
+    item.tooltip = `${vscode.workspace.asRelativePath(node.uri, false)}${node.event !== undefined ? `\nOpens at event #${node.event}` : ''}`;
+    item.command = { command: 'peerwatch.openRunAtFlag', title: 'Open in Peerwatch', arguments: [node.uri, node.event] };
+    item.contextValue = 'peerwatch.run';
+    return item;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

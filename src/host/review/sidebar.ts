@@ -1,0 +1,276 @@
+/**
+ * The Behaviours sidebar for the active Peerwatch editor (behaviour → occurrences), the Next/Previous
+ * Flagged Action commands and the status bar item that says which flag the reader is on.
+ */
+import * as vscode from 'vscode';
+import { BEHAVIOUR_INFO, describeEvent, qualifierShort } from '../../core/behaviours';
+import type { ReviewedTag } from '../../core/review/merge';
+import { stepFlag } from '../../core/review/merge';
+import type { EditorSession, TranscriptEditorProvider } from '../transcriptEditorProvider';
+import type { TranscriptDocument } from '../transcriptDocument';
+import { behaviourLabel } from './judgements';
+
+export const BEHAVIOURS_VIEW = 'peerwatch.behaviours';
+/** Context key: a Peerwatch editor is active (the view's welcome text depends on it). */
+const ACTIVE_KEY = 'peerwatch.transcriptActive';
+
+interface GroupNode {
+  kind: 'group';
+  behaviour: string;
+  tags: ReviewedTag[];
+}
+interface TagNode {
+  kind: 'tag';
+  tag: ReviewedTag;
+  group: GroupNode;
+  label?: { step?: number; tool?: string; snippet: string };
+}
+type Node = GroupNode | TagNode;
+
+const INFO = BEHAVIOUR_INFO as Record<string, { label: string; description: string; icon: string } | undefined>;
+
+export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<Node>;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private doc: TranscriptDocument | undefined;
+  private groups: GroupNode[] = [];
+  private byTagId = new Map<string, TagNode>();
+  private treeFor: TranscriptDocument | undefined;
+  private tagsVersion = 0;
+  private builtVersion = -1;
+
+  constructor(private readonly provider: TranscriptEditorProvider) {
+    this.view = vscode.window.createTreeView(BEHAVIOURS_VIEW, { treeDataProvider: this, showCollapseAll: true });
+    this.status = vscode.window.createStatusBarItem('peerwatch.flags', vscode.StatusBarAlignment.Left, 100);
+    this.status.name = 'Peerwatch Flags';
+    this.status.command = 'peerwatch.nextFlag';
+    this.disposables.push(
+      this.view,
+      this.status,
+      this.changed,
+      provider.onDidChangeActive(() => this.activeChanged()),
+      provider.onDidChangeTags((doc) => {
+        if (doc === this.doc) {
+          this.tagsVersion++;
+          this.refresh();
+        }
+      }),
+      this.view.onDidChangeVisibility(() => this.syncSelection()),
+      vscode.commands.registerCommand('peerwatch.nextFlag', () => this.step(1)),
+      vscode.commands.registerCommand('peerwatch.previousFlag', () => this.step(-1)),
+      vscode.commands.registerCommand('peerwatch.revealTag', (arg?: TagNode | string) => this.revealTag(arg)),
+    );
+    this.activeChanged();
+  }
+
+  /** The session the sidebar shows: the active Peerwatch editor. */
+  private get session(): EditorSession | undefined {
+    return this.provider.active;
+  }
+
+  private activeChanged(): void {
+    const session = this.session;
+    void vscode.commands.executeCommand('setContext', ACTIVE_KEY, !!session);
+    const doc = session?.document;
+    if (doc !== this.doc) {
+      this.doc = doc;
+      this.tagsVersion++;
+      this.refresh();
+      return;
+    }
+    this.updateStatus();
+    this.syncSelection();
+  }
+
+  private refresh(): void {
+    this.changed.fire(undefined);
+    this.updateHeader();
+    this.updateStatus();
+  }
+
+  private updateHeader(): void {
+    const doc = this.doc;
+    if (!doc) {
+      this.view.message = undefined;
+      this.view.description = undefined;
+      return;
+    }
+    const b = doc.behaviours;
+    this.view.description = doc.displayName.split('/').pop();
+    const r = b.current.reviewed;
+    const parts: string[] = [];
+    if (!b.detected) parts.push(b.analysisError ? `Detection failed: ${b.analysisError}` : 'Detecting behaviours…');
+    else if (b.merged.tags.length === 0) parts.push('No behaviour flagged in this run. Add a tag to an event with its "+tag" button.');
+    if (r) parts.push(`Reviewed by ${r.by} on ${r.at.slice(0, 10)}.`);
+    if (b.rulesErrors.length) parts.push(`Rules file: ${b.rulesErrors[0]}`);
+    if (b.sidecarError) parts.push(`Review file unreadable: ${b.sidecarError}`);
+    if (b.merged.orphans.length) parts.push(`${b.merged.orphans.length} judgement(s) in the review file name tags the detectors no longer report.`);
+    this.view.message = parts.length ? parts.join(' ') : undefined;
+  }
+
+  private updateStatus(): void {
+    const session = this.session;
+    if (!session) {
+      this.status.hide();
+      return;
+    }
+    const b = session.document.behaviours;
+    const flags = session.flags;
+    const at = session.currentFlagIndex();
+    if (!b.detected && flags.length === 0) {
+      this.status.text = '$(loading~spin) Flags…';
+      this.status.tooltip = 'Peerwatch is detecting behaviours in this run';
+    } else if (flags.length === 0) {
+      this.status.text = '$(pass) No flags';
+      this.status.tooltip = 'No behaviour flagged (dismissed tags are not counted)';
+    } else if (at !== undefined) {
+      const f = flags[at]!;
+      this.status.text = `$(warning) Flag ${at + 1} of ${flags.length}: ${f.behaviour} (${qualifierShort(f.qualifier)})`;
+      this.status.tooltip = new vscode.MarkdownString(`**${behaviourLabel(String(f.behaviour))}**: ${escapeMd(f.explanation)}\n\nF8 / Shift+F8: next / previous flagged action`);
+    } else {
+      this.status.text = `$(warning) ${flags.length} flag${flags.length === 1 ? '' : 's'}`;
+      this.status.tooltip = 'Go to the next flagged action (F8)';
+    }
+    this.status.show();
+  }
+
+  private step(direction: 1 | -1): void {
+    const session = this.session;
+    if (!session) {
+      void vscode.window.showInformationMessage('Peerwatch: open a transcript in Peerwatch first.');
+      return;
+    }
+    const flags = session.flags;
+    const current = session.currentFlag !== undefined ? flags.findIndex((f) => f.id === session.currentFlag) : -1;
+    const next = stepFlag(flags, current >= 0 ? current : undefined, session.focusedEvent, direction);
+    if (next === undefined) {
+      vscode.window.setStatusBarMessage(session.document.behaviours.detected ? 'Peerwatch: no flagged action in this run' : 'Peerwatch: still detecting behaviours…', 3000);
+      return;
+    }
+    session.revealTag(flags[next]!);
+  }
+
+  private revealTag(arg: TagNode | string | undefined): void {
+    const session = this.session ?? this.provider.allSessions.find((s) => s.document === this.doc);
+    const id = typeof arg === 'string' ? arg : arg?.tag.id;
+    const tag = id !== undefined ? this.doc?.behaviours.merged.tags.find((t) => t.id === id) : undefined;
+    if (!session || !tag) return;
+    session.revealTag(tag);
+    if (!session.panel.active) session.panel.reveal(undefined, true);
+  }
+
+  /** Keeps the tree's selection on the flag the editor is on. */
+  private syncSelection(): void {
+    const session = this.session;
+    if (!session || !this.view.visible || this.builtVersion !== this.tagsVersion) return;
+    const tags = session.document.behaviours.merged.tags;
+    const currentId = session.currentFlag;
+    const focused = session.focusedEvent;
+    const tag = (currentId !== undefined ? tags.find((t) => t.id === currentId) : undefined) ?? (focused !== undefined ? tags.find((t) => t.events.includes(focused)) : undefined);
+    const node = tag && this.byTagId.get(tag.id);
+    if (!node) return;
+    if (this.view.selection[0] === node) return;
+    void this.view.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);
+  }
+
+  // ---- TreeDataProvider ---------------------------------------------------------------------
+
+  private build(): void {
+    const doc = this.doc;
+    this.groups = [];
+    this.byTagId = new Map();
+    this.treeFor = doc;
+    if (!doc) return;
+    const byBehaviour = new Map<string, GroupNode>();
+    for (const tag of doc.behaviours.merged.tags) {
+      const b = String(tag.behaviour);
+      let g = byBehaviour.get(b);
+      if (!g) byBehaviour.set(b, (g = { kind: 'group', behaviour: b, tags: [] }));
+      g.tags.push(tag);
+    }
+    const order = Object.keys(BEHAVIOUR_INFO);
+    this.groups = [...byBehaviour.values()].sort(
+      (a, b) => (order.indexOf(a.behaviour) + 1 || 99) - (order.indexOf(b.behaviour) + 1 || 99) || a.behaviour.localeCompare(b.behaviour),
+    );
+    for (const g of this.groups) for (const tag of g.tags) this.byTagId.set(tag.id, { kind: 'tag', tag, group: g });
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      this.build();
+      this.builtVersion = this.tagsVersion;
+      setTimeout(() => this.syncSelection(), 0);
+      return this.groups;
+    }
+    if (node.kind === 'tag') return [];
+    const nodes = node.tags.map((t) => this.byTagId.get(t.id)!).filter(Boolean);
+    // Each occurrence is labelled by its first cited event: step, tool and a snippet.
+    const source = this.treeFor?.content.ok ? this.treeFor.content.source : undefined;
+    const missing = nodes.filter((n) => !n.label);
+    if (source && missing.length) {
+      const fetched = await source.get([...new Set(missing.map((n) => n.tag.events[0]!))].sort((a, b) => a - b));
+      const byIndex = new Map<number, ReturnType<typeof describeEvent>>();
+      for (const f of fetched) if (f.event) byIndex.set(f.event.index, describeEvent(f.event));
+      for (const n of missing) n.label = byIndex.get(n.tag.events[0]!) ?? { snippet: '' };
+    }
+    return nodes;
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'tag' ? node.group : undefined;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const info = INFO[node.behaviour];
+      const open = node.tags.filter((t) => t.verdict !== 'dismissed').length;
+      const item = new vscode.TreeItem(info?.label ?? node.behaviour, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${node.behaviour}`;
+      item.description = open === node.tags.length ? `${open}` : `${open} of ${node.tags.length} (${node.tags.length - open} dismissed)`;
+      item.iconPath = new vscode.ThemeIcon(info?.icon ?? 'tag');
+      item.tooltip = info ? `${info.label} (${node.behaviour}): ${info.description}` : `Custom behaviour ${node.behaviour}`;
+      item.contextValue = 'peerwatch.behaviour';
+      return item;
+    }
+    const t = node.tag;
+    const d = node.label ?? { snippet: '' };
+    const where = d.step !== undefined ? `Step ${d.step}` : `Event #${t.events[0]}`;
+    const item = new vscode.TreeItem(`${where}${d.tool ? ` · ${d.tool}` : ''}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `tag:${t.id}`;
+    const verdict = t.verdict === 'dismissed' ? 'dismissed · ' : t.verdict === 'confirmed' ? 'confirmed · ' : '';
+    item.description = `${verdict}${t.origin === 'manual' ? 'manual · ' : ''}${d.snippet}`;
+    item.iconPath = t.verdict === 'dismissed' ? new vscode.ThemeIcon('circle-slash') : t.verdict === 'confirmed' ? new vscode.ThemeIcon('pass-filled') : new vscode.ThemeIcon(INFO[String(t.behaviour)]?.icon ?? 'tag');
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${escapeMd(behaviourLabel(String(t.behaviour)))}** (${t.qualifier})${t.origin === 'manual' ? ', added by a reviewer' : ''}\n\n`);
+    md.appendMarkdown(`${escapeMd(t.explanation)}\n\n`);
+    md.appendMarkdown(`Events: ${t.events.map((e) => `#${e}`).join(', ')}`);
+    if (t.verdict) md.appendMarkdown(`\n\n${t.verdict === 'confirmed' ? 'Confirmed' : 'Dismissed'} by ${escapeMd(t.by ?? '?')} on ${t.at?.slice(0, 10) ?? '?'}${t.note && t.origin === 'detected' ? `: ${escapeMd(t.note)}` : ''}`);
+    item.tooltip = md;
+    item.contextValue = `peerwatch.tag.${t.origin}.${t.verdict ?? 'open'}`;
+    item.command = { command: 'peerwatch.revealTag', title: 'Show in Editor', arguments: [t.id] };
+    item.accessibilityInformation = { label: `${t.behaviour} at ${where}${t.verdict ? `, ${t.verdict}` : ''}` };
+    return item;
+  }
+
+  /** The tag a sidebar context-menu command was run on, or the one selected. */
+  tagFrom(arg: unknown): { doc: TranscriptDocument; tagId: string } | undefined {
+    const node = (arg as Node | undefined) ?? this.view.selection[0];
+    if (!this.doc || !node || node.kind !== 'tag') return undefined;
+    return { doc: this.doc, tagId: node.tag.id };
+  }
+
+  get document(): TranscriptDocument | undefined {
+    return this.doc;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
