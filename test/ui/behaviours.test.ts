@@ -1,0 +1,236 @@
+/**
+ * Behaviour tags in a real VS Code: the Behaviours sidebar lists an example run's tags, selecting one
+ * reveals and highlights its events, F8 / Shift+F8 cycle through the flags with the status bar and
+ * the tree following, and review judgements (a dismissal, a manual tag) are undoable, saved to the
+ * sidecar `<log>.review.json` and shown again after reopening.
+ *
+ * The example is copied into a fresh folder so the sidecar is written there, never into examples/.
+ * What the sidebar should list is computed with the same core the extension uses (detectBehaviours,
+ * describeEvent) and checked against what examples/README.md says the run shows.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { detectBehaviours, describeEvent, qualifierShort, type Tag } from '../../src/core/behaviours';
+import { parseTranscript } from '../../src/core/formats';
+import type { Transcript } from '../../src/core/model';
+import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+
+const LONG = 60_000;
+const EXAMPLE = 'tampering-shutdown-tampering-exfiltration-peer-good_peer.json';
+/** What examples/README.md says a reviewer should find in this run. */
+const README_BEHAVIOURS = ['shutdown-tampering', 'exfiltration'];
+const REVIEWER = 'UI Test Reviewer';
+
+const row = (frame: Frame, index: number) => frame.locator(`[data-testid="event-list"] .event[data-event-index="${index}"]`);
+
+async function focusedIndex(frame: Frame): Promise<number> {
+  const focused = frame.locator('[data-testid="event-list"] .event.focused');
+  await focused.first().waitFor({ state: 'visible', timeout: LONG });
+  return Number(await focused.first().getAttribute('data-event-index'));
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** The pane of the "Behaviours" view (not "Behaviours in Folder"). */
+function behavioursPane(page: Page): Locator {
+  return page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Behaviours$/ }) });
+}
+
+function flagStatus(page: Page): Locator {
+  return page.locator('.statusbar-item', { hasText: /Flag \d+ of \d+|flags?$|No flags/ }).first();
+}
+
+async function statusText(page: Page): Promise<string> {
+  return (await flagStatus(page).innerText()).trim();
+}
+
+async function openInPeerwatch(wb: Workbench, name: string): Promise<Frame> {
+  await quickOpen(wb.page, name);
+  await wb.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: LONG });
+  await runCommand(wb.page, 'Peerwatch: Open in Peerwatch');
+  const frame = await peerwatchFrame(wb.page);
+  await row(frame, 0).waitFor({ state: 'visible', timeout: LONG });
+  return frame;
+}
+
+/** Waits until the editor has the run's tags (the flag summary in its toolbar says how many). */
+async function waitForTags(frame: Frame, flags: number): Promise<void> {
+  await frame.locator(`[data-testid="flag-summary"][data-flags="${flags}"]`).waitFor({ state: 'attached', timeout: LONG });
+}
+
+describe('Behaviours: sidebar, flag navigation and review', function () {
+  this.timeout(300_000);
+  let wb: Workbench | undefined;
+  let workspace: string;
+  let file: string;
+  let transcript: Transcript;
+  let tags: Tag[];
+
+  before(async () => {
+    const s = await session();
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-behaviours-'));
+    file = path.join(workspace, EXAMPLE);
+    fs.copyFileSync(path.join(s.examples, 'study', EXAMPLE), file);
+    fs.mkdirSync(path.join(workspace, '.vscode'));
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'peerwatch.reviewer': REVIEWER }, null, 2));
+    transcript = parseTranscript({ fileName: file, text: fs.readFileSync(file, 'utf8') });
+    tags = detectBehaviours(transcript);
+    assert.deepEqual([...new Set(tags.map((t) => String(t.behaviour)))].sort(), [...README_BEHAVIOURS].sort(), 'the detectors find what examples/README.md describes');
+    assert.ok(tags.length >= 2, 'the run has at least two flags to step through');
+  });
+
+  afterEach(async function () {
+    if (wb) await screenshot(wb.page, `behaviours-${this.currentTest?.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+    await wb?.close();
+    wb = undefined;
+  });
+
+  it('lists the run\'s tags in the sidebar; selecting one reveals and highlights its events; F8 cycles through flags', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    const frame = await openInPeerwatch(wb, EXAMPLE);
+    await waitForTags(frame, tags.length);
+
+    // The sidebar: behaviour → occurrences, labelled by step and tool of the first cited event.
+    await runCommand(page, 'Peerwatch: Focus on Behaviours View');
+    const pane = behavioursPane(page);
+    const rows = pane.locator('.monaco-list-row');
+    for (const t of tags) {
+      const d = describeEvent(transcript.events[t.events[0]!]!);
+      const label = `${d.step !== undefined ? `Step ${d.step}` : `Event #${t.events[0]}`}${d.tool ? ` · ${d.tool}` : ''}`;
+      await rows.filter({ hasText: label }).first().waitFor({ state: 'visible', timeout: LONG });
+    }
+    for (const label of ['Shutdown tampering', 'Exfiltration']) await rows.filter({ hasText: label }).first().waitFor({ state: 'visible', timeout: LONG });
+
+    // Selecting an occurrence reveals its first event and highlights every event it cites.
+    const target = tags[tags.length - 1]!;
+    const d = describeEvent(transcript.events[target.events[0]!]!);
+    await rows.filter({ hasText: `Step ${d.step} · ${d.tool}` }).first().click();
+    await waitUntil(`event #${target.events[0]} to be focused`, async () => (await focusedIndex(frame)) === target.events[0]);
+    await waitUntil('the cited events to be highlighted', async () => {
+      const lit = await frame.locator('.event.tag-highlight').evaluateAll((ns) => ns.map((n) => Number((n as HTMLElement).dataset.eventIndex)));
+      return JSON.stringify(lit.sort((a, b) => a - b)) === JSON.stringify(target.events);
+    });
+    const n = tags.length;
+    await waitUntil('the status bar to name the selected flag', async () => (await statusText(page)).includes(`Flag ${n} of ${n}: ${target.behaviour} (${qualifierShort(target.qualifier)})`));
+
+    // F8 / Shift+F8 with the editor focused: the editor, the status bar and the tree follow, and
+    // each flagged event carries its tags (data-tags, and a badge per tag).
+    await row(frame, target.events[0]!).click();
+    const expectFlag = async (k: number) => {
+      const t = tags[k]!;
+      await waitUntil(`F8 to reach flag ${k + 1} (event #${t.events[0]})`, async () => (await focusedIndex(frame)) === t.events[0]);
+      await waitUntil(`the status bar to show flag ${k + 1}`, async () => (await statusText(page)).includes(`Flag ${k + 1} of ${n}: ${t.behaviour} (${qualifierShort(t.qualifier)})`));
+      const dk = describeEvent(transcript.events[t.events[0]!]!);
+      await pane.locator('.monaco-list-row.selected', { hasText: `Step ${dk.step} · ${dk.tool}` }).waitFor({ state: 'visible', timeout: LONG });
+      for (const e of t.events) {
+        const cited = row(frame, e);
+        await cited.waitFor({ state: 'attached', timeout: LONG });
+        const ids = ((await cited.getAttribute('data-tags')) ?? '').split(' ');
+        assert.ok(ids.includes(t.id), `event #${e} lists ${t.id} in data-tags (${ids.join(' ')})`);
+        assert.match(await cited.locator(`.badge-tag[data-tag-id="${t.id}"]`).innerText(), new RegExp(`${t.behaviour} \\(${qualifierShort(t.qualifier)}\\)`));
+      }
+    };
+    // From the last flag, F8 wraps around to the first, then steps through all of them.
+    for (let k = 0; k < n; k++) {
+      await page.keyboard.press('F8');
+      await expectFlag(k);
+    }
+    await page.keyboard.press('Shift+F8');
+    await expectFlag(n - 2);
+    await screenshot(page, 'behaviours-sidebar');
+  });
+
+  it('a dismissal and a manual tag are undoable, saved to the sidecar and shown again after reopening', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    let frame = await openInPeerwatch(wb, EXAMPLE);
+    await waitForTags(frame, tags.length);
+    const sidecar = `${file}.review.json`;
+    assert.equal(fs.existsSync(sidecar), false, 'no sidecar before any judgement');
+    const first = tags[0]!;
+    const badge = () => row(frame, first.events[0]!).locator(`.badge-tag[data-tag-id="${first.id}"]`);
+    const activeTab = page.locator('.tabs-container .tab.active', { hasText: EXAMPLE });
+    // Go to the first flag (F8 from the top of the run).
+    await row(frame, 0).click();
+    await page.keyboard.press('F8');
+    await waitUntil(`F8 to reach event #${first.events[0]}`, async () => (await focusedIndex(frame)) === first.events[0]);
+
+    // Dismiss: struck through, one flag fewer, the editor is dirty.
+    await badge().locator('[data-action="tag-dismiss"]').click();
+    await badge().and(frame.locator('[data-verdict="dismissed"]')).waitFor({ state: 'attached', timeout: LONG });
+    await waitForTags(frame, tags.length - 1);
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'visible', timeout: LONG });
+
+    // Undo (Ctrl+Z in the editor) restores the tag; redo dismisses it again.
+    await row(frame, first.events[0]!).click();
+    await page.keyboard.press('Control+Z');
+    await badge().and(frame.locator('[data-verdict="open"]')).waitFor({ state: 'attached', timeout: LONG });
+    await waitForTags(frame, tags.length);
+    await page.keyboard.press('Control+Shift+Z');
+    await badge().and(frame.locator('[data-verdict="dismissed"]')).waitFor({ state: 'attached', timeout: LONG });
+
+    // A manual tag on an event no detector tagged: "+tag", pick a behaviour, write a note.
+    // Move down (j) to the first event after the flag that no tag cites.
+    const tagged = new Set(tags.flatMap((t) => t.events));
+    const untagged = transcript.events.find((e) => e.index > first.events[0]! && !tagged.has(e.index))!;
+    while ((await focusedIndex(frame)) < untagged.index) {
+      const before = await focusedIndex(frame);
+      await page.keyboard.press('j');
+      await waitUntil('j to move the focus', async () => (await focusedIndex(frame)) !== before);
+    }
+    const target = row(frame, untagged.index);
+    await target.locator('[data-action="add-tag"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: LONG });
+    await input.fill('Refusal');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Refusal' }).first().waitFor({ state: 'visible', timeout: LONG });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'A note for other reviewers' }).waitFor({ state: 'visible', timeout: LONG });
+    await input.fill('hedges instead of refusing openly');
+    await page.keyboard.press('Enter');
+    await target.locator('.badge-tag[data-origin="manual"][data-behaviour="refusal"]').waitFor({ state: 'attached', timeout: LONG });
+    assert.match((await target.getAttribute('data-tags')) ?? '', /\bmanual:1\b/);
+
+    // Save: the sidecar holds both judgements, with who and when; the log is unchanged.
+    const logBefore = fs.readFileSync(file, 'utf8');
+    await target.click();
+    await page.keyboard.press('Control+S');
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: LONG });
+    await waitUntil('the sidecar to be written', async () => fs.existsSync(sidecar));
+    const saved = JSON.parse(fs.readFileSync(sidecar, 'utf8'));
+    assert.equal(saved.version, 1);
+    assert.equal(saved.verdicts[first.id].verdict, 'dismissed');
+    assert.equal(saved.verdicts[first.id].by, REVIEWER);
+    assert.ok(!Number.isNaN(Date.parse(saved.verdicts[first.id].at)), 'the verdict says when');
+    assert.deepEqual(saved.added.map((a: { id: string; behaviour: string; events: number[]; note: string; by: string }) => [a.id, a.behaviour, a.events, a.note, a.by]), [
+      ['manual:1', 'refusal', [untagged.index], 'hedges instead of refusing openly', REVIEWER],
+    ]);
+    assert.equal(fs.readFileSync(file, 'utf8'), logBefore, 'the log itself is never written');
+
+    // Close and reopen: both judgements are back, in the editor and in the sidebar.
+    await runCommand(page, 'View: Close All Editors');
+    await activeTab.waitFor({ state: 'detached', timeout: LONG });
+    frame = await openInPeerwatch(wb, EXAMPLE);
+    await waitForTags(frame, tags.length); // one dismissed, one manual added
+    await runCommand(page, 'Peerwatch: Focus on Behaviours View');
+    const rows = behavioursPane(page).locator('.monaco-list-row');
+    await rows.filter({ hasText: 'Refusal' }).first().waitFor({ state: 'visible', timeout: LONG });
+    // Selecting each in the sidebar shows it in the editor: the dismissal struck through, the manual tag.
+    // (Occurrence rows' descriptions start "dismissed · " / "manual · "; group rows only count them.)
+    await rows.filter({ hasText: 'dismissed · ' }).first().click();
+    await badge().and(frame.locator('[data-verdict="dismissed"]')).waitFor({ state: 'attached', timeout: LONG });
+    await rows.filter({ hasText: 'manual · ' }).first().click();
+    await row(frame, untagged.index).locator('.badge-tag[data-origin="manual"][data-behaviour="refusal"]').waitFor({ state: 'attached', timeout: LONG });
+    await screenshot(page, 'behaviours-review');
+  });
+});
