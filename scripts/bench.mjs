@@ -10,12 +10,12 @@
 //   --json       print only JSON on stdout: {"core":[…],"ui":[…]} (progress goes to stderr)
 //   --no-build   do not run `node scripts/build.mjs` first (also PEERWATCH_NO_BUILD=1)
 //   --ui-timeout seconds to wait for each UI step before recording null (default 300)
-//   PEERWATCH_BENCH_SHOTS=DIR  saves a screenshot there when a text-editor step fails
+//   PEERWATCH_BENCH_SHOTS=DIR  saves a screenshot there when a UI step fails
 //
 // Logs are generated once, deterministically (seeded), into ~/.cache/peerwatch/bench/ (or
 // $PEERWATCH_CACHE/bench) and reused while the generator's version is unchanged.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir, tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -423,26 +423,20 @@ const VIEWPORT = { width: 1400, height: 900 };
 /** The text editor is not asked to open files this big after VS Code's large-file prompt (it would take the browser down). */
 const TEXT_OPEN_ANYWAY_MAX_MB = 100;
 
-/** Peak memory while a log opens: the extension host's RSS, and the JS heap of the renderer holding the webview. */
+/** Peak memory while a log opens: the window's extension host (RSS), and the JS heap of the renderer holding the webview. */
 class MemorySampler {
-  constructor({ serverPgid, cdp, rendererPid }) {
-    this.serverPgid = serverPgid;
+  constructor({ hostPids, cdp, rendererPid }) {
+    this.hostPids = hostPids;
     this.cdp = cdp;
     this.rendererPid = rendererPid;
     this.hostPeak = 0;
     this.heapPeak = 0;
     this.rendererPeak = 0;
-    this.hostPids = extensionHostPids(serverPgid);
-    this.lastScan = Date.now();
     this.busy = false;
     this.timer = setInterval(() => this.sample(), 100);
     this.sample();
   }
   sample() {
-    if (Date.now() - this.lastScan > 1000 || this.hostPids.length === 0) {
-      this.hostPids = extensionHostPids(this.serverPgid);
-      this.lastScan = Date.now();
-    }
     let host = 0;
     for (const pid of this.hostPids) host += rssBytes(pid) ?? 0;
     this.hostPeak = Math.max(this.hostPeak, host);
@@ -468,6 +462,40 @@ class MemorySampler {
       rendererPeakRssMB: this.rendererPeak ? round(this.rendererPeak / MB, 1) : null,
     };
   }
+}
+
+/** CPU time (user + system, in clock ticks) a process has used; undefined when it is gone. */
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the extension host is idle (under 10% of a core over two seconds; VS Code's own
+ * housekeeping takes a few percent), at most `timeoutMs`: Peerwatch activates at start-up and reads
+ * the logs in the folder for its explorer badges, and that is not what is measured. Returns about how
+ * long the host was busy after the window opened.
+ */
+async function waitForIdleHost(pids, timeoutMs) {
+  const started = Date.now();
+  const ticks = () => pids.reduce((sum, pid) => sum + (cpuTicks(pid) ?? 0), 0);
+  const recent = [];
+  let last = ticks();
+  while (Date.now() - started < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = ticks();
+    recent.push(now - last);
+    last = now;
+    if (recent.length > 4) recent.shift();
+    // Clock ticks are 1/100 s: 20 ticks in two seconds is 10% of one core.
+    if (recent.length === 4 && recent.reduce((x, y) => x + y, 0) <= 20) return { busyMs: Math.max(0, Date.now() - started - 2000), idle: true };
+  }
+  return { busyMs: Date.now() - started, idle: false };
 }
 
 /** Resident set size of a process, in bytes (undefined when it is gone). */
@@ -509,12 +537,12 @@ function timeLimit(ms, promise, what) {
   return Promise.race([promise, new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what} took longer than ${ms / 1000} s`)), ms); })]).finally(() => clearTimeout(t));
 }
 
-/** Opens the workbench on the bench folder with Peerwatch as development extension (as the UI tests do). */
-async function openWorkbench(server, browser) {
+/** Opens a workbench window on `folder` with Peerwatch as development extension (as the UI tests do). */
+async function openWorkbench(server, browser, folder) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const devPath = `vscode-remote://127.0.0.1:${server.port}${repoRoot}`;
-  const url = `${server.url}?folder=${encodeURIComponent(cacheDir)}&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`;
+  const url = `${server.url}?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -681,13 +709,13 @@ async function measureTextEditor(page, log, timeoutMs) {
 }
 
 /** Opens the log in Peerwatch (its default editor) and measures the first and the last event, and memory. */
-async function measurePeerwatch(wb, server, log, row) {
+async function measurePeerwatch(wb, log, row) {
   const { page } = wb;
-  const hostBase = extensionHostPids(server.child.pid).reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
+  const hostBase = wb.hostPids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
   row.hostBaselineMB = round(hostBase / MB, 1);
   const enter = await quickOpenReady(page, basename(log.file));
   const before = new Set(page.frames());
-  const sampler = new MemorySampler({ serverPgid: server.child.pid, cdp: wb.cdp, rendererPid: wb.rendererPid });
+  const sampler = new MemorySampler({ hostPids: wb.hostPids, cdp: wb.cdp, rendererPid: wb.rendererPid });
   let opening = true;
   try {
     const t0 = await enter();
@@ -725,9 +753,9 @@ async function measurePeerwatch(wb, server, log, row) {
   }
 }
 
-/** Writes a tiny log that warms up the extension (activation) before anything is timed. */
-function warmupLog() {
-  const file = join(cacheDir, 'warmup.runlog.jsonl');
+/** Writes a tiny log into `dir` that warms the editor up before anything is timed. */
+function warmupLog(dir) {
+  const file = join(dir, 'warmup.runlog.jsonl');
   const gen = new Generator(1);
   let text = JSON.stringify({ type: 'header', schema: 'peerwatch.runlog', version: 1, run: { title: 'warm-up', metadata: {} } }) + '\n';
   for (let i = 0; i < 3; i++) for (const e of gen.stepEvents()) text += JSON.stringify({ type: 'event', ...e }) + '\n';
@@ -735,85 +763,86 @@ function warmupLog() {
   return file;
 }
 
+/**
+ * A folder holding only this log (a hard link, no copy) and the warm-up log: each size gets a window of
+ * its own on it, so what Peerwatch does with the other logs in a folder stays out of the figures.
+ */
+function uiFolder(log) {
+  const dir = join(cacheDir, 'ui', `${log.sizeMB}MB`);
+  mkdirSync(dir, { recursive: true });
+  const link = join(dir, basename(log.file));
+  if (!existsSync(link)) {
+    try {
+      linkSync(log.file, link);
+    } catch {
+      symlinkSync(log.file, link);
+    }
+  }
+  return { dir, warm: warmupLog(dir) };
+}
+
 async function benchUi(logs) {
-  const warm = warmupLog();
   const server = await startCodeServer({ folder: cacheDir });
   say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
   const browser = await launchBrowser();
-  let wb;
-  const start = async () => {
-    wb = await openWorkbench(server, browser);
-    const cdp = await wb.context.newCDPSession(wb.page);
-    await cdp.send('Performance.enable');
-    // The renderer that draws the page (and the webviews, same-origin iframes in the same process).
-    let rendererPid;
-    try {
-      const b = await browser.newBrowserCDPSession();
-      const { processInfo } = await b.send('SystemInfo.getProcessInfo');
-      rendererPid = processInfo.filter((p) => p.type === 'renderer').sort((a, b2) => b2.cpuTime - a.cpuTime)[0]?.id;
-      await b.detach();
-    } catch { /* optional */ }
-    wb.cdp = cdp;
-    wb.rendererPid = rendererPid;
-    // Warm-up: the extension activates on the first Peerwatch editor, the webview's code is loaded
-    // and compiled, the workbench's own start-up work settles; none of that is what is measured.
-    for (let round = 0; round < 2; round++) {
-      const enter = await quickOpenReady(wb.page, basename(warm));
-      const before = new Set(wb.page.frames());
-      await enter();
-      const w = await waitForWebviewEvent(wb.page, before, Date.now() + 120_000);
-      if (!w.at) throw new Error('the warm-up log never showed an event in the Peerwatch editor');
-      await runCommand(wb.page, 'View: Close All Editors');
-      await wb.page.waitForTimeout(round === 0 ? 1000 : 3000);
-    }
-  };
-  const closeAll = async () => {
-    try {
-      await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors');
-      await wb.page.waitForTimeout(1500);
-    } catch {
-      say('  the page did not answer: starting a fresh workbench');
-      await wb.context.close().catch(() => undefined);
-      await start().catch((e) => say(`  could not restart: ${e.message}`));
-    }
-  };
   const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, notes: [] }));
+  const closeAll = (wb) => timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(1500));
   try {
-    try {
-      await start();
-    } catch (err) {
-      for (const r of rows) r.notes.push(`the workbench did not start: ${String(err?.message ?? err).split('\n')[0]}`);
-      say(`error: ${err?.stack ?? err}`);
-      return rows;
-    }
-    // All Peerwatch figures first, then all text-editor figures: VS Code hands a text document's
-    // content to the extension host too, which would inflate the next log's host memory.
     for (const [k, log] of logs.entries()) {
-      say(`ui: Peerwatch, ${log.sizeMB} MB (${log.events} events)`);
+      const row = rows[k];
+      const { dir, warm } = uiFolder(log);
+      say(`ui: ${log.sizeMB} MB (${log.events} events), a new window on ${dir}`);
+      let wb;
+      const hostsBefore = new Set(extensionHostPids(server.child.pid));
       try {
-        await measurePeerwatch(wb, server, log, rows[k]);
-      } catch (err) {
-        rows[k].notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
-        say(`  error: ${err?.stack ?? err}`);
-      }
-      await closeAll();
-    }
-    for (const [k, log] of logs.entries()) {
-      say(`ui: text editor, ${log.sizeMB} MB`);
-      try {
+        wb = await openWorkbench(server, browser, dir);
+        // This window's extension host: the one that was not there before.
+        for (let i = 0; i < 100 && !wb.hostPids?.length; i++) {
+          wb.hostPids = extensionHostPids(server.child.pid).filter((pid) => !hostsBefore.has(pid));
+          if (!wb.hostPids.length) await wb.page.waitForTimeout(200);
+        }
+        if (!wb.hostPids.length) row.notes.push('the window\'s extension host was not found: no host memory');
+        wb.cdp = await wb.context.newCDPSession(wb.page);
+        await wb.cdp.send('Performance.enable');
+        // The renderer that draws the page (and the webviews: same-origin iframes share its process).
+        try {
+          const b = await browser.newBrowserCDPSession();
+          const { processInfo } = await b.send('SystemInfo.getProcessInfo');
+          wb.rendererPid = processInfo.filter((p) => p.type === 'renderer').sort((x, y) => y.cpuTime - x.cpuTime)[0]?.id;
+          await b.detach();
+        } catch { /* renderer RSS is optional */ }
+        const idle = await waitForIdleHost(wb.hostPids, uiTimeoutMs);
+        row.hostStartupBusyMs = idle.busyMs;
+        if (!idle.idle) row.notes.push(`the extension host was still busy ${uiTimeoutMs / 1000} s after the window opened`);
+        say(`  extension host busy for ${idle.busyMs} ms after the window opened`);
+        // Warm-up: the webview's code is loaded and compiled once before anything is timed.
+        for (let round = 0; round < 2; round++) {
+          const enter = await quickOpenReady(wb.page, basename(warm));
+          const before = new Set(wb.page.frames());
+          await enter();
+          const w = await waitForWebviewEvent(wb.page, before, Date.now() + 120_000);
+          if (!w.at) throw new Error('the warm-up log never showed an event in the Peerwatch editor');
+          await closeAll(wb);
+        }
+        await measurePeerwatch(wb, log, row);
+        await closeAll(wb);
         const { note, ...text } = await measureTextEditor(wb.page, log, Math.min(uiTimeoutMs, 120_000));
-        Object.assign(rows[k], text);
-        if (note) rows[k].notes.push(note);
-        say(`  first line after ${rows[k].textEditorFirstMs ?? '—'} ms${note ? ` (${note})` : ''}`);
+        Object.assign(row, text);
+        if (note) row.notes.push(note);
+        say(`  text editor: first line after ${row.textEditorFirstMs ?? '—'} ms${note ? ` (${note})` : ''}`);
       } catch (err) {
-        rows[k].notes.push(`text editor: ${String(err?.message ?? err).split('\n')[0]}`);
-        if (process.env.PEERWATCH_BENCH_SHOTS) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, `text-${log.sizeMB}MB.png`) }).catch(() => undefined);
+        row.notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
         say(`  error: ${err?.stack ?? err}`);
+        if (process.env.PEERWATCH_BENCH_SHOTS && wb) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, `error-${log.sizeMB}MB.png`) }).catch(() => undefined);
+      } finally {
+        await wb?.context.close().catch(() => undefined);
+        // code-server keeps a closed window's extension host for a reconnection: stop it (it is ours).
+        for (const pid of wb?.hostPids ?? []) {
+          try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+        }
       }
-      await closeAll();
     }
   } finally {
-    await wb?.context.close().catch(() => undefined);
     await browser.close();
     await server.stop();
   }
@@ -895,10 +924,11 @@ function printTables({ core, ui, machine: m }) {
     console.log('\nVS Code (code-server 1.100 + Chromium): opening the log\n');
     console.log(table(ui, [
       ['size', (r) => `${r.sizeMB} MB`],
+      ['host busy at start', (r) => v(r.hostStartupBusyMs, ' ms')],
       ['first events', (r) => v(r.firstEventsMs, ' ms')],
       ['last event', (r) => v(r.lastEventMs, ' ms')],
       ['text editor', (r) => (r.textEditorFirstMs == null && r.textEditorPromptMs != null ? `asks${r.textEditorAfterConfirmMs != null ? `; ${r.textEditorAfterConfirmMs} ms after "Open Anyway"` : ''}` : v(r.textEditorFirstMs, ' ms'))],
-      ['host peak', (r) => v(r.hostPeakMB, ' MB')],
+      ['host peak (before)', (r) => (r.hostPeakMB == null ? '—' : `${r.hostPeakMB} MB (${r.hostBaselineMB ?? '?'})`)],
       ['webview peak', (r) => v(r.webviewPeakMB, ' MB')],
       ['notes', (r) => (r.notes ?? []).join('; ')],
     ]));
