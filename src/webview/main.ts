@@ -103,17 +103,20 @@ const renderOptions = (slot: Slot): RenderOptions => ({
   ledFrom: slot.ledFrom,
   tags: tagsByEvent.get(slot.index),
 });
-const tagsKey = (index: number) => (tagsByEvent.get(index) ?? []).map((t) => `${t.id}=${t.verdict ?? ''}`).join(',');
+const tagsSignature = (ts: readonly WebTag[]) => ts.map((t) => `${t.id}=${t.verdict ?? ''}=${t.judged ?? ''}=${t.explanation}`).join(',');
+const tagsKey = (index: number) => tagsSignature(tagsByEvent.get(index) ?? []);
 
 function receiveTags(tags: readonly WebTag[], analysing: boolean, reviewed: string | null): void {
   const next = new Map<number, WebTag[]>();
   for (const t of tags) for (const e of t.events) next.set(e, [...(next.get(e) ?? []), t]);
+  const changed = next.size !== tagsByEvent.size || [...next].some(([i, ts]) => tagsSignature(ts) !== tagsSignature(tagsByEvent.get(i) ?? []));
   tagsByEvent = next;
   const open = tags.filter((t) => t.verdict !== 'dismissed').length;
   flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : open === 1 ? '1 flag' : `${open} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
   flagSummary.dataset.flags = String(open);
   flagSummary.dataset.reviewed = String(!!reviewed);
-  list.rerenderAll();
+  // Rows whose tags changed are rebuilt on the next frame (their optionsKey includes the tags).
+  if (changed) list.refresh();
 }
 
 function markHighlighted(): void {

@@ -4,7 +4,8 @@
  * with something, and their text must stay text.
  *
  * No event listeners here: every interactive element is a `<button type="button" data-action="…">`
- * that main.ts handles by delegation (`toggle`, `open-diff`, `diff-mode`, `goto`, `reveal-source`),
+ * that main.ts handles by delegation (`toggle`, `open-diff`, `diff-mode`, `goto`, `reveal-source`,
+ * `add-tag`, and `tag-confirm` / `tag-dismiss` with `data-tag-id`),
  * so one row is cheap to build, holds no closures and can be dropped or reused by the virtual list.
  * A row depends only on its event and its options, never on the rows around it.
  */

@@ -290,6 +290,11 @@ export class VirtualList {
     this.render();
   }
 
+  /** Renders again on the next frame; only rows whose optionsKey changed are rebuilt. */
+  refresh(): void {
+    this.scheduleRender();
+  }
+
   rerenderAll(): void {
     this.rows.clear();
     this.render();

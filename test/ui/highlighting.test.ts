@@ -197,11 +197,19 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
     const problems = await page!.evaluate((evs) => {
       const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
       const out: string[] = [];
-      const actions = new Set(['toggle', 'open-diff', 'diff-mode', 'goto', 'reveal-source']);
+      const actions = new Set(['toggle', 'open-diff', 'diff-mode', 'goto', 'reveal-source', 'add-tag', 'tag-confirm', 'tag-dismiss']);
       for (const e of evs) {
         for (const opts of [
           { expanded: false, diffMode: 'unified' as const },
           { expanded: true, diffMode: 'split' as const, ledTo: { index: 1, label: 'x' }, ledFrom: { index: 0, label: 'y' } },
+          {
+            expanded: false,
+            diffMode: 'unified' as const,
+            tags: [
+              { id: `exfiltration:${e.index}`, behaviour: 'exfiltration', label: 'Exfiltration', qualifier: 'peer' as const, events: [e.index], origin: 'detected' as const, verdict: null, explanation: 'Copied the weights.' },
+              { id: 'manual:1', behaviour: 'refusal', label: 'Refusal', qualifier: 'self' as const, events: [e.index], origin: 'manual' as const, verdict: 'dismissed' as const, explanation: 'Added by A.' },
+            ],
+          },
         ]) {
           const li = PW.renderEvent(e, opts);
           const where = `#${e.index} ${e.kind} ${opts.expanded}`;
@@ -219,6 +227,15 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
             if (b.type !== 'button' || !actions.has(b.dataset.action ?? '')) out.push(`${where}: button without a known data-action`);
             if (b.dataset.action === 'goto' && !/^\d+$/.test(b.dataset.targetIndex ?? '')) out.push(`${where}: goto without data-target-index`);
           }
+          if ('tags' in opts && opts.tags) {
+            if (li.dataset.tags !== opts.tags.map((t) => t.id).join(' ')) out.push(`${where}: data-tags lists the tag ids`);
+            for (const t of opts.tags) {
+              const badge = li.querySelector(`.badge-tag[data-tag-id="${t.id}"]`);
+              if (!badge || badge.getAttribute('data-verdict') !== (t.verdict ?? 'open')) out.push(`${where}: a badge per tag with its verdict`);
+              for (const act of ['tag-confirm', 'tag-dismiss']) if (badge?.querySelector(`[data-action="${act}"]`)?.getAttribute('data-tag-id') !== t.id) out.push(`${where}: ${act} names its tag`);
+            }
+          } else if (li.hasAttribute('data-tags')) out.push(`${where}: data-tags without tags`);
+          if (!li.querySelector('.event-head [data-action="add-tag"]')) out.push(`${where}: add-tag`);
           for (const n of li.querySelectorAll('*')) for (const a of n.attributes) if (/^on/i.test(a.name)) out.push(`${where}: ${a.name}`);
           const toggles = li.querySelectorAll('.event-head [data-action="toggle"]');
           if (toggles.length !== 1) out.push(`${where}: one toggle in the header`);

@@ -19,6 +19,11 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources
 const READ_CHUNK = 2000;
 /** A growing log is analysed again at most this often. */
 const REANALYSE_MS = 1500;
+/**
+ * Detection reads every event into memory: above this many events (a log of several GB) it is not
+ * run in the editor; `peerwatch tag` still tags such a log.
+ */
+const MAX_EVENTS_FOR_DETECTION = 2_000_000;
 
 export interface ReviewEdit {
   label: string;
@@ -207,6 +212,12 @@ export class DocumentBehaviours extends Disposable {
       const { rules, errors } = await loadRules(this.logUri);
       this.rulesErrors = errors;
       const count = source.count;
+      if (count > MAX_EVENTS_FOR_DETECTION) {
+        this.detected = [];
+        this.analysedCount = count;
+        this.analysisError = `this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor; run \`peerwatch tag\` on it instead`;
+        return;
+      }
       const t = await readWholeTranscript(source, () => this.isDisposed || generation !== this.generation);
       if (!t || generation !== this.generation) return;
       this.detected = detectBehaviours(t, rules);

@@ -103,6 +103,7 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     const r = b.current.reviewed;
     const parts: string[] = [];
     if (!b.detected) parts.push(b.analysisError ? `Detection failed: ${b.analysisError}` : 'Detecting behaviours…');
+    else if (b.analysisError) parts.push(`Not detected: ${b.analysisError}.`);
     else if (b.merged.tags.length === 0) parts.push('No behaviour flagged in this run. Add a tag to an event with its "+tag" button.');
     if (r) parts.push(`Reviewed by ${r.by} on ${r.at.slice(0, 10)}.`);
     if (b.rulesErrors.length) parts.push(`Rules file: ${b.rulesErrors[0]}`);
