@@ -23,6 +23,7 @@ let longRunMatches = 0;
 
 /** A run log of `EVENTS` events: turns of reasoning, a tool call, its result and a message; one config change. */
 function writeLongLog(file: string): void {
+  longRunMatches = 0; // written again for every test: count this log's matches only
   const lines: string[] = [
     JSON.stringify({
       type: 'header',
