@@ -776,14 +776,49 @@ function uiFolder(log) {
       symlinkSync(log.file, link);
     }
   }
+  // A 1-pixel PNG: VS Code's own image preview is a webview editor too, so opening it measures what
+  // any webview editor costs before its first pixel (the floor under firstEventsMs).
+  writeFileSync(join(dir, 'pixel.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
   return { dir, warm: warmupLog(dir) };
+}
+
+/**
+ * The same open, in the same window, of a 1-pixel PNG in VS Code's built-in image preview (a webview
+ * custom editor like Peerwatch's): from Enter until its <img> is visible. Best of three.
+ */
+async function measureWebviewFloor(wb) {
+  let best = null;
+  for (let round = 0; round < 3; round++) {
+    const enter = await quickOpenReady(wb.page, 'pixel.png');
+    const before = new Set(wb.page.frames());
+    const t0 = await enter();
+    const deadline = t0 + 60_000;
+    let at = null;
+    while (!at && Date.now() < deadline) {
+      for (const frame of wb.page.frames()) {
+        if (before.has(frame) || frame === wb.page.mainFrame()) continue;
+        const seen = await frame.evaluate(() => {
+          const img = document.querySelector('img');
+          return img && img.complete && img.getBoundingClientRect().width > 0 && img.checkVisibility() ? Date.now() : null;
+        }).catch(() => null);
+        if (seen) {
+          at = seen;
+          break;
+        }
+      }
+      if (!at) await wb.page.waitForTimeout(5);
+    }
+    if (at) best = best === null ? at - t0 : Math.min(best, at - t0);
+    await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(800));
+  }
+  return best;
 }
 
 async function benchUi(logs) {
   const server = await startCodeServer({ folder: cacheDir });
   say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
   const browser = await launchBrowser();
-  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, notes: [] }));
+  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, notes: [] }));
   const closeAll = (wb) => timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(1500));
   try {
     for (const [k, log] of logs.entries()) {
@@ -822,6 +857,8 @@ async function benchUi(logs) {
           if (!w.at) throw new Error('the warm-up log never showed an event in the Peerwatch editor');
           await closeAll(wb);
         }
+        row.webviewFloorMs = await measureWebviewFloor(wb);
+        say(`  VS Code's image preview (a webview editor) shows a 1-pixel PNG after ${row.webviewFloorMs ?? '—'} ms`);
         await measurePeerwatch(wb, log, row);
         await closeAll(wb);
         const { note, ...text } = await measureTextEditor(wb.page, log, Math.min(uiTimeoutMs, 120_000));
@@ -923,6 +960,7 @@ function printTables({ core, ui, machine: m }) {
     console.log(table(ui, [
       ['size', (r) => `${r.sizeMB} MB`],
       ['host busy at start', (r) => v(r.hostStartupBusyMs, ' ms')],
+      ['webview floor', (r) => v(r.webviewFloorMs, ' ms')],
       ['first events', (r) => v(r.firstEventsMs, ' ms')],
       ['last event', (r) => v(r.lastEventMs, ' ms')],
       ['text editor', (r) => (r.textEditorFirstMs == null && r.textEditorPromptMs != null ? `asks${r.textEditorAfterConfirmMs != null ? `; ${r.textEditorAfterConfirmMs} ms after "Open Anyway"` : ''}` : v(r.textEditorFirstMs, ' ms'))],

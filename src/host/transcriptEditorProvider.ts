@@ -332,7 +332,9 @@ export class EditorSession {
       diagnosticCount: source.diagnostics.length,
       kindCounts: source.kindCounts(),
       tools: source.toolNames(),
-      outline: view.outline(),
+      // While a big log is first read, the outline (a pass over every step) waits for the end of
+      // it: rebuilding it on every progress update slowed indexing several times over.
+      outline: source.indexing ? [] : view.outline(),
       filter: view.filter,
     };
   }
