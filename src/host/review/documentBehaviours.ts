@@ -20,10 +20,11 @@ const READ_CHUNK = 2000;
 /** A growing log is analysed again at most this often. */
 const REANALYSE_MS = 1500;
 /**
- * Detection reads every event into memory: above this many events (a log of several GB) it is not
- * run in the editor; `peerwatch tag` still tags such a log.
+ * Detection reads every event into memory (about 2 KB each once decoded): above this many events (a
+ * run log of roughly 60 MB) it is not run in the editor, so the editor's memory stays bounded however
+ * large the log; `peerwatch tag` still tags such a log.
  */
-const MAX_EVENTS_FOR_DETECTION = 2_000_000;
+const MAX_EVENTS_FOR_DETECTION = 100_000;
 
 export interface ReviewEdit {
   label: string;

@@ -16,9 +16,9 @@ import { behaviourLabel } from './judgements';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 
 export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
-/** Files larger than this are not analysed for badges (run logs: ten times this). */
-const MAX_JSON_BYTES = 20 * 1024 * 1024;
-const MAX_RUNLOG_BYTES = 200 * 1024 * 1024;
+/** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
+const MAX_JSON_BYTES = 10 * 1024 * 1024;
+const MAX_RUNLOG_BYTES = 25 * 1024 * 1024;
 /** The most files one folder scan analyses. */
 const MAX_SCAN_FILES = 5000;
 
