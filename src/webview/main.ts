@@ -75,10 +75,16 @@ function saveState(): void {
   };
   vscode.setState(state);
 }
-let saveTimer: ReturnType<typeof setTimeout> | undefined;
+// Saved at the end of the current task (several changes in one handler make one save): a timer
+// would lose the last change when the tab is hidden right after it, since hiding destroys the page.
+let savePending = false;
 function saveSoon(): void {
-  clearTimeout(saveTimer);
-  saveTimer = setTimeout(saveState, 120);
+  if (savePending) return;
+  savePending = true;
+  queueMicrotask(() => {
+    savePending = false;
+    saveState();
+  });
 }
 
 // ---- layout -------------------------------------------------------------------------------------
