@@ -95,6 +95,8 @@ function runlogExample(examples: string): string {
 }
 
 async function assertEveryEventIndexed(frame: Frame): Promise<number> {
+  // Rows arrive from the host after the list is laid out: wait for the first one.
+  await frame.locator('[data-testid="event-list"] .event').first().waitFor({ state: 'visible', timeout: LONG });
   const events = frame.locator('[data-testid="event-list"] .event');
   const total = await events.count();
   const indexed = await frame.locator('[data-testid="event-list"] .event[data-event-index][data-kind]').count();
