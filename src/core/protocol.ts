@@ -145,7 +145,12 @@ export type ToWebview = z.infer<typeof ToWebview>;
 // ---- webview → host -------------------------------------------------------------------------
 
 /** The webview has loaded its script; it may ask to restore a filter it saved. */
-export const ReadyMessage = z.object({ type: z.literal('ready'), filter: ViewFilter.optional() });
+export const ReadyMessage = z.object({
+  type: z.literal('ready'),
+  filter: ViewFilter.optional(),
+  /** The view positions it will show first: the host sends them right after `init`, unasked. */
+  around: z.object({ start: Index, end: Index }).optional(),
+});
 /** Send the events at view positions [start, end). */
 export const GetEventsMessage = z.object({ type: z.literal('getEvents'), generation: Index, start: Index, end: Index });
 export const SetFilterMessage = z.object({ type: z.literal('setFilter'), filter: ViewFilter });

@@ -116,6 +116,7 @@ export class TranscriptSource implements EventSource {
 }
 
 const CHUNK = 4 * 1024 * 1024;
+const FIRST_PAINT_WAIT_MS = 1500;
 /** Decoded events kept for re-reading (the webview asks for what it shows, often again). */
 const CACHE_EVENTS = 4000;
 /** Ranges of events farther apart than this are read separately. */
@@ -145,9 +146,26 @@ export class RunlogFileSource implements EventSource {
     this.index = new RunlogIndex(fileName);
   }
 
+  /**
+   * After its first chunk, the first read of a big log waits (at most FIRST_PAINT_WAIT_MS) until an
+   * editor has shown the first events: indexing the rest competes for the CPU with the webview
+   * starting up, and the reader wants to see the start of the run first.
+   */
+  private firstPaint: Promise<void> | undefined;
+  private firstPainted: (() => void) | undefined;
+
+  /** An editor has shown the first events: indexing goes on at full speed. */
+  shown(): void {
+    this.firstPainted?.();
+  }
+
   /** Opens and starts indexing `path`; resolves once the first chunk is indexed. */
   static async open(path: string, fileName: string): Promise<RunlogFileSource> {
     const source = new RunlogFileSource(path, fileName);
+    source.firstPaint = new Promise<void>((resolve) => {
+      source.firstPainted = resolve;
+      setTimeout(resolve, FIRST_PAINT_WAIT_MS);
+    });
     await new Promise<void>((resolve, reject) => {
       source.reading = source
         .readMore(resolve)
@@ -217,6 +235,8 @@ export class RunlogFileSource implements EventSource {
       if (await this.wasReplaced(fh, size)) {
         this.index.reset();
         this.cache.clear();
+        void this.readHandle?.then((h) => h.close()).catch(() => undefined);
+        this.readHandle = undefined;
         this.fed = 0;
         this.prefix = undefined;
         this.changed.fire('replace');
@@ -238,6 +258,7 @@ export class RunlogFileSource implements EventSource {
         if (firstChunkIndexed) {
           firstChunkIndexed();
           firstChunkIndexed = undefined;
+          if (this.fed < size) await this.firstPaint;
         } else if (Date.now() - lastNotice > 200) {
           lastNotice = Date.now();
           this.changed.fire('grow');
@@ -276,8 +297,8 @@ export class RunlogFileSource implements EventSource {
       else missing.push(k);
     });
     if (missing.length) {
-      const fh = await fs.promises.open(this.path, 'r');
-      try {
+      const fh = await this.reader();
+      {
         let g = 0;
         while (g < missing.length) {
           // One read per run of events that lie close together in the file.
@@ -298,11 +319,19 @@ export class RunlogFileSource implements EventSource {
           }
           g = h + 1;
         }
-      } finally {
-        await fh.close();
       }
     }
     return out;
+  }
+
+  /** One handle kept open for reading events back (opening one per request cost two more waits). */
+  private readHandle: Promise<fs.promises.FileHandle> | undefined;
+  private reader(): Promise<fs.promises.FileHandle> {
+    if (!this.readHandle) {
+      this.readHandle = fs.promises.open(this.path, 'r');
+      this.readHandle.catch(() => (this.readHandle = undefined));
+    }
+    return this.readHandle;
   }
 
   private remember(i: number, f: Fetched): void {
@@ -386,6 +415,8 @@ export class RunlogFileSource implements EventSource {
   dispose(): void {
     this.disposed = true;
     this.changed.dispose();
+    void this.readHandle?.then((fh) => fh.close()).catch(() => undefined);
+    this.readHandle = undefined;
   }
 }
 

@@ -20,7 +20,7 @@ import { EventView, NO_FILTER } from '../core/eventView';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
 import { TranscriptDocument } from './transcriptDocument';
-import type { EventSource } from './sources';
+import { RunlogFileSource, type EventSource } from './sources';
 import { eventLink } from './links';
 import { openEventDiff } from './diffDocuments';
 
@@ -355,6 +355,11 @@ export class EditorSession {
         this.ready = true;
         if (message.filter) this.filter = message.filter;
         this.attach(true);
+        // The first rows go out with the init, saving the webview a round trip before it shows them.
+        void this.sendEvents(this.generation, message.around?.start ?? 0, message.around?.end ?? 60).finally(() => {
+          const source = this.source;
+          if (source instanceof RunlogFileSource) source.shown();
+        });
         this.sendTags();
         const pending = this.provider.takePendingReveal(this.document.uri);
         if (pending !== undefined) this.reveal(pending, true);

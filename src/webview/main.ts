@@ -574,4 +574,5 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
 });
 
 if (saved.query) find.setQuery(saved.query);
-post({ type: 'ready', filter: saved.filter });
+const firstPos = saved.anchor && !saved.anchor.atEnd ? saved.anchor.pos : 0;
+post({ type: 'ready', filter: saved.filter, around: saved.anchor?.atEnd ? undefined : { start: Math.max(0, firstPos - 4), end: firstPos + 60 } });
