@@ -285,6 +285,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     let page = wb.page;
     let frame = await openLong(page, name);
     await frame.locator('[data-testid="tool-filter"]').selectOption('read_file');
+    await frame.locator('[data-testid="counts"]', { hasText: ' of ' }).waitFor({ timeout: LONG });
     await row(frame, 1).waitFor({ state: 'visible', timeout: LONG });
     await row(frame, 1).click();
     await page.keyboard.press('End');

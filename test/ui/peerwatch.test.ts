@@ -78,6 +78,12 @@ async function assertToolCallShown(frame: Frame, tool: string): Promise<void> {
 /** Picks a tool in the editor's tool filter ('' for all tools). */
 async function filterTool(frame: Frame, tool: string): Promise<void> {
   await frame.locator('[data-testid="tool-filter"]').selectOption(tool);
+  // The list is rebuilt when the host answers: wait for its counts to say the filter is on (or off),
+  // so that rows of the list before the filter are not taken for rows of the new one.
+  const counts = frame.locator('[data-testid="counts"]');
+  if (tool) await counts.filter({ hasText: / of / }).waitFor({ timeout: LONG });
+  else await counts.filter({ hasNotText: / of / }).waitFor({ timeout: LONG });
+  await frame.locator('[data-testid="event-list"] .event').first().waitFor({ state: 'visible', timeout: LONG });
 }
 
 /** Clicks the kind filter chip (again to turn it off). */
