@@ -776,10 +776,42 @@ function uiFolder(log) {
       symlinkSync(log.file, link);
     }
   }
+  // A run in progress (no end record), to time an appended event reaching the open editor.
+  const live = join(dir, 'live.runlog.jsonl');
+  const gen = new Generator(7);
+  let text = JSON.stringify({ type: 'header', schema: 'peerwatch.runlog', version: 1, run: { title: 'live', metadata: {} } }) + '\n';
+  for (const e of gen.stepEvents()) text += JSON.stringify({ type: 'event', ...e }) + '\n';
+  writeFileSync(live, text);
   // A 1-pixel PNG: VS Code's own image preview is a webview editor too, so opening it measures what
   // any webview editor costs before its first pixel (the floor under firstEventsMs).
   writeFileSync(join(dir, 'pixel.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
   return { dir, warm: warmupLog(dir) };
+}
+
+/**
+ * A run in progress open in Peerwatch: ms from appending an event to the file until it is visible in
+ * the editor (file watcher, incremental read, update, render). Median of five appends.
+ */
+async function measureLiveAppend(wb, dir) {
+  const file = join(dir, 'live.runlog.jsonl');
+  const events = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"event"')).length;
+  const enter = await quickOpenReady(wb.page, 'live.runlog.jsonl');
+  const before = new Set(wb.page.frames());
+  await enter();
+  const first = await waitForWebviewEvent(wb.page, before, Date.now() + 60_000);
+  if (!first.frame || !first.at) return null;
+  const times = [];
+  for (let k = 0; k < 5; k++) {
+    const index = events + k;
+    const t0 = Date.now();
+    writeFileSync(file, JSON.stringify({ type: 'event', kind: 'message', role: 'assistant', text: `appended ${index}` }) + '\n', { flag: 'a' });
+    const handle = await first.frame.waitForFunction(visibleEventAt, index, { polling: 'raf', timeout: 30_000 }).catch(() => null);
+    if (!handle) return null;
+    times.push((await handle.jsonValue()) - t0);
+    await wb.page.waitForTimeout(300);
+  }
+  await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(800));
+  return times.sort((a, b) => a - b)[2];
 }
 
 /**
@@ -818,7 +850,7 @@ async function benchUi(logs) {
   const server = await startCodeServer({ folder: cacheDir });
   say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
   const browser = await launchBrowser();
-  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, notes: [] }));
+  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, liveAppendMs: null, notes: [] }));
   const closeAll = (wb) => timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(1500));
   try {
     for (const [k, log] of logs.entries()) {
@@ -857,6 +889,8 @@ async function benchUi(logs) {
           if (!w.at) throw new Error('the warm-up log never showed an event in the Peerwatch editor');
           await closeAll(wb);
         }
+        row.liveAppendMs = await measureLiveAppend(wb, dir);
+        say(`  an event appended to a run in progress shows after ${row.liveAppendMs ?? '—'} ms (median of 5)`);
         row.webviewFloorMs = await measureWebviewFloor(wb);
         say(`  VS Code's image preview (a webview editor) shows a 1-pixel PNG after ${row.webviewFloorMs ?? '—'} ms`);
         await measurePeerwatch(wb, log, row);
@@ -960,6 +994,7 @@ function printTables({ core, ui, machine: m }) {
     console.log(table(ui, [
       ['size', (r) => `${r.sizeMB} MB`],
       ['host busy at start', (r) => v(r.hostStartupBusyMs, ' ms')],
+      ['live append', (r) => v(r.liveAppendMs, ' ms')],
       ['webview floor', (r) => v(r.webviewFloorMs, ' ms')],
       ['first events', (r) => v(r.firstEventsMs, ' ms')],
       ['last event', (r) => v(r.lastEventMs, ' ms')],

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { harnessRunFiles, parseTranscript } from '../../src/core/formats';
-import type { Transcript, TranscriptEvent } from '../../src/core/model';
+import type { Transcript } from '../../src/core/model';
 import { BUILTIN_BEHAVIOURS, compareArms, detectBehaviours, tagsByEvent, type Tag } from '../../src/core/behaviours';
 
 const root = resolve(__dirname, '../../..');
@@ -257,36 +257,5 @@ describe('behaviour detection: determinism and speed', () => {
     const byEvent = tagsByEvent(a);
     assert.deepEqual(byEvent.get(15)?.map((x) => x.id), ['shutdown-tampering:14']);
     assert.deepEqual(byEvent.get(24)?.map((x) => x.id), ['exfiltration:20']);
-  });
-
-  it('takes time linear in the number of events', function () {
-    this.timeout(60000);
-    const base = read(join(root, 'examples/study/exfiltration_deletion-user-lockout-exfiltration-peer-neutral_peer.json'));
-    const body = base.events.slice(2);
-    const big = (copies: number): Transcript => {
-      const events: TranscriptEvent[] = base.events.slice(0, 2);
-      for (let c = 0; c < copies; c++) {
-        for (const e of body) {
-          const copy = { ...e, index: events.length } as TranscriptEvent;
-          if ((copy.kind === 'tool_call' || copy.kind === 'tool_result' || copy.kind === 'file_change') && 'id' in copy) (copy as { id: string }).id = `${copy.id}-${c}`;
-          if ((copy.kind === 'tool_result' || copy.kind === 'file_change') && copy.callId) copy.callId = `${copy.callId}-${c}`;
-          events.push(copy);
-        }
-      }
-      return { ...base, events };
-    };
-    const time = (t: Transcript) => {
-      const start = process.hrtime.bigint();
-      detectBehaviours(t);
-      return Number(process.hrtime.bigint() - start) / 1e6;
-    };
-    const small = big(250);
-    const large = big(1000);
-    time(small);
-    const ts = Math.min(time(small), time(small));
-    const tl = Math.min(time(large), time(large));
-    assert.ok(large.events.length > 25000, `${large.events.length} events`);
-    assert.ok(tl < 5000, `${large.events.length} events tagged in ${tl.toFixed(0)} ms`);
-    assert.ok(tl / Math.max(ts, 1) < 8, `4x the events took ${(tl / Math.max(ts, 1)).toFixed(1)}x the time (${ts.toFixed(0)} ms → ${tl.toFixed(0)} ms)`);
   });
 });
