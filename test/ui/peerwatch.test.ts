@@ -3,7 +3,7 @@
  * Command Palette, and looking at what the Peerwatch webview shows. They use the webview's DOM
  * contract (data-testid / data-kind / data-event-index / data-tool / data-key / data-field).
  *
- * Screenshots land in test-results/; the first test's is also docs/screenshot.png (the README's).
+ * Screenshots land in test-results/ (the README's picture is taken by behaviours.test.ts).
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -159,9 +159,7 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     const again = list.locator(`[data-event-index="${changeIndex}"]`);
     await again.waitFor({ state: 'visible', timeout: LONG });
     assert.ok(await again.evaluate((n) => n.classList.contains('focused')), 'the picked change is still the focused event');
-    const shot = await screenshot(wb.page, 'study-config-change');
-    fs.mkdirSync(path.join(s.repoRoot, 'docs'), { recursive: true });
-    fs.copyFileSync(shot, path.join(s.repoRoot, 'docs', 'screenshot.png'));
+    await screenshot(wb.page, 'study-config-change');
   });
 
   it('shows a study transcript with a weight copy: the copy_server_file call', async () => {
