@@ -76,7 +76,7 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
     else if (a.startsWith('--rules=')) rulesFile = a.slice('--rules='.length);
     else if (!a.startsWith('-')) files.push(a);
   }
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command || command === '--help' || command === '-h' || command === 'help' || flags.has('--help') || flags.has('-h')) {
     out(USAGE + '\n');
     return command ? 0 : 2;
   }

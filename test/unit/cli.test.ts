@@ -28,6 +28,15 @@ describe('peerwatch CLI', function () {
   this.timeout(30000);
   const examples = jsonFiles(join(root, 'examples'));
 
+  it('prints its usage for --help after any command, with exit 0', () => {
+    for (const args of [['--help'], ['tag', '--help'], ['parse', '-h']]) {
+      const r = peerwatch(...args);
+      assert.equal(r.code, 0, `peerwatch ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /usage:\n  peerwatch parse FILE/);
+      assert.equal(r.stderr, '', 'no complaint about a missing file');
+    }
+  });
+
   it('finds the bundled examples', () => {
     assert.ok(examples.length >= 15, `expected the examples folder to hold at least 15 transcripts, found ${examples.length}`);
   });
