@@ -41,6 +41,39 @@ export const RunlogEndRecord = z.object({
 });
 export type RunlogEndRecord = z.infer<typeof RunlogEndRecord>;
 
+/**
+ * What a log's first record says (shared by RunlogReader and RunlogIndex): its header, or what is
+ * wrong with it. `header` is what to use either way; after `newer`, nothing else may be read.
+ */
+export type FirstRecord =
+  | { kind: 'header'; header: RunHeader }
+  | { kind: 'notHeader' | 'newer'; header: RunHeader; what: string; expected: string; path?: string }
+  | { kind: 'invalid'; header: RunHeader; issue: z.core.$ZodIssue };
+
+export function readFirstRecord(record: object, lineNo: number): FirstRecord {
+  const { type, version } = record as { type?: unknown; version?: unknown };
+  if (type !== 'header') {
+    return {
+      kind: 'notHeader',
+      header: RunHeader.parse({ format: 'runlog' }),
+      what: `line ${lineNo} is not a header record`,
+      expected: `{"type": "header", "schema": "${RUNLOG_SCHEMA}", "version": ${RUNLOG_VERSION}, "run": {…}} as the first record`,
+    };
+  }
+  if (typeof version === 'number' && version > RUNLOG_VERSION) {
+    return {
+      kind: 'newer',
+      header: RunHeader.parse({ format: 'runlog', formatVersion: version }),
+      what: `this log uses Peerwatch run-log schema version ${version}, newer than the version ${RUNLOG_VERSION} this Peerwatch reads; update Peerwatch to read it`,
+      expected: `version ${RUNLOG_VERSION}`,
+      path: '$.version',
+    };
+  }
+  const parsed = RunlogHeaderRecord.safeParse(record, { reportInput: true });
+  if (!parsed.success) return { kind: 'invalid', header: RunHeader.parse({ format: 'runlog' }), issue: parsed.error.issues[0]! };
+  return { kind: 'header', header: { ...parsed.data.run, format: 'runlog', formatVersion: parsed.data.version } };
+}
+
 /** An event line is an event with `type: "event"`; `index` may be left out (it is the line's position). */
 type EventLine = { type: 'event' } & Omit<TranscriptEvent, 'index' | 'source'> & { index?: number };
 
@@ -154,34 +187,20 @@ export class RunlogReader {
     const type = (record as { type?: unknown }).type;
 
     if (!this.header) {
-      if (type !== 'header') {
-        this.error(lineNo, 1, `line ${lineNo} is not a header record`, `{"type": "header", "schema": "${RUNLOG_SCHEMA}", "version": ${RUNLOG_VERSION}, "run": {…}} as the first record`);
-        // Without a header nothing else can be trusted, but an event line is still worth showing.
-        this.header = RunHeader.parse({ format: 'runlog' });
-        return type === 'event' ? this.readEvent(record, lineNo) : undefined;
+      const first = readFirstRecord(record, lineNo);
+      this.header = first.header;
+      if (first.kind === 'header') return undefined;
+      if (first.kind === 'invalid') {
+        this.zodError(lineNo, 'the header record', first.issue);
+        return undefined;
       }
-      const version = (record as { version?: unknown }).version;
-      if (typeof version === 'number' && version > RUNLOG_VERSION) {
-        this.error(
-          lineNo,
-          1,
-          `this log uses Peerwatch run-log schema version ${version}, newer than the version ${RUNLOG_VERSION} this Peerwatch reads; update Peerwatch to read it`,
-          `version ${RUNLOG_VERSION}`,
-          '$.version',
-        );
-        this.header = RunHeader.parse({ format: 'runlog', formatVersion: version });
+      this.error(lineNo, 1, first.what, first.expected, first.path);
+      if (first.kind === 'newer') {
         this.stopped = true;
         return undefined;
       }
-      const parsed = RunlogHeaderRecord.safeParse(record, { reportInput: true });
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        this.zodError(lineNo, 'the header record', issue);
-        this.header = RunHeader.parse({ format: 'runlog' });
-        return undefined;
-      }
-      this.header = { ...parsed.data.run, format: 'runlog', formatVersion: parsed.data.version };
-      return undefined;
+      // Without a header nothing else can be trusted, but an event line is still worth showing.
+      return type === 'event' ? this.readEvent(record, lineNo) : undefined;
     }
 
     switch (type) {

@@ -21,7 +21,7 @@ import type { z } from 'zod';
 import { Diagnostic, RunHeader, TranscriptEvent } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
 import { describeZodIssue, zodPathText } from '../zodMessages';
-import { RUNLOG_SCHEMA, RUNLOG_VERSION, RunlogEndRecord, RunlogHeaderRecord } from './runlog';
+import { RunlogEndRecord, readFirstRecord } from './runlog';
 
 type EventKind = TranscriptEvent['kind'];
 
@@ -416,31 +416,17 @@ export class RunlogIndex {
     const type = r.type;
     if (!this.headerSeen) {
       this.headerSeen = true;
-      if (type !== 'header') {
-        this.error(lineNo, 1, `line ${lineNo} is not a header record`, `{"type": "header", "schema": "${RUNLOG_SCHEMA}", "version": ${RUNLOG_VERSION}, "run": {…}} as the first record`);
-        // Without a header nothing else can be trusted, but an event line is still worth showing.
-        if (type === 'event') this.addEvent(r, start, length, lineNo);
+      const first = readFirstRecord(r, lineNo);
+      this.headerRecord = first.header;
+      if (first.kind === 'header') return;
+      if (first.kind === 'invalid') {
+        this.zodError(lineNo, 'the header record', first.issue);
         return;
       }
-      const version = r.version;
-      if (typeof version === 'number' && version > RUNLOG_VERSION) {
-        this.error(
-          lineNo,
-          1,
-          `this log uses Peerwatch run-log schema version ${version}, newer than the version ${RUNLOG_VERSION} this Peerwatch reads; update Peerwatch to read it`,
-          `version ${RUNLOG_VERSION}`,
-          '$.version',
-        );
-        this.headerRecord = RunHeader.parse({ format: 'runlog', formatVersion: version });
-        this.stopped = true;
-        return;
-      }
-      const parsed = RunlogHeaderRecord.safeParse(record, { reportInput: true });
-      if (!parsed.success) {
-        this.zodError(lineNo, 'the header record', parsed.error.issues[0]!);
-        return;
-      }
-      this.headerRecord = { ...parsed.data.run, format: 'runlog', formatVersion: parsed.data.version };
+      this.error(lineNo, 1, first.what, first.expected, first.path);
+      if (first.kind === 'newer') this.stopped = true;
+      // Without a header nothing else can be trusted, but an event line is still worth showing.
+      else if (type === 'event') this.addEvent(r, start, length, lineNo);
       return;
     }
     switch (type) {
