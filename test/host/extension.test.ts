@@ -6,19 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
 
-/** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function activeTab(): vscode.Tab | undefined {
   return vscode.window.tabGroups.activeTabGroup.activeTab;

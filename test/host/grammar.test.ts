@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
 const LANGUAGE_ID = 'peerwatch-runlog';
@@ -280,15 +281,6 @@ function styleAt(tk: Tokenizer, line: string, offset: number): string {
 
 // ------------------------------------------------------------------------------------------------
 
-async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');

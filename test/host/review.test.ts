@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DocumentBehaviours, sidecarUriFor } from '../../src/host/review/documentBehaviours';
 import { emptyReview, parseReview, serializeReview, setVerdict } from '../../src/core/review/sidecar';
+import { waitFor } from './waitFor';
 
 const judge = { by: 'Host Test', at: '2026-03-08T10:00:00.000Z' };
 
@@ -30,15 +31,6 @@ async function writeUntil(file: string, text: string, what: string, noticed: () 
   throw new Error(`never noticed: ${what}`);
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Review sidecar in the extension host', function () {
   this.timeout(30000);
