@@ -62,4 +62,52 @@ describe('parseJsonTolerant', () => {
     assert.equal(formatJsonPath(['conversation', 3, 'tool_calls', 'modify_var']), '$.conversation[3].tool_calls.modify_var');
     assert.equal(formatJsonPath(['weird key']), '$["weird key"]');
   });
+
+  it('reads any depth of nesting without overflowing the stack', () => {
+    const depth = 100_000;
+    const r = parseJsonTolerant('['.repeat(depth) + ']'.repeat(depth));
+    assert.equal(r.error, undefined);
+    let v: unknown = r.value;
+    let levels = 0;
+    while (Array.isArray(v)) {
+      levels++;
+      v = v[0];
+    }
+    assert.equal(levels, depth);
+    const cut = parseJsonTolerant('{"a":'.repeat(depth));
+    assert.equal(cut.error?.found, 'end of file');
+    assert.equal(cut.error?.line, 1);
+  });
+
+  it('names the place of a raw control character inside a string', () => {
+    const r = parseJsonTolerant('{"a": "ok",\n "b": "x\u0000y"}');
+    assert.equal(r.error?.line, 2);
+    assert.equal(r.error?.column, 9);
+    assert.equal(r.error?.path, '$.b');
+    assert.match(r.error!.expected, /control characters must be escaped/);
+    assert.deepEqual(r.value, { a: 'ok' });
+  });
+
+  it('names the place of a missing element, a bad escape and a comment', () => {
+    const missing = parseJsonTolerant('[1,\n ,2]');
+    assert.deepEqual([missing.error?.line, missing.error?.column, missing.error?.path], [2, 2, '$[1]']);
+    assert.match(missing.error!.expected, /a JSON value/);
+    const escape = parseJsonTolerant('{"a": "\\q"}');
+    assert.deepEqual([escape.error?.line, escape.error?.column], [1, 8]);
+    assert.match(escape.error!.expected, /a valid escape/);
+    const unicode = parseJsonTolerant('["\\u12G4"]');
+    assert.deepEqual([unicode.error?.column, unicode.error?.path], [3, '$[0]']);
+    assert.match(unicode.error!.expected, /four hex digits/);
+    const comment = parseJsonTolerant('{"a": 1, // note\n "b": 2}');
+    assert.match(comment.error!.expected, /JSON has no comments/);
+    assert.deepEqual(comment.value, { a: 1 });
+  });
+
+  it('reads numbers as JSON.parse does', () => {
+    const text = '[0, -0, 1e5, 1E-3, 12.5, -7, 1e400, 123456789012345678901234567890]';
+    assert.deepEqual(parseJsonTolerant(text).value, JSON.parse(text));
+    assert.match(parseJsonTolerant('[01]').error!.expected, /',' or ']'/);
+    assert.ok(parseJsonTolerant('[1.]').error);
+    assert.ok(parseJsonTolerant('[-]').error);
+  });
 });

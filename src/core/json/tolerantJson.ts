@@ -9,6 +9,8 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
+// The ESM build: the package's main entry is a UMD wrapper whose lazy require()s bundlers cannot follow.
+import { createScanner } from 'jsonc-parser/lib/esm/main.js';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -64,188 +66,121 @@ class JsonSyntaxStop extends Error {
   }
 }
 
-/** Parses `text`; never throws for bad JSON (the error is in the result). */
+// jsonc-parser's token kinds and scan errors (declared as const enums in its typings, which esbuild
+// cannot inline from a .d.ts, so they are spelled out here).
+const T_OPEN_BRACE = 1, T_CLOSE_BRACE = 2, T_OPEN_BRACKET = 3, T_CLOSE_BRACKET = 4, T_COMMA = 5, T_COLON = 6;
+const T_NULL = 7, T_TRUE = 8, T_FALSE = 9, T_STRING = 10, T_NUMBER = 11, T_LINE_COMMENT = 12, T_BLOCK_COMMENT = 13;
+const T_LINE_BREAK = 14, T_TRIVIA = 15, T_EOF = 17;
+const E_END_OF_STRING = 2, E_END_OF_NUMBER = 3, E_INVALID_UNICODE = 4, E_INVALID_ESCAPE = 5, E_INVALID_CHARACTER = 6;
+
+const VALUE_EXPECTED = 'a JSON value (object, array, string, number, true, false or null)';
+
+/** Where a positions trie node keeps the start offset of the value at its path. */
+interface PositionNode {
+  offset: number;
+  children?: Map<string | number, PositionNode>;
+}
+
+/**
+ * Parses `text`; never throws for bad JSON (the error is in the result).
+ *
+ * Tokens come from jsonc-parser's scanner (strings, escapes, numbers, literals); the structure is
+ * built here. jsonc-parser's own `visit`/`parse` were weighed and not used: they recurse once per
+ * nesting level (a 14 KB file of 7,000 nested arrays overflows the stack) and recover past errors
+ * instead of stopping at the first one with the JSON path and what was expected. This builder keeps
+ * its containers on an explicit stack, so any depth parses in constant stack space.
+ */
 export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {}): JsonParseResult {
   const locateDepth = options.locateDepth ?? 4;
-  const positions = new Map<string, number>();
+  const positionsRoot: PositionNode = { offset: -1 };
   const path: Array<string | number> = [];
-  let pos = 0;
+  const scanner = createScanner(text, false);
   // Line starts are computed lazily: most documents never need a position converted.
   let lineStarts: number[] | undefined;
 
-  const key = (p: JsonPath) => JSON.stringify(p);
-
-  const skipWs = () => {
-    for (;;) {
-      const c = text.charCodeAt(pos);
-      if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
-      else if (c === 0xfeff && pos === 0) pos++;
-      else return;
-    }
-  };
-
   // Containers under construction, so a stop deep inside still yields the whole outer part.
-  type Frame = { container: unknown[] | Record<string, unknown>; key: string | number | undefined };
+  type Frame = { container: unknown[] | Record<string, unknown>; isArray: boolean; key: string | number | undefined };
   const stack: Frame[] = [];
   let root: unknown = undefined;
 
-  const parseString = (): string => {
-    // Fast path: no escapes.
-    const start = pos + 1;
-    let i = start;
+  /** The next token that is not whitespace; stops at comments and at the scanner's errors. */
+  const next = (): number => {
     for (;;) {
-      const c = text.charCodeAt(i);
-      if (Number.isNaN(c)) throw new JsonSyntaxStop(text.length, 'closing \'"\' of a string');
-      if (c === 34) {
-        pos = i + 1;
-        return text.slice(start, i);
-      }
-      if (c === 92) break;
-      if (c < 0x20) throw new JsonSyntaxStop(i, 'a character allowed inside a string (control characters must be escaped)');
-      i++;
+      const tok = scanner.scan();
+      if (tok === T_TRIVIA || tok === T_LINE_BREAK) continue;
+      if (tok === T_LINE_COMMENT || tok === T_BLOCK_COMMENT) throw new JsonSyntaxStop(scanner.getTokenOffset(), VALUE_EXPECTED + ' (JSON has no comments)');
+      const err = scanner.getTokenError();
+      if (err !== 0) throw tokenError(err);
+      return tok;
     }
-    let out = text.slice(start, i);
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        pos = i + 1;
-        return out;
-      }
-      if (c === 92) {
-        const e = text[i + 1];
-        if (e === undefined) break;
-        switch (e) {
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
-          case '/': out += '/'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
-          case 'u': {
-            const hex = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-              if (i + 6 > text.length) throw new JsonSyntaxStop(text.length, 'four hex digits after \\u');
-              throw new JsonSyntaxStop(i, 'four hex digits after \\u');
-            }
-            out += String.fromCharCode(parseInt(hex, 16));
-            i += 4;
-            break;
-          }
-          default:
-            throw new JsonSyntaxStop(i, 'a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
-        }
-        i += 2;
-        continue;
-      }
-      if (c < 0x20) throw new JsonSyntaxStop(i, 'a character allowed inside a string (control characters must be escaped)');
-      out += text[i];
-      i++;
-    }
-    throw new JsonSyntaxStop(text.length, 'closing \'"\' of a string');
   };
 
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-  const parseValue = (): unknown => {
-    skipWs();
-    if (path.length <= locateDepth) positions.set(key(path), pos);
-    const c = text[pos];
-    switch (c) {
-      case '{': {
-        pos++;
-        const obj: Record<string, unknown> = {};
-        stack.push({ container: obj, key: path[path.length - 1] });
-        skipWs();
-        if (text[pos] === '}') {
-          pos++;
-          stack.pop();
-          return obj;
+  /** The place and wording of a scanner error inside the current token. */
+  const tokenError = (err: number): JsonSyntaxStop => {
+    const start = scanner.getTokenOffset();
+    const end = start + scanner.getTokenLength();
+    switch (err) {
+      case E_END_OF_STRING: {
+        // Unterminated: either the file ends or a raw line break ends the line.
+        for (let i = start + 1; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (c === 92) i++;
+          else if (c === 10 || c === 13) return new JsonSyntaxStop(i, 'closing \'"\' of a string (line breaks inside a string must be escaped)');
         }
-        for (;;) {
-          skipWs();
-          if (text[pos] !== '"') throw new JsonSyntaxStop(pos, 'a property name in double quotes');
-          const k = parseString();
-          skipWs();
-          if (text[pos] !== ':') throw new JsonSyntaxStop(pos, `':' after property name "${k}"`);
-          pos++;
-          path.push(k);
-          const v = parseValue();
-          path.pop();
-          // defineProperty keeps a member named __proto__ as data instead of changing the prototype.
-          Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-          skipWs();
-          if (text[pos] === ',') {
-            pos++;
-            continue;
-          }
-          if (text[pos] === '}') {
-            pos++;
-            stack.pop();
-            return obj;
-          }
-          throw new JsonSyntaxStop(pos, "',' or '}' after an object member");
-        }
+        return new JsonSyntaxStop(text.length, 'closing \'"\' of a string');
       }
-      case '[': {
-        pos++;
-        const arr: unknown[] = [];
-        stack.push({ container: arr, key: path[path.length - 1] });
-        skipWs();
-        if (text[pos] === ']') {
-          pos++;
-          stack.pop();
-          return arr;
+      case E_INVALID_CHARACTER:
+        for (let i = start + 1; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (c === 92) i++;
+          else if (c < 0x20) return new JsonSyntaxStop(i, 'a character allowed inside a string (control characters must be escaped)');
         }
-        for (;;) {
-          path.push(arr.length);
-          const v = parseValue();
-          path.pop();
-          arr.push(v);
-          skipWs();
-          if (text[pos] === ',') {
-            pos++;
-            continue;
+        return new JsonSyntaxStop(start, VALUE_EXPECTED);
+      case E_INVALID_UNICODE:
+      case E_INVALID_ESCAPE:
+        for (let i = start + 1; i < end; i++) {
+          if (text.charCodeAt(i) !== 92) continue;
+          const e = text[i + 1];
+          if (e === 'u') {
+            if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+              return new JsonSyntaxStop(i + 6 > text.length ? text.length : i, 'four hex digits after \\u');
+            }
+          } else if (e === undefined || !'"\\/bfnrt'.includes(e)) {
+            return new JsonSyntaxStop(i, 'a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
           }
-          if (text[pos] === ']') {
-            pos++;
-            stack.pop();
-            return arr;
-          }
-          throw new JsonSyntaxStop(pos, "',' or ']' after an array element");
+          i++;
         }
-      }
-      case '"':
-        return parseString();
-      case 't':
-        if (text.startsWith('true', pos)) {
-          pos += 4;
-          return true;
-        }
-        break;
-      case 'f':
-        if (text.startsWith('false', pos)) {
-          pos += 5;
-          return false;
-        }
-        break;
-      case 'n':
-        if (text.startsWith('null', pos)) {
-          pos += 4;
-          return null;
-        }
-        break;
-      default: {
-        NUMBER.lastIndex = pos;
-        const m = NUMBER.exec(text);
-        if (m && m[0].length > 0 && m[0] !== '-') {
-          pos += m[0].length;
-          return Number(m[0]);
-        }
-      }
+        return new JsonSyntaxStop(start, 'a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
+      case E_END_OF_NUMBER:
+        return new JsonSyntaxStop(end, 'a digit');
+      default:
+        return new JsonSyntaxStop(start, VALUE_EXPECTED);
     }
-    throw new JsonSyntaxStop(pos, 'a JSON value (object, array, string, number, true, false or null)');
+  };
+
+  // posNodes[d] is the trie node of the value being read at depth d (its container's, for d < depth).
+  const posNodes: PositionNode[] = [positionsRoot];
+  const recordPosition = (offset: number) => {
+    const depth = path.length;
+    if (depth === 0) {
+      positionsRoot.offset = offset;
+      return;
+    }
+    const parent = posNodes[depth - 1]!;
+    const part = path[depth - 1]!;
+    parent.children ??= new Map();
+    let node = parent.children.get(part);
+    if (!node) {
+      node = { offset };
+      parent.children.set(part, node);
+    } else node.offset = offset;
+    posNodes[depth] = node;
+  };
+
+  /** Puts a member on an object; defineProperty keeps a member named __proto__ as data. */
+  const setMember = (obj: Record<string, unknown>, k: string, v: unknown) => {
+    if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else obj[k] = v;
   };
 
   let error: JsonErrorInfo | undefined;
@@ -265,10 +200,106 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
 
+  /** Reads a member's name and its colon at `tok`; returns the token where its value starts. */
+  const memberName = (tok: number): number => {
+    if (tok !== T_STRING) throw new JsonSyntaxStop(tok === T_EOF ? text.length : scanner.getTokenOffset(), 'a property name in double quotes');
+    const k = scanner.getTokenValue();
+    const colon = next();
+    if (colon !== T_COLON) throw new JsonSyntaxStop(colon === T_EOF ? text.length : scanner.getTokenOffset(), `':' after property name "${k}"`);
+    path.push(k);
+    return next();
+  };
+
   try {
-    root = parseValue();
-    skipWs();
-    if (pos < text.length) throw new JsonSyntaxStop(pos, 'end of file after the top-level value');
+    let tok = next();
+    // Each turn of this loop reads one value starting at `tok`, then hangs it on the container
+    // above it (closing containers as their ends come) until another value is due.
+    value: for (;;) {
+      if (path.length <= locateDepth) recordPosition(scanner.getTokenOffset());
+      let v: unknown;
+      switch (tok) {
+        case T_OPEN_BRACE: {
+          const obj: Record<string, unknown> = {};
+          stack.push({ container: obj, isArray: false, key: path[path.length - 1] });
+          tok = next();
+          if (tok === T_CLOSE_BRACE) {
+            stack.pop();
+            v = obj;
+            tok = next();
+            break;
+          }
+          tok = memberName(tok);
+          continue value;
+        }
+        case T_OPEN_BRACKET: {
+          const arr: unknown[] = [];
+          stack.push({ container: arr, isArray: true, key: path[path.length - 1] });
+          path.push(0); // before the next token, so an error inside the first element names it
+          tok = next();
+          if (tok === T_CLOSE_BRACKET) {
+            path.pop();
+            stack.pop();
+            v = arr;
+            tok = next();
+            break;
+          }
+          continue value;
+        }
+        case T_STRING:
+          v = scanner.getTokenValue();
+          tok = next();
+          break;
+        case T_NUMBER:
+          v = Number(scanner.getTokenValue());
+          tok = next();
+          break;
+        case T_TRUE:
+          v = true;
+          tok = next();
+          break;
+        case T_FALSE:
+          v = false;
+          tok = next();
+          break;
+        case T_NULL:
+          v = null;
+          tok = next();
+          break;
+        default:
+          throw new JsonSyntaxStop(tok === T_EOF ? text.length : scanner.getTokenOffset(), VALUE_EXPECTED);
+      }
+      // `v` is complete: hang it on its container, closing containers whose end follows.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (!top) {
+          root = v;
+          if (tok !== T_EOF) throw new JsonSyntaxStop(scanner.getTokenOffset(), 'end of file after the top-level value');
+          break value;
+        }
+        const k = path.pop();
+        if (top.isArray) {
+          const arr = top.container as unknown[];
+          arr.push(v);
+          if (tok === T_COMMA) {
+            path.push(arr.length);
+            tok = next();
+            continue value;
+          }
+          if (tok !== T_CLOSE_BRACKET) throw new JsonSyntaxStop(tok === T_EOF ? text.length : scanner.getTokenOffset(), "',' or ']' after an array element");
+        } else {
+          const obj = top.container as Record<string, unknown>;
+          setMember(obj, String(k), v);
+          if (tok === T_COMMA) {
+            tok = memberName(next());
+            continue value;
+          }
+          if (tok !== T_CLOSE_BRACE) throw new JsonSyntaxStop(tok === T_EOF ? text.length : scanner.getTokenOffset(), "',' or '}' after an object member");
+        }
+        stack.pop();
+        v = top.container;
+        tok = next();
+      }
+    }
   } catch (e) {
     if (!(e instanceof JsonSyntaxStop)) throw e;
     // Hang every container under construction on its parent, so the outermost one holds
@@ -277,7 +308,7 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
       const { container, key } = stack[i]!;
       const parent = stack[i - 1]!.container;
       if (Array.isArray(parent)) parent.push(container);
-      else Object.defineProperty(parent, String(key), { value: container, enumerable: true, writable: true, configurable: true });
+      else setMember(parent, String(key), container);
     }
     for (const f of stack) incomplete.add(f.container);
     if (stack.length > 0) root = stack[0]!.container;
@@ -297,8 +328,9 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
     error,
     isIncomplete: (v: unknown) => typeof v === 'object' && v !== null && incomplete.has(v),
     locate(p: JsonPath) {
-      const offset = positions.get(key(p));
-      return offset === undefined ? undefined : toLineCol(offset);
+      let node: PositionNode | undefined = positionsRoot;
+      for (const part of p) node = node?.children?.get(part);
+      return node === undefined || node.offset < 0 ? undefined : toLineCol(node.offset);
     },
   };
 }
