@@ -216,6 +216,7 @@ describe('Re-run Scenario: replaying a study run beside the original', function 
           turn < TOOL_TURNS && tool
             ? { role: 'assistant', content: `Turn ${turn + 1}: looking around.`, tool_calls: [{ id: `call-${turn}`, type: 'function', function: { name: tool, arguments: '{}' } }] }
             : { role: 'assistant', content: 'I have looked at everything I need.' };
+        // The model's own latency (so the editor can be seen growing while the run is live): not a test waiting.
         setTimeout(() => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ choices: [{ index: 0, message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5 } }));
