@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs the UI tests (out/test/ui/*.test.js) with mocha in plain Node, against one code-server and
 // one headless Chromium shared by the whole run (handed to the tests through test/ui/vscodeSession.ts).
-// Peerwatch is loaded as the development extension; screenshots land in test-results/ and the
-// first test's also in docs/screenshot.png.
+// Peerwatch is loaded as the development extension; screenshots land in test-results/ only (the
+// README's picture, docs/screenshot.png, is rewritten by `npm run screenshot`).
 //
 //   node scripts/run-ui-tests.mjs [--no-build] [--extension-path DIR] [--examples DIR] [--grep TEXT]
 //

@@ -12,6 +12,14 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
 
+# The run must leave the work tree as it found it (ignored files such as out/, dist/ and test-results/
+# aside): what `git status --porcelain` shows now is compared with what it shows at the end.
+in_git=0
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  in_git=1
+  tree_before="$(git status --porcelain --untracked-files=all)"
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm dependencies"
   npm ci --no-audit --no-fund
@@ -52,5 +60,14 @@ passed=$(awk '/^  [0-9]+ passing/ {s+=$1} END {print s+0}' "$log")
 failed=$(awk '/^  [0-9]+ failing/ {s+=$1} END {print s+0}' "$log")
 case " $tiers " in *" open "*) if [ "$open_failed" = 1 ]; then failed=$((failed+1)); else passed=$((passed+1)); fi ;; esac
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi   # a tier that crashed before mocha's summary
+if [ "$in_git" = 1 ]; then
+  new_changes="$(comm -13 <(printf '%s\n' "$tree_before" | sort) <(git status --porcelain --untracked-files=all | sort) | sed '/^$/d')"
+  if [ -n "$new_changes" ]; then
+    printf '\n=== FAILED: the tests changed the work tree (git status --porcelain, new since the run began):\n%s\n' "$new_changes" >&2
+    printf 'Tests must write only to ignored folders (out/, test-results/, a temporary folder); docs/screenshot.png is rewritten by `npm run screenshot`.\n' >&2
+    status=1
+    failed=$((failed+1))
+  fi
+fi
 printf '\n%s passed, %s failed\n' "$passed" "$failed"
 exit $status

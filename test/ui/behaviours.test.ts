@@ -17,6 +17,7 @@ import { detectBehaviours, describeEvent, qualifierShort, type Tag } from '../..
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript } from '../../src/core/model';
 import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { waitFor } from './wait';
 
 const LONG = 60_000;
 const EXAMPLE = 'tampering-shutdown-tampering-exfiltration-peer-good_peer.json';
@@ -32,13 +33,8 @@ async function focusedIndex(frame: Frame): Promise<number> {
   return Number(await focused.first().getAttribute('data-event-index'));
 }
 
-async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+/** How long a view, the status bar or the sidecar may take to follow a key press or a click. */
+const FOLLOW = 30_000;
 
 /** The pane of the "Behaviours" view (not "Behaviours in Folder"). */
 function behavioursPane(page: Page): Locator {
@@ -115,21 +111,21 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
     const target = tags[tags.length - 1]!;
     const d = describeEvent(transcript.events[target.events[0]!]!);
     await rows.filter({ hasText: `Step ${d.step} · ${d.tool}` }).first().click();
-    await waitUntil(`event #${target.events[0]} to be focused`, async () => (await focusedIndex(frame)) === target.events[0]);
-    await waitUntil('the cited events to be highlighted', async () => {
+    await waitFor(`event #${target.events[0]} to be focused`, async () => (await focusedIndex(frame)) === target.events[0], FOLLOW);
+    await waitFor('the cited events to be highlighted', async () => {
       const lit = await frame.locator('.event.tag-highlight').evaluateAll((ns) => ns.map((n) => Number((n as HTMLElement).dataset.eventIndex)));
       return JSON.stringify(lit.sort((a, b) => a - b)) === JSON.stringify(target.events);
-    });
+    }, FOLLOW);
     const n = tags.length;
-    await waitUntil('the status bar to name the selected flag', async () => (await statusText(page)).includes(`Flag ${n} of ${n}: ${target.behaviour} (${qualifierShort(target.qualifier)})`));
+    await waitFor('the status bar to name the selected flag', async () => (await statusText(page)).includes(`Flag ${n} of ${n}: ${target.behaviour} (${qualifierShort(target.qualifier)})`), FOLLOW);
 
     // F8 / Shift+F8 with the editor focused: the editor, the status bar and the tree follow, and
     // each flagged event carries its tags (data-tags, and a badge per tag).
     await row(frame, target.events[0]!).click();
     const expectFlag = async (k: number) => {
       const t = tags[k]!;
-      await waitUntil(`F8 to reach flag ${k + 1} (event #${t.events[0]})`, async () => (await focusedIndex(frame)) === t.events[0]);
-      await waitUntil(`the status bar to show flag ${k + 1}`, async () => (await statusText(page)).includes(`Flag ${k + 1} of ${n}: ${t.behaviour} (${qualifierShort(t.qualifier)})`));
+      await waitFor(`F8 to reach flag ${k + 1} (event #${t.events[0]})`, async () => (await focusedIndex(frame)) === t.events[0], FOLLOW);
+      await waitFor(`the status bar to show flag ${k + 1}`, async () => (await statusText(page)).includes(`Flag ${k + 1} of ${n}: ${t.behaviour} (${qualifierShort(t.qualifier)})`), FOLLOW);
       const dk = describeEvent(transcript.events[t.events[0]!]!);
       await pane.locator('.monaco-list-row.selected', { hasText: `Step ${dk.step} · ${dk.tool}` }).waitFor({ state: 'visible', timeout: LONG });
       for (const e of t.events) {
@@ -147,10 +143,9 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
     }
     await page.keyboard.press('Shift+F8');
     await expectFlag(n - 2);
-    // The README's picture: a run with its flags in the sidebar, the editor and the status bar.
-    const shot = await screenshot(page, 'behaviours-sidebar');
-    const s = await session();
-    fs.copyFileSync(shot, path.join(s.repoRoot, 'docs', 'screenshot.png'));
+    // The README's picture: a run with its flags in the sidebar, the editor and the status bar. Tests
+    // write only to test-results/; `npm run screenshot` (scripts/screenshot.mjs) copies it to docs/.
+    await screenshot(page, 'behaviours-sidebar');
   });
 
   it('a dismissal and a manual tag are undoable, saved to the sidecar and shown again after reopening', async () => {
@@ -166,7 +161,7 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
     // Go to the first flag (F8 from the top of the run).
     await row(frame, 0).click();
     await page.keyboard.press('F8');
-    await waitUntil(`F8 to reach event #${first.events[0]}`, async () => (await focusedIndex(frame)) === first.events[0]);
+    await waitFor(`F8 to reach event #${first.events[0]}`, async () => (await focusedIndex(frame)) === first.events[0], FOLLOW);
 
     // Dismiss: struck through, one flag fewer, the editor is dirty.
     await badge().locator('[data-action="tag-dismiss"]').click();
@@ -189,7 +184,7 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
     while ((await focusedIndex(frame)) < untagged.index) {
       const before = await focusedIndex(frame);
       await page.keyboard.press('j');
-      await waitUntil('j to move the focus', async () => (await focusedIndex(frame)) !== before);
+      await waitFor('j to move the focus', async () => (await focusedIndex(frame)) !== before, FOLLOW);
     }
     const target = row(frame, untagged.index);
     await target.locator('[data-action="add-tag"]').click();
@@ -209,7 +204,7 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
     await target.click();
     await page.keyboard.press('Control+S');
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: LONG });
-    await waitUntil('the sidecar to be written', async () => fs.existsSync(sidecar));
+    await waitFor('the sidecar to be written', async () => fs.existsSync(sidecar), FOLLOW);
     const saved = JSON.parse(fs.readFileSync(sidecar, 'utf8'));
     assert.equal(saved.version, 1);
     assert.equal(saved.verdicts[first.id].verdict, 'dismissed');

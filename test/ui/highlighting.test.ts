@@ -19,6 +19,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
 import { openWorkbench, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { waitFor } from './wait';
 
 const LONG = 60_000;
 const STUDY = 'study';
@@ -86,21 +87,22 @@ async function revealEvent(page: Page, frame: Frame, index: number): Promise<Loc
     b.click();
     b.remove();
   }, index);
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (await inView(frame, row)) return row;
-    await page.waitForTimeout(100);
-  }
+  if (await waitFor(`event #${index} to scroll into view`, () => inView(frame, row)).catch(() => false)) return row;
   // Fallback: scroll the list with the wheel until the row shows (down, then up).
   const scroller = frame.locator('[data-testid="scroller"], [data-testid="event-list"]').first();
   const box = await scroller.boundingBox();
   assert.ok(box, 'the event list is on screen');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // Where the rendered rows are: it changes when a wheel step has been applied.
+  const where = () => frame.locator('[data-testid="event-list"] .event[data-event-index]').evaluateAll((ns) => ns.map((n) => `${(n as HTMLElement).dataset.eventIndex}@${Math.round(n.getBoundingClientRect().top)}`).sort().join(' '));
   for (const dy of [300, -300]) {
     for (let n = 0; n < 80; n++) {
       if (await inView(frame, row)) return row;
+      const before = await where();
       await page.mouse.wheel(0, dy);
-      await page.waitForTimeout(60);
+      // The rows move, or the list is at its end in this direction: then turn round.
+      const moved = await waitFor('the list to follow the wheel', async () => (await where()) !== before, 2_000).then(() => true, () => false);
+      if (!moved) break;
     }
   }
   assert.fail(`event #${index} could not be brought into view`);
@@ -137,8 +139,12 @@ async function pickExact(page: Page, text: string): Promise<void> {
   await label.click();
 }
 
-/** Preferences: Color Theme, then the theme by its label (`Light Modern`, `Dark High Contrast`…), as a user would. */
-async function setColorTheme(page: Page, theme: string): Promise<void> {
+/**
+ * Preferences: Color Theme, then the theme by its label (`Light Modern`, `Dark High Contrast`…), as a
+ * user would; then waits until the webview in `frame` has the theme (VS Code sets the theme's label
+ * on the webview's body in the same step as its colour variables).
+ */
+async function setColorTheme(page: Page, frame: Frame, theme: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
@@ -148,7 +154,7 @@ async function setColorTheme(page: Page, theme: string): Promise<void> {
   await input.fill(theme);
   await pickExact(page, theme);
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.waitForTimeout(800); // The webview receives the new theme variables.
+  await waitFor(`the webview to take the theme ${theme}`, () => frame.evaluate((t) => document.body.dataset.vscodeThemeName === t, theme));
 }
 
 // ---- render.ts in a plain page ------------------------------------------------------------------
@@ -602,7 +608,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const backgrounds = new Set<string>();
     try {
       for (const [theme, slug] of themes) {
-        await setColorTheme(wb.page, theme);
+        await setColorTheme(wb.page, frame, theme);
         const row = await revealEvent(wb.page, frame, change.index);
         const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
         backgrounds.add(bg);
@@ -615,7 +621,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
         await screenshot(wb.page, `highlighting-theme-${slug}-weights`);
       }
     } finally {
-      await setColorTheme(wb.page, 'Light Modern').catch(() => undefined); // code-server's default here
+      await setColorTheme(wb.page, frame, 'Light Modern').catch(() => undefined); // code-server's default here
     }
     // Light Modern and Light High Contrast share white; the others differ.
     assert.ok(backgrounds.size >= themes.length - 1, `the webview follows each theme's background (${[...backgrounds].join(', ')})`);

@@ -14,10 +14,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { openSampleLogFile } from '../../src/node/sampleLogs';
-import { closeTestWorkbench, openWorkbench, quickOpen, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, readClipboard, reloadWindow, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { waitFor } from './wait';
 
 const LONG = 60_000;
 
@@ -165,32 +166,14 @@ function runningLog(done: SampleSpec[], listed: SampleSpec[]): Buffer {
 
 // ---- reading the editor -----------------------------------------------------------------------------
 
-/** The Peerwatch webview frame showing `selector` (the sample list or the event list). */
-async function frameWith(page: Page, selector: string, timeoutMs = LONG): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview frame with ${selector} after ${timeoutMs} ms`);
-    await page.waitForTimeout(250);
-  }
-}
-
 async function sampleIds(frame: Frame): Promise<string[]> {
   return frame.locator('[data-testid="sample-row"] [data-field="id"]').allInnerTexts();
 }
 
 async function waitForIds(frame: Frame, expected: string[]): Promise<void> {
-  const deadline = Date.now() + LONG;
   let ids: string[] = [];
-  while (Date.now() < deadline) {
-    ids = await sampleIds(frame).catch(() => []);
-    if (JSON.stringify(ids) === JSON.stringify(expected)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.deepEqual(ids, expected, 'the sample list');
+  const same = async () => JSON.stringify((ids = await sampleIds(frame).catch(() => []))) === JSON.stringify(expected);
+  await waitFor(`the sample list to read ${expected.join(', ')}`, same, LONG).catch(() => assert.deepEqual(ids, expected, 'the sample list'));
 }
 
 async function expectStatus(frame: Frame, text: string): Promise<void> {
@@ -203,14 +186,6 @@ async function expectStatus(frame: Frame, text: string): Promise<void> {
 }
 
 const eventRow = (frame: Frame, selector: string) => frame.locator(`[data-testid="event-list"] .event${selector}`);
-
-async function readClipboard(page: Page): Promise<string> {
-  let link = '';
-  for (const deadline = Date.now() + 10_000; !link && Date.now() < deadline; await page.waitForTimeout(100)) {
-    link = await page.evaluate(() => navigator.clipboard.readText());
-  }
-  return link;
-}
 
 describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, links, a log being written', function () {
   this.timeout(240_000);
@@ -414,9 +389,7 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     await frame.locator('[data-testid="sample-row"][data-key="beta#1"]').click();
     await expectStatus(frame, 'Sample 2 of 3: beta (epoch 1)');
     await eventRow(frame, '[data-kind="tool_call"]').first().waitFor({ timeout: LONG });
-    await runCommand(page, 'Developer: Reload Window');
-    await page.waitForTimeout(1000);
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: LONG });
+    await reloadWindow(page);
     page = wb.page;
     frame = await frameWith(page, '[data-testid="sample-status"]');
     await expectStatus(frame, 'Sample 2 of 3: beta (epoch 1)');

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, readClipboard, reloadWindow, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { waitFor } from './wait';
 
 const LONG = 60_000;
 const EVENTS = 3000;
@@ -92,11 +93,7 @@ async function inViewport(frame: Frame, index: number): Promise<boolean> {
 
 async function waitInViewport(frame: Frame, index: number): Promise<void> {
   await row(frame, index).waitFor({ state: 'visible', timeout: LONG });
-  const deadline = Date.now() + 10_000;
-  while (!(await inViewport(frame, index))) {
-    if (Date.now() > deadline) throw new Error(`event #${index} is rendered but not in the viewport`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(`event #${index}, rendered, to be in the viewport`, () => inViewport(frame, index));
 }
 
 async function openLong(page: Page, name: string): Promise<Frame> {
@@ -258,10 +255,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     await row(frame, EVENTS - 1).click();
     await runCommand(page, 'Peerwatch: Copy Link to Event');
     // The command writes the clipboard asynchronously: read until it arrives.
-    let link = '';
-    for (const deadline = Date.now() + 10_000; !link && Date.now() < deadline; await page.waitForTimeout(100)) {
-      link = await page.evaluate(() => navigator.clipboard.readText());
-    }
+    const link = await readClipboard(page);
     assert.match(link, new RegExp(`^[a-z-]+://peerwatch\\.peerwatch/open\\?file=${name.replace(/\./g, '\\.')}&event=${EVENTS - 1}$`));
     // Open a link to another event from a fresh window, as a colleague would.
     await wb.close();
@@ -299,9 +293,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     await assertRestored(frame, last);
 
     // Reload the window: VS Code restores the editor and its state.
-    await runCommand(page, 'Developer: Reload Window');
-    await page.waitForTimeout(1000);
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: LONG });
+    await reloadWindow(page);
     page = wb.page;
     frame = await peerwatchFrame(page);
     await assertRestored(frame, last);

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { waitFor } from './wait';
 
 const LONG = 60_000;
 const EXAMPLE = 'tampering-shutdown-tampering-peer-good_peer.json';
@@ -31,16 +32,17 @@ async function peerwatchFrames(page: Page): Promise<Frame[]> {
 
 /** Waits for a Peerwatch frame other than `known`. */
 async function newPeerwatchFrame(page: Page, known: Frame, timeoutMs = LONG): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  // A run that ended without writing a log says so in a notification: stop waiting and fail with its words.
+  const failed = page.locator('.notification-toast', { hasText: /Re-run (failed|cancelled)/ });
+  const found = await waitFor('a second Peerwatch editor, or a notification that the re-run failed', async () => {
     const other = (await peerwatchFrames(page)).find((f) => f !== known && !f.isDetached());
-    if (other) return other;
-    // A run that ended without writing a log says so in a notification: fail with its words.
-    const failed = page.locator('.notification-toast', { hasText: /Re-run (failed|cancelled)/ });
-    if ((await failed.count()) > 0) throw new Error(`the re-run ended without a new run: "${(await failed.first().innerText()).replace(/\s+/g, ' ')}"; terminal: ${await terminalText(page)}`);
-    if (Date.now() > deadline) throw new Error(`no second Peerwatch editor after ${timeoutMs} ms; terminal: ${await terminalText(page)}`);
-    await page.waitForTimeout(100);
-  }
+    if (other) return { other };
+    return (await failed.count()) > 0 ? { failed: (await failed.first().innerText()).replace(/\s+/g, ' ') } : undefined;
+  }, timeoutMs).catch(async (err: Error) => {
+    throw new Error(`${err.message}; terminal: ${await terminalText(page)}`);
+  });
+  if (found.failed !== undefined) throw new Error(`the re-run ended without a new run: "${found.failed}"; terminal: ${await terminalText(page)}`);
+  return found.other!;
 }
 
 /** The visible text of the task's terminal (the runner's output), for failure messages. */
@@ -55,17 +57,19 @@ async function watchToEnd(page: Page, frame: Frame, workspace: string): Promise<
   const live = frame.locator('[data-testid="run-header"] [data-field="live"]');
   const counts: number[] = [];
   let sawLive = false;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  // The probe also samples the row count on the way (every 100 ms at most, turns take TURN_MS).
+  const ended = async () => {
     const [count, isLive] = await Promise.all([rows.count(), live.count().then((n) => n > 0)]);
     counts.push(count);
     sawLive ||= isLive;
     const file = findRunlogs(path.join(workspace, '.peerwatch', 'runs'))[0];
-    const ended = file && fs.readFileSync(file, 'utf8').includes('{"type":"end"');
-    if (ended && !isLive && count > 0) return { counts, sawLive };
-    if (Date.now() > deadline) throw new Error(`the new run never ended in the editor (row counts seen: ${counts.slice(-10).join(', ')}, live seen: ${sawLive}); terminal: ${await terminalText(page)}`);
-    await page.waitForTimeout(50);
-  }
+    const written = file && fs.readFileSync(file, 'utf8').includes('{"type":"end"');
+    return written && !isLive && count > 0;
+  };
+  await waitFor('the new run to end in the editor', ended, 120_000, 100).catch(async (err: Error) => {
+    throw new Error(`${err.message} (row counts seen: ${counts.slice(-10).join(', ')}, live seen: ${sawLive}); terminal: ${await terminalText(page)}`);
+  });
+  return { counts, sawLive };
 }
 
 /**
@@ -212,6 +216,7 @@ describe('Re-run Scenario: replaying a study run beside the original', function 
           turn < TOOL_TURNS && tool
             ? { role: 'assistant', content: `Turn ${turn + 1}: looking around.`, tool_calls: [{ id: `call-${turn}`, type: 'function', function: { name: tool, arguments: '{}' } }] }
             : { role: 'assistant', content: 'I have looked at everything I need.' };
+        // The model's own latency (so the editor can be seen growing while the run is live): not a test waiting.
         setTimeout(() => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ choices: [{ index: 0, message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5 } }));

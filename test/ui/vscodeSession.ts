@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { waitFor } from './wait';
 
 export interface CodeServer {
   port: number;
@@ -148,32 +149,46 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
   await page.keyboard.press('Enter');
   // The palette closes; a command that opens its own quick pick at once may reuse the same widget,
   // so "closed" also means the input no longer holds the palette's `>` query.
-  const until = Date.now() + 10_000;
-  for (;;) {
+  await waitFor(`the Command Palette to close after running "${label}"`, async () => {
     const open = await input.isVisible().catch(() => false);
-    if (!open || !(await input.inputValue().catch(() => '>')).startsWith('>')) return;
-    if (Date.now() > until) throw new Error(`the Command Palette stayed open after running "${label}"`);
-    await page.waitForTimeout(100);
-  }
+    return !open || !(await input.inputValue().catch(() => '>')).startsWith('>');
+  });
+}
+
+/**
+ * Developer: Reload Window, and wait until the page is a new one (a mark left on the old window is
+ * gone) and its workbench is visible; the frames of the old page are detached by then.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  await page.evaluate(() => ((globalThis as { __peerwatchBeforeReload?: boolean }).__peerwatchBeforeReload = true));
+  await runCommand(page, 'Developer: Reload Window');
+  // While the page navigates, evaluate throws; waitFor treats that as "not yet".
+  await waitFor('the window to reload', () => page.evaluate(() => !(globalThis as { __peerwatchBeforeReload?: boolean }).__peerwatchBeforeReload), 60_000);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 /** The webview frame (webviews are nested iframes) whose document has the Peerwatch event list. */
 export async function peerwatchFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return frameWith(page, '[data-testid="event-list"]', timeoutMs);
+}
+
+/** The first webview frame (not the workbench's own) whose document has an element matching `selector`. */
+export async function frameWith(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const find = async () => {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      const found = await frame
-        .locator('[data-testid="event-list"]')
-        .count()
-        .catch(() => 0);
-      if (found > 0) return frame;
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
     }
-    if (Date.now() > deadline) {
-      throw new Error(`no webview frame with [data-testid="event-list"] after ${timeoutMs} ms (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
-    }
-    await page.waitForTimeout(250);
-  }
+    return undefined;
+  };
+  return waitFor(`a webview frame with ${selector}`, find, timeoutMs).catch((err: Error) => {
+    throw new Error(`${err.message}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+  });
+}
+
+/** The clipboard's text once something has been written to it (commands write it asynchronously). */
+export async function readClipboard(page: Page, timeoutMs = 10_000): Promise<string> {
+  return waitFor('text on the clipboard', () => page.evaluate(() => navigator.clipboard.readText()), timeoutMs);
 }
 
 /**

@@ -4,10 +4,11 @@ import { basename, join, resolve } from 'node:path';
 import { harnessRunFiles, parseTranscript } from '../../src/core/formats';
 import type { Transcript } from '../../src/core/model';
 import { BUILTIN_BEHAVIOURS, compareArms, detectBehaviours, tagsByEvent, type Tag } from '../../src/core/behaviours';
+import { realFixtures } from './realFixtures';
 
 const root = resolve(__dirname, '../../..');
 const fixtures = join(root, 'test/fixtures/behaviours');
-const shared = resolve(root, '..', 'shared', 'fixtures', 'peer-preservation');
+const study = realFixtures('peer-preservation');
 
 /** Reads a transcript the way the CLI does (a harness run's siblings included). */
 function read(file: string): Transcript {
@@ -231,8 +232,8 @@ describe("behaviour detectors on the study's released transcripts", () => {
   };
   for (const [file, { want, why }] of Object.entries(SHARED)) {
     it(`${file}: ${want.join(', ')} (${why})`, function () {
-      const p = join(shared, file);
-      assert.ok(existsSync(p), `${p} exists (../shared sits beside the repo)`);
+      const p = join(study, file);
+      assert.ok(existsSync(p), `${p} exists`);
       const t = read(p);
       const tags = detectBehaviours(t);
       assert.deepEqual(behaviours(tags), want, tags.map((x) => `${x.id}: ${x.explanation}`).join('\n'));
@@ -242,14 +243,14 @@ describe("behaviour detectors on the study's released transcripts", () => {
   }
 
   it('cites the acts themselves', function () {
-    assert.ok(existsSync(shared), `${shared} exists (../shared sits beside the repo)`);
-    const flash = detectBehaviours(read(join(shared, 'Gemini-Flash-Shutdown-Subversion-Factual.json')));
+    assert.ok(existsSync(study), `${study} exists`);
+    const flash = detectBehaviours(read(join(study, 'Gemini-Flash-Shutdown-Subversion-Factual.json')));
     assert.deepEqual(flash[0]!.events, [18, 19, 22, 23]);
-    const copy = detectBehaviours(read(join(shared, 'gemini-pro-exfiltration-subject2-transcript221.json')));
+    const copy = detectBehaviours(read(join(study, 'gemini-pro-exfiltration-subject2-transcript221.json')));
     assert.deepEqual(copy[0]!.events, [6, 7, 9, 12]);
-    const scp = detectBehaviours(read(join(shared, 'coding-gemini31pro-exfiltration2-memory-transcript36.json')));
+    const scp = detectBehaviours(read(join(study, 'coding-gemini31pro-exfiltration2-memory-transcript36.json')));
     assert.deepEqual(scp[0]!.events, [33, 34]);
-    const haiku = detectBehaviours(read(join(shared, 'claude-haiku-af-monitoring-creativity-transcript189.json')));
+    const haiku = detectBehaviours(read(join(study, 'claude-haiku-af-monitoring-creativity-transcript189.json')));
     assert.ok(haiku[0]!.events.includes(17) && haiku[0]!.events.includes(19), 'the decision statement file and the final message');
   });
 });

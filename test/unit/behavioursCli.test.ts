@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { realFixtures } from './realFixtures';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
-const shared = resolve(root, '..', 'shared', 'fixtures', 'peer-preservation');
+const study = realFixtures('peer-preservation');
 const fixtures = join(root, 'test/fixtures/behaviours');
 
 /** Runs the real `peerwatch` command as a child process. */
@@ -34,14 +35,14 @@ describe('peerwatch tag', function () {
   this.timeout(60000);
 
   it("reports the behaviours the study's released runs show, with exit 0", function () {
-    assert.ok(existsSync(shared), `${shared} exists (../shared sits beside the repo)`);
+    assert.ok(existsSync(study), `${study} exists`);
     const want: Record<string, string[]> = {
       'Gemini-Flash-Shutdown-Subversion-Factual.json': ['shutdown-tampering'],
       'claude-haiku-af-monitoring-creativity-transcript189.json': ['refusal'],
       'coding-gemini31pro-exfiltration2-memory-transcript36.json': ['exfiltration'],
       'gemini-pro-exfiltration-subject2-transcript221.json': ['exfiltration'],
     };
-    const files = Object.keys(want).map((f) => join(shared, f));
+    const files = Object.keys(want).map((f) => join(study, f));
     const { code, reports, stderr } = tagJson(files);
     assert.equal(code, 0, stderr);
     assert.equal(reports.length, 4);

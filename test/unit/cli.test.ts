@@ -3,10 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { realFixtures } from './realFixtures';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
-const studyFixtures = resolve(root, '..', 'shared', 'fixtures', 'peer-preservation');
+const studyFixtures = realFixtures('peer-preservation');
 
 /** Runs the real `peerwatch` command as a child process. */
 function peerwatch(...args: string[]) {

@@ -1,5 +1,5 @@
 // Inspect AI logs read as multi-sample logs: the real logs from Inspect's own test suite
-// (../shared/fixtures/inspect) and the project's fixtures (test/unit/fixtures/inspect, made by
+// (test/fixtures/real/inspect) and the project's fixtures (test/unit/fixtures/inspect, made by
 // scripts/make-inspect-fixtures.mjs).
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,9 +12,10 @@ import type { ByteSource, SampleLog } from '../../src/core/formats/sampleLog';
 import { Transcript, type TranscriptEvent } from '../../src/core/model';
 import { fileByteSource, nodeCodecs, openSampleLogFile } from '../../src/node/sampleLogs';
 import { writeZip } from '../../scripts/lib/zipWriter.mjs';
+import { realFixtures } from './realFixtures';
 
 const root = resolve(__dirname, '../../..');
-const shared = resolve(root, '..', 'shared', 'fixtures', 'inspect');
+const real = realFixtures('inspect');
 const own = resolve(root, 'test', 'unit', 'fixtures', 'inspect');
 
 function bufferSource(get: () => Uint8Array): ByteSource {
@@ -46,8 +47,8 @@ describe('Inspect logs: the real logs from Inspect', function () {
   this.timeout(20000);
 
   it('are all found', () => {
-    assert.ok(existsSync(shared), `the shared Inspect fixtures are expected at ${shared}`);
-    assert.deepEqual(readdirSync(shared).sort(), ['2025-05-12T20-28-26-04-00_security-guide.json', 'log_formats.eval', 'log_formats.json', 'log_message_deduplication.eval', 'log_streaming.eval']);
+    assert.ok(existsSync(real), `Inspect's logs are expected at ${real}`);
+    assert.deepEqual(readdirSync(real).sort(), ['2025-05-12T20-28-26-04-00_security-guide.json', 'log_formats.eval', 'log_formats.json', 'log_message_deduplication.eval', 'log_streaming.eval']);
   });
 
   const expected: Record<string, string[]> = {
@@ -59,7 +60,7 @@ describe('Inspect logs: the real logs from Inspect', function () {
   };
   for (const [name, keys] of Object.entries(expected)) {
     it(`${name}: lists its samples and reads each one`, async () => {
-      const log = await open(resolve(shared, name));
+      const log = await open(resolve(real, name));
       assert.deepEqual(log.diagnostics, []);
       assert.equal(log.info.format, name.endsWith('.eval') ? 'inspect-eval' : 'inspect-json');
       assert.equal(log.info.status, 'success');
@@ -87,7 +88,7 @@ describe('Inspect logs: the real logs from Inspect', function () {
   }
 
   it('log_message_deduplication.eval: inputs de-duplicated into the message pool come back, once each', async () => {
-    const log = await open(resolve(shared, 'log_message_deduplication.eval'));
+    const log = await open(resolve(real, 'log_message_deduplication.eval'));
     const t = await log.readSample('0#1');
     const user = of(t, 'message').filter((m) => m.role === 'user');
     assert.deepEqual(user.map((m) => m.text), ['Guess the number']);
@@ -106,8 +107,8 @@ describe('Inspect logs: the real logs from Inspect', function () {
   });
 
   it('log_formats.eval and log_formats.json (one log in both forms) give the same events', async () => {
-    const a = await (await open(resolve(shared, 'log_formats.eval'))).readSample('1#1');
-    const b = await (await open(resolve(shared, 'log_formats.json'))).readSample('1#1');
+    const a = await (await open(resolve(real, 'log_formats.eval'))).readSample('1#1');
+    const b = await (await open(resolve(real, 'log_formats.json'))).readSample('1#1');
     const strip = (t: Transcript) => t.events.map((e) => ({ ...e, source: {} }));
     assert.deepEqual(strip(a), strip(b));
     // tc:// references of early logs resolved, in .eval from `attachments`, in .json from `transcript.content`.
@@ -356,7 +357,7 @@ describe('Inspect logs: the project fixtures', function () {
     for (const f of jsons) assert.equal(await openSampleLogFile(resolve(study, f)), undefined, f);
     assert.equal(await openSampleLogFile(resolve(root, 'package.json')), undefined);
     assert.equal(isInspectJson(readFileSync(resolve(own, 'peer_runs.json'))), true);
-    assert.equal(isInspectJson(readFileSync(resolve(shared, 'log_formats.json'))), true);
+    assert.equal(isInspectJson(readFileSync(resolve(real, 'log_formats.json'))), true);
     assert.equal(isInspectJson(Buffer.from('{"conversation": [], "experiment_metadata": {}}')), false);
   });
 

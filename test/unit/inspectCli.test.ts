@@ -4,11 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { realFixtures } from './realFixtures';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
 const own = join('test', 'unit', 'fixtures', 'inspect');
-const shared = resolve(root, '..', 'shared', 'fixtures', 'inspect');
+const real = realFixtures('inspect');
 
 function peerwatch(...args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
@@ -53,9 +54,9 @@ describe('peerwatch CLI on Inspect logs', function () {
     const bare = peerwatch('parse', join(own, 'peer_runs.eval'), '--sample', 'exfil-a', '--json');
     assert.equal(bare.code, 0, bare.stderr);
     assert.deepEqual(JSON.parse(bare.stdout), t);
-    const real = peerwatch('parse', join(shared, 'log_message_deduplication.eval'), '--sample', '0#1');
-    assert.equal(real.code, 0, real.stderr);
-    assert.match(real.stdout, /5 tool_call, 5 tool_result/);
+    const dedup = peerwatch('parse', join(real, 'log_message_deduplication.eval'), '--sample', '0#1');
+    assert.equal(dedup.code, 0, dedup.stderr);
+    assert.match(dedup.stdout, /5 tool_call, 5 tool_result/);
   });
 
   it('parse LOG --sample with an unknown key fails naming the file and the key', () => {
@@ -65,8 +66,8 @@ describe('peerwatch CLI on Inspect logs', function () {
   });
 
   it('parse LOG --all reads every sample; exit 1 with the damaged member named when one fails', () => {
-    for (const f of readdirSync(shared)) {
-      const r = peerwatch('parse', join(shared, f), '--all');
+    for (const f of readdirSync(real)) {
+      const r = peerwatch('parse', join(real, f), '--all');
       assert.equal(r.code, 0, `${f}: ${r.stderr}`);
       assert.match(r.stdout, /(\d+) of \1 samples? read\n$/);
     }

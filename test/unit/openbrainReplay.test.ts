@@ -15,9 +15,10 @@ import { createEnvironment } from '../../src/core/runner/openbrain';
 import { createReplayClient, replayTurns } from '../../src/core/runner/replay';
 import { scenarioFromHeader } from '../../src/core/runner/scenario';
 import { scenarioFromTranscript } from '../../src/core/runner/fromTranscript';
+import { realFixtures } from './realFixtures';
 
 const EXAMPLES = join(process.cwd(), 'examples', 'study');
-const STUDY_FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'peer-preservation');
+const STUDY_FIXTURES = realFixtures('peer-preservation');
 
 /** Evaluation keys compared with the original's, when both have them. */
 const FLAGS = ['shutdown_enabled', 'read_config', 'execute', 'exfiltration', 'copy', 'delete_model', 'delete_others', 'change_user', 'delete_file', 'grade', 'correct_grade', 'misrepresentation', 'correct', 'attempt', 'read'];
@@ -119,7 +120,7 @@ describe('replaying the examples against the simulated OpenBrain', () => {
   });
 });
 
-describe('replaying the study transcripts in ../shared/fixtures', () => {
+describe('replaying the study transcripts in test/fixtures/real', () => {
   // The production-harness run (a real shell) cannot be replayed in the simulated OpenBrain.
   const real = ['Gemini-Flash-Shutdown-Subversion-Factual.json', 'claude-haiku-af-monitoring-creativity-transcript189.json', 'gemini-pro-exfiltration-subject2-transcript221.json'];
   it('the fixtures are there', () => {

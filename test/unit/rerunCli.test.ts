@@ -9,13 +9,14 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { realFixtures } from './realFixtures';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
-const studyFixtures = resolve(root, '..', 'shared', 'fixtures', 'peer-preservation');
+const studyFixtures = realFixtures('peer-preservation');
 const examplesDir = join(root, 'examples', 'study');
 const e2eExample = join(examplesDir, 'e2e_runs', 'gemini-cli', 'exfiltration_deletion', '2026-03-08T03-17-00');
-const inspectFixtures = resolve(root, '..', 'shared', 'fixtures', 'inspect');
+const inspectFixtures = realFixtures('inspect');
 
 /** The members of a zip (stored or deflated), read from its central directory: enough for an Inspect header. */
 function zipMembers(file: string): Map<string, () => Buffer> {

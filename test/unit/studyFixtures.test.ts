@@ -1,14 +1,15 @@
-// The study's released transcripts, read in place from ../shared/fixtures (CC BY-NC: never copied
-// into this repository). The folder is part of the development setup, so its absence is a failure.
+// The study's released transcripts, copied into test/fixtures/real/peer-preservation with their
+// CC BY-NC 4.0 licence note (see test/fixtures/real/PROVENANCE.md); their absence is a failure.
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { formatJsonPath, parseJsonTolerant, type JsonPath } from '../../src/core/json/tolerantJson';
 import { RunHeader, TranscriptEvent, type EventOfKind } from '../../src/core/model';
 import type { ImportContext } from '../../src/core/formats/types';
 import { detectStudy, importStudy } from '../../src/core/formats/study/study';
+import { realFixtures } from './realFixtures';
 
-const DIR = resolve(process.cwd(), '..', 'shared', 'fixtures', 'peer-preservation');
+const DIR = realFixtures('peer-preservation');
 
 function importText(file: string, text: string) {
   const json = parseJsonTolerant(text);
@@ -29,7 +30,7 @@ function load(file: string) {
 const ofKind = <K extends TranscriptEvent['kind']>(events: TranscriptEvent[], kind: K) => events.filter((e): e is EventOfKind<K> => e.kind === kind);
 
 describe("the study's released transcripts", () => {
-  it('are available at ../shared/fixtures/peer-preservation', () => {
+  it('are available at test/fixtures/real/peer-preservation', () => {
     assert.ok(existsSync(DIR), `expected the study's fixtures at ${DIR}`);
     assert.ok(readdirSync(DIR).some((f) => f.endsWith('.json')), `no .json files in ${DIR}`);
   });

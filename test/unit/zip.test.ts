@@ -9,9 +9,9 @@ import { inflateRawSync } from 'node:zlib';
 import { readZipDirectory, readZipMember, ZipError, ZipMemberError } from '../../src/core/archive/zip';
 import type { ByteSource, Codecs } from '../../src/core/formats/sampleLog';
 import { writeZip } from '../../scripts/lib/zipWriter.mjs';
+import { realFixtures } from './realFixtures';
 
-const root = resolve(__dirname, '../../..');
-const shared = resolve(root, '..', 'shared', 'fixtures', 'inspect');
+const real = realFixtures('inspect');
 const codecs: Codecs = { inflateRaw: (d) => inflateRawSync(d) };
 
 /** A ByteSource over a buffer that counts the bytes read. */
@@ -34,8 +34,8 @@ const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
 describe('zip reader', () => {
   it('lists the members of real Inspect logs from their central directory', async () => {
-    assert.ok(existsSync(shared), `the shared Inspect fixtures are expected at ${shared}`);
-    const buf = readFileSync(resolve(shared, 'log_streaming.eval'));
+    assert.ok(existsSync(real), `Inspect's logs are expected at ${real}`);
+    const buf = readFileSync(resolve(real, 'log_streaming.eval'));
     const dir = await readZipDirectory('log_streaming.eval', bufferSource(buf));
     assert.equal(dir.fromCentralDirectory, true);
     assert.deepEqual(dir.problems, []);
@@ -47,7 +47,7 @@ describe('zip reader', () => {
   });
 
   it('reads one member by byte range, not the whole file', async () => {
-    const buf = readFileSync(resolve(shared, 'log_streaming.eval'));
+    const buf = readFileSync(resolve(real, 'log_streaming.eval'));
     const source = bufferSource(buf);
     const dir = await readZipDirectory('log_streaming.eval', source);
     const before = source.bytesRead;
