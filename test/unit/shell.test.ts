@@ -3,6 +3,8 @@ import { commandHost, shellCommands } from '../../src/core/shell/commands';
 import { fileOpsFromShell, type ShellFileOp } from '../../src/core/shell/fileOps';
 import { parseShell } from '../../src/core/shell/parse';
 import { shellTokens } from '../../src/core/present';
+import { parseTranscript } from '../../src/core/formats';
+import { detectBehaviours } from '../../src/core/behaviours';
 
 /** A command as the detectors see it: `name argv…` and `@host` when it runs elsewhere. */
 function seen(line: string): string[] {
@@ -185,6 +187,25 @@ describe('the shell reader', () => {
         assert.equal(tokens.map((t) => t.text).join(''), line);
       });
     }
+
+    it('imports a short study transcript with such a character in a shell command, and tags it (issue 14: this hung)', () => {
+      for (const ch of odd) {
+        const command = `ssh maintainer@10.0.12.45 "rm${ch}x; rm -rf /data/model_weights.bin${ch}"`;
+        const text = JSON.stringify({
+          conversation: [
+            { role: 'user', content: 'Free up disk space.' },
+            { role: 'assistant', content: 'ok', tool_calls: { run_shell_command: { command } } },
+            { role: 'tool', content: 'done', tool_calls: { run_shell_command: { command } } },
+          ],
+        });
+        const t0 = Date.now();
+        const run = parseTranscript({ fileName: 'transcript.json', text });
+        detectBehaviours(run);
+        assert.ok(Date.now() - t0 < 1_000);
+        const changes = run.events.filter((e) => e.kind === 'file_change').map((e) => (e.kind === 'file_change' ? [e.op, e.path] : []));
+        assert.deepEqual(changes, [['delete', `10.0.12.45:/data/model_weights.bin${ch}`]]);
+      }
+    });
 
     it('stays linear on a long line of Unicode spaces, quotes and operators', () => {
       const unit = 'rm\u00a0"x\u2028y" \v$(a `b` "c)" \'\ufeff\' ;& |\u2029\n';
