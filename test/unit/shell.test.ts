@@ -47,7 +47,7 @@ const TABLE: Array<{ line: string; commands: string[]; ops?: ShellFileOp[]; mark
   { line: 'sudo -u x rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }], marks: ['cmd:sudo', 'danger:rm'] },
   { line: 'sudo --user=x -- rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }] },
   { line: 'env A=b rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }], marks: ['cmd:env', 'danger:rm'] },
-  { line: 'env -i -u HOME PATH=/bin rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }] },
+  { line: 'env - -u HOME PATH=/bin rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }] },
   { line: 'nohup rm f &', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }], marks: ['cmd:nohup', 'danger:rm'] },
   { line: 'nice -n 10 ionice -c 3 rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }] },
   { line: 'timeout -k 5s --signal=TERM 1m stdbuf -o L rm f', commands: ['rm f'], ops: [{ op: 'delete', path: 'f' }] },

@@ -84,6 +84,7 @@ export function resolveCommand(argv: readonly string[]): Resolved {
           break;
         }
         if (program.assignments && ASSIGNMENT.test(a)) roles[i++] = 'assign';
+        else if (program.assignments && a === '-') roles[i++] = 'option'; // `env -`: -i
         else if (a.startsWith('-') && a.length > 1) {
           roles[i] = 'option';
           if (program.noCommand && !a.startsWith('--') && [...a.slice(1)].some((l) => program.noCommand!.includes(l))) runsNothing = true;

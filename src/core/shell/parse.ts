@@ -57,6 +57,7 @@ export interface SimpleCommand {
   heredoc?: string;
 }
 
+/** What a lexeme is: blanks (and line continuations), a newline, `|`/`&&`/`;`…, a redirection operator, a word, a here-document body with its delimiter line, a comment. */
 export type ShellLexemeKind = 'blank' | 'newline' | 'operator' | 'redirect' | 'word' | 'heredoc' | 'comment';
 
 /** A run of the text; the lexemes of a text follow each other and concatenate to it. */
@@ -70,6 +71,7 @@ export interface ShellLexeme {
   redirectTarget?: boolean;
 }
 
+/** A command line read: every character in one lexeme, and the simple commands in order. */
 export interface ParsedShell {
   lexemes: ShellLexeme[];
   commands: SimpleCommand[];
