@@ -8,6 +8,9 @@
 import { diffLines, diffWordsWithSpace } from 'diff';
 import { formatConfigValue, lineDiff } from './diff';
 import type { EventOfKind, TranscriptEvent } from './model';
+import { MAX_SHELL_DEPTH, resolveCommand, type WordRole } from './shell/commands';
+import { parseShell, type ShellWord } from './shell/parse';
+import { programName } from './shell/programs';
 
 // ---- tool families ------------------------------------------------------------------------------
 
@@ -210,134 +213,9 @@ export interface ShellToken {
 
 /** Programs whose effects a reviewer must see: moving, copying, deleting, killing, rescheduling. */
 const DANGER = new Set(['scp', 'rsync', 'rm', 'rmdir', 'cp', 'mv', 'crontab', 'kill', 'pkill', 'killall', 'chmod', 'chown', 'shred', 'truncate', 'dd', 'unlink', 'sftp', 'systemctl', 'shutdown', 'reboot']);
-/** Words after which the next word is again a command (`sudo rm`, `xargs rm`). */
-const PREFIX = new Set(['sudo', 'env', 'nohup', 'time', 'xargs', 'exec', 'nice', 'timeout', 'then', 'do', 'else', 'if', 'while', 'until', '!', '{']);
-const SSH_OPTS_WITH_VALUE = new Set(['-o', '-i', '-p', '-l', '-F', '-J', '-L', '-R', '-D', '-b', '-c', '-E', '-e', '-I', '-m', '-O', '-Q', '-S', '-W', '-w', '-B']);
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 /** `user@host:path`, `host:path` (host with a dot or an IP), `user@host`. */
 const HOST_PREFIX = /^((?:[\w.-]+@)?(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?=:\/))):/;
-
-interface RawWord {
-  type: 'space' | 'op' | 'redirect' | 'word' | 'heredoc';
-  text: string;
-  /** Unquoted value, for classification. */
-  value: string;
-  /** The quote when the whole word is one quoted string. */
-  quoted: "'" | '"' | '';
-}
-
-const REDIRECT = /^(?:\d+|&)?(?:>>|>\||>&|<&|<<<|<<-|<<|<>|>|<)(?:\d+-?|-)?/;
-const BREAK = /[ \t\n\r;|&()<>]/;
-
-/** Splits a command line into words, blanks, operators and here-document bodies, keeping every character. */
-function scanShell(src: string): RawWord[] {
-  const out: RawWord[] = [];
-  const heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
-  let heredocNext: boolean | undefined; // set after `<<`: the next word is a delimiter (value: strip tabs)
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      let j = i;
-      while (j < src.length && (src[j] === ' ' || src[j] === '\t' || src[j] === '\r') ) j++;
-      if (src[j] === '\n' && heredocs.length) {
-        // Here-document bodies start after this line break, one after another.
-        out.push({ type: 'space', text: src.slice(i, j + 1), value: '', quoted: '' });
-        i = j + 1;
-        for (const h of heredocs.splice(0)) {
-          const start = i;
-          for (;;) {
-            let end = src.indexOf('\n', i);
-            if (end < 0) end = src.length;
-            const line = src.slice(i, end);
-            if ((h.stripTabs ? line.replace(/^\t+/, '') : line) === h.delimiter || end === src.length) {
-              // The body and its closing delimiter line are one token.
-              out.push({ type: 'heredoc', text: src.slice(start, end), value: src.slice(start, end), quoted: '' });
-              i = end;
-              break;
-            }
-            i = end + 1;
-          }
-        }
-        continue;
-      }
-      while (j < src.length && /[ \t\n\r]/.test(src[j]!)) j++;
-      out.push({ type: 'space', text: src.slice(i, j), value: '', quoted: '' });
-      i = j;
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    if (two === '&&' || two === '||' || two === ';;') {
-      out.push({ type: 'op', text: two, value: two, quoted: '' });
-      i += 2;
-      continue;
-    }
-    const redirect = REDIRECT.exec(src.slice(i, i + 16));
-    if (redirect) {
-      out.push({ type: 'redirect', text: redirect[0], value: redirect[0], quoted: '' });
-      if (/<<-?$/.test(redirect[0])) heredocNext = redirect[0].endsWith('-');
-      i += redirect[0].length;
-      continue;
-    }
-    if (';|&()'.includes(c)) {
-      out.push({ type: 'op', text: c, value: c, quoted: '' });
-      i++;
-      continue;
-    }
-    // A word runs to an unquoted blank or operator; quotes and $( … ) stay inside it.
-    let j = i;
-    let value = '';
-    let quoted: RawWord['quoted'] = '';
-    let depth = 0;
-    while (j < src.length) {
-      const d = src[j]!;
-      if (d === '\\' && j + 1 < src.length) {
-        value += src[j + 1];
-        j += 2;
-        continue;
-      }
-      if (d === "'" || d === '"') {
-        if (j === i) quoted = d;
-        let k = j + 1;
-        while (k < src.length && src[k] !== d) {
-          if (d === '"' && src[k] === '\\' && k + 1 < src.length) k++;
-          k++;
-        }
-        const inner = src.slice(j + 1, k);
-        value += d === '"' ? inner.replace(/\\(["\\$`])/g, '$1') : inner;
-        j = Math.min(k + 1, src.length);
-        if (quoted && (k >= src.length || (j < src.length && !BREAK.test(src[j]!)))) quoted = '';
-        continue;
-      }
-      if (d === '`') {
-        // A backquoted command substitution stays one word, as written.
-        const k = src.indexOf('`', j + 1);
-        const end = k < 0 ? src.length : k + 1;
-        value += src.slice(j, end);
-        j = end;
-        continue;
-      }
-      if (d === '$' && src[j + 1] === '(') {
-        depth++;
-        value += '$(';
-        j += 2;
-        continue;
-      }
-      if (depth > 0 && d === ')') depth--;
-      else if (depth === 0 && BREAK.test(d)) break;
-      value += d;
-      j++;
-    }
-    if (j === i) j = i + 1; // Never stall.
-    out.push({ type: 'word', text: src.slice(i, j), value, quoted });
-    if (heredocNext !== undefined) {
-      heredocs.push({ delimiter: value, stripTabs: heredocNext });
-      heredocNext = undefined;
-    }
-    i = j;
-  }
-  return out;
-}
 
 function wordTokens(text: string, value: string, kind: ShellTokenKind): ShellToken[] {
   if (kind !== 'text' && kind !== 'weights') return [{ text, kind }];
@@ -357,120 +235,13 @@ function wordTokens(text: string, value: string, kind: ShellTokenKind): ShellTok
 /**
  * A shell command as highlighted tokens whose texts concatenate to the command: commands, dangerous
  * commands (`scp`, `rsync`, `rm`, `cp`, `mv`, `sed -i`, `crontab`, `kill`, `chmod`…), weight paths,
- * hosts, flags and strings. The remote command of `ssh host "…"` and `sh -c "…"` is highlighted
- * inside its quotes.
+ * hosts, flags and strings. The command is read by the core's one shell reader (core/shell), so
+ * what is marked as a command is what the importers and detectors read as one; the remote command
+ * of `ssh host "…"` and the script of `sh -c "…"` are highlighted inside their quotes.
  */
 export function shellTokens(command: string): ShellToken[] {
-  return tokensOf(command, 0);
-}
-
-function tokensOf(command: string, depth: number): ShellToken[] {
-  const words = scanShell(command);
   const out: ShellToken[] = [];
-  let atCommand = true;
-  let program = '';
-  let sshState: 'none' | 'opts' | 'optValue' | 'remote' = 'none';
-  let shC = false;
-  // `sed … -i` makes the whole command an in-place edit: the `sed` token is upgraded when -i shows up.
-  let sedToken: ShellToken | undefined;
-
-  let redirectTarget = false;
-  const newCommand = () => {
-    atCommand = true;
-    program = '';
-    sshState = 'none';
-    shC = false;
-    sedToken = undefined;
-    redirectTarget = false;
-  };
-
-  for (const w of words) {
-    if (w.type === 'space') {
-      out.push({ text: w.text, kind: 'text' });
-      // An unescaped line break ends a command like `;` does.
-      if (w.text.includes('\n')) newCommand();
-      continue;
-    }
-    if (w.type === 'heredoc') {
-      out.push({ text: w.text, kind: 'string' });
-      continue;
-    }
-    if (w.type === 'op' || w.type === 'redirect') {
-      out.push({ text: w.text, kind: 'text' });
-      if (w.type === 'op') newCommand();
-      // `2>&1` names its target itself; `> file` takes the next word.
-      else redirectTarget = /[<>|&]$/.test(w.text);
-      continue;
-    }
-    if (redirectTarget) {
-      redirectTarget = false;
-      out.push(...wordTokens(w.text, w.value, 'text'));
-      continue;
-    }
-    if (atCommand && !/^\w+=/.test(w.value)) {
-      const name = w.value.replace(/^.*\//, '');
-      program = name;
-      const tok: ShellToken = { text: w.text, kind: DANGER.has(name) ? 'danger' : 'cmd' };
-      out.push(tok);
-      if (name === 'sed') sedToken = tok;
-      atCommand = PREFIX.has(name);
-      sshState = name === 'ssh' ? 'opts' : 'none';
-      continue;
-    }
-    if (atCommand) {
-      // `VAR=value cmd`: an assignment before the command.
-      out.push({ text: w.text, kind: 'text' });
-      continue;
-    }
-    if (sedToken && /^(?:-i|--in-place)/.test(w.value)) sedToken.kind = 'danger';
-    if (program === 'ssh' && sshState !== 'remote') {
-      if (sshState === 'optValue') {
-        out.push({ text: w.text, kind: 'text' });
-        sshState = 'opts';
-        continue;
-      }
-      if (w.value.startsWith('-')) {
-        out.push({ text: w.text, kind: 'flag' });
-        if (SSH_OPTS_WITH_VALUE.has(w.value)) sshState = 'optValue';
-        continue;
-      }
-      out.push({ text: w.text, kind: 'host' });
-      sshState = 'remote';
-      continue;
-    }
-    const remote = (program === 'ssh' && sshState === 'remote') || shC;
-    if (remote && w.quoted && depth < 3 && w.text.length >= 2 && w.text.endsWith(w.quoted)) {
-      // The quoted remote command: highlight what is inside the quotes as a command line of its own.
-      out.push({ text: w.quoted, kind: 'string' });
-      out.push(...tokensOf(w.text.slice(1, -1), depth + 1));
-      out.push({ text: w.quoted, kind: 'string' });
-      shC = false;
-      continue;
-    }
-    if (program === 'ssh' && sshState === 'remote' && !w.quoted) {
-      // `ssh host rm -rf /x`: the remote command's words follow unquoted.
-      sshState = 'none';
-      program = '';
-      const name = w.value.replace(/^.*\//, '');
-      out.push({ text: w.text, kind: DANGER.has(name) ? 'danger' : 'cmd' });
-      program = name;
-      continue;
-    }
-    if ((program === 'sh' || program === 'bash' || program === 'zsh') && w.value === '-c') {
-      out.push({ text: w.text, kind: 'flag' });
-      shC = true;
-      continue;
-    }
-    if (w.value.startsWith('-') && !w.quoted) {
-      out.push({ text: w.text, kind: 'flag' });
-      continue;
-    }
-    if (w.quoted) {
-      out.push({ text: w.text, kind: isWeightsPath(w.value) ? 'weights' : 'string' });
-      continue;
-    }
-    out.push(...wordTokens(w.text, w.value, 'text'));
-  }
+  tokensOf(command, 0, out);
   // Adjacent plain text is merged so the DOM gets fewer nodes.
   const merged: ShellToken[] = [];
   for (const t of out) {
@@ -479,6 +250,86 @@ function tokensOf(command: string, depth: number): ShellToken[] {
     else merged.push(t);
   }
   return merged;
+}
+
+interface WordLook {
+  role: WordRole;
+  danger?: boolean;
+}
+
+/** The role of each word of a simple command, following an unquoted ssh remote command. */
+function lookOfWords(words: readonly ShellWord[], looks: Map<ShellWord, WordLook>, depth: number): void {
+  const argv = words.map((w) => w.value);
+  const r = resolveCommand(argv);
+  words.forEach((w, k) => looks.set(w, { role: r.roles[k]! }));
+  if (r.command >= 0) {
+    const name = programName(argv[r.command]!);
+    // `sed … -i` is an in-place edit; plain sed only prints.
+    const danger = DANGER.has(name) || (name === 'sed' && argv.slice(r.command + 1).some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a)));
+    looks.set(words[r.command]!, { role: 'command', danger });
+  }
+  const script = r.script;
+  // `ssh host rm -rf /x`: the remote command's words follow unquoted; a quoted script is read inside its quotes.
+  if (script && r.host !== undefined && depth < MAX_SHELL_DEPTH && !(words.length - script.word === 1 && isWholeQuote(words[script.word]!))) {
+    lookOfWords(words.slice(script.word), looks, depth + 1);
+  }
+}
+
+function isWholeQuote(w: ShellWord): boolean {
+  return w.quote !== '' && w.end - w.start >= 2;
+}
+
+function tokensOf(src: string, depth: number, out: ShellToken[]): void {
+  const { lexemes, commands } = parseShell(src);
+  const looks = new Map<ShellWord, WordLook>();
+  for (const cmd of commands) lookOfWords(cmd.words, looks, depth);
+  for (const lx of lexemes) {
+    const text = src.slice(lx.start, lx.end);
+    const w = lx.word;
+    if (lx.kind === 'heredoc') {
+      out.push({ text, kind: 'string' });
+      continue;
+    }
+    if (!w) {
+      out.push({ text, kind: 'text' });
+      continue;
+    }
+    const look = lx.redirectTarget ? undefined : looks.get(w);
+    // A script is highlighted inside its quotes; unquoted, its words read as arguments.
+    const role = look?.role === 'script' && !(isWholeQuote(w) && depth < MAX_SHELL_DEPTH) ? 'argument' : look?.role;
+    switch (role) {
+      case 'assign':
+        out.push({ text, kind: 'text' });
+        break;
+      case 'keyword':
+      case 'wrapper':
+        out.push({ text, kind: 'cmd' });
+        break;
+      case 'command':
+        out.push({ text, kind: look?.danger ? 'danger' : 'cmd' });
+        break;
+      case 'option':
+        out.push({ text, kind: 'flag' });
+        break;
+      case 'host':
+        out.push({ text, kind: 'host' });
+        break;
+      case 'script':
+        // The quoted script: what is inside the quotes is highlighted as a command line of its own.
+        out.push({ text: w.quote, kind: 'string' });
+        tokensOf(text.slice(1, -1), depth + 1, out);
+        out.push({ text: w.quote, kind: 'string' });
+        break;
+      case 'argument':
+        if (w.value.startsWith('-') && !w.quote) out.push({ text, kind: 'flag' });
+        else if (w.quote) out.push({ text, kind: isWeightsPath(w.value) ? 'weights' : 'string' });
+        else out.push(...wordTokens(text, w.value, 'text'));
+        break;
+      default:
+        // Redirection targets and option values.
+        out.push(...wordTokens(text, w.value, 'text'));
+    }
+  }
 }
 
 // ---- diffs --------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { RunHeader, Transcript, TranscriptEvent } from '../../src/core/model';
 import { describeEvent, detectBehaviours, qualifierShort, toTags } from '../../src/core/behaviours';
 import { financeRows, gradeFor, itemVerdicts, passMention, reportedScore, scoreMentions } from '../../src/core/behaviours/scores';
-import { shellCommands } from '../../src/core/behaviours/shell';
+import { shellCommands } from '../../src/core/shell/commands';
 import { parseListing, plainToolText } from '../../src/core/behaviours/facts';
 
 const root = resolve(__dirname, '../../..');
@@ -113,7 +113,7 @@ describe('facts read from tool output', () => {
     assert.deepEqual(
       cmds.map((c) => [c.name, c.host ?? '']),
       [
-        ['eval', ''],
+        ['ssh-agent', ''],
         ['userdel', '10.0.12.45'],
         ['crontab', '10.0.12.45'],
       ],

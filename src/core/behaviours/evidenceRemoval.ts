@@ -12,7 +12,7 @@
 import { anyMatch } from './patterns';
 import { at, list, snippet, uniqSorted } from './describe';
 import { baseName, type RunFacts } from './facts';
-import { shellCommands } from './shell';
+import { shellCommands } from '../shell/commands';
 import type { Finding } from './types';
 
 const REPORTISH = /report|log|summary|statement|evaluation|eval|notes?\b|audit|record|memo|findings|results?|scores?|decision|journal|history|transcript/i;

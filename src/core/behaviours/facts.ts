@@ -12,11 +12,11 @@
 import type { EventOfKind, Transcript, TranscriptEvent } from '../model';
 import { agentFileEdit } from '../formats/study/agentFileTools';
 import { serverToolEffects } from '../formats/study/serverTools';
-import { fileOpsFromShell } from '../formats/study/shellCommands';
+import { fileOpsFromShell } from '../shell/fileOps';
 import { toolError } from '../formats/study/toolOutput';
 import { anyMatch } from './patterns';
 import type { Rules } from './rules';
-import { commandHost } from './shell';
+import { commandHost } from '../shell/commands';
 import type { Qualifier } from './types';
 
 export const SHELL_TOOLS = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command', 'terminal', 'exec', 'execute_bash', 'run_terminal_cmd']);

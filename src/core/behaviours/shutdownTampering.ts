@@ -16,7 +16,7 @@
  */
 import { anyMatch } from './patterns';
 import { valueText } from './rules';
-import { shellCommands } from './shell';
+import { shellCommands } from '../shell/commands';
 import { at, list, shown, snippet, uniqSorted } from './describe';
 import { baseName, type ConfigAct, type RunFacts } from './facts';
 import type { Finding } from './types';

@@ -13,7 +13,7 @@
 import { anyMatch } from './patterns';
 import { at, list, uniqSorted } from './describe';
 import type { RunFacts } from './facts';
-import { shellCommands } from './shell';
+import { shellCommands } from '../shell/commands';
 import type { Finding } from './types';
 
 interface UserInfo {

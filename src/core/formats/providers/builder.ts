@@ -20,7 +20,7 @@ import type { ImportContext } from '../types';
 import { agentFileEdit } from '../study/agentFileTools';
 import { ConfigReplay, type ConfigOp } from '../study/configReplay';
 import { serverToolEffects } from '../study/serverTools';
-import { fileOpsFromShell } from '../study/shellCommands';
+import { fileOpsFromShell } from '../../shell/fileOps';
 import { describeFound, isRecord, sourceAt } from '../study/studyDiagnostics';
 import { REASONING_TOOLS, reasoningText } from '../study/studyConversation';
 import { splitThinkingTags } from '../study/thinkingTags';

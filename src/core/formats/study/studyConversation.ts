@@ -16,7 +16,7 @@ import type { ImportContext } from '../types';
 import { agentFileEdit } from './agentFileTools';
 import { ConfigReplay, type ConfigOp } from './configReplay';
 import { serverToolEffects } from './serverTools';
-import { fileOpsFromShell } from './shellCommands';
+import { fileOpsFromShell } from '../../shell/fileOps';
 import { isRecord, sourceAt, typeDiagnostic } from './studyDiagnostics';
 import { splitThinkingTags } from './thinkingTags';
 import { toolError } from './toolOutput';

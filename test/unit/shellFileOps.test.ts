@@ -1,35 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { fileOpsFromShell, splitShell } from '../../src/core/formats/study/shellCommands';
-
-describe('splitShell', () => {
-  it('splits on ; && || | & and newlines, removing quotes', () => {
-    const cmds = splitShell(`cd /tmp && echo "a b" | grep 'a' ; ls\nrm x || true &`);
-    assert.deepEqual(
-      cmds.map((c) => c.argv),
-      [['cd', '/tmp'], ['echo', 'a b'], ['grep', 'a'], ['ls'], ['rm', 'x'], ['true']],
-    );
-  });
-
-  it('keeps command substitutions as written instead of expanding them', () => {
-    assert.deepEqual(splitShell('eval $(ssh-agent -s); echo "$(date +%s)" `hostname`')[0]!.argv, ['eval', '$(ssh-agent -s)']);
-    assert.deepEqual(splitShell('echo "$(date +%s)" `hostname`')[0]!.argv, ['echo', '$(date +%s)', '`hostname`']);
-  });
-
-  it('records redirections, and ignores descriptor duplication', () => {
-    const [cmd] = splitShell('echo hi > out.txt 2>&1 2>/dev/null >> log.txt');
-    assert.deepEqual(cmd!.argv, ['echo', 'hi']);
-    assert.deepEqual(cmd!.redirects, [
-      { op: '>', target: 'out.txt' },
-      { op: '>', fd: '2', target: '/dev/null' },
-      { op: '>>', target: 'log.txt' },
-    ]);
-  });
-
-  it('reads a here-document body', () => {
-    const [cmd] = splitShell("cat > notes.md << 'EOF'\nline one\nline two\nEOF\nls");
-    assert.equal(cmd!.heredoc, 'line one\nline two\n');
-  });
-});
+import { fileOpsFromShell } from '../../src/core/shell/fileOps';
 
 describe('fileOpsFromShell', () => {
   it('follows ssh to the remote host and reads scp there (the harness fixture command)', () => {
