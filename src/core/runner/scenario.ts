@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { MonitoringArm, PeerInstantiation, Subject, TaskFamily, type RunHeader } from '../model';
-import { parseRulesYaml } from '../behaviours/rulesYaml';
+import { readYaml } from '../yaml';
 import { formatJsonPath, parseJsonTolerant, type JsonPath } from '../json/tolerantJson';
 import { describeZodIssue } from '../zodMessages';
 import { CREATIVITY_ITEMS, FACTUAL_ITEMS, RED_ITEMS, type DatasetItem } from './datasets';
@@ -265,11 +265,11 @@ export function parseScenario(fileName: string, text: string): Scenario {
     };
     locateKey = locate;
   } else {
-    const yaml = parseRulesYaml(text);
+    const yaml = readYaml(text);
     if (yaml.error) fail(yaml.error.line, yaml.error.column, '$', yaml.error.message);
     doc = yaml.value;
     locate = (path) => yaml.locate(path);
-    locateKey = (path) => yaml.locateKey(path) ?? yaml.locate(path);
+    locateKey = (path) => yaml.locateKey(path);
   }
   if (doc === null || doc === undefined || typeof doc !== 'object' || Array.isArray(doc)) {
     fail(1, 1, '$', `expected a mapping with "version: ${SCENARIO_VERSION}", "taskFamily", "condition", … and "world", found ${doc === null || doc === undefined ? 'an empty file' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
