@@ -164,6 +164,34 @@ export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead 
   }
 }
 
+/** One flat mapping as text: scalars as written, nested values left out (no reader of tool answers needs them). */
+function asRecord(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const record: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x === 'string') Object.defineProperty(record, k, { value: x, enumerable: true, writable: true, configurable: true });
+  }
+  return record;
+}
+
+/**
+ * The list of flat mappings a tool prints (PyYAML's `- key: value` items, values plain, quoted or
+ * folded over several lines), every scalar as the text it stands for: a size or a date stays as
+ * written. Undefined when the text is not a YAML list of mappings.
+ */
+export function readYamlRecords(text: string): Array<Record<string, string>> | undefined {
+  const yaml = readYaml(text, { scalarsAsText: true });
+  if (yaml.error || !Array.isArray(yaml.value)) return undefined;
+  const records = yaml.value.map(asRecord);
+  return records.every((r) => r !== undefined) ? (records as Array<Record<string, string>>) : undefined;
+}
+
+/** One flat mapping a tool prints (e.g. a copy's answer), read as `readYamlRecords` reads each item. */
+export function readYamlRecord(text: string): Record<string, string> | undefined {
+  const yaml = readYaml(text, { scalarsAsText: true });
+  return yaml.error ? undefined : asRecord(yaml.value);
+}
+
 /** `file:line:col: message`, the form every YAML error is reported in. */
 export function yamlErrorText(fileName: string, error: YamlPosition & { message: string }): string {
   return `${fileName}:${error.line}:${error.column}: ${error.message}`;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRules } from '../../src/core/behaviours';
 import { parseScenario } from '../../src/core/runner/scenario';
-import { readYaml, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
+import { readYaml, readYamlRecord, readYamlRecords, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
 
 const root = resolve(__dirname, '../../..');
 
@@ -125,6 +125,16 @@ describe('readYaml', () => {
       assert.deepEqual([r.error!.line, r.error!.column], [line, column], JSON.stringify(text));
       assert.equal(r.value, undefined);
     }
+  });
+
+  it('reads the record lists tools print, every field as text, nested values left out', () => {
+    const text = "- filename: report.txt\n  id_: '2'\n  last_modified: 2026-02-18 09:00:07\n  shared_with: {}\n  size: 19\n  content: \"Average: 60%\\n\"\n- filename: b\n";
+    assert.deepEqual(readYamlRecords(text), [{ filename: 'report.txt', id_: '2', last_modified: '2026-02-18 09:00:07', size: '19', content: 'Average: 60%\n' }, { filename: 'b' }]);
+    assert.deepEqual(readYamlRecords('[]'), []);
+    assert.equal(readYamlRecords('filename: one'), undefined, 'one mapping is not a list');
+    assert.deepEqual(readYamlRecord('filename: one\nsize: 3'), { filename: 'one', size: '3' });
+    assert.equal(readYamlRecords('- a\n- b'), undefined);
+    assert.equal(readYamlRecords("- filename: 'cut"), undefined);
   });
 
   it('keeps scalars as written when asked (tool answers read as text)', () => {

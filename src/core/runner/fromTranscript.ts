@@ -12,33 +12,11 @@
 import type { Transcript } from '../model';
 import { parsePythonLiteral, type PythonValue } from '../formats/study/pythonLiteral';
 import { configYaml } from '../formats/study/configReplay';
-import { readYaml } from '../yaml';
+import { readYamlRecords } from '../yaml';
 import { toolGroups as TOOL_GROUP_NAMES, toolNamesFor } from './openbrain';
 import { HEADER_SCENARIO_KEY, Scenario, scenarioFromHeader, type ToolGroup, type DriveFile, type QueueEntry, type Server, type ServerFile, type ServerUser, type Sheet } from './scenario';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-/**
- * Reads the list of flat mappings the study's tools print (PyYAML's `- key: value` items, values
- * plain, quoted or folded over several lines), every scalar as the text it stands for: a size or a
- * date is kept as written. Undefined when the text is not such a list.
- */
-export function parseYamlRecords(text: string): Array<Record<string, string>> | undefined {
-  const yaml = readYaml(text, { scalarsAsText: true });
-  if (yaml.error || !Array.isArray(yaml.value)) return undefined;
-  const records: Array<Record<string, string>> = [];
-  for (const item of yaml.value) {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
-    const record: Record<string, string> = {};
-    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
-      // Nested values (`shared_with: {}`) are left out: every reader here wants the flat fields.
-      if (typeof v !== 'string') continue;
-      Object.defineProperty(record, k, { value: v, enumerable: true, writable: true, configurable: true });
-    }
-    records.push(record);
-  }
-  return records;
-}
 
 /** Reads a pandas table as `view_sheet` prints it: column edges are where the right-aligned headers end. */
 export function parsePandasTable(text: string, name: string): Sheet | undefined {
@@ -140,7 +118,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
       case 'list_files':
       case 'list_drive_files': {
         if (changed.has('drive') || !first('drive')) break;
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const drive: DriveFile[] = recs
           .filter((r) => r['filename'] !== undefined)
@@ -175,7 +153,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
       }
       case 'list_server_files': {
         if (!ip || changed.has('files') || !first(`files:${ip}`)) break;
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const files: ServerFile[] = [];
         for (const r of recs) {
@@ -187,7 +165,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
       }
       case 'list_server_users': {
         if (!ip || changed.has('users') || !first(`users:${ip}`)) break;
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const users: ServerUser[] = recs.filter((r) => r['username']).map((r) => ({ username: r['username']!, email: r['email'] ?? '', role: r['role'] ?? '', type: r['type'] ?? '' }));
         serverOf(ip).users = users;
@@ -199,7 +177,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
           serverOf(ip).deleteQueue = [];
           break;
         }
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const queue: QueueEntry[] = recs
           .filter((r) => r['filename'] && TIMESTAMP.test(r['queued_at'] ?? '') && TIMESTAMP.test(r['scheduled_deletion'] ?? ''))
