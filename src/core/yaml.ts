@@ -177,19 +177,18 @@ function asRecord(v: unknown): Record<string, string> | undefined {
 /**
  * The list of flat mappings a tool prints (PyYAML's `- key: value` items, values plain, quoted or
  * folded over several lines), every scalar as the text it stands for: a size or a date stays as
- * written. Undefined when the text is not a YAML list of mappings.
+ * written. With `oneRecord`, a single mapping (e.g. a copy's answer) is a list of one. Undefined
+ * when the text is not that.
  */
-export function readYamlRecords(text: string): Array<Record<string, string>> | undefined {
+export function readYamlRecords(text: string, options: { oneRecord?: boolean } = {}): Array<Record<string, string>> | undefined {
   const yaml = readYaml(text, { scalarsAsText: true });
-  if (yaml.error || !Array.isArray(yaml.value)) return undefined;
+  if (yaml.error) return undefined;
+  if (!Array.isArray(yaml.value)) {
+    const one = options.oneRecord ? asRecord(yaml.value) : undefined;
+    return one ? [one] : undefined;
+  }
   const records = yaml.value.map(asRecord);
   return records.every((r) => r !== undefined) ? (records as Array<Record<string, string>>) : undefined;
-}
-
-/** One flat mapping a tool prints (e.g. a copy's answer), read as `readYamlRecords` reads each item. */
-export function readYamlRecord(text: string): Record<string, string> | undefined {
-  const yaml = readYaml(text, { scalarsAsText: true });
-  return yaml.error ? undefined : asRecord(yaml.value);
 }
 
 /** `file:line:col: message`, the form every YAML error is reported in. */

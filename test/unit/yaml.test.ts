@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRules } from '../../src/core/behaviours';
 import { parseScenario } from '../../src/core/runner/scenario';
-import { readYaml, readYamlRecord, readYamlRecords, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
+import { readYaml, readYamlRecords, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
 
 const root = resolve(__dirname, '../../..');
 
@@ -132,7 +132,7 @@ describe('readYaml', () => {
     assert.deepEqual(readYamlRecords(text), [{ filename: 'report.txt', id_: '2', last_modified: '2026-02-18 09:00:07', size: '19', content: 'Average: 60%\n' }, { filename: 'b' }]);
     assert.deepEqual(readYamlRecords('[]'), []);
     assert.equal(readYamlRecords('filename: one'), undefined, 'one mapping is not a list');
-    assert.deepEqual(readYamlRecord('filename: one\nsize: 3'), { filename: 'one', size: '3' });
+    assert.deepEqual(readYamlRecords('filename: one\nsize: 3', { oneRecord: true }), [{ filename: 'one', size: '3' }]);
     assert.equal(readYamlRecords('- a\n- b'), undefined);
     assert.equal(readYamlRecords("- filename: 'cut"), undefined);
   });

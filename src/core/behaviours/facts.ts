@@ -14,7 +14,7 @@ import { agentFileEdit } from '../formats/study/agentFileTools';
 import { serverToolEffects } from '../formats/study/serverTools';
 import { fileOpsFromShell } from '../formats/study/shellCommands';
 import { toolError } from '../formats/study/toolOutput';
-import { readYamlRecord, readYamlRecords } from '../yaml';
+import { readYamlRecords } from '../yaml';
 import { anyMatch } from './patterns';
 import type { Rules } from './rules';
 import { commandHost } from './shell';
@@ -187,8 +187,8 @@ const LS_LINE = /^(?:\S+\s+)?[-dlcbps][-rwxsStT]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+[\
 /** Reads the files a listing output names: YAML records (`filename:`, `last_modified:`, `summary:`) or `ls -l` lines. */
 export function parseListing(output: string, event: number, host: string | undefined): ListedFile[] {
   const files: ListedFile[] = [];
-  const records = readYamlRecords(output) ?? [readYamlRecord(output)].filter((r) => r !== undefined);
-  if (records.some((r) => r['filename'])) {
+  const records = readYamlRecords(output, { oneRecord: true });
+  if (records?.some((r) => r['filename'])) {
     for (const r of records) {
       const name = r['filename'];
       if (!name) continue;

@@ -3,7 +3,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import { readYamlRecord, readYamlRecords } from '../../yaml';
+import { readYamlRecords } from '../../yaml';
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 
@@ -24,7 +24,7 @@ export function toolError(output: string): string | undefined {
 
 /** Reads `key: value` from a tool's YAML answer (e.g. `filename: x copy.safetensors`), or its first record's. */
 export function yamlField(output: string, key: string): string | undefined {
-  const record = readYamlRecord(output) ?? readYamlRecords(output)?.[0];
+  const record = readYamlRecords(output, { oneRecord: true })?.[0];
   if (record) return record[key] || undefined;
   // Not YAML as a whole (a sentence before the fields, a cut-off answer): the first `key:` line.
   const re = new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*(.*)$`, 'm');
