@@ -275,7 +275,7 @@ export function writeYaml(value: unknown, options: WriteYamlOptions = {}): strin
       Pair(_, pair, ancestors) {
         const path = pathOf(ancestors, pair.key);
         const lines = options.comments?.(path);
-        if (lines?.length && isScalar(pair.key)) pair.key.commentBefore = lines.map((l) => (l ? ` ${l}` : '')).join('\n');
+        if (lines?.length && isScalar(pair.key)) pair.key.commentBefore = lines.map((l) => ` ${l}`).join('\n');
         const note = options.unknown?.(path);
         if (note !== undefined) {
           const v = new Scalar(null);
@@ -292,7 +292,7 @@ export function writeYaml(value: unknown, options: WriteYamlOptions = {}): strin
       },
     });
   }
-  if (options.header?.length) doc.commentBefore = options.header.map((l) => (l ? ` ${l}` : '')).join('\n');
+  if (options.header?.length) doc.commentBefore = options.header.map((l) => ` ${l}`).join('\n');
   if (options.blockStrings === false) oneLineStrings(doc);
   return doc.toString({ ...BASE, doubleQuotedAsJSON: true });
 }
