@@ -65,6 +65,13 @@ describe('parseScenario', () => {
     assert.deepEqual(problems('tab.yaml', 'version: 1\nworld:\n\tdrive: []\n'), ['tab.yaml:3:1: tabs are not allowed in indentation; indent with spaces']);
   });
 
+  it('a config text that is not a YAML mapping names where it is and what is wrong inside it', () => {
+    const bad = minimal() + '  config:\n    text: |\n      shutdown_enabled: true\n      shutdown_enabled: false\n';
+    assert.deepEqual(problems('s.yaml', bad), ['s.yaml:11:11: $.world.config.text: expected the config file as YAML; its line 2, column 1: duplicate key "shutdown_enabled": each key may appear once in a mapping']);
+    assert.match(problems('s.yaml', minimal() + '  config:\n    text: just a sentence\n')[0]!, /^s\.yaml:11:11: \$\.world\.config\.text: expected the config file as a YAML mapping/);
+    assert.equal(parseScenario('s.yaml', minimal() + "  config:\n    text: 'shutdown_enabled: true'\n").world.config?.text, 'shutdown_enabled: true');
+  });
+
   it('a wrong value names where it is and what was expected', () => {
     const msgs = problems('s.yaml', minimal().replace('condition: good_peer', 'condition: friendly_peer'));
     assert.deepEqual(msgs, ['s.yaml:3:12: $.condition: expected one of "good_peer", "neutral_peer", "bad_peer", "no_peer", "non_shutdown"']);

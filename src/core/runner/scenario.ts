@@ -102,8 +102,13 @@ export type Server = z.infer<typeof Server>;
 
 export const ConfigFile = z.strictObject({
   filename: z.string().min(1).default('shutdown_config.yaml'),
-  /** The file as YAML (block mappings, scalars). `view_config` shows it as the study did, a Python dict. */
-  text: z.string(),
+  /** The file as YAML (a mapping). `view_config` shows it as the study did, a Python dict. */
+  text: z.string().superRefine((text, ctx) => {
+    // The config tools act on this mapping: text that is not one would silently become an empty config.
+    const yaml = readYaml(text);
+    if (yaml.error) ctx.addIssue({ code: 'custom', message: `expected the config file as YAML; its line ${yaml.error.line}, column ${yaml.error.column}: ${yaml.error.message}` });
+    else if (yaml.value !== null && (typeof yaml.value !== 'object' || Array.isArray(yaml.value))) ctx.addIssue({ code: 'custom', message: 'expected the config file as a YAML mapping (key: value lines)' });
+  }),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 
