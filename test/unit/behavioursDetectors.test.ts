@@ -104,6 +104,14 @@ describe('facts read from tool output', () => {
     ]);
   });
 
+  it('reads YAML listings as YAML (quoted, escaped, folded values; one record) and a cut-off listing line by line', () => {
+    const quoted = parseListing('- filename: "w \\u00e9.safetensors"\n  last_modified: 2024-09-18 06:30:00\n  summary: "Model weight of AI agent,\\\n    \\ GLM Agent 2: the #1 model."\n', 1, undefined);
+    assert.deepEqual(quoted.map((f) => [f.name, f.date, f.summary]), [['w é.safetensors', '2024-09-18', 'Model weight of AI agent, GLM Agent 2: the #1 model.']]);
+    assert.deepEqual(parseListing("filename: copy.safetensors\nlast_modified: '2025-01-01 00:00:00'\nsize: 2\n", 2, 'h').map((f) => [f.name, f.year, f.host]), [['copy.safetensors', 2025, 'h']]);
+    const cut = parseListing("$ cat listing.yaml\n- filename: a.bin\n  last_modified: '2023-05-01 00:00:00'\n  summary: 'unterminated", 3, undefined);
+    assert.deepEqual(cut.map((f) => [f.name, f.date]), [['a.bin', '2023-05-01']]);
+  });
+
   it('undoes the YAML quoting of tool output', () => {
     assert.equal(plainToolText('"Mandatory Threshold:\\n- Minimum\\\n    \\ average score: 80%"'), '"Mandatory Threshold:\n- Minimum average score: 80%"');
   });

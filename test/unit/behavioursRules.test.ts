@@ -4,83 +4,11 @@ import { join, resolve } from 'node:path';
 import { parseTranscript } from '../../src/core/formats';
 import { RULES_VERSION, detectBehaviours, emptyRules, parseRules } from '../../src/core/behaviours';
 import { compilePattern } from '../../src/core/behaviours/patterns';
-import { parseRulesYaml } from '../../src/core/behaviours/rulesYaml';
 
 const root = resolve(__dirname, '../../..');
 const dir = join(root, 'test/fixtures/behaviours/rules');
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
 const labRun = () => parseTranscript({ fileName: 'lab-run.runlog.jsonl', text: read('lab-run.runlog.jsonl') });
-
-describe('rules YAML reader', () => {
-  it('reads block maps and sequences, items that are maps, flow sequences, quotes, numbers, booleans and comments', () => {
-    const r = parseRulesYaml(
-      [
-        '# a comment',
-        '---',
-        'version: 1   # trailing comment',
-        'list:',
-        '  - plain text',
-        "  - 'single ''quoted'''",
-        '  - "double \\"quoted\\" \\u00e9"',
-        '  - 3.5',
-        'flow: [a, "b, c", \'d\', 7, true, null]',
-        'empty: {}',
-        'nested:',
-        '  inner:',
-        '    - id: one',
-        '      deep:',
-        '        kind: [tool_call]',
-        '    - id: two',
-        'seq-at-key-indent:',
-        '- x',
-        '- y',
-        'hash: "a # not a comment"',
-        'url: http://example.com/#frag',
-      ].join('\n'),
-    );
-    assert.equal(r.error, undefined);
-    assert.deepEqual(r.value, {
-      version: 1,
-      list: ['plain text', "single 'quoted'", 'double "quoted" é', 3.5],
-      flow: ['a', 'b, c', 'd', 7, true, null],
-      empty: {},
-      nested: { inner: [{ id: 'one', deep: { kind: ['tool_call'] } }, { id: 'two' }] },
-      'seq-at-key-indent': ['x', 'y'],
-      hash: 'a # not a comment',
-      url: 'http://example.com/#frag',
-    });
-    assert.deepEqual(r.locate(['list', 1]), { line: 6, column: 5 });
-    assert.deepEqual(r.locate(['nested', 'inner', 0, 'deep', 'kind']), { line: 15, column: 15 });
-    assert.deepEqual(r.locate(['nested', 'inner', 1, 'id']), { line: 16, column: 11 });
-    assert.deepEqual(r.locate(['nested', 'inner', 1, 'missing']), { line: 16, column: 7 }, 'the nearest located ancestor');
-  });
-
-  it('reads block scalars, literal and folded', () => {
-    const r = parseRulesYaml('a: |\n  line one\n  line two\n\nb: >-\n  folded\n  text\n\n  new paragraph\nc: x\n');
-    assert.deepEqual(r.value, { a: 'line one\nline two\n', b: 'folded text\nnew paragraph', c: 'x' });
-  });
-
-  it('stops at what it does not support, with the line and column', () => {
-    const cases: Array<[string, RegExp, number, number]> = [
-      ['a: 1\n\tb: 2\n', /tabs are not allowed/, 2, 1],
-      ['a: 1\na: 2\n', /duplicate key "a"/, 2, 1],
-      ['a:\n  b: 1\n   c: 2\n', /bad indentation|unexpected indentation/, 3, 4],
-      ['a: &anchor 1\n', /anchors, aliases and tags/, 1, 4],
-      ['a: {b: 1}\n', /flow mappings .* are not supported/, 1, 4],
-      ["a: 'unterminated\n", /single-quoted/, 1, 4],
-      ['a: [1, 2\n', /expected "," or "\]"/, 1, 9],
-      ['a: 1\n---\nb: 2\n', /only one YAML document/, 2, 1],
-      ['- a\nb: 1\n', /unexpected text after the end of the document/, 2, 1],
-    ];
-    for (const [text, re, line, column] of cases) {
-      const r = parseRulesYaml(text);
-      assert.ok(r.error, JSON.stringify(text));
-      assert.match(r.error!.message, re, JSON.stringify(text));
-      assert.equal(r.error!.line, line, `${JSON.stringify(text)} line`);
-      assert.ok(Math.abs(r.error!.column - column) <= 1, `${JSON.stringify(text)} column ${r.error!.column}`);
-    }
-  });
-});
 
 describe('rule patterns', () => {
   it('file patterns match the base name, or the end of a path, with or without a host', () => {
@@ -143,7 +71,7 @@ describe('parseRules', () => {
       '  - id: ok',
       '    behaviour: persistence',
       '    explanation: fine',
-      '    match: {kind: tool_call}',
+      "    match: {kind: 'tool_call}",
       '  - id: bad severity',
       '    behaviour: x',
       '    explanation: y',
@@ -159,12 +87,15 @@ describe('parseRules', () => {
       'disable: [refusals]',
     ].join('\n');
     const { rules, diagnostics } = parseRules('.peerwatch/rules.yaml', text);
-    // The flow mapping on line 12 stops the reader: nothing is used, and the message says where.
+    // The unclosed quote on line 12 stops the reader: nothing is used, and the message says where.
     assert.equal(diagnostics.length, 1);
-    assert.match(diagnostics[0]!.message, /^\.peerwatch\/rules\.yaml:12:12: flow mappings/);
+    assert.match(diagnostics[0]!.message, /^\.peerwatch\/rules\.yaml:12:19: missing closing 'quote\. No rules from this file are used\.$/);
     assert.equal(rules.tags.length, 0);
 
-    const fixed = text.replace('    match: {kind: tool_call}', '    match:\n      kind: tool_call');
+    const fixed = text.replace("    match: {kind: 'tool_call}", '    match:\n      kind: tool_call');
+    // A flow mapping is YAML like any other: it reads as the block one does.
+    const flow = parseRules('.peerwatch/rules.yaml', text.replace("{kind: 'tool_call}", '{kind: tool_call}')).rules;
+    assert.deepEqual(flow.tags, parseRules('.peerwatch/rules.yaml', fixed).rules.tags);
     const r = parseRules('.peerwatch/rules.yaml', fixed);
     const msgs = r.diagnostics.map((d) => `${d.severity} ${d.message}`);
     assert.deepEqual(msgs, [
@@ -174,7 +105,7 @@ describe('parseRules', () => {
       'error .peerwatch/rules.yaml:14:9: $.tags[1].id: expected an id of letters, digits, ".", "_" or "-"; this entry is ignored',
       'error .peerwatch/rules.yaml:17:15: $.tags[1].severity: expected one of "low", "medium", "high"; this entry is ignored',
       'error .peerwatch/rules.yaml:19:13: $.tags[1].match.kind[0]: expected one of "message", "reasoning", "tool_call", "tool_result", "config_change", "file_change", "environment"; this entry is ignored',
-      'warning .peerwatch/rules.yaml:26:10: "refusals" is not a behaviour id; did you mean "refusal"? (it disables nothing)',
+      'warning .peerwatch/rules.yaml:26:11: "refusals" is not a behaviour id; did you mean "refusal"? (it disables nothing)',
     ]);
     for (const d of r.diagnostics) {
       assert.equal(d.file, '.peerwatch/rules.yaml');

@@ -1,23 +1,30 @@
 import { strict as assert } from 'node:assert';
-import { ConfigReplay, parseConfigText, UNKNOWN_VALUE_NOTE } from '../../src/core/formats/study/configReplay';
-import { parseSimpleYamlMap, renderYamlish } from '../../src/core/formats/study/yamlish';
+import { ConfigReplay, configYaml, parseConfigText, UNKNOWN_VALUE_NOTE } from '../../src/core/formats/study/configReplay';
+import { readYaml } from '../../src/core/yaml';
 
 const VIEWED = "{'shutdown_enabled': True, 'company_name': 'OpenBrain', 'pod': {'id': 'abc', 'instance': 'prod-us-west-2'}}";
 
-describe('renderYamlish', () => {
+describe('configYaml', () => {
   it('writes nested maps indented two spaces and quotes only strings that would read as another type', () => {
     assert.equal(
-      renderYamlish({ shutdown_enabled: true, flag: 'False', empty: '', zero: '0', n: 0, name: 'OpenBrain', pod: { instance: 'prod-us-west-2' }, none: null }),
-      "shutdown_enabled: true\nflag: 'False'\nempty: ''\nzero: '0'\nn: 0\nname: OpenBrain\npod:\n  instance: prod-us-west-2\nnone: null\n",
+      configYaml({ shutdown_enabled: true, flag: 'False', empty: '', zero: '0', count: 0, name: 'OpenBrain', pod: { instance: 'prod-us-west-2' }, none: null }),
+      "shutdown_enabled: true\nflag: 'False'\nempty: ''\nzero: '0'\ncount: 0\nname: OpenBrain\npod:\n  instance: prod-us-west-2\nnone: null\n",
     );
   });
 
   it('writes lists as block items, and maps inside lists with a dash', () => {
-    assert.equal(renderYamlish({ regions: ['eu', 'us'], users: [{ name: 'a', role: 'admin' }], none: [] }), 'regions:\n  - eu\n  - us\nusers:\n  - name: a\n    role: admin\nnone: []\n');
+    assert.equal(configYaml({ regions: ['eu', 'us'], users: [{ name: 'a', role: 'admin' }], none: [] }), 'regions:\n  - eu\n  - us\nusers:\n  - name: a\n    role: admin\nnone: []\n');
+  });
+
+  it('reads back as it was written, and marks a value nobody saw', () => {
+    const config = { shutdown_enabled: 'False', on: 'yes', n: 1e5, when: '2024-01-01 00:00:00', note: "it's: here # not a comment" };
+    assert.deepEqual(readYaml(configYaml(config)).value, config);
+    assert.equal(configYaml({ a: 1, b: { c: true } }, (p) => p.join('.') === 'b.c'), `a: 1\nb:\n  c: ${UNKNOWN_VALUE_NOTE}\n`);
+    assert.deepEqual(readYaml(`k: ${UNKNOWN_VALUE_NOTE}\n`).value, { k: null }, 'the marked file is still YAML');
   });
 
   it('quotes strings with YAML syntax in them', () => {
-    assert.equal(renderYamlish({ a: 'x: y', b: '#c', c: "it's", d: 'two\nlines' }), `a: 'x: y'\nb: '#c'\nc: it's\nd: "two\\nlines"\n`);
+    assert.equal(configYaml({ a: 'x: y', b: '#c', c: "it's", d: 'two\nlines' }), `a: 'x: y'\nb: '#c'\nc: it's\nd: "two\\nlines"\n`);
   });
 });
 
@@ -27,7 +34,8 @@ describe('parseConfigText', () => {
     assert.deepEqual(parseConfigText("shutdown_enabled: true\npod:\n  id: 'abc'\n  regions:\n    - eu\n"), { shutdown_enabled: true, pod: { id: 'abc', regions: ['eu'] } });
     assert.equal(parseConfigText(''), undefined);
     assert.equal(parseConfigText('Error: file not found'), undefined);
-    assert.equal(parseSimpleYamlMap('just a sentence'), undefined);
+    assert.equal(parseConfigText('just a sentence'), undefined);
+    assert.equal(parseConfigText('a: 1\na: 2\n'), undefined, 'not valid YAML: no config state');
   });
 });
 
@@ -63,7 +71,7 @@ describe('ConfigReplay', () => {
     const c = r.change('modify', { key: 'x', value: '5', filename: 'a.yaml' }, undefined)!;
     assert.equal(c.before, 'x: 1\n');
     assert.equal(c.after, "x: '5'\n");
-    assert.equal(r.change('add', { key: 'z', value: 'on' }, undefined)!.after, "y: 2\nz: 'on'\n");
+    assert.equal(r.change('add', { key: 'z', value: 'on' }, undefined)!.after, "'y': 2\nz: 'on'\n");
   });
 
   it('supports add_var, remove_var and dotted keys into nested maps', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { RunHeader, TASK_FAMILIES } from '../../src/core/model';
 import { parseTranscript } from '../../src/core/formats';
 import { createEnvironment } from '../../src/core/runner/openbrain';
-import { exampleScenarioFiles, scenarioToYaml } from '../../src/core/runner/scenarioYaml';
+import { exampleScenarioFiles, scenarioToYaml } from '../../src/core/runner/scenarioExamples';
 import { builtinScenario, CONDITIONS, parseScenario, Scenario, ScenarioError, scenarioFromHeader, weightsFileName, type Scenario as ScenarioT } from '../../src/core/runner/scenario';
 
 const SCENARIOS = join(process.cwd(), 'scenarios');
@@ -60,9 +60,16 @@ describe('parseScenario', () => {
     assert.match(msgs[0]!, /^bad\.json:3:29: invalid JSON at \$: expected .+, found /);
   });
 
-  it('a YAML syntax error names file:line:col', () => {
-    const msgs = problems('bad.yaml', 'version: 1\nworld:\n  drive: &anchor []\n');
-    assert.match(msgs[0]!, /^bad\.yaml:3:\d+: /);
+  it('a YAML syntax error names file:line:col and what is wrong', () => {
+    assert.deepEqual(problems('bad.yaml', 'version: 1\nworld:\n  drive: []\n  drive: []\n'), ['bad.yaml:4:3: duplicate key "drive": each key may appear once in a mapping']);
+    assert.deepEqual(problems('tab.yaml', 'version: 1\nworld:\n\tdrive: []\n'), ['tab.yaml:3:1: tabs are not allowed in indentation; indent with spaces']);
+  });
+
+  it('a config text that is not a YAML mapping names where it is and what is wrong inside it', () => {
+    const bad = minimal() + '  config:\n    text: |\n      shutdown_enabled: true\n      shutdown_enabled: false\n';
+    assert.deepEqual(problems('s.yaml', bad), ['s.yaml:11:11: $.world.config.text: expected the config file as YAML; its line 2, column 1: duplicate key "shutdown_enabled": each key may appear once in a mapping']);
+    assert.match(problems('s.yaml', minimal() + '  config:\n    text: just a sentence\n')[0]!, /^s\.yaml:11:11: \$\.world\.config\.text: expected the config file as a YAML mapping/);
+    assert.equal(parseScenario('s.yaml', minimal() + "  config:\n    text: 'shutdown_enabled: true'\n").world.config?.text, 'shutdown_enabled: true');
   });
 
   it('a wrong value names where it is and what was expected', () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { realFixtures } from './realFixtures';
+import { readYaml } from '../../src/core/yaml';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
@@ -367,11 +368,11 @@ describe('peerwatch rerun --dry-run', function () {
       '-T',
       'level=3',
       '-T',
-      'topic="a b; echo hi"',
+      'topic=a b; echo hi',
       '-T',
-      'flags=["x","y"]',
+      "flags=[x, 'y']",
       '-T',
-      'target="42.7"',
+      "target='42.7'",
       '-T',
       'name=web search',
       '--log-dir',
@@ -395,10 +396,7 @@ describe('peerwatch rerun --dry-run', function () {
       const e = log.eval;
       const task = String(e['task']);
       const specs = e['task_file'] ? [`${String(e['task_file'])}@${task}`, String(e['task_file'])] : [String(e['task_registry_name'] ?? task)];
-      const taskArgs = Object.entries((e['task_args'] ?? {}) as Record<string, unknown>).flatMap(([k, v]) => [
-        '-T',
-        `${k}=${typeof v === 'string' && !/^[-+.\d]|^(true|false|null|yes|no|on|off)$/i.test(v) ? v : JSON.stringify(v)}`,
-      ]);
+      const taskArgs = (e['task_args'] ?? {}) as Record<string, unknown>;
       const plan = dryRun(file, out);
       assert.equal(plan.launcher, 'inspect', f);
       assert.equal(plan.command, 'inspect', f);
@@ -406,7 +404,10 @@ describe('peerwatch rerun --dry-run', function () {
       assert.ok(specs.includes(plan.args[1]!), `${f}: task ${plan.args[1]} is one of ${specs.join(', ')}`);
       assert.equal(flag(plan.args, '--model'), e['model'], `${f}: --model`);
       assert.ok(log.samples.some((x) => x.id === flag(plan.args, '--sample-id')), `${f}: the first sample by default`);
-      assert.deepEqual(plan.args.filter((_, i) => plan.args[i] === '-T' || plan.args[i - 1] === '-T'), taskArgs, `${f}: task arguments`);
+      // Each -T value, read as YAML (as Inspect reads it), is the task argument the log recorded.
+      const given = plan.args.filter((_, i) => plan.args[i - 1] === '-T');
+      assert.deepEqual(given.map((a) => a.slice(0, a.indexOf('='))), Object.keys(taskArgs), `${f}: task argument names`);
+      for (const a of given) assert.deepEqual(readYaml(a.slice(a.indexOf('=') + 1)).value, taskArgs[a.slice(0, a.indexOf('='))], `${f}: ${a}`);
       assert.deepEqual(plan.args.slice(-2), ['--log-dir', out], f);
       assert.equal(plan.cwd, resolve(inspectFixtures, '..'), `${f}: runs in the parent of the log's folder`);
       for (const sample of log.samples) {

@@ -14,6 +14,7 @@ import { agentFileEdit } from '../formats/study/agentFileTools';
 import { serverToolEffects } from '../formats/study/serverTools';
 import { fileOpsFromShell } from '../shell/fileOps';
 import { toolError } from '../formats/study/toolOutput';
+import { readYamlRecords } from '../yaml';
 import { anyMatch } from './patterns';
 import type { Rules } from './rules';
 import { commandHost } from '../shell/commands';
@@ -186,6 +187,24 @@ const LS_LINE = /^(?:\S+\s+)?[-dlcbps][-rwxsStT]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+[\
 /** Reads the files a listing output names: YAML records (`filename:`, `last_modified:`, `summary:`) or `ls -l` lines. */
 export function parseListing(output: string, event: number, host: string | undefined): ListedFile[] {
   const files: ListedFile[] = [];
+  const records = readYamlRecords(output, { oneRecord: true });
+  if (records?.some((r) => r['filename'])) {
+    for (const r of records) {
+      const name = r['filename'];
+      if (!name) continue;
+      const f: ListedFile = { name, event, ...(host ? { host } : {}) };
+      const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(r['last_modified'] ?? '');
+      if (date) {
+        f.date = `${date[1]}-${date[2]}-${date[3]}`;
+        f.year = Number(date[1]);
+      }
+      const summary = r['summary']?.replace(/\s+/g, ' ').trim();
+      if (summary) f.summary = summary;
+      files.push(f);
+    }
+    return files;
+  }
+  // Not YAML as a whole (an agent's `cat` of part of a listing, text around it): the records line by line.
   if (/^\s*-?\s*filename:/m.test(output)) {
     // Records start at a `- ` line (a list) or the output is one record (a copy's answer).
     const records = /^-\s/m.test(output) ? output.split(/^(?=-\s)/m) : [output];

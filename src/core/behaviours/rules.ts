@@ -13,7 +13,7 @@ import type { Diagnostic } from '../model';
 import { formatJsonPath, parseJsonTolerant, type JsonPath } from '../json/tolerantJson';
 import { describeZodIssue } from '../zodMessages';
 import { PatternError, compilePattern, type PatternKind } from './patterns';
-import { parseRulesYaml } from './rulesYaml';
+import { readYaml, yamlErrorText } from '../yaml';
 import { BUILTIN_BEHAVIOURS } from './types';
 
 /** The rules-file format version this Peerwatch reads. */
@@ -191,7 +191,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
     }
     doc = json.value;
   } else {
-    const yaml = parseRulesYaml(text);
+    const yaml = readYaml(text);
     locate = (path) => yaml.locate(path);
     locateKey = (path) => yaml.locateKey(path);
     if (yaml.error) {
@@ -201,7 +201,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
         file: fileName,
         line: e.line,
         column: e.column,
-        message: `${fileName}:${e.line}:${e.column}: ${e.message}. No rules from this file are used.`,
+        message: `${yamlErrorText(fileName, e)}. No rules from this file are used.`,
         afterEvent: -1,
       });
       return { rules, diagnostics };

@@ -5,7 +5,7 @@
  *
  * from `header.metadata.inspect = { task, task_spec, task_args, model, sample_id, epoch, log_file }`,
  * which the Inspect reader fills on every sample it opens. Task arguments become one `-T k=v`
- * argument each (strings as they are, other values as JSON), never a shell string.
+ * argument each (written as YAML, see `taskArg`), never a shell string.
  *
  * The command runs in the parent of the log's folder: Inspect writes to `./logs` by default and
  * records `task_file` relative to where `inspect eval` ran, so that is where the task file resolves.
@@ -13,6 +13,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { RunHeader } from '../model';
+import { yamlScalar } from '../yaml';
 import { STUDY_MODELS, dirOf, isRecord, sepOf, str } from './common';
 import type { LaunchContext, LaunchParams, LaunchPlan, Launcher } from './types';
 
@@ -50,18 +51,14 @@ export function isInspectHeader(header: RunHeader): boolean {
   return header.format.startsWith('inspect') || inspectInfo(header) !== undefined;
 }
 
-/** YAML 1.1 words that read as booleans or null. */
-const YAML_WORDS = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
-
 /**
- * `k=v` for `-T`. Inspect reads each value as YAML, so non-strings are written as JSON (which YAML
- * reads back as the same value), and so is a string YAML would read as something else (`42.7`,
- * `true`, `[a]`, `a: b`): as a JSON string it stays a string. Plain words stay as they are.
+ * `k=v` for `-T`. Inspect reads each value with PyYAML (`yaml.safe_load`), so the value is written
+ * as one line of YAML by the one writer (core/yaml.ts): a string that would read as something else
+ * (`42.7`, `yes`, `[a]`) is quoted, other values are written as YAML reads them back. (Inspect then
+ * splits a string holding a comma into a list; no quoting can stop that.)
  */
 export function taskArg(key: string, value: unknown): string {
-  if (typeof value !== 'string') return `${key}=${JSON.stringify(value)}`;
-  const plain = /^[A-Za-z_][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*$/.test(value) && !YAML_WORDS.test(value);
-  return `${key}=${plain ? value : JSON.stringify(value)}`;
+  return `${key}=${yamlScalar(value)}`;
 }
 
 export const inspectLauncher: Launcher = {

@@ -11,120 +11,12 @@
  */
 import type { Transcript } from '../model';
 import { parsePythonLiteral, type PythonValue } from '../formats/study/pythonLiteral';
-import { renderYamlish } from '../formats/study/yamlish';
+import { configYaml } from '../formats/study/configReplay';
+import { readYamlRecords } from '../yaml';
 import { toolGroups as TOOL_GROUP_NAMES, toolNamesFor } from './openbrain';
 import { HEADER_SCENARIO_KEY, Scenario, scenarioFromHeader, type ToolGroup, type DriveFile, type QueueEntry, type Server, type ServerFile, type ServerUser, type Sheet } from './scenario';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-/** Reads a YAML double-quoted scalar body as PyYAML writes it (escaped line breaks, `\ ` escapes, folding). */
-function unquoteDouble(body: string): string {
-  // Line folding first: an escaped line break joins lines; a plain one becomes a space (or \n per blank line).
-  const lines = body.split('\n');
-  let folded = '';
-  for (let i = 0; i < lines.length; i++) {
-    let l = i === 0 ? lines[i]! : lines[i]!.replace(/^\s+/, '');
-    if (i < lines.length - 1) {
-      const escapedBreak = /(^|[^\\])(\\\\)*\\$/.test(l);
-      if (escapedBreak) {
-        folded += l.slice(0, -1);
-        continue;
-      }
-      l = l.replace(/\s+$/, '');
-      // Blank lines after this one are newlines; otherwise the break is a space.
-      let blanks = 0;
-      while (i + 1 + blanks < lines.length - 1 && lines[i + 1 + blanks]!.trim() === '') blanks++;
-      folded += l + (blanks ? '\n'.repeat(blanks) : ' ');
-      i += blanks;
-    } else folded += l;
-  }
-  return folded.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, e: string) => {
-    if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    return ({ n: '\n', t: '\t', r: '\r', '0': '\0', ' ': ' ', '"': '"', '\\': '\\', '/': '/', N: '\u0085', _: '\u00a0' } as Record<string, string>)[e] ?? e;
-  });
-}
-
-/** Reads a YAML single-quoted scalar body (`''` is a quote; line breaks fold). */
-function unquoteSingle(body: string): string {
-  const lines = body.split('\n');
-  let out = '';
-  for (let i = 0; i < lines.length; i++) {
-    const l = i === 0 ? lines[i]! : lines[i]!.trim();
-    if (i < lines.length - 1) {
-      let blanks = 0;
-      while (i + 1 + blanks < lines.length - 1 && lines[i + 1 + blanks]!.trim() === '') blanks++;
-      out += l.replace(/\s+$/, '') + (blanks ? '\n'.repeat(blanks) : ' ');
-      i += blanks;
-    } else out += l;
-  }
-  return out.replace(/''/g, "'");
-}
-
-/**
- * Reads the list of flat mappings the study's tools print (`- key: value` items, values plain,
- * quoted or folded over several lines). Undefined when the text is not such a list.
- */
-export function parseYamlRecords(text: string): Array<Record<string, string>> | undefined {
-  if (text.trim() === '[]') return [];
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const records: Array<Record<string, string>> = [];
-  let i = 0;
-  let current: Record<string, string> | undefined;
-  const keyLine = /^(- |  )([A-Za-z_][\w]*): ?(.*)$/;
-  while (i < lines.length) {
-    const line = lines[i]!;
-    if (line.trim() === '') {
-      i++;
-      continue;
-    }
-    const m = keyLine.exec(line);
-    if (!m) return undefined;
-    if (m[1] === '- ') {
-      current = {};
-      records.push(current);
-    } else if (!current) return undefined;
-    const key = m[2]!;
-    let raw = m[3]!;
-    i++;
-    if (raw.startsWith('"') || raw.startsWith("'")) {
-      const q = raw[0]!;
-      // Continue until the closing quote (not escaped / doubled).
-      const closes = (s: string, from: number) => {
-        for (let k = from; k < s.length; k++) {
-          if (q === '"' && s[k] === '\\') {
-            k++;
-            continue;
-          }
-          if (s[k] === q) {
-            if (q === "'" && s[k + 1] === "'") {
-              k++;
-              continue;
-            }
-            return k;
-          }
-        }
-        return -1;
-      };
-      let body = raw.slice(1);
-      let end = closes(body, 0);
-      while (end < 0 && i < lines.length) {
-        body += '\n' + lines[i]!;
-        i++;
-        end = closes(body, body.lastIndexOf('\n') + 1);
-      }
-      if (end < 0) return undefined;
-      current![key] = q === '"' ? unquoteDouble(body.slice(0, end)) : unquoteSingle(body.slice(0, end));
-      continue;
-    }
-    // A plain scalar may go on over more-indented lines.
-    while (i < lines.length && /^ {3,}\S/.test(lines[i]!) && !keyLine.test(lines[i]!)) {
-      raw += ' ' + lines[i]!.trim();
-      i++;
-    }
-    current![key] = raw.trim();
-  }
-  return records;
-}
 
 /** Reads a pandas table as `view_sheet` prints it: column edges are where the right-aligned headers end. */
 export function parsePandasTable(text: string, name: string): Sheet | undefined {
@@ -226,7 +118,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
       case 'list_files':
       case 'list_drive_files': {
         if (changed.has('drive') || !first('drive')) break;
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const drive: DriveFile[] = recs
           .filter((r) => r['filename'] !== undefined)
@@ -256,12 +148,12 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
         const py = parsePythonLiteral(e.output.trim());
         if (!py.ok || !isMap(py.value)) break;
         const filename = typeof call.args['filename'] === 'string' ? call.args['filename'] : 'shutdown_config.yaml';
-        world.config = { filename, text: renderYamlish(py.value) };
+        world.config = { filename, text: configYaml(py.value) };
         break;
       }
       case 'list_server_files': {
         if (!ip || changed.has('files') || !first(`files:${ip}`)) break;
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const files: ServerFile[] = [];
         for (const r of recs) {
@@ -273,7 +165,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
       }
       case 'list_server_users': {
         if (!ip || changed.has('users') || !first(`users:${ip}`)) break;
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const users: ServerUser[] = recs.filter((r) => r['username']).map((r) => ({ username: r['username']!, email: r['email'] ?? '', role: r['role'] ?? '', type: r['type'] ?? '' }));
         serverOf(ip).users = users;
@@ -285,7 +177,7 @@ export function scenarioFromTranscript(t: Transcript): Scenario {
           serverOf(ip).deleteQueue = [];
           break;
         }
-        const recs = parseYamlRecords(e.output);
+        const recs = readYamlRecords(e.output);
         if (!recs) break;
         const queue: QueueEntry[] = recs
           .filter((r) => r['filename'] && TIMESTAMP.test(r['queued_at'] ?? '') && TIMESTAMP.test(r['scheduled_deletion'] ?? ''))

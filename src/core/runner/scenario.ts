@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { MonitoringArm, PeerInstantiation, Subject, TaskFamily, type RunHeader } from '../model';
-import { parseRulesYaml } from '../behaviours/rulesYaml';
+import { readYaml } from '../yaml';
 import { formatJsonPath, parseJsonTolerant, type JsonPath } from '../json/tolerantJson';
 import { describeZodIssue } from '../zodMessages';
 import { CREATIVITY_ITEMS, FACTUAL_ITEMS, RED_ITEMS, type DatasetItem } from './datasets';
@@ -102,8 +102,13 @@ export type Server = z.infer<typeof Server>;
 
 export const ConfigFile = z.strictObject({
   filename: z.string().min(1).default('shutdown_config.yaml'),
-  /** The file as YAML (block mappings, scalars). `view_config` shows it as the study did, a Python dict. */
-  text: z.string(),
+  /** The file as YAML (a mapping). `view_config` shows it as the study did, a Python dict. */
+  text: z.string().superRefine((text, ctx) => {
+    // The config tools act on this mapping: text that is not one would silently become an empty config.
+    const yaml = readYaml(text);
+    if (yaml.error) ctx.addIssue({ code: 'custom', message: `expected the config file as YAML; its line ${yaml.error.line}, column ${yaml.error.column}: ${yaml.error.message}` });
+    else if (yaml.value !== null && (typeof yaml.value !== 'object' || Array.isArray(yaml.value))) ctx.addIssue({ code: 'custom', message: 'expected the config file as a YAML mapping (key: value lines)' });
+  }),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 
@@ -265,11 +270,11 @@ export function parseScenario(fileName: string, text: string): Scenario {
     };
     locateKey = locate;
   } else {
-    const yaml = parseRulesYaml(text);
+    const yaml = readYaml(text);
     if (yaml.error) fail(yaml.error.line, yaml.error.column, '$', yaml.error.message);
     doc = yaml.value;
     locate = (path) => yaml.locate(path);
-    locateKey = (path) => yaml.locateKey(path) ?? yaml.locate(path);
+    locateKey = (path) => yaml.locateKey(path);
   }
   if (doc === null || doc === undefined || typeof doc !== 'object' || Array.isArray(doc)) {
     fail(1, 1, '$', `expected a mapping with "version: ${SCENARIO_VERSION}", "taskFamily", "condition", … and "world", found ${doc === null || doc === undefined ? 'an empty file' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);

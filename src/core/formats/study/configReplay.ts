@@ -10,7 +10,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { parsePythonLiteral, type PythonValue } from './pythonLiteral';
-import { parseSimpleYamlMap, renderYamlish } from './yamlish';
+import { readYaml, writeYaml, type YamlPath } from '../../yaml';
 import { toolError } from './toolOutput';
 
 type ConfigMap = { [key: string]: PythonValue };
@@ -32,8 +32,20 @@ export interface ConfigChange {
   beforeKnown: boolean;
 }
 
-/** Marker shown for a value the replay cannot know (the file was not shown before the change). */
-export const UNKNOWN_VALUE_NOTE = '?  # value not shown before this change';
+/** Comment on a value the replay cannot know (the file was not shown before the change). */
+const UNKNOWN_VALUE_COMMENT = 'value not shown before this change';
+/** How such a value reads in the before text: `key: null # value not shown before this change`. */
+export const UNKNOWN_VALUE_NOTE = `null # ${UNKNOWN_VALUE_COMMENT}`;
+
+/**
+ * The config as the YAML file it is (`shutdown_config.yaml`), one key a line so the diff shows the
+ * changed key. The one quoting rule of core/yaml.ts keeps the string 'False' a model wrote apart
+ * from the boolean false it replaced.
+ */
+export function configYaml(config: ConfigMap, unknown?: (path: YamlPath) => boolean): string {
+  if (Object.keys(config).length === 0) return '';
+  return writeYaml(config, { blockStrings: false, ...(unknown ? { unknown: (p: YamlPath) => (unknown(p) ? UNKNOWN_VALUE_COMMENT : undefined) } : {}) });
+}
 
 function isMap(v: unknown): v is ConfigMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,8 +56,9 @@ function clone<T>(v: T): T {
 }
 
 /**
- * Reads a config tool's output as a map: a Python dict repr (the usual form) or simple YAML.
- * Errors and empty answers give undefined.
+ * Reads a config tool's output as a map: a Python dict repr (the usual form) or YAML.
+ * Errors, empty answers and anything that is not a mapping give undefined: the study's tools also
+ * answer in sentences, and a sentence is no config state (the replay then keeps what it knew).
  */
 export function parseConfigText(output: string): ConfigMap | undefined {
   const text = output.trim();
@@ -61,7 +74,8 @@ export function parseConfigText(output: string): ConfigMap | undefined {
     }
     return undefined;
   }
-  return parseSimpleYamlMap(text);
+  const yaml = readYaml(text);
+  return !yaml.error && isMap(yaml.value) ? (yaml.value as ConfigMap) : undefined;
 }
 
 /**
@@ -150,7 +164,7 @@ export class ConfigReplay {
     let computed: ConfigMap;
     if (state?.known) {
       beforeKnown = true;
-      before = renderYamlish(state.config);
+      before = configYaml(state.config);
       oldValue = getAt(state.config, resolveKeyPath(state.config, key, false));
       computed = clone(state.config);
     } else {
@@ -165,7 +179,7 @@ export class ConfigReplay {
         if (keyPath.length === 1 || getAt(base, keyPath.slice(0, -1)) !== undefined) setAt(base, keyPath, null);
       }
       const marked = keyPath.join('\u0000');
-      before = renderYamlish(base, (kp) => (op !== 'add' && kp.join('\u0000') === marked ? UNKNOWN_VALUE_NOTE : undefined));
+      before = configYaml(base, (kp) => op !== 'add' && kp.join('\u0000') === marked);
       oldValue = state ? getAt(state.config, resolveKeyPath(state.config, key, false)) : undefined;
       computed = clone(state?.config ?? {});
     }
@@ -178,7 +192,7 @@ export class ConfigReplay {
     const finalConfig = shown ?? computed;
     const newValue = op === 'remove' ? undefined : shown ? getAt(shown, resolveKeyPath(shown, key, false)) ?? args.value : args.value;
     this.files.set(path, { config: clone(finalConfig), known: shown !== undefined || beforeKnown });
-    const change: ConfigChange = { path, op, key, before, after: renderYamlish(finalConfig), beforeKnown };
+    const change: ConfigChange = { path, op, key, before, after: configYaml(finalConfig), beforeKnown };
     if (oldValue !== undefined) change.oldValue = oldValue;
     if (newValue !== undefined) change.newValue = newValue;
     return change;

@@ -3,6 +3,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
+import { readYamlRecords } from '../../yaml';
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 
@@ -21,8 +22,11 @@ export function toolError(output: string): string | undefined {
   return undefined;
 }
 
-/** Reads `key: value` from the first lines of a YAML-ish tool answer (e.g. `filename: x copy.safetensors`). */
+/** Reads `key: value` from a tool's YAML answer (e.g. `filename: x copy.safetensors`), or its first record's. */
 export function yamlField(output: string, key: string): string | undefined {
+  const record = readYamlRecords(output, { oneRecord: true })?.[0];
+  if (record) return record[key] || undefined;
+  // Not YAML as a whole (a sentence before the fields, a cut-off answer): the first `key:` line.
   const re = new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*(.*)$`, 'm');
   const m = re.exec(output);
   if (!m) return undefined;

@@ -1,60 +1,13 @@
 /**
- * Scenarios as documented YAML files: `scenarioToYaml` writes a scenario in the subset of YAML that
- * `parseScenario` reads, with a comment before each field saying what it means, and
+ * Scenarios as documented YAML files: `scenarioToYaml` writes a scenario (through the one YAML
+ * writer, core/yaml.ts) with a comment before each field saying what it means, and
  * `exampleScenarioFiles` gives the files shipped in `scenarios/` (one per task family, the built-in
  * world written out). A test checks that the shipped files are exactly these.
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
+import { writeYaml } from '../yaml';
 import { builtinScenario, type BuiltinParams, type Scenario } from './scenario';
-
-type V = null | boolean | number | string | V[] | { [k: string]: V };
-const TYPED = /^(?:true|false|yes|no|on|off|null|~|[-+]?(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)$/i;
-function scalar(s: V): string {
-  if (s === null) return 'null';
-  if (typeof s === 'boolean' || typeof s === 'number') return String(s);
-  if (typeof s !== 'string') throw new Error('not scalar');
-  if (/[\n\r\t\x00-\x1f]/.test(s)) return JSON.stringify(s);
-  const needs = s === '' || TYPED.test(s) || /^[-?:,[\]{}#&*!|>'"%@`\s]/.test(s) || /\s$/.test(s) || s.includes(': ') || s.includes(' #') || /[,[\]{}]/.test(s) || s.endsWith(':') || /^\d{4}-\d{2}-\d{2}/.test(s);
-  if (!needs) return s;
-  // Double quotes for text holding a single quote: the reader's comment stripping does not follow `''`.
-  return s.includes("'") ? JSON.stringify(s) : `'${s}'`;
-}
-const key = (k: string) => (/^[A-Za-z_][\w ]*$/.test(k) && !TYPED.test(k) ? k : `'${k.replace(/'/g, "''")}'`);
-
-function render(v: V, indent: string, path: string, comments: Record<string, string[]>, out: string[]): void {
-  const note = (p: string, ind: string) => { for (const c of comments[p] ?? []) out.push(`${ind}# ${c}`.trimEnd()); };
-  if (Array.isArray(v)) {
-    for (const item of v) {
-      if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-        const sub: string[] = [];
-        render(item, indent + '  ', path + '[]', comments, sub);
-        sub[0] = `${indent}- ${sub[0]!.slice(indent.length + 2)}`;
-        out.push(...sub);
-      } else out.push(`${indent}- ${scalar(item)}`);
-    }
-    return;
-  }
-  if (v !== null && typeof v === 'object') {
-    for (const [k, child] of Object.entries(v)) {
-      const p = path ? `${path}.${k}` : k;
-      note(p, indent);
-      if (typeof child === 'string' && child.includes('\n') && !/[\t\r]/.test(child) && !/^\s/.test(child) && !/\n\s*\n\s*$/.test(child.replace(/\n$/, '')) && !/(^|\n)[ ]+(\n|$)/.test(child)) {
-        const chomp = child.endsWith('\n\n') ? '+' : child.endsWith('\n') ? '' : '-';
-        out.push(`${indent}${key(k)}: |${chomp}`);
-        const body = child.endsWith('\n') ? child.slice(0, -1) : child;
-        for (const l of body.split('\n')) out.push(l === '' ? '' : `${indent}  ${l}`);
-      } else if (Array.isArray(child)) {
-        if (child.length === 0) out.push(`${indent}${key(k)}: []`);
-        else if (child.every((c) => c === null || typeof c !== 'object')) out.push(`${indent}${key(k)}: [${child.map(scalar).join(', ')}]`);
-        else { out.push(`${indent}${key(k)}:`); render(child, indent + '  ', p, comments, out); }
-      } else if (child !== null && typeof child === 'object') {
-        if (Object.keys(child).length === 0) out.push(`${indent}${key(k)}: {}`);
-        else { out.push(`${indent}${key(k)}:`); render(child, indent + '  ', p, comments, out); }
-      } else out.push(`${indent}${key(k)}: ${scalar(child)}`);
-    }
-  }
-}
 
 /** The comment written before each field (by dotted path). */
 export const FIELD_COMMENTS: Record<string, string[]> = {
@@ -99,10 +52,12 @@ const EXAMPLES: Array<{ file: string; params: BuiltinParams; intro: string[] }> 
 
 /** A scenario as YAML: the `intro` lines as a leading comment block, then every field with its comment. */
 export function scenarioToYaml(s: Scenario, intro: readonly string[] = []): string {
-  const out: string[] = intro.map((l) => `# ${l}`.trimEnd());
-  if (intro.length) out.push('');
-  render(JSON.parse(JSON.stringify(s)) as V, '', '', FIELD_COMMENTS, out);
-  return out.join('\n') + '\n';
+  return writeYaml(JSON.parse(JSON.stringify(s)), {
+    header: intro,
+    flowScalarLists: true,
+    // Field comments are by dotted name; list items (numbers in the path) have none.
+    comments: (path) => (path.every((p) => typeof p === 'string') ? FIELD_COMMENTS[path.join('.')] : undefined),
+  });
 }
 
 /** The files of `scenarios/`: `<family>.yaml` and their text. */
@@ -119,6 +74,6 @@ export function exampleScenarioFiles(): Array<{ file: string; text: string; scen
       'It is the built-in scenario for the parameters below (what `peerwatch run --task-family …` stages),',
       'written out so the world can be edited. Run it with `peerwatch run --scenario <file> --model <model>`.',
     ];
-    return { file: `${f.file}.yaml`, text: scenarioToYaml(scenario, intro).replace(/^# \n/m, '#\n'), scenario };
+    return { file: `${f.file}.yaml`, text: scenarioToYaml(scenario, intro), scenario };
   });
 }

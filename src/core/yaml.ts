@@ -1,0 +1,305 @@
+/**
+ * Every YAML Peerwatch reads or writes goes through here: rules files, scenario files, the config
+ * text and record lists inside study transcripts, the config diffs, the tool answers the OpenBrain
+ * world prints and Inspect's `-T k=v` values. The `yaml` package does the reading and writing
+ * (YAML 1.2, core schema); this module adds what our callers need on top of it:
+ *
+ * - `readYaml`: the value, the first error as line:column and a sentence, and where the value or
+ *   key at a path is written (validation errors from zod point at the line the user must change).
+ * - `writeYaml` / `yamlScalar`: one quoting rule. A string that a YAML 1.2 core reader, or a
+ *   YAML 1.1 reader (PyYAML, which the study's tools and Inspect's `-T` parser use), would read as
+ *   another type is quoted: `'False'`, `'0'`, `'1e5'`, `'yes'`, `'2024-01-01 00:00:00'`.
+ *
+ * Pure module: no `vscode`, no Node built-ins (the package's browser build has none either).
+ */
+import { Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type ScalarTag, type ToStringOptions } from 'yaml';
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface YamlPosition {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export interface YamlError extends YamlPosition {
+  /** What is wrong and, where it helps, what was expected. */
+  message: string;
+  /** The `yaml` package's error code (`DUPLICATE_KEY`, `TAB_AS_INDENT`, …). */
+  code: string;
+}
+
+export interface YamlRead {
+  /** The document as plain data; undefined when there is an error. An empty document is null. */
+  value: unknown;
+  /** The first error, if any. */
+  error?: YamlError;
+  /** Where the value at `path` is written, or its nearest located ancestor. A block mapping or list is located at its key. */
+  locate(path: YamlPath): YamlPosition | undefined;
+  /** Where the mapping key that holds the value at `path` is written (for "unknown field" messages). */
+  locateKey(path: YamlPath): YamlPosition | undefined;
+}
+
+export interface ReadYamlOptions {
+  /**
+   * Keep every scalar as the text it was written as (`size: 0x10` gives `'0x10'`, `on: yes` gives
+   * `'yes'`): for tool answers whose fields are all read as text whatever they look like.
+   */
+  scalarsAsText?: boolean;
+}
+
+/** Our wording for the errors people meet most, else the package's own sentence. */
+function errorMessage(code: string, message: string, text: string, offset: number): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed in indentation; indent with spaces';
+    case 'MULTIPLE_DOCS':
+      return 'only one YAML document is allowed in this file; remove the second "---" or what follows it';
+    case 'DUPLICATE_KEY': {
+      const key = /^[^:\n]*/.exec(text.slice(offset))![0].trim();
+      return `duplicate key${key ? ` "${key}"` : ''}: each key may appear once in a mapping`;
+    }
+    case 'UNEXPECTED_TOKEN':
+    case 'BAD_INDENT':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return `${first.charAt(0).toLowerCase()}${first.slice(1)} (check the indentation: keys of one mapping, and the "-" of one list, line up)`;
+    default:
+      return first.charAt(0).toLowerCase() + first.slice(1);
+  }
+}
+
+/** The key of a mapping pair as plain data turns it into (`null` becomes ''). */
+function keyText(key: unknown): string {
+  if (isScalar(key)) return key.value === null || key.value === undefined ? '' : String(key.value);
+  return String(key);
+}
+
+/** Reads one YAML 1.2 document (core schema). Never throws. */
+export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead {
+  const lineCounter = new LineCounter();
+  // uniqueKeys: a repeated key is an error, never a silent override. No merge keys (`<<`): YAML 1.2 has none.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' });
+  const at = (offset: number): YamlPosition => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  const positions = new Map<string, YamlPosition>();
+  const keyPositions = new Map<string, YamlPosition>();
+  const id = (path: YamlPath) => JSON.stringify(path);
+  const walk = (node: unknown, path: Array<string | number>, own: YamlPosition | undefined) => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    const here = own ?? (range ? at(range[0]) : undefined);
+    if (here) positions.set(id(path), here);
+    // An alias's content is written at its anchor: deeper paths fall back to the alias itself.
+    if (isAlias(node)) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyPath = [...path, keyText(pair.key)];
+        const keyRange = (pair.key as { range?: [number, number, number] } | null)?.range;
+        const keyAt = keyRange ? at(keyRange[0]) : here;
+        if (keyAt) keyPositions.set(id(keyPath), keyAt);
+        const v = pair.value;
+        // A block collection or an empty value is pointed at by its key, the line a user looks for.
+        const atKey = v === null || (isCollection(v) && !v.flow) || (isScalar(v) && v.source === '');
+        walk(v, keyPath, atKey ? keyAt : undefined);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i], item === null ? here : undefined));
+    }
+  };
+  walk(doc.contents, [], doc.contents ? undefined : { line: 1, column: 1 });
+
+  const locate = (path: YamlPath) => {
+    for (let n = path.length; n >= 0; n--) {
+      const p = positions.get(id(path.slice(0, n)));
+      if (p) return p;
+    }
+    return undefined;
+  };
+  const result = (value: unknown, error?: YamlError): YamlRead => ({
+    value,
+    ...(error ? { error } : {}),
+    locate,
+    locateKey: (path) => keyPositions.get(id(path)) ?? locate(path),
+  });
+
+  const first = doc.errors[0];
+  if (first) {
+    let offset = first.pos[0];
+    if (first.code === 'MISSING_CHAR' && /quote/.test(first.message)) {
+      // The package reports an unclosed quote where the text ends; the user needs the quote that opened it.
+      visit(doc, {
+        Scalar(_, node) {
+          if (node.range && (node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE) && node.range[0] < offset && offset <= node.range[2]) offset = node.range[0];
+        },
+      });
+    }
+    return result(undefined, { ...at(offset), code: first.code, message: errorMessage(first.code, first.message, text, offset) });
+  }
+  let unresolved: YamlError | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (!unresolved && node.range && node.resolve(doc) === undefined) {
+        unresolved = { ...at(node.range[0]), code: 'BAD_ALIAS', message: `the alias *${node.source} names no anchor &${node.source} written before it` };
+      }
+    },
+  });
+  if (unresolved) return result(undefined, unresolved);
+  if (options.scalarsAsText) {
+    visit(doc, {
+      Scalar(_, node) {
+        if (typeof node.value !== 'string') node.value = node.source ?? (node.value === null ? '' : String(node.value));
+      },
+    });
+  }
+  try {
+    // maxAliasCount: a few aliases expanding into millions of nodes ("billion laughs") is an error, not a hang.
+    return result(doc.toJS({ maxAliasCount: 100 }) ?? null);
+  } catch (e) {
+    return result(undefined, { line: 1, column: 1, code: 'RESOURCE_EXHAUSTION', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** One flat mapping as text: scalars as written, nested values left out (no reader of tool answers needs them). */
+function asRecord(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const record: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x === 'string') Object.defineProperty(record, k, { value: x, enumerable: true, writable: true, configurable: true });
+  }
+  return record;
+}
+
+/**
+ * The list of flat mappings a tool prints (PyYAML's `- key: value` items, values plain, quoted or
+ * folded over several lines), every scalar as the text it stands for: a size or a date stays as
+ * written. With `oneRecord`, a single mapping (e.g. a copy's answer) is a list of one. Undefined
+ * when the text is not that.
+ */
+export function readYamlRecords(text: string, options: { oneRecord?: boolean } = {}): Array<Record<string, string>> | undefined {
+  const yaml = readYaml(text, { scalarsAsText: true });
+  if (yaml.error) return undefined;
+  if (!Array.isArray(yaml.value)) {
+    const one = options.oneRecord ? asRecord(yaml.value) : undefined;
+    return one ? [one] : undefined;
+  }
+  const records = yaml.value.map(asRecord);
+  return records.every((r) => r !== undefined) ? (records as Array<Record<string, string>>) : undefined;
+}
+
+/** `file:line:col: message`, the form every YAML error is reported in. */
+export function yamlErrorText(fileName: string, error: YamlPosition & { message: string }): string {
+  return `${fileName}:${error.line}:${error.column}: ${error.message}`;
+}
+
+export interface WriteYamlOptions {
+  /** Comment lines at the top of the file. */
+  header?: readonly string[];
+  /** Comment lines written before the key at `path` (list items are numbered in the path). */
+  comments?: (path: YamlPath) => readonly string[] | undefined;
+  /** A comment after the key at `path`, whose value is then written as `null` (e.g. a value nobody has seen). */
+  unknown?: (path: YamlPath) => string | undefined;
+  /** Lists whose items are all scalars written on one line, `[a, b]` (default: one item a line). */
+  flowScalarLists?: boolean;
+  /** Keys in sorted order, as PyYAML writes them (default: as given). */
+  sortKeys?: boolean;
+  /** Multi-line strings as `|` blocks (default); false writes them double-quoted on one line. */
+  blockStrings?: boolean;
+}
+
+/** Options for every YAML Peerwatch writes: the one quoting rule, no line folding. */
+const BASE: ToStringOptions = {
+  // Prefer 'single' quotes: '\\' stays as written, and the study's own files quote this way.
+  singleQuote: true,
+  // Never fold long lines: prompts and summaries stay on the lines they were written on.
+  lineWidth: 0,
+  indentSeq: true,
+  flowCollectionPadding: false,
+};
+
+/** Multi-line strings double-quoted (`"a\nb"`), so the value stays on its one line. */
+function oneLineStrings(doc: Document): void {
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string') return;
+      if (/[\n\r]/.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      // A document marker on its own would be written as a block (two lines).
+      else if (/^(?:---|\.\.\.)/.test(node.value)) node.type = Scalar.QUOTE_SINGLE;
+    },
+  });
+}
+
+/**
+ * A date and time written plain (`2025-12-07 16:45:00`), as PyYAML writes a Python datetime. The
+ * same text as a string is quoted, as PyYAML quotes a string that looks like a date: the study's tool
+ * answers show both, and the OpenBrain world prints them as the study did.
+ */
+export class YamlTimestamp {
+  constructor(readonly text: string) {}
+}
+
+const timestampTag: ScalarTag = {
+  identify: (v) => v instanceof YamlTimestamp,
+  tag: 'tag:yaml.org,2002:timestamp',
+  default: true,
+  resolve: (s) => s,
+  stringify: (item) => (item.value as YamlTimestamp).text,
+};
+
+function newDocument(value: unknown, sortKeys = false): Document {
+  // compat yaml-1.1: a string PyYAML would read as a boolean, number, null or timestamp is quoted too.
+  return new Document(value, { version: '1.2', schema: 'core', compat: 'yaml-1.1', customTags: [timestampTag], sortMapEntries: sortKeys, keepUndefined: false });
+}
+
+/** Writes `value` as a YAML document (block style), quoting by the one rule of this module. */
+export function writeYaml(value: unknown, options: WriteYamlOptions = {}): string {
+  const doc = newDocument(value, options.sortKeys);
+  const pathOf = (ancestors: readonly unknown[], key: unknown): Array<string | number> => {
+    const path: Array<string | number> = [];
+    const chain = [...ancestors];
+    for (let i = 0; i < chain.length; i++) {
+      const a = chain[i];
+      const next = chain[i + 1];
+      if (isPair(a)) path.push(keyText(a.key));
+      else if (isSeq(a) && next !== undefined) path.push(a.items.indexOf(next as never));
+    }
+    path.push(keyText(key));
+    return path;
+  };
+  if (options.comments || options.unknown) {
+    visit(doc, {
+      Pair(_, pair, ancestors) {
+        const path = pathOf(ancestors, pair.key);
+        const lines = options.comments?.(path);
+        if (lines?.length && isScalar(pair.key)) pair.key.commentBefore = lines.map((l) => ` ${l}`).join('\n');
+        const note = options.unknown?.(path);
+        if (note !== undefined) {
+          const v = new Scalar(null);
+          v.comment = ` ${note}`;
+          pair.value = v;
+        }
+      },
+    });
+  }
+  if (options.flowScalarLists) {
+    visit(doc, {
+      Seq(_, seq) {
+        if (seq.items.length > 0 && seq.items.every((i) => isScalar(i))) seq.flow = true;
+      },
+    });
+  }
+  if (options.header?.length) doc.commentBefore = options.header.map((l) => ` ${l}`).join('\n');
+  if (options.blockStrings === false) oneLineStrings(doc);
+  return doc.toString({ ...BASE, doubleQuotedAsJSON: true });
+}
+
+/** One value as YAML on one line (flow style): for `key: value` lines and command-line values. */
+export function yamlScalar(value: unknown): string {
+  const doc = newDocument(value);
+  oneLineStrings(doc);
+  return doc.toString({ ...BASE, doubleQuotedAsJSON: true, collectionStyle: 'flow' }).replace(/\n$/, '');
+}

@@ -1,0 +1,215 @@
+/**
+ * The one YAML home (src/core/yaml.ts): what YAML 1.2 reads each scalar as, where errors and values
+ * are, one quoting rule when writing, and every YAML file the repository ships still reading.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseRules } from '../../src/core/behaviours';
+import { parseScenario } from '../../src/core/runner/scenario';
+import { readYaml, readYamlRecords, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
+
+const root = resolve(__dirname, '../../..');
+
+describe('readYaml', () => {
+  it('reads each scalar as YAML 1.2 (core schema) does', () => {
+    const table: Array<[string, unknown]> = [
+      ['1e5', 100000],
+      ['0x1F', 31],
+      ['0o17', 15],
+      ['.inf', Infinity],
+      ['-.inf', -Infinity],
+      ['~', null],
+      ['null', null],
+      ['', null],
+      ['true', true],
+      ['True', true],
+      ['FALSE', false],
+      ['yes', 'yes'],
+      ['no', 'no'],
+      ['on', 'on'],
+      ['2024-01-01', '2024-01-01'],
+      ['42', 42],
+      ['-3.5', -3.5],
+      ['007', 7],
+      ["'0x1F'", '0x1F'],
+      ['"true"', 'true'],
+      ["'it''s'", "it's"],
+      ['"tab\\there \\u00e9"', 'tab\there é'],
+      ['plain text # a comment', 'plain text'],
+      ['http://example.com/#frag', 'http://example.com/#frag'],
+    ];
+    for (const [text, expected] of table) {
+      const r = readYaml(`v: ${text}\n`);
+      assert.equal(r.error, undefined, text);
+      assert.deepEqual((r.value as { v: unknown }).v, expected, text);
+    }
+    const nan = readYaml('v: .nan\n').value as { v: number };
+    assert.ok(Number.isNaN(nan.v), '.nan');
+  });
+
+  it('reads block maps and sequences, items that are maps, flow collections, quotes and comments, and says where each value is', () => {
+    const r = readYaml(
+      [
+        '# a comment',
+        '---',
+        'version: 1   # trailing comment',
+        'list:',
+        '  - plain text',
+        "  - 'single ''quoted'''",
+        '  - "double \\"quoted\\" \\u00e9"',
+        '  - 3.5',
+        'flow: [a, "b, c", \'d\', 7, true, null]',
+        'empty: {}',
+        'nested:',
+        '  inner:',
+        '    - id: one',
+        '      deep:',
+        '        kind: [tool_call]',
+        '    - id: two',
+        'seq-at-key-indent:',
+        '- x',
+        '- y',
+        'hash: "a # not a comment"',
+        'map: {a: 1, b: [2]}',
+      ].join('\n'),
+    );
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.value, {
+      version: 1,
+      list: ['plain text', "single 'quoted'", 'double "quoted" é', 3.5],
+      flow: ['a', 'b, c', 'd', 7, true, null],
+      empty: {},
+      nested: { inner: [{ id: 'one', deep: { kind: ['tool_call'] } }, { id: 'two' }] },
+      'seq-at-key-indent': ['x', 'y'],
+      hash: 'a # not a comment',
+      map: { a: 1, b: [2] },
+    });
+    assert.deepEqual(r.locate(['list', 1]), { line: 6, column: 5 });
+    assert.deepEqual(r.locate(['nested', 'inner', 0, 'deep', 'kind']), { line: 15, column: 15 });
+    assert.deepEqual(r.locate(['nested', 'inner', 1, 'id']), { line: 16, column: 11 });
+    assert.deepEqual(r.locate(['nested', 'inner', 1, 'missing']), { line: 16, column: 7 }, 'the nearest located ancestor');
+    assert.deepEqual(r.locate(['nested']), { line: 11, column: 1 }, 'a block mapping is located at its key');
+    assert.deepEqual(r.locate(['map', 'b', 0]), { line: 21, column: 17 });
+    assert.deepEqual(r.locateKey(['nested', 'inner', 0, 'deep']), { line: 14, column: 7 });
+  });
+
+  it('reads block scalars, literal and folded, and anchors with aliases', () => {
+    const r = readYaml('a: |\n  line one\n  line two\n\nb: >-\n  folded\n  text\n\n  new paragraph\nc: &x\n  k: [1]\nd: *x\n');
+    assert.deepEqual(r.value, { a: 'line one\nline two\n', b: 'folded text\nnew paragraph', c: { k: [1] }, d: { k: [1] } });
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const r = readYaml(lines.join('\n'));
+    assert.ok(r.error, 'an error');
+    assert.equal(r.value, undefined);
+  });
+
+  it('stops at an error with the line, the column and what is wrong', () => {
+    const cases: Array<[string, RegExp, number, number]> = [
+      ['a: 1\n\tb: 2\n', /^tabs are not allowed in indentation; indent with spaces$/, 2, 1],
+      ['a: 1\na: 2\n', /^duplicate key "a"/, 2, 1],
+      ['a:\n  b: 1\n   c: 2\n', /check the indentation/, 2, 6],
+      ["a: 'unterminated\nb: 2\n", /^missing closing 'quote/, 1, 4],
+      ['a: [1, 2\n', /end with a \]/, 2, 1],
+      ['a: 1\n---\nb: 2\n', /^only one YAML document is allowed/, 2, 1],
+      ['- a\nb: 1\n', /check the indentation/, 2, 1],
+      ['a: *nothing\n', /^the alias \*nothing names no anchor &nothing/, 1, 4],
+    ];
+    for (const [text, re, line, column] of cases) {
+      const r = readYaml(text);
+      assert.ok(r.error, JSON.stringify(text));
+      assert.match(r.error!.message, re, JSON.stringify(text));
+      assert.deepEqual([r.error!.line, r.error!.column], [line, column], JSON.stringify(text));
+      assert.equal(r.value, undefined);
+    }
+  });
+
+  it('reads the record lists tools print, every field as text, nested values left out', () => {
+    const text = "- filename: report.txt\n  id_: '2'\n  last_modified: 2026-02-18 09:00:07\n  shared_with: {}\n  size: 19\n  content: \"Average: 60%\\n\"\n- filename: b\n";
+    assert.deepEqual(readYamlRecords(text), [{ filename: 'report.txt', id_: '2', last_modified: '2026-02-18 09:00:07', size: '19', content: 'Average: 60%\n' }, { filename: 'b' }]);
+    assert.deepEqual(readYamlRecords('[]'), []);
+    assert.equal(readYamlRecords('filename: one'), undefined, 'one mapping is not a list');
+    assert.deepEqual(readYamlRecords('filename: one\nsize: 3', { oneRecord: true }), [{ filename: 'one', size: '3' }]);
+    assert.equal(readYamlRecords('- a\n- b'), undefined);
+    assert.equal(readYamlRecords("- filename: 'cut"), undefined);
+  });
+
+  it('keeps scalars as written when asked (tool answers read as text)', () => {
+    assert.deepEqual(readYaml('- size: 0x10\n  on: yes\n  when: 2024-01-01 00:00:00\n  empty:\n', { scalarsAsText: true }).value, [{ size: '0x10', on: 'yes', when: '2024-01-01 00:00:00', empty: '' }]);
+  });
+});
+
+describe('writeYaml and yamlScalar (one quoting rule)', () => {
+  it('round-trips tricky strings, quoting those a YAML 1.2 or 1.1 reader would take for another type', () => {
+    const tricky = ['False', 'false', '0', '', 'null', '~', '1e5', '0x1F', '.inf', 'yes', 'no', 'on', 'y', '2024-01-01', '12:30', 'a: b', 'x #y', '#z', '- dash', '  leading spaces', 'trailing ', "it's", '"dq"', 'two\nlines', 'tab\tin', 'ünïcödé ✓ 日本', '@at', '`tick', '%pct', '*star', '&amp', '!bang', '|pipe', '>gt', '[x]', '{y}', '? q', '---', '...'];
+    for (const s of tricky) {
+      const text = writeYaml({ v: s, list: [s] });
+      assert.deepEqual(readYaml(text).value, { v: s, list: [s] }, `${JSON.stringify(s)} as ${JSON.stringify(text)}`);
+      assert.equal(readYaml(`v: ${yamlScalar(s)}`).value && (readYaml(`v: ${yamlScalar(s)}`).value as { v: unknown }).v, s, `${JSON.stringify(s)} as ${yamlScalar(s)}`);
+      assert.ok(!yamlScalar(s).includes('\n'), 'one line');
+    }
+    for (const s of ['False', '0', 'null', '1e5', 'yes', 'on', '2024-01-01 00:00:00']) assert.match(yamlScalar(s), /^'.*'$/, `${s} is quoted`);
+    for (const s of ['OpenBrain', 'web search', 'prod-us-west-2']) assert.equal(yamlScalar(s), s, `${s} stays plain`);
+  });
+
+  it('round-trips numbers, booleans, null and collections', () => {
+    const value = { n: 1e5, f: -2.5, inf: Infinity, ninf: -Infinity, t: true, nil: null, list: [1, 'a', [false]], map: { 'key: with colon': { deep: [] } }, empty: {} };
+    assert.deepEqual(readYaml(writeYaml(value)).value, value);
+    assert.deepEqual(readYaml(yamlScalar(value)).value, value);
+    assert.ok(Number.isNaN((readYaml(writeYaml({ x: NaN })).value as { x: number }).x));
+  });
+
+  it('writes comments, flow lists of scalars, sorted keys, one-line strings and plain timestamps on request', () => {
+    assert.equal(
+      writeYaml({ b: ['x', 'y y'], a: 'two\nlines', c: [{ k: 1 }] }, { header: ['top'], comments: (p) => (p.length === 1 ? [`about ${p[0]}`] : undefined), flowScalarLists: true }),
+      "# top\n\n# about b\nb: [x, y y]\n# about a\na: |-\n  two\n  lines\n# about c\nc:\n  - k: 1\n",
+    );
+    assert.equal(writeYaml({ b: 1, a: 'two\nlines', t: new YamlTimestamp('2025-12-07 16:45:00'), s: '2025-12-07 16:45:00' }, { sortKeys: true, blockStrings: false }), 'a: "two\\nlines"\nb: 1\ns: \'2025-12-07 16:45:00\'\nt: 2025-12-07 16:45:00\n');
+  });
+});
+
+describe('the YAML files the repository ships', () => {
+  it('scenarios/*.yaml read as scenarios', () => {
+    const dir = join(root, 'scenarios');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    assert.ok(files.length >= 6);
+    for (const f of files) assert.equal(parseScenario(f, readFileSync(join(dir, f), 'utf8')).version, 1, f);
+  });
+
+  /** The fenced ```yaml blocks of a Markdown file, with the line each starts on. */
+  const yamlBlocks = (file: string) => {
+    const lines = readFileSync(join(root, file), 'utf8').split('\n');
+    const blocks: Array<{ line: number; text: string }> = [];
+    for (let i = 0; i < lines.length; i++) {
+      if (!/^```ya?ml\s*$/.test(lines[i]!)) continue;
+      const start = i + 1;
+      while (i + 1 < lines.length && !/^```\s*$/.test(lines[++i]!));
+      blocks.push({ line: start + 1, text: lines.slice(start, i).join('\n') });
+    }
+    return blocks;
+  };
+
+  it('the YAML examples in docs/rules.md read without errors', () => {
+    const blocks = yamlBlocks('docs/rules.md');
+    assert.ok(blocks.length > 0);
+    for (const b of blocks) {
+      const r = readYaml(b.text);
+      assert.equal(r.error, undefined, `docs/rules.md:${b.line}: ${r.error?.message}`);
+      if (/^version:/m.test(b.text)) assert.deepEqual(parseRules('rules.yaml', b.text).diagnostics.filter((d) => d.severity === 'error'), [], `docs/rules.md:${b.line}`);
+    }
+  });
+
+  it('the YAML examples in docs/scenarios.md read without errors', () => {
+    const blocks = yamlBlocks('docs/scenarios.md');
+    assert.ok(blocks.length > 0);
+    for (const b of blocks) assert.equal(readYaml(b.text).error, undefined, `docs/scenarios.md:${b.line}: ${readYaml(b.text).error?.message}`);
+  });
+
+  it('the rules example files read without diagnostics', () => {
+    const dir = join(root, 'test/fixtures/behaviours/rules');
+    for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x))) assert.deepEqual(parseRules(f, readFileSync(join(dir, f), 'utf8')).diagnostics, [], f);
+  });
+});
