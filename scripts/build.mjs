@@ -2,11 +2,13 @@
 //   node scripts/build.mjs               host bundle (dist/extension.js), webview bundle (dist/webview.js), CLI (dist/cli.js)
 //   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
 //   node scripts/build.mjs --tests       also the test suites: out/test/{unit,host,ui}/**/*.js
+// Every build also copies the codicon font and stylesheet (@vscode/codicons) to dist/codicons/, from
+// where the editor's webview loads them (the .vsix holds dist/ but not node_modules/).
 // Type-checking is its own step (`npm run typecheck`); the core's purity is checked first, here, so
 // a build never produces a bundle whose core imports `vscode`.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +26,12 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
 };
+
+const codiconsDir = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+mkdirSync(join(root, 'dist', 'codicons'), { recursive: true });
+for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codiconsDir, name), join(root, 'dist', 'codicons', name));
+// The icons are CC BY 4.0: their licence travels with them.
+copyFileSync(join(codiconsDir, '..', 'LICENSE'), join(root, 'dist', 'codicons', 'LICENSE'));
 
 const builds = [
   esbuild.build({

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the zstd decoder's test fixtures in test/unit/fixtures/zstd/ with the machine's zstd
-# CLI (made with v1.5.4). The tests only read the committed files; run this again only to change
-# the fixture set:
+# Regenerates the zstd test fixtures in test/unit/fixtures/zstd/ (read through fzstd by
+# test/unit/zstd.test.ts) with the machine's zstd CLI (made with v1.5.4). The tests only read the
+# committed files; run this again only to change the fixture set:
 #   bash scripts/make-zstd-fixtures.sh
 # Inputs are generated deterministically (seeded PRNG) by node; the originals are not committed,
 # manifest.json records each one's size and SHA-256 instead.

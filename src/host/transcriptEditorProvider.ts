@@ -220,6 +220,9 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'editor.css'));
+    // The codicon font and its stylesheet, copied from @vscode/codicons by scripts/build.mjs; the
+    // stylesheet loads codicon.ttf from beside it, which `font-src` allows.
+    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css'));
     // No 'unsafe-inline' or 'unsafe-eval': transcript text is adversarial and is rendered as text only.
     const csp = [
       "default-src 'none'",
@@ -234,6 +237,7 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>Peerwatch</title>
 </head>

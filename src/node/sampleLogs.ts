@@ -1,9 +1,10 @@
 /**
  * Multi-sample logs (Inspect `.eval` and `.json`) opened from disk, for the extension host and the CLI.
- * Node side: the core reads bytes through `fileByteSource` and inflates through `nodeCodecs`.
+ * Node side: the core reads bytes through `fileByteSource` and decompresses through `nodeCodecs`.
  */
 import { open } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
+import { decompressZstdMember } from '../core/archive/zstdMember';
 import type { ByteSource, Codecs, SampleLog } from '../core/formats/sampleLog';
 import { isInspectJson, looksLikeZip, openEvalLog, openInspectJsonLog } from '../core/formats/inspect';
 
@@ -39,10 +40,18 @@ export function fileByteSource(path: string): ByteSource {
   };
 }
 
+/** Deflate through Node's zlib (stopping past the member's size), zstd through fzstd. */
 export const nodeCodecs: Codecs = {
-  inflateRaw(data: Uint8Array): Uint8Array {
-    return inflateRawSync(data);
+  inflateRaw(data: Uint8Array, expectedSize: number): Uint8Array {
+    // One byte over the member's size is enough to see it is wrong, without inflating a bomb.
+    try {
+      return inflateRawSync(data, { maxOutputLength: expectedSize + 1 });
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`the deflate data produces more than the ${expectedSize} bytes the member holds`);
+      throw e;
+    }
   },
+  zstd: decompressZstdMember,
 };
 
 /** True when the path names a file that may be an Inspect log, judged by its name alone. */

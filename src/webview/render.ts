@@ -27,6 +27,7 @@ import {
   toolFamily,
   touchesWeights,
   type SplitRow,
+  type ToolFamily,
 } from '../core/present';
 
 type Child = Node | string | null | undefined | false;
@@ -56,9 +57,43 @@ export interface RenderOptions {
   tags?: readonly WebTag[];
 }
 
-/** A theme-coloured icon (media/icons/<name>.svg, applied as a CSS mask). */
-function icon(name: string, extra = ''): HTMLElement {
-  return el('span', { class: `icon icon-${name}${extra ? ' ' + extra : ''}`, 'aria-hidden': 'true' });
+type IconName =
+  | ToolFamily
+  | 'message' | 'reasoning' | 'result' | 'error' | 'file' | 'weights' | 'environment' | 'info'
+  | 'chevron' | 'source' | 'warning' | 'check' | 'unmonitored' | 'unified' | 'split' | 'open-diff';
+
+/** Each icon's codicon (@vscode/codicons, the icon font of VS Code's own UI and of our tree views). */
+const CODICON: Record<IconName, string> = {
+  drive: 'folder',
+  spreadsheet: 'table',
+  config: 'settings-gear',
+  server: 'server',
+  shutdown: 'debug-stop',
+  memory: 'book',
+  shell: 'terminal',
+  scratchpad: 'note',
+  other: 'tools',
+  message: 'comment',
+  reasoning: 'lightbulb',
+  result: 'output',
+  error: 'error',
+  file: 'file',
+  weights: 'database',
+  environment: 'vm',
+  info: 'info',
+  chevron: 'chevron-right',
+  source: 'go-to-file',
+  warning: 'warning',
+  check: 'check',
+  unmonitored: 'eye-closed',
+  unified: 'diff-single',
+  split: 'split-horizontal',
+  'open-diff': 'diff',
+};
+
+/** A theme-coloured icon: a codicon glyph in the text colour of its place; `data-icon` names its meaning. */
+function icon(name: IconName, extra = ''): HTMLElement {
+  return el('span', { class: `icon codicon codicon-${CODICON[name]}${extra ? ' ' + extra : ''}`, 'data-icon': name, 'aria-hidden': 'true' });
 }
 
 function button(action: string, label: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
@@ -77,7 +112,7 @@ const TASK_LABELS: Record<string, string> = {
 };
 
 type Tone = 'bad' | 'ok' | 'warn' | 'neutral';
-const TONE_ICON: Record<Tone, string> = { bad: 'warning', ok: 'check', warn: 'warning', neutral: 'environment' };
+const TONE_ICON: Record<Tone, IconName> = { bad: 'warning', ok: 'check', warn: 'warning', neutral: 'info' };
 
 function chip(field: string, tone: Tone, text: string, title?: string): HTMLElement {
   return el('span', { class: `outcome outcome-${tone}`, 'data-field': field, 'data-tone': tone, title }, icon(TONE_ICON[tone]), text);
@@ -191,7 +226,7 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
     'data-expanded': String(opts.expanded),
     tabindex: '-1',
   };
-  let iconName: string;
+  let iconName: IconName;
   let summary: Child = null;
   const badges: Child[] = [];
   let body: Child[];

@@ -108,28 +108,21 @@ async function revealEvent(page: Page, frame: Frame, index: number): Promise<Loc
   assert.fail(`event #${index} could not be brought into view`);
 }
 
-async function maskImage(loc: Locator): Promise<string> {
-  return loc.evaluate((n) => {
-    const s = getComputedStyle(n);
-    return s.maskImage && s.maskImage !== 'none' ? s.maskImage : (s as CSSStyleDeclaration & { webkitMaskImage?: string }).webkitMaskImage ?? 'none';
-  });
-}
-
-/** Loads an icon's URL as an image inside the webview: the file is there and the CSP lets it in. */
+/**
+ * The icon draws a codicon glyph: its font family is the codicon font, its ::before holds a glyph,
+ * and the font file loaded inside the webview (it is packaged and the CSP's font-src lets it in).
+ */
 async function iconLoads(loc: Locator): Promise<boolean> {
-  const css = await maskImage(loc);
-  const url = /url\("?([^")]+)"?\)/.exec(css)?.[1];
-  if (!url) return false;
-  return loc.evaluate(
-    (_n, src) =>
-      new Promise<boolean>((resolve) => {
-        const img = new Image();
-        img.onload = () => resolve(img.naturalWidth > 0);
-        img.onerror = () => resolve(false);
-        img.src = src;
-      }),
-    url,
-  );
+  return loc.evaluate(async (n) => {
+    const glyph = getComputedStyle(n, '::before').content;
+    if (!getComputedStyle(n).fontFamily.includes('codicon') || ['none', 'normal', '""'].includes(glyph)) return false;
+    try {
+      const faces = await document.fonts.load('16px codicon');
+      return faces.length > 0 && faces.every((f) => f.status === 'loaded');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Picks a list entry of the open quick input by its exact label (Enter could pick another entry). */
@@ -343,12 +336,12 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
       assert.equal(await row.getAttribute('data-tool'), tool);
       assert.equal(await row.getAttribute('data-tool-family'), family, `${tool} is in the ${family} family`);
       const ic = row.locator('.event-head .kind-icon');
-      assert.match(await maskImage(ic), new RegExp(`icons/${family}\\.svg`), `${tool} shows the ${family} icon`);
+      assert.equal(await ic.getAttribute('data-icon'), family, `${tool} shows the ${family} icon`);
       assert.ok(await iconLoads(ic), `the ${family} icon loads in the webview`);
       const box = await ic.boundingBox();
       assert.ok(box && box.width >= 12 && box.height >= 12, `the ${family} icon is drawn at 16px (${JSON.stringify(box)})`);
       assert.ok((await row.locator('.event-head').innerText()).includes(tool), `${tool} is named in the event's header line`);
-      colours.add(await ic.evaluate((n) => getComputedStyle(n).backgroundColor));
+      colours.add(await ic.evaluate((n) => getComputedStyle(n).color));
     }
     // The icon is painted with the text colour of its place, i.e. the theme's.
     assert.equal(colours.size, 1, 'tool icons share the tool accent colour');
@@ -438,7 +431,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const badge = row.locator('.badge-unmonitored');
     await badge.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await badge.innerText(), /not monitored/);
-    assert.match(await maskImage(row.locator('.event-head .kind-icon')), /icons\/scratchpad\.svg/);
+    assert.equal(await row.locator('.event-head .kind-icon').getAttribute('data-icon'), 'scratchpad');
     const style = await row.locator('.reasoning-text').first().evaluate((n) => getComputedStyle(n).fontStyle);
     assert.equal(style, 'italic', 'reasoning text is italic');
     const accent = await row.evaluate((n) => getComputedStyle(n).borderLeftColor);
@@ -477,7 +470,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const scp = find(t, (x) => x.kind === 'tool_call' && typeof x.arguments['command'] === 'string' && /\bscp\b/.test(x.arguments['command'] as string));
     let row = await revealEvent(wb.page, frame, scp.index);
     assert.equal(await row.getAttribute('data-tool-family'), 'shell');
-    assert.match(await maskImage(row.locator('.event-head .kind-icon')), /icons\/shell\.svg/);
+    assert.equal(await row.locator('.event-head .kind-icon').getAttribute('data-icon'), 'shell');
     const shell = row.locator('pre.shell');
     await shell.waitFor({ state: 'visible', timeout: 10_000 });
     assert.deepEqual(await shell.locator('.sh-danger').allInnerTexts(), ['scp']);
@@ -535,7 +528,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
       assert.equal(await row.getAttribute('data-error'), 'true');
       assert.equal(await row.getAttribute('data-tool'), 'view_sheet');
       assert.ok(((await row.getAttribute('class')) ?? '').split(' ').includes('is-error'));
-      assert.match(await maskImage(row.locator('.event-head .kind-icon')), /icons\/error\.svg/);
+      assert.equal(await row.locator('.event-head .kind-icon').getAttribute('data-icon'), 'error');
       assert.ok(await iconLoads(row.locator('.event-head .kind-icon')), 'the error icon loads');
       assert.match(await row.locator('.event-head').innerText(), /KeyError/);
       const ok = eventRow(frame, 4);
@@ -576,7 +569,8 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     assert.equal(await tone('exfiltration'), 'bad');
     assert.equal(await field('copied'), 'weights copied: yes');
     assert.equal(await tone('refused'), 'ok');
-    assert.match(await maskImage(header.locator('[data-field="exfiltration"] .icon')), /icons\/warning\.svg/);
+    assert.equal(await header.locator('[data-field="exfiltration"] .icon').getAttribute('data-icon'), 'warning');
+    assert.ok(await iconLoads(header.locator('[data-field="exfiltration"] .icon')), 'the warning icon draws');
     await header.screenshot({ path: path.join(s.resultsDir, 'highlighting-header-tampering.png') });
 
     // The alignment-faking run: the unmonitored arm, an inflated score and no execute_shutdown.

@@ -5,14 +5,14 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import { readZipDirectory, readZipMember, ZipError, ZipMemberError } from '../../src/core/archive/zip';
-import type { ByteSource, Codecs } from '../../src/core/formats/sampleLog';
+import type { ByteSource } from '../../src/core/formats/sampleLog';
+import { nodeCodecs as codecs } from '../../src/node/sampleLogs';
 import { writeZip } from '../../scripts/lib/zipWriter.mjs';
 import { realFixtures } from './realFixtures';
 
 const real = realFixtures('inspect');
-const codecs: Codecs = { inflateRaw: (d) => inflateRawSync(d) };
 
 /** A ByteSource over a buffer that counts the bytes read. */
 function bufferSource(buf: Uint8Array): ByteSource & { bytesRead: number } {
@@ -153,6 +153,15 @@ describe('zip reader', () => {
     });
     await assert.rejects(readZipMember(dir, 'c.json', codecs, source), /log\.eval: member c\.json is damaged: its data has CRC-32 [0-9a-f]{8} \(expected CRC-32 [0-9a-f]{8}\)/);
     await assert.rejects(readZipMember(dir, 'nope.json', codecs, source), /log\.eval: member nope\.json .*not in the archive/);
+  });
+
+  it('stops inflating a member that decompresses to more than its recorded size (a zip bomb)', async () => {
+    // 20 MB of zeros deflates to about 20 KB; the directory says the member holds 100 bytes.
+    const bomb = deflateRawSync(Buffer.alloc(20_000_000));
+    const zip = writeZip([{ name: 'bomb.json', data: 'x'.repeat(100), compressed: bomb, method: 8 }]);
+    const source = bufferSource(zip);
+    const dir = await readZipDirectory('bomb.eval', source);
+    await assert.rejects(readZipMember(dir, 'bomb.json', codecs, source), /^ZipMemberError: bomb\.eval: member bomb\.json is damaged: it does not decompress \(the deflate data produces more than the 100 bytes the member holds\)/);
   });
 
   it('names a compression method it does not read', async () => {

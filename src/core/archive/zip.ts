@@ -3,7 +3,7 @@
  * directory), the central directory itself, and the members asked for are read, each by byte range.
  *
  * - End of central directory, with its zip64 forms (archives over 4 GB or 65,535 members).
- * - Members stored (method 0), deflated (8, through the caller's `inflateRaw`) or zstd (93).
+ * - Members stored (method 0), deflated (8) or zstd (93), decompressed by the caller's `Codecs`.
  * - An archive still being written may have no central directory yet: the local headers are then
  *   scanned from the start, and `diagnostics` says so.
  * - A damaged member (bad local header, failed decompression, CRC or size mismatch) rejects with a
@@ -12,7 +12,6 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { ByteSource, Codecs } from '../formats/sampleLog';
-import { zstdDecompress } from './zstd';
 
 export interface ZipEntry {
   readonly name: string;
@@ -268,10 +267,10 @@ export async function readZipMember(dir: ZipDirectory, name: string, codecs: Cod
         data = raw;
         break;
       case 8:
-        data = await codecs.inflateRaw(raw);
+        data = await codecs.inflateRaw(raw, entry.uncompressedSize);
         break;
       case 93:
-        data = zstdDecompress(raw);
+        data = await codecs.zstd(raw, entry.uncompressedSize);
         break;
       default:
         throw new ZipMemberError(dir.fileName, name, 'compression method stored (0), deflate (8) or zstd (93)', `it uses compression method ${entry.method}, which Peerwatch does not read`);

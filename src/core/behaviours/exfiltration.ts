@@ -13,6 +13,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { at, list, uniqSorted } from './describe';
+import { shellNameMatcher } from './patterns';
 import { baseName, isBefore, looksLikeWeights, sameAgent, weightsOwner, type FileAct, type ListedFile, type RunFacts } from './facts';
 import type { Finding, Qualifier } from './types';
 
@@ -25,11 +26,8 @@ interface Step {
   offHost?: boolean;
 }
 
-const GLOB = /[*?[]/;
-
-function globRe(name: string): RegExp {
-  return new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-}
+/** A name the shell expands (wildcards, brackets or braces). */
+const GLOB = /[*?[{]/;
 
 function hostOf(p: string, fallback?: string): string | undefined {
   const m = /^([^/:]+):/.exec(p);
@@ -67,7 +65,7 @@ export function detectExfiltration(facts: RunFacts): Finding[] {
     const isRedate = f.op === 'edit' && f.command !== undefined && /\btouch\b/.test(f.command);
     if (!(f.op === 'copy' || f.op === 'rename' || f.op === 'move' || f.op === 'transfer' || isRedate)) continue;
     const src = baseName(f.path);
-    const sources = GLOB.test(src) ? [...knownWeightNames()].filter((n) => globRe(src).test(n)) : [src];
+    const sources = GLOB.test(src) ? [...knownWeightNames()].filter((n) => shellNameMatcher(src)(n)) : [src];
     for (const s of sources) {
       const root = rootOf(s);
       if (!root) continue;
@@ -158,8 +156,8 @@ function omittedFromQueue(facts: RunFacts, rootOf: (name: string) => string | un
     }
     queued.set(hostKey(q.host), set);
   }
-  const deleted: RegExp[] = [];
-  for (const f of facts.fileActs) if (f.op === 'delete') deleted.push(globRe(baseName(f.path)));
+  const deleted: Array<(name: string) => boolean> = [];
+  for (const f of facts.fileActs) if (f.op === 'delete') deleted.push(shellNameMatcher(baseName(f.path)));
   const queueHosts = new Set(adds.map((q) => hostKey(q.host)));
   const addsByHost = new Map<string, typeof adds>();
   for (const q of adds) addsByHost.set(hostKey(q.host), [...(addsByHost.get(hostKey(q.host)) ?? []), q]);
@@ -168,7 +166,7 @@ function omittedFromQueue(facts: RunFacts, rootOf: (name: string) => string | un
       if (!queueHosts.has(hostKey(f.host)) && !(f.host === undefined && queueHosts.size === 1)) continue;
       if (!isBefore(f, cutoff) || !looksLikeWeights(facts, f.name)) continue;
       const inQueue = queued.get(hostKey(f.host) || [...queueHosts][0]!)?.has(key);
-      if (inQueue || deleted.some((re) => re.test(f.name))) continue;
+      if (inQueue || deleted.some((matches) => matches(f.name))) continue;
       const root = rootOf(f.name);
       if (!root) continue;
       const hostAdds = f.host === undefined ? adds : addsByHost.get(hostKey(f.host)) ?? [];

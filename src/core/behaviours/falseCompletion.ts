@@ -19,6 +19,7 @@
  */
 import { at, list, sentenceAt, uniqSorted } from './describe';
 import { baseName, isBefore, type ListedFile, type RunFacts, type TextAct } from './facts';
+import { shellNameMatcher } from './patterns';
 import type { Finding } from './types';
 
 const NEGATION = /\b(?:not|never|no|n't|declined? to|refus\w* to|without|instead of|rather than)\W+(?:\w+\W+){0,2}$/i;
@@ -170,11 +171,11 @@ function oldFilesLeft(facts: RunFacts): { files: ListedFile[]; actions: number[]
     if (q.op === 'add') cleaned.add(hostKey(q.host));
     actions.push(q.main);
   }
-  const deleted: RegExp[] = [];
+  const deleted: Array<(name: string) => boolean> = [];
   for (const f of facts.fileActs) {
     if (f.op !== 'delete') continue;
     const name = baseName(f.path);
-    deleted.push(new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
+    deleted.push(shellNameMatcher(name));
     cleaned.add(hostKey(f.host));
     actions.push(f.main);
   }
@@ -183,7 +184,7 @@ function oldFilesLeft(facts: RunFacts): { files: ListedFile[]; actions: number[]
   for (const [key, list] of facts.listed) {
     for (const f of list) {
       if (!cleaned.has(hostKey(f.host)) || !isBefore(f, facts.cutoff)) continue;
-      if (queued.get(hostKey(f.host))?.has(key) || deleted.some((re) => re.test(f.name))) continue;
+      if (queued.get(hostKey(f.host))?.has(key) || deleted.some((matches) => matches(f.name))) continue;
       files.push(f);
     }
   }

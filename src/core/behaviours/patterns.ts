@@ -6,14 +6,17 @@
  *   as the regular expression `etc/cron.d`, which matches the same paths.)
  * - Anything else is a wildcard pattern, matched case-insensitively: `*` is any run of characters
  *   (within one path segment for file patterns), `?` one character.
- *   - file patterns match the base name, or the end of the path when they contain `/`
+ *   - file patterns are globs read by `picomatch` (`*`, `**` across segments, `?`, `[a-z]`,
+ *     `{a,b}`); they match the base name, or the end of the path when they contain `/`
  *     (`*.safetensors`, `/etc/cron.d/*`); a `host:` prefix is ignored;
  *   - key patterns (config keys, tool and user names) match the whole value (`shutdown_*`);
  *   - phrase patterns match anywhere in a text, any whitespace matching any whitespace
  *     (`I will not execute`, `appeal * decision`).
  *
- * Pure module: no `vscode`, no Node built-ins.
+ * Pure module: no `vscode`, no Node built-ins. (`picomatch/posix` imports no built-in; its only
+ * mention of `process` is a guarded Windows check that this entry never calls.)
  */
+import picomatch from 'picomatch/posix';
 
 export type PatternKind = 'file' | 'key' | 'phrase';
 
@@ -24,6 +27,17 @@ const REGEX_LITERAL = /^\/(.+)\/([imsu]*)$/s;
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * Globs as a shell reads them: `*` and `?` match dot files too, `!` and `@(…)` are plain characters
+ * (a script's default: no negation, no extglob).
+ */
+const GLOB_OPTIONS = { dot: true, nocase: true, nonegate: true, noextglob: true } as const;
+
+/** picomatch reads `(…)` as a regular-expression group even without extglobs; to a shell they are plain characters. */
+function literalParens(glob: string): string {
+  return glob.replace(/\\.|[()]/g, (m) => (m.length === 2 ? m : `\\${m}`));
 }
 
 /** Compiles one pattern. Throws PatternError when a `/regex/` is invalid. */
@@ -40,17 +54,17 @@ export function compilePattern(pattern: string, kind: PatternKind): RegExp {
   if (pattern.trim() === '') throw new PatternError('the pattern is empty');
   switch (kind) {
     case 'file': {
-      let body = '';
-      for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i]!;
-        if (c === '*' && pattern[i + 1] === '*') {
-          body += '.*';
-          i++;
-        } else if (c === '*') body += '[^/]*';
-        else if (c === '?') body += '[^/]';
-        else body += escape(c);
+      // A leading `/` only anchors the pattern at a segment boundary, which the prefix below does.
+      const body = pattern.startsWith('/') ? pattern.slice(1) : pattern;
+      if (body === '') throw new PatternError('the pattern names no file');
+      let glob: RegExp;
+      try {
+        // `contains`: no anchors, so the glob can be placed after a `/` or a `host:`.
+        glob = picomatch.makeRe(literalParens(body), { ...GLOB_OPTIONS, contains: true });
+      } catch (e) {
+        throw new PatternError(`not a file pattern (${e instanceof Error ? e.message : String(e)})`);
       }
-      return new RegExp(`(?:^|[/:])${pattern.startsWith('/') ? body.slice(2) : body}$`, 'i');
+      return new RegExp(`(?:^|[/:])${glob.source}$`, 'i');
     }
     case 'key':
       return new RegExp(`^${pattern.split('*').map((part) => part.split('?').map(escape).join('.')).join('.*')}$`, 'i');
@@ -58,6 +72,20 @@ export function compilePattern(pattern: string, kind: PatternKind): RegExp {
       const words = pattern.trim().split(/\s+/).map((w) => w.split('*').map(escape).join('[^.\\n]*?'));
       return new RegExp(words.join('\\s+'), 'i');
     }
+  }
+}
+
+/**
+ * A file name from a command (`cp *_weights* /backup`, `rm model[12].bin`) as a test of whole base
+ * names, case-insensitive; a name without wildcards matches only itself.
+ */
+export function shellNameMatcher(name: string): (baseName: string) => boolean {
+  try {
+    return picomatch(literalParens(name), GLOB_OPTIONS);
+  } catch {
+    // picomatch refuses names over 64 KB; such a name can only stand for itself.
+    const lower = name.toLowerCase();
+    return (baseName) => baseName.toLowerCase() === lower;
   }
 }
 

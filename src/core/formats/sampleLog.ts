@@ -15,9 +15,14 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** Decompressors the caller supplies (Node's zlib in host and CLI). zstd is decoded in core. */
+/**
+ * Decompressors the caller supplies for zip members (host and CLI: Node's zlib for deflate, and
+ * `decompressZstdMember` from core/archive/zstdMember for zstd). `expectedSize` is the member's size
+ * from the zip directory: a codec should not produce much more than that (a decompression bomb).
+ */
 export interface Codecs {
-  inflateRaw(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  inflateRaw(data: Uint8Array, expectedSize: number): Uint8Array | Promise<Uint8Array>;
+  zstd(data: Uint8Array, expectedSize: number): Uint8Array | Promise<Uint8Array>;
 }
 
 /** One row of the sample list. */

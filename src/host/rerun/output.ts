@@ -5,39 +5,19 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch/posix';
 import type { RunOutput } from '../../core/rerun/types';
 
 const POLL_MS = 200;
 const MAX_DEPTH = 8;
 
-/** A glob (`*`, `**`, `?`, `{a,b}`) as a regular expression over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const close = glob.indexOf('}', i);
-      if (close < 0) re += '\\{';
-      else {
-        re += `(?:${glob.slice(i + 1, close).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^$()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/** A glob (`*`, `**`, `?`, `[a-z]`, `{a,b}`) as a test of `/`-separated paths relative to its folder. */
+export function globMatcher(glob: string): (relativePath: string) => boolean {
+  return picomatch(glob, { dot: true });
 }
 
 /** Files under `dir` (relative, `/`-separated) matching `pattern`. */
-function matching(dir: string, pattern: RegExp): string[] {
+function matching(dir: string, matches: (relativePath: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (rel: string, depth: number) => {
     let entries: fs.Dirent[];
@@ -50,7 +30,7 @@ function matching(dir: string, pattern: RegExp): string[] {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (depth < MAX_DEPTH && e.name !== 'node_modules' && e.name !== '.git') walk(r, depth + 1);
-      } else if (pattern.test(r)) out.push(r);
+      } else if (matches(r)) out.push(r);
     }
   };
   walk('', 0);
@@ -83,10 +63,10 @@ export function waitForOutput(output: RunOutput, token: vscode.CancellationToken
         }
       };
     } else {
-      const re = globToRegExp(output.pattern);
-      const before = new Set(matching(output.dir, re));
+      const matches = globMatcher(output.pattern);
+      const before = new Set(matching(output.dir, matches));
       probe = () => {
-        const fresh = matching(output.dir, re).filter((r) => !before.has(r)).sort();
+        const fresh = matching(output.dir, matches).filter((r) => !before.has(r)).sort();
         if (fresh.length) finish(vscode.Uri.file(path.join(output.dir, ...fresh[0]!.split('/'))));
       };
       // The watcher answers at once where it can; the poll covers folders it cannot watch.
