@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { detectBehaviours, type Rules } from '../../core/behaviours';
-import { NotATranscriptError } from '../../core/formats';
+import { NotATranscriptError, harnessRunFiles } from '../../core/formats';
 import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, mergeReview } from '../../core/review/merge';
@@ -119,7 +119,16 @@ export class FlagsCache implements vscode.Disposable {
       (s) => s,
       () => undefined,
     );
-    const key = `${stat.mtime}:${stat.size}:${sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-'}`;
+    // A harness run's transcript.json is read with run_meta.json and events.jsonl: their changes count too.
+    const siblingStats = await Promise.all(
+      (harnessRunFiles(uri.path)?.siblings ?? []).map((p) =>
+        vscode.workspace.fs.stat(uri.with({ path: p })).then(
+          (s) => `${s.mtime}:${s.size}`,
+          () => '-',
+        ),
+      ),
+    );
+    const key = [`${stat.mtime}:${stat.size}`, sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-', ...siblingStats].join(':');
     const hit = this.cache.get(k);
     if (hit && hit.key === key) return hit.result;
     const isRunlog = /\.runlog\.jsonl$/i.test(uri.path);
