@@ -9,13 +9,15 @@
 import { readFileSync, existsSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotATranscriptError } from '../core/formats';
+import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript } from '../core/model';
-import { transcriptToRunlog } from '../core/runlog/runlog';
+import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../core/behaviours';
 import { isSampleLogPath, sampleLogCommand } from '../node/sampleLogCli';
 import { openSampleLogFile } from '../node/sampleLogs';
-import { readTranscriptFile } from '../node/readTranscript';
-import { RERUN_USAGE, rerunCommand } from './rerun';
+import { readRunFile, readTranscriptFile } from '../node/readTranscript';
+import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
+import { rerunCommand } from './rerun';
 import { runCommandAsync } from './run';
 
 const USAGE = `usage:
@@ -44,8 +46,11 @@ tag: lists the behaviours each run shows (misrepresentation, shutdown-tampering,
 alignment-faking, refusal, false-completion, evidence-removal, user-lockout, and custom tags from a
 rules file), with the events that show them. Folders are searched for transcripts. Rules come from
 --rules FILE, else from ${RULES_FILE_NAMES.join(' / ')} in the current folder (see docs/rules.md).
-Exit 0 whether or not anything was tagged; 1 when a file cannot be read, is not a transcript, is
-damaged, or the rules file has errors.
+Every option holds for every file given. A file that cannot be read, is not a transcript or is
+damaged is reported on stderr (file, line:column or path, what was expected) and the other files are
+still tagged. Exit 0 whether or not anything was tagged; 1 when some file could not be read whole
+(the others' tags are printed all the same) or the rules file has errors; 2 for a usage error
+(an unknown option, a missing value).
 
 rerun: runs FILE's scenario again with the study's harness, Inspect or Peerwatch's own runner
 (peerwatch rerun --help; docs/rerun.md); --dry-run prints the command without running it.
@@ -53,14 +58,23 @@ rerun: runs FILE's scenario again with the study's harness, Inspect or Peerwatch
 run: runs a scenario of the study against a model (OpenAI-compatible or Anthropic API, or replay:FILE)
 in Peerwatch's simulated OpenBrain and writes the run log live (peerwatch run --help).`;
 
-/** Reads one file the way the editor does (a harness run's sibling files included). */
-export function readTranscript(file: string): Transcript {
+/**
+ * Reads the run `file` belongs to, the way the editor does (a harness run's sibling files included).
+ * Kept for scripts that build on the CLI bundle (test/fixtures/behaviours/make-fixtures.mjs).
+ */
+export function readTranscript(file: string): Promise<Transcript> {
   return readTranscriptFile(file);
 }
 
-/** A transcript as Peerwatch's run log, as `peerwatch convert` writes it. */
-export function toRunlog(t: Transcript): string {
-  return transcriptToRunlog(t, 'peerwatch convert');
+/** A transcript as Peerwatch's run log, as `peerwatch convert` writes it (`source`: the file converted). */
+export function toRunlog(t: Transcript, source?: RunlogSource): string {
+  return transcriptToRunlog(t, 'peerwatch convert', source);
+}
+
+/** `peerwatch convert FILE --to runlog` as text: the run log, recording FILE as its source. */
+export async function runlogOf(file: string): Promise<string> {
+  const run = await readRunFile(file, { hash: true });
+  return toRunlog(run.transcript, runSourceRecord(run));
 }
 
 function summary(file: string, t: Transcript): string {
@@ -77,109 +91,132 @@ function summary(file: string, t: Transcript): string {
   return lines.join('\n');
 }
 
-/** Runs the CLI; returns the exit code (a promise of it for commands that wait, such as `rerun`). */
-export function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): number | Promise<number> {
+type Out = (s: string) => void;
+
+/** The usage lines of one command (from USAGE), for a usage error; `peerwatch --help` has the rest. */
+function usageOf(command: string): string {
+  const lines: string[] = [];
+  let inCommand = false;
+  for (const line of USAGE.split('\n').slice(1)) {
+    if (line.trim() === '') break;
+    if (/^  peerwatch /.test(line)) inCommand = line.startsWith(`  peerwatch ${command} `);
+    if (inCommand) lines.push(line);
+  }
+  return `usage:\n${lines.join('\n')}\n(peerwatch --help says more)`;
+}
+
+/** The options of parse, convert and tag (names without `--`), as parseArgs takes them. */
+const PARSE_OPTIONS: Record<string, OptionSpec> = {
+  json: { type: 'boolean' },
+  sample: { type: 'string', valueName: 'a sample key (id#epoch)' },
+  all: { type: 'boolean' },
+};
+const CONVERT_OPTIONS: Record<string, OptionSpec> = {
+  to: { type: 'string', valueName: 'a target format (runlog)' },
+  out: { type: 'string', short: 'o', valueName: 'a file or folder name' },
+  sample: { type: 'string', valueName: 'a sample key (id#epoch)' },
+};
+const TAG_OPTIONS: Record<string, OptionSpec> = {
+  json: { type: 'boolean' },
+  rules: { type: 'string', valueName: 'a file name' },
+  'no-rules': { type: 'boolean' },
+};
+/** What `convert --to` writes. */
+const CONVERT_TARGETS = ['runlog'] as const;
+
+/** Runs the CLI; resolves to the exit code (0 done, 1 a file could not be read whole, 2 usage). */
+export async function main(argv: string[], out: Out = (s) => process.stdout.write(s), err: Out = (s) => process.stderr.write(s)): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') return runCommandAsync(rest, out, err);
-  if (command === 'rerun') {
-    if (rest.includes('--help') || rest.includes('-h')) {
-      out(RERUN_USAGE + '\n');
-      return 0;
-    }
-    return rerunCommand(rest, out, err);
-  }
-  const flags = new Set(rest.filter((a) => a.startsWith('-')));
-  const files: string[] = [];
-  let to: string | undefined;
-  let output: string | undefined;
-  let rulesFile: string | undefined;
-  let sample: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--to') to = rest[++i];
-    else if (a === '--sample') sample = rest[++i];
-    else if (a === '-o' || a === '--out') output = rest[++i];
-    else if (a === '--rules') rulesFile = rest[++i];
-    else if (a.startsWith('--rules=')) rulesFile = a.slice('--rules='.length);
-    else if (!a.startsWith('-')) files.push(a);
-  }
-  if (!command || command === '--help' || command === '-h' || command === 'help' || flags.has('--help') || flags.has('-h')) {
+  if (command === 'rerun') return rerunCommand(rest, out, err);
+  if (!command || command === '--help' || command === '-h' || command === 'help' || wantsHelp(rest)) {
     out(USAGE + '\n');
     return command ? 0 : 2;
   }
-  if (command !== 'parse' && command !== 'convert' && command !== 'tag') {
+  const options = command === 'parse' ? PARSE_OPTIONS : command === 'convert' ? CONVERT_OPTIONS : command === 'tag' ? TAG_OPTIONS : undefined;
+  if (!options) {
     err(`peerwatch: unknown command '${command}'\n${USAGE}\n`);
     return 2;
   }
-  if (files.length === 0) {
-    err(`peerwatch ${command}: no file given\n${USAGE}\n`);
+  let args: ParsedArgs;
+  try {
+    args = parseCommandArgs(rest, options, true);
+    if (args.positionals.length === 0) throw new UsageError('no file given');
+    if (command === 'convert') {
+      if (args.positionals.length > 1) throw new UsageError(`one file at a time (got ${args.positionals.length})`);
+      if (args.values['to'] === undefined) throw new UsageError('--to runlog is required (the format to write)');
+      oneOf('--to', args.values['to'], CONVERT_TARGETS);
+    }
+    if (command === 'tag' && args.values['rules'] !== undefined && args.values['no-rules']) throw new UsageError('give --rules FILE or --no-rules, not both');
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`peerwatch ${command}: ${e.message}\n${usageOf(command)}\n`);
     return 2;
   }
-
-  if (command === 'tag') {
-    if (flags.has('--rules') && rulesFile === undefined) {
-      err(`peerwatch tag: --rules needs a file name\n${USAGE}\n`);
-      return 2;
-    }
-    return tagCommand(files, { json: flags.has('--json'), rulesFile, noRules: flags.has('--no-rules') }, out, err);
-  }
-
-  // Inspect logs hold many samples: listed, or read one (--sample) or all (--all) at a time.
-  if ((command === 'parse' || command === 'convert') && files.some((f) => existsSync(f) && isSampleLogPath(f))) {
-    return sampleLogFiles(command, files, { json: flags.has('--json'), all: flags.has('--all'), sample, to, output, summarize: summary }, out, err);
-  }
-
-  let failed = false;
-  const parsed: Array<{ file: string } & Transcript> = [];
-  for (const file of files) {
-    let t: Transcript;
-    try {
-      if (!existsSync(file)) throw new Error(`${file}: no such file`);
-      t = readTranscript(file);
-    } catch (e) {
-      failed = true;
-      err(`peerwatch: ${e instanceof NotATranscriptError || e instanceof Error ? e.message : String(e)}\n`);
-      continue;
-    }
-    if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
-    // Problems go to stderr in every mode, so stdout stays the summary or machine-readable JSON.
-    for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
-    parsed.push({ file, ...t });
-  }
-
-  if (command === 'parse') {
-    if (flags.has('--json')) {
-      out(JSON.stringify(parsed.length === 1 && files.length === 1 ? parsed[0] : parsed, null, 2) + '\n');
-    } else {
-      for (const p of parsed) out(summary(p.file, p) + '\n');
-    }
-    return failed ? 1 : 0;
-  }
-
-  // convert
-  if (to !== 'runlog') {
-    err(`peerwatch convert: --to runlog is the only target\n`);
-    return 2;
-  }
-  if (files.length !== 1 || parsed.length !== 1) return failed ? 1 : 2;
-  const text = toRunlog(parsed[0]!);
-  if (output) writeFileSync(output, text);
-  else out(text);
-  return failed ? 1 : 0;
+  const files = args.positionals;
+  const v = args.values;
+  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, rulesFile: str(v['rules']), noRules: v['no-rules'] === true }, out, err);
+  if (command === 'parse') return parseCommand(files, { json: v['json'] === true, all: v['all'] === true, sample: str(v['sample']) }, out, err);
+  return convertCommand(files[0]!, { sample: str(v['sample']), output: str(v['out']) }, out, err);
 }
 
-/** parse/convert over Inspect logs (and, given beside them, ordinary transcripts), file by file. */
-async function sampleLogFiles(command: 'parse' | 'convert', files: string[], opts: Parameters<typeof sampleLogCommand>[2], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (command === 'convert' && files.length !== 1) {
-    err(`peerwatch convert: one file at a time\n`);
+/** Reads one ordinary transcript for parse/convert; problems go to stderr. Undefined: not read at all. */
+async function readForCommand(file: string, err: Out, opts: { hash?: boolean } = {}): Promise<{ run: RunRead; failed: boolean } | undefined> {
+  let run: RunRead;
+  try {
+    if (!existsSync(file)) throw new Error(`${file}: no such file`);
+    run = await readRunFile(file, opts);
+  } catch (e) {
+    err(`peerwatch: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+  // Problems go to stderr in every mode, so stdout stays the summary or machine-readable JSON.
+  for (const d of run.transcript.diagnostics) err(`${d.severity}: ${d.message}\n`);
+  return { run, failed: run.transcript.diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** `peerwatch parse FILE...`: every file with the same options; Inspect logs sample by sample. */
+async function parseCommand(files: string[], opts: { json: boolean; all: boolean; sample?: string }, out: Out, err: Out): Promise<number> {
+  const sampleLogs = files.map((f) => existsSync(f) && isSampleLogPath(f));
+  if ((opts.sample !== undefined || opts.all) && !sampleLogs.some(Boolean)) {
+    err(`peerwatch parse: ${opts.sample !== undefined ? '--sample' : '--all'} picks samples of an Inspect log (.eval, or an Inspect .json); ${files.join(', ')} hold${files.length === 1 ? 's' : ''} one run each\n`);
     return 2;
   }
   let code = 0;
-  for (const file of files) {
-    const c = existsSync(file) && isSampleLogPath(file) ? await sampleLogCommand(command, file, opts, out, err) : await main([command, file, ...(opts.json ? ['--json'] : [])], (s) => (out(s), true), (s) => (err(s), true));
-    code = Math.max(code, c);
+  const parsed: Array<{ file: string } & Transcript> = [];
+  // With an Inspect log among them, each file prints as it is read (one JSON document per file).
+  const oneByOne = sampleLogs.some(Boolean);
+  for (const [i, file] of files.entries()) {
+    if (sampleLogs[i]) {
+      code = Math.max(code, await sampleLogCommand('parse', file, { ...opts, summarize: summary }, out, err));
+      continue;
+    }
+    const r = await readForCommand(file, err);
+    if (!r || r.failed) code = Math.max(code, 1);
+    if (!r) continue;
+    if (oneByOne) out(opts.json ? JSON.stringify({ file, ...r.run.transcript }, null, 2) + '\n' : summary(file, r.run.transcript) + '\n');
+    else parsed.push({ file, ...r.run.transcript });
+  }
+  if (!oneByOne) {
+    if (opts.json) out(JSON.stringify(parsed.length === 1 && files.length === 1 ? parsed[0] : parsed, null, 2) + '\n');
+    else for (const p of parsed) out(summary(p.file, p) + '\n');
   }
   return code;
+}
+
+/** `peerwatch convert FILE --to runlog`: the run log records FILE (name, format, SHA-256) as its source. */
+async function convertCommand(file: string, opts: { sample?: string; output?: string }, out: Out, err: Out): Promise<number> {
+  if (existsSync(file) && isSampleLogPath(file)) return sampleLogCommand('convert', file, { json: false, all: false, to: 'runlog', ...opts, summarize: summary }, out, err);
+  if (opts.sample !== undefined) {
+    err(`peerwatch convert: --sample picks a sample of an Inspect log (.eval, or an Inspect .json); ${file} holds one run\n`);
+    return 2;
+  }
+  const r = await readForCommand(file, err, { hash: true });
+  if (!r) return 1;
+  const text = toRunlog(r.run.transcript, runSourceRecord(r.run));
+  if (opts.output) writeFileSync(opts.output, text);
+  else out(text);
+  return r.failed ? 1 : 0;
 }
 
 /** One file's result in `peerwatch tag --json`. */
@@ -295,7 +332,7 @@ async function tagCommand(args: string[], opts: { json: boolean; rulesFile?: str
     }
     let t: Transcript;
     try {
-      t = readTranscript(file);
+      t = await readTranscriptFile(file);
     } catch (e) {
       // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
       if (!explicit && e instanceof NotATranscriptError) continue;

@@ -9,8 +9,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { mayBeSampleLog, openSampleLogFile } from '../node/sampleLogs';
 import { readTranscriptFile } from '../node/readTranscript';
-import type { MonitoringArm, Subject, Transcript } from '../core/model';
-import { formatCommandLine, isLauncherId, listLaunchers, planRerun, type LaunchContext, type LaunchParams, type LauncherId } from '../core/rerun';
+import { MonitoringArm, Subject, type Transcript } from '../core/model';
+import { Condition } from '../core/runner/scenario';
+import { LAUNCHER_IDS, formatCommandLine, listLaunchers, planRerun, type LaunchContext, type LaunchParams, type LauncherId } from '../core/rerun';
+import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec } from './args';
 
 export const RERUN_USAGE = `usage:
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
@@ -36,76 +38,45 @@ interface RerunOptions {
   changes: Partial<{ -readonly [K in keyof LaunchParams]: LaunchParams[K] }>;
 }
 
-class UsageError extends Error {}
+const RERUN_OPTIONS: Record<string, OptionSpec> = {
+  launcher: { type: 'string', valueName: `a launcher (${LAUNCHER_IDS.join(', ')})` },
+  model: { type: 'string', valueName: 'a model id' },
+  condition: { type: 'string', valueName: 'a condition' },
+  subject: { type: 'string', valueName: 'self or peer' },
+  monitoring: { type: 'string', valueName: 'an arm' },
+  runs: { type: 'string', valueName: 'a number of runs' },
+  'harness-root': { type: 'string', valueName: 'a folder' },
+  out: { type: 'string', short: 'o', valueName: 'a folder' },
+  sample: { type: 'string', valueName: 'a sample key (id#epoch)' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
 
-function parseArgs(argv: readonly string[]): RerunOptions {
-  const o: RerunOptions = { dryRun: false, json: false, changes: {} };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i];
-    if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf('=');
-    const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const next = () => (inline !== undefined ? inline : value(++i, flag));
-    switch (flag) {
-      case '--dry-run':
-        o.dryRun = true;
-        break;
-      case '--json':
-        o.json = true;
-        break;
-      case '--launcher': {
-        const v = next();
-        if (!isLauncherId(v)) throw new UsageError(`--launcher must be study-harness, inspect or peerwatch, not '${v}'`);
-        o.launcher = v;
-        break;
-      }
-      case '--model': {
-        // The command runs in the output folder, so a replayed transcript is named by its absolute path.
-        const m = next();
-        o.changes.model = m.startsWith('replay:') ? `replay:${resolve(m.slice('replay:'.length))}` : m;
-        break;
-      }
-      case '--condition':
-        o.changes.condition = next();
-        break;
-      case '--subject': {
-        const v = next();
-        if (v !== 'self' && v !== 'peer') throw new UsageError(`--subject must be self or peer, not '${v}'`);
-        o.changes.subject = v as Subject;
-        break;
-      }
-      case '--monitoring': {
-        const v = next();
-        if (v !== 'monitoring' && v !== 'non_monitoring' && v !== 'none') throw new UsageError(`--monitoring must be monitoring, non_monitoring or none, not '${v}'`);
-        o.changes.monitoring = v as MonitoringArm;
-        break;
-      }
-      case '--runs': {
-        const v = next();
-        if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`--runs must be a whole number of at least 1, not '${v}'`);
-        o.changes.runs = Number(v);
-        break;
-      }
-      case '--harness-root':
-        o.harnessRoot = next();
-        break;
-      case '--out':
-      case '-o':
-        o.out = next();
-        break;
-      case '--sample':
-        o.sample = next();
-        break;
-      default:
-        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-        if (o.file !== undefined) throw new UsageError(`one file at a time (got ${o.file} and ${a})`);
-        o.file = a;
-    }
+function parseRerunArgs(argv: readonly string[]): RerunOptions {
+  const { values: v, positionals } = parseCommandArgs(argv, RERUN_OPTIONS, true);
+  if (positionals.length > 1) throw new UsageError(`one file at a time (got ${positionals.join(' and ')})`);
+  const o: RerunOptions = { dryRun: v['dry-run'] === true, json: v['json'] === true, changes: {} };
+  if (positionals[0] !== undefined) o.file = positionals[0];
+  const launcher = oneOf('--launcher', v['launcher'], LAUNCHER_IDS);
+  if (launcher) o.launcher = launcher;
+  const model = str(v['model']);
+  // The command runs in the output folder, so a replayed transcript is named by its absolute path.
+  if (model !== undefined) o.changes.model = model.startsWith('replay:') ? `replay:${resolve(model.slice('replay:'.length))}` : model;
+  const condition = oneOf('--condition', v['condition'], Condition.options);
+  if (condition) o.changes.condition = condition;
+  const subject = oneOf('--subject', v['subject'], Subject.options);
+  if (subject) o.changes.subject = subject;
+  const monitoring = oneOf('--monitoring', v['monitoring'], MonitoringArm.options);
+  if (monitoring) o.changes.monitoring = monitoring;
+  const runs = str(v['runs']);
+  if (runs !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(runs)) throw new UsageError(`--runs expects a whole number of at least 1, not ${JSON.stringify(runs)}`);
+    o.changes.runs = Number(runs);
   }
+  if (str(v['harness-root']) !== undefined) o.harnessRoot = str(v['harness-root']);
+  if (str(v['out']) !== undefined) o.out = str(v['out']);
+  if (str(v['sample']) !== undefined) o.sample = str(v['sample']);
   return o;
 }
 
@@ -125,7 +96,7 @@ async function readRun(file: string, sample: string | undefined): Promise<Transc
     }
   }
   if (sample !== undefined) throw new UsageError(`--sample picks a sample of an Inspect log; ${display} holds one run`);
-  return readTranscriptFile(file, display);
+  return readTranscriptFile(file);
 }
 
 function defaultOutDir(file: string): string {
@@ -136,11 +107,16 @@ function defaultOutDir(file: string): string {
 
 /** Runs `peerwatch rerun`; resolves to the exit code. */
 export async function rerunCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (wantsHelp(argv)) {
+    out(RERUN_USAGE + '\n');
+    return 0;
+  }
   let o: RerunOptions;
   try {
-    o = parseArgs(argv);
+    o = parseRerunArgs(argv);
   } catch (e) {
-    err(`peerwatch rerun: ${e instanceof Error ? e.message : String(e)}\n${RERUN_USAGE}\n`);
+    if (!(e instanceof UsageError)) throw e;
+    err(`peerwatch rerun: ${e.message}\n${RERUN_USAGE.split('\n\n')[0]}\n(peerwatch rerun --help says more)\n`);
     return 2;
   }
   if (!o.file) {

@@ -5,12 +5,13 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { MonitoringArm, Subject, TASK_FAMILIES, type Evaluation, type TaskFamily, type Transcript } from '../core/model';
+import { MonitoringArm, Subject, TASK_FAMILIES, TaskFamily, type Evaluation, type Transcript } from '../core/model';
 import { runAgent, DEFAULT_MAX_ITERS, type RunAgentResult } from '../core/runner/loop';
 import type { ModelClient } from '../core/runner/types';
 import { RUNLOG_SCHEMA } from '../core/runlog/runlog';
-// main.ts imports this module too; readTranscript is only called once both are loaded.
-import { readTranscript } from './main';
+import { readTranscriptFile as readRunTranscript } from '../node/readTranscript';
+import { Condition, Dataset } from '../core/runner/scenario';
+import { UsageError, oneOf, parseCommandArgs, wantsHelp, type OptionSpec } from './args';
 import { createAnthropicClient } from '../runner/anthropicMessages';
 import { createOpenAIChatClient } from '../runner/openaiChat';
 import type { Scenario } from '../core/runner/scenario';
@@ -64,51 +65,35 @@ interface RunOptions {
   outDir?: string;
 }
 
-class UsageError extends Error {}
+const RUN_OPTIONS: Record<string, OptionSpec> = {
+  scenario: { type: 'string', valueName: 'a scenario file' },
+  from: { type: 'string', valueName: 'a transcript' },
+  'task-family': { type: 'string', valueName: 'a task family' },
+  condition: { type: 'string', valueName: 'a condition' },
+  subject: { type: 'string', valueName: 'self or peer' },
+  monitoring: { type: 'string', valueName: 'an arm' },
+  dataset: { type: 'string', valueName: 'a dataset' },
+  threshold: { type: 'string', valueName: 'a number' },
+  model: { type: 'string', valueName: 'a model id' },
+  provider: { type: 'string', valueName: 'openai or anthropic' },
+  'base-url': { type: 'string', valueName: 'a URL' },
+  'api-key-env': { type: 'string', valueName: 'the name of an environment variable' },
+  runs: { type: 'string', valueName: 'a number of runs' },
+  'max-iters': { type: 'string', valueName: 'a number of turns' },
+  temperature: { type: 'string', valueName: 'a number' },
+  out: { type: 'string', short: 'o', valueName: 'a file name' },
+  'out-dir': { type: 'string', valueName: 'a folder' },
+  help: { type: 'boolean', short: 'h' },
+};
 
-const VALUE_FLAGS = new Set([
-  '--scenario',
-  '--from',
-  '--task-family',
-  '--condition',
-  '--subject',
-  '--monitoring',
-  '--dataset',
-  '--threshold',
-  '--model',
-  '--provider',
-  '--base-url',
-  '--api-key-env',
-  '--runs',
-  '--max-iters',
-  '--temperature',
-  '-o',
-  '--out',
-  '--out-dir',
-]);
-
-function parseArgs(args: readonly string[]): RunOptions {
-  const v = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (name === '--api-key' || name === '--key') {
-      throw new UsageError('API keys are not taken from the command line (other users can read it); put the key in an environment variable: OPENAI_API_KEY, ANTHROPIC_API_KEY, or one named with --api-key-env NAME');
-    }
-    if (!VALUE_FLAGS.has(name)) {
-      throw new UsageError(a.startsWith('-') ? `unknown option ${name}` : `unexpected argument ${JSON.stringify(a)} (options take the form --name VALUE)`);
-    }
-    let value: string | undefined;
-    if (eq > 0) value = a.slice(eq + 1);
-    else {
-      value = args[++i];
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-    }
-    const key = name === '--out' ? '-o' : name;
-    if (v.has(key)) throw new UsageError(`${name} is given twice`);
-    v.set(key, value);
+function parseRunArgs(args: readonly string[]): RunOptions {
+  // Said before parsing, so the message is this one and never repeats the key.
+  if (args.some((a) => /^--(api-key|key)(=|$)/.test(a))) {
+    throw new UsageError('API keys are not taken from the command line (other users can read it); put the key in an environment variable: OPENAI_API_KEY, ANTHROPIC_API_KEY, or one named with --api-key-env NAME');
   }
+  const { values } = parseCommandArgs(args, RUN_OPTIONS, false);
+  const v = new Map<string, string>();
+  for (const [name, value] of Object.entries(values)) if (typeof value === 'string') v.set(name === 'out' ? '-o' : `--${name}`, value);
 
   const int = (flag: string, min: number): number | undefined => {
     const s = v.get(flag);
@@ -123,12 +108,7 @@ function parseArgs(args: readonly string[]): RunOptions {
     if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} expects a number, not ${JSON.stringify(s)}`);
     return n;
   };
-  const oneOf = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => {
-    const s = v.get(flag);
-    if (s === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`${flag} expects one of ${allowed.join(', ')}, not ${JSON.stringify(s)}`);
-    return s as T;
-  };
+  const pick = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => oneOf(flag, v.get(flag), allowed);
 
   const model = v.get('--model');
   if (!model) throw new UsageError('--model is required (a model id, or replay:TRANSCRIPT to replay a transcript)');
@@ -140,19 +120,21 @@ function parseArgs(args: readonly string[]): RunOptions {
   const runs = int('--runs', 1) ?? 1;
   if (output && runs > 1) throw new UsageError(`-o writes one run; use --out-dir DIR for --runs ${runs}`);
   const threshold = num('--threshold');
-  const taskFamily = oneOf<TaskFamily>('--task-family', TASK_FAMILIES);
-  const subject = oneOf('--subject', Subject.options);
-  const monitoring = oneOf('--monitoring', MonitoringArm.options);
+  const taskFamily = pick('--task-family', TaskFamily.options);
+  const condition = pick('--condition', Condition.options);
+  const subject = pick('--subject', Subject.options);
+  const monitoring = pick('--monitoring', MonitoringArm.options);
+  const dataset = pick('--dataset', Dataset.options);
   const overrides: ScenarioOverrides = {
     ...(taskFamily ? { taskFamily } : {}),
-    ...(v.has('--condition') ? { condition: v.get('--condition')! } : {}),
+    ...(condition ? { condition } : {}),
     ...(subject ? { subject } : {}),
     ...(monitoring ? { monitoring } : {}),
-    ...(v.has('--dataset') ? { dataset: v.get('--dataset')! } : {}),
+    ...(dataset ? { dataset } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
   };
   const temperature = num('--temperature');
-  const provider = oneOf('--provider', ['openai', 'anthropic'] as const);
+  const provider = pick('--provider', PROVIDERS);
   return {
     ...(v.has('--scenario') ? { scenarioFile: v.get('--scenario')! } : {}),
     ...(v.has('--from') ? { from: v.get('--from')! } : {}),
@@ -169,6 +151,9 @@ function parseArgs(args: readonly string[]): RunOptions {
   };
 }
 
+/** The model APIs `--provider` names. */
+const PROVIDERS = ['openai', 'anthropic'] as const;
+
 /** Which provider a model id means when --provider is not given. */
 export function inferProvider(model: string): 'openai' | 'anthropic' {
   return /^anthropic\//i.test(model) || /^claude/i.test(model) ? 'anthropic' : 'openai';
@@ -177,11 +162,11 @@ export function inferProvider(model: string): 'openai' | 'anthropic' {
 const DEFAULT_BASE = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' } as const;
 
 /** The model client for the options; `env` is the process environment (keys are read from it only). */
-function makeClientFactory(o: RunOptions, env: NodeJS.ProcessEnv, err: (s: string) => void): { make: () => ModelClient; replay?: Transcript } {
+async function makeClientFactory(o: RunOptions, env: NodeJS.ProcessEnv, err: (s: string) => void): Promise<{ make: () => ModelClient; replay?: Transcript }> {
   if (o.model.startsWith('replay:')) {
     const file = o.model.slice('replay:'.length);
     if (!file) throw new UsageError('--model replay: needs a transcript path, e.g. replay:examples/study/tampering.json');
-    const t = readTranscriptFile(file, err);
+    const t = await readTranscriptForRun(file, err);
     // A fresh client per run: each replays the transcript from its start.
     return { make: () => replayClient(t, file), replay: t };
   }
@@ -212,9 +197,9 @@ function makeClientFactory(o: RunOptions, env: NodeJS.ProcessEnv, err: (s: strin
 }
 
 /** A transcript for --from or replay:; its reading problems go to stderr (what could be read is used). */
-function readTranscriptFile(file: string, err: (s: string) => void): Transcript {
+async function readTranscriptForRun(file: string, err: (s: string) => void): Promise<Transcript> {
   if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
-  const t = readTranscript(file);
+  const t = await readRunTranscript(file);
   const errors = t.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length && t.events.length === 0) throw new UsageError(errors.map((d) => d.message).join('\n'));
   for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
@@ -222,13 +207,13 @@ function readTranscriptFile(file: string, err: (s: string) => void): Transcript 
 }
 
 /** The scenario to run; the environment each run gets is a fresh one built from it. */
-function loadScenario(o: RunOptions, replay: Transcript | undefined, err: (s: string) => void): Scenario {
+async function loadScenario(o: RunOptions, replay: Transcript | undefined, err: (s: string) => void): Promise<Scenario> {
   let scenario: Scenario;
   if (o.scenarioFile) {
     if (!existsSync(o.scenarioFile)) throw new UsageError(`--scenario ${o.scenarioFile}: no such file`);
     scenario = readScenarioFile(o.scenarioFile, readFileSync(o.scenarioFile, 'utf8'), o.overrides);
   } else if (o.from) {
-    scenario = scenarioFromTranscript(readTranscriptFile(o.from, err), o.from, o.overrides, (s) => err(`peerwatch run: ${s}`));
+    scenario = scenarioFromTranscript(await readTranscriptForRun(o.from, err), o.from, o.overrides, (s) => err(`peerwatch run: ${s}`));
   } else if (!o.overrides.taskFamily && replay) {
     // Replaying without a scenario: the replayed transcript's own scenario.
     scenario = scenarioFromTranscript(replay, o.model.slice('replay:'.length), o.overrides, (s) => err(`peerwatch run: ${s}`));
@@ -289,7 +274,7 @@ export function evaluationSummary(e: Evaluation | undefined): string {
 
 /** Runs `peerwatch run`; resolves to the exit code. */
 export async function runCommandAsync(args: readonly string[], out: (s: string) => void, err: (s: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  if (wantsHelp(args)) {
     out(RUN_USAGE + '\n');
     return 0;
   }
@@ -298,10 +283,16 @@ export async function runCommandAsync(args: readonly string[], out: (s: string) 
   let scenario: Scenario;
   let makeClient: () => ModelClient;
   try {
-    o = parseArgs(args);
-    const c = makeClientFactory(o, env, err);
+    o = parseRunArgs(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`peerwatch run: ${e.message}\n${RUN_USAGE.split('\n\n')[0]}\n(peerwatch run --help says more)\n`);
+    return 2;
+  }
+  try {
+    const c = await makeClientFactory(o, env, err);
     makeClient = c.make;
-    scenario = loadScenario(o, c.replay, err);
+    scenario = await loadScenario(o, c.replay, err);
     files = outputFiles(o, err);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ScenarioFlagError) {

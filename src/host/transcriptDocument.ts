@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { harnessRunFiles, parseTranscript, NotATranscriptError } from '../core/formats';
+import { NotATranscriptError } from '../core/formats';
+import { readRun, runSourcePath } from '../core/formats/readRun';
+import { vscodeRunFiles } from './runFiles';
 import { Disposable } from './disposable';
 import { RunlogFileSource, TranscriptSource, type EventSource } from './sources';
 import { DocumentBehaviours } from './review/documentBehaviours';
@@ -104,7 +106,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       pending = setTimeout(async () => {
         pending = undefined;
         if (this.isDisposed) return;
-        const next = await TranscriptDocument.load(this.uri, this.sourceUri, false);
+        const next = await TranscriptDocument.load(this.sourceUri, false);
         if (this.isDisposed) return next.ok && next.source.dispose();
         if (next.ok && this.current.ok && this.current.source instanceof TranscriptSource && next.source instanceof TranscriptSource) {
           this.current.source.replace(next.source.transcript);
@@ -295,7 +297,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       ? 'log' in samples
         ? { ok: false, message: 'No sample is open.' }
         : { ok: false, message: samples.message }
-      : await TranscriptDocument.load(uri, sourceUri, true);
+      : await TranscriptDocument.load(sourceUri, true);
     const doc = new TranscriptDocument(uri, sourceUri, content, samples && 'log' in samples ? samples.log : undefined);
     // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
     // every file of one run shares one review.
@@ -327,16 +329,12 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     }
   }
 
+  /** The file whose text is read: a harness run's transcript.json for its other files (as every reader does). */
   private static async sourceFor(uri: vscode.Uri): Promise<vscode.Uri> {
-    const harness = harnessRunFiles(uri.path);
-    if (harness && harness.transcript !== uri.path) {
-      const candidate = uri.with({ path: harness.transcript });
-      if (await exists(candidate)) return candidate;
-    }
-    return uri;
+    return uri.with({ path: await runSourcePath(vscodeRunFiles(uri), uri.path) });
   }
 
-  private static async load(uri: vscode.Uri, sourceUri: vscode.Uri, confirm: boolean): Promise<Content> {
+  private static async load(sourceUri: vscode.Uri, confirm: boolean): Promise<Content> {
     const display = vscode.workspace.asRelativePath(sourceUri, false);
     try {
       const isRunlog = /\.runlog\.jsonl$/i.test(sourceUri.path);
@@ -365,16 +363,9 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       if (isRunlog && sourceUri.scheme === 'file') {
         return { ok: true, source: await RunlogFileSource.open(sourceUri.fsPath, display) };
       }
-      const siblings: Record<string, string> = {};
-      const harness = harnessRunFiles(uri.path);
-      if (harness) {
-        for (const p of harness.siblings) {
-          const sib = uri.with({ path: p });
-          if (sib.path !== sourceUri.path && (await exists(sib))) siblings[basename(sib)] = await readText(sib);
-        }
-      }
-      const text = await readText(sourceUri);
-      return { ok: true, source: new TranscriptSource(parseTranscript({ fileName: display, text, siblings })) };
+      // The same reader as the CLI and the folder scan: a harness run's sibling files included.
+      const run = await readRun(vscodeRunFiles(sourceUri), sourceUri.path);
+      return { ok: true, source: new TranscriptSource(run.transcript) };
     } catch (e) {
       if (e instanceof NotATranscriptError) return { ok: false, message: e.message };
       return { ok: false, message: `${display} could not be read: ${e instanceof Error ? e.message : String(e)}` };
@@ -384,15 +375,6 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
 
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const SAMPLE_BACKUPS = 'peerwatchSampleBackups';
@@ -418,8 +400,4 @@ async function readHead(file: string, bytes: number): Promise<string> {
   } finally {
     await fh.close();
   }
-}
-
-async function readText(uri: vscode.Uri): Promise<string> {
-  return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
 }

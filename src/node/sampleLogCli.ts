@@ -13,7 +13,7 @@ import { basename, join, relative } from 'node:path';
 import type { Transcript } from '../core/model';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
 import { isInspectJson } from '../core/formats/inspect';
-import { transcriptToRunlog } from '../core/runlog/runlog';
+import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { openSampleLogFile } from './sampleLogs';
 
 export interface SampleLogOptions {
@@ -94,9 +94,10 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
   let failed = log.diagnostics.some((d) => d.severity === 'error');
   for (const d of log.diagnostics) err(`${d.severity}: ${d.message}\n`);
 
+  // KEY is id#epoch; a bare id picks that sample's first epoch (as `peerwatch rerun --sample` does).
+  const keyOf = (asked: string): string => (log!.samples.some((s) => s.key === asked) ? asked : (log!.samples.find((s) => String(s.id) === asked)?.key ?? asked));
   const readOne = async (asked: string): Promise<Transcript | undefined> => {
-    // KEY is id#epoch; a bare id picks that sample's first epoch (as `peerwatch rerun --sample` does).
-    const key = log!.samples.some((s) => s.key === asked) ? asked : (log!.samples.find((s) => String(s.id) === asked)?.key ?? asked);
+    const key = keyOf(asked);
     try {
       const t = await log!.readSample(key);
       for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
@@ -148,7 +149,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
   if (opts.sample !== undefined) {
     const t = await readOne(opts.sample);
     if (!t) return 1;
-    const text = transcriptToRunlog(t, 'peerwatch convert');
+    const text = transcriptToRunlog(t, 'peerwatch convert', sampleSource(file, t, keyOf(opts.sample)));
     if (opts.output) writeFileSync(opts.output, text);
     else out(text);
     return failed ? 1 : 0;
@@ -168,8 +169,16 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
     while (used.has(name)) name += '_';
     used.add(name);
     const target = join(dir, `${name}.runlog.jsonl`);
-    writeFileSync(target, transcriptToRunlog(t, 'peerwatch convert'));
+    writeFileSync(target, transcriptToRunlog(t, 'peerwatch convert', sampleSource(file, t, s.key)));
     out(`${displayName(target)}  (sample ${s.key}, ${t.events.length} events)\n`);
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * What a run log converted from one sample records as its source: the log's name, the format and the
+ * sample's key. No hash: a log of many samples can be gigabytes, read here by byte range only.
+ */
+function sampleSource(file: string, t: Transcript, key: string): RunlogSource {
+  return { file: basename(file), format: t.header.format, sample: key };
 }

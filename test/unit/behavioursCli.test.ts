@@ -155,7 +155,7 @@ describe('peerwatch tag', function () {
       assert.equal(r.reports[0]!.problems?.length, 1);
     });
 
-    it('usage problems: unknown flags are ignored, a missing --rules value is exit 2', () => {
+    it('usage problems: a missing --rules value is exit 2 (unknown flags too: see cliArgs.test.ts)', () => {
       const r = peerwatch(['tag', 'examples/study/tampering-faithful-peer-bad_peer.json', '--rules']);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /--rules needs a file name/);

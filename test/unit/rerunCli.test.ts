@@ -499,9 +499,9 @@ describe('peerwatch rerun --dry-run', function () {
     assert.match(noKey.stderr, /peerwatch needs OPENAI_API_KEY in the environment/);
     assert.equal(existsSync(join(out, 'nokey')), false, 'nothing was started or created');
     for (const [args, msg] of [
-      [['--subject', 'them'], /--subject must be self or peer/],
-      [['--runs', '0'], /--runs must be a whole number/],
-      [['--launcher', 'docker'], /--launcher must be study-harness, inspect or peerwatch/],
+      [['--subject', 'them'], /--subject expects one of self, peer, not "them"/],
+      [['--runs', '0'], /--runs expects a whole number of at least 1, not "0"/],
+      [['--launcher', 'docker'], /--launcher expects one of study-harness, inspect, peerwatch, not "docker"/],
       [['--frobnicate'], /unknown option --frobnicate/],
     ] as const) {
       const bad = peerwatch(['rerun', file, '--dry-run', ...args]);

@@ -17,6 +17,22 @@ export const RUNLOG_SCHEMA = 'peerwatch.runlog';
 /** The schema version this Peerwatch writes and reads. A reader accepts any 1.x-compatible log. */
 export const RUNLOG_VERSION = 1;
 
+/**
+ * The file a run log was converted from (`peerwatch convert`): its base name, Peerwatch's id of its
+ * format, and the SHA-256 of its bytes, so a folder holding the run in both formats counts it once.
+ */
+export const RunlogSource = z.object({
+  /** The source file's base name, e.g. `transcript.json`. */
+  file: z.string(),
+  /** Peerwatch's id of the source's format (`study`, `study-harness`, `openai-chat`, `inspect`, …). */
+  format: z.string(),
+  /** SHA-256 of the source file's bytes, lowercase hex (left out for a sample of an Inspect log). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** For a sample of an Inspect log: its key, `id#epoch`. */
+  sample: z.string().optional(),
+});
+export type RunlogSource = z.infer<typeof RunlogSource>;
+
 export const RunlogHeaderRecord = z.object({
   type: z.literal('header'),
   schema: z.literal(RUNLOG_SCHEMA),
@@ -26,6 +42,8 @@ export const RunlogHeaderRecord = z.object({
   created: z.string().optional(),
   /** The program that wrote the log, e.g. `peerwatch 0.1.0` or `peerwatch convert`. */
   writer: z.string().optional(),
+  /** Where a converted log came from (optional: logs written by a runner have no source file). */
+  source: RunlogSource.optional(),
 });
 export type RunlogHeaderRecord = z.infer<typeof RunlogHeaderRecord>;
 
@@ -85,7 +103,7 @@ export function readFirstRecord(record: object, lineNo: number): FirstRecord {
 type EventLine = { type: 'event' } & Omit<TranscriptEvent, 'index' | 'source'> & { index?: number };
 
 /** Serializes the header record (one line, newline-terminated). */
-export function serializeHeader(run: RunHeader, extra: { created?: string; writer?: string } = {}): string {
+export function serializeHeader(run: RunHeader, extra: { created?: string; writer?: string; source?: RunlogSource } = {}): string {
   const { format: _format, formatVersion: _version, ...rest } = run;
   const record: RunlogHeaderRecord = { type: 'header', schema: RUNLOG_SCHEMA, version: RUNLOG_VERSION, run: rest, ...extra };
   return JSON.stringify(record) + '\n';
@@ -102,9 +120,9 @@ export function serializeEnd(end: Omit<RunlogEndRecord, 'type'>): string {
   return JSON.stringify({ type: 'end', ...end }) + '\n';
 }
 
-/** A whole transcript as a Peerwatch log (used by `peerwatch convert` and the examples). */
-export function transcriptToRunlog(t: Transcript, writer = 'peerwatch'): string {
-  let out = serializeHeader(t.header, { writer });
+/** A whole transcript as a Peerwatch log (used by `peerwatch convert` and the examples); `source`: the file converted. */
+export function transcriptToRunlog(t: Transcript, writer = 'peerwatch', source?: RunlogSource): string {
+  let out = serializeHeader(t.header, { writer, ...(source ? { source } : {}) });
   for (const e of t.events) out += serializeEvent(e);
   if (!t.live) out += serializeEnd({ status: 'completed', evaluation: t.header.evaluation });
   return out;
@@ -285,4 +303,20 @@ export function readRunlog(file: string, text: string): Transcript {
   reader.push(text);
   reader.finish();
   return reader.transcript();
+}
+
+/**
+ * The source a converted run log records in its header (`source`), or undefined: no header, no
+ * source, or one this Peerwatch cannot read (the log itself is still read; this only serves counting).
+ */
+export function readRunlogSource(text: string): RunlogSource | undefined {
+  const end = text.indexOf('\n');
+  try {
+    const record = JSON.parse(end < 0 ? text : text.slice(0, end)) as { type?: unknown; source?: unknown };
+    if (record?.type !== 'header') return undefined;
+    const parsed = RunlogSource.safeParse(record.source);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

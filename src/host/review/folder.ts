@@ -8,12 +8,15 @@
  */
 import * as vscode from 'vscode';
 import { detectBehaviours, type Rules } from '../../core/behaviours';
-import { NotATranscriptError, parseTranscript } from '../../core/formats';
+import { NotATranscriptError, harnessRunFiles } from '../../core/formats';
+import { readRun, sameRuns } from '../../core/formats/readRun';
+import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, mergeReview } from '../../core/review/merge';
 import { emptyReview, parseReview } from '../../core/review/sidecar';
 import { loadRules, sidecarUriFor } from './documentBehaviours';
 import { behaviourLabel } from './judgements';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
+import { vscodeRunFiles } from '../runFiles';
 
 export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
@@ -29,6 +32,10 @@ export interface FileFlags {
   firstEvent: Record<string, number>;
   flags: number;
   reviewed: boolean;
+  /** SHA-256 of the file's bytes (what a conversion of it records as its source). */
+  sha256?: string;
+  /** For a run log converted by `peerwatch convert`: the file it came from. */
+  convertedFrom?: RunlogSource;
 }
 
 type Entry = { key: string; result: FileFlags | null };
@@ -112,15 +119,25 @@ export class FlagsCache implements vscode.Disposable {
       (s) => s,
       () => undefined,
     );
-    const key = `${stat.mtime}:${stat.size}:${sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-'}`;
+    // A harness run's transcript.json is read with run_meta.json and events.jsonl: their changes count too.
+    const siblingStats = await Promise.all(
+      (harnessRunFiles(uri.path)?.siblings ?? []).map((p) =>
+        vscode.workspace.fs.stat(uri.with({ path: p })).then(
+          (s) => `${s.mtime}:${s.size}`,
+          () => '-',
+        ),
+      ),
+    );
+    const key = [`${stat.mtime}:${stat.size}`, sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-', ...siblingStats].join(':');
     const hit = this.cache.get(k);
     if (hit && hit.key === key) return hit.result;
     const isRunlog = /\.runlog\.jsonl$/i.test(uri.path);
     let result: FileFlags | null = null;
     if (stat.size <= (isRunlog ? MAX_RUNLOG_BYTES : MAX_JSON_BYTES)) {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       try {
-        const t = parseTranscript({ fileName: uri.path, text });
+        // The same reader as the editor and the CLI: a harness run's transcript.json with its siblings.
+        const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
+        const t = run.transcript;
         const tags = detectBehaviours(t, await this.rulesFor(uri));
         let review = emptyReview();
         if (sidecarStat) {
@@ -135,7 +152,14 @@ export class FlagsCache implements vscode.Disposable {
           byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
           if (firstEvent[b] === undefined) firstEvent[b] = f.events[0]!;
         }
-        result = { byBehaviour, firstEvent, flags: flags.length, reviewed: !!review.reviewed };
+        result = {
+          byBehaviour,
+          firstEvent,
+          flags: flags.length,
+          reviewed: !!review.reviewed,
+          ...(run.sha256 ? { sha256: run.sha256 } : {}),
+          ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
+        };
       } catch (e) {
         if (!(e instanceof NotATranscriptError)) throw e;
       }
@@ -196,15 +220,49 @@ export class FlagDecorations implements vscode.FileDecorationProvider, vscode.Di
   }
 }
 
-interface RunNode {
+/** A transcript the scan found, with its analysis. */
+export interface FoundFile {
+  uri: vscode.Uri;
+  result: FileFlags;
+}
+
+/**
+ * The tree of "Behaviours in Folder" from the files found: each behaviour with the runs that show it,
+ * then the runs with none. A run held in two formats (a study `.json` and the `.runlog.jsonl`
+ * converted from it, which records the source's SHA-256) is one run: shown once, from the reviewed
+ * file if one of them is reviewed, else from the original, with the other named beside it.
+ */
+export function tallyRuns(found: readonly FoundFile[]): { groups: BehaviourNode[]; runs: number; flagged: number } {
+  const byBehaviour = new Map<string, RunNode[]>();
+  const clean: RunNode[] = [];
+  const entries = found.map((f) => ({ key: f.uri.toString(), f, ...(f.result.sha256 ? { sha256: f.result.sha256 } : {}), ...(f.result.convertedFrom ? { convertedFrom: f.result.convertedFrom } : {}) }));
+  const runs = sameRuns(entries);
+  for (const members of runs) {
+    const { uri, result: r } = (members.find((m) => m.f.result.reviewed) ?? members[0]!).f;
+    const alsoAs = members.map((m) => m.f.uri).filter((u) => u !== uri);
+    if (r.flags === 0) clean.push({ kind: 'run', uri, count: 0, reviewed: r.reviewed, alsoAs });
+    for (const [b, count] of Object.entries(r.byBehaviour)) {
+      const list = byBehaviour.get(b) ?? [];
+      list.push({ kind: 'run', uri, behaviour: b, count, event: r.firstEvent[b], reviewed: r.reviewed, alsoAs });
+      byBehaviour.set(b, list);
+    }
+  }
+  const groups: BehaviourNode[] = [...byBehaviour.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])).map(([behaviour, runs]) => ({ kind: 'behaviour', behaviour, runs }));
+  if (clean.length) groups.push({ kind: 'behaviour', behaviour: null, runs: clean });
+  return { groups, runs: runs.length, flagged: runs.length - clean.length };
+}
+
+export interface RunNode {
   kind: 'run';
   uri: vscode.Uri;
+  /** The same run in other formats (its conversions, or the file it was converted from). */
+  alsoAs: vscode.Uri[];
   behaviour?: string;
   count: number;
   event?: number;
   reviewed: boolean;
 }
-interface BehaviourNode {
+export interface BehaviourNode {
   kind: 'behaviour';
   behaviour: string | null;
   runs: RunNode[];
@@ -245,30 +303,19 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
     }
     this.scanning = (async () => {
       try {
-        const found = await vscode.workspace.findFiles('**/*.{json,jsonl}', '**/{node_modules,.git}/**', MAX_SCAN_FILES * 2);
-        const files = found.filter(isCandidate).sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_SCAN_FILES);
-        const byBehaviour = new Map<string, RunNode[]>();
-        const clean: RunNode[] = [];
+        const listed = await vscode.workspace.findFiles('**/*.{json,jsonl}', '**/{node_modules,.git}/**', MAX_SCAN_FILES * 2);
+        const files = listed.filter(isCandidate).sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_SCAN_FILES);
+        const found: FoundFile[] = [];
         let done = 0;
-        let transcripts = 0;
         for (const uri of files) {
           this.view.message = `Reading ${++done} of ${files.length} files…`;
-          const r = await this.cache.get(uri);
-          if (!r) continue;
-          transcripts++;
-          if (r.flags === 0) clean.push({ kind: 'run', uri, count: 0, reviewed: r.reviewed });
-          for (const [b, count] of Object.entries(r.byBehaviour)) {
-            const list = byBehaviour.get(b) ?? [];
-            list.push({ kind: 'run', uri, behaviour: b, count, event: r.firstEvent[b], reviewed: r.reviewed });
-            byBehaviour.set(b, list);
-          }
+          const result = await this.cache.get(uri);
+          if (result) found.push({ uri, result });
         }
-        const groups: BehaviourNode[] = [...byBehaviour.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])).map(([behaviour, runs]) => ({ kind: 'behaviour', behaviour, runs }));
-        if (clean.length) groups.push({ kind: 'behaviour', behaviour: null, runs: clean });
+        const { groups, runs: transcripts, flagged } = tallyRuns(found);
         this.groups = groups;
-        const flagged = transcripts - clean.length;
         this.view.message = transcripts
-          ? `${transcripts} transcript${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
+          ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
           : 'No transcripts in this folder.';
         this.changed.fire();
       } finally {
@@ -310,8 +357,9 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
     item.id = `folder-run:${node.behaviour ?? '-'}:${node.uri.toString()}`;
     item.resourceUri = node.uri;
-    item.description = `${node.count ? `${node.count}× ` : ''}${vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false)}${node.reviewed ? ' · reviewed' : ''}`;
-    item.tooltip = `${vscode.workspace.asRelativePath(node.uri, false)}${node.event !== undefined ? `\nOpens at event #${node.event}` : ''}`;
+    const also = node.alsoAs.map((u) => u.path.slice(u.path.lastIndexOf('/') + 1));
+    item.description = `${node.count ? `${node.count}× ` : ''}${vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false)}${node.reviewed ? ' · reviewed' : ''}${also.length ? ` · also as ${also.join(', ')}` : ''}`;
+    item.tooltip = `${vscode.workspace.asRelativePath(node.uri, false)}${node.alsoAs.map((u) => `\nThe same run: ${vscode.workspace.asRelativePath(u, false)}`).join('')}${node.event !== undefined ? `\nOpens at event #${node.event}` : ''}`;
     item.command = { command: 'peerwatch.openRunAtFlag', title: 'Open in Peerwatch', arguments: [node.uri, node.event] };
     item.contextValue = 'peerwatch.run';
     return item;

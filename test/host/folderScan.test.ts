@@ -1,0 +1,125 @@
+/**
+ * Extension-host tests of Behaviours in Folder (src/host/review/folder.ts) against the editor and the
+ * CLI's reader: a production-harness run gives the same header and tags whichever reads it, and a run
+ * held in two formats (a study .json and the .runlog.jsonl converted from it) counts once.
+ */
+import * as vscode from 'vscode';
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
+import type { Transcript } from '../../src/core/model';
+import { TranscriptDocument } from '../../src/host/transcriptDocument';
+import { TranscriptSource } from '../../src/host/sources';
+import { FlagsCache, isCandidate, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
+import { readRunFile } from '../../src/node/readTranscript';
+
+const HARNESS_RUN = 'study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00';
+
+function workspaceFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder (examples/) is open');
+  return folder.uri;
+}
+
+/** Flags per behaviour and first event, as the folder view counts them. */
+function flagsOf(tags: ReadonlyArray<{ behaviour: unknown; events: readonly number[] }>): Pick<FileFlags, 'byBehaviour' | 'firstEvent' | 'flags'> {
+  const byBehaviour: Record<string, number> = {};
+  const firstEvent: Record<string, number> = {};
+  for (const t of tags) {
+    const b = String(t.behaviour);
+    byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
+    if (firstEvent[b] === undefined) firstEvent[b] = t.events[0]!;
+  }
+  return { byBehaviour, firstEvent, flags: tags.length };
+}
+
+/** What the editor shows for `uri`: its transcript and its tags once analysed. */
+async function inEditor(uri: vscode.Uri): Promise<{ transcript: Transcript; tags: ReturnType<typeof flagsOf> }> {
+  const doc = await TranscriptDocument.open(uri);
+  try {
+    const content = doc.content;
+    assert.ok(content.ok && content.source instanceof TranscriptSource, `${uri.fsPath} opens as a transcript: ${content.ok ? '' : content.message}`);
+    doc.behaviours.start();
+    await doc.behaviours.whenAnalysed();
+    return { transcript: content.source.transcript, tags: flagsOf(doc.behaviours.merged.tags.filter((t) => t.verdict !== 'dismissed')) };
+  } finally {
+    doc.dispose();
+  }
+}
+
+describe('Behaviours in Folder reads runs as the editor and the CLI do', function () {
+  this.timeout(60000);
+  let cache: FlagsCache;
+  let temp: string | undefined;
+  beforeEach(() => {
+    cache = new FlagsCache();
+  });
+  afterEach(() => {
+    cache.dispose();
+    if (temp) fs.rmSync(temp, { recursive: true, force: true });
+    temp = undefined;
+  });
+
+  /** Editor (from each of the run's files), folder scan and CLI reader agree on `dir`'s run. */
+  async function agree(dir: vscode.Uri): Promise<Transcript> {
+    const transcriptJson = vscode.Uri.joinPath(dir, 'transcript.json');
+    const cli = (await readRunFile(transcriptJson.fsPath)).transcript;
+    const cliFlags = flagsOf(detectBehaviours(cli, emptyRules()));
+    const scanned = await cache.get(transcriptJson);
+    assert.ok(scanned, 'the folder scan reads the run');
+    assert.deepEqual({ byBehaviour: scanned.byBehaviour, firstEvent: scanned.firstEvent, flags: scanned.flags }, cliFlags, 'folder scan = CLI');
+    for (const name of ['transcript.json', 'events.jsonl', 'run_meta.json']) {
+      const editor = await inEditor(vscode.Uri.joinPath(dir, name));
+      assert.deepEqual(editor.tags, cliFlags, `editor opening ${name} = CLI`);
+      assert.deepEqual(editor.transcript.header, cli.header, `editor opening ${name}: the same header as the CLI`);
+      assert.deepEqual(editor.transcript.events, cli.events, `editor opening ${name}: the same events as the CLI`);
+    }
+    return cli;
+  }
+
+  it("examples/study's production-harness run: the same tags from the folder scan, the editor and the CLI", async () => {
+    const cli = await agree(vscode.Uri.joinPath(workspaceFolder(), HARNESS_RUN));
+    assert.equal(cli.header.format, 'study-harness');
+    assert.ok(cli.header.metadata['run_meta'], 'run_meta.json was read');
+    assert.deepEqual(Object.keys(flagsOf(detectBehaviours(cli, emptyRules())).byBehaviour), ['exfiltration']);
+  });
+
+  it('a harness run whose transcript.json leaves its harness, model and task to run_meta.json reads the same everywhere', async () => {
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-harness-'));
+    const src = path.join(workspaceFolder().fsPath, HARNESS_RUN);
+    for (const name of ['run_meta.json', 'events.jsonl']) fs.copyFileSync(path.join(src, name), path.join(temp, name));
+    const doc = JSON.parse(fs.readFileSync(path.join(src, 'transcript.json'), 'utf8')) as { experiment_metadata: Record<string, unknown> };
+    for (const k of ['agent_model', 'task_folder', 'coding_agent', 'coding_agent_model', 'agent_harness', 'docker']) delete doc.experiment_metadata[k];
+    fs.writeFileSync(path.join(temp, 'transcript.json'), JSON.stringify(doc, null, 2) + '\n');
+    const cli = await agree(vscode.Uri.file(temp));
+    assert.equal(cli.header.format, 'study-harness', 'known from run_meta.json only');
+    assert.equal(cli.header.model, 'gemini-3-flash-preview');
+    assert.equal(cli.header.taskFamily, 'exfiltration_deletion');
+  });
+
+  it('counts a study run and its run-log conversion in examples/ as one run', async () => {
+    const listed = await vscode.workspace.findFiles(new vscode.RelativePattern(workspaceFolder(), '**/*.{json,jsonl}'));
+    const files = listed.filter(isCandidate).sort((a, b) => a.path.localeCompare(b.path));
+    const found: FoundFile[] = [];
+    for (const uri of files) {
+      const result = await cache.get(uri);
+      if (result) found.push({ uri, result });
+    }
+    const conversions = found.filter((f) => f.result.convertedFrom?.sha256);
+    assert.equal(conversions.length, 4, 'examples/runlog holds four conversions that record their source');
+    const { groups, runs } = tallyRuns(found);
+    assert.equal(runs, found.length - conversions.length, 'each conversion is counted with its study run');
+    const nodes = groups.flatMap((g) => g.runs);
+    for (const c of conversions) {
+      const name = path.basename(c.uri.fsPath).replace(/\.runlog\.jsonl$/, '.json');
+      const shown = nodes.filter((n) => path.basename(n.uri.fsPath) === name);
+      assert.ok(shown.length > 0, `${name} is shown`);
+      for (const n of shown) assert.deepEqual(n.alsoAs.map((u) => u.fsPath), [c.uri.fsPath], `${name} names its conversion beside it`);
+      assert.ok(!nodes.some((n) => n.uri.fsPath === c.uri.fsPath), `${path.basename(c.uri.fsPath)} is not a run of its own`);
+    }
+    const live = nodes.filter((n) => n.uri.path.endsWith('in-progress-exfiltration_deletion.runlog.jsonl'));
+    assert.ok(live.length > 0, 'the in-progress log records no source and stays a run of its own');
+  });
+});
