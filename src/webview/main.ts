@@ -125,14 +125,16 @@ const renderOptions = (slot: Slot): RenderOptions => ({
 const tagsSignature = (ts: readonly WebTag[]) => ts.map((t) => `${t.id}=${t.verdict ?? ''}=${t.judged ?? ''}=${t.explanation}`).join(',');
 const tagsKey = (index: number) => tagsSignature(tagsByEvent.get(index) ?? []);
 
-function receiveTags(tags: readonly WebTag[], analysing: boolean, reviewed: string | null): void {
+/** `flagged`: events an open tag cites (a flag is an event, as F8 and the row badges count); `openTags`: tags not dismissed. */
+function receiveTags(tags: readonly WebTag[], flagged: number, openTags: number, analysing: boolean, reviewed: string | null): void {
   const next = new Map<number, WebTag[]>();
   for (const t of tags) for (const e of t.events) next.set(e, [...(next.get(e) ?? []), t]);
   const changed = next.size !== tagsByEvent.size || [...next].some(([i, ts]) => tagsSignature(ts) !== tagsSignature(tagsByEvent.get(i) ?? []));
   tagsByEvent = next;
-  const open = tags.filter((t) => t.verdict !== 'dismissed').length;
-  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : open === 1 ? '1 flag' : `${open} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
-  flagSummary.dataset.flags = String(open);
+  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : flagged === 1 ? '1 flag' : `${flagged} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
+  flagSummary.title = `${flagged} flagged event${flagged === 1 ? '' : 's'} (${openTags} tag${openTags === 1 ? '' : 's'}): F8 / Shift+F8 steps through them`;
+  flagSummary.dataset.flags = String(flagged);
+  flagSummary.dataset.tags = String(openTags);
   flagSummary.dataset.reviewed = String(!!reviewed);
   // Rows whose tags changed are rebuilt on the next frame (their optionsKey includes the tags).
   if (changed) list.refresh();
@@ -651,7 +653,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       run(message.command);
       break;
     case 'tags':
-      receiveTags(message.tags, message.analysing, message.reviewed);
+      receiveTags(message.tags, message.flagged, message.openTags, message.analysing, message.reviewed);
       break;
     case 'highlight':
       highlighted = new Set(message.indices);
