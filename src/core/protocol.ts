@@ -176,6 +176,13 @@ export type WebTag = z.infer<typeof WebTag>;
 export const TagsMessage = z.object({
   type: z.literal('tags'),
   tags: z.array(WebTag),
+  /**
+   * The run's flags: events cited by a tag that is not dismissed (core/review/merge `flaggedEvents`),
+   * counted over every tag, also those past the ones sent. The same number F8 steps through.
+   */
+  flagged: z.number().int().nonnegative(),
+  /** Tags not dismissed (several may cite one event). */
+  openTags: z.number().int().nonnegative(),
   /** Still detecting: more tags may come. */
   analysing: z.boolean(),
   /** "Reviewed by Ada on 8 Mar 2026", when the run is marked reviewed. */

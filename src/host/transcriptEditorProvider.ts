@@ -14,8 +14,7 @@ import {
   type WebviewCommand,
 } from '../core/protocol';
 import { qualifierShort } from '../core/behaviours';
-import { activeFlags, flagAt } from '../core/review/merge';
-import type { ReviewedTag } from '../core/review/merge';
+import { activeFlags, flaggedEventAt, flaggedEvents, type FlaggedEvent, type ReviewedTag } from '../core/review/merge';
 import { addTagInteractively, behaviourLabel, setTagVerdict } from './review/judgements';
 import { EventView, NO_FILTER } from '../core/eventView';
 import type { SourceRef } from '../core/model';
@@ -274,8 +273,12 @@ export class EditorSession {
   private tagsTimer: ReturnType<typeof setTimeout> | undefined;
   private search: vscode.CancellationTokenSource | undefined;
   focusedEvent: number | undefined;
-  /** The flag (tag id) the user went to with Next/Previous Flagged Action or the sidebar. */
+  /**
+   * The tag gone to from the Behaviours view, while the focus is on one of its events: several tags
+   * may cite one event, and the view keeps this one selected.
+   */
   currentFlag: string | undefined;
+  private flagsOf: { tags: readonly ReviewedTag[]; flagged: FlaggedEvent<ReviewedTag>[] } | undefined;
   /** In a sample log: the sample shown by the last attach, and the one last opened (selected in the list). */
   private attachedSample: string | undefined;
   private lastSample: string | undefined;
@@ -300,21 +303,34 @@ export class EditorSession {
     );
   }
 
-  /** Tags that count as flags (not dismissed), in order. */
-  get flags(): ReviewedTag[] {
-    return activeFlags(this.document.behaviours.merged.tags);
+  /**
+   * The run's flags: the events a tag (not dismissed) cites, in order, each with its tags. The
+   * editor's "N flags", F8's "Flag k of N" and the rows with an open tag badge all count these.
+   */
+  get flags(): FlaggedEvent<ReviewedTag>[] {
+    const tags = this.document.behaviours.merged.tags;
+    if (this.flagsOf?.tags !== tags) this.flagsOf = { tags, flagged: flaggedEvents(tags) };
+    return this.flagsOf.flagged;
   }
 
-  /** The position (in `flags`) of the flag the user is on: the one gone to, or one citing the focused event. */
+  /** The position (in `flags`) of the focused event, when it is flagged. */
   currentFlagIndex(): number | undefined {
-    const flags = this.flags;
-    const byId = this.currentFlag !== undefined ? flags.findIndex((f) => f.id === this.currentFlag) : -1;
-    return flagAt(flags, this.focusedEvent, byId >= 0 ? byId : undefined);
+    return flaggedEventAt(this.flags, this.focusedEvent);
+  }
+
+  /** Goes to a flagged event (F8), highlighting the other events its tags cite. */
+  revealFlag(flag: FlaggedEvent<ReviewedTag>): void {
+    if (!flag.tags.some((t) => t.id === this.currentFlag)) this.currentFlag = undefined;
+    this.focusedEvent = flag.event;
+    this.reveal(flag.event, true);
+    this.post({ type: 'highlight', indices: [...new Set(flag.tags.flatMap((t) => t.events))].sort((a, b) => a - b) });
+    this.provider.focusChanged(this);
   }
 
   /** Shows a tag: reveals its first event and highlights every event it cites. */
   revealTag(tag: { id: string; events: readonly number[] }): void {
     this.currentFlag = tag.id;
+    this.focusedEvent = tag.events[0]!;
     this.reveal(tag.events[0]!, true);
     this.post({ type: 'highlight', indices: [...tag.events] });
     this.provider.focusChanged(this);
@@ -342,8 +358,16 @@ export class EditorSession {
       ...(t.by ? { judged: `${t.verdict ? (t.verdict === 'confirmed' ? 'Confirmed' : 'Dismissed') : 'Added'} by ${t.by}${t.at ? ` on ${t.at.slice(0, 10)}` : ''}${t.note && t.origin === 'detected' ? `: ${t.note}` : ''}` } : {}),
     }));
     const r = b.current.reviewed;
-    this.post({ type: 'tags', tags, analysing: b.analysing || !b.detected, reviewed: r ? `Reviewed by ${r.by} on ${r.at.slice(0, 10)}` : null });
-    if (this.currentFlag && !this.flags.some((f) => f.id === this.currentFlag)) this.currentFlag = undefined;
+    const open = activeFlags(b.merged.tags);
+    this.post({
+      type: 'tags',
+      tags,
+      flagged: this.flags.length,
+      openTags: open.length,
+      analysing: b.analysing || !b.detected,
+      reviewed: r ? `Reviewed by ${r.by} on ${r.at.slice(0, 10)}` : null,
+    });
+    if (this.currentFlag && !open.some((t) => t.id === this.currentFlag)) this.currentFlag = undefined;
     this.provider.focusChanged(this);
   }
 
@@ -574,8 +598,8 @@ export class EditorSession {
         break;
       case 'focus':
         this.focusedEvent = message.index;
-        // Moving off the flag gone to ends it (several flags may share an event, so keep it while on it).
-        if (this.currentFlag && !this.flags.find((f) => f.id === this.currentFlag)?.events.includes(message.index)) this.currentFlag = undefined;
+        // Moving off the tag gone to ends it (several tags may share an event, so keep it while on it).
+        if (this.currentFlag && !this.document.behaviours.merged.tags.find((t) => t.id === this.currentFlag)?.events.includes(message.index)) this.currentFlag = undefined;
         this.provider.focusChanged(this);
         break;
     }

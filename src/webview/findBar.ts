@@ -3,6 +3,12 @@
  * answers with the matching view positions; this bar counts them, steps through them (revealing
  * rows that were not rendered) and marks the matches in the rows that are shown. Matches are
  * marked by splitting text nodes: transcript text never passes through HTML.
+ *
+ * Typing keeps the keyboard in the find input: the current match becomes the focused event (so the
+ * outline, the sidebar and j/k follow it) without taking the keyboard focus, and Enter / Shift+Enter
+ * step once each. F3 / Shift+F3 reach the bar only as the Find Next / Find Previous commands (their
+ * keybindings): a webview forwards every key press to VS Code's keybindings, so handling F3 here as
+ * well would step twice.
  */
 import { el } from './render';
 
@@ -10,7 +16,8 @@ interface FindBarHost {
   search(requestId: number, query: string, caseSensitive: boolean): void;
   /** Where stepping starts when no match is current yet (the focused event's position). */
   origin(): number;
-  reveal(pos: number): void;
+  /** Shows the match at `pos` as the focused event; `keepKeyboardFocus`: the find input keeps the keyboard. */
+  reveal(pos: number, keepKeyboardFocus: boolean): void;
   changed(): void;
 }
 
@@ -60,10 +67,9 @@ export class FindBar {
       this.timer = setTimeout(() => this.setQueryAndSearch(this.input.value, true), 150);
     });
     this.input.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter' || ev.key === 'F3') {
+      if (ev.key === 'Enter') {
         ev.preventDefault();
-        if (this.input.value !== this.query) this.setQueryAndSearch(this.input.value, true);
-        else this.step(ev.shiftKey ? -1 : 1);
+        this.next(ev.shiftKey ? -1 : 1);
       } else if (ev.key === 'Escape') {
         ev.preventDefault();
         this.close();
@@ -127,8 +133,19 @@ export class FindBar {
     this.host.changed();
   }
 
+  /**
+   * Enter in the input, or Find Next / Previous: searches what was typed if that is not searched yet
+   * (results then go to the first match), else steps once from `fromPos` (default: the current match).
+   */
+  next(direction: 1 | -1, fromPos?: number): void {
+    if (!this.element.hidden && this.input.value !== this.query) {
+      clearTimeout(this.timer);
+      this.setQueryAndSearch(this.input.value, true);
+    } else this.step(direction, fromPos);
+  }
+
   /** Moves to the next (1) or previous (-1) match after `fromPos` (default: the current match). */
-  step(direction: 1 | -1, fromPos?: number): void {
+  private step(direction: 1 | -1, fromPos?: number): void {
     const n = this.positions.length;
     if (!n) {
       if (!this.query) this.open();
@@ -151,7 +168,7 @@ export class FindBar {
     }
     this.current = k;
     this.updateCount();
-    this.host.reveal(this.positions[k]!);
+    this.host.reveal(this.positions[k]!, this.element.contains(document.activeElement));
     this.host.changed();
   }
 

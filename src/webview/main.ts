@@ -125,14 +125,16 @@ const renderOptions = (slot: Slot): RenderOptions => ({
 const tagsSignature = (ts: readonly WebTag[]) => ts.map((t) => `${t.id}=${t.verdict ?? ''}=${t.judged ?? ''}=${t.explanation}`).join(',');
 const tagsKey = (index: number) => tagsSignature(tagsByEvent.get(index) ?? []);
 
-function receiveTags(tags: readonly WebTag[], analysing: boolean, reviewed: string | null): void {
+/** `flagged`: events an open tag cites (a flag is an event, as F8 and the row badges count); `openTags`: tags not dismissed. */
+function receiveTags(tags: readonly WebTag[], flagged: number, openTags: number, analysing: boolean, reviewed: string | null): void {
   const next = new Map<number, WebTag[]>();
   for (const t of tags) for (const e of t.events) next.set(e, [...(next.get(e) ?? []), t]);
   const changed = next.size !== tagsByEvent.size || [...next].some(([i, ts]) => tagsSignature(ts) !== tagsSignature(tagsByEvent.get(i) ?? []));
   tagsByEvent = next;
-  const open = tags.filter((t) => t.verdict !== 'dismissed').length;
-  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : open === 1 ? '1 flag' : `${open} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
-  flagSummary.dataset.flags = String(open);
+  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : flagged === 1 ? '1 flag' : `${flagged} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
+  flagSummary.title = `${flagged} flagged event${flagged === 1 ? '' : 's'} (${openTags} tag${openTags === 1 ? '' : 's'}): F8 / Shift+F8 steps through them`;
+  flagSummary.dataset.flags = String(flagged);
+  flagSummary.dataset.tags = String(openTags);
   flagSummary.dataset.reviewed = String(!!reviewed);
   // Rows whose tags changed are rebuilt on the next frame (their optionsKey includes the tags).
   if (changed) list.refresh();
@@ -164,7 +166,7 @@ const list = new VirtualList(listHost, {
 
 const find = new FindBar({
   search: (requestId, query, caseSensitive) => post({ type: 'find', requestId, query, caseSensitive }),
-  reveal: (pos) => list.revealPos(pos, { focus: true }),
+  reveal: (pos, keepKeyboardFocus) => list.revealPos(pos, { focus: true, keepKeyboardFocus }),
   origin: () => focusedPos(),
   changed: () => {
     list.rerenderHighlights();
@@ -381,7 +383,8 @@ function markFocused(): void {
   listHost.querySelector(`.event[data-event-index="${focusedIndex}"]`)?.classList.add('focused');
 }
 
-function focusIndex(index: number, pos: number | undefined): void {
+/** Makes event `index` the focused one; the keyboard goes to its row unless `keepKeyboardFocus` (find typing). */
+function focusIndex(index: number, pos: number | undefined, keepKeyboardFocus = false): void {
   focusedIndex = index;
   if (highlighted.size && !highlighted.has(index)) {
     highlighted = new Set();
@@ -390,12 +393,12 @@ function focusIndex(index: number, pos: number | undefined): void {
   post({ type: 'focus', index });
   markFocused();
   const node = listHost.querySelector<HTMLElement>(`.event[data-event-index="${index}"]`);
-  node?.focus({ preventScroll: true });
+  if (!keepKeyboardFocus) node?.focus({ preventScroll: true });
   if (pos !== undefined) list.setFocusPos(pos);
   saveSoon();
 }
 
-list.onFocus = (index, pos) => focusIndex(index, pos);
+list.onFocus = (index, pos, keepKeyboardFocus) => focusIndex(index, pos, keepKeyboardFocus);
 
 function focusedPos(): number {
   return list.focusPos() ?? list.topPos() ?? 0;
@@ -459,9 +462,9 @@ function run(command: WebviewCommand): void {
     case 'find':
       return find.open();
     case 'findNext':
-      return find.step(1, focusedPos());
+      return find.next(1, focusedPos());
     case 'findPrevious':
-      return find.step(-1, focusedPos());
+      return find.next(-1, focusedPos());
     case 'clearFilter':
       return setFilter({ kinds: null, tools: null });
   }
@@ -483,11 +486,14 @@ const KEYS: Record<string, WebviewCommand> = {
   e: 'expandAll',
   c: 'collapseAll',
   '/': 'find',
-  F3: 'findNext',
+  // F3 / Shift+F3 are not here: their keybindings (Find Next / Previous) already receive every key
+  // the webview forwards, and handling them here too stepped twice.
 };
 
 window.addEventListener('keydown', (ev) => {
   const target = ev.target as HTMLElement;
+  // The Find Next / Previous keybindings step (the key is forwarded to VS Code); only the browser's own F3 is kept out.
+  if (ev.key === 'F3') return ev.preventDefault();
   if (target.closest('input, select, textarea')) return;
   if (mode === 'samples') {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -504,10 +510,6 @@ window.addEventListener('keydown', (ev) => {
     return run('find');
   }
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-  if (ev.key === 'F3' && ev.shiftKey) {
-    ev.preventDefault();
-    return run('findPrevious');
-  }
   if (ev.key === 'PageDown' || ev.key === 'PageUp') {
     ev.preventDefault();
     list.scrollByPixels((ev.key === 'PageDown' ? 1 : -1) * list.pageHeight());
@@ -651,7 +653,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       run(message.command);
       break;
     case 'tags':
-      receiveTags(message.tags, message.analysing, message.reviewed);
+      receiveTags(message.tags, message.flagged, message.openTags, message.analysing, message.reviewed);
       break;
     case 'highlight':
       highlighted = new Set(message.indices);

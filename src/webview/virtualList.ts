@@ -22,6 +22,11 @@ export interface VirtualListOptions {
 
 export interface RevealOptions {
   focus?: boolean;
+  /**
+   * Make the row the focused event (for the keyboard and the host) but leave the keyboard focus
+   * where it is: find moves through matches while the reader keeps typing in the find input.
+   */
+  keepKeyboardFocus?: boolean;
   /** Scroll only as far as needed to show the row (keyboard stepping). */
   minimal?: boolean;
   /** Align the list's end with the viewport's bottom (and follow a growing log). */
@@ -44,7 +49,7 @@ interface Row {
 
 export class VirtualList {
   total = 0;
-  onFocus: (index: number, pos: number) => void = () => {};
+  onFocus: (index: number, pos: number, keepKeyboardFocus: boolean) => void = () => {};
   private anchor = { pos: 0, offset: 0 };
   private atEnd = false;
   private readonly heights = new Map<number, number>();
@@ -58,7 +63,7 @@ export class VirtualList {
   private expectedScrollTop = 0;
   private dragging = false;
   private focusPosValue: number | undefined;
-  private pendingFocus: { pos: number; highlight?: boolean } | undefined;
+  private pendingFocus: { pos: number; highlight?: boolean; keepKeyboardFocus?: boolean } | undefined;
   private frame = 0;
   private rendered: Array<{ pos: number; row: Row }> = [];
 
@@ -229,7 +234,7 @@ export class VirtualList {
         }
       }
     }
-    if (o.focus) this.pendingFocus = { pos, highlight: o.highlight };
+    if (o.focus) this.pendingFocus = { pos, highlight: o.highlight, keepKeyboardFocus: o.keepKeyboardFocus };
     this.focusPosValue = pos;
     this.render();
     this.opts.onScrolled();
@@ -432,12 +437,12 @@ export class VirtualList {
     if (!row || row.index < 0) return; // not loaded yet: tried again after the next render
     this.pendingFocus = undefined;
     const node = row.nodes[0]!;
-    node.focus({ preventScroll: true });
+    if (!p.keepKeyboardFocus) node.focus({ preventScroll: true });
     if (p.highlight) {
       node.classList.remove('flash');
       void node.offsetWidth;
       node.classList.add('flash');
     }
-    this.onFocus(row.index, p.pos);
+    this.onFocus(row.index, p.pos, !!p.keepKeyboardFocus);
   }
 }

@@ -203,6 +203,52 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     assert.ok(await count.isVisible());
   });
 
+  it('keeps typing in the find input: Enter steps to the next match, F3 and Shift+F3 step exactly once', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    const frame = await openLong(page, name);
+    await row(frame, 0).click();
+    await page.keyboard.press('Control+f');
+    const input = frame.locator('[data-testid="find-input"]');
+    await input.waitFor({ state: 'visible', timeout: LONG });
+    // Typed as a user types (not filled), and every key below goes to whatever has the keyboard focus.
+    await page.keyboard.type('long run');
+    const total = longRunMatches.toLocaleString('en-US');
+    // Events 0, 2, 3, 4, 6, … say "long run" (every tool call, i % 4 == 1, does not).
+    const matchEvents = [0, 2, 3, 4, 6];
+    const expectMatch = async (k: number, how: string) => {
+      await frame.locator('[data-testid="find-count"]', { hasText: new RegExp(`^${k} of ${total}$`) }).waitFor({ timeout: LONG });
+      await expectFocus(frame, matchEvents[k - 1]!, `${how}: match ${k} is the focused event`);
+      const holder = await frame.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+      assert.equal(holder, 'find-input', `${how}: the keyboard stays in the find input`);
+    };
+    await expectMatch(1, 'typing');
+    await page.keyboard.press('Enter');
+    await expectMatch(2, 'Enter');
+    await page.keyboard.press('Enter');
+    await expectMatch(3, 'Enter again');
+    assert.equal(await row(frame, 2).getAttribute('data-expanded'), 'false', 'Enter did not expand the match it left');
+    assert.equal(await row(frame, 3).getAttribute('data-expanded'), 'false', 'Enter did not expand the current match');
+    // F3 runs Find Next through its keybinding; one press is one step. Had it stepped twice (to 5),
+    // the count could read 4 for a moment, but Shift+F3 would then land on 4, never on 3.
+    await page.keyboard.press('F3');
+    await expectMatch(4, 'F3');
+    await page.keyboard.press('Shift+F3');
+    await expectMatch(3, 'Shift+F3');
+    await page.keyboard.press('Shift+Enter');
+    await expectMatch(2, 'Shift+Enter');
+
+    // From a row (the keyboard in the list, not the find input), F3 steps once from that row.
+    await row(frame, 5).locator('.kind-label').click();
+    await expectFocus(frame, 5, 'the clicked tool call');
+    await page.keyboard.press('F3');
+    await frame.locator('[data-testid="find-count"]', { hasText: new RegExp(`^5 of ${total}$`) }).waitFor({ timeout: LONG });
+    await expectFocus(frame, 6, 'F3 from event #5 goes to the next match, event #6');
+    await page.keyboard.press('Shift+F3');
+    await frame.locator('[data-testid="find-count"]', { hasText: new RegExp(`^4 of ${total}$`) }).waitFor({ timeout: LONG });
+    await expectFocus(frame, 4, 'Shift+F3 goes back one match');
+  });
+
   it('filters by kind and tool, and jumps from the outline', async () => {
     wb = await openWorkbench(workspace);
     const frame = await openLong(wb.page, name);

@@ -15,7 +15,7 @@ import {
   setVerdict,
   type Review,
 } from '../../src/core/review/sidecar';
-import { activeFlags, flagAt, mergeReview, stepFlag } from '../../src/core/review/merge';
+import { activeFlags, flaggedEventAt, flaggedEvents, mergeReview, stepFlaggedEvent } from '../../src/core/review/merge';
 
 const root = resolve(__dirname, '../../..');
 const ada = { by: 'Ada Lovelace', at: '2026-03-08T14:02:11.000Z' };
@@ -179,32 +179,45 @@ describe('review: merging judgements with detected tags', () => {
   });
 });
 
-describe('review: stepping through flags', () => {
-  const flags = [{ events: [3] }, { events: [3, 9] }, { events: [12] }, { events: [20] }];
+describe('review: a flag is a flagged event', () => {
+  // Two tags share event 3; one cites 3 and 9; the dismissed one's event 7 is not flagged.
+  const tags = [
+    { id: 'a', events: [3] },
+    { id: 'b', events: [3, 9] },
+    { id: 'c', events: [12, 12] },
+    { id: 'd', events: [7], verdict: 'dismissed' },
+    { id: 'e', events: [20] },
+  ];
+  const flagged = flaggedEvents(tags);
 
-  it('steps from the current flag, wrapping around', () => {
-    assert.equal(stepFlag(flags, 0, 3, 1), 1);
-    assert.equal(stepFlag(flags, 1, 3, 1), 2);
-    assert.equal(stepFlag(flags, 3, 20, 1), 0);
-    assert.equal(stepFlag(flags, 0, 3, -1), 3);
+  it('counts each cited event once, with the open tags on it, and leaves dismissed tags out', () => {
+    assert.deepEqual(
+      flagged.map((f) => [f.event, f.tags.map((t) => t.id)]),
+      [
+        [3, ['a', 'b']],
+        [9, ['b']],
+        [12, ['c']],
+        [20, ['e']],
+      ],
+    );
   });
 
-  it('without a current flag, steps from the focused event', () => {
-    assert.equal(stepFlag(flags, undefined, undefined, 1), 0);
-    assert.equal(stepFlag(flags, undefined, undefined, -1), 3);
-    assert.equal(stepFlag(flags, undefined, 5, 1), 2);
-    assert.equal(stepFlag(flags, undefined, 5, -1), 1);
-    assert.equal(stepFlag(flags, undefined, 25, 1), 0);
-    assert.equal(stepFlag(flags, undefined, 1, -1), 3);
-    // The focus moved away from the current flag: step from the focus, not the old flag.
-    assert.equal(stepFlag(flags, 0, 15, 1), 3);
-    assert.equal(stepFlag([], undefined, 1, 1), undefined);
+  it('F8 and Shift+F8 go to the next or previous flagged event from the focused one, wrapping around', () => {
+    assert.equal(stepFlaggedEvent(flagged, undefined, 1), 0);
+    assert.equal(stepFlaggedEvent(flagged, undefined, -1), 3);
+    assert.equal(stepFlaggedEvent(flagged, 3, 1), 1, 'from event 3 (two tags) to event 9: one step, not one per tag');
+    assert.equal(stepFlaggedEvent(flagged, 5, 1), 1);
+    assert.equal(stepFlaggedEvent(flagged, 5, -1), 0);
+    assert.equal(stepFlaggedEvent(flagged, 7, 1), 1, 'a dismissed tag\'s event is not a stop');
+    assert.equal(stepFlaggedEvent(flagged, 20, 1), 0);
+    assert.equal(stepFlaggedEvent(flagged, 3, -1), 3);
+    assert.equal(stepFlaggedEvent([], 1, 1), undefined);
   });
 
-  it('finds the flag citing an event, preferring the current one', () => {
-    assert.equal(flagAt(flags, 3), 0);
-    assert.equal(flagAt(flags, 3, 1), 1);
-    assert.equal(flagAt(flags, 9), 1);
-    assert.equal(flagAt(flags, 4), undefined);
+  it('says which flag an event is', () => {
+    assert.equal(flaggedEventAt(flagged, 3), 0);
+    assert.equal(flaggedEventAt(flagged, 12), 2);
+    assert.equal(flaggedEventAt(flagged, 7), undefined);
+    assert.equal(flaggedEventAt(flagged, undefined), undefined);
   });
 });

@@ -78,28 +78,50 @@ export function activeFlags<T extends { verdict?: string }>(tags: readonly T[]):
 }
 
 /**
- * The flag to go to from the focused event: the next (or previous) flag by first event, wrapping
- * around. `current` is the flag the user is on, if any (several flags may start at one event).
+ * An event that at least one tag not dismissed cites. This is what "a flag" means everywhere: the
+ * editor's "N flags", the events F8 steps through ("Flag 2 of N") and the rows with an open tag
+ * badge are the same set. A tag citing three events makes three flags; two tags citing one event
+ * make one (the Behaviours view counts tags, and says on how many events they fall).
  */
-export function stepFlag(flags: ReadonlyArray<{ events: readonly number[] }>, current: number | undefined, focused: number | undefined, direction: 1 | -1): number | undefined {
-  const n = flags.length;
-  if (n === 0) return undefined;
-  if (current !== undefined && current >= 0 && current < n && (focused === undefined || flags[current]!.events.includes(focused))) {
-    return (current + direction + n) % n;
+export interface FlaggedEvent<T> {
+  event: number;
+  /** The tags (not dismissed) that cite it, in the order given. */
+  tags: T[];
+}
+
+/** The flagged events of `tags`, by event index. */
+export function flaggedEvents<T extends { events: readonly number[]; verdict?: string }>(tags: readonly T[]): FlaggedEvent<T>[] {
+  const byEvent = new Map<number, T[]>();
+  for (const t of activeFlags(tags)) {
+    for (const e of new Set(t.events)) {
+      const on = byEvent.get(e);
+      if (on) on.push(t);
+      else byEvent.set(e, [t]);
+    }
   }
+  return [...byEvent].sort((a, b) => a[0] - b[0]).map(([event, on]) => ({ event, tags: on }));
+}
+
+/**
+ * Where F8 (1) or Shift+F8 (-1) goes from the focused event: the position in `flagged` (sorted by
+ * event) of the next or previous flagged event, wrapping around; from nothing focused, the first
+ * or the last.
+ */
+export function stepFlaggedEvent(flagged: ReadonlyArray<{ event: number }>, focused: number | undefined, direction: 1 | -1): number | undefined {
+  const n = flagged.length;
+  if (n === 0) return undefined;
   if (focused === undefined) return direction === 1 ? 0 : n - 1;
   if (direction === 1) {
-    const i = flags.findIndex((f) => f.events[0]! > focused);
+    const i = flagged.findIndex((f) => f.event > focused);
     return i >= 0 ? i : 0;
   }
-  for (let i = n - 1; i >= 0; i--) if (flags[i]!.events[0]! < focused) return i;
+  for (let i = n - 1; i >= 0; i--) if (flagged[i]!.event < focused) return i;
   return n - 1;
 }
 
-/** The flag that cites `event` (the first such), for keeping the sidebar and status bar in step. */
-export function flagAt(flags: ReadonlyArray<{ events: readonly number[] }>, event: number | undefined, prefer?: number): number | undefined {
+/** The position of `event` in `flagged` (the status bar's "Flag k of N"), if it is flagged. */
+export function flaggedEventAt(flagged: ReadonlyArray<{ event: number }>, event: number | undefined): number | undefined {
   if (event === undefined) return undefined;
-  if (prefer !== undefined && flags[prefer]?.events.includes(event)) return prefer;
-  const i = flags.findIndex((f) => f.events.includes(event));
+  const i = flagged.findIndex((f) => f.event === event);
   return i >= 0 ? i : undefined;
 }

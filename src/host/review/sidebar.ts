@@ -4,8 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { BEHAVIOUR_INFO, describeEvent, qualifierShort } from '../../core/behaviours';
-import type { ReviewedTag } from '../../core/review/merge';
-import { stepFlag } from '../../core/review/merge';
+import { activeFlags, flaggedEvents, stepFlaggedEvent, type ReviewedTag } from '../../core/review/merge';
 import type { EditorSession, TranscriptEditorProvider } from '../transcriptEditorProvider';
 import type { TranscriptDocument } from '../transcriptDocument';
 import { behaviourLabel } from './judgements';
@@ -103,7 +102,8 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
       return;
     }
     const b = doc.behaviours;
-    this.view.description = doc.displayName.split('/').pop();
+    // The total first: a long file name is cut off at the pane's edge.
+    this.view.description = [tagsTotal(b.merged.tags), doc.displayName.split('/').pop()].filter(Boolean).join(' · ');
     const r = b.current.reviewed;
     const parts: string[] = [];
     if (!b.detected) parts.push(b.analysisError ? `Detection failed: ${b.analysisError}` : 'Detecting behaviours…');
@@ -132,12 +132,14 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
       this.status.text = '$(pass) No flags';
       this.status.tooltip = 'No behaviour flagged (dismissed tags are not counted)';
     } else if (at !== undefined) {
+      // A flag is an event; it names every tag on it.
       const f = flags[at]!;
-      this.status.text = `$(warning) Flag ${at + 1} of ${flags.length}: ${f.behaviour} (${qualifierShort(f.qualifier)})`;
-      this.status.tooltip = new vscode.MarkdownString(`**${behaviourLabel(String(f.behaviour))}**: ${escapeMd(f.explanation)}\n\nF8 / Shift+F8: next / previous flagged action`);
+      this.status.text = `$(warning) Flag ${at + 1} of ${flags.length}: ${f.tags.map((t) => `${t.behaviour} (${qualifierShort(t.qualifier)})`).join(', ')}`;
+      const why = f.tags.map((t) => `**${escapeMd(behaviourLabel(String(t.behaviour)))}**: ${escapeMd(t.explanation)}`).join('\n\n');
+      this.status.tooltip = new vscode.MarkdownString(`${why}\n\nF8 / Shift+F8: next / previous flagged event (${flagsExplained(flags.length, activeFlags(b.merged.tags).length)})`);
     } else {
       this.status.text = `$(warning) ${flags.length} flag${flags.length === 1 ? '' : 's'}`;
-      this.status.tooltip = 'Go to the next flagged action (F8)';
+      this.status.tooltip = `${flagsExplained(flags.length, activeFlags(b.merged.tags).length)}. Go to the next (F8)`;
     }
     this.status.show();
   }
@@ -149,13 +151,12 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
       return;
     }
     const flags = session.flags;
-    const current = session.currentFlag !== undefined ? flags.findIndex((f) => f.id === session.currentFlag) : -1;
-    const next = stepFlag(flags, current >= 0 ? current : undefined, session.focusedEvent, direction);
+    const next = stepFlaggedEvent(flags, session.focusedEvent, direction);
     if (next === undefined) {
       vscode.window.setStatusBarMessage(session.document.behaviours.detected ? 'Peerwatch: no flagged action in this run' : 'Peerwatch: still detecting behaviours…', 3000);
       return;
     }
-    session.revealTag(flags[next]!);
+    session.revealFlag(flags[next]!);
   }
 
   private revealTag(arg: TagNode | string | undefined): void {
@@ -274,6 +275,23 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+/** "6 flagged events (2 tags)": a flag is an event, and several tags may cite one. */
+function flagsExplained(events: number, openTags: number): string {
+  return `${events} flagged event${events === 1 ? '' : 's'} (${openTags} tag${openTags === 1 ? '' : 's'})`;
+}
+
+/**
+ * The view's total, next to its title: tags (what the view lists) and the events they fall on (the
+ * editor's flags), e.g. "3 tags on 2 events", and how many were dismissed.
+ */
+function tagsTotal(tags: readonly ReviewedTag[]): string | undefined {
+  if (!tags.length) return undefined;
+  const open = activeFlags(tags).length;
+  const events = flaggedEvents(tags).length;
+  const dismissed = tags.length - open;
+  return `${open} tag${open === 1 ? '' : 's'} on ${events} event${events === 1 ? '' : 's'}${dismissed ? `, ${dismissed} dismissed` : ''}`;
 }
 
 function escapeMd(s: string): string {

@@ -1,0 +1,32 @@
+/**
+ * What the .vsix holds, as vsce itself lists it (`vsce ls`, the list `npm run package` zips): the
+ * built bundles and the grammar, not the sources the grammar is generated from.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../..');
+
+describe('the packaged extension (.vsix)', function () {
+  this.timeout(60_000);
+
+  it('ships the run-log grammar but not its generator, and no other sources', () => {
+    const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, `vsce ls failed: ${r.stderr}`);
+    const files = r.stdout.split('\n').filter(Boolean);
+    assert.ok(existsSync(join(root, 'syntaxes', 'runlog.tmLanguage.mjs')), 'the generator is in the repository');
+    assert.ok(files.includes('syntaxes/runlog.tmLanguage.json'), `the grammar is packaged: ${files.join(', ')}`);
+    assert.ok(!files.includes('syntaxes/runlog.tmLanguage.mjs'), 'the grammar generator is not packaged');
+    const sources = files.filter((f) => /\.(m?ts|mjs)$/.test(f) || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/'));
+    assert.deepEqual(sources, [], 'no sources, tests or scripts in the package');
+  });
+
+  it('names its repository (the Marketplace links to it; vsce asks for it when packaging)', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { repository?: { type?: string; url?: string } };
+    assert.equal(manifest.repository?.type, 'git');
+    assert.match(manifest.repository?.url ?? '', /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+  });
+});
