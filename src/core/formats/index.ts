@@ -123,11 +123,11 @@ export function parseTranscript(input: ParseInput): Transcript {
 
 function whyNot(fileName: string, text: string, json: JsonParseResult | undefined): string {
   if (text.trim() === '') return `the file is empty; expected ${KNOWN_SHAPES}`;
-  if (!json || (json.error && json.value === undefined)) {
-    const e = json?.error;
-    const where = e ? ` (${fileName}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found})` : '';
-    return `it is not JSON${where}; expected ${KNOWN_SHAPES}`;
-  }
+  const e = json?.error;
+  const where = e ? ` (${fileName}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found})` : '';
+  if (!json || (e && json.value === undefined)) return `it is not JSON${where}; expected ${KNOWN_SHAPES}`;
+  // A document cut short by a syntax error is named with the place of the error, not only its shape.
+  if (e) return `it is not valid JSON${where}, and what comes before the error is not a transcript; expected ${KNOWN_SHAPES}`;
   const v = json.value;
   const shape = Array.isArray(v) ? 'a JSON array' : v === null || typeof v !== 'object' ? `a JSON ${v === null ? 'null' : typeof v}` : `a JSON object with keys ${Object.keys(v).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || '(none)'}`;
   return `it is ${shape}; expected ${KNOWN_SHAPES}`;
@@ -150,6 +150,19 @@ function importJson(input: ParseInput, json: JsonParseResult, importer: Importer
   const result = importer(json.value, ctx, (v) => json.isIncomplete(v));
   const events = reindex(result.events);
   const diagnostics: Diagnostic[] = [...result.diagnostics];
+  for (const w of json.warnings) {
+    diagnostics.push({
+      severity: 'warning',
+      file: fileName,
+      line: w.line,
+      column: w.column,
+      path: w.path,
+      expected: w.expected,
+      // The marker goes after the last event that starts before the skipped value.
+      afterEvent: events.reduce((last, ev, i) => ((ev.source?.line ?? Infinity) <= w.line ? i : last), -1),
+      message: `${fileName}:${w.line}:${w.column}: ${w.path} nests deeper than ${w.expected.replace(/^at most /, '').replace(/ levels of nesting$/, '')} levels; it is not read, and the rest of the file is shown.`,
+    });
+  }
   if (json.error) {
     const e = json.error;
     diagnostics.push({
