@@ -115,8 +115,11 @@ describe('parseJsonTolerant', () => {
   });
 
   it('reads numbers as JSON.parse does', () => {
-    const text = '[0, -0, 1e5, 1E-3, 12.5, -7, 1e400, 123456789012345678901234567890]';
+    const text = '[0, -0, 1e5, 1E-3, 12.5, -7, 123456789012345678901234567890]';
     assert.deepEqual(parseJsonTolerant(text).value, JSON.parse(text));
+    const huge = parseJsonTolerant('{"n": [1, -1e400]}');
+    assert.deepEqual(huge.value, { n: [1, '-1e400'] }, 'a number beyond a double is kept as its text');
+    assert.deepEqual(huge.warnings.map((w) => [w.path, w.column, w.found, w.outcome]), [['$.n[1]', 11, '-1e400', 'it is kept as text']]);
     assert.match(parseJsonTolerant('[01]').error!.expected, /',' or ']'/);
     assert.ok(parseJsonTolerant('[1.]').error);
     assert.ok(parseJsonTolerant('[-]').error);

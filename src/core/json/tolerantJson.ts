@@ -29,6 +29,11 @@ export interface JsonErrorInfo {
   readonly found: string;
 }
 
+export interface JsonWarning extends JsonErrorInfo {
+  /** What became of the value, e.g. "it is kept as text". */
+  readonly outcome: string;
+}
+
 export interface JsonParseResult {
   /**
    * The document, or as much of it as was read before the error: the objects and arrays that were
@@ -36,8 +41,11 @@ export interface JsonParseResult {
    */
   readonly value: unknown;
   readonly error?: JsonErrorInfo;
-  /** Values skipped because they nest deeper than `maxDepth`, each with its place. */
-  readonly warnings: readonly JsonErrorInfo[];
+  /**
+   * Values not read as written, each with its place and what became of it: objects and arrays
+   * nested deeper than `maxDepth` (skipped), numbers beyond a double's range (kept as their text).
+   */
+  readonly warnings: readonly JsonWarning[];
   /** True for an object or array the error cut short. */
   isIncomplete(value: unknown): boolean;
   /** Start of the value at `path` (1-based line and column), when recorded. */
@@ -101,7 +109,7 @@ interface PositionNode {
 export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {}): JsonParseResult {
   const locateDepth = options.locateDepth ?? 4;
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
-  const warnings: JsonErrorInfo[] = [];
+  const warnings: JsonWarning[] = [];
   const positionsRoot: PositionNode = { offset: -1 };
   const path: Array<string | number> = [];
   const scanner = createScanner(text, false);
@@ -238,7 +246,7 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
         }
         const { line, column } = toLineCol(at);
         const expected = `at most ${maxDepth.toLocaleString('en-US')} levels of nesting`;
-        warnings.push({ offset: at, line, column, path: formatJsonPath(path), expected, found: `nesting deeper than ${maxDepth.toLocaleString('en-US')}` });
+        warnings.push({ offset: at, line, column, path: formatJsonPath(path), expected, found: `nesting deeper than ${maxDepth.toLocaleString('en-US')}`, outcome: 'it is not read, and the rest of the file is shown' });
         v = `[nested deeper than ${maxDepth.toLocaleString('en-US')} levels: not read]`;
         tok = next();
       } else switch (tok) {
@@ -273,10 +281,18 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
           v = scanner.getTokenValue();
           tok = next();
           break;
-        case T_NUMBER:
-          v = Number(scanner.getTokenValue());
+        case T_NUMBER: {
+          const digits = scanner.getTokenValue();
+          v = Number(digits);
+          if (!Number.isFinite(v)) {
+            // 1e400 is valid JSON but no double: JSON.parse would give Infinity. Keep what was written.
+            const { line, column } = toLineCol(scanner.getTokenOffset());
+            warnings.push({ offset: scanner.getTokenOffset(), line, column, path: formatJsonPath(path), expected: 'a number within the range of a double (about ±1.8e308)', found: digits, outcome: 'it is kept as text' });
+            v = digits;
+          }
           tok = next();
           break;
+        }
         case T_TRUE:
           v = true;
           tok = next();
