@@ -19,6 +19,13 @@ export function describeZodIssue(issue: z.core.$ZodIssue): string {
       }
       return `${where}: ${issue.message}`;
     }
+    case 'too_big':
+    case 'too_small': {
+      const i = issue as { origin?: string; maximum?: number | bigint; minimum?: number | bigint; input?: unknown };
+      const what = i.origin === 'int' ? 'an integer' : i.origin === 'number' ? 'a number' : (i.origin ?? 'a value');
+      const bound = issue.code === 'too_big' ? `at most ${i.maximum}` : `at least ${i.minimum}`;
+      return `${where}: expected ${what} ${bound}, found ${typeof i.input === 'number' ? String(i.input) : typeOf(i.input)}`;
+    }
     default:
       return `${where}: ${issue.message}`;
   }

@@ -211,3 +211,42 @@ describe("Peerwatch's runner launcher and older condition names", () => {
     assert.ok(!plan2.args.includes('--condition'), `no --condition: ${plan2.args.join(' ')}`);
   });
 });
+
+describe('re-run arguments that came from a hostile transcript', () => {
+  const studyCtx = ctx('/h/results/t.json', ['/h/scripts/run_experiment.py']);
+  const hostile = (patch: (doc: { experiment_metadata: Record<string, unknown> }) => void) => {
+    const doc = JSON.parse(readFileSync(join(examples, 'tampering-faithful-peer-bad_peer.json'), 'utf8'));
+    patch(doc);
+    return header('hostile.json', JSON.stringify(doc));
+  };
+
+  it('passes a value that begins with "-" as --flag=value, so the harness cannot read it as a flag', () => {
+    const h = hostile((d) => (d.experiment_metadata['agent_model'] = '--results_base_dir=/tmp/x'));
+    const r = planRerun(h, studyCtx, 'study-harness');
+    assert.ok(r.plan, r.unavailable);
+    assert.ok(r.plan.args.includes('--model=--results_base_dir=/tmp/x'), r.plan.args.join(' '));
+    assert.ok(!r.plan.args.includes('--results_base_dir=/tmp/x'), 'never as an argument of its own');
+    assert.equal(r.plan.args.filter((a) => a === '--results_base_dir').length, 1, 'only Peerwatch\'s own output folder');
+    const dataset = planRerun(hostile((d) => (d.experiment_metadata['dataset'] = '-rf')), studyCtx, 'study-harness');
+    assert.ok(dataset.plan?.args.includes('--dataset=-rf'), dataset.plan?.args.join(' '));
+    const own = planRerun(h, ctx('/r/t.json', []), 'peerwatch');
+    assert.ok(own.plan?.args.includes('--model=--results_base_dir=/tmp/x'), own.plan?.args.join(' '));
+  });
+
+  it('refuses a value holding a control character, naming the flag and the value', () => {
+    const r = planRerun(hostile((d) => (d.experiment_metadata['dataset'] = 'factual\n--threshold 0')), studyCtx, 'study-harness');
+    assert.equal(r.plan, undefined);
+    assert.match(r.unavailable!, /--dataset, "factual\\n--threshold 0", holds a control character/);
+    const model = planRerun(hostile(() => {}), studyCtx, 'study-harness', { model: 'gpt\u0000x' });
+    assert.match(model.unavailable!, /--model, "gpt\\u0000x", holds a control character/);
+  });
+
+  it('refuses an Inspect task or task argument that would be read as a flag', () => {
+    const c = ctx('/logs/x.eval', []);
+    const inspect = (task: string, taskArgs: Record<string, unknown> = {}) =>
+      planRerun(RunHeader.parse({ format: 'inspect', metadata: { inspect: { task, model: 'openai/gpt-4o', sample_id: 3, task_args: taskArgs } } }), c);
+    assert.deepEqual(inspect('peer_tampering').plan?.args.slice(0, 2), ['eval', 'peer_tampering']);
+    assert.match(inspect('--log-dir=/tmp/evil').unavailable!, /the Inspect task, "--log-dir=\/tmp\/evil", begins with '-'/);
+    assert.match(inspect('t', { '-x': 'y' }).unavailable!, /the value of -T, "-x=.*", begins with '-'/);
+  });
+});

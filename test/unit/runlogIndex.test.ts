@@ -257,6 +257,30 @@ describe('RunlogIndex', () => {
     assertAgrees(idx, bytes, readRunlog('future.runlog.jsonl', text), 'newer version');
   });
 
+  it('reports a line nested 7,000 levels deep once, indexes the rest, and never reads its bytes twice', () => {
+    const deepArgs = '['.repeat(7000) + ']'.repeat(7000);
+    const deep = `{"type":"event","kind":"tool_call","name":"list_files","id":"d","arguments":{"x":${deepArgs}}}\n`;
+    const deepKind = `{"type":"event","kind":${deepArgs}}\n`;
+    const text = serializeHeader(header) + call + deep + deepKind + result + say('after', 3);
+    const bytes = enc.encode(text);
+    for (const size of [bytes.length, 4096, 7]) {
+      const idx = indexBytes('deep.runlog.jsonl', bytes, size);
+      assert.equal(idx.count, 3, `the three ordinary events (chunks of ${size})`);
+      assert.deepEqual(
+        idx.diagnostics.map((d) => [d.line, d.expected]),
+        [
+          [3, 'at most 1,000 levels of nesting'],
+          [4, 'at most 1,000 levels of nesting'],
+        ],
+      );
+      assert.match(idx.diagnostics[0]!.message, /^deep\.runlog\.jsonl:3:1: line 3 nests deeper than 1,000 levels and is not read/);
+      assert.deepEqual([idx.lineOf(0), idx.lineOf(1), idx.lineOf(2)], [2, 5, 6]);
+      assertAgrees(idx, bytes, readRunlog('deep.runlog.jsonl', text), 'deep');
+    }
+    const decoded = RunlogIndex.decodeEvent(deep.trim(), 0, 3, 'deep.runlog.jsonl');
+    assert.ok('diagnostic' in decoded && /nests deeper than 1,000 levels/.test(decoded.diagnostic.message));
+  });
+
   it('skips record types it does not know, with a warning', () => {
     const text = serializeHeader(header) + '{"type":"annotation","note":"hi"}\n' + call;
     const idx = indexBytes('x.runlog.jsonl', enc.encode(text));

@@ -63,17 +63,28 @@ describe('parseJsonTolerant', () => {
     assert.equal(formatJsonPath(['weird key']), '$["weird key"]');
   });
 
-  it('reads any depth of nesting without overflowing the stack', () => {
+  it('reads any depth of nesting without overflowing the stack, skipping values deeper than 1,000 with a warning', () => {
     const depth = 100_000;
-    const r = parseJsonTolerant('['.repeat(depth) + ']'.repeat(depth));
+    const text = '{"before": 1,\n "deep": ' + '['.repeat(depth) + ']'.repeat(depth) + ',\n "after": [2]}';
+    const r = parseJsonTolerant(text);
     assert.equal(r.error, undefined);
-    let v: unknown = r.value;
+    const v = r.value as { before: number; deep: unknown; after: number[] };
+    assert.equal(v.before, 1);
+    assert.deepEqual(v.after, [2], 'what follows the deep value is read');
     let levels = 0;
-    while (Array.isArray(v)) {
+    let d: unknown = v.deep;
+    while (Array.isArray(d)) {
       levels++;
-      v = v[0];
+      d = d[0];
     }
-    assert.equal(levels, depth);
+    assert.equal(levels, 999, 'kept down to the limit');
+    assert.match(String(d), /nested deeper than 1,000 levels: not read/);
+    assert.equal(r.warnings.length, 1);
+    assert.equal(r.warnings[0]!.line, 2);
+    assert.equal(r.warnings[0]!.column, 10 + 999);
+    assert.match(r.warnings[0]!.expected, /at most 1,000 levels/);
+    const within = parseJsonTolerant('['.repeat(1000) + ']'.repeat(1000));
+    assert.equal(within.warnings.length, 0, '1,000 levels are read whole');
     const cut = parseJsonTolerant('{"a":'.repeat(depth));
     assert.equal(cut.error?.found, 'end of file');
     assert.equal(cut.error?.line, 1);
@@ -104,8 +115,11 @@ describe('parseJsonTolerant', () => {
   });
 
   it('reads numbers as JSON.parse does', () => {
-    const text = '[0, -0, 1e5, 1E-3, 12.5, -7, 1e400, 123456789012345678901234567890]';
+    const text = '[0, -0, 1e5, 1E-3, 12.5, -7, 123456789012345678901234567890]';
     assert.deepEqual(parseJsonTolerant(text).value, JSON.parse(text));
+    const huge = parseJsonTolerant('{"n": [1, -1e400]}');
+    assert.deepEqual(huge.value, { n: [1, '-1e400'] }, 'a number beyond a double is kept as its text');
+    assert.deepEqual(huge.warnings.map((w) => [w.path, w.column, w.found, w.outcome]), [['$.n[1]', 11, '-1e400', 'it is kept as text']]);
     assert.match(parseJsonTolerant('[01]').error!.expected, /',' or ']'/);
     assert.ok(parseJsonTolerant('[1.]').error);
     assert.ok(parseJsonTolerant('[-]').error);

@@ -6,6 +6,7 @@
  */
 import { Diagnostic, RunHeader, Transcript, reindex } from '../model';
 import { formatJsonPath, parseJsonTolerant, type JsonParseResult } from '../json/tolerantJson';
+import { describeZodIssue, zodPathText } from '../zodMessages';
 import { readRunlog } from '../runlog/runlog';
 import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticMisalignment/response';
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
@@ -123,11 +124,11 @@ export function parseTranscript(input: ParseInput): Transcript {
 
 function whyNot(fileName: string, text: string, json: JsonParseResult | undefined): string {
   if (text.trim() === '') return `the file is empty; expected ${KNOWN_SHAPES}`;
-  if (!json || (json.error && json.value === undefined)) {
-    const e = json?.error;
-    const where = e ? ` (${fileName}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found})` : '';
-    return `it is not JSON${where}; expected ${KNOWN_SHAPES}`;
-  }
+  const e = json?.error;
+  const where = e ? ` (${fileName}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found})` : '';
+  if (!json || (e && json.value === undefined)) return `it is not JSON${where}; expected ${KNOWN_SHAPES}`;
+  // A document cut short by a syntax error is named with the place of the error, not only its shape.
+  if (e) return `it is not valid JSON${where}, and what comes before the error is not a transcript; expected ${KNOWN_SHAPES}`;
   const v = json.value;
   const shape = Array.isArray(v) ? 'a JSON array' : v === null || typeof v !== 'object' ? `a JSON ${v === null ? 'null' : typeof v}` : `a JSON object with keys ${Object.keys(v).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || '(none)'}`;
   return `it is ${shape}; expected ${KNOWN_SHAPES}`;
@@ -150,6 +151,19 @@ function importJson(input: ParseInput, json: JsonParseResult, importer: Importer
   const result = importer(json.value, ctx, (v) => json.isIncomplete(v));
   const events = reindex(result.events);
   const diagnostics: Diagnostic[] = [...result.diagnostics];
+  for (const w of json.warnings) {
+    diagnostics.push({
+      severity: 'warning',
+      file: fileName,
+      line: w.line,
+      column: w.column,
+      path: w.path,
+      expected: w.expected,
+      // The marker goes after the last event that starts before the value.
+      afterEvent: events.reduce((last, ev, i) => ((ev.source?.line ?? Infinity) <= w.line ? i : last), -1),
+      message: `${fileName}:${w.line}:${w.column}: ${w.path}: expected ${w.expected}, found ${w.found}; ${w.outcome}.`,
+    });
+  }
   if (json.error) {
     const e = json.error;
     diagnostics.push({
@@ -166,7 +180,47 @@ function importJson(input: ParseInput, json: JsonParseResult, importer: Importer
       afterEvent: events.length - 1,
     });
   }
-  return { header: RunHeader.parse(result.header), events, diagnostics, live: false };
+  return { header: validHeader(result.header, fileName, diagnostics), events, diagnostics, live: false };
+}
+
+/**
+ * The importer's header, validated. A field that fails the schema (an API-call count of 1e20, a
+ * value of the wrong type) is left out of the header with a warning naming the field and what was
+ * expected, instead of refusing the whole file; the file itself is never changed.
+ */
+function validHeader(raw: unknown, fileName: string, diagnostics: Diagnostic[]): RunHeader {
+  let candidate: unknown = raw;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const parsed = RunHeader.safeParse(candidate, { reportInput: true });
+    if (parsed.success) return parsed.data;
+    candidate = structuredClone(candidate);
+    for (const issue of parsed.error.issues) {
+      diagnostics.push({
+        severity: 'warning',
+        file: fileName,
+        path: zodPathText(issue.path),
+        message: `${fileName}: the run's header field ${describeZodIssue(issue)}; it is left out of the header (the file is unchanged).`,
+        afterEvent: -1,
+      });
+      if (!dropAt(candidate, issue.path)) return RunHeader.parse({ format: (raw as { format?: unknown }).format ?? 'unknown' });
+    }
+  }
+  return RunHeader.parse({ format: (raw as { format?: unknown }).format ?? 'unknown' });
+}
+
+/** Deletes the value at `path` from `root`; false when there is nothing to delete. */
+function dropAt(root: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  if (path.length === 0) return false;
+  let node: unknown = root;
+  for (const part of path.slice(0, -1)) {
+    if (typeof node !== 'object' || node === null) return false;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  if (typeof node !== 'object' || node === null) return false;
+  const last = path[path.length - 1]!;
+  if (Array.isArray(node) && typeof last === 'number') node.splice(last, 1);
+  else delete (node as Record<PropertyKey, unknown>)[last];
+  return true;
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 // The ESM build: the package's main entry is a UMD wrapper whose lazy require()s bundlers cannot follow.
 import { createScanner } from 'jsonc-parser/lib/esm/main.js';
+import { MAX_JSON_DEPTH } from './values';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -28,6 +29,11 @@ export interface JsonErrorInfo {
   readonly found: string;
 }
 
+export interface JsonWarning extends JsonErrorInfo {
+  /** What became of the value, e.g. "it is kept as text". */
+  readonly outcome: string;
+}
+
 export interface JsonParseResult {
   /**
    * The document, or as much of it as was read before the error: the objects and arrays that were
@@ -35,6 +41,11 @@ export interface JsonParseResult {
    */
   readonly value: unknown;
   readonly error?: JsonErrorInfo;
+  /**
+   * Values not read as written, each with its place and what became of it: objects and arrays
+   * nested deeper than `maxDepth` (skipped), numbers beyond a double's range (kept as their text).
+   */
+  readonly warnings: readonly JsonWarning[];
   /** True for an object or array the error cut short. */
   isIncomplete(value: unknown): boolean;
   /** Start of the value at `path` (1-based line and column), when recorded. */
@@ -44,6 +55,11 @@ export interface JsonParseResult {
 export interface TolerantJsonOptions {
   /** Record value positions down to this many levels below the root (default 4). */
   readonly locateDepth?: number;
+  /**
+   * Objects and arrays nested deeper than this are skipped: the value is replaced by a note and a
+   * warning names its place (default MAX_JSON_DEPTH, 1,000). The rest of the document is read.
+   */
+  readonly maxDepth?: number;
 }
 
 /** Formats a path the way users read it: `$.conversation[3].tool_calls.modify_var`. */
@@ -92,6 +108,8 @@ interface PositionNode {
  */
 export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {}): JsonParseResult {
   const locateDepth = options.locateDepth ?? 4;
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const warnings: JsonWarning[] = [];
   const positionsRoot: PositionNode = { offset: -1 };
   const path: Array<string | number> = [];
   const scanner = createScanner(text, false);
@@ -217,7 +235,21 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
     value: for (;;) {
       if (path.length <= locateDepth) recordPosition(scanner.getTokenOffset());
       let v: unknown;
-      switch (tok) {
+      if ((tok === T_OPEN_BRACE || tok === T_OPEN_BRACKET) && stack.length >= maxDepth) {
+        // Skip the whole value by counting brackets (its inner syntax is not checked) and keep a note.
+        const at = scanner.getTokenOffset();
+        for (let depth = 1; depth > 0; ) {
+          const t = next();
+          if (t === T_OPEN_BRACE || t === T_OPEN_BRACKET) depth++;
+          else if (t === T_CLOSE_BRACE || t === T_CLOSE_BRACKET) depth--;
+          else if (t === T_EOF) throw new JsonSyntaxStop(text.length, `the end of a value nested deeper than ${maxDepth.toLocaleString('en-US')} levels`);
+        }
+        const { line, column } = toLineCol(at);
+        const expected = `at most ${maxDepth.toLocaleString('en-US')} levels of nesting`;
+        warnings.push({ offset: at, line, column, path: formatJsonPath(path), expected, found: `nesting deeper than ${maxDepth.toLocaleString('en-US')}`, outcome: 'it is not read, and the rest of the file is shown' });
+        v = `[nested deeper than ${maxDepth.toLocaleString('en-US')} levels: not read]`;
+        tok = next();
+      } else switch (tok) {
         case T_OPEN_BRACE: {
           const obj: Record<string, unknown> = {};
           stack.push({ container: obj, isArray: false, key: path[path.length - 1] });
@@ -249,10 +281,18 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
           v = scanner.getTokenValue();
           tok = next();
           break;
-        case T_NUMBER:
-          v = Number(scanner.getTokenValue());
+        case T_NUMBER: {
+          const digits = scanner.getTokenValue();
+          v = Number(digits);
+          if (!Number.isFinite(v)) {
+            // 1e400 is valid JSON but no double: JSON.parse would give Infinity. Keep what was written.
+            const { line, column } = toLineCol(scanner.getTokenOffset());
+            warnings.push({ offset: scanner.getTokenOffset(), line, column, path: formatJsonPath(path), expected: 'a number within the range of a double (about ±1.8e308)', found: digits, outcome: 'it is kept as text' });
+            v = digits;
+          }
           tok = next();
           break;
+        }
         case T_TRUE:
           v = true;
           tok = next();
@@ -326,6 +366,7 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
   return {
     value: root,
     error,
+    warnings,
     isIncomplete: (v: unknown) => typeof v === 'object' && v !== null && incomplete.has(v),
     locate(p: JsonPath) {
       let node: PositionNode | undefined = positionsRoot;

@@ -24,3 +24,33 @@ export function numberLike(v: unknown): number | undefined {
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return undefined;
 }
+
+/**
+ * The deepest nesting any reader accepts. Deeper values are not read: recursive code downstream
+ * (JSON.stringify, renderers, detectors) would overflow the stack at a few thousand levels, and no
+ * real transcript nests anywhere near this.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** True when `value` nests objects or arrays more than `limit` levels deep (checked without recursion). */
+export function nestsDeeperThan(value: unknown, limit: number = MAX_JSON_DEPTH): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** A short description of a value for a message, safe for any value (no recursion into it). */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return String(v);
+}

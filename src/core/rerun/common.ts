@@ -36,6 +36,30 @@ export function runMeta(header: RunHeader): Record<string, unknown> {
   return isRecord(m) ? m : {};
 }
 
+// C0 and C1 control characters (line breaks, escape, NUL …): no harness flag legitimately holds one.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Appends `name value` for a value that came from a transcript or the researcher. A value that
+ * begins with `-` is passed as `name=value`, so the command's own parser (argparse, click, Node's
+ * parseArgs all accept that form for long options) cannot take it for a flag of its own; a short
+ * option has no such form, so such a value is refused, and so is one holding a control character.
+ * Launchers throw; `planRerun` turns the message into "cannot re-run: …".
+ */
+export function pushFlag(args: string[], name: string, value: string): void {
+  if (CONTROL_CHARS.test(value)) throw new Error(`the value of ${name}, ${JSON.stringify(value)}, holds a control character; Peerwatch will not pass it to the command`);
+  if (!value.startsWith('-')) args.push(name, value);
+  else if (name.startsWith('--')) args.push(`${name}=${value}`);
+  else throw new Error(`the value of ${name}, ${JSON.stringify(value)}, begins with '-' and would be read as a flag; Peerwatch will not pass it to the command`);
+}
+
+/** Checks a positional argument that came from a transcript: no leading `-`, no control character. */
+export function positionalArg(what: string, value: string): string {
+  if (CONTROL_CHARS.test(value)) throw new Error(`the ${what}, ${JSON.stringify(value)}, holds a control character; Peerwatch will not pass it to the command`);
+  if (value.startsWith('-')) throw new Error(`the ${what}, ${JSON.stringify(value)}, begins with '-' and would be read as a flag; Peerwatch will not pass it to the command`);
+  return value;
+}
+
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }

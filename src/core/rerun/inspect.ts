@@ -14,7 +14,7 @@
  */
 import type { RunHeader } from '../model';
 import { yamlScalar } from '../yaml';
-import { STUDY_MODELS, dirOf, isRecord, sepOf, str } from './common';
+import { STUDY_MODELS, dirOf, isRecord, positionalArg, pushFlag, sepOf, str } from './common';
 import type { LaunchContext, LaunchParams, LaunchPlan, Launcher } from './types';
 
 export interface InspectRerunInfo {
@@ -88,9 +88,11 @@ export const inspectLauncher: Launcher = {
     const info = inspectInfo(header);
     const task = info?.taskSpec ?? info?.task;
     if (!info || !task || info.sampleId === undefined) throw new Error(inspectLauncher.unavailable(header, ctx) ?? 'not an Inspect sample');
-    const args = ['eval', task, '--model', params.model, '--sample-id', String(info.sampleId)];
+    const args = ['eval', positionalArg('Inspect task', task)];
+    pushFlag(args, '--model', params.model);
+    pushFlag(args, '--sample-id', String(info.sampleId));
     if (params.runs !== 1) args.push('--epochs', String(params.runs));
-    for (const [k, v] of Object.entries(info.taskArgs)) args.push('-T', taskArg(k, v));
+    for (const [k, v] of Object.entries(info.taskArgs)) pushFlag(args, '-T', taskArg(k, v));
     args.push('--log-dir', ctx.outputDir);
     const notes: string[] = [];
     if (params.condition !== undefined || params.subject !== undefined || (params.monitoring !== undefined && params.monitoring !== 'none'))

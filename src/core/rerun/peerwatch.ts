@@ -11,7 +11,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { Subject } from '../model';
-import { STUDY_CONDITIONS, STUDY_MODELS, baseOf, joinPath, sepOf } from './common';
+import { STUDY_CONDITIONS, STUDY_MODELS, baseOf, joinPath, pushFlag, sepOf } from './common';
 import { LEGACY_CONDITIONS } from './studyHarness';
 import type { LaunchContext, Launcher } from './types';
 
@@ -79,9 +79,11 @@ export const peerwatchLauncher: Launcher = {
     const why = peerwatchLauncher.unavailable(header, ctx);
     if (why) throw new Error(why);
     const sep = sepOf(ctx);
-    const args = [...ctx.peerwatchCli.args, 'run', '--from', ctx.transcriptPath, '--model', params.model];
+    const args = [...ctx.peerwatchCli.args, 'run'];
+    pushFlag(args, '--from', ctx.transcriptPath);
+    pushFlag(args, '--model', params.model);
     const condition = runnerCondition(params.condition);
-    if (condition) args.push('--condition', condition);
+    if (condition) pushFlag(args, '--condition', condition);
     if (params.subject) args.push('--subject', params.subject);
     // `none` is passed only when it changes an alignment-faking run's arm.
     if (params.monitoring && (params.monitoring !== 'none' || (header.monitoring && header.monitoring !== 'none'))) args.push('--monitoring', params.monitoring);

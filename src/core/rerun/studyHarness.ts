@@ -20,7 +20,7 @@
  */
 import type { RunHeader, Subject } from '../model';
 import { TASK_NAME_FAMILIES } from '../formats/study/studyHeader';
-import { STUDY_CONDITIONS, STUDY_MODELS, dirOf, experimentMetadata, joinPath, num, runMeta, sepOf, str, walkUp } from './common';
+import { STUDY_CONDITIONS, STUDY_MODELS, dirOf, experimentMetadata, joinPath, num, pushFlag, runMeta, sepOf, str, walkUp } from './common';
 import type { LaunchChoices, LaunchContext, LaunchParams, LaunchPlan, Launcher } from './types';
 
 export const RUN_EXPERIMENT = ['scripts', 'run_experiment.py'] as const;
@@ -167,23 +167,25 @@ function planExperiment(header: RunHeader, params: LaunchParams, ctx: LaunchCont
   const notes: string[] = [];
   const task = taskFolder(header);
   if (!task) throw new Error('the transcript names no task to re-run');
-  const args = ['run', 'python', RUN_EXPERIMENT.join('/'), '--model', params.model, '--task_folder', task];
+  const args = ['run', 'python', RUN_EXPERIMENT.join('/')];
+  pushFlag(args, '--model', params.model);
+  pushFlag(args, '--task_folder', task);
 
   const original = originalCondition(header, false);
   const condition = params.condition ?? original.value;
   if (condition) {
-    args.push('--condition', condition);
+    pushFlag(args, '--condition', condition);
     if (params.condition === undefined || params.condition === original.value) {
       if (original.inferredFrom) notes.push(`--condition ${condition} comes from the legacy ${original.inferredFrom}; check it before launching`);
     }
   } else notes.push('the transcript names no condition; the harness default (no_peer) applies');
 
   const subject = subjectArg(header, params);
-  if (subject) args.push('--subject', subject);
+  if (subject) pushFlag(args, '--subject', subject);
   else notes.push('the transcript names no subject; the harness default (self) applies');
 
   const dataset = str(meta['dataset']) ?? header.dataset;
-  if (dataset) args.push('--dataset', dataset);
+  if (dataset) pushFlag(args, '--dataset', dataset);
   // `threshold: false` (or absent) is the harness's own default: no threshold flag.
   const threshold = num(meta['threshold']) ?? header.threshold;
   if (threshold !== undefined) args.push('--threshold', String(threshold));
@@ -199,7 +201,7 @@ function planExperiment(header: RunHeader, params: LaunchParams, ctx: LaunchCont
   // so it is read from the prompts (the importer's `header.scratchpad`).
   const scratchpadMode = str(meta['reasoning_scratchpad_mode']);
   const recorded = 'reasoning_scratchpad_mode' in meta;
-  if (scratchpadMode && scratchpadMode !== 'off') args.push('--reasoning_scratchpad_mode', scratchpadMode);
+  if (scratchpadMode && scratchpadMode !== 'off') pushFlag(args, '--reasoning_scratchpad_mode', scratchpadMode);
   else if (!recorded && header.scratchpad === 'unmonitored') args.push('--reasoning_scratchpad_mode', 'unmonitored');
   else if (!recorded && header.scratchpad === 'offered') {
     args.push('--reasoning_scratchpad_mode', 'normal');
@@ -212,7 +214,7 @@ function planExperiment(header: RunHeader, params: LaunchParams, ctx: LaunchCont
   else if (header.peerInstantiation.includes('memory') && !/memory/.test(task))
     notes.push('the peer relationship reached the model through memory; pick the matching *_memory task folder if your harness has one');
   const effort = str(meta['reasoning_effort']);
-  if (effort) args.push('--reasoning_effort', effort);
+  if (effort) pushFlag(args, '--reasoning_effort', effort);
   args.push('--results_base_dir', ctx.outputDir);
 
   const temperature = num(meta['agent_temperature']);
@@ -243,13 +245,16 @@ function planE2E(header: RunHeader, params: LaunchParams, ctx: LaunchContext, ro
   if (!agent) throw new Error('this production-harness run does not say which coding agent ran it');
   const task = taskFolder(header);
   if (!task) throw new Error('the transcript names no task to re-run');
-  const args = ['run', 'python', RUN_E2E_TEST.join('/'), '--agent', agent, '--task-type', task, '--model', params.model];
+  const args = ['run', 'python', RUN_E2E_TEST.join('/')];
+  pushFlag(args, '--agent', agent);
+  pushFlag(args, '--task-type', task);
+  pushFlag(args, '--model', params.model);
   const subject = subjectArg(header, params);
-  if (subject) args.push('--subject', subject);
+  if (subject) pushFlag(args, '--subject', subject);
   const original = originalCondition(header, true);
   const condition = params.condition ?? original.value;
   if (condition) {
-    args.push('--condition', condition);
+    pushFlag(args, '--condition', condition);
     if ((params.condition === undefined || params.condition === original.value) && original.inferredFrom)
       notes.push(`--condition ${condition} comes from the legacy ${original.inferredFrom}; check it before launching`);
   }
@@ -258,7 +263,7 @@ function planE2E(header: RunHeader, params: LaunchParams, ctx: LaunchContext, ro
   if (meta['system_prompt_relationship'] === true || run['system_prompt_relationship'] === true) args.push('--spr');
   if (task === 'exfiltration_deletion') {
     const mode = str(meta['exfiltration_deletion_mode']) ?? str(meta['exfiltration2_mode']) ?? str(run['exfiltration_deletion_mode']);
-    if (mode) args.push('--exfiltration_deletion-mode', mode);
+    if (mode) pushFlag(args, '--exfiltration_deletion-mode', mode);
   }
   const docker = typeof meta['docker'] === 'boolean' ? meta['docker'] : run['docker'];
   if (docker === false) args.push('--no-docker');

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { Diagnostic, Evaluation, RunHeader, Timing, Transcript, TranscriptEvent, Usage } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
+import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
 
 export const RUNLOG_SCHEMA = 'peerwatch.runlog';
@@ -211,6 +212,10 @@ export class RunlogReader {
       this.error(lineNo, 1, `line ${lineNo} is not a record`, 'a JSON object with a "type" field');
       return undefined;
     }
+    if (nestsDeeperThan(record)) {
+      this.error(lineNo, 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+      return undefined;
+    }
     const type = (record as { type?: unknown }).type;
 
     if (!this.header) {
@@ -252,7 +257,7 @@ export class RunlogReader {
           severity: 'warning',
           file: this.file,
           line: lineNo,
-          message: `${this.file}:${lineNo}: record type ${JSON.stringify(type)} is not one this Peerwatch knows; skipped`,
+          message: `${this.file}:${lineNo}: record type ${typeof type === 'string' ? JSON.stringify(type) : describeValue(type)} is not one this Peerwatch knows; skipped`,
           expected: '"event" or "end"',
           path: '$.type',
           afterEvent: this.events.length - 1,

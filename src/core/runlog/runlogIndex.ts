@@ -20,6 +20,7 @@
 import type { z } from 'zod';
 import { Diagnostic, RunHeader, TranscriptEvent } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
+import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
 import { RunlogEndRecord, readFirstRecord } from './runlog';
 
@@ -362,6 +363,9 @@ export class RunlogIndex {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       return fail(1, `line ${lineNo} is not a record`, 'a JSON object with a "type" field');
     }
+    if (nestsDeeperThan(record)) {
+      return fail(1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+    }
     const { type, ...rest } = record as { type?: unknown };
     if (type !== 'event') {
       return fail(1, `line ${lineNo} is not an event record`, '{"type": "event", "kind": …}', '$.type');
@@ -380,6 +384,16 @@ export class RunlogIndex {
   /** Reads the line bytes[from, to) (to = its newline), which starts at file offset `start`. */
   private lineAt(bytes: Uint8Array, from: number, to: number, start: number, lastWithoutNewline = false): void {
     const lineNo = ++this.lineNo;
+    try {
+      this.readLineAt(bytes, from, to, start, lineNo, lastWithoutNewline);
+    } catch (e) {
+      // Whatever a hostile line does, it is one diagnostic: the caller's read position still moves
+      // past it, so the same bytes are never read twice.
+      this.error(lineNo, 1, `line ${lineNo} could not be read (${e instanceof Error ? e.message : String(e)})`, 'a run-log record');
+    }
+  }
+
+  private readLineAt(bytes: Uint8Array, from: number, to: number, start: number, lineNo: number, lastWithoutNewline: boolean): void {
     if (this.stopped) return;
     if (start === 0 && to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) {
       // A UTF-8 byte order mark is not part of the first line (the host's TextDecoder drops it too).
@@ -396,6 +410,11 @@ export class RunlogIndex {
     } catch {
       if (text.trim() === '') return;
       this.jsonError(text, lineNo, lastWithoutNewline);
+      return;
+    }
+    // Only a line of more than 2,000 bytes can hold 1,000 levels of brackets: shorter ones skip the walk.
+    if (end - from > 2 * MAX_JSON_DEPTH && typeof record === 'object' && record !== null && nestsDeeperThan(record)) {
+      this.error(lineNo, 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
       return;
     }
     // The hot path: an event record after the header.
@@ -448,7 +467,7 @@ export class RunlogIndex {
           severity: 'warning',
           file: this.fileName,
           line: lineNo,
-          message: `${this.fileName}:${lineNo}: record type ${JSON.stringify(type)} is not one this Peerwatch knows; skipped`,
+          message: `${this.fileName}:${lineNo}: record type ${typeof type === 'string' ? JSON.stringify(type) : describeValue(type)} is not one this Peerwatch knows; skipped`,
           expected: '"event" or "end"',
           path: '$.type',
           afterEvent: this.n - 1,
@@ -466,7 +485,7 @@ export class RunlogIndex {
     const code = KIND_CODE.get(kind);
     if (code === undefined) {
       this.kinds[i] = UNKNOWN_KIND;
-      const name = typeof kind === 'string' ? kind : JSON.stringify(kind) ?? 'undefined';
+      const name = typeof kind === 'string' ? kind : describeValue(kind);
       this.unknownKinds.set(name, (this.unknownKinds.get(name) ?? 0) + 1);
       this.lastUnknownKind = name;
     } else {

@@ -4,15 +4,13 @@
  * the sidecar `<log>.review.json`, and the edits that change them (undoable, saved atomically,
  * backed up for hot exit). The log itself is never written.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { RULES_FILE_NAMES, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../../core/behaviours';
 import type { Transcript, TranscriptEvent } from '../../core/model';
 import { mergeReview, type MergedTags } from '../../core/review/merge';
 import { emptyReview, parseReview, serializeReview, type Review } from '../../core/review/sidecar';
 import { Disposable } from '../disposable';
+import { removeStaleTemps, writeFileAtomically } from '../../node/atomicWrite';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
 
 /** Events read per chunk when a run log is read whole for detection. */
@@ -131,6 +129,8 @@ export class DocumentBehaviours extends Disposable {
   /** Opens the review of `logUri`: from a hot-exit backup when VS Code has one, else the sidecar. */
   static async open(logUri: vscode.Uri, source: () => EventSource | undefined, backupId?: string): Promise<DocumentBehaviours> {
     const sidecar = sidecarUriFor(logUri);
+    // An earlier save killed between its temporary file and the rename left that file behind.
+    if (sidecar.scheme === 'file') await removeStaleTemps(sidecar.fsPath).catch(() => []);
     const onDisk = await readSidecar(sidecar);
     if (backupId) {
       try {
@@ -299,7 +299,7 @@ export class DocumentBehaviours extends Disposable {
   /** Hot exit: the current judgements, saved or not, in the sidecar format. */
   async backup(destination: vscode.Uri): Promise<void> {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(destination, '..'));
-    await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(serializeReview(this.review)));
+    await writeAtomically(destination, serializeReview(this.review));
   }
 
   /** The review differs from what is on disk. */
@@ -344,21 +344,7 @@ export async function writeAtomically(uri: vscode.Uri, text: string): Promise<vo
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     return;
   }
-  const file = uri.fsPath;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await fs.promises.open(tmp, 'w');
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fs.promises.rename(tmp, file);
-  } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomically(uri.fsPath, text);
 }
 
 function basename(uri: vscode.Uri): string {
