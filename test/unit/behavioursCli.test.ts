@@ -1,20 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { realFixtures } from './realFixtures';
+import { peerwatch } from './peerwatchCli';
 
 const root = resolve(__dirname, '../../..');
-const bin = join(root, 'bin', 'peerwatch.js');
 const study = realFixtures('peer-preservation');
 const fixtures = join(root, 'test/fixtures/behaviours');
-
-/** Runs the real `peerwatch` command as a child process. */
-function peerwatch(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Report {
   file: string;
@@ -25,7 +18,7 @@ interface Report {
 }
 
 function tagJson(args: string[], cwd = root): { code: number | null; reports: Report[]; stderr: string } {
-  const r = peerwatch(['tag', ...args, '--json'], cwd);
+  const r = peerwatch(['tag', ...args, '--json'], { cwd: cwd });
   return { code: r.code, reports: r.stdout ? (JSON.parse(r.stdout) as Report[]) : [], stderr: r.stderr };
 }
 

@@ -1,19 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { realFixtures } from './realFixtures';
+import { peerwatch } from './peerwatchCli';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
 const studyFixtures = realFixtures('peer-preservation');
-
-/** Runs the real `peerwatch` command as a child process. */
-function peerwatch(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function jsonFiles(dir: string): string[] {
   const out: string[] = [];
@@ -31,7 +26,7 @@ describe('peerwatch CLI', function () {
 
   it('prints its usage for --help after any command, with exit 0', () => {
     for (const args of [['--help'], ['tag', '--help'], ['parse', '-h']]) {
-      const r = peerwatch(...args);
+      const r = peerwatch([...args]);
       assert.equal(r.code, 0, `peerwatch ${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /usage:\n  peerwatch parse FILE/);
       assert.equal(r.stderr, '', 'no complaint about a missing file');
@@ -44,7 +39,7 @@ describe('peerwatch CLI', function () {
 
   it('parses every example with exit 0 and prints the normalized transcript as JSON', () => {
     for (const file of examples) {
-      const r = peerwatch('parse', file, '--json');
+      const r = peerwatch(['parse', file, '--json']);
       assert.equal(r.code, 0, `${file}: ${r.stderr}`);
       const t = JSON.parse(r.stdout);
       assert.ok(t.header.format, `${file}: header.format`);
@@ -61,7 +56,7 @@ describe('peerwatch CLI', function () {
     const files = readdirSync(studyFixtures).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 4);
     for (const f of files) {
-      const r = peerwatch('parse', join(studyFixtures, f), '--json');
+      const r = peerwatch(['parse', join(studyFixtures, f), '--json']);
       assert.equal(r.code, 0, `${f}: ${r.stderr}`);
       const t = JSON.parse(r.stdout);
       assert.ok(t.header.model, `${f}: model`);
@@ -80,7 +75,7 @@ describe('peerwatch CLI', function () {
       const text = readFileSync(src, 'utf8');
       const cut = join(dir, 'truncated.json');
       writeFileSync(cut, text.slice(0, Math.floor(text.length * 0.6)));
-      const r = peerwatch('parse', cut, '--json');
+      const r = peerwatch(['parse', cut, '--json']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /truncated\.json:\d+:\d+: the file ends in the middle of \$\.conversation\[\d+\]/);
       const t = JSON.parse(r.stdout);
@@ -94,7 +89,7 @@ describe('peerwatch CLI', function () {
       doc.conversation[3].role = 42;
       const bad = join(dir, 'wrong-type.json');
       writeFileSync(bad, JSON.stringify(doc, null, 2));
-      const r = peerwatch('parse', bad);
+      const r = peerwatch(['parse', bad]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /wrong-type\.json:\d+:\d+ \(\$\.conversation\[3\]\.role\)/);
       assert.match(r.stderr, /expected/);
@@ -106,7 +101,7 @@ describe('peerwatch CLI', function () {
       lines[4] = lines[4]!.slice(0, 25);
       const bad = join(dir, 'damaged.runlog.jsonl');
       writeFileSync(bad, lines.join('\n'));
-      const r = peerwatch('parse', bad, '--json');
+      const r = peerwatch(['parse', bad, '--json']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /damaged\.runlog\.jsonl:5:\d+: line 5 is not valid JSON/);
       const t = JSON.parse(r.stdout);
@@ -118,7 +113,7 @@ describe('peerwatch CLI', function () {
       const text = readFileSync(src, 'utf8').replace('"version":1', '"version":2');
       const bad = join(dir, 'future.runlog.jsonl');
       writeFileSync(bad, text);
-      const r = peerwatch('parse', bad);
+      const r = peerwatch(['parse', bad]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /future\.runlog\.jsonl:1:1: this log uses Peerwatch run-log schema version 2/);
     });
@@ -126,7 +121,7 @@ describe('peerwatch CLI', function () {
     it('a file that is not a transcript: exit 1 with what Peerwatch expected', () => {
       const other = join(dir, 'package.json');
       writeFileSync(other, JSON.stringify({ name: 'x', version: '1.0.0' }));
-      const r = peerwatch('parse', other);
+      const r = peerwatch(['parse', other]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /package\.json is not a transcript Peerwatch can read: it is a JSON object with keys "name", "version"; expected a Peerwatch run log/);
     });
@@ -135,7 +130,7 @@ describe('peerwatch CLI', function () {
       const run = join(dir, 'e2e');
       mkdirSync(run);
       cpSync(join(root, 'examples/study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00'), run, { recursive: true });
-      const r = peerwatch('parse', join(run, 'events.jsonl'), '--json');
+      const r = peerwatch(['parse', join(run, 'events.jsonl'), '--json']);
       assert.equal(r.code, 0, r.stderr);
       const t = JSON.parse(r.stdout);
       assert.equal(t.header.format, 'study-harness');
@@ -149,8 +144,8 @@ describe('peerwatch CLI', function () {
     const src = join(root, 'examples/study/tampering-shutdown-tampering-peer-neutral_peer.json');
     const out = join(dir, 'x.runlog.jsonl');
     execFileSync(process.execPath, [bin, 'convert', src, '--to', 'runlog', '-o', out]);
-    const a = JSON.parse(peerwatch('parse', src, '--json').stdout);
-    const b = JSON.parse(peerwatch('parse', out, '--json').stdout);
+    const a = JSON.parse(peerwatch(['parse', src, '--json']).stdout);
+    const b = JSON.parse(peerwatch(['parse', out, '--json']).stdout);
     const strip = (events: Array<Record<string, unknown>>) => events.map(({ source: _s, ...rest }) => rest);
     assert.deepEqual(strip(b.events), strip(a.events));
     assert.equal(b.header.model, a.header.model);
@@ -169,7 +164,7 @@ describe('peerwatch CLI', function () {
   });
 
   it('prints usage and exits 2 for an unknown command', () => {
-    const r = peerwatch('frobnicate');
+    const r = peerwatch(['frobnicate']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown command 'frobnicate'/);
   });

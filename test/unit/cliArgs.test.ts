@@ -4,7 +4,6 @@
  * `convert` recording its source.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +11,13 @@ import { join, resolve } from 'node:path';
 import { MonitoringArm, Subject, TASK_FAMILIES } from '../../src/core/model';
 import { CONDITIONS, DATASETS } from '../../src/core/runner/scenario';
 import { LAUNCHER_IDS } from '../../src/core/rerun';
+import { peerwatch } from './peerwatchCli';
 
 const root = resolve(__dirname, '../../..');
-const bin = join(root, 'bin', 'peerwatch.js');
 const study = (name: string) => join(root, 'examples/study', name);
 const harnessDir = join(root, 'examples/study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00');
 const lab = join(root, 'test/fixtures/behaviours/rules/lab-run.runlog.jsonl');
 const labRules = join(root, 'test/fixtures/behaviours/rules/lab.yaml');
-
-function peerwatch(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Report {
   file: string;
@@ -148,9 +142,9 @@ describe('peerwatch tag over many files', function () {
     const ws = mkdtempSync(join(tmpdir(), 'peerwatch-tag-norules-'));
     mkdirSync(join(ws, '.peerwatch'));
     cpSync(labRules, join(ws, '.peerwatch/rules.yaml'));
-    const with_ = JSON.parse(peerwatch(['tag', dir, lab, '--json'], ws).stdout) as Report[];
+    const with_ = JSON.parse(peerwatch(['tag', dir, lab, '--json'], { cwd: ws }).stdout) as Report[];
     assert.ok(with_.length >= 3 && with_.every((x) => x.tags.some((t) => t.behaviour === 'persistence') || x.file.endsWith('damaged.json')), 'the folder rules apply to all');
-    const r = peerwatch(['tag', dir, lab, '--no-rules', '--json'], ws);
+    const r = peerwatch(['tag', dir, lab, '--no-rules', '--json'], { cwd: ws });
     const without = JSON.parse(r.stdout) as Report[];
     assert.equal(without.length, with_.length);
     for (const rep of without) assert.ok(!rep.tags.some((t) => t.behaviour === 'persistence'), `${rep.file}: no custom tags`);

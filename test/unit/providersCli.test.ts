@@ -1,18 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { peerwatch } from './peerwatchCli';
 
-const root = resolve(__dirname, '../../..');
-const bin = join(root, 'bin', 'peerwatch.js');
 const dir = 'test/unit/fixtures/providers';
-
-/** Runs the real `peerwatch` command as a child process. */
-function peerwatch(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Parsed {
   header: { format: string; model?: string; metadata: Record<string, unknown>; evaluation?: { raw: Record<string, unknown> } };
@@ -41,7 +33,7 @@ describe('peerwatch CLI on provider logs', function () {
   for (const [name, format, calls] of FILES) {
     it(`${name}: parse prints it as ${format}, convert --to runlog writes a log that reads back the same`, () => {
       const file = `${dir}/${name}`;
-      const p = peerwatch('parse', file, '--json');
+      const p = peerwatch(['parse', file, '--json']);
       assert.equal(p.code, 0, p.stderr);
       const t = JSON.parse(p.stdout) as Parsed;
       assert.equal(t.header.format, format);
@@ -51,16 +43,16 @@ describe('peerwatch CLI on provider logs', function () {
         assert.ok(e.source.line && e.source.line > 0 && e.source.path, `${name}: event ${i} cites a line and a JSON path`);
       });
 
-      const summary = peerwatch('parse', file);
+      const summary = peerwatch(['parse', file]);
       assert.equal(summary.code, 0, summary.stderr);
       assert.match(summary.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${format}(?: v\\S+)?\\n`));
       assert.match(summary.stdout, new RegExp(`  ${t.events.length} events: `));
 
       const log = join(out, `${name.replace(/\//g, '_')}.runlog.jsonl`);
-      const c = peerwatch('convert', file, '--to', 'runlog', '-o', log);
+      const c = peerwatch(['convert', file, '--to', 'runlog', '-o', log]);
       assert.equal(c.code, 0, c.stderr);
       assert.match(readFileSync(log, 'utf8').split('\n')[0]!, /"schema":"peerwatch\.runlog"/);
-      const back = peerwatch('parse', log, '--json');
+      const back = peerwatch(['parse', log, '--json']);
       assert.equal(back.code, 0, back.stderr);
       const r = JSON.parse(back.stdout) as Parsed;
       assert.equal(r.header.format, 'runlog');
@@ -72,7 +64,7 @@ describe('peerwatch CLI on provider logs', function () {
   }
 
   it('an invalid arguments string is a warning on stderr, with exit 0 and the text kept', () => {
-    const r = peerwatch('parse', `${dir}/openai-chat-pair.json`, '--json');
+    const r = peerwatch(['parse', `${dir}/openai-chat-pair.json`, '--json']);
     assert.equal(r.code, 0);
     assert.match(r.stderr, /^warning: test\/unit\/fixtures\/providers\/openai-chat-pair\.json:\d+:\d+ \(\$\.request\.messages\[6\]\.tool_calls\[0\]\.function\.arguments\): expected a string holding a JSON object with the arguments of create_file, found text that is not valid JSON/m);
     const t = JSON.parse(r.stdout) as { events: Array<{ kind: string; arguments?: Record<string, unknown> }> };
@@ -82,9 +74,9 @@ describe('peerwatch CLI on provider logs', function () {
   it('peerwatch tag lists the Petri judge highlights beside the detected tampering, also after conversion to a run log', () => {
     const file = `${dir}/petri-transcript.json`;
     const log = join(out, 'petri.runlog.jsonl');
-    assert.equal(peerwatch('convert', file, '--to', 'runlog', '-o', log).code, 0);
+    assert.equal(peerwatch(['convert', file, '--to', 'runlog', '-o', log]).code, 0);
     for (const f of [file, log]) {
-      const r = peerwatch('tag', f, '--json');
+      const r = peerwatch(['tag', f, '--json']);
       assert.equal(r.code, 0, r.stderr);
       const [report] = JSON.parse(r.stdout) as Array<{ tags: Array<{ behaviour: string; detector: string; explanation: string; citations: Array<{ event: number; line?: number }> }> }>;
       const highlights = report!.tags.filter((x) => x.behaviour === 'judge-highlight');
@@ -96,7 +88,7 @@ describe('peerwatch CLI on provider logs', function () {
   });
 
   it('a file in none of the formats: exit 1 and a message naming the provider shapes', () => {
-    const r = peerwatch('parse', 'package.json');
+    const r = peerwatch(['parse', 'package.json']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /package\.json is not a transcript Peerwatch can read: .*OpenAI Chat Completions.*OpenAI Responses.*Anthropic Messages.*Petri transcript.*agentic-misalignment/);
   });

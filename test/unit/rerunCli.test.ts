@@ -4,13 +4,13 @@
  * samples; overrides; transcript text that looks like shell syntax; launchers that cannot run.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { realFixtures } from './realFixtures';
 import { readYaml } from '../../src/core/yaml';
+import { peerwatch } from './peerwatchCli';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin', 'peerwatch.js');
@@ -71,11 +71,6 @@ interface Plan {
   needsEnv?: string[];
   notes?: string[];
   commandLine: string;
-}
-
-function peerwatch(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function dryRun(file: string, out: string, ...extra: string[]): Plan {
@@ -438,7 +433,7 @@ describe('peerwatch rerun --dry-run', function () {
     const record = join(tmp, 'argv.json');
     writeFileSync(join(fakeBin, 'uv'), `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() }));\n`);
     chmodSync(join(fakeBin, 'uv'), 0o755);
-    const r = peerwatch(['rerun', file, '--out', out], { ...process.env, PATH: `${fakeBin}:${process.env['PATH'] ?? ''}` });
+    const r = peerwatch(['rerun', file, '--out', out], { env: { ...process.env, PATH: `${fakeBin}:${process.env['PATH'] ?? ''}` } });
     assert.equal(r.code, 0, r.stderr);
     const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; cwd: string };
     assert.deepEqual(seen.argv, plan.args);
@@ -494,7 +489,7 @@ describe('peerwatch rerun --dry-run', function () {
     const env = { ...process.env };
     delete env['OPENAI_API_KEY'];
     delete env['OPENAI_BASE_URL'];
-    const noKey = peerwatch(['rerun', file, '--out', join(out, 'nokey')], env);
+    const noKey = peerwatch(['rerun', file, '--out', join(out, 'nokey')], { env: env });
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /peerwatch needs OPENAI_API_KEY in the environment/);
     assert.equal(existsSync(join(out, 'nokey')), false, 'nothing was started or created');
