@@ -24,7 +24,7 @@ function workspaceFolder(): vscode.Uri {
 }
 
 /** Flags per behaviour and first event, as the folder view counts them. */
-function flagsOf(tags: ReadonlyArray<{ behaviour: unknown; events: readonly number[] }>): Pick<FileFlags, 'byBehaviour' | 'firstEvent' | 'flags'> {
+function flagsOf(tags: ReadonlyArray<{ behaviour: unknown; events: readonly number[] }>): Pick<FileFlags, 'byBehaviour' | 'firstEvent' | 'flags' | 'tags'> {
   const byBehaviour: Record<string, number> = {};
   const firstEvent: Record<string, number> = {};
   for (const t of tags) {
@@ -32,7 +32,8 @@ function flagsOf(tags: ReadonlyArray<{ behaviour: unknown; events: readonly numb
     byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
     if (firstEvent[b] === undefined) firstEvent[b] = t.events[0]!;
   }
-  return { byBehaviour, firstEvent, flags: tags.length };
+  // A flag is an event an open tag cites: the distinct cited events.
+  return { byBehaviour, firstEvent, flags: new Set(tags.flatMap((t) => t.events)).size, tags: tags.length };
 }
 
 /** What the editor shows for `uri`: its transcript and its tags once analysed. */
@@ -69,7 +70,7 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     const cliFlags = flagsOf(detectBehaviours(cli, emptyRules()));
     const scanned = await cache.get(transcriptJson);
     assert.ok(scanned, 'the folder scan reads the run');
-    assert.deepEqual({ byBehaviour: scanned.byBehaviour, firstEvent: scanned.firstEvent, flags: scanned.flags }, cliFlags, 'folder scan = CLI');
+    assert.deepEqual({ byBehaviour: scanned.byBehaviour, firstEvent: scanned.firstEvent, flags: scanned.flags, tags: scanned.tags }, cliFlags, 'folder scan = CLI');
     for (const name of ['transcript.json', 'events.jsonl', 'run_meta.json']) {
       const editor = await inEditor(vscode.Uri.joinPath(dir, name));
       assert.deepEqual(editor.tags, cliFlags, `editor opening ${name} = CLI`);

@@ -11,7 +11,7 @@ import { detectBehaviours, type Rules } from '../../core/behaviours';
 import { NotATranscriptError, harnessRunFiles } from '../../core/formats';
 import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
-import { activeFlags, mergeReview } from '../../core/review/merge';
+import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
 import { emptyReview, parseReview } from '../../core/review/sidecar';
 import { loadRules, sidecarUriFor } from './documentBehaviours';
 import { behaviourLabel } from './judgements';
@@ -30,7 +30,10 @@ export interface FileFlags {
   byBehaviour: Record<string, number>;
   /** The first event of the first flag of each behaviour (where a link opens the run). */
   firstEvent: Record<string, number>;
+  /** Flagged events: events that at least one tag not dismissed cites. */
   flags: number;
+  /** Tags not dismissed. */
+  tags: number;
   reviewed: boolean;
   /** SHA-256 of the file's bytes (what a conversion of it records as its source). */
   sha256?: string;
@@ -144,7 +147,8 @@ export class FlagsCache implements vscode.Disposable {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
           if (parsed.review) review = parsed.review;
         }
-        const flags = activeFlags(mergeReview(tags, review, t.events.length).tags);
+        const merged = mergeReview(tags, review, t.events.length).tags;
+        const flags = activeFlags(merged);
         const byBehaviour: Record<string, number> = {};
         const firstEvent: Record<string, number> = {};
         for (const f of flags) {
@@ -155,7 +159,9 @@ export class FlagsCache implements vscode.Disposable {
         result = {
           byBehaviour,
           firstEvent,
-          flags: flags.length,
+          // One meaning of "flag" everywhere: an event an open tag cites (as the editor and F8 count).
+          flags: flaggedEvents(merged).length,
+          tags: flags.length,
           reviewed: !!review.reviewed,
           ...(run.sha256 ? { sha256: run.sha256 } : {}),
           ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
@@ -209,7 +215,7 @@ export class FlagDecorations implements vscode.FileDecorationProvider, vscode.Di
       .join(', ');
     return new vscode.FileDecoration(
       r.flags > 9 ? '9+' : String(r.flags),
-      `Peerwatch: ${r.flags} flag${r.flags === 1 ? '' : 's'} (${list})${r.reviewed ? ', reviewed' : ''}`,
+      `Peerwatch: ${r.flags} flagged event${r.flags === 1 ? '' : 's'}, ${r.tags} tag${r.tags === 1 ? '' : 's'} (${list})${r.reviewed ? ', reviewed' : ''}`,
       new vscode.ThemeColor(r.reviewed ? 'list.deemphasizedForeground' : 'list.warningForeground'),
     );
   }
@@ -342,13 +348,13 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
 
   getTreeItem(node: FolderNode): vscode.TreeItem {
     if (node.kind === 'behaviour') {
-      const flags = node.runs.reduce((n, r) => n + r.count, 0);
+      const tags = node.runs.reduce((n, r) => n + r.count, 0);
       const item = new vscode.TreeItem(
         node.behaviour === null ? 'No flags' : behaviourLabel(node.behaviour),
         node.behaviour === null ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
       );
       item.id = `folder-behaviour:${node.behaviour ?? '-'}`;
-      item.description = node.behaviour === null ? `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}` : `${node.runs.length} run${node.runs.length === 1 ? '' : 's'} · ${flags} flag${flags === 1 ? '' : 's'}`;
+      item.description = node.behaviour === null ? `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}` : `${node.runs.length} run${node.runs.length === 1 ? '' : 's'} · ${tags} tag${tags === 1 ? '' : 's'}`;
       item.iconPath = new vscode.ThemeIcon(node.behaviour === null ? 'pass' : 'warning');
       item.tooltip = node.behaviour ?? 'Transcripts in which no behaviour is flagged (or every flag was dismissed)';
       return item;
