@@ -2,7 +2,7 @@
 // `npm run screenshot`: rewrites the README's picture, docs/screenshot.png. The UI tests only ever
 // write to test-results/ (so `npm test` leaves the work tree clean); this runs the one UI test that
 // takes the picture (a tampering run with its flags in the Behaviours view, the editor and the status
-// bar at flag 1 of 2) and copies what it took into docs/.
+// bar, stepped with F8) and copies what it took into docs/.
 //
 //   node scripts/screenshot.mjs     (builds first unless PEERWATCH_NO_BUILD=1, as run-ui-tests.mjs does)
 import { spawnSync } from 'node:child_process';
