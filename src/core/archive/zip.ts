@@ -11,7 +11,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { ByteSource, Codecs } from '../formats/sampleLog';
+import type { ByteSource, Codecs } from './bytes';
 
 export interface ZipEntry {
   readonly name: string;
