@@ -1,7 +1,7 @@
 // Shared plumbing for the tests that run inside a real VS Code: code-server (VS Code 1.100 in the
 // browser, with a real Node extension host) driven by Debian's Chromium through playwright-core.
 // Used by scripts/run-host-tests.mjs, scripts/run-ui-tests.mjs (through test/ui/vscodeSession.ts)
-// and scripts/open.sh. See /work/shared/REAL_VSCODE.md for why code-server and not test-electron.
+// and scripts/open.sh. code-server, not test-electron: these machines cannot download VS Code (README, "Other ways to run the extension-host suite").
 //
 //   import { startCodeServer, launchBrowser, workbenchUrl } from './vscode-server.mjs';
 //   const server = await startCodeServer({ folder });   // server.port, server.url, server.userDataDir

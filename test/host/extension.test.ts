@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
-import { waitFor } from './waitFor';
+import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
 

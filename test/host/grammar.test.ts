@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { waitFor } from './waitFor';
+import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
 const LANGUAGE_ID = 'peerwatch-runlog';

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { TranscriptDocument, looksLikeInspectJson, sampleReviewUri } from '../../src/host/transcriptDocument';
 import { eventLink, resolveLink } from '../../src/host/links';
 import { setVerdict } from '../../src/core/review/sidecar';
-import { waitFor } from './waitFor';
+import { waitFor } from '../wait';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(REPO, 'test', 'unit', 'fixtures', 'inspect');

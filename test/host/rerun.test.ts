@@ -17,7 +17,7 @@ import { CONFIRMED_KEY, confirmFirstRun } from '../../src/host/rerun/confirm';
 import { RerunController, endMessage, type RerunDeps } from '../../src/host/rerun/rerun';
 import { TASK_TYPE, buildRerunTask, resolveEnv, secretKey } from '../../src/host/rerun/task';
 import { globMatcher, waitForOutput } from '../../src/host/rerun/output';
-import { waitFor } from './waitFor';
+import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
 
@@ -200,8 +200,8 @@ describe('Re-run Scenario in the extension host', function () {
       const ctx = controller.launchContext(uri, path.join(dir, 'out'));
       const params = launchers.peerwatch.defaults(header);
       const outcome = await controller.launch({ header, uri }, launchers.peerwatch.plan(header, params, ctx), params, ctx);
+      // launch() refuses before it asks or starts anything, and leaves nothing running behind it.
       assert.deepEqual(outcome, { kind: 'untrusted' });
-      await new Promise((r) => setTimeout(r, 300));
       assert.equal(asked, 0, 'no confirmation was shown');
       assert.equal(started.filter((t) => t.definition.type === TASK_TYPE).length, 0, 'no task started');
       assert.ok(!fs.existsSync(path.join(dir, 'out')), 'no output folder was made');
@@ -312,8 +312,8 @@ describe('Re-run Scenario in the extension host', function () {
     fs.writeFileSync(path.join(dir, 'logs', 'a', 'old.json'), '{}');
     assert.ok(globMatcher('**/*.json')('logs/a/old.json') && globMatcher('**/*.json')('x.json') && !globMatcher('*.json')('a/x.json'));
     const cts = new vscode.CancellationTokenSource();
+    // waitForOutput lists the files already there before it returns, so a file written now is new.
     const found = waitForOutput({ kind: 'search', dir, pattern: '**/*.json' }, cts.token);
-    await new Promise((r) => setTimeout(r, 300));
     fs.mkdirSync(path.join(dir, 'logs', 'b'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'logs', 'b', 'new.json'), '{}');
     assert.equal((await found)?.fsPath, path.join(dir, 'logs', 'b', 'new.json'));

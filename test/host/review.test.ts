@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DocumentBehaviours, sidecarUriFor } from '../../src/host/review/documentBehaviours';
 import { emptyReview, parseReview, serializeReview, setVerdict } from '../../src/core/review/sidecar';
-import { waitFor } from './waitFor';
+import { waitFor } from '../wait';
 
 const judge = { by: 'Host Test', at: '2026-03-08T10:00:00.000Z' };
 

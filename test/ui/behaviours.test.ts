@@ -19,7 +19,7 @@ import { parseTranscript } from '../../src/core/formats';
 import type { Transcript } from '../../src/core/model';
 import { flaggedEvents } from '../../src/core/review/merge';
 import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
-import { waitFor } from './wait';
+import { waitFor } from '../wait';
 
 const LONG = 60_000;
 const EXAMPLE = 'tampering-shutdown-tampering-exfiltration-peer-good_peer.json';

@@ -19,7 +19,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
 import { openWorkbench, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, type Workbench } from './vscodeSession';
-import { waitFor } from './wait';
+import { waitFor } from '../wait';
 
 const LONG = 60_000;
 const STUDY = 'study';

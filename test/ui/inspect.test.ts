@@ -19,7 +19,7 @@ import { detectBehaviours } from '../../src/core/behaviours';
 import { flaggedEvents } from '../../src/core/review/merge';
 import { openSampleLogFile } from '../../src/node/sampleLogs';
 import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, readClipboard, reloadWindow, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
-import { waitFor } from './wait';
+import { waitFor } from '../wait';
 
 const LONG = 60_000;
 

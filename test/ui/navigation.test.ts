@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, readClipboard, reloadWindow, runCommand, screenshot, type Workbench } from './vscodeSession';
-import { waitFor } from './wait';
+import { waitFor } from '../wait';
 
 const LONG = 60_000;
 const EVENTS = 3000;

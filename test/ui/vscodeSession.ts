@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { waitFor } from './wait';
+import { waitFor } from '../wait';
 
 export interface CodeServer {
   port: number;
