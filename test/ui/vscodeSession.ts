@@ -133,7 +133,13 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    // On a loaded machine the key can arrive while focus is still moving (into a webview, say) and
+    // be lost: press it again rather than wait for a palette that is not coming.
+    const opened = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    if (!opened) {
+      if (Date.now() > deadline) throw new Error(`the Command Palette did not open for "${label}" (${attempt} presses of F1 in ${timeoutMs / 1000} s)`);
+      continue;
+    }
     await input.fill(`>${label}`);
     try {
       await row.waitFor({ state: 'visible', timeout: 5_000 });
