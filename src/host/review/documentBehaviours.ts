@@ -34,12 +34,28 @@ export function sidecarUriFor(logUri: vscode.Uri): vscode.Uri {
   return logUri.with({ path: `${logUri.path}.review.json` });
 }
 
-/** The workspace rules file for `uri` (docs/rules.md), parsed; the built-ins alone when there is none. */
-export async function loadRules(uri: vscode.Uri): Promise<{ rules: Rules; file?: vscode.Uri; errors: string[] }> {
+/** The one line the Behaviours views show when a workspace's rules file is withheld (docs/rules.md). */
+export const UNTRUSTED_RULES_NOTE = 'Workspace rules not loaded: this workspace is not trusted.';
+
+/**
+ * The workspace rules file for `uri` (docs/rules.md), parsed; the built-ins alone when there is none.
+ * In a workspace VS Code does not trust, a rules file is not read (its patterns are the workspace's
+ * text, run over every event): `withheld` then says so, and trusting the workspace reads it.
+ */
+export async function loadRules(uri: vscode.Uri, trusted = vscode.workspace.isTrusted): Promise<{ rules: Rules; file?: vscode.Uri; errors: string[]; withheld?: string }> {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) return { rules: emptyRules(), errors: [] };
   for (const name of RULES_FILE_NAMES) {
     const file = vscode.Uri.joinPath(folder.uri, name);
+    if (!trusted) {
+      // Whether the file is there (to say why it is not used), never what it holds.
+      const there = await vscode.workspace.fs.stat(file).then(
+        () => true,
+        () => false,
+      );
+      if (there) return { rules: emptyRules(), file, errors: [], withheld: UNTRUSTED_RULES_NOTE };
+      continue;
+    }
     let text: string;
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
@@ -87,6 +103,8 @@ export class DocumentBehaviours extends Disposable {
   analysing = false;
   analysisError: string | undefined;
   rulesErrors: string[] = [];
+  /** Why the workspace's rules file was not used (an untrusted workspace), if it was not. */
+  rulesWithheld: string | undefined;
   /**
    * Why there is nothing to analyse while the source is absent, when that is expected (a sample
    * log's own review while its list shows): detection then counts as done, with this as its note.
@@ -124,6 +142,14 @@ export class DocumentBehaviours extends Disposable {
     this._register(watcher.onDidDelete(onDisk));
     this._register({ dispose: () => this.sourceSub?.dispose() });
     this._register({ dispose: () => this.pendingAnalysis && clearTimeout(this.pendingAnalysis) });
+    // Rules withheld in Restricted Mode apply as soon as the workspace is trusted.
+    this._register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (!this.rulesWithheld) return;
+        this.analysedCount = -1;
+        this.schedule(0);
+      }),
+    );
   }
 
   /** Opens the review of `logUri`: from a hot-exit backup when VS Code has one, else the sidecar. */
@@ -219,8 +245,9 @@ export class DocumentBehaviours extends Disposable {
     this.analysing = true;
     this.fire();
     try {
-      const { rules, errors } = await loadRules(this.logUri);
+      const { rules, errors, withheld } = await loadRules(this.logUri);
       this.rulesErrors = errors;
+      this.rulesWithheld = withheld;
       const count = source.count;
       if (count > MAX_EVENTS_FOR_DETECTION) {
         this.detected = [];

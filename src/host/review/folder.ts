@@ -60,7 +60,9 @@ export class FlagsCache implements vscode.Disposable {
   private readonly waiting = new Map<string, Array<(r: FileFlags | null) => void>>();
   private running = false;
   private disposed = false;
-  private rules = new Map<string, { at: number; rules: Promise<Rules> }>();
+  private rules = new Map<string, { at: number; rules: Promise<{ rules: Rules; withheld?: string }> }>();
+  /** Why the workspace's rules file was not used in the last scan (an untrusted workspace), if it was not. */
+  rulesWithheld: string | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** A file's result changed (or was computed for the first time). */
   readonly onDidChange = this.changed.event;
@@ -141,7 +143,9 @@ export class FlagsCache implements vscode.Disposable {
         // The same reader as the editor and the CLI: a harness run's transcript.json with its siblings.
         const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
         const t = run.transcript;
-        const tags = detectBehaviours(t, await this.rulesFor(uri));
+        const loaded = await this.rulesFor(uri);
+        if (loaded.withheld) this.rulesWithheld = loaded.withheld;
+        const tags = detectBehaviours(t, loaded.rules);
         let review = emptyReview();
         if (sidecarStat) {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
@@ -176,11 +180,18 @@ export class FlagsCache implements vscode.Disposable {
     return result;
   }
 
-  private rulesFor(uri: vscode.Uri): Promise<Rules> {
+  /** Forgets every result and the rules read (the workspace was trusted: its rules file now applies). */
+  clear(): void {
+    this.rules.clear();
+    this.cache.clear();
+    this.rulesWithheld = undefined;
+  }
+
+  private rulesFor(uri: vscode.Uri): Promise<{ rules: Rules; withheld?: string }> {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
     const hit = this.rules.get(folder);
     if (hit && Date.now() - hit.at < 10_000) return hit.rules;
-    const rules = loadRules(uri).then((r) => r.rules);
+    const rules = loadRules(uri).then((r) => ({ rules: r.rules, ...(r.withheld ? { withheld: r.withheld } : {}) }));
     this.rules.set(folder, { at: Date.now(), rules });
     return rules;
   }
@@ -297,6 +308,11 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
       vscode.commands.registerCommand('peerwatch.refreshFolderBehaviours', () => this.scan()),
       vscode.commands.registerCommand('peerwatch.openRunAtFlag', (uri: vscode.Uri, event?: number) => this.openRun(uri, event)),
       provider.onDidSaveReview(() => this.groups && void this.scan()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (!cache.rulesWithheld) return;
+        cache.clear();
+        if (this.groups) void this.scan();
+      }),
     );
     if (this.view.visible) void this.scan();
   }
@@ -320,9 +336,14 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
         }
         const { groups, runs: transcripts, flagged } = tallyRuns(found);
         this.groups = groups;
-        this.view.message = transcripts
-          ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
-          : 'No transcripts in this folder.';
+        this.view.message = [
+          transcripts
+            ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
+            : 'No transcripts in this folder.',
+          this.cache.rulesWithheld,
+        ]
+          .filter(Boolean)
+          .join(' ');
         this.changed.fire();
       } finally {
         this.scanning = undefined;
