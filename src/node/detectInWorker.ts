@@ -1,0 +1,42 @@
+/**
+ * The host's side of src/node/detectWorker.ts: runs detection for one run in a fresh worker thread and
+ * resolves with its tags. The extension host's event loop stays free while the worker reads and tags
+ * the run; `cancel` terminates the worker (the promise then resolves with `undefined`).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Tag } from '../core/behaviours';
+import type { DetectReply, DetectRequest } from './detectWorker';
+
+export interface DetectJob {
+  /** The tags and the event count they cover, or undefined when cancelled; rejects with the worker's error. */
+  readonly result: Promise<{ tags: Tag[]; eventCount: number } | undefined>;
+  cancel(): void;
+}
+
+/** Starts `workerFile` (the built dist/detectWorker.js) on `req`. */
+export function detectInWorker(workerFile: string, req: DetectRequest): DetectJob {
+  const worker = new Worker(workerFile);
+  let settled = false;
+  let cancel: () => void = () => undefined;
+  const tags: Tag[] = [];
+  const result = new Promise<{ tags: Tag[]; eventCount: number } | undefined>((resolve, reject) => {
+    const done = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.on('message', (reply: DetectReply) => {
+      if ('tags' in reply) {
+        for (const t of reply.tags) tags.push(t);
+        return;
+      }
+      done(() => ('error' in reply ? reject(new Error(reply.error)) : resolve({ tags, eventCount: reply.eventCount })));
+    });
+    worker.once('error', (e) => done(() => reject(e)));
+    worker.once('exit', (code) => done(() => reject(new Error(`the detection worker stopped (exit code ${code})`))));
+    cancel = () => done(() => resolve(undefined));
+  });
+  worker.postMessage(req);
+  return { result, cancel: () => cancel() };
+}
