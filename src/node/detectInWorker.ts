@@ -5,11 +5,22 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Tag } from '../core/behaviours';
+import { NotATranscriptError } from '../core/formats';
+import type { RunlogSource } from '../core/runlog/runlog';
+
+/** What a finished detection gives back. */
+export interface Detected {
+  tags: Tag[];
+  /** The number of events the tags were computed on. */
+  eventCount: number;
+  sha256?: string;
+  convertedFrom?: RunlogSource;
+}
 import type { DetectReply, DetectRequest } from './detectWorker';
 
 export interface DetectJob {
   /** The tags and the event count they cover, or undefined when cancelled; rejects with the worker's error. */
-  readonly result: Promise<{ tags: Tag[]; eventCount: number } | undefined>;
+  readonly result: Promise<Detected | undefined>;
   cancel(): void;
 }
 
@@ -19,7 +30,7 @@ export function detectInWorker(workerFile: string, req: DetectRequest): DetectJo
   let settled = false;
   let cancel: () => void = () => undefined;
   const tags: Tag[] = [];
-  const result = new Promise<{ tags: Tag[]; eventCount: number } | undefined>((resolve, reject) => {
+  const result = new Promise<Detected | undefined>((resolve, reject) => {
     const done = (f: () => void) => {
       if (settled) return;
       settled = true;
@@ -31,7 +42,14 @@ export function detectInWorker(workerFile: string, req: DetectRequest): DetectJo
         for (const t of reply.tags) tags.push(t);
         return;
       }
-      done(() => ('error' in reply ? reject(new Error(reply.error)) : resolve({ tags, eventCount: reply.eventCount })));
+      if ('error' in reply) {
+        // The folder scan tells "not a transcript" (skipped) from other failures, as in the host.
+        const e = reply.notATranscript ? new NotATranscriptError(reply.notATranscript.file, reply.notATranscript.reason) : new Error(reply.error);
+        done(() => reject(e));
+        return;
+      }
+      const { done: _done, ...rest } = reply;
+      done(() => resolve({ ...rest, tags }));
     });
     worker.once('error', (e) => done(() => reject(e)));
     worker.once('exit', (code) => done(() => reject(new Error(`the detection worker stopped (exit code ${code})`))));

@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { DocumentBehaviours, UNTRUSTED_RULES_NOTE, loadRules } from '../../src/host/review/documentBehaviours';
 import { RunlogFileSource } from '../../src/host/sources';
+import { FlagsCache } from '../../src/host/review/folder';
+import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/merge';
+import { emptyReview } from '../../src/core/review/sidecar';
 import { readRunFile } from '../../src/node/readTranscript';
 import { waitFor } from './waitFor';
 
@@ -24,7 +27,7 @@ function report(line: string): void {
 }
 
 /** A run log of EVENTS events: a study run's events (exfiltration, a refusal-free run) repeated. */
-function writeLargeRun(file: string, examples: string): void {
+function writeLargeRun(file: string, examples: string, count = EVENTS): void {
   const lines = fs.readFileSync(path.join(examples, 'runlog', 'exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'), 'utf8').trim().split('\n');
   const header = lines[0]!;
   const end = lines[lines.length - 1]!;
@@ -33,7 +36,7 @@ function writeLargeRun(file: string, examples: string): void {
     return JSON.stringify(rest);
   });
   const out: string[] = [header];
-  for (let i = 0; out.length - 1 < EVENTS; i++) out.push(events[i % events.length]!);
+  for (let i = 0; out.length - 1 < count; i++) out.push(events[i % events.length]!);
   out.push(end);
   fs.writeFileSync(file, out.join('\n') + '\n');
 }
@@ -82,6 +85,24 @@ describe('Detection off the extension host thread (issue 14)', function () {
     } finally {
       b.dispose();
       source.dispose();
+    }
+  });
+
+  it('Behaviours in Folder tags a large run in the worker too, with the counts the CLI gives', async () => {
+    const file = path.join(dir, 'folder.runlog.jsonl');
+    writeLargeRun(file, examples, 5000);
+    assert.ok(fs.statSync(file).size > 512 * 1024, 'large enough for the worker');
+    const cache = new FlagsCache();
+    try {
+      const r = await cache.get(vscode.Uri.file(file));
+      const cliTags = detectBehaviours((await readRunFile(file)).transcript);
+      const merged = mergeReview(cliTags, emptyReview(), 5000).tags;
+      assert.ok(r, 'the run was read');
+      assert.deepEqual([r.flags, r.tags], [flaggedEvents(merged).length, activeFlags(merged).length]);
+      assert.ok(r.tags > 0);
+      assert.match(r.sha256 ?? '', /^[0-9a-f]{64}$/);
+    } finally {
+      cache.dispose();
     }
   });
 

@@ -20,7 +20,7 @@ import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
  * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
  * rather than `__dirname` so the extension-host tests' own bundle finds it too; undefined when absent.
  */
-function detectWorkerFile(): string | undefined {
+export function detectWorkerFile(): string | undefined {
   const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
   const file = ext && join(ext.extensionPath, 'dist', 'detectWorker.js');
   return file && existsSync(file) ? file : undefined;

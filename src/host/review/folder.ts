@@ -13,7 +13,10 @@ import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
 import { emptyReview, parseReview } from '../../core/review/sidecar';
-import { loadRules, sidecarUriFor } from './documentBehaviours';
+import { detectWorkerFile, loadRules, sidecarUriFor } from './documentBehaviours';
+import { detectInWorker, type Detected } from '../../node/detectInWorker';
+
+type LoadedRules = Awaited<ReturnType<typeof loadRules>>;
 import { behaviourLabel } from './judgements';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 import { vscodeRunFiles } from '../runFiles';
@@ -22,6 +25,8 @@ export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
 const MAX_JSON_BYTES = 10 * 1024 * 1024;
 const MAX_RUNLOG_BYTES = 25 * 1024 * 1024;
+/** Files larger than this are read and tagged in the detection worker (tens of ms of work here at most). */
+const WORKER_MIN_BYTES = 512 * 1024;
 /** The most files one folder scan analyses. */
 const MAX_SCAN_FILES = 5000;
 
@@ -60,7 +65,7 @@ export class FlagsCache implements vscode.Disposable {
   private readonly waiting = new Map<string, Array<(r: FileFlags | null) => void>>();
   private running = false;
   private disposed = false;
-  private rules = new Map<string, { at: number; rules: Promise<{ rules: Rules; withheld?: string }> }>();
+  private rules = new Map<string, { at: number; rules: Promise<LoadedRules> }>();
   /** Why the workspace's rules file was not used in the last scan (an untrusted workspace), if it was not. */
   rulesWithheld: string | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -141,17 +146,16 @@ export class FlagsCache implements vscode.Disposable {
     if (stat.size <= (isRunlog ? MAX_RUNLOG_BYTES : MAX_JSON_BYTES)) {
       try {
         // The same reader as the editor and the CLI: a harness run's transcript.json with its siblings.
-        const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
-        const t = run.transcript;
         const loaded = await this.rulesFor(uri);
         if (loaded.withheld) this.rulesWithheld = loaded.withheld;
-        const tags = detectBehaviours(t, loaded.rules);
+        const run = await this.detect(uri, stat.size, loaded);
+        const tags = run.tags;
         let review = emptyReview();
         if (sidecarStat) {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
           if (parsed.review) review = parsed.review;
         }
-        const merged = mergeReview(tags, review, t.events.length).tags;
+        const merged = mergeReview(tags, review, run.eventCount).tags;
         const flags = activeFlags(merged);
         const byBehaviour: Record<string, number> = {};
         const firstEvent: Record<string, number> = {};
@@ -180,6 +184,25 @@ export class FlagsCache implements vscode.Disposable {
     return result;
   }
 
+  /**
+   * Reads and tags one run: a large file on disk in the detection worker (so a folder of large runs
+   * never blocks the extension host), a small one here (a worker's start costs more than its tagging).
+   */
+  private async detect(uri: vscode.Uri, size: number, loaded: { rules: Rules; text?: { fileName: string; text: string } }): Promise<Detected> {
+    const worker = uri.scheme === 'file' && size > WORKER_MIN_BYTES ? detectWorkerFile() : undefined;
+    if (worker) {
+      const done = await detectInWorker(worker, { path: uri.fsPath, hash: true, ...(loaded.text ? { rules: loaded.text } : {}) }).result;
+      if (done) return done;
+    }
+    const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
+    return {
+      tags: detectBehaviours(run.transcript, loaded.rules),
+      eventCount: run.transcript.events.length,
+      ...(run.sha256 ? { sha256: run.sha256 } : {}),
+      ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
+    };
+  }
+
   /** Forgets every result and the rules read (the workspace was trusted: its rules file now applies). */
   clear(): void {
     this.rules.clear();
@@ -187,11 +210,11 @@ export class FlagsCache implements vscode.Disposable {
     this.rulesWithheld = undefined;
   }
 
-  private rulesFor(uri: vscode.Uri): Promise<{ rules: Rules; withheld?: string }> {
+  private rulesFor(uri: vscode.Uri): Promise<LoadedRules> {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
     const hit = this.rules.get(folder);
     if (hit && Date.now() - hit.at < 10_000) return hit.rules;
-    const rules = loadRules(uri).then((r) => ({ rules: r.rules, ...(r.withheld ? { withheld: r.withheld } : {}) }));
+    const rules = loadRules(uri);
     this.rules.set(folder, { at: Date.now(), rules });
     return rules;
   }
