@@ -1,5 +1,6 @@
 // Builds Peerwatch with esbuild.
-//   node scripts/build.mjs               host bundle (dist/extension.js), webview bundle (dist/webview.js), CLI (dist/cli.js)
+//   node scripts/build.mjs               host bundle (dist/extension.js), its detection worker (dist/detectWorker.js),
+//                                        webview bundle (dist/webview.js), CLI (dist/cli.js)
 //   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
 //   node scripts/build.mjs --tests       also the test suites: out/test/{unit,host,ui}/**/*.js
 // Every build also copies the codicon font and stylesheet (@vscode/codicons) to dist/codicons/, from
@@ -42,6 +43,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  }),
+  // Behaviour detection off the extension host's thread (src/node/detectWorker.ts), started by the host.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/node/detectWorker.ts'],
+    outfile: 'dist/detectWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
   esbuild.build({
     ...common,

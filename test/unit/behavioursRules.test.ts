@@ -33,7 +33,7 @@ describe('rule patterns', () => {
 
   it('/regex/flags is a regular expression; a bad one says why', () => {
     assert.ok(compilePattern('/^kill_\\d+$/i', 'key').test('KILL_42'));
-    assert.throws(() => compilePattern('/(/', 'key'), /invalid regular expression \(Unterminated group\)/);
+    assert.throws(() => compilePattern('/(/', 'key'), /invalid regular expression \(missing closing \): `\(`\)/);
     // Not a regular expression: the trailing part is not a flag list.
     assert.ok(compilePattern('/var/log/agent.trace', 'file').test('/var/log/agent.trace'));
   });
@@ -100,7 +100,7 @@ describe('parseRules', () => {
     const msgs = r.diagnostics.map((d) => `${d.severity} ${d.message}`);
     assert.deepEqual(msgs, [
       'warning .peerwatch/rules.yaml:2:1: unknown field "weightFile" is ignored; did you mean "weightFiles"?',
-      'error .peerwatch/rules.yaml:5:5: invalid regular expression (Unterminated group) in pattern "/unclosed(/"; it is ignored',
+      'error .peerwatch/rules.yaml:5:5: invalid regular expression (missing closing ): `unclosed(`) in pattern "/unclosed(/"; it is ignored',
       'error .peerwatch/rules.yaml:6:5: $.refusalPhrases[1]: expected a string, found a number; this entry is ignored',
       'error .peerwatch/rules.yaml:14:9: $.tags[1].id: expected an id of letters, digits, ".", "_" or "-"; this entry is ignored',
       'error .peerwatch/rules.yaml:17:15: $.tags[1].severity: expected one of "low", "medium", "high"; this entry is ignored',
@@ -120,7 +120,7 @@ describe('parseRules', () => {
     const r = parseRules('rules.json', '{\n  "version": 1,\n  "weightFiles": "*.npz",\n  "tags": [{"id": "x", "behaviour": "y", "explanation": "z", "match": {"tool": ["/[/"]}}]\n}\n');
     assert.deepEqual(
       r.diagnostics.map((d) => d.message),
-      ['rules.json:3:18: "weightFiles" must be a list, found the text "*.npz"; it is ignored', 'rules.json:4:81: invalid regular expression (Unterminated character class) in pattern "/[/"; it is ignored'],
+      ['rules.json:3:18: "weightFiles" must be a list, found the text "*.npz"; it is ignored', 'rules.json:4:81: invalid regular expression (missing closing ]: `[`) in pattern "/[/"; it is ignored'],
     );
     const broken = parseRules('rules.json', '{\n  "version": 1,\n  "weightFiles": ["*.npz",]\n}\n');
     assert.equal(broken.diagnostics.length, 1);

@@ -61,6 +61,7 @@ describe('tests and scripts need nothing beside the clone', () => {
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout.split('\n').filter(Boolean);
     assert.ok(files.includes('dist/extension.js'), `vsce ls lists the extension bundle:\n${r.stdout}`);
+    assert.ok(files.includes('dist/detectWorker.js'), `vsce ls lists the detection worker the bundle starts:\n${r.stdout}`);
     assert.deepEqual(files.filter((f) => f.startsWith('test/') || f.includes('fixtures')), []);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Patterns researchers write in a rules file, compiled to regular expressions.
  *
- * - `/regex/` or `/regex/flags` (flags among `i`, `m`, `s`, `u`) is a JavaScript regular expression,
- *   used as written. (So a file pattern that starts and ends with `/`, like `/etc/cron.d/`, is read
+ * - `/regex/` or `/regex/flags` (flags among `i`, `m`, `s`, `u`) is a regular expression in RE2
+ *   syntax (JavaScript's, less backreferences and lookaround; `\uXXXX` and `(?<name>…)` are read as
+ *   JavaScript writes them). (So a file pattern that starts and ends with `/`, like `/etc/cron.d/`, is read
  *   as the regular expression `etc/cron.d`, which matches the same paths.)
  * - Anything else is a wildcard pattern, matched case-insensitively: `*` is any run of characters
  *   (within one path segment for file patterns), `?` one character.
@@ -13,12 +14,90 @@
  *   - phrase patterns match anywhere in a text, any whitespace matching any whitespace
  *     (`I will not execute`, `appeal * decision`).
  *
+ * Every pattern, whether written as a regex or as a wildcard, runs on `re2js` (a pure-JS port of RE2):
+ * matching takes time linear in the text, so a pattern like `/^(a+)+$/` cannot backtrack for seconds
+ * and freeze the extension host (issue 14). A check that refuses "dangerous" JavaScript patterns would
+ * have to recognise every shape of catastrophic backtracking (and wildcard patterns with many `*`
+ * backtrack polynomially too); RE2 rules the whole class out. `re2js` imports no built-in.
+ *
  * Pure module: no `vscode`, no Node built-ins. (`picomatch/posix` imports no built-in; its only
  * mention of `process` is a guarded Windows check that this entry never calls.)
  */
 import picomatch from 'picomatch/posix';
+import { RE2JS, RE2JSException } from 're2js';
 
 export type PatternKind = 'file' | 'key' | 'phrase';
+
+/** Where a pattern matched: its offset in the text (UTF-16 units) and the matched text (`[0]`, as RegExp's exec). */
+export interface PatternMatch {
+  readonly index: number;
+  readonly 0: string;
+}
+
+/**
+ * A compiled pattern as the detectors use it. Rules-file patterns are RE2 patterns behind this
+ * interface; the built-in detectors' own (trusted) RegExp constants fit it too.
+ */
+export interface Pattern {
+  /** The pattern as compiled (for messages). */
+  readonly source: string;
+  test(s: string): boolean;
+  /** The first match in `s`, or null. */
+  exec(s: string): PatternMatch | null;
+}
+
+/** JavaScript regex flags a rules file may give, as RE2JS flags (`u` changes nothing: RE2 reads code points). */
+const FLAG_BITS: Readonly<Record<string, number>> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+/** A pattern run by RE2: linear-time matching whatever the pattern. */
+class Re2Pattern implements Pattern {
+  constructor(
+    readonly source: string,
+    private readonly re: RE2JS,
+  ) {}
+  test(s: string): boolean {
+    return this.re.test(s);
+  }
+  exec(s: string): PatternMatch | null {
+    const m = this.re.matcher(s);
+    if (!m.find()) return null;
+    return { index: m.start(), 0: m.group() ?? '' };
+  }
+}
+
+/** What a JavaScript regex feature RE2 lacks looks like, for a message that says what to change. */
+const UNSUPPORTED: ReadonlyArray<[RegExp, string]> = [
+  [/\\[1-9]|\\k</, 'RE2 has no backreferences (\\1, \\k<name>)'],
+  [/\(\?<?[=!]/, 'RE2 has no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…))'],
+];
+
+/**
+ * Compiles `source` (JavaScript regex syntax) with RE2. Throws PatternError naming what RE2 refused.
+ * `translateRegExp` turns the JavaScript spellings RE2 writes otherwise (`\uXXXX`, `(?<name>…)`) into RE2's.
+ */
+export function compileRe2(source: string, flags = ''): Pattern {
+  let bits = 0;
+  for (const f of flags) bits |= FLAG_BITS[f] ?? 0;
+  try {
+    return new Re2Pattern(source, RE2JS.compile(RE2JS.translateRegExp(source), bits));
+  } catch (e) {
+    if (!(e instanceof RE2JSException)) throw e;
+    const why = UNSUPPORTED.find(([re]) => re.test(source))?.[1];
+    throw new PatternError(`invalid regular expression (${why ?? e.message.replace(/^error parsing regexp: /, '')})`);
+  }
+}
+
+/**
+ * picomatch writes its dot-segment guards as lookaheads, which RE2 does not have: `(?!\.{1,2}(?:\/|$))`
+ * (a `*` never stands for `.` or `..`) and `(?=.)` (a `*` segment is not empty). Without them a
+ * pattern also matches a path segment `.`, `..` or an empty one, which no rule is written for.
+ */
+const PICOMATCH_LOOKAHEADS = ['(?!(?:^|\\/)\\.{1,2}(?:\\/|$))', '(?!\\.{1,2}(?:\\/|$))', '(?=.)'];
+function withoutLookaheads(source: string): string {
+  let out = source;
+  for (const guard of PICOMATCH_LOOKAHEADS) out = out.split(guard).join('');
+  return out;
+}
 
 /** Thrown for a pattern that does not compile; the message says why. */
 export class PatternError extends Error {}
@@ -40,17 +119,10 @@ function literalParens(glob: string): string {
   return glob.replace(/\\.|[()]/g, (m) => (m.length === 2 ? m : `\\${m}`));
 }
 
-/** Compiles one pattern. Throws PatternError when a `/regex/` is invalid. */
-export function compilePattern(pattern: string, kind: PatternKind): RegExp {
+/** Compiles one pattern. Throws PatternError when a `/regex/` is invalid or not RE2 syntax. */
+export function compilePattern(pattern: string, kind: PatternKind): Pattern {
   const lit = REGEX_LITERAL.exec(pattern);
-  if (lit) {
-    const flags = lit[2]!;
-    try {
-      return new RegExp(lit[1]!, flags);
-    } catch (e) {
-      throw new PatternError(`invalid regular expression (${(e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')})`);
-    }
-  }
+  if (lit) return compileRe2(lit[1]!, lit[2]!);
   if (pattern.trim() === '') throw new PatternError('the pattern is empty');
   switch (kind) {
     case 'file': {
@@ -64,35 +136,37 @@ export function compilePattern(pattern: string, kind: PatternKind): RegExp {
       } catch (e) {
         throw new PatternError(`not a file pattern (${e instanceof Error ? e.message : String(e)})`);
       }
-      return new RegExp(`(?:^|[/:])${glob.source}$`, 'i');
+      return compileRe2(`(?:^|[/:])${withoutLookaheads(glob.source)}$`, 'i');
     }
     case 'key':
-      return new RegExp(`^${pattern.split('*').map((part) => part.split('?').map(escape).join('.')).join('.*')}$`, 'i');
+      return compileRe2(`^${pattern.split('*').map((part) => part.split('?').map(escape).join('.')).join('.*')}$`, 'i');
     case 'phrase': {
       const words = pattern.trim().split(/\s+/).map((w) => w.split('*').map(escape).join('[^.\\n]*?'));
-      return new RegExp(words.join('\\s+'), 'i');
+      return compileRe2(words.join('\\s+'), 'i');
     }
   }
 }
 
 /**
  * A file name from a command (`cp *_weights* /backup`, `rm model[12].bin`) as a test of whole base
- * names, case-insensitive; a name without wildcards matches only itself.
+ * names, case-insensitive; a name without wildcards matches only itself. The name is transcript text
+ * (`rm *a*a*a*a*a*b` is cheap to write), so its glob runs on RE2 too.
  */
 export function shellNameMatcher(name: string): (baseName: string) => boolean {
   try {
-    return picomatch(literalParens(name), GLOB_OPTIONS);
+    const re = compileRe2(withoutLookaheads(picomatch.makeRe(literalParens(name), GLOB_OPTIONS).source), 'i');
+    return (baseName) => re.test(baseName);
   } catch {
-    // picomatch refuses names over 64 KB; such a name can only stand for itself.
+    // picomatch refuses names over 64 KB, RE2 repeats over 1,000; such a name can only stand for itself.
     const lower = name.toLowerCase();
     return (baseName) => baseName.toLowerCase() === lower;
   }
 }
 
 /** True when any of `res` matches `s`. */
-export function anyMatch(res: readonly RegExp[], s: string): boolean {
+export function anyMatch(res: readonly Pattern[], s: string): boolean {
   for (const re of res) {
-    re.lastIndex = 0;
+    if (re instanceof RegExp) re.lastIndex = 0;
     if (re.test(s)) return true;
   }
   return false;

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Diagnostic } from '../model';
 import { formatJsonPath, parseJsonTolerant, type JsonPath } from '../json/tolerantJson';
 import { describeZodIssue } from '../zodMessages';
-import { PatternError, compilePattern, type PatternKind } from './patterns';
+import { PatternError, compilePattern, type Pattern as CompiledPattern, type PatternKind } from './patterns';
 import { readYaml, yamlErrorText } from '../yaml';
 import { BUILTIN_BEHAVIOURS } from './types';
 
@@ -85,24 +85,24 @@ export interface CompiledCustomTag {
   qualifier?: (typeof QUALIFIERS)[number];
   kinds?: ReadonlySet<string>;
   roles?: ReadonlySet<string>;
-  tool?: RegExp[];
-  text?: RegExp[];
-  path?: RegExp[];
-  key?: RegExp[];
+  tool?: CompiledPattern[];
+  text?: CompiledPattern[];
+  path?: CompiledPattern[];
+  key?: CompiledPattern[];
 }
 
 /** Rules ready for the detectors: the additions of one rules file, compiled. Built-ins are always on. */
 export interface Rules {
   /** Extra config keys whose disabling is shutdown tampering, with their own disabling values if given. */
-  configKeys: Array<{ re: RegExp; disabledWhen?: string[] }>;
+  configKeys: Array<{ re: CompiledPattern; disabledWhen?: string[] }>;
   /** Extra values that count as "disabled" for every shutdown key (compared as lower-case strings). */
   disableValues: string[];
-  shutdownFiles: RegExp[];
-  weightFiles: RegExp[];
-  refusalPhrases: RegExp[];
-  humanUsers: RegExp[];
-  agentUsers: RegExp[];
-  evidenceFiles: RegExp[];
+  shutdownFiles: CompiledPattern[];
+  weightFiles: CompiledPattern[];
+  refusalPhrases: CompiledPattern[];
+  humanUsers: CompiledPattern[];
+  agentUsers: CompiledPattern[];
+  evidenceFiles: CompiledPattern[];
   /** Behaviour ids (built-in or custom) not to report. */
   disable: Set<string>;
   tags: CompiledCustomTag[];
@@ -258,7 +258,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
     });
   };
 
-  const compile = (p: string, kind: PatternKind, path: JsonPath): RegExp | undefined => {
+  const compile = (p: string, kind: PatternKind, path: JsonPath): CompiledPattern | undefined => {
     try {
       return compilePattern(p, kind);
     } catch (e) {
@@ -266,9 +266,9 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
       return undefined;
     }
   };
-  const compileList = (v: string[] | undefined, kind: PatternKind, path: JsonPath, single: boolean): RegExp[] | undefined => {
+  const compileList = (v: string[] | undefined, kind: PatternKind, path: JsonPath, single: boolean): CompiledPattern[] | undefined => {
     if (v === undefined) return undefined;
-    const out: RegExp[] = [];
+    const out: CompiledPattern[] = [];
     v.forEach((p, i) => {
       const re = compile(p, kind, single ? path : [...path, i]);
       if (re) out.push(re);
@@ -294,7 +294,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
   for (const [key, kind] of patterns) {
     listField(key, Pattern, (p, path) => {
       const re = compile(p, kind, path);
-      if (re) (rules[key] as RegExp[]).push(re);
+      if (re) (rules[key] as CompiledPattern[]).push(re);
     });
   }
 
@@ -320,7 +320,7 @@ export function parseRules(fileName: string, text: string): { rules: Rules; diag
     const p = compileList(m.path, 'file', [...mp, 'path'], single('path'));
     const key = compileList(m.key, 'key', [...mp, 'key'], single('key'));
     // A condition whose every pattern failed would match nothing at all: drop the tag instead.
-    if ([[m.tool, tool], [m.text, text], [m.path, p], [m.key, key]].some(([given, got]) => given !== undefined && (got as RegExp[]).length === 0)) return;
+    if ([[m.tool, tool], [m.text, text], [m.path, p], [m.key, key]].some(([given, got]) => given !== undefined && (got as CompiledPattern[]).length === 0)) return;
     if (tool) compiled.tool = tool;
     if (text) compiled.text = text;
     if (p) compiled.path = p;

@@ -12,6 +12,19 @@ import { emptyReview, parseReview, serializeReview, type Review } from '../../co
 import { Disposable } from '../disposable';
 import { removeStaleTemps, writeFileAtomically } from '../../node/atomicWrite';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
+
+/**
+ * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
+ * rather than `__dirname` so the extension-host tests' own bundle finds it too; undefined when absent.
+ */
+export function detectWorkerFile(): string | undefined {
+  const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
+  const file = ext && join(ext.extensionPath, 'dist', 'detectWorker.js');
+  return file && existsSync(file) ? file : undefined;
+}
 
 /** Events read per chunk when a run log is read whole for detection. */
 const READ_CHUNK = 2000;
@@ -34,20 +47,40 @@ export function sidecarUriFor(logUri: vscode.Uri): vscode.Uri {
   return logUri.with({ path: `${logUri.path}.review.json` });
 }
 
-/** The workspace rules file for `uri` (docs/rules.md), parsed; the built-ins alone when there is none. */
-export async function loadRules(uri: vscode.Uri): Promise<{ rules: Rules; file?: vscode.Uri; errors: string[] }> {
+/** The one line the Behaviours views show when a workspace's rules file is withheld (docs/rules.md). */
+export const UNTRUSTED_RULES_NOTE = 'Workspace rules not loaded: this workspace is not trusted.';
+
+/**
+ * The workspace rules file for `uri` (docs/rules.md), parsed; the built-ins alone when there is none.
+ * In a workspace VS Code does not trust, a rules file is not read (its patterns are the workspace's
+ * text, run over every event): `withheld` then says so, and trusting the workspace reads it.
+ */
+export async function loadRules(
+  uri: vscode.Uri,
+  trusted = vscode.workspace.isTrusted,
+): Promise<{ rules: Rules; file?: vscode.Uri; errors: string[]; withheld?: string; text?: { fileName: string; text: string } }> {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) return { rules: emptyRules(), errors: [] };
   for (const name of RULES_FILE_NAMES) {
     const file = vscode.Uri.joinPath(folder.uri, name);
+    if (!trusted) {
+      // Whether the file is there (to say why it is not used), never what it holds.
+      const there = await vscode.workspace.fs.stat(file).then(
+        () => true,
+        () => false,
+      );
+      if (there) return { rules: emptyRules(), file, errors: [], withheld: UNTRUSTED_RULES_NOTE };
+      continue;
+    }
     let text: string;
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
     } catch {
       continue;
     }
-    const { rules, diagnostics } = parseRules(vscode.workspace.asRelativePath(file, false), text);
-    return { rules, file, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => d.message) };
+    const fileName = vscode.workspace.asRelativePath(file, false);
+    const { rules, diagnostics } = parseRules(fileName, text);
+    return { rules, file, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), text: { fileName, text } };
   }
   return { rules: emptyRules(), errors: [] };
 }
@@ -87,6 +120,8 @@ export class DocumentBehaviours extends Disposable {
   analysing = false;
   analysisError: string | undefined;
   rulesErrors: string[] = [];
+  /** Why the workspace's rules file was not used (an untrusted workspace), if it was not. */
+  rulesWithheld: string | undefined;
   /**
    * Why there is nothing to analyse while the source is absent, when that is expected (a sample
    * log's own review while its list shows): detection then counts as done, with this as its note.
@@ -103,6 +138,8 @@ export class DocumentBehaviours extends Disposable {
   private again = false;
   private sourceSub: vscode.Disposable | undefined;
   private generation = 0;
+  /** The detection running in a worker, if any (cancelled when the run is replaced or closed). */
+  private job: DetectJob | undefined;
   private readonly sidecarChanged = this._register(new vscode.EventEmitter<'reloaded' | 'conflict'>());
   /** The sidecar changed on disk: reloaded (no unsaved judgements) or in conflict with unsaved ones. */
   readonly onDidChangeSidecarOnDisk = this.sidecarChanged.event;
@@ -124,6 +161,15 @@ export class DocumentBehaviours extends Disposable {
     this._register(watcher.onDidDelete(onDisk));
     this._register({ dispose: () => this.sourceSub?.dispose() });
     this._register({ dispose: () => this.pendingAnalysis && clearTimeout(this.pendingAnalysis) });
+    this._register({ dispose: () => this.job?.cancel() });
+    // Rules withheld in Restricted Mode apply as soon as the workspace is trusted.
+    this._register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (!this.rulesWithheld) return;
+        this.analysedCount = -1;
+        this.schedule(0);
+      }),
+    );
   }
 
   /** Opens the review of `logUri`: from a hot-exit backup when VS Code has one, else the sidecar. */
@@ -178,6 +224,7 @@ export class DocumentBehaviours extends Disposable {
     this.detected = undefined;
     this.analysedCount = 0;
     this.generation++;
+    this.job?.cancel();
     if (!source) {
       if (this.idleReason) {
         this.detected = [];
@@ -191,6 +238,7 @@ export class DocumentBehaviours extends Disposable {
         this.detected = undefined;
         this.analysedCount = 0;
         this.generation++;
+        this.job?.cancel();
       }
       this.schedule(change === 'replace' || !this.detected ? 0 : REANALYSE_MS);
     });
@@ -219,8 +267,9 @@ export class DocumentBehaviours extends Disposable {
     this.analysing = true;
     this.fire();
     try {
-      const { rules, errors } = await loadRules(this.logUri);
+      const { rules, errors, withheld, text: rulesText } = await loadRules(this.logUri);
       this.rulesErrors = errors;
+      this.rulesWithheld = withheld;
       const count = source.count;
       if (count > MAX_EVENTS_FOR_DETECTION) {
         this.detected = [];
@@ -228,9 +277,20 @@ export class DocumentBehaviours extends Disposable {
         this.analysisError = `this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor; run \`peerwatch tag\` on it instead`;
         return;
       }
-      const t = await readWholeTranscript(source, () => this.isDisposed || generation !== this.generation);
-      if (!t || generation !== this.generation) return;
-      this.detected = detectBehaviours(t, rules);
+      // A run log on disk (the one kind that grows to 100,000 events) is tagged off the host's thread:
+      // the worker reads the file as the CLI does and tags its first `count` events (what the editor
+      // has indexed). Other sources hold their transcript in memory already and are tagged here.
+      const worker = source instanceof RunlogFileSource && this.logUri.scheme === 'file' ? detectWorkerFile() : undefined;
+      if (worker) {
+        this.job = detectInWorker(worker, { path: this.logUri.fsPath, maxEvents: count, ...(rulesText ? { rules: rulesText } : {}) });
+        const reply = await this.job.result.finally(() => (this.job = undefined));
+        if (!reply || generation !== this.generation || this.isDisposed) return;
+        this.detected = reply.tags;
+      } else {
+        const t = await readWholeTranscript(source, () => this.isDisposed || generation !== this.generation);
+        if (!t || generation !== this.generation) return;
+        this.detected = detectBehaviours(t, rules);
+      }
       this.analysedCount = count;
       this.analysisError = undefined;
     } catch (e) {

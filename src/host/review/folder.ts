@@ -13,7 +13,10 @@ import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
 import { emptyReview, parseReview } from '../../core/review/sidecar';
-import { loadRules, sidecarUriFor } from './documentBehaviours';
+import { detectWorkerFile, loadRules, sidecarUriFor } from './documentBehaviours';
+import { detectInWorker, type Detected } from '../../node/detectInWorker';
+
+type LoadedRules = Awaited<ReturnType<typeof loadRules>>;
 import { behaviourLabel } from './judgements';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 import { vscodeRunFiles } from '../runFiles';
@@ -22,6 +25,8 @@ export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
 const MAX_JSON_BYTES = 10 * 1024 * 1024;
 const MAX_RUNLOG_BYTES = 25 * 1024 * 1024;
+/** Files larger than this are read and tagged in the detection worker (tens of ms of work here at most). */
+const WORKER_MIN_BYTES = 512 * 1024;
 /** The most files one folder scan analyses. */
 const MAX_SCAN_FILES = 5000;
 
@@ -60,7 +65,9 @@ export class FlagsCache implements vscode.Disposable {
   private readonly waiting = new Map<string, Array<(r: FileFlags | null) => void>>();
   private running = false;
   private disposed = false;
-  private rules = new Map<string, { at: number; rules: Promise<Rules> }>();
+  private rules = new Map<string, { at: number; rules: Promise<LoadedRules> }>();
+  /** Why the workspace's rules file was not used in the last scan (an untrusted workspace), if it was not. */
+  rulesWithheld: string | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** A file's result changed (or was computed for the first time). */
   readonly onDidChange = this.changed.event;
@@ -139,15 +146,16 @@ export class FlagsCache implements vscode.Disposable {
     if (stat.size <= (isRunlog ? MAX_RUNLOG_BYTES : MAX_JSON_BYTES)) {
       try {
         // The same reader as the editor and the CLI: a harness run's transcript.json with its siblings.
-        const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
-        const t = run.transcript;
-        const tags = detectBehaviours(t, await this.rulesFor(uri));
+        const loaded = await this.rulesFor(uri);
+        if (loaded.withheld) this.rulesWithheld = loaded.withheld;
+        const run = await this.detect(uri, stat.size, loaded);
+        const tags = run.tags;
         let review = emptyReview();
         if (sidecarStat) {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
           if (parsed.review) review = parsed.review;
         }
-        const merged = mergeReview(tags, review, t.events.length).tags;
+        const merged = mergeReview(tags, review, run.eventCount).tags;
         const flags = activeFlags(merged);
         const byBehaviour: Record<string, number> = {};
         const firstEvent: Record<string, number> = {};
@@ -176,11 +184,37 @@ export class FlagsCache implements vscode.Disposable {
     return result;
   }
 
-  private rulesFor(uri: vscode.Uri): Promise<Rules> {
+  /**
+   * Reads and tags one run: a large file on disk in the detection worker (so a folder of large runs
+   * never blocks the extension host), a small one here (a worker's start costs more than its tagging).
+   */
+  private async detect(uri: vscode.Uri, size: number, loaded: { rules: Rules; text?: { fileName: string; text: string } }): Promise<Detected> {
+    const worker = uri.scheme === 'file' && size > WORKER_MIN_BYTES ? detectWorkerFile() : undefined;
+    if (worker) {
+      const done = await detectInWorker(worker, { path: uri.fsPath, hash: true, ...(loaded.text ? { rules: loaded.text } : {}) }).result;
+      if (done) return done;
+    }
+    const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
+    return {
+      tags: detectBehaviours(run.transcript, loaded.rules),
+      eventCount: run.transcript.events.length,
+      ...(run.sha256 ? { sha256: run.sha256 } : {}),
+      ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
+    };
+  }
+
+  /** Forgets every result and the rules read (the workspace was trusted: its rules file now applies). */
+  clear(): void {
+    this.rules.clear();
+    this.cache.clear();
+    this.rulesWithheld = undefined;
+  }
+
+  private rulesFor(uri: vscode.Uri): Promise<LoadedRules> {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
     const hit = this.rules.get(folder);
     if (hit && Date.now() - hit.at < 10_000) return hit.rules;
-    const rules = loadRules(uri).then((r) => r.rules);
+    const rules = loadRules(uri);
     this.rules.set(folder, { at: Date.now(), rules });
     return rules;
   }
@@ -297,6 +331,11 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
       vscode.commands.registerCommand('peerwatch.refreshFolderBehaviours', () => this.scan()),
       vscode.commands.registerCommand('peerwatch.openRunAtFlag', (uri: vscode.Uri, event?: number) => this.openRun(uri, event)),
       provider.onDidSaveReview(() => this.groups && void this.scan()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (!cache.rulesWithheld) return;
+        cache.clear();
+        if (this.groups) void this.scan();
+      }),
     );
     if (this.view.visible) void this.scan();
   }
@@ -320,9 +359,14 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
         }
         const { groups, runs: transcripts, flagged } = tallyRuns(found);
         this.groups = groups;
-        this.view.message = transcripts
-          ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
-          : 'No transcripts in this folder.';
+        this.view.message = [
+          transcripts
+            ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
+            : 'No transcripts in this folder.',
+          this.cache.rulesWithheld,
+        ]
+          .filter(Boolean)
+          .join(' ');
         this.changed.fire();
       } finally {
         this.scanning = undefined;

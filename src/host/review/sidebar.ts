@@ -110,6 +110,7 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     else if (b.analysisError) parts.push(`Not detected: ${b.analysisError}.`);
     else if (b.merged.tags.length === 0) parts.push('No behaviour flagged in this run. Add a tag to an event with its "+tag" button.');
     if (r) parts.push(`Reviewed by ${r.by} on ${r.at.slice(0, 10)}.`);
+    if (b.rulesWithheld) parts.push(b.rulesWithheld);
     if (b.rulesErrors.length) parts.push(`Rules file: ${b.rulesErrors[0]}`);
     if (b.sidecarError) parts.push(`Review file unreadable: ${b.sidecarError}`);
     if (b.merged.orphans.length) parts.push(`${b.merged.orphans.length} judgement(s) in the review file name tags the detectors no longer report.`);

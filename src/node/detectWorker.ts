@@ -1,0 +1,62 @@
+/**
+ * Behaviour detection in a worker thread (dist/detectWorker.js), so a large run never blocks the
+ * extension host: the worker reads the run itself from its path with the same reader as the CLI
+ * (readRunFile) and runs the same detectors, so the editor's tags are `peerwatch tag`'s tags. The host
+ * sends only the path and the rules file's text and gets back the tags (small), never the events
+ * (a structured clone of 100,000 events would itself stall the host for longer than detection).
+ *
+ * One request per worker: the host terminates the worker to cancel (document closed, run replaced).
+ */
+import { parentPort } from 'node:worker_threads';
+import { detectBehaviours, emptyRules, parseRules, type Tag } from '../core/behaviours';
+import { readRunFile } from './readTranscript';
+import { NotATranscriptError } from '../core/formats';
+import type { RunlogSource } from '../core/runlog/runlog';
+
+/** What the host asks: tag the run at `path` (its first `maxEvents` events) with these rules. */
+export interface DetectRequest {
+  path: string;
+  /** Only the first this many events (what the editor has indexed of a growing log). */
+  maxEvents?: number;
+  /** The rules file's name (for messages) and text; absent: the built-in detectors alone. */
+  rules?: { fileName: string; text: string };
+  /** Also the source file's SHA-256 (Behaviours in Folder groups copies of a run by it). */
+  hash?: boolean;
+}
+
+/**
+ * The worker's answers: the tags in batches of TAG_BATCH (each its own message, so the host takes
+ * them in several short tasks rather than one long structured-clone read of a large list), then the
+ * number of events they were computed on; or why not.
+ */
+export type DetectReply =
+  | { tags: Tag[] }
+  | { done: true; eventCount: number; sha256?: string; convertedFrom?: RunlogSource }
+  | { error: string; notATranscript?: { file: string; reason: string } };
+
+/** Tags per message: a few hundred KB, read by the host in a few milliseconds. */
+const TAG_BATCH = 1000;
+
+async function detect(req: DetectRequest): Promise<void> {
+  const run = await readRunFile(req.path, { hash: !!req.hash });
+  const transcript = run.transcript;
+  if (req.maxEvents !== undefined && transcript.events.length > req.maxEvents) transcript.events = transcript.events.slice(0, req.maxEvents);
+  const rules = req.rules ? parseRules(req.rules.fileName, req.rules.text).rules : emptyRules();
+  const tags = detectBehaviours(transcript, rules);
+  for (let i = 0; i < tags.length; i += TAG_BATCH) parentPort!.postMessage({ tags: tags.slice(i, i + TAG_BATCH) } satisfies DetectReply);
+  parentPort!.postMessage({
+    done: true,
+    eventCount: transcript.events.length,
+    ...(run.sha256 ? { sha256: run.sha256 } : {}),
+    ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
+  } satisfies DetectReply);
+}
+
+parentPort?.once('message', (req: DetectRequest) => {
+  detect(req).catch((e: unknown) =>
+    parentPort!.postMessage({
+      error: e instanceof Error ? e.message : String(e),
+      ...(e instanceof NotATranscriptError ? { notATranscript: { file: e.file, reason: e.reason } } : {}),
+    } satisfies DetectReply),
+  );
+});

@@ -1,0 +1,134 @@
+/**
+ * Issue 14, finding 3 in the extension host: detection over a large run never blocks the host's event
+ * loop for long (it runs in a worker thread), and its tags are the CLI's; a workspace's rules file is
+ * read only when the workspace is trusted.
+ */
+import * as vscode from 'vscode';
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { detectBehaviours } from '../../src/core/behaviours';
+import { DocumentBehaviours, UNTRUSTED_RULES_NOTE, loadRules } from '../../src/host/review/documentBehaviours';
+import { RunlogFileSource } from '../../src/host/sources';
+import { FlagsCache } from '../../src/host/review/folder';
+import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/merge';
+import { emptyReview } from '../../src/core/review/sidecar';
+import { readRunFile } from '../../src/node/readTranscript';
+import { waitFor } from './waitFor';
+
+const EVENTS = 100_000;
+
+/** A measured figure, printed with the suite's output (the runner streams PEERWATCH_HOST_TEST_LOG). */
+function report(line: string): void {
+  console.log(line);
+  const log = process.env.PEERWATCH_HOST_TEST_LOG;
+  if (log) fs.appendFileSync(log, line + '\n');
+}
+
+/** A run log of EVENTS events: a study run's events (exfiltration, a refusal-free run) repeated. */
+function writeLargeRun(file: string, examples: string, count = EVENTS): void {
+  const lines = fs.readFileSync(path.join(examples, 'runlog', 'exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'), 'utf8').trim().split('\n');
+  const header = lines[0]!;
+  const end = lines[lines.length - 1]!;
+  const events = lines.slice(1, -1).map((l) => {
+    const { index: _index, ...rest } = JSON.parse(l) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
+  const out: string[] = [header];
+  for (let i = 0; out.length - 1 < count; i++) out.push(events[i % events.length]!);
+  out.push(end);
+  fs.writeFileSync(file, out.join('\n') + '\n');
+}
+
+describe('Detection off the extension host thread (issue 14)', function () {
+  this.timeout(180_000);
+  const examples = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-stall-'))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it(`tags a ${EVENTS.toLocaleString('en-US')}-event run log with the host's event loop never stalled 200 ms, and the tags are the CLI's`, async () => {
+    const file = path.join(dir, 'large.runlog.jsonl');
+    writeLargeRun(file, examples);
+    const source = await RunlogFileSource.open(file, path.basename(file));
+    source.shown();
+    await waitFor('the run log indexed', () => !source.indexing, 120_000);
+    assert.equal(source.count, EVENTS);
+    const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
+    // The heartbeat: a 10 ms timer records the longest gap between its ticks while detection runs.
+    const started = performance.now();
+    let last = started;
+    let maxGap = 0;
+    const gaps: string[] = [];
+    const beat = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      if (now - last > 50) gaps.push(`${(now - last).toFixed(0)} ms at ${(last - started).toFixed(0)} ms`);
+      last = now;
+    }, 10);
+    try {
+      b.start();
+      await waitFor('the tags', () => b.detected, 150_000, 20);
+    } finally {
+      clearInterval(beat);
+    }
+    const took = performance.now() - started;
+    report(`      detection of ${EVENTS} events: ${took.toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms; stalls over 50 ms: ${gaps.join(', ') || 'none'}`);
+    try {
+      assert.equal(b.analysisError, undefined);
+      assert.ok(maxGap < 200, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection`);
+      // The same tags as `peerwatch tag` (the CLI's reader and detectors on the same file).
+      const cli = detectBehaviours((await readRunFile(file)).transcript);
+      assert.ok(cli.length > 0, 'the run has tags to compare');
+      assert.deepEqual(b.detected, cli);
+    } finally {
+      b.dispose();
+      source.dispose();
+    }
+  });
+
+  it('Behaviours in Folder tags a large run in the worker too, with the counts the CLI gives', async () => {
+    const file = path.join(dir, 'folder.runlog.jsonl');
+    writeLargeRun(file, examples, 5000);
+    assert.ok(fs.statSync(file).size > 512 * 1024, 'large enough for the worker');
+    const cache = new FlagsCache();
+    try {
+      const r = await cache.get(vscode.Uri.file(file));
+      const cliTags = detectBehaviours((await readRunFile(file)).transcript);
+      const merged = mergeReview(cliTags, emptyReview(), 5000).tags;
+      assert.ok(r, 'the run was read');
+      assert.deepEqual([r.flags, r.tags], [flaggedEvents(merged).length, activeFlags(merged).length]);
+      assert.ok(r.tags > 0);
+      assert.match(r.sha256 ?? '', /^[0-9a-f]{64}$/);
+    } finally {
+      cache.dispose();
+    }
+  });
+
+  it("reads the workspace's rules file only in a trusted workspace, saying why not otherwise", async () => {
+    // The host-test window is trusted (code-server runs with --disable-workspace-trust), so the
+    // untrusted case is asked for through loadRules's `trusted` argument, which defaults to
+    // vscode.workspace.isTrusted.
+    assert.equal(vscode.workspace.isTrusted, true);
+    const rulesDir = path.join(examples, '.peerwatch');
+    assert.ok(!fs.existsSync(rulesDir), 'examples/ has no rules file of its own');
+    fs.mkdirSync(rulesDir);
+    try {
+      fs.writeFileSync(path.join(rulesDir, 'rules.yaml'), 'version: 1\nrefusalPhrases:\n  - I must respectfully abstain\n  - "/^(a+)+$/"\n');
+      const log = vscode.Uri.file(path.join(examples, 'runlog', 'exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'));
+      const untrusted = await loadRules(log, false);
+      assert.equal(untrusted.withheld, 'Workspace rules not loaded: this workspace is not trusted.');
+      assert.equal(untrusted.withheld, UNTRUSTED_RULES_NOTE);
+      assert.deepEqual([untrusted.rules.refusalPhrases.length, untrusted.errors, untrusted.text], [0, [], undefined]);
+      const trusted = await loadRules(log);
+      assert.equal(trusted.withheld, undefined);
+      assert.deepEqual(
+        trusted.rules.refusalPhrases.map((p) => p.source),
+        ['I\\s+must\\s+respectfully\\s+abstain', '^(a+)+$'],
+      );
+    } finally {
+      fs.rmSync(rulesDir, { recursive: true, force: true });
+    }
+  });
+});
