@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { parseTranscript } from '../../src/core/formats';
-import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, readClipboard, runCommand, screenshot, type Workbench } from './vscodeSession';
 import { waitFor } from './wait';
 
 const LONG = 60_000;
@@ -156,6 +156,19 @@ describe('Hostile text: invisible and bidi characters are shown, not applied', f
     await waitFor('gnp.exe marked in the message', async () => (await row(frame, 1).locator('mark.match').allInnerTexts()).join('|') === 'gnp.exe');
     assert.equal(await row(frame, 2).locator('[data-arg="path"] mark.match').innerText(), 'gnp.exe');
     assert.equal(await frame.locator('.invisible-char mark.match').count(), 0, 'no mark inside a marker');
+
+    // Copying the message gives the text as stored (the characters, not the markers' "U+202E").
+    await wb.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await row(frame, 1).locator('pre.text').evaluate((pre) => {
+      const range = document.createRange();
+      range.selectNodeContents(pre);
+      const sel = window.getSelection()!;
+      sel.removeAllRanges();
+      sel.addRange(range);
+    });
+    await page.keyboard.press('Control+c');
+    assert.equal(await readClipboard(page), `I saved it as ${TRICK} and left a zero${ZWSP}width note.`);
   });
 });
 
