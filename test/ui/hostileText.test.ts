@@ -284,14 +284,17 @@ function hostileReview(logName: string, detectedTagId: string, eventCount: numbe
   return JSON.stringify({ version: 1, log: PAYLOADS[4] + logName, verdicts, added, reviewed: { by: PAYLOADS[1], at, note: PAYLOADS.join('\n') } }, null, 2);
 }
 
-/** A frame's answer, or `silent` when it has none within a few seconds (a frame a payload made, blocked, never does). */
+/**
+ * A frame's answer (`fn` must return something truthy), `gone` when the frame is torn down meanwhile,
+ * or `silent` when it does not answer within 10 s (a frame a payload made and the CSP blocked never
+ * does). Through waitForFunction, whose timeout bounds the wait, since evaluate has none.
+ */
 async function ask<T, A>(frame: Frame, fn: (arg: A) => T, arg: A, gone: T, silent: T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const quiet = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(silent), 10_000)));
   try {
-    return await Promise.race([(frame.evaluate(fn as never, arg) as Promise<T>).catch(() => gone), quiet]);
-  } finally {
-    clearTimeout(timer);
+    const handle = await frame.waitForFunction(fn as never, arg, { timeout: 10_000 });
+    return (await handle.jsonValue()) as T;
+  } catch (err) {
+    return (err as Error).name === 'TimeoutError' ? silent : gone;
   }
 }
 
@@ -299,8 +302,8 @@ async function ask<T, A>(frame: Frame, fn: (arg: A) => T, arg: A, gone: T, silen
 async function executions(page: Page): Promise<string[]> {
   const ran: string[] = [];
   for (const f of page.frames()) {
-    const v = await ask<unknown, null>(f, () => (window as { __pw_xss?: unknown }).__pw_xss, null, undefined, 'no answer');
-    if (v !== undefined) ran.push(`${f.url() || 'a frame'}: __pw_xss = ${String(v)}`);
+    const v = await ask<{ ran?: unknown }, null>(f, () => ({ ran: (window as { __pw_xss?: unknown }).__pw_xss }), null, {}, { ran: 'no answer' });
+    if (v.ran !== undefined) ran.push(`${f.url() || 'a frame'}: __pw_xss = ${String(v.ran)}`);
   }
   return ran;
 }
