@@ -11,6 +11,7 @@
  * well would step twice.
  */
 import { el } from './render';
+import { INVISIBLE_CLASS } from './text';
 
 interface FindBarHost {
   search(requestId: number, query: string, caseSensitive: boolean): void;
@@ -208,7 +209,11 @@ function unmark(root: HTMLElement): void {
 
 function mark(root: HTMLElement, query: string, caseSensitive: boolean): HTMLElement[] {
   const needle = caseSensitive ? query : query.toLowerCase();
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  // The text of an invisible-character marker (`U+202E`) is the page's, not the transcript's: the
+  // host's search, which the count comes from, does not see it, so neither do the marks.
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (n.parentElement?.classList.contains(INVISIBLE_CLASS) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
   const texts: Text[] = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n as Text);
   const marks: HTMLElement[] = [];

@@ -14,6 +14,7 @@ import { el, renderDiagnostic, renderEvent, renderHeader, type RenderOptions } f
 import { VirtualList } from './virtualList';
 import { FindBar } from './findBar';
 import { SamplesView, type SamplesViewState } from './samples';
+import { INVISIBLE_CLASS, storedText } from './text';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -602,6 +603,18 @@ app.addEventListener('dblclick', (ev) => {
   if (target.closest('[data-action], input, select')) return;
   const item = target.closest<HTMLElement>('.event[data-event-index]');
   if (item && !window.getSelection()?.toString()) post({ type: 'openSource', index: Number(item.dataset.eventIndex) });
+});
+
+// Copying a selection that holds invisible-character markers copies the characters as stored, not
+// the markers' `U+202E` text (as VS Code's editor copies what the file holds, whatever it highlights).
+document.addEventListener('copy', (ev) => {
+  const sel = window.getSelection();
+  if (!sel || sel.rangeCount === 0 || !ev.clipboardData) return;
+  const frag = document.createDocumentFragment();
+  for (let i = 0; i < sel.rangeCount; i++) frag.append(sel.getRangeAt(i).cloneContents());
+  if (!frag.querySelector(`.${INVISIBLE_CLASS}`)) return;
+  ev.clipboardData.setData('text/plain', storedText(frag));
+  ev.preventDefault();
 });
 
 // ---- messages from the host ---------------------------------------------------------------------

@@ -29,17 +29,26 @@ import {
   type SplitRow,
   type ToolFamily,
 } from '../core/present';
+import { showInvisible } from '../core/invisible';
+import { textNodes } from './text';
 
 type Child = Node | string | null | undefined | false;
 
-/** Creates an element with attributes and children; strings become text nodes. */
+/** Attributes whose value VS Code or the browser shows as text (tooltips, labels, placeholders). */
+const SHOWN_ATTRIBUTES = new Set(['title', 'aria-label', 'placeholder', 'label']);
+
+/**
+ * Creates an element with attributes and children. Strings become text through `textNodes`, so an
+ * invisible or bidi character in them shows as a marker instead of acting on the display; shown
+ * attributes (`title`, …) get the `⟨U+202E⟩` form, since an attribute can hold only text.
+ */
 export function el(tag: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag);
   for (const k in attrs) {
     const v = attrs[k];
-    if (v !== undefined) node.setAttribute(k, v);
+    if (v !== undefined) node.setAttribute(k, SHOWN_ATTRIBUTES.has(k) ? showInvisible(v) : v);
   }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(typeof c === 'string' ? textNodes(c) : c);
   return node;
 }
 
@@ -443,7 +452,7 @@ function textBlock(text: string, expanded: boolean, lines: number, cls: string):
 
 function jsonBlock(value: unknown, cls = 'json'): HTMLElement {
   const pre = el('pre', { class: cls });
-  for (const t of jsonTokens(value)) pre.append(t.kind === 'punct' ? t.text : el('span', { class: `j-${t.kind}` }, t.text));
+  for (const t of jsonTokens(value)) pre.append(t.kind === 'punct' ? textNodes(t.text) : el('span', { class: `j-${t.kind}` }, t.text));
   return pre;
 }
 
@@ -453,7 +462,7 @@ function shellBlock(command: string, expanded: boolean, lines: number = COMPACT_
   const pre = el('pre', { class: 'shell' });
   const tokens = shellTokens(cut.shown);
   for (const t of tokens) {
-    if (t.kind === 'text') pre.append(t.text);
+    if (t.kind === 'text') pre.append(textNodes(t.text));
     else pre.append(el('span', { class: `sh-${t.kind}`, title: SHELL_TITLES[t.kind] }, t.text));
   }
   if (cut.shown === command) return pre;
@@ -551,8 +560,8 @@ function foldRow(n: number, cols: number): HTMLElement {
 
 function codeCell(text: string, op: '+' | '-' | ' ', segments?: Array<{ text: string; changed: boolean }>): HTMLElement {
   const td = el('td', { class: `code ${op === '+' ? 'add' : op === '-' ? 'del' : 'ctx'}` });
-  if (segments) for (const s of segments) td.append(s.changed ? el('span', { class: 'word-changed' }, s.text) : s.text);
-  else td.append(text);
+  if (segments) for (const s of segments) td.append(s.changed ? el('span', { class: 'word-changed' }, s.text) : textNodes(s.text));
+  else td.append(textNodes(text));
   return td;
 }
 
@@ -632,7 +641,7 @@ function pathView(path: string): HTMLElement {
     code.append(el('span', { class: 'sh-host' }, m[0]));
     rest = path.slice(m[0].length);
   }
-  code.append(isWeightsPath(rest) ? el('span', { class: 'sh-weights' }, rest) : rest);
+  code.append(isWeightsPath(rest) ? el('span', { class: 'sh-weights' }, rest) : textNodes(rest));
   return code;
 }
 
