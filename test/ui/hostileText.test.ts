@@ -20,7 +20,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { parseTranscript } from '../../src/core/formats';
 import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, readClipboard, runCommand, screenshot, type Workbench } from './vscodeSession';
-import { waitFor } from './wait';
+import { waitFor } from '../wait';
 
 const LONG = 60_000;
 
