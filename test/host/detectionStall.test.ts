@@ -15,7 +15,7 @@ import { FlagsCache } from '../../src/host/review/folder';
 import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/merge';
 import { emptyReview } from '../../src/core/review/sidecar';
 import { readRunFile } from '../../src/node/readTranscript';
-import { waitFor } from './waitFor';
+import { waitFor } from '../wait';
 
 const EVENTS = 100_000;
 
