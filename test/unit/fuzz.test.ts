@@ -3,7 +3,8 @@
 // Unicode spaces and controls, duplicated or removed keys, type swaps at random JSON paths). A reader
 // may throw only its documented error; nothing may take over a second; results must be well formed.
 //
-//   FUZZ_INPUTS=50000 FUZZ_SEED=7 npx mocha out/test/unit/fuzz.test.js    (or: npm run fuzz -- --inputs 50000 --seed 7)
+//   FUZZ_INPUTS=50000 FUZZ_SEED=7 npx mocha --no-config out/test/unit/fuzz.test.js   (or: npm run fuzz -- --inputs 50000 --seed 7)
+//   FUZZ_ONLY=357,604 ...                                                             reads only those inputs again
 //
 // A failure names the seed, the reader and the input's index, and writes the input to
 // test-results/fuzz/ so `FUZZ_SEED=<seed>` (or the file itself) reproduces it.
@@ -628,7 +629,9 @@ async function fuzz(inputs: number, seed: number): Promise<FuzzFigures> {
   const outDir = join(root, 'test-results', 'fuzz');
   const figures: FuzzFigures = { seed, inputs, perReader: {}, crashes: 0, hangs: 0, slowest: { reader: '', index: -1, ms: 0, seedFile: '', mutations: [] }, totalMs: 0, failures: [] };
   for (const t of targets) figures.perReader[t.reader] = { inputs: 0, crashes: 0, hangs: 0, slowestMs: 0 };
+  const only = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',').map(Number)) : undefined;
   for (let index = 0; index < inputs; index++) {
+    if (only && !only.has(index)) continue;
     const target = targets[index % targets.length]!;
     // Each input has its own generator, so input N is the same whatever ran before it.
     const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
@@ -695,6 +698,42 @@ describe('fuzz: every reader, seeded', function () {
     if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(figures, null, 2));
     console.log(figuresText(figures));
     assert.equal(figures.failures.length, 0, `${figures.crashes} crashes and ${figures.hangs} hangs:\n${figures.failures.join('\n')}`);
-    for (const [reader, x] of Object.entries(figures.perReader)) assert.ok(x.inputs >= Math.floor(INPUTS / Object.keys(figures.perReader).length), `${reader} got only ${x.inputs} inputs`);
+    if (!process.env.FUZZ_ONLY) for (const [reader, x] of Object.entries(figures.perReader)) assert.ok(x.inputs >= Math.floor(INPUTS / Object.keys(figures.perReader).length), `${reader} got only ${x.inputs} inputs`);
+  });
+});
+
+// Each crash or hang the fuzz found, as a small named input (they failed before their fix).
+describe('fuzz findings', () => {
+  function timed<T>(f: () => T): { value: T; ms: number } {
+    const t0 = performance.now();
+    const value = f();
+    return { value, ms: performance.now() - t0 };
+  }
+
+  it('YAML nested thousands of levels deep is refused at its place with the nesting limit, quickly, not as a stack overflow', () => {
+    for (const deep of ['[', '{a: ', '- ']) {
+      const text = 'version: 1\nweightFiles: ' + (deep === '- ' ? '\n' : '') + deep.repeat(5000) + 'x\n';
+      const { value: r, ms } = timed(() => readYaml(text));
+      assert.ok(ms < 500, `${ms} ms`);
+      assert.equal(r.value, undefined);
+      assert.equal(r.error?.line, deep === '- ' ? 3 : 2, JSON.stringify(r.error));
+      assert.equal(r.error?.message, 'expected at most 200 levels of nesting, found nesting deeper than 200');
+    }
+    // 150 levels still read.
+    assert.equal(readYaml('a: ' + '['.repeat(150) + ']'.repeat(150)).error, undefined);
+  });
+
+  it('a scenario or rules file nested thousands of levels deep names file, line and column', () => {
+    const text = readFileSync(join(root, 'scenarios', 'tampering.yaml'), 'utf8').replace(/\nworld:/, '\nnested: ' + '['.repeat(4000) + '\nworld:');
+    const line = text.slice(0, text.indexOf('nested: ')).split('\n').length;
+    const { ms } = timed(() =>
+      assert.throws(
+        () => parseScenario('tampering.yaml', text),
+        (e: unknown) => e instanceof ScenarioError && new RegExp(`^tampering\\.yaml:${line}:\\d+: expected at most 200 levels of nesting`).test(e.message),
+      ),
+    );
+    assert.ok(ms < 500, `${ms} ms`);
+    const rules = parseRules('rules.yaml', 'version: 1\ntags: ' + '{a: '.repeat(3000) + '1\n');
+    assert.match(rules.diagnostics[0]!.message, /^rules\.yaml:2:\d+: .*expected at most 200 levels of nesting/);
   });
 });
