@@ -12,6 +12,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins (the package's browser build has none either).
  */
+import { nestsDeeperThan } from './json/values';
 import { Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type ScalarTag, type ToStringOptions } from 'yaml';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -342,9 +343,25 @@ function newDocument(value: unknown, sortKeys = false): Document {
   return new Document(value, { version: '1.2', schema: 'core', compat: 'yaml-1.1', customTags: [timestampTag], sortMapEntries: sortKeys, keepUndefined: false });
 }
 
+/**
+ * `value` with every list or mapping below `limit` levels replaced by a note: the `yaml` package
+ * writes recursively and overflows its stack at several hundred levels (a transcript's tool
+ * argument may nest up to the JSON reader's 1,000). Recursion here stops at `limit`.
+ */
+function shallowCopy(value: unknown, limit: number, depth = 0): unknown {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  if (!Array.isArray(value) && !plain(value)) return value;
+  if (depth >= limit) return `[nested deeper than ${limit.toLocaleString('en-US')} levels: not shown]`;
+  if (Array.isArray(value)) return value.map((x) => shallowCopy(x, limit, depth + 1));
+  const out: Record<string, unknown> = {};
+  // defineProperty keeps a key named __proto__ as data.
+  for (const [k, x] of Object.entries(value)) Object.defineProperty(out, k, { value: shallowCopy(x, limit, depth + 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
 /** Writes `value` as a YAML document (block style), quoting by the one rule of this module. */
 export function writeYaml(value: unknown, options: WriteYamlOptions = {}): string {
-  const doc = newDocument(value, options.sortKeys);
+  const doc = newDocument(nestsDeeperThan(value, MAX_YAML_DEPTH) ? shallowCopy(value, MAX_YAML_DEPTH) : value, options.sortKeys);
   const pathOf = (ancestors: readonly unknown[], key: unknown): Array<string | number> => {
     const path: Array<string | number> = [];
     const chain = [...ancestors];
