@@ -19,6 +19,7 @@ import { openEvalLog, openInspectJsonLog } from '../../src/core/formats/inspect'
 import { readRun, type RunFiles } from '../../src/core/formats/readRun';
 import type { ByteSource, SampleLog } from '../../src/core/formats/sampleLog';
 import { parseJsonTolerant } from '../../src/core/json/tolerantJson';
+import { parsePythonLiteral } from '../../src/core/formats/study/pythonLiteral';
 import type { Transcript } from '../../src/core/model';
 import { parseReview } from '../../src/core/review/sidecar';
 import { parseRules } from '../../src/core/behaviours/rules';
@@ -28,7 +29,7 @@ import { RunlogIndex } from '../../src/core/runlog/runlogIndex';
 import { fileOpsFromShell } from '../../src/core/shell/fileOps';
 import { shellCommands } from '../../src/core/shell/commands';
 import { parseShell } from '../../src/core/shell/parse';
-import { readYaml } from '../../src/core/yaml';
+import { readYaml, writeYaml } from '../../src/core/yaml';
 import { nodeCodecs } from '../../src/node/sampleLogs';
 import { writeZip } from '../../scripts/lib/zipWriter.mjs';
 
@@ -735,5 +736,46 @@ describe('fuzz findings', () => {
     assert.ok(ms < 500, `${ms} ms`);
     const rules = parseRules('rules.yaml', 'version: 1\ntags: ' + '{a: '.repeat(3000) + '1\n');
     assert.match(rules.diagnostics[0]!.message, /^rules\.yaml:2:\d+: .*expected at most 200 levels of nesting/);
+  });
+
+  it('a run-log line with a syntax error inside a value nested past 1,000 levels is one diagnostic, in readRunlog and in the index', () => {
+    const lines = readFileSync(join(root, 'examples', 'runlog', 'in-progress-exfiltration_deletion.runlog.jsonl'), 'utf8').split('\n');
+    // JSON.parse refuses the line; the tolerant reader skips the deep value unread and finds nothing wrong.
+    lines.splice(3, 0, '{"type":"event","kind":"message","args":' + '['.repeat(1500) + '{"x" 1}' + ']'.repeat(1500) + '}');
+    const text = lines.join('\n');
+    const expected = /^in-progress\.runlog\.jsonl:4:\d+: line 4 nests deeper than 1,000 levels and is not read/;
+    const t = readRunlog('in-progress.runlog.jsonl', text);
+    const ref = readRunlog('in-progress.runlog.jsonl', lines.filter((_, i) => i !== 3).join('\n'));
+    assert.equal(t.events.length, ref.events.length, 'every other event is read');
+    assert.deepEqual(t.diagnostics.filter((d) => d.line === 4).map((d) => expected.test(d.message)), [true], JSON.stringify(t.diagnostics));
+    const idx = new RunlogIndex('in-progress.runlog.jsonl');
+    idx.push(Buffer.from(text, 'utf8'));
+    idx.finish();
+    assert.equal(idx.count, ref.events.length);
+    assert.deepEqual(idx.diagnostics.filter((d) => d.line === 4).map((d) => expected.test(d.message)), [true], JSON.stringify(idx.diagnostics));
+    const decoded = RunlogIndex.decodeEvent(lines[3]!, 2, 4, 'in-progress.runlog.jsonl');
+    assert.ok('diagnostic' in decoded && expected.test(decoded.diagnostic.message), JSON.stringify(decoded));
+  });
+
+  it('a Python literal nested thousands of levels deep (a config tool answer) is refused, not a stack overflow', () => {
+    for (const open of ['[', '(', '{1: ']) {
+      const r = parsePythonLiteral(open.repeat(5000));
+      assert.equal(r.ok, false);
+      assert.match((r as { error: string }).error, /^expected at most 1,000 levels of nesting$/);
+    }
+    assert.deepEqual(parsePythonLiteral('[' .repeat(900) + ']'.repeat(900)).ok, true);
+  });
+
+  it('a config value nested 999 levels deep (within the JSON limit) is written as YAML with the deep part noted, and the run opens', () => {
+    let deep: unknown = 'False';
+    for (let i = 0; i < 999; i++) deep = { a: deep };
+    const doc = JSON.parse(readFileSync(join(root, 'examples', 'providers', 'anthropic-messages-tampering-peer.json'), 'utf8'));
+    const text = JSON.stringify(doc).split('"value":"False"').join(`"value":${JSON.stringify(deep)}`);
+    assert.notEqual(text, JSON.stringify(doc), 'the modify_var value was replaced');
+    const t = parseTranscript({ fileName: 'deep.json', text });
+    const change = t.events.find((e) => e.kind === 'config_change');
+    assert.ok(change, 'the config change is shown');
+    assert.match(JSON.stringify(change), /nested deeper than 200 levels: not shown/);
+    assert.match(writeYaml({ v: deep }), /- |a: '\[nested deeper than 200 levels: not shown\]'/);
   });
 });
