@@ -757,6 +757,21 @@ describe('fuzz findings', () => {
     assert.ok('diagnostic' in decoded && expected.test(decoded.diagnostic.message), JSON.stringify(decoded));
   });
 
+  it('an Inspect log member nested thousands of levels deep is named in a diagnostic; the log still lists and its samples open', async () => {
+    const seed = await evalSeed(join(root, 'examples', 'inspect', 'peer_tampering.eval'));
+    const deep = '{"s":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const members = seed.members.map((m) => (m.name === 'summaries.json' ? { name: m.name, data: Buffer.from(m.data.toString('utf8').replace(/"scores":\s*\{/, `"scores":{"deep":${deep},`)) } : m));
+    assert.ok(members.some((m) => m.name === 'summaries.json' && m.data.length > 20_000), 'the summaries hold the deep score');
+    const log = await openEvalLog('deep.eval', bufferSource(writeZip(members)), nodeCodecs);
+    assert.ok(log.diagnostics.some((d) => /^deep\.eval: .*summaries\.json.*nests deeper than 1,000 levels/.test(d.message)), JSON.stringify(log.diagnostics));
+    assert.ok(log.samples.length > 0, 'the samples are listed from their own members');
+    assert.ok((await log.readSample(log.samples[0]!.key)).events.length > 0);
+    // The same value in a sample: reading that sample is refused with a message naming file and member.
+    const inSample = seed.members.map((m) => (m.name.startsWith('samples/') ? { name: m.name, data: Buffer.from(m.data.toString('utf8').replace(/^\{/, `{"deep":${deep},`)) } : m));
+    const log2 = await openEvalLog('deep.eval', bufferSource(writeZip(inSample)), nodeCodecs);
+    await assert.rejects(log2.readSample(log2.samples[0]!.key), /^(ZipMemberError: )?deep\.eval: .*samples\/.*nests deeper than 1,000 levels/);
+  });
+
   it('a Python literal nested thousands of levels deep (a config tool answer) is refused, not a stack overflow', () => {
     for (const open of ['[', '(', '{1: ']) {
       const r = parsePythonLiteral(open.repeat(5000));
