@@ -796,6 +796,16 @@ describe('fuzz findings', () => {
     assert.deepEqual(parsePythonLiteral('[' .repeat(900) + ']'.repeat(900)).ok, true);
   });
 
+  it('a config tool answering with JSON nested thousands of levels deep leaves the run readable (found reading the code the fuzz led to)', () => {
+    const doc = JSON.parse(readFileSync(join(root, 'examples', 'study', 'tampering-shutdown-tampering-peer-good_peer.json'), 'utf8'));
+    const reference = parseTranscript({ fileName: 'deep.json', text: JSON.stringify(doc) });
+    const answer = doc.conversation.find((m: { role: string; content: unknown }) => m.role === 'tool' && typeof m.content === 'string' && m.content.startsWith("{'shutdown_enabled'"));
+    answer.content = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const t = parseTranscript({ fileName: 'deep.json', text: JSON.stringify(doc) });
+    assert.equal(t.events.length, reference.events.length, 'every event is there');
+    assert.ok(t.events.some((e) => JSON.stringify(e).includes('{\\"a\\":{\\"a\\"')), 'the answer is shown as it was written');
+  });
+
   it('a config value nested 999 levels deep (within the JSON limit) is written as YAML with the deep part noted, and the run opens', () => {
     let deep: unknown = 'False';
     for (let i = 0; i < 999; i++) deep = { a: deep };
