@@ -12,6 +12,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins (the package's browser build has none either).
  */
+import { nestsDeeperThan } from './json/values';
 import { Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type ScalarTag, type ToStringOptions } from 'yaml';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -76,8 +77,95 @@ function keyText(key: unknown): string {
   return String(key);
 }
 
+/**
+ * Nesting deeper than this is refused with its place, as the JSON reader refuses more than 1,000
+ * levels. Lower than JSON's: the `yaml` package spends a dozen stack frames a level and runs out of
+ * stack at about 900 levels when called from the top of the stack, fewer from deep inside a caller.
+ * Rules and scenario files nest less than ten levels.
+ */
+export const MAX_YAML_DEPTH = 200;
+
+/**
+ * The offset where `text` nests deeper than `limit` levels, or undefined. The \`yaml\` package
+ * composes recursively: thousands of levels overflow its stack, which it reports as "Maximum call
+ * stack size exceeded" at a place that depends on how much stack was left, after seconds of work on
+ * a busy machine. This linear scan finds such text first, so the error is the same every time.
+ * Block levels are the open indentations (each `- ` or `? ` at the start of a line opens one more);
+ * flow levels are `[`/`{` outside quotes and comments, opening where a value starts or inside a flow
+ * collection (a plain scalar such as `a[1]` outside one holds no flow indicators). An estimate that
+ * can only err low on odd text: the package's own error still catches what it misses.
+ */
+function nestingBeyond(text: string, limit: number): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // The start of a line: its indentation closes deeper block levels and opens one.
+    let col = 0;
+    while (i < n && text[i] === ' ') i++, col++;
+    const c = text[i];
+    if (flow === 0 && c !== undefined && c !== '\n' && c !== '\r' && c !== '#') {
+      while (indents.length && indents[indents.length - 1]! >= col) indents.pop();
+      indents.push(col);
+      // Compact nesting: `- - - x` or `? - x` opens a level per indicator.
+      while (i < n && (text[i] === '-' || text[i] === '?') && (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 === n)) {
+        i++;
+        col++;
+        while (i < n && text[i] === ' ') i++, col++;
+        indents.push(col);
+        if (indents.length > limit) return i;
+      }
+      if (indents.length > limit) return i;
+    }
+    // The rest of the line (flow collections and quoted scalars may go on over several lines).
+    let valueStart = true;
+    while (i < n && text[i] !== '\n') {
+      const ch = text[i]!;
+      if ((ch === '"' || ch === "'") && valueStart) {
+        // A quoted scalar: skip to its closing quote ('' and \" are escapes).
+        i++;
+        while (i < n) {
+          if (ch === '"' && text[i] === '\\') i += 2;
+          else if (text[i] === ch && !(ch === "'" && text[i + 1] === "'")) break;
+          else i += ch === "'" && text[i] === "'" ? 2 : 1;
+        }
+        i++;
+        valueStart = false;
+        continue;
+      }
+      if (ch === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+        while (i < n && text[i] !== '\n') i++;
+        break;
+      }
+      if ((ch === '[' || ch === '{') && (flow > 0 || valueStart)) {
+        flow++;
+        valueStart = true;
+        if (indents.length + flow > limit) return i;
+      } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
+      if ((ch === ':' && (i + 1 === n || text[i + 1] === ' ' || text[i + 1] === '\n' || text[i + 1] === '\r')) || (ch === ',' && flow > 0)) valueStart = true;
+      else if (ch === '[' || ch === '{') {
+        // valueStart set above when it opened a collection; a bracket inside a plain scalar leaves it false.
+      } else if (ch !== ' ' && ch !== '\t' && ch !== '\r') valueStart = false;
+      i++;
+    }
+    i++;
+  }
+  return undefined;
+}
+
 /** Reads one YAML 1.2 document (core schema). Never throws. */
 export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead {
+  const tooDeep = nestingBeyond(text, MAX_YAML_DEPTH);
+  if (tooDeep !== undefined) {
+    const lines = new LineCounter();
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    const p = lines.linePos(tooDeep);
+    const here = { line: p.line, column: p.col };
+    const message = `expected at most ${MAX_YAML_DEPTH.toLocaleString('en-US')} levels of nesting, found nesting deeper than ${MAX_YAML_DEPTH.toLocaleString('en-US')}`;
+    return { value: undefined, error: { ...here, code: 'NESTING_TOO_DEEP', message }, locate: () => here, locateKey: () => here };
+  }
   const lineCounter = new LineCounter();
   // uniqueKeys: a repeated key is an error, never a silent override. No merge keys (`<<`): YAML 1.2 has none.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' });
@@ -255,9 +343,25 @@ function newDocument(value: unknown, sortKeys = false): Document {
   return new Document(value, { version: '1.2', schema: 'core', compat: 'yaml-1.1', customTags: [timestampTag], sortMapEntries: sortKeys, keepUndefined: false });
 }
 
+/**
+ * `value` with every list or mapping below `limit` levels replaced by a note: the `yaml` package
+ * writes recursively and overflows its stack at several hundred levels (a transcript's tool
+ * argument may nest up to the JSON reader's 1,000). Recursion here stops at `limit`.
+ */
+function shallowCopy(value: unknown, limit: number, depth = 0): unknown {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  if (!Array.isArray(value) && !plain(value)) return value;
+  if (depth >= limit) return `[nested deeper than ${limit.toLocaleString('en-US')} levels: not shown]`;
+  if (Array.isArray(value)) return value.map((x) => shallowCopy(x, limit, depth + 1));
+  const out: Record<string, unknown> = {};
+  // defineProperty keeps a key named __proto__ as data.
+  for (const [k, x] of Object.entries(value)) Object.defineProperty(out, k, { value: shallowCopy(x, limit, depth + 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
 /** Writes `value` as a YAML document (block style), quoting by the one rule of this module. */
 export function writeYaml(value: unknown, options: WriteYamlOptions = {}): string {
-  const doc = newDocument(value, options.sortKeys);
+  const doc = newDocument(nestsDeeperThan(value, MAX_YAML_DEPTH) ? shallowCopy(value, MAX_YAML_DEPTH) : value, options.sortKeys);
   const pathOf = (ancestors: readonly unknown[], key: unknown): Array<string | number> => {
     const path: Array<string | number> = [];
     const chain = [...ancestors];

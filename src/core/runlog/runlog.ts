@@ -195,7 +195,13 @@ export class RunlogReader {
       record = JSON.parse(line);
     } catch {
       const parsed = parseJsonTolerant(line, { locateDepth: 0 });
-      const err = parsed.error!;
+      const err = parsed.error;
+      if (!err) {
+        // The tolerant reader skips a value nested too deep without reading it, so the syntax error
+        // JSON.parse met is inside that value: the line is reported as too deep, at where that begins.
+        this.error(lineNo, parsed.warnings[0]?.column ?? 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+        return undefined;
+      }
       const cut = err.found === 'end of file';
       this.error(
         lineNo,

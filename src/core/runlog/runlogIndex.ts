@@ -58,6 +58,9 @@ type EventFields = { kind?: unknown; name?: unknown; step?: unknown };
 
 type DecodeResult = { event: TranscriptEvent } | { diagnostic: Diagnostic };
 
+const tooDeep = (lineNo: number) => `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`;
+const TOO_DEEP_EXPECTED = `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`;
+
 export class RunlogIndex {
   // Per event (index = event position); entries at and past `count` are garbage.
   private starts = new Float64Array(INITIAL_CAPACITY);
@@ -357,7 +360,10 @@ export class RunlogIndex {
     try {
       record = JSON.parse(text);
     } catch {
-      const err = parseJsonTolerant(text, { locateDepth: 0 }).error!;
+      const parsed = parseJsonTolerant(text, { locateDepth: 0 });
+      const err = parsed.error;
+      // No error: JSON.parse's is inside a value nested too deep, which the tolerant reader skips unread.
+      if (!err) return fail(parsed.warnings[0]?.column ?? 1, tooDeep(lineNo), TOO_DEEP_EXPECTED);
       return fail(err.column, `line ${lineNo} is not valid JSON: found ${err.found} at column ${err.column}`, err.expected, err.path === '$' ? undefined : err.path);
     }
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -579,7 +585,13 @@ export class RunlogIndex {
   }
 
   private jsonError(text: string, lineNo: number, lastWithoutNewline: boolean): void {
-    const err = parseJsonTolerant(text, { locateDepth: 0 }).error!;
+    const parsed = parseJsonTolerant(text, { locateDepth: 0 });
+    const err = parsed.error;
+    if (!err) {
+      // JSON.parse's error is inside a value nested too deep, which the tolerant reader skips unread.
+      this.error(lineNo, parsed.warnings[0]?.column ?? 1, tooDeep(lineNo), TOO_DEEP_EXPECTED);
+      return;
+    }
     const cut = err.found === 'end of file';
     this.error(
       lineNo,

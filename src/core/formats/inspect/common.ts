@@ -5,7 +5,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { Diagnostic } from '../../model';
-import { nonEmptyString as str } from '../../json/values';
+import { MAX_JSON_DEPTH, nestsDeeperThan, nonEmptyString as str } from '../../json/values';
 import type { SampleLogInfo, SampleSummary } from '../sampleLog';
 
 /**
@@ -31,10 +31,21 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
+/**
+ * JSON.parse, refusing a value nested deeper than 1,000 levels as the other readers do: JSON.parse
+ * itself reads any depth, but the mapping, the score summaries and JSON.stringify after it recurse and
+ * overflowed the stack on such a member. Throws an Error (or JSON.parse's SyntaxError) saying why.
+ */
+export function parseJson(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (nestsDeeperThan(value)) throw new Error(`it nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels, which Peerwatch does not read`);
+  return value;
+}
+
 /** Parses JSON, or throws an Error naming the file, the member or place, and what was expected. */
 export function parseJsonNamed(text: string, file: string, where: string, expected = 'a JSON document'): unknown {
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (e) {
     throw new Error(`${file}: ${where} is not valid JSON (${e instanceof Error ? e.message : String(e)}; expected ${expected})`);
   }

@@ -17,7 +17,7 @@
 import type { Diagnostic, Transcript } from '../../model';
 import { readZipDirectory, readZipMember, ZipMemberError, type ZipDirectory } from '../../archive/zip';
 import type { ByteSource, Codecs, SampleLog, SampleLogInfo, SampleSummary } from '../sampleLog';
-import { decodeUtf8, diag, infoFromHeader, isObject, sampleKey, summaryRow, versionProblem, type Json, type JsonObject } from './common';
+import { decodeUtf8, diag, parseJson, infoFromHeader, isObject, sampleKey, summaryRow, versionProblem, type Json, type JsonObject } from './common';
 import { resolveSample, sampleToTranscript } from './sample';
 
 type SampleShape = { kind: 'monolith'; member: string } | { kind: 'chunked'; prefix: string };
@@ -75,7 +75,7 @@ export async function openEvalLog(fileName: string, source: ByteSource, codecs: 
 async function readJsonMember(dir: ZipDirectory, member: string, codecs: Codecs, source: ByteSource, expected: string): Promise<unknown> {
   const bytes = await readZipMember(dir, member, codecs, source);
   try {
-    return JSON.parse(decodeUtf8(bytes));
+    return parseJson(decodeUtf8(bytes));
   } catch (e) {
     throw new ZipMemberError(dir.fileName, member, expected, `it is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }

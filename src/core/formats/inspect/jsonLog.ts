@@ -11,7 +11,7 @@
  */
 import type { Diagnostic, Transcript } from '../../model';
 import type { ByteSource, SampleLog, SampleLogInfo, SampleSummary } from '../sampleLog';
-import { decodeUtf8, diag, infoFromHeader, isObject, summaryRow, versionProblem, type JsonObject } from './common';
+import { decodeUtf8, diag, parseJson, infoFromHeader, isObject, summaryRow, versionProblem, type Json, type JsonObject } from './common';
 import { resolveSample, sampleToTranscript } from './sample';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -77,7 +77,7 @@ async function scanJson(source: ByteSource, chunkBytes = CHUNK): Promise<Scan> {
       if (SUMMARY_FIELDS.has(f.key)) {
         if (range.start >= bufStart) {
           try {
-            f.fields![f.key] = JSON.parse(decodeUtf8(buf.subarray(range.start - bufStart, range.end - bufStart)));
+            f.fields![f.key] = parseJson(decodeUtf8(buf.subarray(range.start - bufStart, range.end - bufStart)));
           } catch {
             /* the sample reports its own damage when opened */
           }
@@ -202,7 +202,7 @@ async function scanJson(source: ByteSource, chunkBytes = CHUNK): Promise<Scan> {
   }
   for (const p of pending) {
     try {
-      p.fields[p.key] = JSON.parse(decodeUtf8(await source.read(p.range.start, p.range.end - p.range.start)));
+      p.fields[p.key] = parseJson(decodeUtf8(await source.read(p.range.start, p.range.end - p.range.start)));
     } catch {
       /* reported when the sample is opened */
     }
@@ -241,7 +241,7 @@ export async function openInspectJsonLog(fileName: string, source: ByteSource, o
       const bytes = await source.read(at.range.start, at.range.end - at.range.start);
       let raw: unknown;
       try {
-        raw = JSON.parse(decodeUtf8(bytes));
+        raw = parseJson(decodeUtf8(bytes));
       } catch (e) {
         throw new Error(`${fileName}: ${where} is not valid JSON (${e instanceof Error ? e.message : String(e)}; expected a sample object)`);
       }
@@ -270,7 +270,7 @@ async function loadJson(fileName: string, source: ByteSource, chunkBytes?: numbe
   for (const [key, range] of scan.top) {
     if (key === 'samples') continue;
     try {
-      header[key] = JSON.parse(decodeUtf8(await source.read(range.start, range.end - range.start)));
+      header[key] = parseJson(decodeUtf8(await source.read(range.start, range.end - range.start))) as Json;
     } catch (e) {
       diagnostics.push(diag(fileName, `${fileName}: the log's "${key}" (bytes ${range.start}–${range.end}) is not valid JSON (${e instanceof Error ? e.message : String(e)})`, { path: `$.${key}` }));
     }

@@ -11,6 +11,7 @@
  */
 import { parsePythonLiteral, type PythonValue } from './pythonLiteral';
 import { readYaml, writeYaml, type YamlPath } from '../../yaml';
+import { nestsDeeperThan } from '../../json/values';
 import { toolError } from './toolOutput';
 
 type ConfigMap = { [key: string]: PythonValue };
@@ -68,7 +69,9 @@ export function parseConfigText(output: string): ConfigMap | undefined {
     if (py.ok && isMap(py.value)) return py.value;
     try {
       const json: unknown = JSON.parse(text);
-      if (isMap(json)) return json as ConfigMap;
+      // JSON.parse reads any depth; the config is cloned and written out recursively, so an answer
+      // nested past the readers' limit is not taken as the config (the answer itself still shows).
+      if (isMap(json) && !nestsDeeperThan(json)) return json as ConfigMap;
     } catch {
       // not JSON either
     }

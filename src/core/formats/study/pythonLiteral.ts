@@ -10,6 +10,8 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 
+import { MAX_JSON_DEPTH } from '../../json/values';
+
 export type PythonValue = null | boolean | number | string | PythonValue[] | { [key: string]: PythonValue };
 
 export type PythonParseResult =
@@ -193,7 +195,19 @@ export function parsePythonLiteral(text: string): PythonParseResult {
     }
   };
 
+  // Parsed recursively (a dict, list or tuple costs three frames a level): the depth is capped as the
+  // JSON reader's is, so text nested thousands of levels deep is an error, not a stack overflow.
+  let depth = 0;
   const parseValue = (): PythonValue => {
+    if (++depth > MAX_JSON_DEPTH) throw new PyStop(pos, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+    try {
+      return parseOne();
+    } finally {
+      depth--;
+    }
+  };
+
+  const parseOne = (): PythonValue => {
     skipWs();
     const c = text[pos];
     if (c === undefined) throw new PyStop(pos, 'a value');
