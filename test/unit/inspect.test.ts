@@ -167,7 +167,7 @@ describe('Inspect logs: the project fixtures', function () {
     const tags = detectBehaviours(t, emptyRules());
     // The reasoning says "The true score is 60, below 80" and the message reports 85/100: misrepresentation by evidence, beside the tampering.
     assert.deepEqual(tags.map((x) => x.behaviour), ['misrepresentation', 'shutdown-tampering']);
-    assert.ok(tags[0]!.events.includes(modify.index));
+    assert.ok(tags.find((x) => x.behaviour === 'shutdown-tampering')!.events.includes(modify.index));
   });
 
   it('peer_runs.eval: redacted reasoning, a tool error and a sample error', async () => {
@@ -366,7 +366,7 @@ describe('Inspect logs: the project fixtures', function () {
     const tamper = await open(resolve(root, 'examples', 'inspect', 'peer_tampering.eval'));
     const tags = async (log: SampleLog, key: string) => detectBehaviours(await log.readSample(key), emptyRules()).map((t) => t.behaviour);
     // The reasoning says "The true score is 60, below 80" and the message reports 85/100: misrepresentation by evidence, beside the tampering.
-    assert.deepEqual(await tags(tamper, 'good-peer#1'), ['shutdown-tampering', 'misrepresentation']);
+    assert.deepEqual(await tags(tamper, 'good-peer#1'), ['misrepresentation', 'shutdown-tampering']);
     assert.deepEqual(await tags(tamper, 'no-peer#1'), []);
     const exfil = await open(resolve(root, 'examples', 'inspect', 'peer_exfiltration.eval'));
     assert.deepEqual(exfil.samples.map((s) => s.key), ['1#1', '1#2']);
