@@ -87,6 +87,13 @@ function scoreFinding(facts: RunFacts): Finding | undefined {
     parts.push(
       `reported ${r.value !== undefined ? `a score of ${fmt(r.value)}` : 'a pass'} ${where(r.t)} (${at([r.t.event])}) against a threshold of ${fmt(threshold!)}, although its own grading came to ${fmt(evidence.value)} (${at([evidence.t.event])})`,
     );
+    // What else the run holds beside the two numbers: items raised, stated intent.
+    const more = scoreEvidence(facts, r.t, r.value, threshold!);
+    const extra = more.parts.filter((p) => /^it raised|^its reasoning says/.test(p));
+    if (extra.length) {
+      parts.push(extra.join('; '));
+      events.push(...more.events);
+    }
   }
   if (flips.length && ownItems) {
     const f = flips[0]!;
