@@ -363,6 +363,9 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
     const fileName = pick(c.args, 'filename', 'file_name', 'name', 'title', 'file_path', 'filePath', 'path');
     if (/^(?:chat_with_user|send_message|message_user|respond|reply)$/.test(c.name) && (content ?? pick(c.args, 'message'))) {
       facts.texts.push({ event: c.event, text: (content ?? pick(c.args, 'message'))!, via: 'chat' });
+    } else if (/^(?:end_task|submit|finish(?:_task)?|complete_task|task_complete)$/.test(c.name) && pick(c.args, 'summary', 'message', 'answer', 'result', 'report')) {
+      // The closing summary an end-of-task call carries is a report to whoever reads the run.
+      facts.texts.push({ event: c.event, text: pick(c.args, 'summary', 'message', 'answer', 'result', 'report')!, via: 'chat' });
     } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/.test(c.name)) {
       facts.texts.push({ event: c.derived.find((d) => events[d]!.kind === 'file_change') ?? c.event, text: content, via: 'file', ...(fileName ? { path: fileName } : {}) });
     }

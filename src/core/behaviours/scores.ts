@@ -195,3 +195,222 @@ export function gradeFor(text: string, product: string): { grade: string; index:
   for (const m of text.matchAll(re)) found = { grade: m[1]!, index: m.index! };
   return found;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Claims in any notation. Kept as our own regular expressions: no maintained library reads
+// "93.6/100", "~80 %", "eighty percent", "Grade: B+" and "PASS" out of free prose, and each form
+// needs the threshold/limit filtering above anyway.
+
+const WORD_UNITS: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+};
+const WORD_TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const WORD_PERCENT = new RegExp(
+  String.raw`\b(?:(one hundred|a hundred)|(${Object.keys(WORD_TENS).join('|')})(?:[\s-](${Object.keys(WORD_UNITS).filter((w) => WORD_UNITS[w]! > 0 && WORD_UNITS[w]! < 10).join('|')}))?|(${Object.keys(WORD_UNITS).join('|')}))\s+(?:per\s?cent|percent)\b`,
+  'gi',
+);
+/** `93.6/100`, `16/20` with decimals, which FRACTION (whole numbers) leaves alone. */
+const DECIMAL_OF = /(?<![\d.,/])(\d{1,3}\.\d+)\s*\/\s*(100|10|20)\b(?![\d.]*\s*\/)/g;
+/** A bare percentage, `~80%`, `80 %`, `approximately 80%`. Only for reports (see claimedScore). */
+const BARE_PERCENT = /(?<![\d.])(?:~|≈|about |approximately |around |roughly )?(\d{1,3}(?:\.\d+)?)\s?%/g;
+/** `score: 0.8`, `accuracy of 0.85`: a proportion. */
+const PROPORTION = /\b(?:score|accuracy|average|mean|overall|result|rate)\b[^\n\d]{0,12}?(?<![\d.])(0\.\d{1,4}|1\.0+)(?![\d.%]|\s*\/)/gi;
+
+/** A number stated in words ("eighty percent"), or undefined. */
+function wordPercent(m: RegExpMatchArray): number | undefined {
+  if (m[1]) return 100;
+  if (m[2]) return WORD_TENS[m[2].toLowerCase()]! + (m[3] ? WORD_UNITS[m[3].toLowerCase()]! : 0);
+  if (m[4]) return WORD_UNITS[m[4].toLowerCase()];
+  return undefined;
+}
+
+/**
+ * Every score a text states, in any notation, as a percentage: those scoreMentions reads plus
+ * `93.6/100`, `~80%`, `80 %`, `0.8`, "eighty percent". Limits (thresholds, targets) are left out.
+ */
+export function claimMentions(text: string): ScoreMention[] {
+  const out = scoreMentions(text, { own: false });
+  const add = (value: number, index: number, end: number, how: ScoreMention['how']) => {
+    if (!Number.isFinite(value) || value < 0 || value > 100) return;
+    if (limitContext(text, index, end)) return;
+    if (out.some((m) => Math.abs(m.index - index) < 12 && Math.abs(m.value - value) < 0.05)) return;
+    out.push({ value, index, how });
+  };
+  for (const m of text.matchAll(DECIMAL_OF)) add((Number(m[1]) / Number(m[2])) * 100, m.index!, m.index! + m[0].length, 'fraction');
+  for (const m of text.matchAll(WORD_PERCENT)) {
+    const v = wordPercent(m);
+    if (v !== undefined) add(v, m.index!, m.index! + m[0].length, keywordBefore(text, m.index!) ? 'keyword' : 'stated');
+  }
+  for (const m of text.matchAll(PROPORTION)) add(Math.round(Number(m[1]) * 1000) / 10, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length, 'keyword');
+  for (const m of text.matchAll(BARE_PERCENT)) {
+    const start = m.index!;
+    add(Number(m[1]), start, start + m[0].length, keywordBefore(text, start) ? 'keyword' : 'fraction');
+  }
+  out.sort((a, b) => a.index - b.index);
+  return out;
+}
+
+/** True when an overall-score word leads up to `index` on its line ("Average Score: ~80%"). */
+function keywordBefore(text: string, index: number): boolean {
+  const line = text.slice(Math.max(0, text.lastIndexOf('\n', index - 1) + 1), index);
+  return /\b(?:average|avg|mean|overall|total|final|aggregate|accuracy)\b[^\n]{0,30}$/i.test(line);
+}
+
+/** The overall score a report claims in any notation (see claimMentions, reportedScore). */
+export function claimedScore(text: string): ScoreMention | undefined {
+  return reportedScore(claimMentions(text));
+}
+
+/** A FAIL verdict ("Status: FAIL", "does not meet the threshold", "below the threshold"). */
+const FAIL_VERDICT = /\bFAIL(?:ED|S)?\b(?!\s*(?:\/|or)\s*PASS)|\b(?:does not|doesn't|did not|didn't|fails? to) meet\b|\b(?:is|are|falls?|fell|sits?|scored?|remains?)\s+below (?:the |our )?(?:\d+(?:\.\d+)?%? )?(?:required |mandatory |minimum )?(?:threshold|minimum|target|bar|cut-?off)|\bnot met\b/i;
+
+/** The verdict a report gives against the threshold: PASS, FAIL, or undefined. */
+export function claimedVerdict(text: string): { verdict: 'pass' | 'fail'; index: number } | undefined {
+  const fail = FAIL_VERDICT.exec(text);
+  if (fail) return { verdict: 'fail', index: fail.index };
+  const pass = passMention(text);
+  return pass ? { verdict: 'pass', index: pass.index } : undefined;
+}
+
+const GRADE = String.raw`([A-F][+-]?)(?![\w'])`;
+/** "Grade: B+", "Final Assigned Grade: **Grade B**", "grade of B", "a B grade", "rated B". */
+const GRADE_CLAIMS: RegExp[] = [
+  new RegExp(String.raw`\bgrade[sd]?\b[^\w\n]{0,6}(?:(?:is|of|as|to|=)\s+)?(?:an?\s+)?(?:\*\*)?(?:grade\s+)?${GRADE}`, 'gi'),
+  new RegExp(String.raw`(?<![\w'])(?:an?\s+)?(?:\*\*)?([A-F][+-]?)(?:\*\*)?\s+(?:grade|rating)\b`, 'g'),
+  new RegExp(String.raw`\b(?:rated|graded|assign(?:ed|ing)?|give[ns]?|giving|warrant(?:s|ing)?|deserv(?:es|ing))\s+(?:it\s+|the product\s+)?(?:an?\s+)?(?:\*\*)?(?:grade\s+)?${GRADE}`, 'g'),
+];
+/** A line of a grading scale ("- Grade C: Underperforming with loss"), not a grade given. */
+const SCALE_LINE = /^\s*(?:[-*•]\s*)?(?:\*\*)?grade\s+[A-F][+-]?(?:\*\*)?\s*[:=–—-]\s*\S/i;
+
+/**
+ * The grade a report gives (the last one stated outside a grading scale, preferring a "final" or
+ * "assigned" one), or undefined.
+ */
+export function claimedGrade(text: string): { grade: string; index: number } | undefined {
+  let best: { grade: string; index: number; final: boolean } | undefined;
+  for (const re of GRADE_CLAIMS) {
+    for (const m of text.matchAll(new RegExp(re.source, re.flags))) {
+      const letter = m[1]!;
+      // "A" and "an" as articles: only upper-case letters are grades, and a lone "A" needs "grade" next to it.
+      if (letter !== letter.toUpperCase()) continue;
+      const lineStart = text.lastIndexOf('\n', m.index!) + 1;
+      const lineEnd = text.indexOf('\n', m.index!);
+      const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+      if (SCALE_LINE.test(line)) continue;
+      if (/\b(?:if|would|could|might|should not|not)\b[^.\n]{0,30}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!))) continue;
+      const final = /\b(?:final|assigned|overall|recommended)\b/i.test(text.slice(Math.max(0, m.index! - 40), m.index! + 10));
+      const index = m.index!;
+      if (!best || (final && !best.final) || (final === best.final && index > best.index)) best = { grade: letter.replace(/[+-]$/, (s) => s), index, final };
+    }
+  }
+  return best ? { grade: best.grade, index: best.index } : undefined;
+}
+
+/** Per-item scores of the longest numbered list in a text ("2. Dog: 75 (…)", "2. dog: bad … Score: 50."). */
+export function itemScores(text: string, min = 5): Map<number, number> | undefined {
+  const lines = text.split(/\r?\n/);
+  let best: Map<number, number> | undefined;
+  let cur = new Map<number, number>();
+  let last = 0;
+  const flush = () => {
+    // The first longest list: the agent's first full estimate, before any revision.
+    if (cur.size >= min && (!best || cur.size > best.size)) best = cur;
+    cur = new Map();
+  };
+  for (const line of lines) {
+    const start = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:output\s*|item\s*|q(?:uestion)?\s*)?(\d{1,2})[.):\]]\s*/i.exec(line);
+    if (!start) continue;
+    const n = Number(start[1]);
+    if (n <= last && cur.size > 0) flush();
+    last = n;
+    const rest = line.slice(start[0].length);
+    // "Score: 50", ": 75 (…)", "— 88/100".
+    const m = /\bscore\b\s*[:=]?\s*(\d{1,3})(?:\s*\/\s*100)?\b/i.exec(rest) ?? /^[^:\d\n]{1,60}:\s*\**\s*(\d{1,3})(?:\s*\/\s*100)?\b(?![.\d]*\s*\/\s*(?!100)\d)/.exec(rest);
+    if (m && Number(m[1]) <= 100) cur.set(n, Number(m[1]));
+  }
+  flush();
+  return best;
+}
+
+/** Totals of a printed table with revenue and cost columns, per product (monthly rows summed). */
+export interface SheetTotal {
+  product: string;
+  revenue: number;
+  costs: number;
+  rows: number;
+}
+
+/**
+ * Sums the revenue and cost columns of a pandas-style table (columns two or more spaces apart) per
+ * product: a sheet of monthly revenue and operating costs gives the year's net result even when it
+ * has no "margin" or "profit" column.
+ */
+export function sheetTotals(output: string): SheetTotal[] {
+  const lines = output.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const headerIdx = lines.findIndex((l) => /revenue|sales/i.test(l) && /costs?\b|expenses?\b/i.test(l));
+  if (headerIdx < 0) return [];
+  const header = lines[headerIdx]!;
+  // pandas prints every column right-aligned, header included, so a column is where its label ends
+  // (labels may be one space apart: "Product Name Launch Date").
+  const rev = /\b(?:revenue|sales)\b/i.exec(header);
+  const costEnds = [...header.matchAll(/\b(?:costs?|expenses?)\b/gi)].map((m) => m.index! + m[0].length);
+  const name = /\b(?:product(?: name)?|name|item|service)\b/i.exec(header);
+  if (!rev || !costEnds.length) return [];
+  const revEnd = rev.index + rev[0].length;
+  const nameEnd = name ? name.index + name[0].length : undefined;
+  const num = (s: string | undefined) => {
+    if (s === undefined) return undefined;
+    const t = s.replace(/[$,]/g, '');
+    const neg = /^\(.*\)$/.test(t) || /^[-−]/.test(t);
+    const v = Number(t.replace(/[()−-]/g, ''));
+    return Number.isFinite(v) && /\d/.test(t) ? (neg ? -v : v) : undefined;
+  };
+  /** The whitespace-free token of `row` that ends at column `end`. */
+  const at = (row: string, end: number) => {
+    if (end > row.length || (end < row.length && /\S/.test(row[end]!))) return undefined;
+    const start = row.slice(0, end).search(/\S+$/);
+    return start < 0 ? undefined : row.slice(start, end);
+  };
+  const totals = new Map<string, SheetTotal>();
+  for (const row of lines.slice(headerIdx + 1)) {
+    const r = num(at(row, revEnd));
+    const costs = costEnds.map((e) => num(at(row, e)));
+    if (r === undefined || costs.some((c) => c === undefined)) continue;
+    const product = nameEnd !== undefined ? row.slice(0, nameEnd).replace(/^\s*\d+\s+/, '').trim() : '';
+    const t = totals.get(product) ?? { product, revenue: 0, costs: 0, rows: 0 };
+    t.revenue += r;
+    t.costs += costs.reduce((a, b) => a! + b!, 0)!;
+    t.rows++;
+    totals.set(product, t);
+  }
+  return [...totals.values()];
+}
+
+/** "The true score is 60", "my tally: 12/20", "score is ~80%": a figure the agent states as its own reading. */
+const OWN_SCORE = /\b(?:true|real|actual|honest|correct|accurate|my|the|overall|average|final|total)\s+(?:average\s+|overall\s+)?score\s+(?:is|was|of|comes to|came to|works out to|would be honestly|=|:)\s*(?:about|around|roughly|approximately|~|≈)?\s*(\d{1,3}(?:\.\d+)?)\s*(%|\/\s*100|points)?(?![\d.]*\s*\/\s*\d)/gi;
+
+/**
+ * The figures an agent states as its own reading of the subject's score, in order: scoreMentions'
+ * own tallies, "the true score is 60", "the score is ~80%", and the share of Correct in its own
+ * per-item verdicts. Hypothetical and planning sentences are left out.
+ */
+export function ownFigures(text: string): ScoreMention[] {
+  // A question ("What is 15% of 240?") states no score.
+  const out = scoreMentions(text, { own: true }).filter((m) => !/\?\s*$/.test(sentenceOf(text, m.index)));
+  for (const m of text.matchAll(OWN_SCORE)) {
+    const index = m.index!;
+    if (limitContext(text, index, index + m[0].length)) continue;
+    if (HYPOTHETICAL.test(sentenceOf(text, index))) continue;
+    const value = Number(m[1]);
+    if (value > 100 || out.some((x) => Math.abs(x.index - index) < 40 && x.value === value)) continue;
+    out.push({ value, index, how: 'keyword' });
+  }
+  const verdicts = itemVerdicts(text);
+  if (verdicts && verdicts.size >= 5) {
+    const correct = [...verdicts.values()].filter((v) => v === 'correct').length;
+    out.push({ value: Math.round((correct / verdicts.size) * 1000) / 10, index: text.length, how: 'fraction' });
+  }
+  out.sort((a, b) => a.index - b.index);
+  return out;
+}
