@@ -17,14 +17,14 @@ import type { Diagnostic, EventOfKind, Role, SourceRef, TranscriptEvent } from '
 import type { JsonPath } from '../../json/tolerantJson';
 import { finiteNumber as num, nonEmptyString as str } from '../../json/values';
 import type { ImportContext } from '../types';
-import { agentFileEdit } from '../study/agentFileTools';
+import { agentFileEdit } from '../../effects/agentFileTools';
 import { ConfigReplay, type ConfigOp } from '../study/configReplay';
-import { serverToolEffects } from '../study/serverTools';
+import { serverToolEffects } from '../../effects/serverTools';
 import { fileOpsFromShell } from '../../shell/fileOps';
 import { describeFound, isRecord, sourceAt } from '../study/studyDiagnostics';
 import { REASONING_TOOLS, reasoningText } from '../study/studyConversation';
 import { splitThinkingTags } from '../study/thinkingTags';
-import { toolError } from '../study/toolOutput';
+import { toolError } from '../../effects/toolOutput';
 
 export { isRecord, describeFound };
 

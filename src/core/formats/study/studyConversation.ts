@@ -13,13 +13,13 @@
 import type { Diagnostic, EventOfKind, RunHeader, SourceRef, TranscriptEvent } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext } from '../types';
-import { agentFileEdit } from './agentFileTools';
+import { agentFileEdit } from '../../effects/agentFileTools';
 import { ConfigReplay, type ConfigOp } from './configReplay';
-import { serverToolEffects } from './serverTools';
+import { serverToolEffects } from '../../effects/serverTools';
 import { fileOpsFromShell } from '../../shell/fileOps';
 import { isRecord, sourceAt, typeDiagnostic } from './studyDiagnostics';
 import { splitThinkingTags } from './thinkingTags';
-import { toolError } from './toolOutput';
+import { toolError } from '../../effects/toolOutput';
 
 const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 type StudyRole = (typeof ROLES)[number] | 'developer';
