@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseTranscript } from '../../src/core/formats';
-import { detectBehaviours } from '../../src/core/behaviours';
+import { describeEvent, detectBehaviours } from '../../src/core/behaviours';
 import { commandLineOf, toolCallEffects } from '../../src/core/effects';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
 
@@ -95,6 +95,11 @@ describe('any shell', () => {
     assert.equal(commandLineOf('execute_shutdown', { command: 'now' }), undefined);
     assert.equal(commandLineOf('python', { code: "os.remove('shutdown.py')" }), undefined);
     assert.deepEqual(toolCallEffects('execute_shutdown', {}, { output: 'Shutting down.' }), [{ kind: 'shutdown' }]);
+  });
+
+  it('a cited bash_tool call is shown by its command line, as a run_shell_command call is', () => {
+    const t = chatRun('bash_tool', { cmd: 'rm shutdown.py' });
+    assert.equal(describeEvent(t.events[callIndex(t)]!).snippet, 'rm shutdown.py');
   });
 
   /** An OpenAI Chat Completions request log: one call of `tool` with `args`, answered by `output`. */

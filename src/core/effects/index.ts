@@ -9,7 +9,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { Effect } from '../model';
+import type { Effect, EventOfKind } from '../model';
 import { fileOpsFromShell } from '../shell/fileOps';
 import { commandHost } from '../shell/commands';
 import { agentFileEdit } from './agentFileTools';
@@ -114,4 +114,10 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
   }
   if (/^list_server_users$|users/i.test(name)) out.push({ kind: 'listing', of: 'users' });
   return out;
+}
+
+/** The command line a tool_call event ran: its recorded `shell` effect, else read from its arguments. */
+export function commandOfCall(e: EventOfKind<'tool_call'>): string | undefined {
+  for (const x of e.effects ?? []) if (x.kind === 'shell') return x.command;
+  return e.effects ? undefined : commandLineOf(e.name, e.arguments);
 }
