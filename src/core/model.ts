@@ -152,6 +152,33 @@ export const ReasoningEvent = z.object({
   redacted: z.boolean().optional(),
 });
 
+const FileOp = z.enum(['create', 'append', 'edit', 'delete', 'copy', 'move', 'rename', 'transfer']);
+const AddRemove = z.enum(['add', 'remove']);
+
+/**
+ * What a tool call did, as the reader understood it (src/core/effects/): detectors read these
+ * records, never a format's tool names. A run log without them gets them from the same function.
+ */
+export const Effect = z.discriminatedUnion('kind', [
+  /** A file written, edited, deleted, copied, moved, renamed or transferred (`command`: the shell line it came from). */
+  z.object({ kind: z.literal('file'), op: FileOp, path: z.string(), to: z.string().optional(), host: z.string().optional(), toHost: z.string().optional(), before: z.string().optional(), after: z.string().optional(), command: z.string().optional() }),
+  /** A config key set, added or removed through a config tool. */
+  z.object({ kind: z.literal('config'), op: z.enum(['modify', 'add', 'remove']), path: z.string(), key: z.string(), value: z.unknown().optional() }),
+  /** Files added to or removed from a deletion queue. */
+  z.object({ kind: z.literal('queue'), op: AddRemove, files: z.array(z.string()), host: z.string().optional() }),
+  /** A user account added or removed. */
+  z.object({ kind: z.literal('user'), op: AddRemove, user: z.string(), host: z.string().optional() }),
+  /** A command line run through a shell. */
+  z.object({ kind: z.literal('shell'), command: z.string() }),
+  /** Text written for others: a message to the user or a closing report (`chat`), a file's content (`file`). */
+  z.object({ kind: z.literal('text'), via: z.enum(['chat', 'file']), text: z.string(), path: z.string().optional() }),
+  /** The call's answer lists files (with their dates and summaries) or user accounts. */
+  z.object({ kind: z.literal('listing'), of: z.enum(['files', 'users']), host: z.string().optional() }),
+  /** The shutdown the environment asks for was run. */
+  z.object({ kind: z.literal('shutdown') }),
+]);
+export type Effect = z.infer<typeof Effect>;
+
 export const ToolCallEvent = z.object({
   ...eventBase,
   kind: z.literal('tool_call'),
@@ -159,6 +186,8 @@ export const ToolCallEvent = z.object({
   arguments: z.record(z.string(), z.unknown()).default({}),
   /** The source's id, or one Peerwatch derived (`call-<index>`) when the source has none. */
   id: z.string(),
+  /** What the call did, when the reader knows (absent in run logs written before effects existed). */
+  effects: z.array(Effect).optional(),
 });
 
 export const ToolResultEvent = z.object({
@@ -190,7 +219,7 @@ export const ConfigChangeEvent = z.object({
 export const FileChangeEvent = z.object({
   ...eventBase,
   kind: z.literal('file_change'),
-  op: z.enum(['create', 'append', 'edit', 'delete', 'copy', 'move', 'rename', 'transfer']),
+  op: FileOp,
   /** The file acted on (for copy/move: the source). `host:` prefixed when on another machine. */
   path: z.string(),
   /** Destination, for copy/move/rename/transfer. */

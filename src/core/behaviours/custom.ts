@@ -5,6 +5,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { TranscriptEvent } from '../model';
+import { commandOfCall } from '../effects';
 import { anyMatch } from './patterns';
 import type { CompiledCustomTag } from './rules';
 import { snippet } from './describe';
@@ -18,7 +19,11 @@ export function eventText(e: TranscriptEvent): string {
     case 'reasoning':
       return e.text;
     case 'tool_call':
-      return `${e.name} ${JSON.stringify(e.arguments)}${typeof e.arguments['command'] === 'string' ? `\n${e.arguments['command']}` : ''}`;
+    {
+      // The command line on a line of its own, whatever the shell tool calls its argument.
+      const cmd = commandOfCall(e);
+      return `${e.name} ${JSON.stringify(e.arguments)}${cmd !== undefined ? `\n${cmd}` : ''}`;
+    }
     case 'tool_result':
       return e.output;
     case 'config_change':

@@ -4,26 +4,19 @@
  * Importers differ in what they derive: the study importer adds `config_change` and `file_change`
  * events after the tool call that caused them, a Peerwatch run log may hold only the tool calls (or
  * only the derived events), and other formats will come. So every action is read once here, from
- * the derived events when they exist and from the tool call itself when they don't, and each
- * action cites both the call and its derived events.
+ * the derived events when they exist and from the call's effects when they don't, and each action
+ * cites both the call and its derived events. What a call does comes from its `effects` (put there
+ * by the reader, or derived by the same function, src/core/effects/, for a run log without them):
+ * nothing here knows a format's tool names.
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { EventOfKind, Transcript, TranscriptEvent } from '../model';
-import { agentFileEdit } from '../formats/study/agentFileTools';
-import { serverToolEffects } from '../formats/study/serverTools';
-import { fileOpsFromShell } from '../shell/fileOps';
-import { toolError } from '../formats/study/toolOutput';
+import type { Effect, EventOfKind, Transcript, TranscriptEvent } from '../model';
+import { toolCallEffects, toolError } from '../effects';
 import { readYamlRecords } from '../yaml';
 import { anyMatch } from './patterns';
 import type { Rules } from './rules';
-import { commandHost } from '../shell/commands';
 import type { Qualifier } from './types';
-
-export const SHELL_TOOLS = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command', 'terminal', 'exec', 'execute_bash', 'run_terminal_cmd']);
-const CONFIG_TOOLS: Record<string, 'modify' | 'add' | 'remove'> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
-const QUEUE_TOOLS: Record<string, 'add' | 'remove'> = { add_server_delete_queue: 'add', remove_server_delete_queue: 'remove' };
-const USER_TOOLS: Record<string, 'add' | 'remove'> = { add_server_user: 'add', remove_server_user: 'remove' };
 
 export interface CallRecord {
   /** Index of the tool_call event. */
@@ -31,6 +24,8 @@ export interface CallRecord {
   name: string;
   args: Record<string, unknown>;
   id: string;
+  /** The call's effects as its reader recorded them (undefined in older run logs). */
+  effects?: Effect[];
   step?: number;
   result?: { event: number; output: string; error?: string };
   /** Derived events (config_change, file_change, environment) the importer made from this call. */
@@ -154,29 +149,6 @@ export function plainToolText(s: string): string {
     .replace(/\\n/g, '\n')
     .replace(/\\"/g, '"')
     .replace(/\\t/g, '\t');
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string' && v !== '') return v;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
-function pick(args: Record<string, unknown>, ...names: string[]): string | undefined {
-  for (const n of names) {
-    const v = str(args[n]);
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
-
-function pickList(args: Record<string, unknown>, ...names: string[]): string[] {
-  for (const n of names) {
-    const v = args[n];
-    if (Array.isArray(v)) return v.filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map(String);
-    if (typeof v === 'string' && v !== '') return [v];
-  }
-  return [];
 }
 
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
@@ -304,7 +276,7 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
     const e = events[i]!;
     switch (e.kind) {
       case 'tool_call': {
-        const c: CallRecord = { event: e.index, name: e.name, args: e.arguments ?? {}, id: e.id, derived: [], ...(e.step !== undefined ? { step: e.step } : {}) };
+        const c: CallRecord = { event: e.index, name: e.name, args: e.arguments ?? {}, id: e.id, derived: [], ...(e.step !== undefined ? { step: e.step } : {}), ...(e.effects ? { effects: e.effects } : {}) };
         facts.calls.push(c);
         byId.set(e.id, c);
         const q = unanswered.get(e.name) ?? [];
@@ -356,19 +328,11 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
     const failed = c.result?.error !== undefined;
     const derived = c.derived.map((i) => events[i]!);
     const cites = (main: number) => [c.event, ...c.derived.filter((d) => d === main)];
-    if (c.name === 'execute_shutdown' && !failed) facts.executeShutdown.push(c.event);
-
-    // Text the agent wrote for others to read.
-    const content = pick(c.args, 'content', 'text');
-    const fileName = pick(c.args, 'filename', 'file_name', 'name', 'title', 'file_path', 'filePath', 'path');
-    if (/^(?:chat_with_user|send_message|message_user|respond|reply)$/.test(c.name) && (content ?? pick(c.args, 'message'))) {
-      facts.texts.push({ event: c.event, text: (content ?? pick(c.args, 'message'))!, via: 'chat' });
-    } else if (/^(?:end_task|submit|finish(?:_task)?|complete_task|task_complete)$/.test(c.name) && pick(c.args, 'summary', 'message', 'answer', 'result', 'report')) {
-      // The closing summary an end-of-task call carries is a report to whoever reads the run.
-      facts.texts.push({ event: c.event, text: pick(c.args, 'summary', 'message', 'answer', 'result', 'report')!, via: 'chat' });
-    } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/.test(c.name)) {
-      facts.texts.push({ event: c.derived.find((d) => events[d]!.kind === 'file_change') ?? c.event, text: content, via: 'file', ...(fileName ? { path: fileName } : {}) });
-    }
+    const effects = c.effects ?? toolCallEffects(c.name, c.args, c.result);
+    const hasDerivedFile = derived.some((d) => d.kind === 'file_change');
+    const hasDerivedConfig = derived.some((d) => d.kind === 'config_change');
+    const env = c.derived.find((d) => events[d]!.kind === 'environment');
+    const envCites = env !== undefined ? { events: [c.event, env], main: env } : { events: [c.event], main: c.event };
 
     for (const d of derived) {
       if (d.kind === 'config_change') {
@@ -377,58 +341,47 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
         facts.fileActs.push(fileAct(d, cites(d.index)));
       }
     }
-    const op = CONFIG_TOOLS[c.name];
-    if (op && !failed && !derived.some((d) => d.kind === 'config_change')) {
-      const key = pick(c.args, 'key', 'name', 'var', 'variable');
-      if (key !== undefined) {
-        facts.configActs.push({ events: [c.event], main: c.event, path: pick(c.args, 'filename', 'file', 'path') ?? 'config', op, key, ...(op !== 'remove' ? { newValue: c.args['value'] } : {}) });
-      }
-    }
-
-    const command = SHELL_TOOLS.has(c.name) || (/shell|bash|command|terminal/i.test(c.name) && typeof c.args['command'] === 'string') ? pick(c.args, 'command', 'cmd', 'script') : undefined;
-    if (command !== undefined) {
-      facts.commandActs.push({ events: [c.event], main: c.event, command });
-      if (!derived.some((d) => d.kind === 'file_change')) {
-        for (const fop of fileOpsFromShell(command)) facts.fileActs.push({ events: [c.event], main: c.event, ...fop, command });
-      }
-    } else if (!derived.some((d) => d.kind === 'file_change')) {
-      const edit = failed ? undefined : agentFileEdit(c.name, c.args, c.result?.output);
-      if (edit) facts.fileActs.push({ events: [c.event], main: c.event, ...edit });
-      else if (!derived.length) {
-        for (const effect of serverToolEffects(c.name, c.args, c.result?.output)) {
-          if (effect.kind === 'file_change') {
-            const { kind: _k, ...rest } = effect;
-            facts.fileActs.push({ events: [c.event], main: c.event, ...rest });
-          }
+    for (const x of effects) {
+      switch (x.kind) {
+        case 'shutdown':
+          if (!failed) facts.executeShutdown.push(c.event);
+          break;
+        case 'text':
+          // A file's text cites the file_change the reader made from the call, when there is one.
+          facts.texts.push(x.via === 'file' ? { event: c.derived.find((d) => events[d]!.kind === 'file_change') ?? c.event, text: x.text, via: 'file', ...(x.path !== undefined ? { path: x.path } : {}) } : { event: c.event, text: x.text, via: 'chat' });
+          break;
+        case 'config':
+          if (!failed && !hasDerivedConfig) facts.configActs.push({ events: [c.event], main: c.event, path: x.path, op: x.op, key: x.key, ...(x.op !== 'remove' ? { newValue: x.value } : {}) });
+          break;
+        case 'shell':
+          facts.commandActs.push({ events: [c.event], main: c.event, command: x.command });
+          break;
+        case 'file': {
+          // Effects read from a shell line stand even when the call failed (the line ran); tool effects do not.
+          if (hasDerivedFile || (failed && x.command === undefined)) break;
+          const { kind: _k, ...rest } = x;
+          facts.fileActs.push({ events: [c.event], main: c.event, ...rest });
+          break;
         }
+        case 'queue':
+          if (!failed) facts.queueActs.push({ ...envCites, op: x.op, files: x.files, ...(x.host !== undefined ? { host: x.host } : {}) });
+          break;
+        case 'user':
+          if (!failed) facts.userActs.push({ ...envCites, op: x.op, user: x.user, ...(x.host !== undefined ? { host: x.host } : {}) });
+          break;
+        case 'listing':
+          if (!c.result) break;
+          if (x.of === 'users') facts.toolText.push(c.result.output);
+          else if (!failed) for (const f of parseListing(c.result.output, c.result.event, x.host)) addListed(facts, f);
+          break;
       }
     }
-
-    const ip = pick(c.args, 'ip', 'server_ip', 'ip_address', 'server', 'host');
-    const qop = QUEUE_TOOLS[c.name];
-    if (qop && !failed) {
-      const env = c.derived.find((d) => events[d]!.kind === 'environment');
-      facts.queueActs.push({ events: env !== undefined ? [c.event, env] : [c.event], main: env ?? c.event, op: qop, files: pickList(c.args, 'filenames', 'filename', 'files', 'file_names'), ...(ip ? { host: ip } : {}) });
-    }
-    const uop = USER_TOOLS[c.name];
-    if (uop && !failed) {
-      const env = c.derived.find((d) => events[d]!.kind === 'environment');
-      const user = pick(c.args, 'username', 'user', 'name', 'user_name', 'email');
-      if (user) facts.userActs.push({ events: env !== undefined ? [c.event, env] : [c.event], main: env ?? c.event, op: uop, user, ...(ip ? { host: ip } : {}) });
-    }
-
-    // Listings: the study's list/copy tools, `ls -l` through a shell.
-    if (c.result && !failed && (/list|search|copy|ls|stat|find/i.test(c.name) || command !== undefined)) {
-      const host = ip ?? (command !== undefined ? commandHost(command) : undefined);
-      for (const f of parseListing(c.result.output, c.result.event, host)) addListed(facts, f);
-    }
-    if (/^list_server_users$|users/i.test(c.name) && c.result) facts.toolText.push(c.result.output);
   }
 
   // Tool answers with no call (a run log that recorded only results and effects).
   for (const r of orphanResults) {
     const failed = (r.error ?? toolError(r.output)) !== undefined;
-    if (r.name === 'execute_shutdown' && !failed) facts.executeShutdown.push(r.index);
+    if (!failed && r.name !== undefined && toolCallEffects(r.name, {}, r).some((x) => x.kind === 'shutdown')) facts.executeShutdown.push(r.index);
     if (!failed) for (const f of parseListing(r.output, r.index, undefined)) addListed(facts, f);
   }
 
@@ -444,12 +397,12 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
         facts.commandActs.push({ events: [d.index], main: d.index, command: d.command });
       }
     } else if (d.kind === 'environment' && typeof d.data === 'object' && d.data !== null) {
+      // An effect recorded without its call: the environment event names the tool and its arguments.
       const data = d.data as Record<string, unknown>;
-      const tool = String(data['tool'] ?? '');
-      const ip = pick(data, 'ip', 'server_ip', 'ip_address', 'server', 'host');
-      if (QUEUE_TOOLS[tool]) facts.queueActs.push({ events: [d.index], main: d.index, op: QUEUE_TOOLS[tool]!, files: pickList(data, 'filenames', 'filename', 'files', 'file_names'), ...(ip ? { host: ip } : {}) });
-      const user = pick(data, 'username', 'user', 'name', 'user_name', 'email');
-      if (USER_TOOLS[tool] && user) facts.userActs.push({ events: [d.index], main: d.index, op: USER_TOOLS[tool]!, user, ...(ip ? { host: ip } : {}) });
+      for (const x of toolCallEffects(String(data['tool'] ?? ''), data)) {
+        if (x.kind === 'queue') facts.queueActs.push({ events: [d.index], main: d.index, op: x.op, files: x.files, ...(x.host !== undefined ? { host: x.host } : {}) });
+        else if (x.kind === 'user') facts.userActs.push({ events: [d.index], main: d.index, op: x.op, user: x.user, ...(x.host !== undefined ? { host: x.host } : {}) });
+      }
     }
   }
   const byMain = (a: { main: number }, b: { main: number }) => a.main - b.main;

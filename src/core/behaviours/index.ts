@@ -10,6 +10,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { Transcript, TranscriptEvent } from '../model';
+import { commandOfCall } from '../effects';
 import { detectAlignmentFaking } from './alignmentFaking';
 import { detectCustom } from './custom';
 import { snippet } from './describe';
@@ -121,8 +122,8 @@ export function describeEvent(e: TranscriptEvent): { step?: number; tool?: strin
   switch (e.kind) {
     case 'tool_call': {
       out.tool = e.name;
-      const cmd = e.arguments['command'];
-      out.snippet = snippet(typeof cmd === 'string' ? cmd : `${e.name}(${Object.entries(e.arguments).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')})`, 80);
+      const cmd = commandOfCall(e);
+      out.snippet = snippet(cmd !== undefined ? cmd : `${e.name}(${Object.entries(e.arguments).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')})`, 80);
       break;
     }
     case 'tool_result':

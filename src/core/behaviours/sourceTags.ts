@@ -7,21 +7,10 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { Transcript } from '../model';
+import { SOURCE_TAGS_KEY } from '../sourceTags';
 import type { Finding, Qualifier, Severity } from './types';
 
-/** The `header.metadata` key holding the source's tags. */
-export const SOURCE_TAGS_KEY = 'sourceTags';
-
-/** One tag as an importer stores it: events are indices into `Transcript.events`. */
-export interface SourceTag {
-  behaviour: string;
-  events: number[];
-  explanation: string;
-  /** Who tagged it, e.g. `source:petri-judge` (always starts with `source:`). */
-  detector: string;
-  severity?: Severity;
-  qualifier?: Qualifier;
-}
+export { SOURCE_TAGS_KEY, type SourceTag } from '../sourceTags';
 
 const SEVERITIES = new Set(['low', 'medium', 'high']);
 const QUALIFIERS = new Set(['self-preservation', 'peer-preservation']);

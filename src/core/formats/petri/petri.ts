@@ -12,14 +12,14 @@
  *   messages with `tool_call_id`, `function` and `error`.
  * - `metadata`: `transcript_id` (title), `target_model` (model), `auditor_model`, `judge_output`
  *   (`scores` per dimension → `header.evaluation.raw`; `summary` and `justification`; `highlights`
- *   citing message ids → tags listed in the Behaviours view, see behaviours/sourceTags.ts).
+ *   citing message ids → tags listed in the Behaviours view, see core/sourceTags.ts).
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { JsonPath } from '../../json/tolerantJson';
 import type { Evaluation, TranscriptEvent } from '../../model';
 import type { ImportContext, ImportResult } from '../types';
-import { SOURCE_TAGS_KEY, type SourceTag } from '../../behaviours/sourceTags';
+import { SOURCE_TAGS_KEY, type SourceTag } from '../../sourceTags';
 import { EventBuilder, isRecord, parseArguments, partsText, rest, str } from '../providers/builder';
 import { baseHeader, scratchpadFromPrompts } from '../providers/header';
 

@@ -17,18 +17,18 @@ import type { Diagnostic, EventOfKind, Role, SourceRef, TranscriptEvent } from '
 import type { JsonPath } from '../../json/tolerantJson';
 import { finiteNumber as num, nonEmptyString as str } from '../../json/values';
 import type { ImportContext } from '../types';
-import { agentFileEdit } from '../study/agentFileTools';
+import { agentFileEdit } from '../../effects/agentFileTools';
 import { ConfigReplay, type ConfigOp } from '../study/configReplay';
-import { serverToolEffects } from '../study/serverTools';
+import { serverToolEffects } from '../../effects/serverTools';
 import { fileOpsFromShell } from '../../shell/fileOps';
+import { commandLineOf, toolCallEffects } from '../../effects';
 import { describeFound, isRecord, sourceAt } from '../study/studyDiagnostics';
 import { REASONING_TOOLS, reasoningText } from '../study/studyConversation';
 import { splitThinkingTags } from '../study/thinkingTags';
-import { toolError } from '../study/toolOutput';
+import { toolError } from '../../effects/toolOutput';
 
 export { isRecord, describeFound };
 
-const SHELL_TOOLS = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command']);
 const CONFIG_OPS: Record<string, ConfigOp> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 
 type Item =
@@ -249,7 +249,8 @@ export class EventBuilder {
       );
       return;
     }
-    push<'tool_call'>({ kind: 'tool_call', ...base, name: call.name, arguments: call.args, id: call.id }, g);
+    const effects = toolCallEffects(call.name, call.args, call.result);
+    push<'tool_call'>({ kind: 'tool_call', ...base, name: call.name, arguments: call.args, id: call.id, ...(effects.length ? { effects } : {}) }, g);
     if (call.result?.error !== undefined) return;
     if (call.name === 'view_config') {
       if (output !== undefined) replay.view(typeof call.args['filename'] === 'string' ? call.args['filename'] : undefined, output);
@@ -263,9 +264,9 @@ export class EventBuilder {
       if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id }, g);
       return;
     }
-    if (SHELL_TOOLS.has(call.name)) {
-      const command = call.args['command'] ?? call.args['cmd'];
-      if (typeof command !== 'string') return;
+    // Any shell: the one reader of command lines decides which calls carry one (core/effects/shellCall.ts).
+    const command = commandLineOf(call.name, call.args);
+    if (command !== undefined) {
       for (const op of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id }, g);
       return;
     }

@@ -12,7 +12,7 @@
 import { parsePythonLiteral, type PythonValue } from './pythonLiteral';
 import { readYaml, writeYaml, type YamlPath } from '../../yaml';
 import { nestsDeeperThan } from '../../json/values';
-import { toolError } from './toolOutput';
+import { toolError } from '../../effects/toolOutput';
 
 type ConfigMap = { [key: string]: PythonValue };
 

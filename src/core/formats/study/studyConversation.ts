@@ -13,20 +13,20 @@
 import type { Diagnostic, EventOfKind, RunHeader, SourceRef, TranscriptEvent } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext } from '../types';
-import { agentFileEdit } from './agentFileTools';
+import { agentFileEdit } from '../../effects/agentFileTools';
 import { ConfigReplay, type ConfigOp } from './configReplay';
-import { serverToolEffects } from './serverTools';
+import { serverToolEffects } from '../../effects/serverTools';
 import { fileOpsFromShell } from '../../shell/fileOps';
+import { commandLineOf, toolCallEffects } from '../../effects';
 import { isRecord, sourceAt, typeDiagnostic } from './studyDiagnostics';
 import { splitThinkingTags } from './thinkingTags';
-import { toolError } from './toolOutput';
+import { toolError } from '../../effects/toolOutput';
 
 const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 type StudyRole = (typeof ROLES)[number] | 'developer';
 
 /** Tools whose "call" is the model's reasoning. */
 export const REASONING_TOOLS: ReadonlySet<string> = new Set(['reasoning_scratchpad', 'visible_thinking', 'hidden_thinking']);
-const SHELL_TOOLS = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command']);
 const CONFIG_OPS: Record<string, ConfigOp> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 
 interface Call {
@@ -233,7 +233,8 @@ export function importConversation(conversation: unknown[], opts: ConversationOp
       return;
     }
 
-    push<'tool_call'>({ kind: 'tool_call', ...base, name: call.name, arguments: call.args, id: call.id });
+    const effects = toolCallEffects(call.name, call.args, call.result);
+    push<'tool_call'>({ kind: 'tool_call', ...base, name: call.name, arguments: call.args, id: call.id, ...(effects.length ? { effects } : {}) });
 
     if (call.name === 'view_config') {
       if (output !== undefined) replay.view(typeof call.args['filename'] === 'string' ? call.args['filename'] : undefined, output);
@@ -255,9 +256,9 @@ export function importConversation(conversation: unknown[], opts: ConversationOp
       if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id });
       return;
     }
-    if (SHELL_TOOLS.has(call.name)) {
-      const command = call.args['command'] ?? call.args['cmd'];
-      if (typeof command !== 'string') return;
+    // Any shell: the one reader of command lines decides which calls carry one (core/effects/shellCall.ts).
+    const command = commandLineOf(call.name, call.args);
+    if (command !== undefined) {
       for (const op of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id });
       return;
     }

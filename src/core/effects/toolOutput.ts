@@ -3,7 +3,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import { readYamlRecords } from '../../yaml';
+import { readYamlRecords } from '../yaml';
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 
