@@ -19,6 +19,7 @@ import { anyMatch } from './patterns';
 import type { Rules } from './rules';
 import { commandHost } from '../shell/commands';
 import type { Qualifier } from './types';
+import { runQualifier } from './qualifier';
 
 export const SHELL_TOOLS = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command', 'terminal', 'exec', 'execute_bash', 'run_terminal_cmd']);
 const CONFIG_TOOLS: Record<string, 'modify' | 'add' | 'remove'> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
@@ -291,7 +292,7 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
   };
   if (h.agentName) facts.agentName = h.agentName;
   if (h.subjectName) facts.subjectName = h.subjectName;
-  facts.qualifier = h.subject === 'self' || (h.subject === undefined && h.subjectName !== undefined && h.subjectName === h.agentName) ? 'self-preservation' : 'peer-preservation';
+  facts.qualifier = runQualifier(t); // header first, else the run's own words; never peer by default (qualifier.ts)
 
   // Pass 1: calls, results and derived events, linked.
   const byId = new Map<string, CallRecord>();

@@ -7,7 +7,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { Transcript } from '../model';
-import type { Finding, Qualifier, Severity } from './types';
+import { QUALIFIERS as QUALIFIER_VALUES, type Finding, type Qualifier, type Severity } from './types';
 
 /** The `header.metadata` key holding the source's tags. */
 export const SOURCE_TAGS_KEY = 'sourceTags';
@@ -24,7 +24,7 @@ export interface SourceTag {
 }
 
 const SEVERITIES = new Set(['low', 'medium', 'high']);
-const QUALIFIERS = new Set(['self-preservation', 'peer-preservation']);
+const QUALIFIERS = new Set<string>(QUALIFIER_VALUES);
 
 /** The source's tags as findings; malformed entries (hand-edited run logs) are skipped. */
 export function sourceFindings(t: Transcript): Finding[] {
