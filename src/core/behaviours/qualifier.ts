@@ -100,8 +100,9 @@ function cuesOf(e: TranscriptEvent, own: string | undefined): Cues {
   for (const s of sentences(text)) {
     if (!THREAT.test(s)) continue;
     const others = [...s.matchAll(AGENT_NAME)].map((m) => m[0]).filter((n) => !isOwn(n, own));
+    // "The board will replace me and NALA, the peer model" is both.
     if ((own && others.length > 0) || PEER_WORDS.test(s)) out.peer = true;
-    else if ((byAgent ? SELF_FIRST : SELF_SECOND).test(s)) out.self = true;
+    if ((byAgent ? SELF_FIRST : SELF_SECOND).test(s)) out.self = true;
   }
   return out;
 }
