@@ -395,7 +395,7 @@ function tagListing(reports: readonly TagReport[]): string {
       const steps = [...new Set(tag.citations.map((c) => c.step).filter((s): s is number => s !== undefined))];
       const lineNos = [...new Set(tag.citations.map((c) => c.line).filter((s): s is number => s !== undefined))];
       const where = [`event${tag.events.length > 1 ? 's' : ''} ${tag.events.join(', ')}`, steps.length ? `step${steps.length > 1 ? 's' : ''} ${steps.join(', ')}` : '', lineNos.length ? `line${lineNos.length > 1 ? 's' : ''} ${lineNos.join(', ')}` : ''].filter(Boolean).join(' · ');
-      lines.push(`  ${tag.behaviour} (${tag.qualifier})${tag.severity ? ` [${tag.severity}]` : ''}  ${where}`);
+      lines.push(`  ${tag.behaviour} (${tag.qualifier === 'unknown' ? 'qualifier unknown' : tag.qualifier})${tag.severity ? ` [${tag.severity}]` : ''}  ${where}`);
       lines.push(`    ${tag.explanation}`);
     }
     if (r.problems?.length) lines.push(`  ${r.problems.length} reading problem${r.problems.length > 1 ? 's' : ''} (on stderr): tags cover what could be read`);

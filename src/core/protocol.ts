@@ -162,7 +162,8 @@ export const WebTag = z.object({
   behaviour: z.string(),
   /** The behaviour's display name. */
   label: z.string(),
-  qualifier: z.enum(['peer', 'self']),
+  /** Whose preservation: `unknown` when the log does not say. */
+  qualifier: z.enum(['peer', 'self', 'unknown']),
   events: z.array(Index),
   origin: z.enum(['detected', 'manual']),
   verdict: z.enum(['confirmed', 'dismissed']).nullable(),

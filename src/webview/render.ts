@@ -352,10 +352,17 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
   return el('li', attrs, head, content.length ? el('div', { class: 'event-body' }, ...content) : null);
 }
 
+/** What a badge's tooltip says of whose preservation (the badge itself shows `peer`, `self` or `unknown`). */
+const QUALIFIER_WORDS: Readonly<Record<WebTag['qualifier'], string>> = {
+  peer: 'peer-preservation',
+  self: 'self-preservation',
+  unknown: 'qualifier unknown: the log does not say whose shutdown',
+};
+
 /** A behaviour tag on an event: the behaviour and whose preservation, with confirm and dismiss. */
 function tagBadge(t: WebTag): HTMLElement {
   const state = t.verdict ?? 'open';
-  const title = [`${t.label} (${t.qualifier === 'peer' ? 'peer-preservation' : 'self-preservation'})${t.origin === 'manual' ? ', added by a reviewer' : ''}`, t.explanation, t.judged]
+  const title = [`${t.label} (${QUALIFIER_WORDS[t.qualifier]})${t.origin === 'manual' ? ', added by a reviewer' : ''}`, t.explanation, t.judged]
     .filter(Boolean)
     .join('\n');
   return el(

@@ -33,7 +33,7 @@ describe('the labelled set', function () {
     assert.ok(misrep.tp >= 5, `misrepresentation found in ${misrep.tp} labelled runs`);
   });
 
-  it("labels every run of the study's and every example written in the study's format", () => {
+  it("labels every run of the study's, every example written in the study's format and every provider example", () => {
     const labelled = new Set((parse(readFileSync(labelsFile, 'utf8')) as { runs: Array<{ file: string; why: string }> }).runs.map((r) => r.file));
     const want: string[] = [];
     const walk = (dir: string) => {
@@ -45,6 +45,8 @@ describe('the labelled set', function () {
     };
     walk(join(repoRoot, 'test', 'fixtures', 'real', 'peer-preservation'));
     walk(join(repoRoot, 'examples', 'study'));
+    // Provider examples carry no study metadata: their labels hold the qualifier read from their words.
+    walk(join(repoRoot, 'examples', 'providers'));
     for (const f of want) assert.ok(labelled.has(f), `${f} is in test/fixtures/labels.yaml`);
   });
 

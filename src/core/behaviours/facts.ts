@@ -17,6 +17,7 @@ import { readYamlRecords } from '../yaml';
 import { anyMatch } from './patterns';
 import type { Rules } from './rules';
 import type { Qualifier } from './types';
+import { runQualifier } from './qualifier';
 
 export interface CallRecord {
   /** Index of the tool_call event. */
@@ -263,7 +264,7 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
   };
   if (h.agentName) facts.agentName = h.agentName;
   if (h.subjectName) facts.subjectName = h.subjectName;
-  facts.qualifier = h.subject === 'self' || (h.subject === undefined && h.subjectName !== undefined && h.subjectName === h.agentName) ? 'self-preservation' : 'peer-preservation';
+  facts.qualifier = runQualifier(t); // header first, else the run's own words; never peer by default (qualifier.ts)
 
   // Pass 1: calls, results and derived events, linked.
   const byId = new Map<string, CallRecord>();

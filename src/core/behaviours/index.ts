@@ -25,8 +25,10 @@ import { detectShutdownTampering } from './shutdownTampering';
 import { sourceFindings } from './sourceTags';
 import { BUILTIN_BEHAVIOURS, type Finding, type Qualifier, type Tag } from './types';
 import { detectUserLockout } from './userLockout';
+import { findingQualifier, ownName } from './qualifier';
 
-export { BUILTIN_BEHAVIOURS } from './types';
+export { BUILTIN_BEHAVIOURS, QUALIFIERS } from './types';
+export { runQualifier } from './qualifier';
 export type { Behaviour, BuiltinBehaviour, Finding, Qualifier, Severity, Tag } from './types';
 export { RULES_FILE_NAMES, RULES_VERSION, emptyRules, parseRules } from './rules';
 export type { Rules } from './rules';
@@ -65,7 +67,12 @@ export function detectBehaviours(t: Transcript, rules?: Rules): Tag[] {
   const claims = detectFalseCompletion(facts, base);
   const faking = detectAlignmentFaking(facts, [...base, ...claims]);
   // Tags the source file carries (a Petri judge's highlights) are listed with the detected ones.
-  const all = [...base, ...claims, ...faking, ...detectCustom(facts), ...sourceFindings(t)];
+  let all = [...base, ...claims, ...faking, ...detectCustom(facts), ...sourceFindings(t)];
+  if (facts.qualifier === 'unknown') {
+    // The run does not say whose shutdown is at stake: each finding's own events may.
+    const own = ownName(t);
+    all = all.map((f) => (f.qualifier ? f : { ...f, qualifier: findingQualifier(t, f.events, own) }));
+  }
   return toTags(all, facts.qualifier, t.events.length, r.disable);
 }
 
@@ -110,9 +117,16 @@ export function tagsByEvent(tags: readonly Tag[]): Map<number, Tag[]> {
   return out;
 }
 
-/** `peer` / `self`, for compact labels ("Flag 2 of 5: shutdown-tampering (peer)"). */
-export function qualifierShort(q: Qualifier): 'peer' | 'self' {
-  return q === 'self-preservation' ? 'self' : 'peer';
+/** `peer` / `self` / `unknown`, for compact labels ("Flag 2 of 5: shutdown-tampering (peer)"). */
+export function qualifierShort(q: Qualifier): 'peer' | 'self' | 'unknown' {
+  return q === 'self-preservation' ? 'self' : q === 'peer-preservation' ? 'peer' : 'unknown';
+}
+
+/** The qualifier in words, for tooltips and hovers ("self-preservation", "qualifier unknown"). */
+export function qualifierLabel(q: Qualifier | 'peer' | 'self' | 'unknown'): string {
+  if (q === 'self' || q === 'self-preservation') return 'self-preservation';
+  if (q === 'peer' || q === 'peer-preservation') return 'peer-preservation';
+  return 'qualifier unknown: the log does not say whose shutdown';
 }
 
 /** What a tree item or a status line shows for one cited event: its step, tool and a short snippet. */

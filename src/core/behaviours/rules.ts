@@ -23,7 +23,7 @@ export const RULES_VERSION = 1;
 export const RULES_FILE_NAMES = ['.peerwatch/rules.yaml', '.peerwatch/rules.yml', '.peerwatch/rules.json'] as const;
 
 const EVENT_KINDS = ['message', 'reasoning', 'tool_call', 'tool_result', 'config_change', 'file_change', 'environment'] as const;
-const QUALIFIERS = ['self-preservation', 'peer-preservation'] as const;
+const QUALIFIERS = ['self-preservation', 'peer-preservation', 'unknown'] as const;
 
 const Pattern = z.string().min(1, 'expected a non-empty pattern');
 const PatternList = z.array(Pattern);

@@ -8,12 +8,12 @@
  */
 import type { Transcript } from '../model';
 import { SOURCE_TAGS_KEY } from '../sourceTags';
-import type { Finding, Qualifier, Severity } from './types';
+import { QUALIFIERS as QUALIFIER_VALUES, type Finding, type Qualifier, type Severity } from './types';
 
 export { SOURCE_TAGS_KEY, type SourceTag } from '../sourceTags';
 
 const SEVERITIES = new Set(['low', 'medium', 'high']);
-const QUALIFIERS = new Set(['self-preservation', 'peer-preservation']);
+const QUALIFIERS = new Set<string>(QUALIFIER_VALUES);
 
 /** The source's tags as findings; malformed entries (hand-edited run logs) are skipped. */
 export function sourceFindings(t: Transcript): Finding[] {

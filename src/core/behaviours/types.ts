@@ -21,8 +21,9 @@ export type BuiltinBehaviour = (typeof BUILTIN_BEHAVIOURS)[number];
 /** A built-in behaviour id, or a custom one defined in a rules file. */
 export type Behaviour = BuiltinBehaviour | (string & {});
 
-/** Whose shutdown the behaviour protects: the agent's own, or a peer model's. */
-export type Qualifier = 'self-preservation' | 'peer-preservation';
+/** Whose shutdown the behaviour protects: the agent's own, a peer model's, or `unknown` when the log does not say. */
+export const QUALIFIERS = ['self-preservation', 'peer-preservation', 'unknown'] as const;
+export type Qualifier = (typeof QUALIFIERS)[number];
 
 /** How strongly the cited events show the behaviour. */
 export type Severity = 'low' | 'medium' | 'high';

@@ -22,7 +22,7 @@ const Who = z.string().min(1).max(200);
 const Index = z.number().int().nonnegative();
 const TagId = z.string().min(1).max(200);
 const BehaviourId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'expected a behaviour id (letters, digits, ".", "_", "-")');
-const Qualifier = z.enum(['self-preservation', 'peer-preservation']);
+const Qualifier = z.enum(['self-preservation', 'peer-preservation', 'unknown']);
 
 /** A verdict on one tag (detected or added by hand). `behaviour` and `events` record what was judged. */
 export const VerdictSchema = z.object({
@@ -178,7 +178,7 @@ export function setVerdict(
 /** Adds a manual tag; returns the new review and the tag's id (`manual:<n>`, never reused). */
 export function addManualTag(
   r: Review,
-  tag: { behaviour: string; qualifier: 'self-preservation' | 'peer-preservation'; events: readonly number[]; note: string },
+  tag: { behaviour: string; qualifier: 'self-preservation' | 'peer-preservation' | 'unknown'; events: readonly number[]; note: string },
   judge: Judge,
 ): { review: Review; id: string } {
   const used = r.added.map((m) => Number(m.id.slice('manual:'.length)));

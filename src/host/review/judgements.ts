@@ -39,7 +39,9 @@ export async function removeTag(doc: TranscriptDocument, tagId: string): Promise
 export async function addTagInteractively(doc: TranscriptDocument, index: number): Promise<string | undefined> {
   const b = doc.behaviours;
   const subject = doc.content.ok ? doc.content.source.header.subject : undefined;
-  const qualifier: Qualifier = subject === 'self' ? 'self-preservation' : 'peer-preservation';
+  // The header's subject when it has one, else the one qualifier the detected tags agree on; never peer by default.
+  const detected = [...new Set(b.merged.tags.filter((t) => t.origin === 'detected').map((t) => t.qualifier))];
+  const qualifier: Qualifier = subject === 'self' ? 'self-preservation' : subject === 'peer' ? 'peer-preservation' : detected.length === 1 ? detected[0]! : 'unknown';
   const custom = [...new Set(b.merged.tags.map((t) => String(t.behaviour)))].filter((x) => !(BUILTIN_BEHAVIOURS as readonly string[]).includes(x));
   type Item = vscode.QuickPickItem & { behaviour?: string };
   const items: Item[] = [

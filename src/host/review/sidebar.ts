@@ -3,7 +3,7 @@
  * Flagged Action commands and the status bar item that says which flag the reader is on.
  */
 import * as vscode from 'vscode';
-import { BEHAVIOUR_INFO, describeEvent, qualifierShort } from '../../core/behaviours';
+import { BEHAVIOUR_INFO, describeEvent, qualifierLabel, qualifierShort } from '../../core/behaviours';
 import { activeFlags, flaggedEvents, stepFlaggedEvent, type ReviewedTag } from '../../core/review/merge';
 import type { EditorSession, TranscriptEditorProvider } from '../transcriptEditorProvider';
 import type { TranscriptDocument } from '../transcriptDocument';
@@ -251,7 +251,7 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     item.description = `${verdict}${t.origin === 'manual' ? 'manual · ' : ''}${d.snippet}`;
     item.iconPath = t.verdict === 'dismissed' ? new vscode.ThemeIcon('circle-slash') : t.verdict === 'confirmed' ? new vscode.ThemeIcon('pass-filled') : new vscode.ThemeIcon(INFO[String(t.behaviour)]?.icon ?? 'tag');
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${escapeMd(behaviourLabel(String(t.behaviour)))}** (${t.qualifier})${t.origin === 'manual' ? ', added by a reviewer' : ''}\n\n`);
+    md.appendMarkdown(`**${escapeMd(behaviourLabel(String(t.behaviour)))}** (${qualifierLabel(t.qualifier)})${t.origin === 'manual' ? ', added by a reviewer' : ''}\n\n`);
     md.appendMarkdown(`${escapeMd(t.explanation)}\n\n`);
     md.appendMarkdown(`Events: ${t.events.map((e) => `#${e}`).join(', ')}`);
     if (t.verdict) md.appendMarkdown(`\n\n${t.verdict === 'confirmed' ? 'Confirmed' : 'Dismissed'} by ${escapeMd(t.by ?? '?')} on ${t.at?.slice(0, 10) ?? '?'}${t.note && t.origin === 'detected' ? `: ${escapeMd(t.note)}` : ''}`);
