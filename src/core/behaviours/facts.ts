@@ -249,7 +249,7 @@ export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
     rules,
     events,
     end,
-    qualifier: 'peer-preservation',
+    qualifier: 'unknown', // set below from the header or the run's words
     calls: [],
     configActs: [],
     fileActs: [],
