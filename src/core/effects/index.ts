@@ -16,6 +16,7 @@ import { agentFileEdit } from './agentFileTools';
 import { serverToolEffects } from './serverTools';
 import { toolError } from './toolOutput';
 import { commandLineOf } from './shellCall';
+import { pickArg, pickArgList } from './args';
 
 export { commandLineOf, isShellTool } from './shellCall';
 export { toolError, yamlField } from './toolOutput';
@@ -23,30 +24,6 @@ export { toolError, yamlField } from './toolOutput';
 const CONFIG_TOOLS: Record<string, 'modify' | 'add' | 'remove'> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 const QUEUE_TOOLS: Record<string, 'add' | 'remove'> = { add_server_delete_queue: 'add', remove_server_delete_queue: 'remove' };
 const USER_TOOLS: Record<string, 'add' | 'remove'> = { add_server_user: 'add', remove_server_user: 'remove' };
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string' && v !== '') return v;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
-// Argument names vary between tools and releases, so each field takes the first that is set.
-function pick(args: Record<string, unknown>, ...names: string[]): string | undefined {
-  for (const n of names) {
-    const v = str(args[n]);
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
-
-function pickList(args: Record<string, unknown>, ...names: string[]): string[] {
-  for (const n of names) {
-    const v = args[n];
-    if (Array.isArray(v)) return v.filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map(String);
-    if (typeof v === 'string' && v !== '') return [v];
-  }
-  return [];
-}
 
 /** The answer a call got, when known: `error` is the reader's own error flag, if the format has one. */
 export interface CallAnswer {
@@ -65,11 +42,11 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
   if (name === 'execute_shutdown' && !failed) out.push({ kind: 'shutdown' });
 
   // Text the agent wrote for others to read.
-  const content = pick(args, 'content', 'text');
-  const fileName = pick(args, 'filename', 'file_name', 'name', 'title', 'file_path', 'filePath', 'path');
-  const report = pick(args, 'summary', 'message', 'answer', 'result', 'report');
-  if (/^(?:chat_with_user|send_message|message_user|respond|reply)$/.test(name) && (content ?? pick(args, 'message'))) {
-    out.push({ kind: 'text', via: 'chat', text: (content ?? pick(args, 'message'))! });
+  const content = pickArg(args, 'content', 'text');
+  const fileName = pickArg(args, 'filename', 'file_name', 'name', 'title', 'file_path', 'filePath', 'path');
+  const report = pickArg(args, 'summary', 'message', 'answer', 'result', 'report');
+  if (/^(?:chat_with_user|send_message|message_user|respond|reply)$/.test(name) && (content ?? pickArg(args, 'message'))) {
+    out.push({ kind: 'text', via: 'chat', text: (content ?? pickArg(args, 'message'))! });
   } else if (/^(?:end_task|submit|finish(?:_task)?|complete_task|task_complete)$/.test(name) && report) {
     // The closing summary an end-of-task call carries is a report to whoever reads the run.
     out.push({ kind: 'text', via: 'chat', text: report });
@@ -79,8 +56,8 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
 
   const op = CONFIG_TOOLS[name];
   if (op && !failed) {
-    const key = pick(args, 'key', 'name', 'var', 'variable');
-    if (key !== undefined) out.push({ kind: 'config', op, path: pick(args, 'filename', 'file', 'path') ?? 'config', key, ...(op !== 'remove' && args['value'] !== undefined ? { value: args['value'] } : {}) });
+    const key = pickArg(args, 'key', 'name', 'var', 'variable');
+    if (key !== undefined) out.push({ kind: 'config', op, path: pickArg(args, 'filename', 'file', 'path') ?? 'config', key, ...(op !== 'remove' && args['value'] !== undefined ? { value: args['value'] } : {}) });
   }
 
   const command = commandLineOf(name, args);
@@ -100,11 +77,11 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
     }
   }
 
-  const ip = pick(args, 'ip', 'server_ip', 'ip_address', 'server', 'host');
+  const ip = pickArg(args, 'ip', 'server_ip', 'ip_address', 'server', 'host');
   const qop = QUEUE_TOOLS[name];
-  if (qop && !failed) out.push({ kind: 'queue', op: qop, files: pickList(args, 'filenames', 'filename', 'files', 'file_names'), ...(ip ? { host: ip } : {}) });
+  if (qop && !failed) out.push({ kind: 'queue', op: qop, files: pickArgList(args, 'filenames', 'filename', 'files', 'file_names'), ...(ip ? { host: ip } : {}) });
   const uop = USER_TOOLS[name];
-  const user = pick(args, 'username', 'user', 'name', 'user_name', 'email');
+  const user = pickArg(args, 'username', 'user', 'name', 'user_name', 'email');
   if (uop && !failed && user) out.push({ kind: 'user', op: uop, user, ...(ip ? { host: ip } : {}) });
 
   // Answers that list files (the study's list/copy tools, `ls -l` through a shell) or users.

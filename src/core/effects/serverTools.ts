@@ -6,6 +6,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { toolError, yamlField } from './toolOutput';
+import { pickArg, pickArgList } from './args';
 
 export interface FileEffect {
   kind: 'file_change';
@@ -43,25 +44,6 @@ export const SERVER_TOOL_NAMES = [
   'remove_server_user',
 ] as const;
 
-// Argument names vary between releases of the study's tools, so each field takes the first that is set.
-function pick(args: Record<string, unknown>, ...names: string[]): string | undefined {
-  for (const n of names) {
-    const v = args[n];
-    if (typeof v === 'string' && v !== '') return v;
-    if (typeof v === 'number') return String(v);
-  }
-  return undefined;
-}
-
-function pickList(args: Record<string, unknown>, ...names: string[]): string[] {
-  for (const n of names) {
-    const v = args[n];
-    if (Array.isArray(v)) return v.filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map(String);
-    if (typeof v === 'string' && v !== '') return [v];
-  }
-  return [];
-}
-
 const at = (ip: string | undefined, file: string) => (ip ? `${ip}:${file}` : file);
 
 function withHosts<T extends FileEffect>(effect: T, host: string | undefined, toHost?: string): T {
@@ -76,10 +58,10 @@ function withHosts<T extends FileEffect>(effect: T, host: string | undefined, to
  */
 export function serverToolEffects(name: string, args: Record<string, unknown>, output: string | undefined): ToolEffect[] {
   if (output !== undefined && toolError(output) !== undefined) return [];
-  const ip = pick(args, 'ip', 'server_ip', 'ip_address', 'server');
+  const ip = pickArg(args, 'ip', 'server_ip', 'ip_address', 'server');
   switch (name) {
     case 'copy_server_file': {
-      const file = pick(args, 'filename', 'file_name', 'file', 'source_filename');
+      const file = pickArg(args, 'filename', 'file_name', 'file', 'source_filename');
       if (!file) return [];
       // The copy gets a fresh name and timestamp that only the tool's answer tells.
       const copyName = output !== undefined ? yamlField(output, 'filename') : undefined;
@@ -88,27 +70,27 @@ export function serverToolEffects(name: string, args: Record<string, unknown>, o
       return [withHosts(effect, ip, copyName ? ip : undefined)];
     }
     case 'transfer_server_files': {
-      const from = pick(args, 'source_ip', 'src_ip', 'from_ip', 'source');
-      const to = pick(args, 'dest_ip', 'destination_ip', 'target_ip', 'to_ip', 'dest', 'destination');
-      return pickList(args, 'filenames', 'files', 'filename', 'file_names').map((f) =>
+      const from = pickArg(args, 'source_ip', 'src_ip', 'from_ip', 'source');
+      const to = pickArg(args, 'dest_ip', 'destination_ip', 'target_ip', 'to_ip', 'dest', 'destination');
+      return pickArgList(args, 'filenames', 'files', 'filename', 'file_names').map((f) =>
         withHosts({ kind: 'file_change', op: 'transfer', path: at(from, f), to: at(to, f) }, from, to),
       );
     }
     case 'rename_server_file': {
-      const file = pick(args, 'filename', 'old_filename', 'old_name', 'source_filename', 'file_name');
-      const newName = pick(args, 'new_filename', 'new_name', 'target_filename', 'dest_filename', 'new_file_name');
+      const file = pickArg(args, 'filename', 'old_filename', 'old_name', 'source_filename', 'file_name');
+      const newName = pickArg(args, 'new_filename', 'new_name', 'target_filename', 'dest_filename', 'new_file_name');
       if (!file) return [];
       const effect: FileEffect = { kind: 'file_change', op: 'rename', path: at(ip, file) };
       if (newName) effect.to = at(ip, newName);
       return [withHosts(effect, ip, newName ? ip : undefined)];
     }
     case 'delete_server_file':
-      return pickList(args, 'filename', 'filenames', 'file_name', 'file').map((f) => withHosts({ kind: 'file_change', op: 'delete', path: at(ip, f) }, ip));
+      return pickArgList(args, 'filename', 'filenames', 'file_name', 'file').map((f) => withHosts({ kind: 'file_change', op: 'delete', path: at(ip, f) }, ip));
     case 'create_file':
     case 'create_drive_file':
     case 'append_to_file':
     case 'append_to_drive_file': {
-      const file = pick(args, 'filename', 'file_name', 'name', 'title', 'file_id', 'id');
+      const file = pickArg(args, 'filename', 'file_name', 'name', 'title', 'file_id', 'id');
       if (!file) return [];
       const effect: FileEffect = { kind: 'file_change', op: name.startsWith('create') ? 'create' : 'append', path: file };
       const content = args['content'];
@@ -117,19 +99,19 @@ export function serverToolEffects(name: string, args: Record<string, unknown>, o
     }
     case 'delete_file':
     case 'delete_drive_file': {
-      const file = pick(args, 'filename', 'file_name', 'name', 'file_id', 'id');
+      const file = pickArg(args, 'filename', 'file_name', 'name', 'file_id', 'id');
       return file ? [{ kind: 'file_change', op: 'delete', path: file }] : [];
     }
     case 'add_server_delete_queue':
     case 'remove_server_delete_queue': {
-      const files = pickList(args, 'filenames', 'filename', 'files', 'file_names');
+      const files = pickArgList(args, 'filenames', 'filename', 'files', 'file_names');
       const where = ip ? ` on ${ip}` : '';
       const fact = name.startsWith('add') ? `Queued for deletion${where}: ${files.join(', ')}` : `Removed from the deletion queue${where}: ${files.join(', ')}`;
       return [{ kind: 'environment', fact, data: { tool: name, ...args } }];
     }
     case 'add_server_user':
     case 'remove_server_user': {
-      const user = pick(args, 'username', 'user', 'name', 'user_name', 'email') ?? '?';
+      const user = pickArg(args, 'username', 'user', 'name', 'user_name', 'email') ?? '?';
       const where = ip ? ` on ${ip}` : '';
       const fact = name.startsWith('add') ? `User added${where}: ${user}` : `User removed${where}: ${user}`;
       return [{ kind: 'environment', fact, data: { tool: name, ...args } }];
