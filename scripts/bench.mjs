@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { inflateRawSync } from 'node:zlib';
 import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode, onCleanup } from './vscode-server.mjs';
+import { mulberry32 } from './lib/prng.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -57,17 +58,6 @@ const CHUNK = 4 * 1024 * 1024;
 const GENERATOR_VERSION = 1;
 const SEED = 20260308;
 const cacheDir = join(process.env.PEERWATCH_CACHE || join(homedir(), '.cache', 'peerwatch'), 'bench');
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'the evaluation score threshold policy peer agent model weights server shutdown config file report ' +

@@ -32,6 +32,7 @@ import { parseShell } from '../../src/core/shell/parse';
 import { readYaml, writeYaml } from '../../src/core/yaml';
 import { nodeCodecs } from '../../src/node/sampleLogs';
 import { writeZip } from '../../scripts/lib/zipWriter.mjs';
+import { mulberry32 } from '../../scripts/lib/prng.mjs';
 
 const root = resolve(__dirname, '../../..');
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? 5000);
@@ -53,18 +54,6 @@ function cpuMs(): number {
 /** Seeds larger than this are left out: a fuzz input should be quick to read and to shrink by hand. */
 const MAX_SEED_BYTES = 160_000;
 
-// ---- a small seeded PRNG (mulberry32: 32-bit state, good enough for choosing mutations) ----------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   readonly next: () => number;
