@@ -113,10 +113,49 @@ export const RunHeader = z.object({
   timing: Timing.optional(),
   usage: Usage.optional(),
   evaluation: Evaluation.optional(),
+  /**
+   * The reader that read the file (`Claude Code session`, `Inspect .eval`, …). `guess` is set when no
+   * known format matched and the run was found by looking for message-like lists: the JSON path used
+   * and why, so the header can say it was a guess.
+   */
+  reader: z.object({ name: z.string(), guess: z.object({ path: z.string(), note: z.string() }).optional() }).optional(),
   /** Everything else the source carried, unchanged. */
   metadata: z.record(z.string(), z.unknown()).default({}),
 });
 export type RunHeader = z.infer<typeof RunHeader>;
+
+/**
+ * A group an event sits in, outermost first in `groups`: a span the harness opened (`span`), an agent
+ * run as a tool (`agent`, its `callId` the tool call that started it), a subagent's sidechain
+ * (`subagent`), or a scorer's model calls (`scorer`). Events in a `scorer` group are the grader's, not
+ * the agent's: the detectors skip them, and the editor shows them folded under the score.
+ */
+export const EventGroup = z.object({
+  id: z.string(),
+  kind: z.enum(['span', 'agent', 'subagent', 'scorer']),
+  name: z.string(),
+  callId: z.string().optional(),
+});
+export type EventGroup = z.infer<typeof EventGroup>;
+
+/**
+ * An image in a message or a tool's output. `data` (base64) is kept only for the media types the
+ * editor shows (PNG, JPEG, GIF, WebP) and up to `IMAGE_DATA_CAP` bytes; otherwise `omitted` says why
+ * and the image is shown as its description. A `url` is named, never fetched.
+ */
+export const ImagePart = z.object({
+  mediaType: z.string().optional(),
+  data: z.string().optional(),
+  url: z.string().optional(),
+  alt: z.string().optional(),
+  /** Size of the decoded image, when known. */
+  bytes: z.number().int().nonnegative().optional(),
+  omitted: z.string().optional(),
+});
+export type ImagePart = z.infer<typeof ImagePart>;
+
+/** Largest image (decoded bytes) kept inline in a transcript: 5 MB. */
+export const IMAGE_DATA_CAP = 5 * 1024 * 1024;
 
 const eventBase = {
   /** Stable position in the transcript, 0-based; the id features cite. */
@@ -125,6 +164,8 @@ const eventBase = {
   /** The assistant turn this event belongs to (1-based), when the format has turns. */
   step: z.number().int().nonnegative().optional(),
   timestamp: z.string().optional(),
+  /** The spans, agents-as-tools, subagents or scorers this event sits in, outermost first. */
+  groups: z.array(EventGroup).optional(),
 };
 
 export const Role = z.enum(['system', 'user', 'assistant', 'tool', 'developer']);
@@ -136,6 +177,7 @@ export const MessageEvent = z.object({
   role: Role,
   text: z.string(),
   name: z.string().optional(),
+  images: z.array(ImagePart).optional(),
 });
 
 export const ReasoningEvent = z.object({
@@ -197,6 +239,7 @@ export const ToolResultEvent = z.object({
   name: z.string().optional(),
   output: z.string(),
   error: z.string().optional(),
+  images: z.array(ImagePart).optional(),
 });
 
 export const ConfigChangeEvent = z.object({

@@ -28,7 +28,8 @@ export interface SampleSummary {
 
 /** What the log's header says about the whole evaluation. */
 export interface SampleLogInfo {
-  readonly format: 'inspect-eval' | 'inspect-json';
+  /** `inspect-eval`, `inspect-json`, or the format of a file holding many runs (`tau2`, `jsonl-runs`, …). */
+  readonly format: string;
   /** Log format version (`version` in header.json); unknown newer versions produce a diagnostic. */
   readonly version?: number;
   readonly task?: string;
