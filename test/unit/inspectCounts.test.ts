@@ -7,47 +7,19 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import { decompress as zstd } from 'fzstd';
 import type { Transcript } from '../../src/core/model';
 import { openSampleLogFile } from '../../src/node/sampleLogs';
+import { zipMembers } from './zipMembers';
 
 const root = resolve(__dirname, '../../..');
 const realRoot = join(root, 'test', 'fixtures', 'real');
 
 type Json = Record<string, unknown>;
 
-/** The members of a zip, by name, decompressed (stored, deflate or zstd). */
-function zipMembers(buf: Buffer): Map<string, Buffer> {
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'the zip has an end-of-central-directory record');
-  const count = buf.readUInt16LE(eocd + 10);
-  let at = buf.readUInt32LE(eocd + 16);
-  const out = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    assert.equal(buf.readUInt32LE(at), 0x02014b50, 'a central directory entry');
-    const method = buf.readUInt16LE(at + 10);
-    const compressed = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const extraLen = buf.readUInt16LE(at + 30);
-    const commentLen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
-    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(dataAt, dataAt + compressed);
-    out.set(name, method === 0 ? data : method === 8 ? inflateRawSync(data) : Buffer.from(zstd(data)));
-    at += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
-}
-
 /** Every sample of a log, as the file holds it (chunked samples are not in these files). */
 function samplesOf(file: string): Json[] {
-  const buf = readFileSync(file);
-  if (file.endsWith('.json')) return (JSON.parse(buf.toString('utf8')) as { samples: Json[] }).samples;
-  const members = zipMembers(buf);
-  return [...members.entries()].filter(([n]) => /^samples\/[^/]+\.json$/.test(n)).map(([, b]) => JSON.parse(b.toString('utf8')) as Json);
+  if (file.endsWith('.json')) return (JSON.parse(readFileSync(file, 'utf8')) as { samples: Json[] }).samples;
+  return [...zipMembers(file).entries()].filter(([n]) => /^samples\/[^/]+\.json$/.test(n)).map(([, read]) => JSON.parse(read().toString('utf8')) as Json);
 }
 
 interface Counts {
