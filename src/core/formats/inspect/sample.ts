@@ -292,8 +292,6 @@ class Mapper {
   private readonly scores = new WeakSet<TranscriptEvent>();
   /** Where the run's end begins (its first error, limit, scorer span or score): a conversation read from the sample goes before it. */
   private endStart?: number;
-  /** The messages `sample_init` started with, for a sample with no messages of its own. */
-  private initMessages?: Json[];
 
   constructor(
     private readonly events: TranscriptEvent[],
@@ -399,7 +397,6 @@ class Mapper {
     switch (e['event']) {
       case 'sample_init': {
         const state = e['state'];
-        if (isObject(state) && Array.isArray(state['messages'])) this.initMessages = state['messages'];
         if (isObject(state)) {
           this.state = structuredCloneJson(state);
           if (isObject(state['store'])) this.store = structuredCloneJson(state['store']);
@@ -646,17 +643,14 @@ class Mapper {
 
   /**
    * The conversation of a sample whose events hold no model call of the agent: the sample's
-   * `messages`, else the messages `sample_init` started with, else its `input`. Placed before the
+   * `messages`, else its `input` (what `sample_init` starts from). Placed before the
    * scoring (or at the end); messages the events already showed are not repeated.
    */
   conversationFromSample(sample: JsonObject): void {
     let list: Json[] = [];
     let prefix = '$.messages';
     if (Array.isArray(sample['messages']) && sample['messages'].length) list = sample['messages'];
-    else if (this.initMessages?.length) {
-      list = this.initMessages;
-      prefix = '$.events[sample_init].state.messages';
-    } else if (typeof sample['input'] === 'string') {
+    else if (typeof sample['input'] === 'string') {
       list = [{ role: 'user', content: sample['input'] }];
       prefix = '$.input';
     } else if (Array.isArray(sample['input'])) {
