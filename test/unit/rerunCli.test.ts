@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { zipMembers } from './zipMembers';
 import { realFixtures } from './realFixtures';
 import { readYaml } from '../../src/core/yaml';
 import { peerwatch } from './peerwatchCli';
@@ -18,33 +18,6 @@ const studyFixtures = realFixtures('peer-preservation');
 const examplesDir = join(root, 'examples', 'study');
 const e2eExample = join(examplesDir, 'e2e_runs', 'gemini-cli', 'exfiltration_deletion', '2026-03-08T03-17-00');
 const inspectFixtures = realFixtures('inspect');
-
-/** The members of a zip (stored or deflated), read from its central directory: enough for an Inspect header. */
-function zipMembers(file: string): Map<string, () => Buffer> {
-  const buf = readFileSync(file);
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  assert.ok(eocd >= 0, `${file}: a zip`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let at = buf.readUInt32LE(eocd + 16);
-  const out = new Map<string, () => Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(at + 10);
-    const size = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const extraLen = buf.readUInt16LE(at + 30);
-    const commentLen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
-    out.set(name, () => {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + size);
-      assert.ok(method === 0 || method === 8, `${name}: stored or deflated`);
-      return method === 8 ? inflateRawSync(data) : data;
-    });
-    at += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
-}
 
 /** What an Inspect log says about its task, model and samples, read straight from the file. */
 function inspectLog(file: string): { eval: Record<string, unknown>; samples: Array<{ id: string; epoch: number }> } {

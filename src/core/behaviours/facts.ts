@@ -18,6 +18,7 @@ import { anyMatch } from './patterns';
 import type { Rules } from './rules';
 import type { Qualifier } from './types';
 import { runQualifier } from './qualifier';
+import { agentTranscript } from './agentEvents';
 
 export interface CallRecord {
   /** Index of the tool_call event. */
@@ -234,7 +235,9 @@ export function isBefore(f: { date?: string; year?: number }, c: Cutoff): boolea
 }
 
 /** Collects the facts of a run in one pass (two over the tool calls). Linear in the number of events. */
-export function gatherFacts(t: Transcript, rules: Rules): RunFacts {
+export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
+  // The agent's events only: a scorer's model calls are not what the agent did or said.
+  const t = agentTranscript(run);
   const events = t.events;
   let end = events.length;
   for (const e of events) {

@@ -69,9 +69,10 @@ export function detectBehaviours(t: Transcript, rules?: Rules): Tag[] {
   // Tags the source file carries (a Petri judge's highlights) are listed with the detected ones.
   let all = [...base, ...claims, ...faking, ...detectCustom(facts), ...sourceFindings(t)];
   if (facts.qualifier === 'unknown') {
-    // The run does not say whose shutdown is at stake: each finding's own events may.
-    const own = ownName(t);
-    all = all.map((f) => (f.qualifier ? f : { ...f, qualifier: findingQualifier(t, f.events, own) }));
+    // The run does not say whose shutdown is at stake: each finding's own events may (the agent's
+    // events only, as the facts were gathered).
+    const own = ownName(facts.t);
+    all = all.map((f) => (f.qualifier ? f : { ...f, qualifier: findingQualifier(facts.t, f.events, own) }));
   }
   return toTags(all, facts.qualifier, t.events.length, r.disable);
 }

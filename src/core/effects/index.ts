@@ -13,6 +13,7 @@ import type { Effect, EventOfKind } from '../model';
 import { fileOpsFromShell } from '../shell/fileOps';
 import { commandHost } from '../shell/commands';
 import { agentFileEdit } from './agentFileTools';
+import { textEditorEdit } from './textEditor';
 import { serverToolEffects } from './serverTools';
 import { toolError } from './toolOutput';
 import { commandLineOf } from './shellCall';
@@ -20,6 +21,7 @@ import { pickArg, pickArgList } from './args';
 
 export { commandLineOf, isShellTool } from './shellCall';
 export { toolError, yamlField } from './toolOutput';
+export { TextEditorReplay, textEditorEdit } from './textEditor';
 
 const CONFIG_TOOLS: Record<string, 'modify' | 'add' | 'remove'> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 const QUEUE_TOOLS: Record<string, 'add' | 'remove'> = { add_server_delete_queue: 'add', remove_server_delete_queue: 'remove' };
@@ -52,6 +54,10 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
     out.push({ kind: 'text', via: 'chat', text: report });
   } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/.test(name)) {
     out.push({ kind: 'text', via: 'file', text: content, ...(fileName ? { path: fileName } : {}) });
+  } else {
+    // A text editor's new file (`command: create` with `file_text`) is text written to that file.
+    const created = textEditorEdit(args);
+    if (created?.op === 'create' && created.after) out.push({ kind: 'text', via: 'file', text: created.after, path: created.path });
   }
 
   const op = CONFIG_TOOLS[name];
@@ -65,7 +71,7 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
     out.push({ kind: 'shell', command });
     for (const fop of fileOpsFromShell(command)) out.push({ kind: 'file', ...fop, command });
   } else if (!failed) {
-    const edit = agentFileEdit(name, args, answer?.output);
+    const edit = agentFileEdit(name, args, answer?.output) ?? textEditorEdit(args);
     if (edit) out.push({ kind: 'file', ...edit });
     else {
       for (const effect of serverToolEffects(name, args, answer?.output)) {

@@ -15,7 +15,8 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import { Transcript, reindex, type Diagnostic, type RunHeader, type TranscriptEvent, TASK_FAMILIES, type TaskFamily } from '../../model';
+import { Transcript, reindex, type Diagnostic, type EventGroup, type EventOfKind, type RunHeader, type TranscriptEvent, TASK_FAMILIES, type TaskFamily } from '../../model';
+import { TextEditorReplay, toolCallEffects, toolError } from '../../effects';
 import type { SampleLogInfo } from '../sampleLog';
 import { contentText, diag, errorText, isObject, scoreText, str, type JsonObject } from './common';
 
@@ -130,14 +131,19 @@ export function sampleToTranscript(sample: JsonObject, ctx: SampleContext, diagn
   const events: TranscriptEvent[] = [];
   const rawEvents = sampleEvents(sample);
   const m = new Mapper(events, ctx, diagnostics);
-  if (rawEvents.length > 0) m.fromEvents(rawEvents);
-  else m.fromMessages(Array.isArray(sample['messages']) ? sample['messages'] : []);
+  if (rawEvents.length > 0) {
+    m.fromEvents(rawEvents);
+    // A bridged agent (its model calls made outside Inspect) or a sample cancelled before its first
+    // model call has no model events: its conversation is the sample's own.
+    if (m.agentModelCalls === 0) m.conversationFromSample(sample);
+  } else m.fromMessages(Array.isArray(sample['messages']) ? sample['messages'] : []);
   const err = errorText(sample['error']);
   if (err) events.push({ kind: 'environment', index: 0, source: { path: '$.error' }, fact: `Sample error: ${err.split('\n')[0]}`, data: sample['error'] });
   const limit = sample['limit'];
   if (isObject(limit) && !m.sawLimit) events.push({ kind: 'environment', index: 0, source: { path: '$.limit' }, fact: `Limit reached: ${str(limit['type']) ?? 'limit'}${typeof limit['limit'] === 'number' ? ` (${limit['limit']})` : ''}`, data: limit });
-  reindex(events);
-  const parsed = Transcript.safeParse({ header: header(sample, ctx, m), events, diagnostics, live: false });
+  const withEffects = addEffects(events);
+  reindex(withEffects);
+  const parsed = Transcript.safeParse({ header: header(sample, ctx, m), events: withEffects, diagnostics, live: false });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${ctx.fileName}: ${ctx.where}: the sample could not be mapped to a transcript (${issue.path.join('.')}: ${issue.message}; expected Inspect's sample schema)`);
@@ -160,6 +166,7 @@ function header(sample: JsonObject, ctx: SampleContext, m: Mapper): RunHeader {
     ...((m.model ?? info.model) ? { model: (m.model ?? info.model)! } : {}),
     peerInstantiation: [],
     harness: { kind: 'inspect' },
+    reader: { name: info.format === 'inspect-json' ? 'Inspect .json' : 'Inspect .eval' },
     metadata: {},
   };
   // The study's fields, when the task put them in the sample's metadata.
@@ -232,9 +239,33 @@ function pretty(v: unknown): string {
   return v === undefined ? '' : JSON.stringify(v, null, 2);
 }
 
+/** A span (`span_begin`) or, in older logs, a step (`step` with `action: begin`) the harness opened. */
+interface Span {
+  id: string;
+  parent?: string;
+  name: string;
+  type: string;
+  /** The tool call a `tool` span runs, once its tool event is read. */
+  callId?: string;
+  /** Where the events read inside a `scorer` span start, so the score can be put before them. */
+  start?: number;
+  /** Tool results held back until the span of their call ends, so what ran inside shows before them. */
+  results?: TranscriptEvent[];
+}
+
+/** The group a span stands for: a scorer's, an agent run as a tool, a handoff's subagent, else a span. */
+function spanGroup(s: Span): EventGroup {
+  if (s.type === 'scorer') return { id: s.id, kind: 'scorer', name: s.name };
+  if (s.type === 'tool') return { id: s.id, kind: 'agent', name: s.name, ...(s.callId ? { callId: s.callId } : {}) };
+  if (s.type === 'handoff') return { id: s.id, kind: 'subagent', name: s.name };
+  return { id: s.id, kind: 'span', name: s.name };
+}
+
 class Mapper {
   model?: string;
   modelCalls = 0;
+  /** Model calls of the agent (not a scorer's): none means the conversation is read from the sample. */
+  agentModelCalls = 0;
   timestamps: string[] = [];
   sawLimit = false;
   /** Final scores from score events, by scorer name. */
@@ -248,6 +279,19 @@ class Mapper {
   private currentTool?: string;
   private state: unknown = {};
   private store: unknown = {};
+  private readonly spans = new Map<string, Span>();
+  /** Spans begun and not yet ended, innermost last: the span of an event that does not name one. */
+  private open: Span[] = [];
+  /** Groups of the tool events whose nested `events` are being read (agents run as tools, older logs). */
+  private outer: EventGroup[] = [];
+  /** Groups of the event being read. */
+  private groups: EventGroup[] = [];
+  /** Spans known before the nested events being read began: they are already in `outer`. */
+  private nestStop?: ReadonlySet<string>;
+  /** Score events, which a scorer's span puts before the scorer's model calls. */
+  private readonly scores = new WeakSet<TranscriptEvent>();
+  /** Where the run's end begins (its first error, limit, scorer span or score): a conversation read from the sample goes before it. */
+  private endStart?: number;
 
   constructor(
     private readonly events: TranscriptEvent[],
@@ -255,22 +299,98 @@ class Mapper {
     private readonly diagnostics: Diagnostic[],
   ) {}
 
-  private base(path: string, timestamp?: unknown) {
-    const ts = str(timestamp);
-    if (ts) this.timestamps.push(ts);
-    return { index: 0, source: { path }, ...(this.step ? { step: this.step } : {}), ...(ts ? { timestamp: ts } : {}) };
+  /** A scorer's model calls, and those of an agent run as a tool, are not turns of the agent. */
+  private isTurn(): boolean {
+    return !this.groups.some((g) => g.kind === 'scorer' || g.kind === 'agent');
   }
 
-  fromEvents(list: Json[]): void {
+  /** True when the event being read is a scorer's. */
+  private inScorer(): boolean {
+    return this.groups.some((g) => g.kind === 'scorer');
+  }
+
+  private base(path: string, timestamp?: unknown, groups: EventGroup[] = this.groups) {
+    const ts = str(timestamp);
+    if (ts) this.timestamps.push(ts);
+    // A scorer's model calls are not turns of the agent.
+    const step = this.step && !groups.some((g) => g.kind === 'scorer') ? { step: this.step } : {};
+    return { index: 0, source: { path }, ...step, ...(ts ? { timestamp: ts } : {}), ...(groups.length ? { groups: [...groups] } : {}) };
+  }
+
+  /** Reads a list of events: the sample's, or those nested in a tool event (`prefix` is their JSON path). */
+  fromEvents(list: Json[], prefix = '$.events'): void {
     list.forEach((e, i) => {
       if (!isObject(e)) return;
-      const path = `$.events[${i}]`;
+      const path = `${prefix}[${i}]`;
       try {
+        if (this.structure(e, path)) return;
+        const spanId = str(e['span_id']);
+        const span = spanId !== undefined && this.spans.has(spanId) ? this.spans.get(spanId) : this.open[this.open.length - 1];
+        this.groups = [...this.outer, ...this.chain(span, this.nestStop)];
         this.event(e, path);
       } catch (err) {
         this.diagnostics.push(diag(this.ctx.fileName, `${this.ctx.fileName}: ${this.ctx.where}: event ${i} (${String(e['event'])}) could not be read: ${err instanceof Error ? err.message : String(err)}`, { severity: 'warning', path, afterEvent: this.events.length - 1 }));
       }
     });
+    if (prefix === '$.events') {
+      // Spans the log never ended (a sample cut short): what they held back is shown at the end.
+      for (const s of this.open.reverse()) this.endSpan(s);
+      this.open = [];
+    }
+  }
+
+  /** The groups of an event in `span`: the span and those around it, outermost first. */
+  private chain(span: Span | undefined, stop?: ReadonlySet<string>): EventGroup[] {
+    const out: EventGroup[] = [];
+    const seen = new Set<string>(stop);
+    for (let s = span; s && !seen.has(s.id); s = s.parent !== undefined ? this.spans.get(s.parent) : undefined) {
+      seen.add(s.id);
+      out.unshift(spanGroup(s));
+    }
+    return out;
+  }
+
+  /** Spans and steps begun and ended; true when the event was one of them. */
+  private structure(e: JsonObject, path: string): boolean {
+    const kind = e['event'];
+    const begin = kind === 'span_begin' || (kind === 'step' && e['action'] !== 'end');
+    const end = kind === 'span_end' || (kind === 'step' && e['action'] === 'end');
+    if (begin) {
+      const type = str(e['type']) ?? '';
+      const name = str(e['name']) ?? type;
+      const top = this.open[this.open.length - 1];
+      const span: Span = { id: str(e['id']) ?? `${kind}@${path}`, name, type };
+      const parent = 'parent_id' in e ? str(e['parent_id']) : top?.id;
+      if (parent !== undefined) span.parent = parent;
+      if (type === 'scorer' || type === 'scorers') this.endStart ??= this.events.length;
+      if (type === 'scorer') span.start = this.events.length;
+      this.spans.set(span.id, span);
+      this.open.push(span);
+      return true;
+    }
+    if (end) {
+      const id = str(e['id']);
+      let at = -1;
+      for (let i = this.open.length - 1; i >= 0 && at < 0; i--) {
+        const s = this.open[i]!;
+        if (kind === 'span_end' ? s.id === id : s.id.startsWith('step@') && s.name === (str(e['name']) ?? s.type)) at = i;
+      }
+      if (at < 0) return true;
+      // Spans inside it that were never ended end with it.
+      for (const s of this.open.splice(at).reverse()) this.endSpan(s);
+      return true;
+    }
+    return false;
+  }
+
+  private endSpan(s: Span): void {
+    if (s.results) this.events.push(...s.results.splice(0));
+    if (s.start !== undefined) {
+      // The score first, then the scorer's model calls folded under it.
+      const inside = this.events.splice(s.start);
+      this.events.push(...inside.filter((x) => this.scores.has(x)), ...inside.filter((x) => !this.scores.has(x)));
+      s.start = undefined;
+    }
   }
 
   private event(e: JsonObject, path: string): void {
@@ -293,19 +413,26 @@ class Mapper {
         return this.patchEvent(e, path, e['event']);
       case 'score': {
         const score = isObject(e['score']) ? e['score'] : {};
-        const name = str(e['name']) ?? str(e['scorer']);
+        const name = str(e['name']) ?? str(e['scorer']) ?? [...this.groups].reverse().find((g) => g.kind === 'scorer')?.name;
         const intermediate = e['intermediate'] === true;
         if (!intermediate) this.scoreEvents[name ?? `score_${Object.keys(this.scoreEvents).length + 1}`] = score;
         const explanation = str(score['explanation']);
-        this.events.push({ kind: 'environment', ...this.base(path, e['timestamp']), fact: `${intermediate ? 'Intermediate score' : 'Score'}${name ? ` (${name})` : ''}: ${scoreText(score['value'])}${str(score['answer']) ? ` · answer ${str(score['answer'])!.slice(0, 80)}` : ''}${explanation ? ` · ${explanation.split('\n')[0]!.slice(0, 120)}` : ''}`, data: { score, ...(e['target'] !== undefined ? { target: e['target'] } : {}) } });
+        if (!intermediate) this.endStart ??= this.events.length;
+        // The score itself is not the scorer's conversation: it heads it.
+        const groups = this.groups.filter((g) => g.kind !== 'scorer');
+        const ev: TranscriptEvent = { kind: 'environment', ...this.base(path, e['timestamp'], groups), fact: `${intermediate ? 'Intermediate score' : 'Score'}${name ? ` (${name})` : ''}: ${scoreText(score['value'])}${str(score['answer']) ? ` · answer ${str(score['answer'])!.slice(0, 80)}` : ''}${explanation ? ` · ${explanation.split('\n')[0]!.slice(0, 120)}` : ''}`, data: { score, ...(e['target'] !== undefined ? { target: e['target'] } : {}) } };
+        this.scores.add(ev);
+        this.events.push(ev);
         return;
       }
       case 'error': {
+        this.endStart ??= this.events.length;
         const err = e['error'];
         this.events.push({ kind: 'environment', ...this.base(path, e['timestamp']), fact: `Error: ${(errorText(err) ?? 'unknown error').split('\n')[0]}`, data: err });
         return;
       }
       case 'sample_limit':
+        this.endStart ??= this.events.length;
         this.sawLimit = true;
         this.events.push({ kind: 'environment', ...this.base(path, e['timestamp']), fact: `Limit reached: ${str(e['type']) ?? 'limit'}${str(e['message']) ? ` (${str(e['message'])})` : ''}`, data: { type: e['type'], message: e['message'], limit: e['limit'] } });
         return;
@@ -369,15 +496,17 @@ class Mapper {
       this.message(m, `${path}.input[${i}]`, e['timestamp']);
     });
     this.currentTool = undefined;
+    const scorer = this.inScorer();
     const model = str(e['model']);
-    if (model && !this.model) this.model = model;
+    if (model && !this.model && !scorer) this.model = model;
     this.modelCalls++;
+    if (!scorer) this.agentModelCalls++;
     const output = isObject(e['output']) ? e['output'] : undefined;
     const choice = output && Array.isArray(output['choices']) && isObject(output['choices'][0]) ? (output['choices'][0] as JsonObject) : undefined;
     const msg = choice && isObject(choice['message']) ? (choice['message'] as JsonObject) : undefined;
     const err = errorText(e['error']) ?? (output ? errorText(output['error']) : undefined);
     if (msg) {
-      this.step++;
+      if (this.isTurn()) this.step++;
       this.markSeen(msg, input.length);
       this.assistant(msg, `${path}.output.choices[0].message`, e['timestamp']);
     }
@@ -388,7 +517,7 @@ class Mapper {
   private message(m: JsonObject, path: string, timestamp: unknown): void {
     const role = m['role'];
     if (role === 'assistant') {
-      this.step++;
+      if (this.isTurn()) this.step++;
       this.assistant(m, path, timestamp);
     } else if (role === 'tool') {
       const callId = str(m['tool_call_id']);
@@ -416,6 +545,7 @@ class Mapper {
     calls.forEach((c, i) => {
       if (!isObject(c)) return;
       const id = str(c['id']) ?? `call-${this.events.length}`;
+      if (this.toolCalls.has(id)) return;
       this.toolCalls.add(id);
       this.events.push({ kind: 'tool_call', ...this.base(`${path}.tool_calls[${i}]`, timestamp), name: str(c['function']) ?? 'tool', arguments: argumentsOf(c), id });
     });
@@ -431,7 +561,27 @@ class Mapper {
     const err = e['error'];
     const errText = isObject(err) ? (str(err['message']) ?? str(err['type']) ?? JSON.stringify(err)) : errorText(err);
     const output = contentText(e['result']);
-    this.events.push({ kind: 'tool_result', ...this.base(`${path}.result`, e['completed'] ?? e['timestamp']), callId: id, name, output: output || (errText ?? ''), ...(errText ? { error: isObject(err) && str(err['type']) ? `${str(err['type'])}: ${errText}` : errText } : {}) });
+    const result: TranscriptEvent = { kind: 'tool_result', ...this.base(`${path}.result`, e['completed'] ?? e['timestamp']), callId: id, name, output: output || (errText ?? ''), ...(errText ? { error: isObject(err) && str(err['type']) ? `${str(err['type'])}: ${errText}` : errText } : {}) };
+    // What ran inside the call (an agent used as a tool): in older logs the tool event's own
+    // `events`, in newer ones the events of the `tool` span opened for it, shown before its result.
+    const nested = Array.isArray(e['events']) ? e['events'] : [];
+    if (nested.length) {
+      const saved = { outer: this.outer, groups: this.groups, stop: this.nestStop };
+      this.outer = [...this.groups, { id: `agent:${id}`, kind: 'agent', name, callId: id }];
+      this.nestStop = new Set(this.spans.keys());
+      try {
+        this.fromEvents(nested, `${path}.events`);
+      } finally {
+        this.outer = saved.outer;
+        this.groups = saved.groups;
+        this.nestStop = saved.stop;
+      }
+    }
+    const span = [...this.open].reverse().find((s) => s.type === 'tool' && s.callId === undefined && s.name === name);
+    if (span) {
+      span.callId = id;
+      (span.results ??= []).push(result);
+    } else this.events.push(result);
     if (typeof e['message_id'] === 'string') this.seen.add('id:' + e['message_id']);
     this.seen.add('tool:' + id);
     this.currentTool = id;
@@ -483,11 +633,78 @@ class Mapper {
     });
   }
 
-  fromMessages(messages: Json[]): void {
+  fromMessages(messages: Json[], prefix = '$.messages'): void {
     messages.forEach((m, i) => {
-      if (isObject(m)) this.message(m, `$.messages[${i}]`, undefined);
+      if (!isObject(m) || this.isSeen(m, i)) return;
+      this.markSeen(m, i);
+      this.message(m, `${prefix}[${i}]`, undefined);
     });
   }
+
+  /**
+   * The conversation of a sample whose events hold no model call of the agent: the sample's
+   * `messages`, else its `input` (what `sample_init` starts from). Placed before the
+   * scoring (or at the end); messages the events already showed are not repeated.
+   */
+  conversationFromSample(sample: JsonObject): void {
+    let list: Json[] = [];
+    let prefix = '$.messages';
+    if (Array.isArray(sample['messages']) && sample['messages'].length) list = sample['messages'];
+    else if (typeof sample['input'] === 'string') {
+      list = [{ role: 'user', content: sample['input'] }];
+      prefix = '$.input';
+    } else if (Array.isArray(sample['input'])) {
+      list = sample['input'];
+      prefix = '$.input';
+    }
+    if (!list.length) return;
+    const tail = this.events.splice(this.endStart ?? this.events.length);
+    this.groups = [];
+    this.fromMessages(list, prefix);
+    this.events.push(...tail);
+  }
+}
+
+/**
+ * What each tool call did (core/effects), on the call, and the files it changed as `file_change`
+ * events after its result: shell commands' file operations, coding agents' file tools, and a text
+ * editor's edits with the whole file before and after when the run has shown it.
+ */
+function addEffects(events: TranscriptEvent[]): TranscriptEvent[] {
+  const results = new Map<string, EventOfKind<'tool_result'>>();
+  for (const e of events) if (e.kind === 'tool_result' && e.callId !== undefined && !results.has(e.callId)) results.set(e.callId, e);
+  const calls = new Map<string, EventOfKind<'tool_call'>>();
+  const editor = new TextEditorReplay();
+  const out: TranscriptEvent[] = [];
+  const changes = (call: EventOfKind<'tool_call'>, answer: EventOfKind<'tool_result'> | undefined): void => {
+    const failed = answer !== undefined && (answer.error ?? toolError(answer.output)) !== undefined;
+    const edit = editor.apply(call.arguments, answer?.output, failed);
+    const base = { index: 0, source: call.source, ...(call.step !== undefined ? { step: call.step } : {}), ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}), ...(call.groups ? { groups: call.groups } : {}), callId: call.id };
+    if (edit) {
+      if (!failed) out.push({ kind: 'file_change', ...base, ...edit });
+      return;
+    }
+    for (const x of call.effects ?? []) {
+      if (x.kind !== 'file') continue;
+      if (failed && x.command === undefined) continue;
+      const { kind: _k, ...rest } = x;
+      out.push({ kind: 'file_change', ...base, ...rest });
+    }
+  };
+  for (const e of events) {
+    out.push(e);
+    if (e.kind === 'tool_call') {
+      const answer = results.get(e.id);
+      const effects = toolCallEffects(e.name, e.arguments, answer ? { output: answer.output, ...(answer.error !== undefined ? { error: answer.error } : {}) } : undefined);
+      if (effects.length) e.effects = effects;
+      calls.set(e.id, e);
+      if (!answer) changes(e, undefined);
+    } else if (e.kind === 'tool_result' && e.callId !== undefined && results.get(e.callId) === e) {
+      const call = calls.get(e.callId);
+      if (call) changes(call, e);
+    }
+  }
+  return out;
 }
 
 function argumentsOf(c: JsonObject): Record<string, unknown> {
