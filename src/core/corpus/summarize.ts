@@ -6,6 +6,8 @@
  * Counting rules (docs/corpus.md):
  * - a run counts once per behaviour, however many tags of it the run has;
  * - a follow-up session (the original run replayed, then a human's questions) is not a run of its own;
+ * - a run that could not be read whole (a truncated file) is not counted: what it did after the
+ *   damage is unknown, so it would count as not showing a behaviour it may show; it is reported apart;
  * - a run held in two formats (a study `.json` and its `peerwatch convert` run log) counts once
  *   (sameRuns, the one rule the folder view uses too);
  * - with `source: 'review'`, a run counts only once a reviewer marked it reviewed, and its tags are
@@ -54,6 +56,8 @@ export interface CorpusRun extends RunFields {
   eventCount: number;
   sha256?: string;
   convertedFrom?: RunlogSource;
+  /** Problems reading it (it is then not counted). */
+  problems?: readonly string[];
   /** The run's review sidecar, when it has one (used with `source: 'review'`). */
   review?: Review;
 }
@@ -102,6 +106,8 @@ export interface Summary {
   followups: number;
   /** Runs found a second time in another format (a converted run log) and not counted again. */
   duplicates: number;
+  /** Runs that could not be read whole, not counted. */
+  damaged: number;
   /** With `source: 'review'`: runs not (yet) marked reviewed. */
   unreviewed?: number;
 }
@@ -139,7 +145,13 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
   const by = [...(opts.by ?? DEFAULT_GROUPING)];
   const source = opts.source ?? 'detectors';
   let followups = 0;
-  const counted = runs.filter((r) => (r.followup ? (followups++, false) : true));
+  let damaged = 0;
+  const counted = runs.filter((r) => {
+    if (r.followup) followups++;
+    else if (r.problems?.length) damaged++;
+    else return true;
+    return false;
+  });
   const groups = sameRuns(counted);
   const duplicates = counted.length - groups.length;
 
@@ -219,5 +231,5 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       rows.push(row);
     }
   }
-  return { by, source, rows, runs: total, followups, duplicates, ...(source === 'review' ? { unreviewed } : {}) };
+  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source === 'review' ? { unreviewed } : {}) };
 }

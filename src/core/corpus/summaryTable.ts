@@ -73,6 +73,7 @@ export function summaryText(s: Summary): string {
   const notes = [`${s.runs} run${s.runs === 1 ? '' : 's'} counted`];
   if (s.source === 'review') notes.push(`${s.unreviewed ?? 0} not reviewed (not counted)`);
   if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
+  if (s.damaged) notes.push(`${s.damaged} run${s.damaged === 1 ? '' : 's'} not counted: could not be read whole (on stderr)`);
   if (s.duplicates) notes.push(`${s.duplicates} run${s.duplicates === 1 ? '' : 's'} found again in another format, counted once`);
   out.push('', notes.join('; '));
   return out.join('\n') + '\n';
