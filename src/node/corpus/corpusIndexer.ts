@@ -158,7 +158,8 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
     while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
     if (cancelled()) return;
     const job = opts.tag(abs, display(abs)).then(async (tags) => {
-      if (!tags || cancelled()) return;
+      // A file finished as the run was cancelled is kept: its work is done.
+      if (!tags) return;
       result.tagged++;
       const file: IndexFileLine = { type: 'file', ...key, runs: tags.runs.length, ...(tags.skipped ? { skipped: tags.skipped } : {}), ...(tags.problems ? { problems: tags.problems } : {}) };
       const runs: IndexRunLine[] = tags.runs.map((r) => ({ type: 'run', path: rel, ...r }));
