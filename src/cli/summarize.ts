@@ -202,7 +202,7 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
       `${written.length ? ` (${written.join(', ')})` : ''}\n`,
   );
   if (interrupted) {
-    err(`peerwatch summarize: interrupted; the index keeps the ${totals.files} files done, and the next run reads the rest\n`);
+    err(`peerwatch summarize: interrupted; the index keeps the ${totals.tagged + totals.fromIndex} files done, and the next run reads the rest\n`);
     return 130;
   }
 

@@ -129,60 +129,93 @@ export interface ReadIndex {
 }
 
 /**
- * Reads an index written by `indexHeader` + `entryLines`. A line that is not valid drops its file's
- * entry (the file is read again), with a warning naming the line; an index of another schema version
- * or detector version is set aside whole. The index is Peerwatch's own file, so each line goes through
- * JSON.parse (fast on a quarter of a million lines) rather than the tolerant parser transcripts need:
- * nothing in a damaged line is worth keeping.
+ * Reads an index written by `indexHeader` + `entryLines`, line by line (`push` each line, then
+ * `finish`), so an index of a quarter of a million runs is never one string. A line that is not valid
+ * drops its file's entry (the file is read again), with a warning naming the line; an index of another
+ * schema version or detector version is set aside whole. The index is Peerwatch's own file, so each
+ * line goes through JSON.parse (fast on a quarter of a million lines) rather than the tolerant parser
+ * transcripts need: nothing in a damaged line is worth keeping.
  */
-export function readIndex(fileName: string, text: string, detector: string): ReadIndex {
-  const entries = new Map<string, IndexEntry>();
-  const warnings: string[] = [];
-  const lines = text.split('\n');
-  const parse = (i: number): unknown => {
-    try {
-      return JSON.parse(lines[i]!);
-    } catch (e) {
-      warnings.push(`${fileName}:${i + 1}: not JSON (${e instanceof Error ? e.message : String(e)}); the file it describes is read again`);
-      return undefined;
+export class IndexReader {
+  private readonly entries = new Map<string, IndexEntry>();
+  private readonly warnings: string[] = [];
+  private discarded: string | undefined;
+  private lineNo = 0;
+  private current: IndexEntry | undefined;
+  private bad = false;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly detector: string,
+  ) {}
+
+  /** Reads the next line (without its line break). */
+  push(line: string): void {
+    const i = ++this.lineNo;
+    if (this.discarded !== undefined) return;
+    const at = `${this.fileName}:${i}`;
+    if (i === 1) {
+      const head = IndexHeaderLine.safeParse(this.parse(line, at, true));
+      if (!head.success) this.discarded = `${at}: not a ${CORPUS_INDEX_SCHEMA} header line; the index is written anew`;
+      else if (head.data.version !== CORPUS_INDEX_VERSION) this.discarded = `${this.fileName} is version ${head.data.version} of the index, this Peerwatch writes version ${CORPUS_INDEX_VERSION}; every file is read again`;
+      else if (head.data.detector !== this.detector) this.discarded = `${this.fileName} was written by detectors ${head.data.detector}, these are ${this.detector}; every file is read again`;
+      return;
     }
-  };
-  const head = IndexHeaderLine.safeParse(lines[0]?.trim() ? parse(0) : undefined);
-  if (!head.success) return { entries, warnings: [], discarded: `${fileName}:1: not a ${CORPUS_INDEX_SCHEMA} header line; the index is written anew` };
-  if (head.data.version !== CORPUS_INDEX_VERSION) return { entries, warnings: [], discarded: `${fileName} is version ${head.data.version} of the index, this Peerwatch writes version ${CORPUS_INDEX_VERSION}; every file is read again` };
-  if (head.data.detector !== detector) return { entries, warnings: [], discarded: `${fileName} was written by detectors ${head.data.detector}, these are ${detector}; every file is read again` };
-  let current: IndexEntry | undefined;
-  let bad = false;
-  const close = () => {
-    if (current && !bad && current.runs.length === current.file.runs) entries.set(current.file.path, current);
-    else if (current && !bad) warnings.push(`${fileName}: ${current.file.path} has ${current.runs.length} run lines, its file line says ${current.file.runs}; the file is read again`);
-    current = undefined;
-    bad = false;
-  };
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i]!.trim() === '') continue;
-    const v = parse(i);
+    if (line.trim() === '') return;
+    const v = this.parse(line, at);
     if (v === undefined) {
-      bad = true;
-      continue;
+      this.bad = true;
+      return;
     }
     const type = (v as { type?: unknown }).type;
     if (type === 'file') {
-      close();
+      this.close();
       const f = IndexFileLine.safeParse(v);
-      if (f.success) current = { file: f.data, runs: [] };
-      else warnings.push(`${fileName}:${i + 1}: ${describeZodIssue(f.error.issues[0]!)}; the file it describes is read again`);
+      if (f.success) this.current = { file: f.data, runs: [] };
+      else this.warnings.push(`${at}: ${describeZodIssue(f.error.issues[0]!)}; the file it describes is read again`);
     } else if (type === 'run') {
       const r = IndexRunLine.safeParse(v);
       if (!r.success) {
-        warnings.push(`${fileName}:${i + 1}: ${describeZodIssue(r.error.issues[0]!)}; the file it describes is read again`);
-        bad = true;
-      } else if (current && r.data.path === current.file.path) current.runs.push(r.data);
-      else warnings.push(`${fileName}:${i + 1}: a run line outside its file's entry; ignored`);
-    } else {
-      warnings.push(`${fileName}:${i + 1}: expected a line of type "file" or "run"`);
+        this.warnings.push(`${at}: ${describeZodIssue(r.error.issues[0]!)}; the file it describes is read again`);
+        this.bad = true;
+      } else if (this.current && r.data.path === this.current.file.path) this.current.runs.push(r.data);
+      else this.warnings.push(`${at}: a run line outside its file's entry; ignored`);
+    } else this.warnings.push(`${at}: expected a line of type "file" or "run"`);
+  }
+
+  /** The entries read (none if the index was set aside) and the warnings. */
+  finish(): ReadIndex {
+    this.close();
+    if (this.lineNo === 0) this.discarded = `${this.fileName} is empty; the index is written anew`;
+    if (this.discarded !== undefined) return { entries: new Map(), warnings: [], discarded: this.discarded };
+    return { entries: this.entries, warnings: this.warnings };
+  }
+
+  private parse(line: string, at: string, quiet = false): unknown {
+    try {
+      return JSON.parse(line);
+    } catch (e) {
+      if (!quiet) this.warnings.push(`${at}: not JSON (${e instanceof Error ? e.message : String(e)}); the file it describes is read again`);
+      return undefined;
     }
   }
-  close();
-  return { entries, warnings };
+
+  private close(): void {
+    const c = this.current;
+    if (c && !this.bad) {
+      if (c.runs.length === c.file.runs) this.entries.set(c.file.path, c);
+      else this.warnings.push(`${this.fileName}: ${c.file.path} has ${c.runs.length} run lines, its file line says ${c.file.runs}; the file is read again`);
+    }
+    this.current = undefined;
+    this.bad = false;
+  }
+}
+
+/** Reads a whole index's text (see IndexReader). */
+export function readIndex(fileName: string, text: string, detector: string): ReadIndex {
+  const reader = new IndexReader(fileName, detector);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) reader.push(line);
+  return reader.finish();
 }

@@ -7,13 +7,18 @@
  * files done so far are kept with the old entries of the files not reached, so an interrupted run
  * leaves a valid index that the next run completes.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { entryLines, indexHeader, readIndex, sameFileKey, type IndexEntry, type IndexFileLine, type IndexRunLine } from '../../core/corpus/corpusIndex';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { IndexReader, entryLines, indexHeader, sameFileKey, type IndexEntry, type IndexFileLine, type IndexRunLine } from '../../core/corpus/corpusIndex';
 import { harnessRunFiles } from '../../core/formats';
 import { openAtomicFile, type AtomicFile } from '../atomicWrite';
 import { runFilesUnder } from './runFilesUnder';
 import type { FileTags } from './tagFile';
+
+/** Files being looked at (stat and index lookup) at once. */
+const VISITS_AT_ONCE = 64;
 
 /** `.peerwatch/index.jsonl` in a folder: where a folder's index lives unless told otherwise. */
 export function defaultIndexFile(folder: string): string {
@@ -84,14 +89,18 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
   const display = opts.display ?? ((p: string) => p);
   let old = new Map<string, IndexEntry>();
   if (opts.indexFile) {
-    let text: string | undefined;
+    // Read line by line: the index of a large corpus is never held as one string.
+    const reader = new IndexReader(display(opts.indexFile), opts.detector);
+    let found = true;
     try {
-      text = await readFile(opts.indexFile, 'utf8');
+      const lines = createInterface({ input: createReadStream(opts.indexFile, { encoding: 'utf8' }), crlfDelay: Infinity });
+      for await (const line of lines) reader.push(line);
     } catch (e) {
+      found = false;
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') opts.warn(`cannot read the index ${display(opts.indexFile)}: ${(e as Error).message}; every file is read`);
     }
-    if (text !== undefined) {
-      const r = readIndex(display(opts.indexFile), text, opts.detector);
+    if (found) {
+      const r = reader.finish();
       if (r.discarded) opts.warn(r.discarded);
       for (const w of r.warnings) opts.warn(w);
       old = r.entries;
@@ -137,13 +146,13 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
     const abs = resolve(path);
     const rel = relative(base, abs).split(sep).join('/');
     if (seen.has(rel)) return;
+    seen.add(rel);
     let st;
     try {
       st = await stat(abs);
     } catch {
       return; // gone since the folder was listed
     }
-    seen.add(rel);
     result.files++;
     const siblings = await siblingsKey(abs);
     const key = { path: rel, size: st.size, mtimeMs: st.mtimeMs, ...(siblings !== undefined ? { siblings } : {}) };
@@ -169,6 +178,14 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
     inFlight.add(tracked);
   };
 
+  // Files are looked at (stat, index lookup) many at a time: one by one, the stats alone of a large
+  // corpus take seconds on a busy machine.
+  const visiting = new Set<Promise<void>>();
+  const startVisit = async (path: string) => {
+    const v: Promise<void> = visit(path).finally(() => visiting.delete(v));
+    visiting.add(v);
+    if (visiting.size >= VISITS_AT_ONCE) await Promise.race(visiting);
+  };
   for (const p of opts.paths) {
     if (cancelled()) break;
     let isDir = false;
@@ -178,14 +195,15 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
       continue; // the caller reports paths that are not there
     }
     if (!isDir) {
-      await visit(p);
+      await startVisit(p);
       continue;
     }
     for await (const f of runFilesUnder(p)) {
       if (cancelled()) break;
-      await visit(f);
+      await startVisit(f);
     }
   }
+  await Promise.all(visiting);
   walked = true;
   await Promise.all(inFlight);
   result.interrupted = cancelled();
@@ -204,7 +222,3 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
   return result;
 }
 
-/** The index's folder name, for messages (`.peerwatch/index.jsonl`). */
-export function indexLabel(indexFile: string): string {
-  return join(basename(dirname(indexFile)), basename(indexFile));
-}
