@@ -54,25 +54,9 @@ export async function removeStaleTemps(file: string): Promise<string[]> {
  * interrupted writes of the same file are removed first.
  */
 export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  await removeStaleTemps(file);
-  const tmp = tempName(file);
-  const fh = await fs.promises.open(tmp, 'w');
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await fs.promises.rename(tmp, file);
-  } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
-  }
-  await syncFolder(path.dirname(file));
+  const f = await openAtomicFile(file);
+  await f.write(text);
+  await f.commit();
 }
 
 /** fsync of a folder, where the platform has it (not on Windows, where opening a folder fails). */

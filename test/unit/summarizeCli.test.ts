@@ -5,19 +5,12 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SummaryRow } from '../../src/core/corpus/summarize';
+import type { Summary, SummaryRow } from '../../src/core/corpus/summarize';
 import { peerwatch, repoRoot } from './peerwatchCli';
 import { realFixtures } from './realFixtures';
 
-interface SummaryJson {
-  rows: SummaryRow[];
-  runs: number;
-  followups: number;
-  duplicates: number;
-  damaged: number;
-  unreviewed?: number;
-  files: { found: number; read: number; fromIndex: number };
-}
+/** What `summarize --json` prints: the summary and how many files were read. */
+type SummaryJson = Summary & { files: { found: number; read: number; fromIndex: number } };
 
 function summarizeJson(args: string[], expectCode = 0): { json: SummaryJson; stderr: string } {
   const r = peerwatch(['summarize', ...args, '--json']);

@@ -68,7 +68,8 @@ export async function tagFile(path: string, files: RunFiles, display: string = f
     const run = await readRun(once, path, { hash: true });
     return { runs: [indexedRun(run.transcript, { ...(run.sha256 ? { sha256: run.sha256 } : {}), ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}) })] };
   } catch (e) {
-    if (e instanceof NotATranscriptError) return { runs: [], skipped: e.reason };
+    // The reason's first clause (what the file is); the list of formats expected is the same for every file.
+    if (e instanceof NotATranscriptError) return { runs: [], skipped: e.reason.split('; expected ')[0]! };
     const message = e instanceof Error ? e.message : String(e);
     return { runs: [], problems: [message.includes(display) ? message : `${display}: ${message}`] };
   }
