@@ -217,3 +217,30 @@ describe('peerwatch summarize: reviews and usage', function () {
     assert.match(missing.stderr, /nowhere: no such file or folder/);
   });
 });
+
+describe('peerwatch summarize: logs of many samples', function () {
+  this.timeout(60_000);
+  it('counts each complete sample of an Inspect log as a run, and a log kept as .eval and .json once', () => {
+    const folder = realFixtures('inspect');
+    // The sample lists as `peerwatch parse` gives them, per model and task.
+    const expected: Record<string, number> = {};
+    let listed = 0;
+    for (const name of readdirSync(folder).sort()) {
+      const r = peerwatch(['parse', join(folder, name), '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const log = JSON.parse(r.stdout) as { info: { model: string; task: string }; samples: Array<{ complete: boolean }> };
+      const complete = log.samples.filter((s) => s.complete).length;
+      listed += complete;
+      // log_formats.json is log_formats.eval stored as JSON (PROVENANCE.md): its samples are not new runs.
+      if (name === 'log_formats.json') continue;
+      const cell = `${log.info.model}|${log.info.task}`;
+      expected[cell] = (expected[cell] ?? 0) + complete;
+    }
+    const { json } = summarizeJson([folder, '--index', join(tmp, 'index.jsonl'), '--by', 'model,task']);
+    const got: Record<string, number> = {};
+    for (const r of json.rows) if (r.behaviour === 'refusal') got[`${r.model}|${r.task}`] = r.runs;
+    assert.deepEqual(got, expected);
+    assert.equal(json.duplicates, listed - json.runs);
+    assert.ok(json.duplicates >= 1);
+  });
+});

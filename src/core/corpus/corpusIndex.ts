@@ -72,6 +72,11 @@ export const IndexRunLine = z.object({
   path: Path,
   /** The sample's key (`id#epoch`) in a log of many samples. */
   sample: z.string().optional(),
+  /**
+   * The run's identity as its source gives it, when it does: for an Inspect sample, the eval's id and
+   * the sample's key, so one log kept as `.eval` and as `.json` counts its samples once.
+   */
+  runId: z.string().optional(),
   format: z.string(),
   model: z.string().optional(),
   task: z.string().optional(),

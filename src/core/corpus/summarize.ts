@@ -9,7 +9,8 @@
  * - a run that could not be read whole (a truncated file) is not counted: what it did after the
  *   damage is unknown, so it would count as not showing a behaviour it may show; it is reported apart;
  * - a run held in two formats (a study `.json` and its `peerwatch convert` run log) counts once
- *   (sameRuns, the one rule the folder view uses too);
+ *   (sameRuns, the one rule the folder view uses too), and so does an Inspect log kept as `.eval` and
+ *   as `.json` (its samples have the same eval id: `runId`);
  * - with `source: 'review'`, a run counts only once a reviewer marked it reviewed, and its tags are
  *   the merged ones (confirmed and unjudged kept, dismissed dropped, added counted: mergeReview and
  *   activeFlags, as the editor shows them); the other runs are reported apart (`unreviewed`).
@@ -52,6 +53,8 @@ export interface CorpusRun extends RunFields {
   file: string;
   /** The sample's key (`id#epoch`) in a log of many samples. */
   sample?: string;
+  /** The run's identity as its source gives it (an Inspect eval's id and the sample's key): runs with one id count once. */
+  runId?: string;
   tags: readonly IndexedTag[];
   eventCount: number;
   sha256?: string;
@@ -146,14 +149,23 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
   const source = opts.source ?? 'detectors';
   let followups = 0;
   let damaged = 0;
-  const counted = runs.filter((r) => {
-    if (r.followup) followups++;
-    else if (r.problems?.length) damaged++;
-    else return true;
-    return false;
-  });
+  let duplicates = 0;
+  const ids = new Set<string>();
+  // In key order, so the copy kept of a run found twice does not depend on the order files were read in.
+  const counted = [...runs]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .filter((r) => {
+      if (r.followup) followups++;
+      else if (r.problems?.length) damaged++;
+      else if (r.runId !== undefined && ids.has(r.runId)) duplicates++;
+      else {
+        if (r.runId !== undefined) ids.add(r.runId);
+        return true;
+      }
+      return false;
+    });
   const groups = sameRuns(counted);
-  const duplicates = counted.length - groups.length;
+  duplicates += counted.length - groups.length;
 
   const cells = new Map<string, Cell>();
   const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);

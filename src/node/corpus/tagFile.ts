@@ -80,14 +80,24 @@ async function tagSampleLog(path: string, display: string): Promise<FileTags> {
   const log = await openSampleLogFile(path, display);
   if (!log) return { runs: [], skipped: 'not a log Peerwatch can read' };
   const problems = log.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  const evalId = inspectEvalId(log.info.metadata);
   const runs: IndexedRun[] = [];
   for (const s of log.samples) {
     if (!s.complete) continue;
     try {
-      runs.push(indexedRun(await log.readSample(s.key), { sample: s.key }));
+      runs.push(indexedRun(await log.readSample(s.key), { sample: s.key, ...(evalId ? { runId: `inspect:${evalId}#${s.key}` } : {}) }));
     } catch (e) {
       problems.push(e instanceof Error ? e.message : String(e));
     }
   }
   return { runs, ...(problems.length ? { problems } : {}) };
+}
+
+/** An Inspect eval's identity: its `eval_id`, else its `run_id` and `task_id` (older logs). */
+function inspectEvalId(metadata: Readonly<Record<string, unknown>>): string | undefined {
+  const e = metadata['eval'];
+  if (!e || typeof e !== 'object') return undefined;
+  const { eval_id: evalId, run_id: runId, task_id: taskId } = e as Record<string, unknown>;
+  if (typeof evalId === 'string' && evalId) return evalId;
+  return typeof runId === 'string' && runId && typeof taskId === 'string' && taskId ? `${runId}/${taskId}` : undefined;
 }
