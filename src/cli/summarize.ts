@@ -138,7 +138,9 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
     }
     if (!st.isDirectory()) explicitFiles.add(resolve(p));
     if (o.index) continue;
-    if (st.isDirectory()) groups.push({ paths: [p], base: p, indexFile: defaultIndexFile(p) });
+    if (st.isDirectory()) {
+      if (!groups.some((g) => resolve(g.base) === resolve(p))) groups.push({ paths: [p], base: p, indexFile: defaultIndexFile(p) });
+    }
     else loose.push(p);
   }
   if (o.index) groups.push({ paths: o.paths.filter((p) => existsSync(p)), base: dirname(resolve(o.index)), indexFile: o.index });
@@ -155,6 +157,7 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
   let lastShown = 0;
   const totals = { files: 0, tagged: 0, fromIndex: 0 };
   const runs: CorpusRun[] = [];
+  const counted = new Set<string>();
   let interrupted = false;
   const written: string[] = [];
   try {
@@ -172,7 +175,12 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
         signal: controller.signal,
         display,
         warn: (m) => err(`peerwatch summarize: ${m}\n`),
-        onEntry: (entry, path) => collect(entry, path, explicitFiles.has(path), runs, display, problem),
+        onEntry: (entry, path) => {
+          // A file under two of the paths given (a folder and its subfolder) counts once.
+          if (counted.has(path)) return;
+          counted.add(path);
+          collect(entry, path, explicitFiles.has(path), runs, display, problem);
+        },
         onProgress: (p) => {
           const tagged = before.tagged + p.tagged;
           const line = `peerwatch summarize: ${tagged} file${tagged === 1 ? '' : 's'} read and tagged, ${before.fromIndex + p.fromIndex} from the index, of ${before.files + p.found}${p.walked ? '' : ' found so far'}`;
