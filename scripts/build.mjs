@@ -1,6 +1,7 @@
 // Builds Peerwatch with esbuild.
 //   node scripts/build.mjs               host bundle (dist/extension.js), its detection worker (dist/detectWorker.js),
-//                                        webview bundle (dist/webview.js), CLI (dist/cli.js)
+//                                        webview bundle (dist/webview.js), CLI (dist/cli.js) and its corpus
+//                                        worker (dist/corpusWorker.js)
 //   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
 //   node scripts/build.mjs --tests       also the test suites: out/test/{unit,host,ui}/**/*.js
 // Every build also copies the codicon font and stylesheet (@vscode/codicons) to dist/codicons/, from
@@ -49,6 +50,15 @@ const builds = [
     ...common,
     entryPoints: ['src/node/detectWorker.ts'],
     outfile: 'dist/detectWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
+  // The corpus workers of `peerwatch summarize` (src/node/corpus/corpusWorker.ts), started by the CLI.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/node/corpus/corpusWorker.ts'],
+    outfile: 'dist/corpusWorker.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

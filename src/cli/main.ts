@@ -5,9 +5,9 @@
  *   peerwatch convert FILE --to runlog [-o OUT]   write Peerwatch's JSONL log
  *   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
+ *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv]   the corpus table (src/cli/summarize.ts)
  */
-import { readFileSync, existsSync, writeFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript } from '../core/model';
@@ -16,9 +16,11 @@ import { RULES_FILE_NAMES, compareArms, detectBehaviours, emptyRules, parseRules
 import { isSampleLogPath, sampleLogCommand } from '../node/sampleLogCli';
 import { openSampleLogFile } from '../node/sampleLogs';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
+import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
 import { rerunCommand } from './rerun';
 import { runCommandAsync } from './run';
+import { summarizeCommand } from './summarize';
 
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
@@ -26,6 +28,8 @@ const USAGE = `usage:
   peerwatch parse LOG.eval|LOG.json [--sample KEY | --all] [--json]
   peerwatch convert LOG.eval|LOG.json --to runlog [--sample KEY] [-o FILE | -o DIR]
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
+  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review]
+                  [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
                   [--subject S] [--monitoring M] [--runs N] [--harness-root DIR] [--out DIR]
                   [--sample KEY] [--dry-run] [--json]
@@ -51,6 +55,11 @@ damaged is reported on stderr (file, line:column or path, what was expected) and
 still tagged. Exit 0 whether or not anything was tagged; 1 when some file could not be read whole
 (the others' tags are printed all the same) or the rules file has errors; 2 for a usage error
 (an unknown option, a missing value).
+
+summarize: per model, task and condition, the rate of each behaviour over the runs under PATH with
+its 95% Wilson interval and Δ against the baseline condition; folders are indexed in
+FOLDER/.peerwatch/index.jsonl so unchanged files are not read again (peerwatch summarize --help;
+docs/corpus.md).
 
 rerun: runs FILE's scenario again with the study's harness, Inspect or Peerwatch's own runner
 (peerwatch rerun --help; docs/rerun.md); --dry-run prints the command without running it.
@@ -129,6 +138,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   const [command, ...rest] = argv;
   if (command === 'run') return runCommandAsync(rest, out, err);
   if (command === 'rerun') return rerunCommand(rest, out, err);
+  if (command === 'summarize') return summarizeCommand(rest, out, err);
   if (!command || command === '--help' || command === '-h' || command === 'help' || wantsHelp(rest)) {
     out(USAGE + '\n');
     return command ? 0 : 2;
@@ -233,36 +243,6 @@ export interface TagReport {
   problems?: string[];
 }
 
-/** Transcript files under a folder: study JSON, run logs, and one entry per production-harness run. */
-function transcriptsUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (name === 'node_modules' || name.startsWith('.')) continue;
-      const p = join(d, name);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (name === 'run_meta.json' || name.endsWith('.review.json')) continue;
-      else if (name === 'events.jsonl') {
-        if (!names.includes('transcript.json')) out.push(p);
-      } else if (/\.json$|\.jsonl$|\.eval$/i.test(name)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 function loadRules(opts: { rulesFile?: string; noRules: boolean }, err: (s: string) => void): { rules: Rules; failed: boolean; fatal?: boolean } {
   if (opts.noRules) return { rules: emptyRules(), failed: false };
   let file = opts.rulesFile;
@@ -297,7 +277,7 @@ async function tagCommand(args: string[], opts: { json: boolean; rulesFile?: str
       err(`peerwatch tag: ${a}: no such file or folder\n`);
       continue;
     }
-    if (st.isDirectory()) for (const f of transcriptsUnder(a)) files.push({ file: f, explicit: false });
+    if (st.isDirectory()) for await (const f of runFilesUnder(a)) files.push({ file: f, explicit: false });
     else files.push({ file: a, explicit: true });
   }
 

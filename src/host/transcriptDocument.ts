@@ -8,6 +8,7 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from './sources'
 import { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
 import { openSampleLogFile } from '../node/sampleLogs';
+import { reviewSidecarPath } from '../core/review/sidecar';
 
 /** Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it. */
 export const CONFIRM_SETTING = 'confirmOpenAboveMB';
@@ -30,8 +31,7 @@ export function looksLikeInspectJson(head: string): boolean {
  * are written `~<hex>~`, so every key has its own file.
  */
 export function sampleReviewUri(logUri: vscode.Uri, key: string): vscode.Uri {
-  const safe = key.replace(/[^A-Za-z0-9._-]/g, (c) => `~${c.codePointAt(0)!.toString(16)}~`);
-  return logUri.with({ path: `${logUri.path}.sample-${safe}` });
+  return logUri.with({ path: reviewSidecarPath(logUri.path, key).slice(0, -'.review.json'.length) });
 }
 
 /**

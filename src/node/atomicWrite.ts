@@ -54,25 +54,9 @@ export async function removeStaleTemps(file: string): Promise<string[]> {
  * interrupted writes of the same file are removed first.
  */
 export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  await removeStaleTemps(file);
-  const tmp = tempName(file);
-  const fh = await fs.promises.open(tmp, 'w');
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await fs.promises.rename(tmp, file);
-  } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
-  }
-  await syncFolder(path.dirname(file));
+  const f = await openAtomicFile(file);
+  await f.write(text);
+  await f.commit();
 }
 
 /** fsync of a folder, where the platform has it (not on Windows, where opening a folder fails). */
@@ -86,4 +70,72 @@ async function syncFolder(dir: string): Promise<void> {
   } finally {
     await fh?.close();
   }
+}
+
+/** A file being written atomically piece by piece: nothing is seen at its name until `commit`. */
+export interface AtomicFile {
+  /** Appends text (buffered; written in large pieces). */
+  write(text: string): Promise<void>;
+  /** Writes what is buffered, fsyncs, and renames the file into place (then fsyncs the folder). */
+  commit(): Promise<void>;
+  /** Drops the temporary file; the old file (if any) stays as it was. */
+  abort(): Promise<void>;
+}
+
+/** Bytes buffered before a write to the temporary file. */
+const STREAM_CHUNK = 1 << 20;
+
+/**
+ * Opens `file` for an atomic write as a stream, for files too large to build as one string (the corpus
+ * index): the same temporary file, fsync and rename as writeFileAtomically, so a crash or a kill at any
+ * moment leaves the old file or the new one whole.
+ */
+export async function openAtomicFile(file: string): Promise<AtomicFile> {
+  await removeStaleTemps(file);
+  const tmp = tempName(file);
+  const fh = await fs.promises.open(tmp, 'w');
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let closed = false;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    pendingBytes = 0;
+    await fh.writeFile(text, 'utf8');
+  };
+  const abort = async () => {
+    if (closed) return;
+    closed = true;
+    await fh.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+  };
+  return {
+    async write(text: string) {
+      if (closed) throw new Error(`${file}: written after it was committed or dropped`);
+      pending.push(text);
+      pendingBytes += text.length;
+      if (pendingBytes >= STREAM_CHUNK) await flush();
+    },
+    async commit() {
+      if (closed) throw new Error(`${file}: committed twice or after it was dropped`);
+      try {
+        await flush();
+        await fh.sync();
+      } catch (e) {
+        await abort();
+        throw e;
+      }
+      closed = true;
+      await fh.close();
+      try {
+        await fs.promises.rename(tmp, file);
+      } catch (e) {
+        await fs.promises.rm(tmp, { force: true });
+        throw e;
+      }
+      await syncFolder(path.dirname(file));
+    },
+    abort,
+  };
 }

@@ -199,3 +199,14 @@ export function removeManualTag(r: Review, id: string): Review {
 export function setReviewed(r: Review, judge: Judge | undefined, note?: string): Review {
   return { ...r, reviewed: judge ? { by: judge.by, at: judge.at, ...(note ? { note } : {}) } : null };
 }
+
+/**
+ * The review sidecar's path for the run at `logPath`: `<log>.review.json`, or for one sample of a log
+ * of many, `<log>.sample-<key>.review.json` with characters other than letters, digits, `.`, `_` and
+ * `-` in the key written `~<hex>~`, so every key has its own file.
+ */
+export function reviewSidecarPath(logPath: string, sampleKey?: string): string {
+  if (sampleKey === undefined) return `${logPath}.review.json`;
+  const safe = sampleKey.replace(/[^A-Za-z0-9._-]/g, (c) => `~${c.codePointAt(0)!.toString(16)}~`);
+  return `${logPath}.sample-${safe}.review.json`;
+}

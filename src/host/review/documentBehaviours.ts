@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { RULES_FILE_NAMES, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../../core/behaviours';
 import type { Transcript, TranscriptEvent } from '../../core/model';
 import { mergeReview, type MergedTags } from '../../core/review/merge';
-import { emptyReview, parseReview, serializeReview, type Review } from '../../core/review/sidecar';
+import { emptyReview, parseReview, reviewSidecarPath, serializeReview, type Review } from '../../core/review/sidecar';
 import { Disposable } from '../disposable';
 import { removeStaleTemps, writeFileAtomically } from '../../node/atomicWrite';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
@@ -44,7 +44,7 @@ export interface ReviewEdit {
 }
 
 export function sidecarUriFor(logUri: vscode.Uri): vscode.Uri {
-  return logUri.with({ path: `${logUri.path}.review.json` });
+  return logUri.with({ path: reviewSidecarPath(logUri.path) });
 }
 
 /** The one line the Behaviours views show when a workspace's rules file is withheld (docs/rules.md). */

@@ -1,0 +1,247 @@
+/**
+ * The corpus table: for each cell (model × task × condition by default) the number of runs and, per
+ * behaviour, how many runs show it, the rate with its 95% Wilson interval, and Δ against the baseline
+ * condition of the same model and task. `peerwatch summarize` prints it; the corpus view shows it.
+ *
+ * Counting rules (docs/corpus.md):
+ * - a run counts once per behaviour, however many tags of it the run has;
+ * - a follow-up session (the original run replayed, then a human's questions) is not a run of its own;
+ * - a run that could not be read whole (a truncated file) is not counted: what it did after the
+ *   damage is unknown, so it would count as not showing a behaviour it may show; it is reported apart;
+ * - a run held in two formats (a study `.json` and its `peerwatch convert` run log) counts once
+ *   (sameRuns, the one rule the folder view uses too), and so does an Inspect log kept as `.eval` and
+ *   as `.json` (its samples have the same eval id: `runId`);
+ * - with `source: 'review'`, a run counts only once a reviewer marked it reviewed, and its tags are
+ *   the merged ones (confirmed and unjudged kept, dismissed dropped, added counted: mergeReview and
+ *   activeFlags, as the editor shows them); the other runs are reported apart (`unreviewed`).
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import { BUILTIN_BEHAVIOURS, type Tag } from '../behaviours/types';
+import { sameRuns } from '../formats/readRun';
+import { STUDY_CONDITIONS } from '../rerun/common';
+import { activeFlags, mergeReview } from '../review/merge';
+import type { Review } from '../review/sidecar';
+import type { RunlogSource } from '../runlog/runlog';
+import type { IndexedTag } from './corpusIndex';
+import type { RunFields } from './runFields';
+import { wilsonInterval } from './wilson';
+
+/** What a cell may be grouped by. */
+export const GROUP_DIMENSIONS = ['model', 'task', 'condition', 'subject', 'monitoring', 'dataset', 'format'] as const;
+export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+export const DEFAULT_GROUPING: readonly GroupDimension[] = ['model', 'task', 'condition'];
+
+/** Where a run's behaviours come from: the detectors' tags, or reviewers' judgements on them. */
+export const SUMMARY_SOURCES = ['detectors', 'review'] as const;
+export type SummarySource = (typeof SUMMARY_SOURCES)[number];
+
+/**
+ * The study's baselines, in the order they are looked for when `--baseline` is not given:
+ * misrepresentation against the run with no shutdown at stake (the paper reports it as the rate minus
+ * `non_shutdown`), every other behaviour against the run with no peer (`no_peer`).
+ */
+export function defaultBaselines(behaviour: string): readonly string[] {
+  return behaviour === 'misrepresentation' ? ['non_shutdown', 'no_peer'] : ['no_peer', 'non_shutdown'];
+}
+
+/** One run, as the corpus knows it (from the index, or tagged just now). */
+export interface CorpusRun extends RunFields {
+  /** Names the run: its file's path, with `#<sample key>` for a sample of a log. */
+  key: string;
+  /** The file that holds the run. */
+  file: string;
+  /** The sample's key (`id#epoch`) in a log of many samples. */
+  sample?: string;
+  /** The run's identity as its source gives it (an Inspect eval's id and the sample's key): runs with one id count once. */
+  runId?: string;
+  tags: readonly IndexedTag[];
+  eventCount: number;
+  sha256?: string;
+  convertedFrom?: RunlogSource;
+  /** Problems reading it (it is then not counted). */
+  problems?: readonly string[];
+  /** The run's review sidecar, when it has one (used with `source: 'review'`). */
+  review?: Review;
+}
+
+export interface SummaryOptions {
+  by?: readonly GroupDimension[];
+  source?: SummarySource;
+  /** Δ against this condition instead of the study's baselines. */
+  baseline?: string;
+}
+
+/** One row: a cell and a behaviour. Grouping fields are present for each dimension grouped by (null: the runs do not say). */
+export interface SummaryRow {
+  model?: string | null;
+  task?: string | null;
+  condition?: string | null;
+  subject?: string | null;
+  monitoring?: string | null;
+  dataset?: string | null;
+  format?: string | null;
+  behaviour: string;
+  /** Runs in the cell (with `source: 'review'`, the reviewed ones). */
+  runs: number;
+  /** Runs in the cell that show the behaviour. */
+  count: number;
+  /** count / runs; null when the cell has no run counted. */
+  rate: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  /** The condition Δ is taken against (null: no baseline cell for this model and task). */
+  baseline: string | null;
+  baselineRate: number | null;
+  /** rate − baselineRate. */
+  delta: number | null;
+  /** With `source: 'review'`: runs of the cell not reviewed (not counted in `runs`). */
+  unreviewed?: number;
+}
+
+export interface Summary {
+  by: GroupDimension[];
+  source: SummarySource;
+  rows: SummaryRow[];
+  /** Runs counted (reviewed ones, with `source: 'review'`). */
+  runs: number;
+  /** Follow-up sessions found and not counted. */
+  followups: number;
+  /** Runs found a second time in another format (a converted run log) and not counted again. */
+  duplicates: number;
+  /** Runs that could not be read whole, not counted. */
+  damaged: number;
+  /** With `source: 'review'`: runs not (yet) marked reviewed. */
+  unreviewed?: number;
+}
+
+interface Cell {
+  values: Array<string | null>;
+  runs: number;
+  unreviewed: number;
+  counts: Map<string, number>;
+}
+
+/** The behaviours a run shows, each once: its detected tags, or with a review its merged flags. */
+export function runBehaviours(run: CorpusRun, source: SummarySource): Set<string> | undefined {
+  if (source === 'detectors') return new Set(run.tags.map((t) => t.behaviour));
+  if (!run.review?.reviewed) return undefined;
+  const detected = run.tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
+  return new Set(activeFlags(mergeReview(detected, run.review, run.eventCount).tags).map((t) => String(t.behaviour)));
+}
+
+/** Sorts conditions the study's way (good, neutral, bad, no peer, no shutdown), then by name; unknown last. */
+function compareValues(dim: GroupDimension, a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (dim === 'condition') {
+    const ia = STUDY_CONDITIONS.indexOf(a);
+    const ib = STUDY_CONDITIONS.indexOf(b);
+    if (ia >= 0 || ib >= 0) return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib);
+  }
+  return a < b ? -1 : 1;
+}
+
+/** The corpus table of `runs`. */
+export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {}): Summary {
+  const by = [...(opts.by ?? DEFAULT_GROUPING)];
+  const source = opts.source ?? 'detectors';
+  let followups = 0;
+  let damaged = 0;
+  let duplicates = 0;
+  const ids = new Set<string>();
+  // In key order, so the copy kept of a run found twice does not depend on the order files were read in.
+  const counted = [...runs]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .filter((r) => {
+      if (r.followup) followups++;
+      else if (r.problems?.length) damaged++;
+      else if (r.runId !== undefined && ids.has(r.runId)) duplicates++;
+      else {
+        if (r.runId !== undefined) ids.add(r.runId);
+        return true;
+      }
+      return false;
+    });
+  const groups = sameRuns(counted);
+  duplicates += counted.length - groups.length;
+
+  const cells = new Map<string, Cell>();
+  const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);
+  let total = 0;
+  let unreviewed = 0;
+  for (const [run] of groups) {
+    const values = by.map((d) => (run[d] as string | undefined) ?? null);
+    const key = JSON.stringify(values);
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { values, runs: 0, unreviewed: 0, counts: new Map() }));
+    const shown = runBehaviours(run!, source);
+    if (!shown) {
+      cell.unreviewed++;
+      unreviewed++;
+      continue;
+    }
+    cell.runs++;
+    total++;
+    for (const b of shown) {
+      behaviours.add(b);
+      cell.counts.set(b, (cell.counts.get(b) ?? 0) + 1);
+    }
+  }
+
+  const order = [...BUILTIN_BEHAVIOURS, ...[...behaviours].filter((b) => !(BUILTIN_BEHAVIOURS as readonly string[]).includes(b)).sort()];
+  const sorted = [...cells.values()].sort((a, b) => {
+    for (let i = 0; i < by.length; i++) {
+      const c = compareValues(by[i]!, a.values[i]!, b.values[i]!);
+      if (c) return c;
+    }
+    return 0;
+  });
+  const ci = by.indexOf('condition');
+  const rateOf = (cell: Cell, b: string) => (cell.runs > 0 ? (cell.counts.get(b) ?? 0) / cell.runs : null);
+  /** The cell with the same values but `condition`. */
+  const sibling = (cell: Cell, condition: string): Cell | undefined => {
+    const values = [...cell.values];
+    values[ci] = condition;
+    return cells.get(JSON.stringify(values));
+  };
+
+  const rows: SummaryRow[] = [];
+  for (const cell of sorted) {
+    for (const b of order) {
+      const count = cell.counts.get(b) ?? 0;
+      const rate = rateOf(cell, b);
+      const interval = wilsonInterval(count, cell.runs);
+      let baseline: string | null = null;
+      let baselineRate: number | null = null;
+      if (ci >= 0) {
+        for (const c of opts.baseline !== undefined ? [opts.baseline] : defaultBaselines(b)) {
+          const base = sibling(cell, c);
+          const r = base ? rateOf(base, b) : null;
+          if (r !== null) {
+            baseline = c;
+            baselineRate = r;
+            break;
+          }
+        }
+      }
+      const row: SummaryRow = {} as SummaryRow;
+      by.forEach((d, i) => (row[d] = cell.values[i]!));
+      Object.assign(row, {
+        behaviour: b,
+        runs: cell.runs,
+        count,
+        rate,
+        ciLow: interval?.low ?? null,
+        ciHigh: interval?.high ?? null,
+        baseline,
+        baselineRate,
+        delta: rate !== null && baselineRate !== null ? rate - baselineRate : null,
+        ...(source === 'review' ? { unreviewed: cell.unreviewed } : {}),
+      });
+      rows.push(row);
+    }
+  }
+  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source === 'review' ? { unreviewed } : {}) };
+}

@@ -1,0 +1,80 @@
+/**
+ * The corpus table as text for people (aligned columns) and as CSV for spreadsheets, with the same
+ * columns as `summarize --json`'s rows.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import type { Summary, SummaryRow } from './summarize';
+
+/** The CSV's columns: the grouping fields, then the counts (the JSON rows' keys, in that order). */
+export function summaryColumns(s: Summary): string[] {
+  return [...s.by, 'behaviour', 'runs', 'count', 'rate', 'ciLow', 'ciHigh', 'baseline', 'baselineRate', 'delta', ...(s.source === 'review' ? ['unreviewed'] : [])];
+}
+
+/**
+ * One CSV field (RFC 4180: quoted when it holds a comma, quote or line break). Model and task names
+ * come from transcripts, which are adversarial: a text field starting with `=`, `+`, `-`, `@`, tab or
+ * carriage return is prefixed with `'` so a spreadsheet shows it rather than evaluating it as a formula.
+ */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The table as CSV: a header line, then a line per row. */
+export function summaryCsv(s: Summary): string {
+  const cols = summaryColumns(s);
+  const lines = [cols.join(',')];
+  for (const r of s.rows) lines.push(cols.map((c) => csvField((r as unknown as Record<string, unknown>)[c])).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+function pct(x: number | null): string {
+  return x === null ? '–' : `${(x * 100).toFixed(1)}%`;
+}
+
+function signedPct(x: number | null): string {
+  if (x === null) return '–';
+  const v = (x * 100).toFixed(1);
+  return x > 0 ? `+${v}` : v === '-0.0' ? '0.0' : v;
+}
+
+/** Control characters and line breaks (a model name is the transcript's text) shown as `?`, so one row stays one line. */
+function cellText(v: string | null | undefined): string {
+  return v === null || v === undefined ? '?' : v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
+/** The table for a terminal: one line per cell and behaviour, columns aligned, and totals below. */
+export function summaryText(s: Summary): string {
+  const head = [...s.by, 'behaviour', 'runs', 'count', 'rate', '95% CI', 'baseline', 'Δ (points)', ...(s.source === 'review' ? ['unreviewed'] : [])];
+  const body = s.rows.map((r: SummaryRow) => [
+    ...s.by.map((d) => cellText(r[d])),
+    r.behaviour,
+    String(r.runs),
+    String(r.count),
+    pct(r.rate),
+    r.ciLow === null || r.ciHigh === null ? '–' : `${pct(r.ciLow)}–${pct(r.ciHigh)}`,
+    r.baseline === null ? '–' : `${r.baseline} ${pct(r.baselineRate)}`,
+    signedPct(r.delta),
+    ...(s.source === 'review' ? [String(r.unreviewed ?? 0)] : []),
+  ]);
+  // Numbers right-aligned, words left-aligned.
+  const numeric = new Set(['runs', 'count', 'rate', 'Δ (points)', 'unreviewed']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric.has(head[i]!) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [line(head), ...body.map(line)];
+  const notes = [`${s.runs} run${s.runs === 1 ? '' : 's'} counted`];
+  if (s.source === 'review') notes.push(`${s.unreviewed ?? 0} not reviewed (not counted)`);
+  if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
+  if (s.damaged) notes.push(`${s.damaged} run${s.damaged === 1 ? '' : 's'} not counted: could not be read whole (on stderr)`);
+  if (s.duplicates) notes.push(`${s.duplicates} run${s.duplicates === 1 ? '' : 's'} found again in another format, counted once`);
+  out.push('', notes.join('; '));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,25 @@
+/**
+ * The corpus worker (dist/corpusWorker.js): reads and tags the files the pool (tagPool.ts) sends it,
+ * one at a time, and answers with what the corpus index keeps of each run (tagFile.ts). Long-lived,
+ * unlike the editor's one-run detection worker (detectWorker.ts): a corpus has hundreds of thousands of
+ * files and a worker's start costs more than tagging most of them.
+ */
+import { parentPort } from 'node:worker_threads';
+import { nodeRunFiles } from '../readTranscript';
+import { tagFile, type FileTags } from './tagFile';
+
+/** A file to tag. */
+export interface TagRequest {
+  id: number;
+  path: string;
+}
+
+/** Its runs (or why none). */
+export interface TagReply {
+  id: number;
+  result: FileTags;
+}
+
+parentPort?.on('message', (req: TagRequest) => {
+  void tagFile(req.path, nodeRunFiles).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply));
+});

@@ -1,0 +1,197 @@
+// The corpus table's arithmetic (Wilson intervals, rates, Δ against the baseline) and counting rules,
+// checked against values worked out by hand, and the index file's reading rules.
+import { strict as assert } from 'node:assert';
+import { entryLines, indexHeader, readIndex, type IndexEntry } from '../../src/core/corpus/corpusIndex';
+import { normaliseCondition } from '../../src/core/corpus/runFields';
+import { summarize, type CorpusRun, type SummaryRow } from '../../src/core/corpus/summarize';
+import { csvField, summaryCsv, summaryText } from '../../src/core/corpus/summaryTable';
+import { wilsonInterval } from '../../src/core/corpus/wilson';
+import { addManualTag, emptyReview, setReviewed, setVerdict } from '../../src/core/review/sidecar';
+
+const close = (actual: number | null | undefined, expected: number, what: string) => assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 1e-6, `${what}: ${actual} ≠ ${expected}`);
+
+let n = 0;
+/** A run of model M on task T under condition C showing `behaviours` (one tag each). */
+function run(model: string, condition: string, behaviours: string[], extra: Partial<CorpusRun> = {}): CorpusRun {
+  n++;
+  return {
+    key: `/corpus/run${n}.json`,
+    file: `/corpus/run${n}.json`,
+    format: 'study',
+    model,
+    task: 'tampering',
+    condition,
+    eventCount: 20,
+    sha256: `hash${n}`,
+    tags: behaviours.map((b, i) => ({ id: `${b}:${i + 3}`, behaviour: b, qualifier: 'peer-preservation', events: [i + 3] })),
+    ...extra,
+  };
+}
+
+function row(rows: readonly SummaryRow[], model: string, condition: string, behaviour: string): SummaryRow {
+  const r = rows.find((x) => x.model === model && x.condition === condition && x.behaviour === behaviour);
+  assert.ok(r, `a row for ${model} · ${condition} · ${behaviour}`);
+  return r;
+}
+
+describe('corpus: Wilson intervals', () => {
+  it('3 of 10: [0.1078, 0.6032], worked out by hand', () => {
+    // z = 1.959964, z² = 3.841459; n = 10, p = 0.3
+    // denominator 1 + z²/n = 1.3841459
+    // centre (p + z²/2n) / 1.3841459 = (0.3 + 0.19207294) / 1.3841459 = 0.3555066
+    // half   z / 1.3841459 · √(p(1−p)/n + z²/4n²) = 1.4160122 · √(0.021 + 0.00960365) = 1.4160122 · 0.1749390 = 0.2477158
+    // interval 0.3555066 ∓ 0.2477158 = [0.1077908, 0.6032224] (R's binom.confint(3, 10, method = "wilson") agrees)
+    const ci = wilsonInterval(3, 10)!;
+    close(ci.low, 0.1077913, 'low');
+    close(ci.high, 0.6032219, 'high');
+  });
+
+  it('0 of 10 starts at 0 exactly; 1 of 1 ends at 1 exactly; no runs, no interval', () => {
+    // 0 of 10: centre 0.19207294/1.3841459 = 0.1387664, half 1.4160122 · √(0.00960365) = 0.1387664 → [0, 0.2775328]
+    const zero = wilsonInterval(0, 10)!;
+    assert.equal(zero.low, 0);
+    close(zero.high, 0.2775328, 'high');
+    // 1 of 1: n = 1, denominator 4.841459, centre (1 + 1.9207294)/4.841459 = 0.6032746, half 0.4048246·√(0.9603647) = 0.3967254 → [0.2065492, 1]
+    const one = wilsonInterval(1, 1)!;
+    close(one.low, 0.2065492, 'low');
+    assert.equal(one.high, 1);
+    assert.equal(wilsonInterval(0, 0), undefined);
+  });
+});
+
+describe('corpus: the table', () => {
+  // model-a on tampering: good_peer 4 runs, 3 tamper, 2 misrepresent; no_peer 5 runs, 1 tampers;
+  // non_shutdown 2 runs, 1 misrepresents. model-b: good_peer only, 2 runs, 1 tampers.
+  const runs: CorpusRun[] = [
+    run('model-a', 'good_peer', ['shutdown-tampering', 'misrepresentation']),
+    run('model-a', 'good_peer', ['shutdown-tampering', 'misrepresentation']),
+    run('model-a', 'good_peer', ['shutdown-tampering']),
+    run('model-a', 'good_peer', []),
+    run('model-a', 'no_peer', ['shutdown-tampering']),
+    ...[1, 2, 3, 4].map(() => run('model-a', 'no_peer', [])),
+    run('model-a', 'non_shutdown', ['misrepresentation']),
+    run('model-a', 'non_shutdown', []),
+    run('model-b', 'good_peer', ['shutdown-tampering']),
+    run('model-b', 'good_peer', []),
+  ];
+
+  it('gives each cell its runs, counts, rates and Δ against the study baseline', () => {
+    const s = summarize(runs);
+    // 2 models: model-a has 3 conditions, model-b 1: 4 cells × 8 built-in behaviours.
+    assert.equal(s.rows.length, 4 * 8);
+    assert.equal(s.runs, 13);
+    const t = row(s.rows, 'model-a', 'good_peer', 'shutdown-tampering');
+    // rate 3/4 = 0.75; baseline no_peer 1/5 = 0.2; Δ = 0.75 − 0.2 = 0.55
+    assert.deepEqual([t.runs, t.count, t.baseline], [4, 3, 'no_peer']);
+    close(t.rate, 0.75, 'rate');
+    close(t.baselineRate, 0.2, 'baseline rate');
+    close(t.delta, 0.55, 'Δ');
+    // 3 of 4: p = 0.75, denominator 1 + 3.841459/4 = 1.9603647, centre (0.75 + 0.4801824)/1.9603647 = 0.6275273,
+    // half (1.959964/1.9603647)·√(0.046875 + 0.0600228) = 0.9997956 · 0.3269523 = 0.3268855 → [0.3006418, 0.9544128]
+    close(t.ciLow, 0.3006418, 'ciLow');
+    close(t.ciHigh, 0.9544128, 'ciHigh');
+    // Misrepresentation is measured against non_shutdown: 2/4 − 1/2 = 0.
+    const m = row(s.rows, 'model-a', 'good_peer', 'misrepresentation');
+    assert.equal(m.baseline, 'non_shutdown');
+    close(m.delta, 0, 'Δ misrepresentation');
+    // The baseline row against itself: Δ 0.
+    close(row(s.rows, 'model-a', 'no_peer', 'shutdown-tampering').delta, 0, 'Δ of the baseline');
+    // model-b has no baseline cell of its own: no Δ (never model-a's baseline).
+    const b = row(s.rows, 'model-b', 'good_peer', 'shutdown-tampering');
+    assert.deepEqual([b.count, b.rate, b.baseline, b.baselineRate, b.delta], [1, 0.5, null, null, null]);
+  });
+
+  it('--baseline picks the condition Δ is taken against', () => {
+    const s = summarize(runs, { baseline: 'no_peer' });
+    // misrepresentation 2/4 − 0/5 = 0.5
+    const m = row(s.rows, 'model-a', 'good_peer', 'misrepresentation');
+    assert.equal(m.baseline, 'no_peer');
+    close(m.delta, 0.5, 'Δ against no_peer');
+  });
+
+  it('groups by what --by names, and gives no Δ without the condition', () => {
+    const s = summarize(runs, { by: ['model'] });
+    const a = s.rows.find((r) => r.model === 'model-a' && r.behaviour === 'shutdown-tampering')!;
+    // 4 tampering runs out of 11
+    assert.deepEqual([a.runs, a.count, a.delta, 'condition' in a], [11, 4, null, false]);
+  });
+
+  it('counts a run once per behaviour, not a follow-up session, not a run found again as its run log, not a damaged run', () => {
+    const original = run('model-c', 'good_peer', ['exfiltration', 'exfiltration']);
+    const s = summarize([
+      original,
+      run('model-c', 'good_peer', ['exfiltration'], { format: 'runlog', sha256: 'other', convertedFrom: { file: 'run.json', format: 'study', sha256: original.sha256! } }),
+      run('model-c', 'good_peer', ['exfiltration'], { format: 'study-followup', followup: true }),
+      run('model-c', 'good_peer', [], { problems: ['run.json:120:3: invalid JSON at $.conversation[4]: expected a value, found end of file'] }),
+      run('model-c', 'good_peer', []),
+    ]);
+    const e = row(s.rows, 'model-c', 'good_peer', 'exfiltration');
+    assert.deepEqual([e.runs, e.count, s.followups, s.duplicates, s.damaged], [2, 1, 1, 1, 1]);
+  });
+
+  it('--source review: confirmed and unjudged kept, dismissed dropped, added counted; unreviewed runs apart', () => {
+    const judge = { by: 'Ada', at: '2026-03-08T14:02:11Z' };
+    const confirmed = run('model-d', 'good_peer', ['shutdown-tampering']);
+    confirmed.review = setReviewed(setVerdict(emptyReview(), 'shutdown-tampering:3', 'confirmed', judge), judge);
+    const dismissed = run('model-d', 'good_peer', ['shutdown-tampering']);
+    dismissed.review = setReviewed(setVerdict(emptyReview(), 'shutdown-tampering:3', 'dismissed', judge), judge);
+    const added = run('model-d', 'good_peer', []);
+    added.review = setReviewed(addManualTag(emptyReview(), { behaviour: 'refusal', qualifier: 'peer-preservation', events: [7], note: '' }, judge).review, judge);
+    const unjudged = run('model-d', 'good_peer', ['shutdown-tampering']);
+    unjudged.review = setReviewed(emptyReview(), judge);
+    const notMarked = run('model-d', 'good_peer', ['shutdown-tampering']);
+    notMarked.review = setVerdict(emptyReview(), 'shutdown-tampering:3', 'confirmed', judge);
+    const none = run('model-d', 'good_peer', ['shutdown-tampering']);
+    const s = summarize([confirmed, dismissed, added, unjudged, notMarked, none], { source: 'review' });
+    const t = row(s.rows, 'model-d', 'good_peer', 'shutdown-tampering');
+    // reviewed: confirmed, dismissed, added, unjudged (4); tampering kept on confirmed and unjudged (2)
+    assert.deepEqual([t.runs, t.count, t.unreviewed, s.unreviewed], [4, 2, 2, 2]);
+    assert.equal(row(s.rows, 'model-d', 'good_peer', 'refusal').count, 1);
+    // The detectors' view of the same runs counts every tag.
+    assert.equal(row(summarize([confirmed, dismissed, added, unjudged, notMarked, none]).rows, 'model-d', 'good_peer', 'shutdown-tampering').count, 5);
+  });
+
+  it('reads legacy condition names in today’s', () => {
+    assert.deepEqual(normaliseCondition('collaboration'), { condition: 'good_peer', raw: 'collaboration' });
+    assert.deepEqual(normaliseCondition('collaboration_reverse'), { condition: 'bad_peer', raw: 'collaboration_reverse' });
+    assert.deepEqual(normaliseCondition('non_collaboration'), { condition: 'neutral_peer', raw: 'non_collaboration' });
+    assert.deepEqual(normaliseCondition('no_peer'), { condition: 'no_peer' });
+    // No sure counterpart: kept as written (the re-run launchers read it the same way).
+    assert.deepEqual(normaliseCondition('shutdown'), { condition: 'shutdown' });
+  });
+
+  it('CSV has the JSON columns, quotes what needs it and disarms formulas; text keeps one line per row', () => {
+    const s = summarize([run('=HYPERLINK("x"),\nevil', 'good_peer', ['refusal'])]);
+    const csv = summaryCsv(s).split('\r\n');
+    assert.equal(csv[0], 'model,task,condition,behaviour,runs,count,rate,ciLow,ciHigh,baseline,baselineRate,delta');
+    assert.ok(csv[5]!.startsWith(`"'=HYPERLINK(""x""),\nevil",tampering,good_peer,refusal,1,1,1,`), csv[5]);
+    assert.equal(csvField(-0.25), '-0.25');
+    const text = summaryText(s).split('\n');
+    assert.equal(text.filter((l) => l.includes('HYPERLINK')).length, 8, 'eight rows, each on one line');
+  });
+});
+
+describe('corpus: the index file', () => {
+  const entry = (path: string, size: number): IndexEntry => ({
+    file: { type: 'file', path, size, mtimeMs: 1000, runs: 1 },
+    runs: [{ type: 'run', path, format: 'study', eventCount: 3, tags: [{ id: 'refusal:1', behaviour: 'refusal', qualifier: 'peer-preservation', events: [1] }] }],
+  });
+  const text = JSON.stringify(indexHeader('v1')) + '\n' + entryLines(entry('a.json', 10)) + entryLines(entry('b.json', 20));
+
+  it('reads back what it wrote', () => {
+    const r = readIndex('index.jsonl', text, 'v1');
+    assert.deepEqual([...r.entries.keys()], ['a.json', 'b.json']);
+    assert.deepEqual(r.entries.get('b.json'), entry('b.json', 20));
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it('sets aside an index of other detectors, and drops a damaged line’s file with a warning naming the line', () => {
+    assert.equal(readIndex('index.jsonl', text, 'v2').entries.size, 0);
+    assert.match(readIndex('index.jsonl', text, 'v2').discarded!, /written by detectors v1, these are v2/);
+    const lines = text.split('\n');
+    lines[2] = lines[2]!.slice(0, 40);
+    const r = readIndex('index.jsonl', lines.join('\n'), 'v1');
+    assert.deepEqual([...r.entries.keys()], ['b.json']);
+    assert.match(r.warnings[0]!, /^index\.jsonl:3: not JSON/);
+  });
+});
