@@ -1,5 +1,7 @@
 /**
- * `peerwatch parse` and `peerwatch convert` for multi-sample logs (Inspect `.eval` and `.json`):
+ * `peerwatch parse` and `peerwatch convert` for multi-sample logs (Inspect `.eval` and `.json`) and
+ * files of many runs (tau2 results, NeMo Gym rollouts, OpenHands evaluation output, JSON arrays and
+ * JSON Lines of runs), whose runs are listed and read like samples:
  *
  *   peerwatch parse LOG.eval [--json]                 the sample list (key, epoch, scores, tokens, error)
  *   peerwatch parse LOG.eval --sample KEY [--json]    one sample, like any transcript (KEY id#epoch, or a bare id)
@@ -8,7 +10,7 @@
  *   peerwatch convert LOG.eval --to runlog [-o DIR]   one run log per sample, in DIR
  *                                                     (default: LOG's name + `.runlogs`)
  */
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Transcript } from '../core/model';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
@@ -40,6 +42,19 @@ export function isSampleLogPath(file: string): boolean {
     return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The log of many samples or runs that `file` is, opened (so it is read once); undefined for a file of
+ * one run; the error when it is an Inspect log that cannot be read.
+ */
+export async function openLogOfMany(file: string): Promise<SampleLog | Error | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    return await openSampleLogFile(file, displayName(file));
+  } catch (e) {
+    return isSampleLogPath(file) ? (e instanceof Error ? e : new Error(String(e))) : undefined;
   }
 }
 
@@ -77,18 +92,19 @@ function safeName(s: SampleSummary): string {
   return `${String(s.id).replace(/[^\w.-]+/g, '_')}_epoch_${s.epoch}`;
 }
 
-/** Runs parse/convert on one multi-sample log; returns the exit code. */
-export async function sampleLogCommand(command: 'parse' | 'convert', file: string, opts: SampleLogOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** Runs parse/convert on one multi-sample log (`opened`: the log, as `openLogOfMany` gave it); returns the exit code. */
+export async function sampleLogCommand(command: 'parse' | 'convert', file: string, opts: SampleLogOptions, out: (s: string) => void, err: (s: string) => void, opened?: SampleLog | Error): Promise<number> {
   const shown = displayName(file);
   let log: SampleLog | undefined;
   try {
-    log = await openSampleLogFile(file, shown);
+    if (opened instanceof Error) throw opened;
+    log = opened ?? (await openSampleLogFile(file, shown));
   } catch (e) {
     err(`peerwatch: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
   if (!log) {
-    err(`peerwatch: ${shown} is not an Inspect log (expected a .eval zip with header.json or _journal/start.json, or a .json log with "version", "eval" and "samples")\n`);
+    err(`peerwatch: ${shown} is neither an Inspect log (expected a .eval zip with header.json or _journal/start.json, or a .json log with "version", "eval" and "samples") nor a file of many runs\n`);
     return 1;
   }
   let failed = log.diagnostics.some((d) => d.severity === 'error');

@@ -136,7 +136,9 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
     case 'tool': {
       const err = m['error'];
       const error = isRecord(err) ? str(err['message']) ?? str(err['type']) : str(err);
-      b.toolResult({ ...(typeof m['tool_call_id'] === 'string' ? { callId: m['tool_call_id'] } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}) }, path);
+      // tau2-bench writes the call's id as the tool message's `id`.
+      const callId = str(m['tool_call_id']) ?? str(m['id']);
+      b.toolResult({ ...(callId !== undefined ? { callId } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}) }, path);
       return;
     }
     case 'function':
