@@ -99,10 +99,10 @@ export function matchRun(doc: unknown, fileName: string, opts: { guess?: boolean
   for (const p of PROVIDERS) if (p.detect(doc, fileName)) return { format: p.id, read: (ctx, isIncomplete) => p.importer(doc, ctx, isIncomplete) };
   // A JSON Lines file of one line holding one run (`{"messages": […]}`) is that run.
   if (Array.isArray(doc) && doc.length === 1 && isRecord(doc[0])) {
-    const inner = matchRun(doc[0], fileName);
+    const inner = matchRun(doc[0], fileName, { guess: false });
     if (inner) return { format: inner.format, read: (ctx, isIncomplete) => inner.read(within(ctx, [0]), isIncomplete) };
   }
-  const strict = (v: unknown) => matchRun(v, fileName);
+  const strict = (v: unknown) => matchRun(v, fileName, { guess: false });
   const log = matchMessageLog(doc, strict);
   if (log) return log;
   return opts.guess === false ? undefined : matchGuess(doc, strict);

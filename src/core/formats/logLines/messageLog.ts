@@ -52,6 +52,8 @@ function fingerprint(m: Record<string, unknown>): string {
 class Conversation {
   readonly entries: Entry[] = [];
   system?: { path: JsonPath; value: unknown };
+  /** The model the first request or response names. */
+  model?: string;
   private readonly seen = new Set<string>();
   /** Lines that carried at least one payload. */
   readonly payloadLines = new Set<number>();
@@ -82,6 +84,7 @@ class Conversation {
       return;
     }
     if (!isRecord(v)) return;
+    if (this.model === undefined && typeof v['model'] === 'string' && (Array.isArray(v['messages']) || Array.isArray(v['choices']))) this.model = v['model'];
     if (Array.isArray(v['messages']) && v['messages'].some(isMessageLike)) {
       const sys = v['system'];
       if (!this.system && (typeof sys === 'string' || Array.isArray(sys))) this.system = { path: [...path, 'system'], value: sys };
@@ -187,5 +190,5 @@ function withLogLines(r: ImportResult, doc: unknown[], conv: Conversation, ctx: 
   });
   flush(Infinity);
   const diagnostics = r.diagnostics.map((d) => ({ ...d, afterEvent: d.afterEvent < 0 ? d.afterEvent : (newIndex[d.afterEvent] ?? events.length - 1) }));
-  return { header: { ...r.header, format: 'message-log', reader: { name: `structured log lines with ${innerFormat === 'anthropic-messages' ? 'Anthropic Messages' : 'OpenAI Chat Completions'} payloads` } }, events, diagnostics };
+  return { header: { ...r.header, ...(r.header.model === undefined && conv.model !== undefined ? { model: conv.model } : {}), format: 'message-log', reader: { name: `structured log lines with ${innerFormat === 'anthropic-messages' ? 'Anthropic Messages' : 'OpenAI Chat Completions'} payloads` } }, events, diagnostics };
 }
