@@ -64,6 +64,8 @@ function load(fileName: string, text: string): State | undefined {
   }
   const info: SampleLogInfo = {
     format: found.format,
+    // A file of runs is read whole: it is complete as it stands (not a log still being written).
+    status: 'complete',
     taskArgs: {},
     metadata: { reader: found.label, ...found.metadata },
     ...(found.task !== undefined ? { task: found.task } : {}),
