@@ -69,10 +69,12 @@ function pad(s: string, n: number): string {
 function listing(file: string, log: SampleLog): string {
   const i = log.info;
   const epochs = new Set(log.samples.map((s) => s.epoch)).size;
+  const noun = unitOf(log);
+  const reader = typeof i.metadata['reader'] === 'string' && !i.format.startsWith('inspect') ? ` (${i.metadata['reader']})` : '';
   const lines = [
-    `${file}: ${i.format}${i.version !== undefined ? ` v${i.version}` : ''}${i.status ? ` (${i.status})` : ''}`,
+    `${file}: ${i.format}${reader}${i.version !== undefined ? ` v${i.version}` : ''}${i.status ? ` (${i.status})` : ''}`,
     `  task ${i.task ?? '?'} · model ${i.model ?? '?'}${i.taskSpec && i.taskSpec !== i.task ? ` · ${i.taskSpec}` : ''}`,
-    `  ${log.samples.length} sample${log.samples.length === 1 ? '' : 's'}${epochs > 1 ? ` over ${epochs} epochs` : ''}`,
+    `  ${log.samples.length} ${noun}${log.samples.length === 1 ? '' : 's'}${epochs > 1 ? ` over ${epochs} epochs` : ''}`,
   ];
   if (log.samples.length) {
     const keyW = Math.max(6, ...log.samples.map((s) => s.key.length)) + 1;
@@ -86,6 +88,11 @@ function listing(file: string, log: SampleLog): string {
   const errors = log.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) lines.push(`  ${errors} problem${errors > 1 ? 's' : ''} (on stderr); the samples above are those that could be listed`);
   return lines.join('\n');
+}
+
+/** What the log's entries are called: Inspect's samples, or the runs of a file of many runs. */
+function unitOf(log: SampleLog): string {
+  return log.info.format.startsWith('inspect') ? 'sample' : 'run';
 }
 
 function safeName(s: SampleSummary): string {
@@ -150,7 +157,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
         } else out(opts.summarize(`${shown} [sample ${s.key}]`, t) + '\n');
       }
       if (opts.json) out(JSON.stringify({ file: shown, info: log.info, samples: reports, failed: bad, diagnostics: log.diagnostics }, null, 2) + '\n');
-      else out(`${log.samples.length - bad} of ${log.samples.length} sample${log.samples.length === 1 ? '' : 's'} read${bad ? `; ${bad} failed` : ''}\n`);
+      else out(`${log.samples.length - bad} of ${log.samples.length} ${unitOf(log)}${log.samples.length === 1 ? '' : 's'} read${bad ? `; ${bad} failed` : ''}\n`);
       return failed ? 1 : 0;
     }
     out(opts.json ? JSON.stringify({ file: shown, info: log.info, samples: log.samples, diagnostics: log.diagnostics }, null, 2) + '\n' : listing(shown, log) + '\n');

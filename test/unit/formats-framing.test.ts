@@ -69,6 +69,9 @@ describe('JSON Lines framing', () => {
   it('a file of JSON Lines under any name is framed by its content', () => {
     const text = readFileSync(join(own, 'openai-messages.jsonl'), 'utf8');
     assert.equal(parseTranscript({ fileName: 'chat.log', text }).events.length, parseTranscript({ fileName: 'chat.jsonl', text }).events.length);
+    // And a file named .jsonl that holds one pretty-printed document is that document.
+    const pretty = JSON.stringify(lineValues(text), null, 2);
+    assert.deepEqual(parseTranscript({ fileName: 'chat.jsonl', text: pretty }).events.map((e) => e.kind), parseTranscript({ fileName: 'chat.json', text: pretty }).events.map((e) => e.kind));
   });
 });
 
@@ -218,13 +221,29 @@ describe('files of many runs', () => {
     assert.equal(ofKind(c, 'message')[0]!.source.line, 4);
   });
 
+  it('agentic-misalignment samples saved one per line: each is a run, read as its own response.json is, with its verdict', async () => {
+    const file = join(root, 'test/unit/fixtures/providers/agentic-misalignment/models/claude-haiku-4-5/leaking_explicit-america_replacement/sample_2/response.json');
+    const one = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    const two = { ...one, metadata: { ...(one['metadata'] as Json), sample_id: 3 }, classification: { ...(one['classification'] as Json), harmful_behavior: false } };
+    const text = `${JSON.stringify(one)}\n${JSON.stringify(two)}\n`;
+    const log = openRunsLog('samples.jsonl', text)!;
+    assert.equal(log.info.format, 'jsonl-runs');
+    assert.deepEqual(log.samples.map((s) => s.scores['harmful_behavior']), ['true', 'false']);
+    const alone = parseTranscript({ fileName: 'response.json', text: JSON.stringify(one) });
+    const t = await log.readSample(log.samples[0]!.key);
+    assert.deepEqual(t.events.map((e) => e.kind), alone.events.map((e) => e.kind));
+    assert.equal(t.events[0]!.source.line, 1);
+    assert.equal((await log.readSample(log.samples[1]!.key)).events[0]!.source.line, 2);
+  });
+
   it('peerwatch parse lists the runs; --sample and --all read them', function () {
     this.timeout(60000);
     const file = join('test', 'fixtures', 'real', 'trajectory-array', 'tau2-ironforge-deepseek-4sims.json');
     const sims = (JSON.parse(readFileSync(join(root, file), 'utf8')) as Json)['simulations'] as Json[];
     const list = peerwatch(['parse', file]);
     assert.equal(list.code, 0, list.stderr);
-    assert.match(list.stdout, /: tau2\n/);
+    assert.match(list.stdout, /: tau2 \(tau2-bench results\) \(complete\)\n/);
+    assert.match(list.stdout, new RegExp(`\\n {2}${sims.length} runs\\n`));
     for (const s of sims) assert.match(list.stdout, new RegExp(`\\n {2}${s['task_id']}#1 +1 +- +reward=${(s['reward_info'] as Json)['reward']}\\n`));
     const one = peerwatch(['parse', file, '--sample', String(sims[2]!['task_id']), '--json']);
     assert.equal(one.code, 0, one.stderr);
@@ -232,6 +251,6 @@ describe('files of many runs', () => {
     assert.equal(ofKind(t, 'tool_call').length, chatCounts(sims[2]!['messages'] as Json[]).toolCalls);
     const all = peerwatch(['parse', file, '--all']);
     assert.equal(all.code, 0, all.stderr);
-    assert.match(all.stdout, new RegExp(`${sims.length} of ${sims.length} samples read`));
+    assert.match(all.stdout, new RegExp(`${sims.length} of ${sims.length} runs read`));
   });
 });

@@ -18,6 +18,7 @@ import { detectPetri, importPetri } from './petri/petri';
 import { detectStudy, importStudy } from './study/study';
 import { within, type ImportContext, type ImportResult } from './types';
 import { findRuns } from './runs/manyRuns';
+import { findPair } from './providers/shapes';
 import { matchMessageLog } from './logLines/messageLog';
 import { matchGuess } from './guess/guess';
 
@@ -108,6 +109,16 @@ export function matchRun(doc: unknown, fileName: string, opts: { guess?: boolean
   return opts.guess === false ? undefined : matchGuess(doc, strict);
 }
 
+/**
+ * True for a record that is a whole run in a single-run format (a study transcript, a Petri
+ * transcript, an agentic-misalignment sample, …), so a list of them is a file of many runs. A message,
+ * an API call's request/response pair or a bare response is a part of a run, not a run.
+ */
+export function isRunRecord(v: unknown, fileName: string): boolean {
+  if (!isRecord(v) || typeof v['role'] === 'string' || findPair(v) || Array.isArray(v['choices']) || v['type'] === 'message' || v['object'] === 'response') return false;
+  return matchRun(v, fileName, { guess: false }) !== undefined;
+}
+
 /** A value already parsed, with the places of its parts in the file it came from. */
 export interface ParsedRun {
   /** The file's name as shown to the user. */
@@ -155,18 +166,23 @@ function sniff(fileName: string, text: string): Sniffed {
   const study = detectStudy(json.value);
   if (study) return { format: study, json };
   if (json.value === undefined) return { json };
-  if (findRuns(json.value, 'lines' in json ? 'jsonl' : 'json')) return { format: 'many-runs', json };
+  if (findRuns(json.value, 'lines' in json ? 'jsonl' : 'json', (r) => isRunRecord(r, fileName))) return { format: 'many-runs', json };
   const match = matchRun(json.value, fileName);
   return match ? { format: match.format, json, match } : { json };
 }
 
 /**
- * The file's text as JSON: one document, or (JSON Lines) the array of its lines' values. Positions
- * are recorded deep enough for provider logs (`$.request.messages[3].tool_calls[0].function`).
+ * The file's text as JSON: one document (positions recorded a few levels deep, enough to tell the
+ * format), or the array of a JSON Lines file's line values (positions recorded deep enough for
+ * provider logs, `$[3].content[1].input`, as the lines are parsed once).
  */
 function parseText(fileName: string, text: string): JsonParseResult | JsonLinesResult {
-  const whole = parseJsonTolerant(text, { locateDepth: PROVIDER_LOCATE_DEPTH });
-  return isJsonLines(fileName, text, whole) ? parseJsonLines(text, { locateDepth: PROVIDER_LOCATE_DEPTH }) : whole;
+  const whole = parseJsonTolerant(text);
+  if (!isJsonLines(fileName, text, whole)) return whole;
+  const lines = parseJsonLines(text, { locateDepth: PROVIDER_LOCATE_DEPTH });
+  // A file named .jsonl that holds one pretty-printed document is that document.
+  if (!whole.error && lines.lineErrors.length > lines.value.length) return whole;
+  return lines;
 }
 
 /** Thrown for a file that holds many runs: it opens as a list of runs (runs/runsLog.ts), one run at a time. */
@@ -184,12 +200,16 @@ export function parseTranscript(input: ParseInput): Transcript {
   if (sniffed.format === 'runlog') return readRunlog(fileName, text);
   const json = sniffed.json;
   if (sniffed.format === 'many-runs') {
-    const runs = findRuns(json!.value, json && 'lines' in json ? 'jsonl' : 'json')!;
+    const runs = findRuns(json!.value, json && 'lines' in json ? 'jsonl' : 'json', (r) => isRunRecord(r, fileName))!;
     throw new ManyRunsError(fileName, runs.runs.length, runs.format);
   }
   if (!sniffed.format || !json) throw new NotATranscriptError(fileName, whyNot(fileName, text, json));
-  const match: RunMatch = sniffed.match ?? { format: sniffed.format, read: (ctx, isIncomplete) => importStudy(json.value, ctx, isIncomplete) };
-  return importJson(input, json, match);
+  if (!sniffed.match) return importJson(input, json, { format: sniffed.format, read: (ctx, isIncomplete) => importStudy(json.value, ctx, isIncomplete) });
+  if ('lines' in json) return importJson(input, json, sniffed.match);
+  // Parsed again recording positions deeper down, so every event cites its own line; matched again
+  // on the new value, whose objects are the ones the parse marks incomplete.
+  const deep = parseJsonTolerant(text, { locateDepth: PROVIDER_LOCATE_DEPTH });
+  return importJson(input, deep, matchRun(deep.value, fileName) ?? sniffed.match);
 }
 
 function whyNot(fileName: string, text: string, json: JsonParseResult | JsonLinesResult | undefined): string {

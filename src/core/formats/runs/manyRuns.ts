@@ -45,7 +45,7 @@ const RUN_KEYS = ['messages', 'conversation', 'trajectory', 'history', 'steps'] 
 /** tau2 termination reasons that mean the run did not end normally. */
 const TAU2_NORMAL_ENDS = new Set(['agent_stop', 'user_stop']);
 
-type Shape = { format: string; label: string; test: (r: Record<string, unknown>) => boolean };
+type Shape = { format: string; label: string; test: (r: Record<string, unknown>, isRun?: (r: Record<string, unknown>) => boolean) => boolean };
 
 /** Record shapes, most specific first; a list is of one shape when every record is. */
 const SHAPES: readonly Shape[] = [
@@ -55,17 +55,20 @@ const SHAPES: readonly Shape[] = [
   {
     format: 'runs',
     label: 'runs',
-    // A record that is itself a message or an item is not a run.
-    test: (r) => typeof r['role'] !== 'string' && RUN_KEYS.some((k) => Array.isArray(r[k]) && (r[k] as unknown[]).length > 0),
+    // A record that is itself a message or an item is not a run; one a single-run reader knows is
+    // (agentic-misalignment samples, Petri transcripts, … saved one per line).
+    test: (r, isRun) => typeof r['role'] !== 'string' && (RUN_KEYS.some((k) => Array.isArray(r[k]) && (r[k] as unknown[]).length > 0) || (isRun?.(r) ?? false)),
   },
 ];
 
 /**
  * The runs `doc` holds, or undefined when it is not a file of many runs. `framing` says whether the
- * document is a JSON Lines file's array of lines. A plain list needs two runs or more (one record
- * holding a run is read as that run); tau2's `{simulations}` object is a list of runs at any count.
+ * document is a JSON Lines file's array of lines; `isRun` whether a record is a whole run in a
+ * single-run format (the registry's answer, see `isRunRecord` in formats/index.ts). A plain list
+ * needs two runs or more (one record holding a run is read as that run); tau2's `{simulations}`
+ * object is a list of runs at any count.
  */
-export function findRuns(doc: unknown, framing: 'json' | 'jsonl'): RunsFound | undefined {
+export function findRuns(doc: unknown, framing: 'json' | 'jsonl', isRun?: (r: Record<string, unknown>) => boolean): RunsFound | undefined {
   if (isRecord(doc) && Array.isArray(doc['simulations'])) {
     const sims = doc['simulations'];
     if (!sims.every((s) => isRecord(s) && SHAPES[0]!.test(s))) return undefined;
@@ -81,7 +84,7 @@ export function findRuns(doc: unknown, framing: 'json' | 'jsonl'): RunsFound | u
   }
   if (!Array.isArray(doc) || doc.length === 0 || !doc.every(isRecord)) return undefined;
   const records = doc as Array<Record<string, unknown>>;
-  const shape = SHAPES.find((s) => records.every(s.test));
+  const shape = SHAPES.find((s) => records.every((r) => s.test(r, isRun)));
   if (!shape) return undefined;
   if (shape.format === 'runs' && records.length < 2) return undefined;
   const named = shape.format === 'runs' ? { ...shape, format: framing === 'jsonl' ? 'jsonl-runs' : 'runs-array', label: framing === 'jsonl' ? 'JSON Lines of runs' : 'a JSON array of runs' } : shape;
@@ -145,7 +148,8 @@ function identity(format: string, r: Record<string, unknown>, i: number): { id: 
 
 /**
  * The run's own reward or score, as shown in the list: tau2's `reward_info.reward`, NeMo Gym's
- * `reward`, OpenHands' `test_result.resolved` or `report.resolved`, and top-level `reward`, `score`,
+ * `reward`, OpenHands' `test_result.resolved` or `report.resolved`, agentic-misalignment's
+ * `classification.harmful_behavior`, and top-level `reward`, `score`,
  * `resolved`, `success`, `passed`, or a `scores` object of scalars.
  */
 export function runScores(r: Record<string, unknown>): Record<string, string> {
@@ -157,6 +161,8 @@ export function runScores(r: Record<string, unknown>): Record<string, string> {
   if (isRecord(r['reward_info'])) put('reward', r['reward_info']['reward']);
   for (const k of ['reward', 'score', 'resolved', 'success', 'passed']) if (!(k in out)) put(k, r[k]);
   if (isRecord(r['scores'])) for (const [k, v] of Object.entries(r['scores'])) put(k, isRecord(v) ? v['value'] : v);
+  // agentic-misalignment: the classifier's verdict.
+  if (isRecord(r['classification'])) put('harmful_behavior', r['classification']['harmful_behavior']);
   for (const k of ['test_result', 'report']) {
     const t = r[k];
     if (isRecord(t) && !('resolved' in out)) put('resolved', t['resolved']);

@@ -8,7 +8,7 @@
 import type { Diagnostic, Transcript } from '../../model';
 import { parseJsonTolerant, formatJsonPath, type JsonParseResult } from '../../json/tolerantJson';
 import { isJsonLines, lineErrorMessage, parseJsonLines, type JsonLinesResult } from '../../json/jsonLines';
-import { readParsedRun } from '../index';
+import { isRunRecord, readParsedRun } from '../index';
 import type { SampleLog, SampleLogInfo, SampleSummary } from '../sampleLog';
 import { findRuns, type RunEntry, type RunsFound } from './manyRuns';
 
@@ -44,7 +44,7 @@ function load(fileName: string, text: string): State | undefined {
   const framed = lines ? parseJsonLines(text, { locateDepth: LOCATE_DEPTH }) : undefined;
   const json: JsonParseResult | JsonLinesResult = framed ?? whole;
   if (json.value === undefined) return undefined;
-  const found = findRuns(json.value, lines ? 'jsonl' : 'json');
+  const found = findRuns(json.value, lines ? 'jsonl' : 'json', (r) => isRunRecord(r, fileName));
   if (!found) return undefined;
   const diagnostics: Diagnostic[] = [];
   if (framed) {
