@@ -41,12 +41,12 @@ function toolCallsOf(m: Record<string, unknown>): number {
  * breadth-first without recursion, so any depth is safe.
  */
 export function findMessageLists(doc: unknown): MessageList[] {
-  const found: Array<MessageList & { depth: number; order: number }> = [];
-  const queue: Array<{ v: unknown; path: JsonPath }> = [{ v: doc, path: [] }];
-  let visits = 0;
-  for (let q = 0; q < queue.length && visits < MAX_VISITS; q++) {
-    const { v, path } = queue[q]!;
-    visits++;
+  // Each queued value keeps its parent's place in the queue and its own key; paths are built only
+  // for the lists found, so a deep document costs no more memory than a flat one.
+  const found: Array<{ at: number; list: unknown[]; messages: number; toolCalls: number; depth: number }> = [];
+  const queue: Array<{ v: unknown; parent: number; key: string | number; depth: number }> = [{ v: doc, parent: -1, key: '', depth: 0 }];
+  for (let q = 0; q < queue.length; q++) {
+    const { v, depth } = queue[q]!;
     if (Array.isArray(v)) {
       let messages = 0;
       let toolCalls = 0;
@@ -55,14 +55,20 @@ export function findMessageLists(doc: unknown): MessageList[] {
         messages++;
         toolCalls += toolCallsOf(e);
       }
-      if (messages >= 2 && messages * 2 >= v.length) found.push({ path, list: v, messages, toolCalls, depth: path.length, order: found.length });
-      v.forEach((e, i) => typeof e === 'object' && e !== null && queue.push({ v: e, path: [...path, i] }));
+      if (messages >= 2 && messages * 2 >= v.length) found.push({ at: q, list: v, messages, toolCalls, depth });
+      v.forEach((e, i) => typeof e === 'object' && e !== null && queue.length < MAX_VISITS && queue.push({ v: e, parent: q, key: i, depth: depth + 1 }));
     } else if (isRecord(v)) {
-      for (const [k, e] of Object.entries(v)) if (typeof e === 'object' && e !== null) queue.push({ v: e, path: [...path, k] });
+      for (const [k, e] of Object.entries(v)) if (typeof e === 'object' && e !== null && queue.length < MAX_VISITS) queue.push({ v: e, parent: q, key: k, depth: depth + 1 });
     }
   }
-  found.sort((a, b) => b.messages - a.messages || b.toolCalls - a.toolCalls || a.depth - b.depth || a.order - b.order);
-  return found.map(({ path, list, messages, toolCalls }) => ({ path, list, messages, toolCalls }));
+  const pathOf = (q: number): JsonPath => {
+    const path: Array<string | number> = [];
+    for (let i = q; i > 0; i = queue[i]!.parent) path.push(queue[i]!.key);
+    return path.reverse();
+  };
+  // Breadth-first order already puts the shallower of two equal lists first (the sort is stable).
+  found.sort((a, b) => b.messages - a.messages || b.toolCalls - a.toolCalls || a.depth - b.depth);
+  return found.map(({ at, list, messages, toolCalls }) => ({ path: pathOf(at), list, messages, toolCalls }));
 }
 
 /**
