@@ -22,8 +22,8 @@ import { runCommandAsync } from './run';
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
   peerwatch convert FILE --to runlog [-o OUT]
-  peerwatch parse LOG.eval|LOG.json [--sample KEY | --all] [--json]
-  peerwatch convert LOG.eval|LOG.json --to runlog [--sample KEY] [-o FILE | -o DIR]
+  peerwatch parse LOG.eval|LOG.json|RUNS.json|RUNS.jsonl [--sample KEY | --all] [--json]
+  peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
                   [--subject S] [--monitoring M] [--runs N] [--harness-root DIR] [--out DIR]
@@ -33,12 +33,15 @@ const USAGE = `usage:
 
 Reads Peerwatch run logs (*.runlog.jsonl), the peer-preservation study's transcripts
 (standard, follow-up and production-harness runs), and provider logs: OpenAI Chat Completions and
-Responses, Anthropic Messages, Petri transcripts and agentic-misalignment response.json files
-(docs/formats.md).
+Responses, Anthropic Messages, Petri transcripts and agentic-misalignment response.json files, as
+JSON or JSON Lines (one message or record per line), structured log lines carrying message
+payloads, and, failing all of them, a list of role/content messages found anywhere in the file
+(the header says it was a guess and where) (docs/formats.md).
 
-Inspect AI logs (.eval, .json) hold many samples: parse lists them (key id#epoch, epoch, tokens,
-scores, error); --sample KEY reads one like any transcript; --all reads each in turn (exit 1 if any
-fails). convert --sample KEY writes one run log; without --sample, one per sample into -o DIR
+Inspect AI logs (.eval, .json) hold many samples, and files of many runs (tau2-bench results,
+NeMo Gym rollouts, OpenHands evaluation output, JSON arrays and JSON Lines of runs) many runs:
+parse lists them (key id#epoch, epoch, tokens, scores or reward, error); --sample KEY reads one like
+any transcript; --all reads each in turn (exit 1 if any fails). convert --sample KEY writes one run log; without --sample, one per sample into -o DIR
 (default: the log's name + .runlogs).
 
 tag: lists the behaviours each run shows (misrepresentation, shutdown-tampering, exfiltration,
