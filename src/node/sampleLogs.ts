@@ -9,7 +9,7 @@ import { inflateRawSync } from 'node:zlib';
 import { decompressZstdMember } from '../core/archive/zstdMember';
 import type { ByteSource, Codecs, SampleLog } from '../core/formats/sampleLog';
 import { isInspectJson, looksLikeZip, openEvalLog, openInspectJsonLog } from '../core/formats/inspect';
-import { mayHoldManyRuns, openRunsLog } from '../core/formats/runs/runsLog';
+import { mayHoldManyRuns, mayHoldManyRunsHead, openRunsLog } from '../core/formats/runs/runsLog';
 
 /** Files of many runs are read whole: larger ones are opened as one transcript (or not at all). */
 const MAX_RUNS_FILE_BYTES = 512 * 1024 * 1024;
@@ -85,8 +85,7 @@ export async function openSampleLogFile(path: string, displayName: string = path
 async function openRunsFile(path: string, displayName: string, first: Uint8Array): Promise<SampleLog | undefined> {
   // Binary files and run logs are never lists of runs.
   if (/\.runlog\.jsonl$/i.test(path) || first.includes(0)) return undefined;
-  const head = new TextDecoder('utf-8').decode(first);
-  if (!/^\s*[[{]/.test(head)) return undefined;
+  if (!mayHoldManyRunsHead(displayName, new TextDecoder('utf-8').decode(first))) return undefined;
   if ((await stat(path)).size > MAX_RUNS_FILE_BYTES) return undefined;
   const text = await readFile(path, 'utf8');
   if (!mayHoldManyRuns(displayName, text)) return undefined;

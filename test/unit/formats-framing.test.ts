@@ -1,10 +1,10 @@
 // JSON Lines framing, files of many runs, structured log lines and the guessing fallback. Counts are
 // computed here straight from the source files (JSON.parse), never through Peerwatch's readers.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ManyRunsError, NotATranscriptError, parseTranscript } from '../../src/core/formats';
-import { openRunsLog } from '../../src/core/formats/runs/runsLog';
+import { mayHoldManyRunsHead, openRunsLog } from '../../src/core/formats/runs/runsLog';
 import type { EventOfKind, Transcript, TranscriptEvent } from '../../src/core/model';
 import { realFixtures } from './realFixtures';
 import { peerwatch } from './peerwatchCli';
@@ -234,6 +234,20 @@ describe('files of many runs', () => {
     assert.deepEqual(t.events.map((e) => e.kind), alone.events.map((e) => e.kind));
     assert.equal(t.events[0]!.source.line, 1);
     assert.equal((await log.readSample(log.samples[1]!.key)).events[0]!.source.line, 2);
+  });
+
+  it('are told from their first bytes, and a pretty-printed single run is not read a second time', () => {
+    const head = (p: string) => readFileSync(p).subarray(0, 8192).toString('utf8');
+    const many = [
+      ...['tau2-gpt-4.1-airline-1trial.json', 'tau2-ironforge-deepseek-4sims.json', 'tau2-adaptive-agent-medical-1trial.json'].map((n) => join(realFixtures('trajectory-array'), n)),
+      ...['nemo-gym-opencode-rollout.jsonl', 'nemo-gym-claude-code-math-rollouts.jsonl'].map((n) => join(realFixtures('openai-jsonl'), n)),
+      join(realFixtures('openhands'), 'multi-swe-bench-eval-output.jsonl'),
+      join(own, 'runs.jsonl'),
+    ];
+    for (const p of many) assert.ok(mayHoldManyRunsHead(p, head(p)), p);
+    const single = [join(root, 'examples', 'study'), join(root, 'examples', 'providers')].flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.json')).map((n) => join(d, n)));
+    assert.ok(single.length >= 4);
+    for (const p of single) assert.equal(mayHoldManyRunsHead(p, head(p)), false, p);
   });
 
   it('peerwatch parse lists the runs; --sample and --all read them', function () {

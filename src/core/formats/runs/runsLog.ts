@@ -7,7 +7,7 @@
  */
 import type { Diagnostic, Transcript } from '../../model';
 import { parseJsonTolerant, formatJsonPath, type JsonParseResult } from '../../json/tolerantJson';
-import { isJsonLines, lineErrorMessage, parseJsonLines, type JsonLinesResult } from '../../json/jsonLines';
+import { JSON_LINES_NAME, isJsonLines, lineErrorMessage, parseJsonLines, type JsonLinesResult } from '../../json/jsonLines';
 import { isRunRecord, readParsedRun } from '../index';
 import type { SampleLog, SampleLogInfo, SampleSummary } from '../sampleLog';
 import { findRuns, type RunEntry, type RunsFound } from './manyRuns';
@@ -20,12 +20,29 @@ export function mayHoldManyRuns(fileName: string, text: string): boolean {
   const start = text.search(/\S/);
   if (start < 0) return false;
   if (text[start] === '[') return true;
-  if (/\.(jsonl|ndjson|jsonlines)$/i.test(fileName) && !/\.runlog\.jsonl$/i.test(fileName)) return true;
+  if (JSON_LINES_NAME.test(fileName) && !/\.runlog\.jsonl$/i.test(fileName)) return true;
   if (/"simulations"\s*:/.test(text)) return true;
   // JSON Lines under another name: a first line that is a whole object, and more lines after it.
   const nl = text.indexOf('\n', start);
   const first = text.slice(start, nl < 0 ? undefined : nl).trim();
   return nl >= 0 && first.startsWith('{') && first.endsWith('}') && text.slice(nl).trim() !== '';
+}
+
+/**
+ * Judged on the file's first bytes, before it is read whole: false only for what cannot be a file of
+ * many runs, a pretty-printed object that does not start like tau2 results (study transcripts and
+ * provider logs), so those are not read twice.
+ */
+export function mayHoldManyRunsHead(fileName: string, head: string): boolean {
+  const start = head.search(/\S/);
+  if (start < 0) return false;
+  if (head[start] !== '{') return head[start] === '[';
+  if (JSON_LINES_NAME.test(fileName)) return true;
+  const nl = head.indexOf('\n', start);
+  // A first line that is more than `{`: JSON Lines, or one minified document.
+  if (head.slice(start, nl < 0 ? undefined : nl).trim() !== '{') return true;
+  // tau2 writes its results object with `timestamp` first, `simulations` last.
+  return /^\s*\{\s*"timestamp"\s*:/.test(head) || /"simulations"\s*:/.test(head);
 }
 
 interface State {
