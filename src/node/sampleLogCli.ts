@@ -177,7 +177,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
     else out(text);
     return failed ? 1 : 0;
   }
-  const dir = opts.output ?? `${basename(file).replace(/\.(eval|json)$/i, '')}.runlogs`;
+  const dir = opts.output ?? `${basename(file).replace(/\.(eval|json|jsonl|ndjson|jsonlines)$/i, '')}.runlogs`;
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {

@@ -1,7 +1,8 @@
 // JSON Lines framing, files of many runs, structured log lines and the guessing fallback. Counts are
 // computed here straight from the source files (JSON.parse), never through Peerwatch's readers.
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ManyRunsError, NotATranscriptError, parseTranscript } from '../../src/core/formats';
 import { mayHoldManyRunsHead, openRunsLog } from '../../src/core/formats/runs/runsLog';
@@ -234,6 +235,18 @@ describe('files of many runs', () => {
     assert.deepEqual(t.events.map((e) => e.kind), alone.events.map((e) => e.kind));
     assert.equal(t.events[0]!.source.line, 1);
     assert.equal((await log.readSample(log.samples[1]!.key)).events[0]!.source.line, 2);
+  });
+
+  it('peerwatch convert writes one run log per run, named after the file', function () {
+    this.timeout(60000);
+    const dir = mkdtempSync(join(tmpdir(), 'peerwatch-runs-'));
+    copyFileSync(join(own, 'runs.jsonl'), join(dir, 'runs.jsonl'));
+    const r = peerwatch(['convert', 'runs.jsonl', '--to', 'runlog'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const records = lineValues(readFileSync(join(own, 'runs.jsonl'), 'utf8'));
+    assert.deepEqual(readdirSync(join(dir, 'runs.runlogs')).sort(), records.map((x) => `${x['id']}_epoch_1.runlog.jsonl`).sort());
+    const back = parseTranscript({ fileName: 'run-a.runlog.jsonl', text: readFileSync(join(dir, 'runs.runlogs', 'run-a_epoch_1.runlog.jsonl'), 'utf8') });
+    assert.equal(ofKind(back, 'tool_call').length, 1);
   });
 
   it('are told from their first bytes, and a pretty-printed single run is not read a second time', () => {
