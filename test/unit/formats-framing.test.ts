@@ -65,6 +65,13 @@ describe('JSON Lines framing', () => {
     assert.equal(ofKind(t, 'tool_call').length, 2);
     assert.equal(ofKind(t, 'tool_result').length, 1);
     assert.equal(ofKind(t, 'message').at(-1)!.text, 'Done: only report_2025.pdf was moved.');
+    // A damaged first line, under a name that does not say JSON Lines: still framed by the other lines.
+    const first = readFileSync(join(own, 'openai-messages.jsonl'), 'utf8').split('\n');
+    first[0] = first[0]!.slice(0, 20);
+    const u = parseTranscript({ fileName: 'chat.log', text: first.join('\n') });
+    assert.deepEqual(u.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [1]);
+    assert.equal(ofKind(u, 'message')[0]!.role, 'user');
+    assert.equal(ofKind(u, 'tool_call').length, 2);
   });
 
   it('a file of JSON Lines under any name is framed by its content', () => {

@@ -34,18 +34,20 @@ export function isJsonLines(fileName: string, text: string, whole?: JsonParseRes
   if (JSON_LINES_NAME.test(fileName)) return true;
   const doc = whole ?? parseJsonTolerant(text);
   if (!doc.error) return false;
-  // Cheap first: a document that ends after its first line and goes on on the next one.
+  // The first twenty lines that are not blank are enough to judge; a pretty-printed document has few
+  // lines that are whole values. Lines are found one by one: the text may be large.
   let read = 0;
   let values = 0;
-  for (const line of text.split('\n')) {
-    const t = line.trim();
+  for (let at = 0; at <= text.length; ) {
+    const end = text.indexOf('\n', at);
+    const t = text.slice(at, end < 0 ? undefined : end).trim();
+    at = end < 0 ? text.length + 1 : end + 1;
     if (t === '') continue;
     read++;
     if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
       const r = parseJsonTolerant(t, { locateDepth: 0 });
       if (!r.error && typeof r.value === 'object' && r.value !== null) values++;
     }
-    // Twenty lines are enough to judge; a pretty-printed document has few lines that are whole values.
     if (read >= 20) break;
   }
   return values >= 2 && values * 2 >= read;
