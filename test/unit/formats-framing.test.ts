@@ -171,6 +171,11 @@ describe('files of many runs', () => {
       for (const [i, s] of log.samples.entries()) {
         const t = await log.readSample(s.key);
         assert.deepEqual(counts(t), chatCounts(sims[i]!['messages'] as Json[]), `run ${s.key}`);
+        // Each event keeps the time of the message it came from.
+        for (const e of t.events) {
+          const j = Number(/messages\[(\d+)\]/.exec(e.source.path ?? '')?.[1]);
+          assert.equal(e.timestamp, (sims[i]!['messages'] as Json[])[j]!['timestamp'], `run ${s.key} event ${e.index} (${e.source.path})`);
+        }
         assert.equal(t.header.metadata['runs'] && (t.header.metadata['runs'] as Json)['path'], Array.isArray(doc) ? `$[${i}]` : `$.simulations[${i}]`);
       }
       assert.throws(() => parseTranscript({ fileName: name, text }), (e: unknown) => e instanceof ManyRunsError && e.count === sims.length);
