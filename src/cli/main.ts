@@ -13,8 +13,7 @@ import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript } from '../core/model';
 import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../core/behaviours';
-import { isSampleLogPath, sampleLogCommand } from '../node/sampleLogCli';
-import { openSampleLogFile } from '../node/sampleLogs';
+import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
@@ -25,8 +24,8 @@ import { summarizeCommand } from './summarize';
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
   peerwatch convert FILE --to runlog [-o OUT]
-  peerwatch parse LOG.eval|LOG.json [--sample KEY | --all] [--json]
-  peerwatch convert LOG.eval|LOG.json --to runlog [--sample KEY] [-o FILE | -o DIR]
+  peerwatch parse LOG.eval|LOG.json|RUNS.json|RUNS.jsonl [--sample KEY | --all] [--json]
+  peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
@@ -38,12 +37,15 @@ const USAGE = `usage:
 
 Reads Peerwatch run logs (*.runlog.jsonl), the peer-preservation study's transcripts
 (standard, follow-up and production-harness runs), and provider logs: OpenAI Chat Completions and
-Responses, Anthropic Messages, Petri transcripts and agentic-misalignment response.json files
-(docs/formats.md).
+Responses, Anthropic Messages, Petri transcripts and agentic-misalignment response.json files, as
+JSON or JSON Lines (one message or record per line), structured log lines carrying message
+payloads, and, failing all of them, a list of role/content messages found anywhere in the file
+(the header says it was a guess and where) (docs/formats.md).
 
-Inspect AI logs (.eval, .json) hold many samples: parse lists them (key id#epoch, epoch, tokens,
-scores, error); --sample KEY reads one like any transcript; --all reads each in turn (exit 1 if any
-fails). convert --sample KEY writes one run log; without --sample, one per sample into -o DIR
+Inspect AI logs (.eval, .json) hold many samples, and files of many runs (tau2-bench results,
+NeMo Gym rollouts, OpenHands evaluation output, JSON arrays and JSON Lines of runs) many runs:
+parse lists them (key id#epoch, epoch, tokens, scores or reward, error); --sample KEY reads one like
+any transcript; --all reads each in turn (exit 1 if any fails). convert --sample KEY writes one run log; without --sample, one per sample into -o DIR
 (default: the log's name + .runlogs).
 
 tag: lists the behaviours each run shows (misrepresentation, shutdown-tampering, exfiltration,
@@ -187,9 +189,11 @@ async function readForCommand(file: string, err: Out, opts: { hash?: boolean } =
 
 /** `peerwatch parse FILE...`: every file with the same options; Inspect logs sample by sample. */
 async function parseCommand(files: string[], opts: { json: boolean; all: boolean; sample?: string }, out: Out, err: Out): Promise<number> {
-  const sampleLogs = files.map((f) => existsSync(f) && isSampleLogPath(f));
+  const opened: Array<Awaited<ReturnType<typeof openLogOfMany>>> = [];
+  for (const f of files) opened.push(await openLogOfMany(f));
+  const sampleLogs = opened.map((l) => l !== undefined);
   if ((opts.sample !== undefined || opts.all) && !sampleLogs.some(Boolean)) {
-    err(`peerwatch parse: ${opts.sample !== undefined ? '--sample' : '--all'} picks samples of an Inspect log (.eval, or an Inspect .json); ${files.join(', ')} hold${files.length === 1 ? 's' : ''} one run each\n`);
+    err(`peerwatch parse: ${opts.sample !== undefined ? '--sample' : '--all'} picks samples of an Inspect log (.eval, or an Inspect .json) or runs of a file of many runs; ${files.join(', ')} hold${files.length === 1 ? 's' : ''} one run each\n`);
     return 2;
   }
   let code = 0;
@@ -198,7 +202,7 @@ async function parseCommand(files: string[], opts: { json: boolean; all: boolean
   const oneByOne = sampleLogs.some(Boolean);
   for (const [i, file] of files.entries()) {
     if (sampleLogs[i]) {
-      code = Math.max(code, await sampleLogCommand('parse', file, { ...opts, summarize: summary }, out, err));
+      code = Math.max(code, await sampleLogCommand('parse', file, { ...opts, summarize: summary }, out, err, opened[i]));
       continue;
     }
     const r = await readForCommand(file, err);
@@ -216,9 +220,10 @@ async function parseCommand(files: string[], opts: { json: boolean; all: boolean
 
 /** `peerwatch convert FILE --to runlog`: the run log records FILE (name, format, SHA-256) as its source. */
 async function convertCommand(file: string, opts: { sample?: string; output?: string }, out: Out, err: Out): Promise<number> {
-  if (existsSync(file) && isSampleLogPath(file)) return sampleLogCommand('convert', file, { json: false, all: false, to: 'runlog', ...opts, summarize: summary }, out, err);
+  const log = await openLogOfMany(file);
+  if (log) return sampleLogCommand('convert', file, { json: false, all: false, to: 'runlog', ...opts, summarize: summary }, out, err, log);
   if (opts.sample !== undefined) {
-    err(`peerwatch convert: --sample picks a sample of an Inspect log (.eval, or an Inspect .json); ${file} holds one run\n`);
+    err(`peerwatch convert: --sample picks a sample of an Inspect log (.eval, or an Inspect .json) or a run of a file of many runs; ${file} holds one run\n`);
     return 2;
   }
   const r = await readForCommand(file, err, { hash: true });
@@ -283,14 +288,12 @@ async function tagCommand(args: string[], opts: { json: boolean; rulesFile?: str
 
   const runs: Array<{ file: string; t: Transcript; tags: Tag[] }> = [];
   for (const { file, explicit } of files) {
-    // An Inspect log holds many samples: each is tagged as its own run, named `<log>#<sample key>`.
-    if (isSampleLogPath(file)) {
-      let log;
-      try {
-        log = await openSampleLogFile(file);
-      } catch (e) {
+    // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
+    {
+      const log = await openLogOfMany(file);
+      if (log instanceof Error) {
         failed = true;
-        err(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
+        err(`peerwatch tag: ${log.message}\n`);
         continue;
       }
       if (log) {

@@ -311,20 +311,23 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   }
 
   /**
-   * A log of many samples: `.eval` files (binary, never read as text) and JSON files whose first
-   * bytes are an Inspect log's. Undefined: not one (read it as a transcript).
+   * A log of many samples or runs: `.eval` files (binary, never read as text), JSON files whose first
+   * bytes are an Inspect log's, and files of many runs (tau2 results, NeMo Gym rollouts, OpenHands
+   * evaluation output, arrays and JSON Lines of runs). Undefined: not one (read it as a transcript).
    */
   private static async openSamples(sourceUri: vscode.Uri): Promise<{ log: SampleLog } | { message: string } | undefined> {
     const display = vscode.workspace.asRelativePath(sourceUri, false);
     const isEval = EVAL_FILE.test(sourceUri.path);
-    if (!isEval && !/\.json$/i.test(sourceUri.path)) return undefined;
     if (sourceUri.scheme !== 'file') return isEval ? { message: `${display} is not on this machine's disk; Peerwatch reads Inspect logs from local files only.` } : undefined;
+    let inspectJson = false;
     try {
-      if (!isEval && !looksLikeInspectJson(await readHead(sourceUri.fsPath, 4096))) return undefined;
+      inspectJson = !isEval && /\.json$/i.test(sourceUri.path) && looksLikeInspectJson(await readHead(sourceUri.fsPath, 4096));
       const log = await openSampleLogFile(sourceUri.fsPath, display);
       if (log) return { log };
       return isEval ? { message: `${display} is not an Inspect AI log (expected a zip archive with header.json or _journal/start.json).` } : undefined;
     } catch (e) {
+      // Only an Inspect log that cannot be read is reported here; any other file is read as one run.
+      if (!isEval && !inspectJson) return undefined;
       return { message: `${display} could not be read as an Inspect AI log: ${e instanceof Error ? e.message : String(e)}` };
     }
   }

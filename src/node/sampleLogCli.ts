@@ -1,5 +1,7 @@
 /**
- * `peerwatch parse` and `peerwatch convert` for multi-sample logs (Inspect `.eval` and `.json`):
+ * `peerwatch parse` and `peerwatch convert` for multi-sample logs (Inspect `.eval` and `.json`) and
+ * files of many runs (tau2 results, NeMo Gym rollouts, OpenHands evaluation output, JSON arrays and
+ * JSON Lines of runs), whose runs are listed and read like samples:
  *
  *   peerwatch parse LOG.eval [--json]                 the sample list (key, epoch, scores, tokens, error)
  *   peerwatch parse LOG.eval --sample KEY [--json]    one sample, like any transcript (KEY id#epoch, or a bare id)
@@ -8,7 +10,7 @@
  *   peerwatch convert LOG.eval --to runlog [-o DIR]   one run log per sample, in DIR
  *                                                     (default: LOG's name + `.runlogs`)
  */
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Transcript } from '../core/model';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
@@ -43,6 +45,19 @@ export function isSampleLogPath(file: string): boolean {
   }
 }
 
+/**
+ * The log of many samples or runs that `file` is, opened (so it is read once); undefined for a file of
+ * one run; the error when it is an Inspect log that cannot be read.
+ */
+export async function openLogOfMany(file: string): Promise<SampleLog | Error | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    return await openSampleLogFile(file, displayName(file));
+  } catch (e) {
+    return isSampleLogPath(file) ? (e instanceof Error ? e : new Error(String(e))) : undefined;
+  }
+}
+
 function displayName(file: string): string {
   return relative(process.cwd(), file) || file;
 }
@@ -54,10 +69,12 @@ function pad(s: string, n: number): string {
 function listing(file: string, log: SampleLog): string {
   const i = log.info;
   const epochs = new Set(log.samples.map((s) => s.epoch)).size;
+  const noun = unitOf(log);
+  const reader = typeof i.metadata['reader'] === 'string' && !i.format.startsWith('inspect') ? ` (${i.metadata['reader']})` : '';
   const lines = [
-    `${file}: ${i.format}${i.version !== undefined ? ` v${i.version}` : ''}${i.status ? ` (${i.status})` : ''}`,
+    `${file}: ${i.format}${reader}${i.version !== undefined ? ` v${i.version}` : ''}${i.status ? ` (${i.status})` : ''}`,
     `  task ${i.task ?? '?'} · model ${i.model ?? '?'}${i.taskSpec && i.taskSpec !== i.task ? ` · ${i.taskSpec}` : ''}`,
-    `  ${log.samples.length} sample${log.samples.length === 1 ? '' : 's'}${epochs > 1 ? ` over ${epochs} epochs` : ''}`,
+    `  ${log.samples.length} ${noun}${log.samples.length === 1 ? '' : 's'}${epochs > 1 ? ` over ${epochs} epochs` : ''}`,
   ];
   if (log.samples.length) {
     const keyW = Math.max(6, ...log.samples.map((s) => s.key.length)) + 1;
@@ -73,22 +90,28 @@ function listing(file: string, log: SampleLog): string {
   return lines.join('\n');
 }
 
+/** What the log's entries are called: Inspect's samples, or the runs of a file of many runs. */
+function unitOf(log: SampleLog): string {
+  return log.info.format.startsWith('inspect') ? 'sample' : 'run';
+}
+
 function safeName(s: SampleSummary): string {
   return `${String(s.id).replace(/[^\w.-]+/g, '_')}_epoch_${s.epoch}`;
 }
 
-/** Runs parse/convert on one multi-sample log; returns the exit code. */
-export async function sampleLogCommand(command: 'parse' | 'convert', file: string, opts: SampleLogOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** Runs parse/convert on one multi-sample log (`opened`: the log, as `openLogOfMany` gave it); returns the exit code. */
+export async function sampleLogCommand(command: 'parse' | 'convert', file: string, opts: SampleLogOptions, out: (s: string) => void, err: (s: string) => void, opened?: SampleLog | Error): Promise<number> {
   const shown = displayName(file);
   let log: SampleLog | undefined;
   try {
-    log = await openSampleLogFile(file, shown);
+    if (opened instanceof Error) throw opened;
+    log = opened ?? (await openSampleLogFile(file, shown));
   } catch (e) {
     err(`peerwatch: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
   if (!log) {
-    err(`peerwatch: ${shown} is not an Inspect log (expected a .eval zip with header.json or _journal/start.json, or a .json log with "version", "eval" and "samples")\n`);
+    err(`peerwatch: ${shown} is neither an Inspect log (expected a .eval zip with header.json or _journal/start.json, or a .json log with "version", "eval" and "samples") nor a file of many runs\n`);
     return 1;
   }
   let failed = log.diagnostics.some((d) => d.severity === 'error');
@@ -134,7 +157,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
         } else out(opts.summarize(`${shown} [sample ${s.key}]`, t) + '\n');
       }
       if (opts.json) out(JSON.stringify({ file: shown, info: log.info, samples: reports, failed: bad, diagnostics: log.diagnostics }, null, 2) + '\n');
-      else out(`${log.samples.length - bad} of ${log.samples.length} sample${log.samples.length === 1 ? '' : 's'} read${bad ? `; ${bad} failed` : ''}\n`);
+      else out(`${log.samples.length - bad} of ${log.samples.length} ${unitOf(log)}${log.samples.length === 1 ? '' : 's'} read${bad ? `; ${bad} failed` : ''}\n`);
       return failed ? 1 : 0;
     }
     out(opts.json ? JSON.stringify({ file: shown, info: log.info, samples: log.samples, diagnostics: log.diagnostics }, null, 2) + '\n' : listing(shown, log) + '\n');
@@ -154,7 +177,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
     else out(text);
     return failed ? 1 : 0;
   }
-  const dir = opts.output ?? `${basename(file).replace(/\.(eval|json)$/i, '')}.runlogs`;
+  const dir = opts.output ?? `${basename(file).replace(/\.(eval|json|jsonl|ndjson|jsonlines)$/i, '')}.runlogs`;
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {

@@ -1,12 +1,18 @@
 /**
- * Multi-sample logs (Inspect `.eval` and `.json`) opened from disk, for the extension host and the CLI.
+ * Multi-sample logs opened from disk, for the extension host and the CLI: Inspect `.eval` and `.json`
+ * (read by byte range), and files of many runs (tau2 results, NeMo Gym rollouts, OpenHands evaluation
+ * output, JSON arrays and JSON Lines of runs; read whole, see core/formats/runs/).
  * Node side: the core reads bytes through `fileByteSource` and decompresses through `nodeCodecs`.
  */
-import { open } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { decompressZstdMember } from '../core/archive/zstdMember';
 import type { ByteSource, Codecs, SampleLog } from '../core/formats/sampleLog';
 import { isInspectJson, looksLikeZip, openEvalLog, openInspectJsonLog } from '../core/formats/inspect';
+import { mayHoldManyRuns, mayHoldManyRunsHead, openRunsLog } from '../core/formats/runs/runsLog';
+
+/** Files of many runs are read whole: larger ones are opened as one transcript (or not at all). */
+const MAX_RUNS_FILE_BYTES = 512 * 1024 * 1024;
 
 /**
  * Random access to a file. Each read opens the file, so a log still being written is read as it is
@@ -54,15 +60,15 @@ export const nodeCodecs: Codecs = {
   zstd: decompressZstdMember,
 };
 
-/** True when the path names a file that may be an Inspect log, judged by its name alone. */
+/** True when the path names a file that may be a log of many samples or runs, judged by its name alone. */
 export function mayBeSampleLog(path: string): boolean {
-  return /\.(eval|json)$/i.test(path);
+  return /\.(eval|json|jsonl|ndjson)$/i.test(path) && !/\.runlog\.jsonl$/i.test(path);
 }
 
 /**
- * Opens an Inspect log (`.eval`, or a `.json` whose first bytes are an Inspect log's); undefined when
- * the file is some other kind of file. Rejects with a message naming the file when it is an Inspect
- * log that cannot be read at all.
+ * Opens an Inspect log (`.eval`, or a `.json` whose first bytes are an Inspect log's) or a file of
+ * many runs; undefined when the file is some other kind of file. Rejects with a message naming the
+ * file when it is an Inspect log that cannot be read at all.
  */
 export async function openSampleLogFile(path: string, displayName: string = path): Promise<SampleLog | undefined> {
   const source = fileByteSource(path);
@@ -72,7 +78,18 @@ export async function openSampleLogFile(path: string, displayName: string = path
     return openEvalLog(displayName, source, nodeCodecs);
   }
   if (isInspectJson(first)) return openInspectJsonLog(displayName, source);
-  return undefined;
+  return openRunsFile(path, displayName, first);
+}
+
+/** A file of many runs, read whole; undefined when it is not one (or too large to read whole). */
+async function openRunsFile(path: string, displayName: string, first: Uint8Array): Promise<SampleLog | undefined> {
+  // Binary files and run logs are never lists of runs.
+  if (/\.runlog\.jsonl$/i.test(path) || first.includes(0)) return undefined;
+  if (!mayHoldManyRunsHead(displayName, new TextDecoder('utf-8').decode(first))) return undefined;
+  if ((await stat(path)).size > MAX_RUNS_FILE_BYTES) return undefined;
+  const text = await readFile(path, 'utf8');
+  if (!mayHoldManyRuns(displayName, text)) return undefined;
+  return openRunsLog(displayName, text, () => readFile(path, 'utf8'));
 }
 
 /** A zip not named `.eval` counts only when it holds an Inspect header or journal. */

@@ -5,7 +5,9 @@
  * Pure module: no `vscode`, no Node built-ins; file access belongs to the caller.
  */
 import { Diagnostic, RunHeader, Transcript, reindex } from '../model';
-import { formatJsonPath, parseJsonTolerant, type JsonParseResult } from '../json/tolerantJson';
+import { formatJsonPath, parseJsonTolerant, type JsonParseResult, type JsonPath } from '../json/tolerantJson';
+import { isJsonLines, lineErrorMessage, parseJsonLines, type JsonLinesResult } from '../json/jsonLines';
+import { isRecord } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
 import { readRunlog } from '../runlog/runlog';
 import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticMisalignment/response';
@@ -14,10 +16,19 @@ import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
 import { detectOpenAIResponses, importOpenAIResponses } from './openai/responses';
 import { detectPetri, importPetri } from './petri/petri';
 import { detectStudy, importStudy } from './study/study';
-import type { ImportContext, ImportResult } from './types';
+import { within, type ImportContext, type ImportResult } from './types';
+import { findRuns } from './runs/manyRuns';
+import { findPair } from './providers/shapes';
+import { matchMessageLog } from './logLines/messageLog';
+import { matchGuess } from './guess/guess';
 
 export type ProviderFormatId = 'petri' | 'agentic-misalignment' | 'openai-responses' | 'anthropic-messages' | 'openai-chat';
-export type FormatId = 'runlog' | 'study' | 'study-followup' | ProviderFormatId;
+/**
+ * `message-log`: structured log lines carrying message payloads; `guess`: the fallback that found a
+ * message list somewhere in an unknown document; `many-runs`: a file holding many runs (opened as a
+ * list, see runs/runsLog.ts, not as one transcript).
+ */
+export type FormatId = 'runlog' | 'study' | 'study-followup' | ProviderFormatId | 'message-log' | 'guess' | 'many-runs';
 
 type Importer = (doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean) => ImportResult;
 
@@ -72,9 +83,71 @@ export function detectFormat(fileName: string, text: string): FormatId | undefin
   return sniff(fileName, text).format;
 }
 
+/** A format matched on a parsed value, and how to read the value as a run. */
+export interface RunMatch {
+  readonly format: FormatId;
+  read(ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult;
+}
+
+/**
+ * The one registry of run readers, in order: study transcripts, the provider formats, a one-element
+ * list read as its element, structured log lines carrying message payloads, and last (when `guess`)
+ * the fallback that looks for message-like lists anywhere. Undefined: no reader knows the value.
+ */
+export function matchRun(doc: unknown, fileName: string, opts: { guess?: boolean } = {}): RunMatch | undefined {
+  const study = detectStudy(doc);
+  if (study) return { format: study, read: (ctx, isIncomplete) => importStudy(doc, ctx, isIncomplete) };
+  for (const p of PROVIDERS) if (p.detect(doc, fileName)) return { format: p.id, read: (ctx, isIncomplete) => p.importer(doc, ctx, isIncomplete) };
+  // A JSON Lines file of one line holding one run (`{"messages": […]}`) is that run.
+  if (Array.isArray(doc) && doc.length === 1 && isRecord(doc[0])) {
+    const inner = matchRun(doc[0], fileName, { guess: false });
+    if (inner) return { format: inner.format, read: (ctx, isIncomplete) => inner.read(within(ctx, [0]), isIncomplete) };
+  }
+  const strict = (v: unknown) => matchRun(v, fileName, { guess: false });
+  const log = matchMessageLog(doc, strict);
+  if (log) return log;
+  return opts.guess === false ? undefined : matchGuess(doc, strict);
+}
+
+/**
+ * True for a record that is a whole run in a single-run format (a study transcript, a Petri
+ * transcript, an agentic-misalignment sample, …), so a list of them is a file of many runs. A message,
+ * an API call's request/response pair or a bare response is a part of a run, not a run.
+ */
+export function isRunRecord(v: unknown, fileName: string): boolean {
+  if (!isRecord(v) || typeof v['role'] === 'string' || findPair(v) || Array.isArray(v['choices']) || v['type'] === 'message' || v['object'] === 'response') return false;
+  return matchRun(v, fileName, { guess: false }) !== undefined;
+}
+
+/** A value already parsed, with the places of its parts in the file it came from. */
+export interface ParsedRun {
+  /** The file's name as shown to the user. */
+  readonly file: string;
+  readonly value: unknown;
+  /** Start of the value at `path` (relative to `value`), when recorded. */
+  locate(path: JsonPath): { line: number; column: number } | undefined;
+  /** The JSON path of `value` in the file (`$.simulations[3]`), for messages; `$` when it is the file. */
+  readonly prefix?: JsonPath;
+  isIncomplete?(v: unknown): boolean;
+  readonly siblings?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads an already-parsed value as one run through the registry (`matchRun`), fallback included: the
+ * reader `parseTranscript` uses for a whole file and a file of many runs uses for each of its runs.
+ * Throws NotATranscriptError when no reader knows the value.
+ */
+export function readParsedRun(run: ParsedRun): Transcript {
+  const match = matchRun(run.value, run.file);
+  if (!match || match.format === 'many-runs') throw new NotATranscriptError(run.file, `${run.prefix?.length ? `the value at ${formatJsonPath(run.prefix)} ` : 'it '}is in no format Peerwatch knows, and no list of role/content messages was found in it; expected ${KNOWN_SHAPES}`);
+  const { transcript } = importParsed(run, match);
+  return transcript;
+}
+
 interface Sniffed {
   format?: FormatId;
-  json?: JsonParseResult;
+  json?: JsonParseResult | JsonLinesResult;
+  match?: RunMatch;
 }
 
 function sniff(fileName: string, text: string): Sniffed {
@@ -87,70 +160,84 @@ function sniff(fileName: string, text: string): Sniffed {
       return { format: 'runlog' };
     }
   }
-  const json = parseJsonTolerant(text);
-  const study = detectStudy(json.value);
-  if (study) return { format: study, json };
   // A run log whose header line is damaged still looks like JSON Lines of events.
   if (/\.runlog\.jsonl$/i.test(fileName)) return { format: 'runlog' };
-  if (json.value !== undefined) {
-    for (const p of PROVIDERS) if (p.detect(json.value, fileName)) return { format: p.id, json };
+  const json = parseText(fileName, text);
+  const study = detectStudy(json.value);
+  if (study) return { format: study, json };
+  if (json.value === undefined) return { json };
+  if (findRuns(json.value, 'lines' in json ? 'jsonl' : 'json', (r) => isRunRecord(r, fileName))) return { format: 'many-runs', json };
+  const match = matchRun(json.value, fileName);
+  return match ? { format: match.format, json, match } : { json };
+}
+
+/**
+ * The file's text as JSON: one document (positions recorded a few levels deep, enough to tell the
+ * format), or the array of a JSON Lines file's line values (positions recorded deep enough for
+ * provider logs, `$[3].content[1].input`, as the lines are parsed once).
+ */
+function parseText(fileName: string, text: string): JsonParseResult | JsonLinesResult {
+  const whole = parseJsonTolerant(text);
+  if (!isJsonLines(fileName, text, whole)) return whole;
+  const lines = parseJsonLines(text, { locateDepth: PROVIDER_LOCATE_DEPTH });
+  // A file named .jsonl that holds one pretty-printed document is that document.
+  if (!whole.error && lines.lineErrors.length > lines.value.length) return whole;
+  return lines;
+}
+
+/** Thrown for a file that holds many runs: it opens as a list of runs (runs/runsLog.ts), one run at a time. */
+export class ManyRunsError extends NotATranscriptError {
+  constructor(file: string, readonly count: number, readonly runsFormat: string) {
+    super(file, `it holds ${count} runs (${runsFormat}); open it as a list of runs (the editor shows the list; \`peerwatch parse FILE\` lists them and \`--sample KEY\` reads one)`);
+    this.name = 'ManyRunsError';
   }
-  return { json };
 }
 
 /** Parses any supported file into a Transcript. Throws NotATranscriptError for other files. */
 export function parseTranscript(input: ParseInput): Transcript {
   const { fileName, text } = input;
   const sniffed = sniff(fileName, text);
-  switch (sniffed.format) {
-    case 'runlog':
-      return readRunlog(fileName, text);
-    case 'study':
-    case 'study-followup':
-      return importJson(input, sniffed.json!, (doc, ctx, isIncomplete) => importStudy(doc, ctx, isIncomplete));
-    case 'petri':
-    case 'agentic-misalignment':
-    case 'openai-responses':
-    case 'anthropic-messages':
-    case 'openai-chat': {
-      const importer = PROVIDERS.find((p) => p.id === sniffed.format)!.importer;
-      // Parsed again recording positions deeper down, so every event cites its own line.
-      return importJson(input, parseJsonTolerant(text, { locateDepth: PROVIDER_LOCATE_DEPTH }), importer);
-    }
-    case undefined:
-      throw new NotATranscriptError(fileName, whyNot(fileName, text, sniffed.json));
+  if (sniffed.format === 'runlog') return readRunlog(fileName, text);
+  const json = sniffed.json;
+  if (sniffed.format === 'many-runs') {
+    const runs = findRuns(json!.value, json && 'lines' in json ? 'jsonl' : 'json', (r) => isRunRecord(r, fileName))!;
+    throw new ManyRunsError(fileName, runs.runs.length, runs.format);
   }
+  if (!sniffed.format || !json) throw new NotATranscriptError(fileName, whyNot(fileName, text, json));
+  if (!sniffed.match) return importJson(input, json, { format: sniffed.format, read: (ctx, isIncomplete) => importStudy(json.value, ctx, isIncomplete) });
+  if ('lines' in json) return importJson(input, json, sniffed.match);
+  // Parsed again recording positions deeper down, so every event cites its own line; matched again
+  // on the new value, whose objects are the ones the parse marks incomplete.
+  const deep = parseJsonTolerant(text, { locateDepth: PROVIDER_LOCATE_DEPTH });
+  return importJson(input, deep, matchRun(deep.value, fileName) ?? sniffed.match);
 }
 
-function whyNot(fileName: string, text: string, json: JsonParseResult | undefined): string {
+function whyNot(fileName: string, text: string, json: JsonParseResult | JsonLinesResult | undefined): string {
   if (text.trim() === '') return `the file is empty; expected ${KNOWN_SHAPES}`;
+  if (json && 'lines' in json) {
+    const bad = json.lineErrors[0];
+    if (json.value.length === 0) return `none of its lines is JSON${bad ? ` (${fileName}:${bad.line}:${bad.column}: expected ${bad.expected}, found ${bad.found})` : ''}; expected ${KNOWN_SHAPES}`;
+    const first = json.value[0];
+    return `it is JSON Lines of ${json.value.length} value${json.value.length === 1 ? '' : 's'} (the first ${isRecord(first) ? `an object with keys ${Object.keys(first).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || '(none)'}` : describeShape(first)}), and no list of role/content messages was found in them; expected ${KNOWN_SHAPES}`;
+  }
   const e = json?.error;
   const where = e ? ` (${fileName}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found})` : '';
   if (!json || (e && json.value === undefined)) return `it is not JSON${where}; expected ${KNOWN_SHAPES}`;
   // A document cut short by a syntax error is named with the place of the error, not only its shape.
   if (e) return `it is not valid JSON${where}, and what comes before the error is not a transcript; expected ${KNOWN_SHAPES}`;
-  const v = json.value;
-  const shape = Array.isArray(v) ? 'a JSON array' : v === null || typeof v !== 'object' ? `a JSON ${v === null ? 'null' : typeof v}` : `a JSON object with keys ${Object.keys(v).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || '(none)'}`;
-  return `it is ${shape}; expected ${KNOWN_SHAPES}`;
+  return `it is ${describeShape(json.value)}; expected ${KNOWN_SHAPES}`;
 }
 
-function importJson(input: ParseInput, json: JsonParseResult, importer: Importer): Transcript {
+function describeShape(v: unknown): string {
+  return Array.isArray(v) ? 'a JSON array' : v === null || typeof v !== 'object' ? `a JSON ${v === null ? 'null' : typeof v}` : `a JSON object with keys ${Object.keys(v).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || '(none)'}`;
+}
+
+/** Reads the whole file's document as one run, with the parse's warnings and errors as diagnostics. */
+function importJson(input: ParseInput, json: JsonParseResult | JsonLinesResult, match: RunMatch): Transcript {
   const { fileName } = input;
-  const ctx: ImportContext = {
-    file: fileName,
-    siblings: input.siblings,
-    locate(path) {
-      // Values deeper than the recorded depth are cited at their nearest recorded ancestor.
-      for (let n = path.length; n >= 0; n--) {
-        const at = json.locate(path.slice(0, n));
-        if (at) return { line: at.line, column: at.column, path: formatJsonPath(path) };
-      }
-      return { path: formatJsonPath(path) };
-    },
-  };
-  const result = importer(json.value, ctx, (v) => json.isIncomplete(v));
-  const events = reindex(result.events);
-  const diagnostics: Diagnostic[] = [...result.diagnostics];
+  const { transcript, events } = importParsed({ file: fileName, value: json.value, locate: (p) => json.locate(p), isIncomplete: (v) => json.isIncomplete(v), siblings: input.siblings }, match);
+  const diagnostics = transcript.diagnostics;
+  const afterLine = (line: number) => events.reduce((last, ev, i) => ((ev.source?.line ?? Infinity) <= line ? i : last), -1);
   for (const w of json.warnings) {
     diagnostics.push({
       severity: 'warning',
@@ -160,9 +247,14 @@ function importJson(input: ParseInput, json: JsonParseResult, importer: Importer
       path: w.path,
       expected: w.expected,
       // The marker goes after the last event that starts before the value.
-      afterEvent: events.reduce((last, ev, i) => ((ev.source?.line ?? Infinity) <= w.line ? i : last), -1),
+      afterEvent: afterLine(w.line),
       message: `${fileName}:${w.line}:${w.column}: ${w.path}: expected ${w.expected}, found ${w.found}; ${w.outcome}.`,
     });
+  }
+  if ('lines' in json) {
+    for (const e of json.lineErrors) {
+      diagnostics.push({ severity: 'error', file: fileName, line: e.line, column: e.column, path: e.path, expected: e.expected, message: lineErrorMessage(fileName, e), afterEvent: afterLine(e.line) });
+    }
   }
   if (json.error) {
     const e = json.error;
@@ -180,7 +272,28 @@ function importJson(input: ParseInput, json: JsonParseResult, importer: Importer
       afterEvent: events.length - 1,
     });
   }
-  return { header: validHeader(result.header, fileName, diagnostics), events, diagnostics, live: false };
+  return transcript;
+}
+
+/** Imports a parsed value with the matched reader: events numbered, header validated. */
+function importParsed(run: ParsedRun, match: RunMatch): { transcript: Transcript; events: Transcript['events'] } {
+  const prefix = run.prefix ?? [];
+  const ctx: ImportContext = {
+    file: run.file,
+    ...(run.siblings ? { siblings: run.siblings } : {}),
+    locate(path) {
+      // Values deeper than the recorded depth are cited at their nearest recorded ancestor.
+      for (let n = path.length; n >= 0; n--) {
+        const at = run.locate(path.slice(0, n));
+        if (at) return { line: at.line, column: at.column, path: formatJsonPath([...prefix, ...path]) };
+      }
+      return { path: formatJsonPath([...prefix, ...path]) };
+    },
+  };
+  const result = match.read(ctx, run.isIncomplete ? (v) => run.isIncomplete!(v) : undefined);
+  const events = reindex(result.events);
+  const diagnostics: Diagnostic[] = [...result.diagnostics];
+  return { transcript: { header: validHeader(result.header, run.file, diagnostics), events, diagnostics, live: false }, events };
 }
 
 /**

@@ -24,3 +24,9 @@ export interface ImportResult {
   events: TranscriptEvent[];
   diagnostics: Diagnostic[];
 }
+
+/** The context for a value found at `prefix` inside the document: its paths are cited from the root. */
+export function within(ctx: ImportContext, prefix: JsonPath): ImportContext {
+  if (prefix.length === 0) return ctx;
+  return { ...ctx, locate: (path) => ctx.locate([...prefix, ...path]) };
+}

@@ -126,46 +126,51 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
     text = '';
   }
   const name = str(m['name']) ?? (role === 'tool' ? str(m['function']) : undefined);
+  // A message's own time, when the log keeps one (tau2-bench, many wrappers' message logs).
+  const at = str(m['timestamp']);
+  const ts = at !== undefined ? { timestamp: at } : {};
   switch (role) {
     case 'system':
     case 'developer':
     case 'user':
       prompts.push(text);
-      b.message(role, text, path, name !== undefined ? { name } : {});
+      b.message(role, text, path, { ...(name !== undefined ? { name } : {}), ...ts });
       return;
     case 'tool': {
       const err = m['error'];
       const error = isRecord(err) ? str(err['message']) ?? str(err['type']) : str(err);
-      b.toolResult({ ...(typeof m['tool_call_id'] === 'string' ? { callId: m['tool_call_id'] } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}) }, path);
+      // tau2-bench writes the call's id as the tool message's `id`.
+      const callId = str(m['tool_call_id']) ?? str(m['id']);
+      b.toolResult({ ...(callId !== undefined ? { callId } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}) }, path, ts);
       return;
     }
     case 'function':
-      b.toolResult({ ...(name !== undefined ? { name } : {}), output: text }, path);
+      b.toolResult({ ...(name !== undefined ? { name } : {}), output: text }, path, ts);
       return;
   }
 
   b.beginAssistant();
   for (const key of ['reasoning_content', 'reasoning'] as const) {
     const r = m[key];
-    if (typeof r === 'string' && r.trim()) b.reasoning(r, [...path, key]);
-    else if (isRecord(r) && typeof (r['content'] ?? r['text'] ?? r['summary']) === 'string') b.reasoning(String(r['content'] ?? r['text'] ?? r['summary']), [...path, key]);
+    if (typeof r === 'string' && r.trim()) b.reasoning(r, [...path, key], ts);
+    else if (isRecord(r) && typeof (r['content'] ?? r['text'] ?? r['summary']) === 'string') b.reasoning(String(r['content'] ?? r['text'] ?? r['summary']), [...path, key], ts);
   }
   for (const { p, k } of reasoningParts) {
     const part = p as Record<string, unknown>;
     const redacted = part['redacted'] === true;
-    b.reasoning(redacted ? '[redacted reasoning]' : String(part['reasoning'] ?? part['summary'] ?? ''), [...path, 'content', k], redacted ? { redacted } : {});
+    b.reasoning(redacted ? '[redacted reasoning]' : String(part['reasoning'] ?? part['summary'] ?? ''), [...path, 'content', k], { ...(redacted ? { redacted } : {}), ...ts });
   }
   const details = m['reasoning_details'];
   if (Array.isArray(details) && typeof m['reasoning'] !== 'string' && typeof m['reasoning_content'] !== 'string') {
     details.forEach((d, i) => {
       if (!isRecord(d)) return;
       const t = str(d['text']) ?? str(d['summary']);
-      if (t) b.reasoning(t, [...path, 'reasoning_details', i]);
-      else if (d['data'] !== undefined || String(d['type']).includes('encrypted')) b.reasoning('[encrypted reasoning]', [...path, 'reasoning_details', i], { redacted: true });
+      if (t) b.reasoning(t, [...path, 'reasoning_details', i], ts);
+      else if (d['data'] !== undefined || String(d['type']).includes('encrypted')) b.reasoning('[encrypted reasoning]', [...path, 'reasoning_details', i], { redacted: true, ...ts });
     });
   }
   const refusal = str(m['refusal']);
-  b.message('assistant', text || refusal || '', path, name !== undefined ? { name } : {});
+  b.message('assistant', text || refusal || '', path, { ...(name !== undefined ? { name } : {}), ...ts });
 
   const calls = m['tool_calls'];
   if (Array.isArray(calls)) {
@@ -184,7 +189,7 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
       }
       const rawArgs = fn && 'arguments' in fn ? fn['arguments'] : fn && 'input' in fn ? { input: fn['input'] } : tc['arguments'];
       const args = parseArguments(b, rawArgs, fn && 'arguments' in fn ? [...cpath, 'function', 'arguments'] : [...cpath, 'arguments'], toolName);
-      b.toolCall(toolName, args, str(tc['id']), cpath);
+      b.toolCall(toolName, args, str(tc['id']), cpath, ts);
     });
   } else if (calls !== undefined && calls !== null) {
     b.typeProblem([...path, 'tool_calls'], 'a list of tool calls', calls);
@@ -192,6 +197,6 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
   const legacy = m['function_call'];
   if (isRecord(legacy) && typeof legacy['name'] === 'string') {
     const args = parseArguments(b, legacy['arguments'], [...path, 'function_call', 'arguments'], legacy['name']);
-    b.toolCall(legacy['name'], args, undefined, [...path, 'function_call']);
+    b.toolCall(legacy['name'], args, undefined, [...path, 'function_call'], ts);
   }
 }

@@ -14,7 +14,8 @@ export interface Part {
   key?: string;
 }
 
-const REQUEST_KEYS = ['request', 'req', 'params', 'request_body', 'body', 'input'];
+// `responses_create_params`: NeMo Gym's rollout records.
+const REQUEST_KEYS = ['request', 'req', 'params', 'request_body', 'body', 'input', 'responses_create_params'];
 const RESPONSE_KEYS = ['response', 'res', 'completion', 'result', 'response_body', 'output'];
 
 /** The request and response of a pair document, when `doc` is one. */

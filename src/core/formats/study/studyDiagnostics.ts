@@ -25,7 +25,8 @@ export function describeFound(v: unknown): string {
  * deep, so a deeper value borrows the line and column of its nearest located ancestor.
  */
 export function sourceAt(ctx: ImportContext, path: JsonPath): SourceRef {
-  const formatted = formatJsonPath(path);
+  // The path as the file's root names it (a run inside a file of many runs is cited from the root).
+  const formatted = ctx.locate(path).path ?? formatJsonPath(path);
   for (let n = path.length; n >= 0; n--) {
     const ref = ctx.locate(path.slice(0, n));
     if (ref.line !== undefined) {
