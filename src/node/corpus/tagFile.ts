@@ -10,7 +10,7 @@
 import { detectBehaviours, type Tag } from '../../core/behaviours';
 import type { IndexedRun, IndexedTag } from '../../core/corpus/corpusIndex';
 import { runFields } from '../../core/corpus/runFields';
-import { NotATranscriptError } from '../../core/formats';
+import { ManyRunsError, NotATranscriptError } from '../../core/formats';
 import { isInspectJson, looksLikeZip } from '../../core/formats/inspect';
 import { readRun, type RunFiles } from '../../core/formats/readRun';
 import type { Transcript } from '../../core/model';
@@ -68,6 +68,8 @@ export async function tagFile(path: string, files: RunFiles, display: string = f
     const run = await readRun(once, path, { hash: true });
     return { runs: [indexedRun(run.transcript, { ...(run.sha256 ? { sha256: run.sha256 } : {}), ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}) })] };
   } catch (e) {
+    // A file of many runs (tau2 results, JSON Lines of runs, …): each run is tagged like an Inspect sample.
+    if (e instanceof ManyRunsError) return tagSampleLog(path, display).catch((e2: unknown) => ({ runs: [], problems: [e2 instanceof Error ? e2.message : String(e2)] }));
     // The reason's first clause (what the file is); the list of formats expected is the same for every file.
     if (e instanceof NotATranscriptError) return { runs: [], skipped: e.reason.split('; expected ')[0]! };
     const message = e instanceof Error ? e.message : String(e);
