@@ -50,7 +50,7 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
   } else if (/^(?:end_task|submit|finish(?:_task)?|complete_task|task_complete)$/.test(name) && report) {
     // The closing summary an end-of-task call carries is a report to whoever reads the run.
     out.push({ kind: 'text', via: 'chat', text: report });
-  } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/.test(name)) {
+  } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/i.test(name)) {
     out.push({ kind: 'text', via: 'file', text: content, ...(fileName ? { path: fileName } : {}) });
   }
 
