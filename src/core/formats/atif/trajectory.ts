@@ -16,7 +16,7 @@ import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, parseArguments, partsText, rest, str } from '../providers/builder';
-import { baseHeader, finishImport } from '../providers/header';
+import { baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
 
 export const ATIF_READER = 'ATIF trajectory';
 
@@ -39,9 +39,8 @@ export function importAtif(doc: unknown, ctx: ImportContext, isIncomplete?: (v: 
   const model = str(agent['model_name']);
   if (model) header.model = model;
   const fm = isRecord(doc['final_metrics']) ? doc['final_metrics'] : {};
-  const usage = { inputTokens: num(fm['total_prompt_tokens']), outputTokens: num(fm['total_completion_tokens']), costUsd: num(fm['total_cost_usd']) };
-  const u = Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== undefined));
-  if (Object.keys(u).length) header.usage = u;
+  const usage = usageFrom({ inputTokens: num(fm['total_prompt_tokens']), outputTokens: num(fm['total_completion_tokens']), costUsd: num(fm['total_cost_usd']) });
+  if (usage) header.usage = usage;
   header.metadata = rest(doc, ['steps', 'schema_version']);
 
   const steps = doc['steps'];
@@ -59,10 +58,8 @@ export function importAtif(doc: unknown, ctx: ImportContext, isIncomplete?: (v: 
     b.within(timestamp ? { timestamp } : {}, () => step(b, s, path, prompts));
     if (!header.model && s['source'] === 'agent' && str(s['model_name'])) header.model = str(s['model_name']);
   });
-  if (times.length) {
-    const sorted = [...times].sort();
-    header.timing = { start: sorted[0]!, end: sorted[sorted.length - 1]! };
-  }
+  const timing = timingFrom(times);
+  if (timing) header.timing = timing;
   return finishImport(b, header, prompts);
 }
 

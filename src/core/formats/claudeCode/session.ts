@@ -23,7 +23,7 @@ import type { EventGroup, RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, rest, str } from '../providers/builder';
-import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
+import { addUsage, baseHeader, finishImport, readUsage, timingFrom } from '../providers/header';
 import { anthropicMessage } from '../anthropic/messages';
 
 /** The name the header gives this reader. */
@@ -136,8 +136,8 @@ export function importClaudeCode(doc: unknown, ctx: ImportContext): ImportResult
     header.metadata['subagent'] = true;
     if (typeof header.metadata['agentId'] === 'string') header.agentName = `subagent ${header.metadata['agentId']}`;
   }
-  const sorted = [...timestamps].sort();
-  if (sorted.length) header.timing = { start: sorted[0]!, end: sorted[sorted.length - 1]! };
+  const timing = timingFrom(timestamps);
+  if (timing) header.timing = timing;
   return finishImport(b, header, prompts);
 }
 

@@ -15,7 +15,7 @@ import type { EventGroup, RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, str } from '../providers/builder';
-import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
+import { addUsage, baseHeader, finishImport, readUsage, timingFrom } from '../providers/header';
 import { chatMessage } from '../openai/chat';
 
 export const LANGSMITH_READER = 'LangSmith runs';
@@ -134,10 +134,8 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
     });
   }
   if (!runs.length && lists.length) b.problem('error', Array.isArray(doc) ? [] : ['post'], 'at least one run', 'none');
-  if (times.length) {
-    const sorted = [...times].sort();
-    header.timing = { start: sorted[0]!, end: sorted[sorted.length - 1]! };
-  }
+  const timing = timingFrom(times);
+  if (timing) header.timing = timing;
   const first = runs[0]?.run;
   if (first) {
     header.title = str(first['name']);

@@ -18,7 +18,7 @@ import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, parseArguments, rest, str } from '../providers/builder';
-import { baseHeader, finishImport, readUsage } from '../providers/header';
+import { baseHeader, finishImport, readUsage, timingFrom } from '../providers/header';
 
 export const OPENHANDS_READER = 'OpenHands event stream';
 
@@ -129,10 +129,8 @@ export function importOpenHands(doc: unknown, ctx: ImportContext, isIncomplete?:
     b.toolResult({ callId, output: content, ...(error !== undefined ? { error } : {}) }, [...path, 'content']);
   }
 
-  if (times.length) {
-    const sorted = [...times].sort();
-    header.timing = { start: sorted[0]!, end: sorted[sorted.length - 1]! };
-  }
+  const timing = timingFrom(times);
+  if (timing) header.timing = timing;
   return finishImport(b, header, prompts);
 }
 

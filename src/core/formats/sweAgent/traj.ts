@@ -21,7 +21,7 @@ import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, parseArguments, partsText, rest, str } from '../providers/builder';
-import { baseHeader, finishImport } from '../providers/header';
+import { baseHeader, finishImport, usageFrom } from '../providers/header';
 
 export const SWE_AGENT_READER = 'SWE-agent trajectory';
 
@@ -45,10 +45,8 @@ export function importSweAgent(doc: unknown, ctx: ImportContext, isIncomplete?: 
   }
   const info = isRecord(doc['info']) ? doc['info'] : {};
   const stats = isRecord(info['model_stats']) ? info['model_stats'] : {};
-  const usage = Object.fromEntries(
-    Object.entries({ inputTokens: num(stats['tokens_sent']), outputTokens: num(stats['tokens_received']), costUsd: num(stats['instance_cost']), apiCalls: num(stats['api_calls']) }).filter(([, v]) => v !== undefined),
-  );
-  if (Object.keys(usage).length) header.usage = usage;
+  const usage = usageFrom({ inputTokens: num(stats['tokens_sent']), outputTokens: num(stats['tokens_received']), costUsd: num(stats['instance_cost']), apiCalls: num(stats['api_calls']) });
+  if (usage) header.usage = usage;
   const replay = isRecord(doc['replay_config']) ? doc['replay_config'] : typeof doc['replay_config'] === 'string' ? safeParse(doc['replay_config']) : undefined;
   const agentCfg = isRecord(replay?.['agent']) ? replay['agent'] : undefined;
   const model = isRecord(agentCfg?.['model']) ? str(agentCfg['model']['name']) : undefined;
