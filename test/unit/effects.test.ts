@@ -181,6 +181,10 @@ describe('coding agents\' own file tools', () => {
     assert.deepEqual(files('Read', { file_path: '/a/c.yaml' }), []);
   });
 
+  it('OpenHands\' finish carries its closing report in final_thought', () => {
+    assert.deepEqual(toolCallEffects('finish', { final_thought: 'All tests pass.', task_completed: 'true' }, { output: '' }), [{ kind: 'text', via: 'chat', text: 'All tests pass.' }]);
+  });
+
   it('editors that take a verb (str_replace_editor, text_editor): create, str_replace, insert and undo_edit change the file, view does not', () => {
     for (const tool of ['str_replace_editor', 'text_editor', 'str_replace_based_edit_tool']) {
       assert.deepEqual(files(tool, { command: 'create', path: '/w/x.py', file_text: 'print(1)' }), [{ kind: 'file', op: 'create', path: '/w/x.py', after: 'print(1)' }]);

@@ -44,7 +44,7 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
   // Text the agent wrote for others to read.
   const content = pickArg(args, 'content', 'text');
   const fileName = pickArg(args, 'filename', 'file_name', 'name', 'title', 'file_path', 'filePath', 'path');
-  const report = pickArg(args, 'summary', 'message', 'answer', 'result', 'report');
+  const report = pickArg(args, 'summary', 'message', 'answer', 'result', 'report', 'final_thought');
   if (/^(?:chat_with_user|send_message|message_user|respond|reply)$/.test(name) && (content ?? pickArg(args, 'message'))) {
     out.push({ kind: 'text', via: 'chat', text: (content ?? pickArg(args, 'message'))! });
   } else if (/^(?:end_task|submit|finish(?:_task)?|complete_task|task_complete)$/.test(name) && report) {
