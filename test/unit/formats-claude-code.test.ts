@@ -168,6 +168,26 @@ describe('Claude Code sessions', () => {
     assert.ok(found.includes('shutdown-tampering'), `shutdown tampering from the Edit (found ${found.join(', ')})`);
   });
 
+  it('never fails on a damaged value: each record\'s fields replaced by null, a number, a string, a list or an object', () => {
+    const { doc, ctx } = jsonl(join(own, 'claude-code-edits.jsonl'));
+    let tried = 0;
+    doc.forEach((rec, i) => {
+      const walk = (v: unknown, set: (x: unknown) => void): void => {
+        for (const value of [null, 42, 'x', [], {}]) {
+          set(value);
+          const r = importClaudeCode(structuredClone(doc), ctx);
+          tried++;
+          for (const d of r.diagnostics) assert.match(d.message, /claude-code-edits\.jsonl:\d+:\d+ \(\$\[\d+\]/, d.message);
+        }
+        set(v);
+        if (Array.isArray(v)) v.forEach((x, k) => walk(x, (y) => (v[k] = y)));
+        else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, (y) => ((v as Record<string, unknown>)[k] = y));
+      };
+      walk(rec, (y) => (doc[i] = y));
+    });
+    assert.ok(tried > 500, `tried ${tried} damaged copies`);
+  });
+
   it('names the line, place and what was expected for a damaged record, and still shows the rest', () => {
     const { doc, ctx } = jsonl(join(own, 'claude-code-edits.jsonl'));
     const damaged = [...doc];
