@@ -189,7 +189,7 @@ describe('coding agents\' own file tools', () => {
     for (const tool of ['str_replace_editor', 'text_editor', 'str_replace_based_edit_tool']) {
       assert.deepEqual(files(tool, { command: 'create', path: '/w/x.py', file_text: 'print(1)' }), [{ kind: 'file', op: 'create', path: '/w/x.py', after: 'print(1)' }]);
       assert.deepEqual(files(tool, { command: 'str_replace', path: '/w/x.py', old_str: '1', new_str: '2' }), [{ kind: 'file', op: 'edit', path: '/w/x.py', before: '1', after: '2' }]);
-      assert.deepEqual(files(tool, { command: 'insert', path: '/w/x.py', insert_line: 3, new_str: 'y = 2' }), [{ kind: 'file', op: 'edit', path: '/w/x.py', after: 'y = 2' }]);
+      assert.deepEqual(files(tool, { command: 'insert', path: '/w/x.py', insert_line: 3, new_str: 'y = 2' }), [{ kind: 'file', op: 'edit', path: '/w/x.py', before: '', after: 'y = 2' }]);
       assert.deepEqual(files(tool, { command: 'undo_edit', path: '/w/x.py' }), [{ kind: 'file', op: 'edit', path: '/w/x.py' }]);
       assert.deepEqual(files(tool, { command: 'view', path: '/w/x.py' }), []);
     }

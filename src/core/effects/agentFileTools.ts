@@ -42,9 +42,10 @@ export function agentFileEdit(name: string, args: Record<string, unknown>, outpu
       case 'create':
         return fragments('create', path, undefined, firstString(args, 'file_text', 'content'));
       case 'str_replace':
-        return fragments('edit', path, firstString(args, 'old_str'), firstString(args, 'new_str'));
+        return fragments('edit', path, firstString(args, 'old_str'), firstString(args, 'new_str') ?? '');
       case 'insert':
-        return fragments('edit', path, undefined, firstString(args, 'new_str', 'text'));
+        // Inserted text: nothing before it, the new lines after.
+        return fragments('edit', path, '', firstString(args, 'new_str', 'text') ?? '');
       case 'undo_edit':
         return { op: 'edit', path };
       default:
