@@ -256,7 +256,7 @@ function transcriptsUnder(dir: string): string[] {
       else if (name === 'run_meta.json' || name.endsWith('.review.json')) continue;
       else if (name === 'events.jsonl') {
         if (!names.includes('transcript.json')) out.push(p);
-      } else if (/\.json$|\.jsonl$|\.eval$/i.test(name)) out.push(p);
+      } else if (/\.json$|\.jsonl$|\.eval$|\.traj$/i.test(name)) out.push(p);
     }
   };
   walk(dir);

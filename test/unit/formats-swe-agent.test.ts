@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { detectFormat, parseTranscript } from '../../src/core/formats';
 import type { EventOfKind, Transcript, TranscriptEvent } from '../../src/core/model';
 import { realFixtures } from './realFixtures';
+import { peerwatch } from './peerwatchCli';
 
 const real = realFixtures('swe-agent');
 const parse = (file: string, text = readFileSync(file, 'utf8')) => parseTranscript({ fileName: file, text });
@@ -92,6 +93,19 @@ describe('SWE-agent trajectories', () => {
     );
     const edit = ofKind(t, 'tool_call').find((c) => c.name === 'edit')!;
     assert.equal(edit.arguments['search'], 'return int(value.total_seconds() / base_unit.total_seconds())');
+  });
+
+  it('peerwatch tag over a folder reads its .traj files', () => {
+    const r = peerwatch(['tag', 'test/fixtures/real/swe-agent', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ file: string; format: string }>;
+    assert.deepEqual(
+      rows.map((x) => [x.file.split('/').pop(), x.format]),
+      readdirSync(real)
+        .filter((f) => f.endsWith('.traj'))
+        .sort()
+        .map((f) => [f, 'swe-agent']),
+    );
   });
 
   it('names the place and what was expected for damaged history entries, and still shows the rest', () => {
