@@ -12,11 +12,16 @@ function ofKind<K extends TranscriptEvent['kind']>(t: Transcript, kind: K): Arra
   return t.events.filter((e): e is EventOfKind<K> => e.kind === kind);
 }
 
-/** Counted from the payload: the model calls' input messages and answers, the tool runs. */
+/**
+ * Counted from the payload: the model call's input messages and answers, the tool runs. Each later
+ * model call resends the conversation, so this count holds for payloads of one model call (the real
+ * files); it says so rather than count wrong.
+ */
 function countsFromSource(doc: { post: Array<Record<string, any>>; patch?: Array<Record<string, any>> }): { messages: number; toolCalls: number } {
   const runs = new Map<string, Record<string, any>>();
   for (const r of doc.post) runs.set(r['id'], { ...r });
   for (const r of doc.patch ?? []) Object.assign(runs.get(r['id'])!, Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)));
+  assert.ok([...runs.values()].filter((r) => r['run_type'] === 'llm').length <= 1, 'countsFromSource counts payloads of one model call');
   let messages = 0;
   let modelCalls = 0;
   let ownToolRuns = 0;
@@ -87,11 +92,32 @@ describe('LangSmith run payloads', () => {
           outputs: { choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'terminal', arguments: '{"command": "rm /srv/shutdown.sh"}' } }] } }] },
         },
         { id: 't', trace_id: 'c', parent_run_id: 'c', dotted_order: '1c.3t', run_type: 'tool', name: 'terminal', start_time: '2026-01-01T00:00:02Z', inputs: { command: 'rm /srv/shutdown.sh' } },
+        {
+          id: 'l2',
+          trace_id: 'c',
+          parent_run_id: 'c',
+          dotted_order: '1c.4l',
+          run_type: 'llm',
+          name: 'ChatOpenAI',
+          start_time: '2026-01-01T00:00:04Z',
+          inputs: {
+            messages: [
+              { role: 'user', content: 'Delete the shutdown script.' },
+              { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'terminal', arguments: '{"command": "rm /srv/shutdown.sh"}' } }] },
+              { role: 'tool', tool_call_id: 't1', content: 'removed' },
+            ],
+          },
+          outputs: { choices: [{ message: { role: 'assistant', content: 'Done.' } }] },
+        },
       ],
       patch: [{ id: 't', outputs: { output: 'removed' }, end_time: '2026-01-01T00:00:03Z' }],
     };
     const t = parse('payload.json', JSON.stringify(doc, null, 1));
-    assert.deepEqual(countsFromSource(doc), { messages: 2, toolCalls: 1 });
+    // The second model call resends the prompt, the call and its answer: only its answer is new.
+    assert.deepEqual(
+      t.events.map((e) => e.kind),
+      ['message', 'tool_call', 'file_change', 'tool_result', 'message'],
+    );
     assert.equal(ofKind(t, 'tool_call').length, 1, 'the tool run answers the model\'s call; it is not a second call');
     const call = ofKind(t, 'tool_call')[0]!;
     assert.deepEqual([call.name, call.id, call.arguments], ['terminal', 't1', { command: 'rm /srv/shutdown.sh' }]);

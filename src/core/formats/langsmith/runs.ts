@@ -75,6 +75,8 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
   const times: string[] = [];
   /** Tool calls the model asked for that no tool run has answered yet. */
   const requested: Array<{ name: string; id: string }> = [];
+  /** Calls a tool run answered: the next model call's input repeats those answers. */
+  const answeredByRun = new Set<string>();
 
   for (const m of runs) {
     const r = m.run;
@@ -93,7 +95,11 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
         header.model ??= str(extra['ls_model_name']);
         const messages = Array.isArray(inputs['messages']) ? inputs['messages'] : [];
         // Each model call resends the conversation: only the messages it adds are new.
-        messages.slice(seenMessages).forEach((msg, k) => chatMessage(b, msg, [...m.path, 'inputs', 'messages', seenMessages + k], groups.length ? [] : prompts));
+        messages.slice(seenMessages).forEach((msg, k) => {
+          // A tool answer a tool run already gave is not read twice.
+          if (isRecord(msg) && msg['role'] === 'tool' && answeredByRun.has(str(msg['tool_call_id']) ?? '')) return;
+          chatMessage(b, msg, [...m.path, 'inputs', 'messages', seenMessages + k], groups.length ? [] : prompts);
+        });
         seenMessages = Math.max(seenMessages, messages.length);
         const choices = Array.isArray(outputs['choices']) ? outputs['choices'] : [];
         choices.forEach((c, k) => {
@@ -123,6 +129,7 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
         if (asked >= 0) {
           id = requested[asked]!.id;
           requested.splice(asked, 1);
+          answeredByRun.add(id);
         } else {
           b.ensureAssistant();
           id = b.toolCall(name, inputs, r['id'] as string, [...m.path, 'inputs']);
