@@ -108,6 +108,7 @@ describe('Claude Code sessions', () => {
     assert.equal(first.source.line, 4, 'the first prompt cites its line');
     assert.equal(t.header.model, 'claude-opus-4-6');
     assert.equal(t.header.metadata['sessionId'], '491e126e-1e71-469c-ade2-fcc8af567c74');
+    assert.equal(t.header.agentName, 'Claude Code 2.1.38');
 
     const write = ofKind(t, 'tool_call').find((c) => c.name === 'Write')!;
     assert.equal(write.arguments['file_path'], '/home/marco/projects/spotter/plan.md');

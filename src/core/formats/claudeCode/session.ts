@@ -135,6 +135,8 @@ export function importClaudeCode(doc: unknown, ctx: ImportContext): ImportResult
   if (ownSubagentFile) {
     header.metadata['subagent'] = true;
     if (typeof header.metadata['agentId'] === 'string') header.agentName = `subagent ${header.metadata['agentId']}`;
+  } else if (messageRecords.length) {
+    header.agentName = `Claude Code${typeof header.metadata['version'] === 'string' ? ` ${header.metadata['version']}` : ''}`;
   }
   const timing = timingFrom(timestamps);
   if (timing) header.timing = timing;
