@@ -96,4 +96,17 @@ describe('ATIF trajectories', () => {
     assert.ok(messages.some((m) => /\(\$\.steps\[3\]\.source\): expected one of "system", "user", "agent", found "robot"/.test(m)), messages.join('\n'));
     assert.ok(ofKind(t, 'tool_call').some((c) => c.name === 'Bash'), 'later steps still read');
   });
+
+  it('a trajectory cut short: the steps before the cut, and an error naming the line and the step', () => {
+    const text = readFileSync(V12, 'utf8');
+    const cut = text.slice(0, text.indexOf('"step_id": 4') + 5);
+    const t = parse('cut.json', cut);
+    assert.equal(t.header.format, 'atif');
+    const error = t.diagnostics.find((d) => d.severity === 'error')!;
+    assert.match(error.message, /^cut\.json:\d+:\d+: the file ends in the middle of \$\.steps\[3\]/);
+    assert.deepEqual(
+      ofKind(t, 'tool_call').map((c) => c.name),
+      ['Read'],
+    );
+  });
 });
