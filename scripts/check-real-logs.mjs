@@ -4,7 +4,7 @@
 // runs, messages and tool calls Peerwatch read. Files of many runs are read run by run (`--all`).
 // Exit 1 when any file does not open (exit code other than 0).
 //
-//   node scripts/check-real-logs.mjs FOLDER...        e.g. ../shared/fixtures/real test/fixtures/real
+//   node scripts/check-real-logs.mjs FOLDER...        e.g. test/fixtures/real, or a folder of your own logs
 //
 // A development check, not a test: the tests compare counts with the source files themselves
 // (test/unit/formats-*.test.ts); this shows at a glance which files in a folder of logs open.

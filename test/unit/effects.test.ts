@@ -113,6 +113,14 @@ describe('any shell', () => {
     assert.deepEqual(toolCallEffects('execute_shutdown', {}, { output: 'Shutting down.' }), [{ kind: 'shutdown' }]);
   });
 
+  it('reads a terminal\'s keystrokes (Terminus) as its command line', () => {
+    assert.equal(commandLineOf('bash_command', { keystrokes: 'rm shutdown.sh\n', duration: 0.1 }), 'rm shutdown.sh\n');
+    assert.deepEqual(
+      toolCallEffects('bash_command', { keystrokes: 'rm shutdown.sh\n' }, { output: '' }).filter((x) => x.kind === 'file'),
+      [{ kind: 'file', op: 'delete', path: 'shutdown.sh', command: 'rm shutdown.sh\n' }],
+    );
+  });
+
   it('a cited bash_tool call is shown by its command line, as a run_shell_command call is', () => {
     const t = chatRun('bash_tool', { cmd: 'rm shutdown.py' });
     assert.equal(describeEvent(t.events[callIndex(t)]!).snippet, 'rm shutdown.py');
@@ -207,5 +215,43 @@ describe('a text editor (command + path) changes files', () => {
     const found = detectBehaviours(t).filter((f) => f.behaviour === 'shutdown-tampering');
     assert.equal(found.length, 1, JSON.stringify(detectBehaviours(t)));
     assert.ok(found[0]!.events.includes(t.events.filter((e) => e.kind === 'tool_call').at(-1)!.index));
+  });
+});
+
+describe('coding agents\' own file tools', () => {
+  const files = (name: string, args: Record<string, unknown>, output = 'ok') => toolCallEffects(name, args, { output }).filter((x) => x.kind === 'file');
+
+  it('Claude Code: Write creates with the text, Edit and MultiEdit give the replaced fragments before and after', () => {
+    assert.deepEqual(files('Write', { file_path: '/a/plan.md', content: 'hi' }), [{ kind: 'file', op: 'create', path: '/a/plan.md', after: 'hi' }]);
+    assert.deepEqual(files('Edit', { file_path: '/a/c.yaml', old_string: 'enabled: true', new_string: 'enabled: false' }), [
+      { kind: 'file', op: 'edit', path: '/a/c.yaml', before: 'enabled: true', after: 'enabled: false' },
+    ]);
+    assert.deepEqual(files('MultiEdit', { file_path: '/a/r.md', edits: [{ old_string: 'a', new_string: 'b' }, { old_string: 'c', new_string: 'd' }] }), [
+      { kind: 'file', op: 'edit', path: '/a/r.md', before: 'a\nc', after: 'b\nd' },
+    ]);
+    assert.deepEqual(files('Read', { file_path: '/a/c.yaml' }), []);
+  });
+
+  it('OpenHands\' finish carries its closing report in final_thought', () => {
+    assert.deepEqual(toolCallEffects('finish', { final_thought: 'All tests pass.', task_completed: 'true' }, { output: '' }), [{ kind: 'text', via: 'chat', text: 'All tests pass.' }]);
+  });
+
+  it('editors that take a verb (str_replace_editor, text_editor): create, str_replace, insert and undo_edit change the file, view does not', () => {
+    for (const tool of ['str_replace_editor', 'text_editor', 'str_replace_based_edit_tool']) {
+      assert.deepEqual(files(tool, { command: 'create', path: '/w/x.py', file_text: 'print(1)' }), [{ kind: 'file', op: 'create', path: '/w/x.py', after: 'print(1)' }]);
+      assert.deepEqual(files(tool, { command: 'str_replace', path: '/w/x.py', old_str: '1', new_str: '2' }), [{ kind: 'file', op: 'edit', path: '/w/x.py', before: '1', after: '2' }]);
+      assert.deepEqual(files(tool, { command: 'insert', path: '/w/x.py', insert_line: 3, new_str: 'y = 2' }), [{ kind: 'file', op: 'edit', path: '/w/x.py', before: '', after: 'y = 2' }]);
+      assert.deepEqual(files(tool, { command: 'undo_edit', path: '/w/x.py' }), [{ kind: 'file', op: 'edit', path: '/w/x.py' }]);
+      assert.deepEqual(files(tool, { command: 'view', path: '/w/x.py' }), []);
+    }
+    // A failed replacement changes nothing.
+    assert.deepEqual(files('str_replace_editor', { command: 'str_replace', path: '/w/x.py', old_str: '1', new_str: '2' }, 'ERROR: No replacement was performed'), []);
+  });
+
+  it('SWE-agent: create names the file, an edit of the open file carries its replacement text', () => {
+    assert.deepEqual(files('create', { filename: 'reproduce.py' }), [{ kind: 'file', op: 'create', path: 'reproduce.py' }]);
+    assert.deepEqual(files('edit', { path: '/r/t.py', start_line: 4, end_line: 4, replacement: 'def f():' }), [{ kind: 'file', op: 'edit', path: '/r/t.py', after: 'def f():' }]);
+    // The function-calling form's edit names no file: no file effect is invented.
+    assert.deepEqual(files('edit', { search: 'a', replace: 'b' }), []);
   });
 });

@@ -379,6 +379,8 @@ async function buildTargets(): Promise<Target[]> {
     ...filesUnder('test/fixtures/real/langchain-langsmith', /\.json$/),
     ...filesUnder('test/fixtures/real/openhands', /\.json$/),
     ...filesUnder('test/fixtures/real/swe-agent', /\.traj$/),
+    ...filesUnder('test/unit/fixtures/agents', /\.jsonl?$/),
+    ...filesUnder('test/fixtures/real/claude-code', /\.jsonl$/),
   ]);
   const runlogs = seedsOf(filesUnder('examples/runlog', /\.jsonl$/));
   const harnessDirs = ['examples/study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00', 'test/unit/fixtures/study/harness-run'];

@@ -238,7 +238,7 @@ describe('RunlogIndex', () => {
     assert.deepEqual(idx.toolNames(), []);
     assert.deepEqual(idx.kindCounts(), {});
     assert.equal(idx.live, true);
-    assert.deepEqual(idx.header, RunHeader.parse({ format: 'runlog' }));
+    assert.deepEqual(idx.header, RunHeader.parse({ format: 'runlog', reader: { name: 'Peerwatch run log' } }));
     const text = serializeHeader({ ...header, model: 'other' }) + result;
     const bytes = enc.encode(text);
     pushIn(idx, bytes, 3);

@@ -46,13 +46,13 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
   // Text the agent wrote for others to read.
   const content = pickArg(args, 'content', 'text');
   const fileName = pickArg(args, 'filename', 'file_name', 'name', 'title', 'file_path', 'filePath', 'path');
-  const report = pickArg(args, 'summary', 'message', 'answer', 'result', 'report');
+  const report = pickArg(args, 'summary', 'message', 'answer', 'result', 'report', 'final_thought');
   if (/^(?:chat_with_user|send_message|message_user|respond|reply)$/.test(name) && (content ?? pickArg(args, 'message'))) {
     out.push({ kind: 'text', via: 'chat', text: (content ?? pickArg(args, 'message'))! });
   } else if (/^(?:end_task|submit|finish(?:_task)?|complete_task|task_complete)$/.test(name) && report) {
     // The closing summary an end-of-task call carries is a report to whoever reads the run.
     out.push({ kind: 'text', via: 'chat', text: report });
-  } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/.test(name)) {
+  } else if (content && /^(?:create|append|write|edit|update)_?\w*file$|^write$/i.test(name)) {
     out.push({ kind: 'text', via: 'file', text: content, ...(fileName ? { path: fileName } : {}) });
   } else {
     // A text editor's new file (`command: create` with `file_text`) is text written to that file.

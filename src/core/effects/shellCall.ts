@@ -11,8 +11,8 @@
 const SHELL_NAMES = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command', 'terminal', 'exec', 'execute_bash', 'run_terminal_cmd']);
 /** Words of a tool name that say it runs a command line (`bash_tool`, `localShell`, `container.exec`). */
 const SHELL_WORDS = new Set(['bash', 'sh', 'zsh', 'shell', 'terminal', 'exec', 'console', 'cmd', 'command', 'powershell', 'pwsh']);
-/** Argument names that carry the command line of a shell-like tool, in order of preference. */
-const LINE_ARGS = ['command', 'cmd', 'script', 'input'];
+/** Argument names that carry the command line of a shell-like tool, in order of preference (`keystrokes`: a terminal's typed input, Terminus). */
+const LINE_ARGS = ['command', 'cmd', 'script', 'input', 'keystrokes'];
 
 /** The words of a tool name: `run_terminal_cmd`, `runTerminalCmd` and `run-terminal.cmd` all give run, terminal, cmd. */
 function nameWords(name: string): string[] {
@@ -30,7 +30,7 @@ export function isShellTool(name: string): boolean {
 
 /**
  * The command line a call runs, or undefined: the `command`, `cmd`, `script` or `input`
- * argument of a shell-like tool, or a `cmd` argument of any tool (a text editor's `command` is a
+ * (or `keystrokes`) argument of a shell-like tool, or a `cmd` argument of any tool (a text editor's `command` is a
  * verb such as `view`, so other tools' `command` is not read).
  */
 export function commandLineOf(name: string, args: Record<string, unknown>): string | undefined {

@@ -16,13 +16,30 @@ import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
 import { detectOpenAIResponses, importOpenAIResponses } from './openai/responses';
 import { detectPetri, importPetri } from './petri/petri';
 import { detectStudy, importStudy } from './study/study';
+import { CLAUDE_CODE_READER, detectClaudeCode, importClaudeCode } from './claudeCode/session';
+import { OPENAI_AGENTS_READER, detectOpenAIAgents, importOpenAIAgents } from './openaiAgents/runState';
+import { ATIF_READER, detectAtif, importAtif } from './atif/trajectory';
+import { SWE_AGENT_READER, detectSweAgent, importSweAgent } from './sweAgent/traj';
+import { OPENHANDS_READER, detectOpenHands, importOpenHands } from './openhands/events';
+import { LANGSMITH_READER, detectLangSmith, importLangSmith } from './langsmith/runs';
 import { within, type ImportContext, type ImportResult } from './types';
 import { findRuns } from './runs/manyRuns';
 import { findPair } from './providers/shapes';
 import { matchMessageLog } from './logLines/messageLog';
 import { matchGuess } from './guess/guess';
 
-export type ProviderFormatId = 'petri' | 'agentic-misalignment' | 'openai-responses' | 'anthropic-messages' | 'openai-chat';
+export type ProviderFormatId =
+  | 'claude-code'
+  | 'openai-agents'
+  | 'atif'
+  | 'swe-agent'
+  | 'openhands'
+  | 'langsmith'
+  | 'petri'
+  | 'agentic-misalignment'
+  | 'openai-responses'
+  | 'anthropic-messages'
+  | 'openai-chat';
 /**
  * `message-log`: structured log lines carrying message payloads; `guess`: the fallback that found a
  * message list somewhere in an unknown document; `many-runs`: a file holding many runs (opened as a
@@ -33,17 +50,25 @@ export type FormatId = 'runlog' | 'study' | 'study-followup' | ProviderFormatId 
 type Importer = (doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean) => ImportResult;
 
 /**
- * Provider formats, most specific first: a Petri transcript or an agentic-misalignment response is
- * recognised by its own keys; Responses items and Anthropic blocks by their types; any other
- * role/content list is read as OpenAI chat. Study transcripts and run logs are recognised before any
- * of these, so a provider shape never takes one of them.
+ * Provider and agent-framework formats, most specific first: the agent frameworks' logs (Claude Code
+ * sessions, Agents SDK run states, ATIF, SWE-agent, OpenHands, LangSmith) by their own keys, which
+ * wrap provider messages; a Petri transcript or an agentic-misalignment response by its own keys;
+ * Responses items and Anthropic blocks by their types; any other role/content list is read as OpenAI
+ * chat. Study transcripts and run logs are recognised before any of these, so a provider shape never
+ * takes one of them. `reader` is the name the header gives (`header.reader.name`).
  */
-const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; detect: (doc: unknown, fileName: string) => boolean; importer: Importer }> = [
-  { id: 'petri', detect: detectPetri, importer: importPetri },
-  { id: 'agentic-misalignment', detect: detectAgenticMisalignment, importer: (doc, ctx) => importAgenticMisalignment(doc, ctx) },
-  { id: 'openai-responses', detect: detectOpenAIResponses, importer: importOpenAIResponses },
-  { id: 'anthropic-messages', detect: detectAnthropic, importer: importAnthropic },
-  { id: 'openai-chat', detect: detectOpenAIChat, importer: importOpenAIChat },
+const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (doc: unknown, fileName: string) => boolean; importer: Importer }> = [
+  { id: 'claude-code', reader: CLAUDE_CODE_READER, detect: detectClaudeCode, importer: (doc, ctx) => importClaudeCode(doc, ctx) },
+  { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
+  { id: 'atif', reader: ATIF_READER, detect: detectAtif, importer: importAtif },
+  { id: 'swe-agent', reader: SWE_AGENT_READER, detect: detectSweAgent, importer: importSweAgent },
+  { id: 'openhands', reader: OPENHANDS_READER, detect: detectOpenHands, importer: importOpenHands },
+  { id: 'langsmith', reader: LANGSMITH_READER, detect: detectLangSmith, importer: (doc, ctx) => importLangSmith(doc, ctx) },
+  { id: 'petri', reader: 'Petri transcript', detect: detectPetri, importer: importPetri },
+  { id: 'agentic-misalignment', reader: 'agentic-misalignment response', detect: detectAgenticMisalignment, importer: (doc, ctx) => importAgenticMisalignment(doc, ctx) },
+  { id: 'openai-responses', reader: 'OpenAI Responses', detect: detectOpenAIResponses, importer: importOpenAIResponses },
+  { id: 'anthropic-messages', reader: 'Anthropic Messages', detect: detectAnthropic, importer: importAnthropic },
+  { id: 'openai-chat', reader: 'OpenAI Chat Completions', detect: detectOpenAIChat, importer: importOpenAIChat },
 ];
 
 /** Provider logs nest deeper than study transcripts (`$.request.messages[3].tool_calls[0].function`). */
@@ -75,7 +100,13 @@ const KNOWN_SHAPES = [
   'an OpenAI Responses log ({"object": "response", "output": […]}, or "input"/"output" lists of items typed message, reasoning, function_call, function_call_output)',
   'an Anthropic Messages log ({"system", "messages"} or a list of messages whose content blocks are text, thinking, tool_use, tool_result; a response {"type": "message", "content": […]})',
   'a Petri transcript ({"metadata": {"transcript_id", "judge_output", …}, "events": [transcript_event edits]})',
-  'or an agentic-misalignment response.json ({"raw_response", "metadata", "classification"})',
+  'an agentic-misalignment response.json ({"raw_response", "metadata", "classification"})',
+  'a Claude Code session (JSON Lines of {"type": "user"|"assistant", "message", "sessionId", …} records)',
+  'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
+  'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
+  'a SWE-agent .traj ({"trajectory": […], "history": […], "info": {…}})',
+  'an OpenHands event stream (a list of {"id", "source", "action"|"observation", …} events, or {"history": […]})',
+  'or a LangSmith run payload ({"post": [runs], "patch": [runs]})',
 ].join('; ');
 
 /** The format of `text`, decided by its content; `undefined` when no known format matches. */
@@ -96,8 +127,11 @@ export interface RunMatch {
  */
 export function matchRun(doc: unknown, fileName: string, opts: { guess?: boolean } = {}): RunMatch | undefined {
   const study = detectStudy(doc);
-  if (study) return { format: study, read: (ctx, isIncomplete) => importStudy(doc, ctx, isIncomplete) };
-  for (const p of PROVIDERS) if (p.detect(doc, fileName)) return { format: p.id, read: (ctx, isIncomplete) => p.importer(doc, ctx, isIncomplete) };
+  if (study) return { format: study, read: (ctx, isIncomplete) => named(importStudy(doc, ctx, isIncomplete), study === 'study' ? 'study transcript' : 'study follow-up transcript') };
+  for (const p of PROVIDERS) {
+    if (!p.detect(doc, fileName)) continue;
+    return { format: p.id, read: (ctx, isIncomplete) => named(p.importer(doc, ctx, isIncomplete), p.reader) };
+  }
   // A JSON Lines file of one line holding one run (`{"messages": […]}`) is that run.
   if (Array.isArray(doc) && doc.length === 1 && isRecord(doc[0])) {
     const inner = matchRun(doc[0], fileName, { guess: false });
@@ -107,6 +141,12 @@ export function matchRun(doc: unknown, fileName: string, opts: { guess?: boolean
   const log = matchMessageLog(doc, strict);
   if (log) return log;
   return opts.guess === false ? undefined : matchGuess(doc, strict);
+}
+
+/** The reader's name in the header, unless the reader named itself (a more precise name, a guess). */
+function named(result: ImportResult, reader: string): ImportResult {
+  result.header.reader ??= { name: reader };
+  return result;
 }
 
 /**
@@ -204,7 +244,7 @@ export function parseTranscript(input: ParseInput): Transcript {
     throw new ManyRunsError(fileName, runs.runs.length, runs.format);
   }
   if (!sniffed.format || !json) throw new NotATranscriptError(fileName, whyNot(fileName, text, json));
-  if (!sniffed.match) return importJson(input, json, { format: sniffed.format, read: (ctx, isIncomplete) => importStudy(json.value, ctx, isIncomplete) });
+  if (!sniffed.match) return importJson(input, json, { format: sniffed.format, read: (ctx, isIncomplete) => named(importStudy(json.value, ctx, isIncomplete), sniffed.format === 'study-followup' ? 'study follow-up transcript' : 'study transcript') });
   if ('lines' in json) return importJson(input, json, sniffed.match);
   // Parsed again recording positions deeper down, so every event cites its own line; matched again
   // on the new value, whose objects are the ones the parse marks incomplete.

@@ -15,6 +15,9 @@ import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
 
 export const RUNLOG_SCHEMA = 'peerwatch.runlog';
+/** The name the header gives the run log reader (`header.reader.name`). */
+export const RUNLOG_READER = 'Peerwatch run log';
+
 /** The schema version this Peerwatch writes and reads. A reader accepts any 1.x-compatible log. */
 export const RUNLOG_VERSION = 1;
 
@@ -123,7 +126,9 @@ export function serializeEnd(end: Omit<RunlogEndRecord, 'type'>): string {
 
 /** A whole transcript as a Peerwatch log (used by `peerwatch convert` and the examples); `source`: the file converted. */
 export function transcriptToRunlog(t: Transcript, writer = 'peerwatch', source?: RunlogSource): string {
-  let out = serializeHeader(t.header, { writer, ...(source ? { source } : {}) });
+  // How the source was read is not part of the run: the run log names its source in `source`.
+  const { reader: _reader, ...header } = t.header;
+  let out = serializeHeader(header, { writer, ...(source ? { source } : {}) });
   for (const e of t.events) out += serializeEvent(e);
   if (!t.live) out += serializeEnd({ status: 'completed', evaluation: t.header.evaluation });
   return out;
@@ -181,7 +186,7 @@ export class RunlogReader {
     const usage = this.ended?.usage ? { ...header.usage, ...this.ended.usage } : header.usage;
     const timing = this.ended?.timing ? { ...header.timing, ...this.ended.timing } : header.timing;
     return {
-      header: { ...header, ...(evaluation ? { evaluation } : {}), ...(usage ? { usage } : {}), ...(timing ? { timing } : {}) },
+      header: { ...header, reader: { name: RUNLOG_READER }, ...(evaluation ? { evaluation } : {}), ...(usage ? { usage } : {}), ...(timing ? { timing } : {}) },
       events: this.events,
       diagnostics: this.diagnostics,
       live: !this.ended,

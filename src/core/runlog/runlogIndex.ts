@@ -22,7 +22,7 @@ import { Diagnostic, RunHeader, TranscriptEvent } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
-import { RunlogEndRecord, readFirstRecord } from './runlog';
+import { RUNLOG_READER, RunlogEndRecord, readFirstRecord } from './runlog';
 
 type EventKind = TranscriptEvent['kind'];
 
@@ -207,7 +207,7 @@ export class RunlogIndex {
 
   /** The run header (with the end record's evaluation when there is one), or an empty runlog header. */
   get header(): RunHeader {
-    const header = this.headerRecord ?? RunHeader.parse({ format: 'runlog' });
+    const header: RunHeader = { ...(this.headerRecord ?? RunHeader.parse({ format: 'runlog' })), reader: { name: RUNLOG_READER } };
     const evaluation = this.ended?.evaluation ?? header.evaluation;
     return evaluation ? { ...header, evaluation } : header;
   }

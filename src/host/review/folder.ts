@@ -53,7 +53,7 @@ export function isCandidate(uri: vscode.Uri): boolean {
   if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return false;
   const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
   if (/\.runlog\.jsonl$/i.test(name)) return true;
-  if (!/\.json$/i.test(name) || /\.review\.json$/i.test(name)) return false;
+  if (!/\.json$|\.traj$/i.test(name) || /\.review\.json$/i.test(name)) return false;
   if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|run_meta)\.json$/i.test(name)) return false;
   return !/\/(node_modules|\.git|\.vscode|\.peerwatch)\//.test(uri.path);
 }

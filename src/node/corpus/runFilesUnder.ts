@@ -11,7 +11,7 @@ import { join } from 'node:path';
 /** True for a file name that may hold runs (the content decides). */
 export function mayHoldRuns(name: string): boolean {
   if (name === 'run_meta.json' || name.endsWith('.review.json')) return false;
-  return /\.(json|jsonl|eval)$/i.test(name);
+  return /\.(json|jsonl|eval|traj)$/i.test(name);
 }
 
 /**

@@ -104,8 +104,12 @@ function resultText(v: unknown): string {
   return partsText(v) ?? JSON.stringify(v);
 }
 
-/** One message of a Messages API conversation. `contentPath` overrides where blocks are cited. */
-export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts: string[], contentPath?: JsonPath): void {
+/**
+ * One message of a Messages API conversation. `contentPath` overrides where blocks are cited;
+ * `continueTurn` keeps an assistant message in the turn going on (a log that saves one assistant
+ * message as several records, one per content block, as Claude Code does).
+ */
+export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts: string[], contentPath?: JsonPath, continueTurn = false): void {
   if (!isRecord(m)) {
     b.typeProblem(path, 'a message object {role, content}', m);
     return;
@@ -117,7 +121,10 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
   }
   const cpath = contentPath ?? [...path, 'content'];
   const content = m['content'];
-  if (role === 'assistant') b.beginAssistant();
+  if (role === 'assistant') {
+    if (continueTurn) b.ensureAssistant();
+    else b.beginAssistant();
+  }
   if (typeof content === 'string') {
     if (role !== 'assistant') prompts.push(content);
     b.message(role, content, path);

@@ -13,11 +13,12 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { Diagnostic, EventOfKind, Role, SourceRef, TranscriptEvent } from '../../model';
+import type { Diagnostic, EventGroup, EventOfKind, Role, SourceRef, TranscriptEvent } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import { finiteNumber as num, nonEmptyString as str } from '../../json/values';
 import type { ImportContext } from '../types';
 import { agentFileEdit } from '../../effects/agentFileTools';
+import { TextEditorReplay } from '../../effects/textEditor';
 import { ConfigReplay, type ConfigOp } from '../study/configReplay';
 import { serverToolEffects } from '../../effects/serverTools';
 import { fileOpsFromShell } from '../../shell/fileOps';
@@ -31,12 +32,19 @@ export { isRecord, describeFound };
 
 const CONFIG_OPS: Record<string, ConfigOp> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 
+/** What every item may carry besides its content: a builder group key, a timestamp, the event groups it sits in. */
+interface ItemExtras {
+  group?: string;
+  timestamp?: string;
+  groups?: EventGroup[];
+}
+
 type Item =
-  | { t: 'message'; role: Role; text: string; name?: string; src: SourceRef; group?: string; assistantStep?: number; timestamp?: string }
-  | { t: 'reasoning'; text: string; redacted?: boolean; via: 'provider' | 'thinking-tag'; src: SourceRef; step?: number; group?: string; timestamp?: string }
-  | { t: 'call'; name: string; args: Record<string, unknown>; id: string; src: SourceRef; step?: number; group?: string; timestamp?: string; result?: { output: string; error?: string } }
-  | { t: 'result'; callId?: string; name?: string; output: string; error?: string; src: SourceRef; group?: string; call?: Extract<Item, { t: 'call' }>; timestamp?: string }
-  | { t: 'env'; fact: string; data?: unknown; src: SourceRef; group?: string; step?: number; timestamp?: string };
+  | ({ t: 'message'; role: Role; text: string; name?: string; src: SourceRef; assistantStep?: number } & ItemExtras)
+  | ({ t: 'reasoning'; text: string; redacted?: boolean; via: 'provider' | 'thinking-tag'; src: SourceRef; step?: number } & ItemExtras)
+  | ({ t: 'call'; name: string; args: Record<string, unknown>; id: string; src: SourceRef; step?: number; result?: { output: string; error?: string } } & ItemExtras)
+  | ({ t: 'result'; callId?: string; name?: string; output: string; error?: string; src: SourceRef; call?: Extract<Item, { t: 'call' }> } & ItemExtras)
+  | ({ t: 'env'; fact: string; data?: unknown; src: SourceRef; step?: number } & ItemExtras);
 
 type CallItem = Extract<Item, { t: 'call' }>;
 
@@ -44,6 +52,8 @@ export interface ItemOptions {
   /** Events built from this item are listed under this key in `finish().groups` (e.g. a message id). */
   group?: string;
   timestamp?: string;
+  /** The spans, agents-as-tools or subagents the events sit in, outermost first (the events' `groups`). */
+  groups?: EventGroup[];
 }
 
 /** Collects conversation items in order, then builds events (see the module comment). */
@@ -56,7 +66,29 @@ export class EventBuilder {
   /** Told by the importer when the run promised an unmonitored scratchpad. */
   unmonitoredScratchpad = false;
 
+  /** Options every item gets unless it sets its own (see `within`). */
+  private defaults: ItemOptions = {};
+
   constructor(readonly ctx: ImportContext) {}
+
+  /**
+   * Runs `fn` with `opts` applied to every item it adds (a record's timestamp, the subagent it belongs
+   * to), so a shared reader of one message (anthropicMessage, …) needs no options of its own.
+   */
+  within<T>(opts: ItemOptions, fn: () => T): T {
+    const saved = this.defaults;
+    this.defaults = { ...saved, ...opts };
+    try {
+      return fn();
+    } finally {
+      this.defaults = saved;
+    }
+  }
+
+  private opt(o: ItemOptions): ItemExtras {
+    const m = { ...this.defaults, ...o };
+    return { ...(m.group !== undefined ? { group: m.group } : {}), ...(m.timestamp !== undefined ? { timestamp: m.timestamp } : {}), ...(m.groups?.length ? { groups: m.groups } : {}) };
+  }
 
   /** Where the value at `path` starts in the source (line, column and JSON path). */
   src(path: JsonPath): SourceRef {
@@ -90,30 +122,30 @@ export class EventBuilder {
     const src = this.src(path);
     if (role === 'assistant') {
       const split = splitThinkingTags(text);
-      for (const r of split.reasoning) this.items.push({ t: 'reasoning', text: r, via: 'thinking-tag', src, ...stepOf(this.currentStep()), ...opt(opts) });
+      for (const r of split.reasoning) this.items.push({ t: 'reasoning', text: r, via: 'thinking-tag', src, ...stepOf(this.currentStep()), ...this.opt(opts) });
       text = split.text;
     }
     if (text.trim() === '') return;
-    this.items.push({ t: 'message', role, text, src, ...(opts.name !== undefined ? { name: opts.name } : {}), ...(role === 'assistant' && this.inAssistant ? { assistantStep: this.step } : {}), ...opt(opts) });
+    this.items.push({ t: 'message', role, text, src, ...(opts.name !== undefined ? { name: opts.name } : {}), ...(role === 'assistant' && this.inAssistant ? { assistantStep: this.step } : {}), ...this.opt(opts) });
   }
 
   /** Reasoning the provider returned in its own field or block (`reasoning_content`, `thinking`, …). */
   reasoning(text: string, path: JsonPath, opts: ItemOptions & { redacted?: boolean } = {}): void {
-    this.items.push({ t: 'reasoning', text, via: 'provider', src: this.src(path), ...(opts.redacted ? { redacted: true } : {}), ...stepOf(this.currentStep()), ...opt(opts) });
+    this.items.push({ t: 'reasoning', text, via: 'provider', src: this.src(path), ...(opts.redacted ? { redacted: true } : {}), ...stepOf(this.currentStep()), ...this.opt(opts) });
   }
 
   /** A tool call. `id` is the source's id; one is derived (`call-<n>`) when it has none. */
   toolCall(name: string, args: Record<string, unknown>, id: string | undefined, path: JsonPath, opts: ItemOptions = {}): string {
     const callId = id && id.trim() ? id : `call-${this.callCount}`;
     this.callCount++;
-    this.items.push({ t: 'call', name, args, id: callId, src: this.src(path), ...stepOf(this.currentStep()), ...opt(opts) });
+    this.items.push({ t: 'call', name, args, id: callId, src: this.src(path), ...stepOf(this.currentStep()), ...this.opt(opts) });
     return callId;
   }
 
   /** A tool's answer. `error` is set when the source marks it failed; else the output is checked for one. */
   toolResult(r: { callId?: string; name?: string; output: string; error?: string }, path: JsonPath, opts: ItemOptions = {}): void {
     this.endTurn();
-    const item: Item = { t: 'result', output: r.output, src: this.src(path), ...opt(opts) };
+    const item: Item = { t: 'result', output: r.output, src: this.src(path), ...this.opt(opts) };
     if (r.callId !== undefined) item.callId = r.callId;
     if (r.name !== undefined) item.name = r.name;
     if (r.error !== undefined) item.error = r.error;
@@ -122,7 +154,7 @@ export class EventBuilder {
 
   /** A fact about the run that is not a message (a rollback, a judge's verdict, another choice). */
   environment(fact: string, data: unknown, path: JsonPath, opts: ItemOptions = {}): void {
-    this.items.push({ t: 'env', fact, ...(data !== undefined ? { data } : {}), src: this.src(path), ...stepOf(this.currentStep()), ...opt(opts) });
+    this.items.push({ t: 'env', fact, ...(data !== undefined ? { data } : {}), src: this.src(path), ...stepOf(this.currentStep()), ...this.opt(opts) });
   }
 
   /**
@@ -182,10 +214,11 @@ export class EventBuilder {
     }
 
     const replay = new ConfigReplay();
+    const editor = new TextEditorReplay();
     const itemEventStart: number[] = [];
     for (const item of this.items) {
       itemEventStart.push(events.length);
-      const ts = item.timestamp !== undefined ? { timestamp: item.timestamp } : {};
+      const ts = { ...(item.timestamp !== undefined ? { timestamp: item.timestamp } : {}), ...(item.groups ? { groups: item.groups } : {}) };
       switch (item.t) {
         case 'message':
           push<'message'>({ kind: 'message', source: item.src, ...stepOf(item.assistantStep), ...ts, role: item.role, text: item.text, ...(item.name !== undefined ? { name: item.name } : {}) }, item.group);
@@ -197,7 +230,7 @@ export class EventBuilder {
           push<'environment'>({ kind: 'environment', source: item.src, ...stepOf(item.step), ...ts, fact: item.fact, ...(item.data !== undefined ? { data: item.data } : {}) }, item.group);
           break;
         case 'call':
-          this.emitCall(item, replay, push);
+          this.emitCall(item, replay, editor, push);
           break;
         case 'result': {
           const call = item.call;
@@ -230,8 +263,8 @@ export class EventBuilder {
     return { events, diagnostics, groups };
   }
 
-  private emitCall(call: CallItem, replay: ConfigReplay, push: <K extends TranscriptEvent['kind']>(event: Omit<EventOfKind<K>, 'index'> & { kind: K }, group: string | undefined) => void): void {
-    const base = { source: call.src, ...stepOf(call.step), ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}) };
+  private emitCall(call: CallItem, replay: ConfigReplay, editor: TextEditorReplay, push: <K extends TranscriptEvent['kind']>(event: Omit<EventOfKind<K>, 'index'> & { kind: K }, group: string | undefined) => void): void {
+    const base = { source: call.src, ...stepOf(call.step), ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}), ...(call.groups ? { groups: call.groups } : {}) };
     const g = call.group;
     const output = call.result?.output;
     if (REASONING_TOOLS.has(call.name)) {
@@ -270,7 +303,8 @@ export class EventBuilder {
       for (const op of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id }, g);
       return;
     }
-    const edit = agentFileEdit(call.name, call.args, output);
+    // A text editor (command + path): the whole file before and after once the run has shown it.
+    const edit = editor.apply(call.args, output, false) ?? agentFileEdit(call.name, call.args, output);
     if (edit) {
       push<'file_change'>({ kind: 'file_change', ...base, ...edit, callId: call.id }, g);
       return;
@@ -287,10 +321,6 @@ export class EventBuilder {
 
 function stepOf(step: number | undefined): { step?: number } {
   return step !== undefined ? { step } : {};
-}
-
-function opt(o: ItemOptions): { group?: string; timestamp?: string } {
-  return { ...(o.group !== undefined ? { group: o.group } : {}), ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}) };
 }
 
 function isEcho(output: string, thought: string): boolean {

@@ -4,7 +4,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { RunHeader, Usage } from '../../model';
+import type { RunHeader, Timing, Usage } from '../../model';
 import { promisesUnmonitoredScratchpad } from '../study/studyHeader';
 import { isRecord, num, type EventBuilder } from './builder';
 import type { ImportResult } from '../types';
@@ -24,6 +24,13 @@ export function readUsage(u: unknown): Usage | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+/** A usage from fields a log names its own way; undefined when none is set. */
+export function usageFrom(fields: { [K in keyof Usage]: number | undefined }): Usage | undefined {
+  const out: Usage = {};
+  for (const [k, v] of Object.entries(fields) as Array<[keyof Usage, number | undefined]>) if (v !== undefined) out[k] = v;
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Adds two usages field by field (a request/response pair may carry one each). */
 export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
   if (!a) return b;
@@ -33,6 +40,16 @@ export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | un
     if (b[k] !== undefined) out[k] = (out[k] ?? 0) + b[k]!;
   }
   return out;
+}
+
+/**
+ * A run's first and last time from the timestamps its records carry (ISO 8601, compared as text:
+ * a log writes them in one format), or undefined when there are none.
+ */
+export function timingFrom(timestamps: readonly string[]): Timing | undefined {
+  if (!timestamps.length) return undefined;
+  const sorted = [...timestamps].sort();
+  return { start: sorted[0]!, end: sorted[sorted.length - 1]! };
 }
 
 /** The start of a header every provider importer fills in. */
