@@ -49,9 +49,9 @@ export function session(): Promise<SharedSession> {
 async function startOwnSession(): Promise<SharedSession> {
   // A computed specifier keeps esbuild from bundling the runner library into the tests.
   const lib = path.join(repoRoot, 'scripts', 'vscode-server.mjs');
-  const { startCodeServer, launchBrowser } = await import(/* @vite-ignore */ `file://${lib}`);
+  const { startCodeServer, launchBrowser, uiTestSettings } = await import(/* @vite-ignore */ `file://${lib}`);
   const examples = process.env.PEERWATCH_EXAMPLES || path.join(repoRoot, 'examples');
-  const server = await startCodeServer({ folder: examples });
+  const server = await startCodeServer({ folder: examples, settings: uiTestSettings });
   const browser = await launchBrowser();
   return {
     server,
