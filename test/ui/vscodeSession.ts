@@ -142,7 +142,9 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
     }
     await input.fill(`>${label}`);
     try {
-      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      // Short first looks (1 s, 2 s, … up to 5 s): a palette opened before the extension registered
+      // its commands never lists them, and reopening it is cheaper than waiting it out.
+      await row.waitFor({ state: 'visible', timeout: Math.min(5_000, 1_000 * attempt) });
       break;
     } catch (err) {
       await page.keyboard.press('Escape');
