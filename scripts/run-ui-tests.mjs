@@ -15,7 +15,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Mocha from 'mocha';
-import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode } from './vscode-server.mjs';
+import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode, uiTestSettings } from './vscode-server.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -53,7 +53,7 @@ let server;
 let browser;
 let failures = 1;
 try {
-  server = await startCodeServer({ folder: examples });
+  server = await startCodeServer({ folder: examples, settings: uiTestSettings });
   say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
   browser = await launchBrowser();
   globalThis.__peerwatchUiSession = Promise.resolve({

@@ -2,7 +2,8 @@
 # Runs every test Peerwatch has, on a fresh clone or a warm one:
 #   1. installs npm dependencies when they are missing or stale;
 #   2. installs Chromium and code-server (scripts/setup-vscode.sh; cached in ~/.cache/peerwatch);
-#   3. type-checks everything (core, host, webview, CLI, tests) and builds the bundles and tests;
+#   3. type-checks everything (core, host, webview, CLI, tests) and, at the same time, builds the
+#      bundles and tests;
 #   4. unit tests (mocha in plain Node), the extension-host suite inside code-server, the UI tests
 #      (Playwright + Chromium against code-server), and a check that `npm start` (scripts/open.sh)
 #      packages, installs and serves Peerwatch.
@@ -32,11 +33,19 @@ case " $tiers " in *" host "*|*" ui "*|*" open "*)
   bash scripts/setup-vscode.sh >/dev/null ;;
 esac
 
-step "type-checking"
-npx tsc --noEmit -p tsconfig.json
-
-step "building"
-node scripts/build.mjs --tests
+# tsc only reads the sources and esbuild only writes dist/ and out/, so they run side by side; each
+# one's output is kept and shown after both end, so the two do not interleave.
+step "type-checking and building (side by side)"
+tsc_log="$(mktemp)"; build_log="$(mktemp)"
+npx tsc --noEmit -p tsconfig.json >"$tsc_log" 2>&1 & tsc_pid=$!
+node scripts/build.mjs --tests >"$build_log" 2>&1 & build_pid=$!
+tsc_status=0; build_status=0
+wait "$tsc_pid" || tsc_status=$?
+wait "$build_pid" || build_status=$?
+cat "$tsc_log" "$build_log"
+rm -f "$tsc_log" "$build_log"
+if [ "$tsc_status" != 0 ]; then echo "type-checking failed (npx tsc --noEmit -p tsconfig.json)" >&2; exit "$tsc_status"; fi
+if [ "$build_status" != 0 ]; then echo "building failed (node scripts/build.mjs --tests)" >&2; exit "$build_status"; fi
 export PEERWATCH_NO_BUILD=1   # the runners below use this build
 
 status=0

@@ -60,6 +60,14 @@ export const quietSettings = {
   'editor.minimap.enabled': false,
 };
 
+/**
+ * What the UI tests add to the quiet settings: terminals drawn in the DOM rather than on a WebGL
+ * canvas, so a test can read a terminal's text (`.xterm-rows`), e.g. to check a secret is not in it.
+ */
+export const uiTestSettings = {
+  'terminal.integrated.gpuAcceleration': 'off',
+};
+
 const log = (...a) => { if (!process.env.PEERWATCH_QUIET) console.error('[vscode]', ...a); };
 
 // ---------------------------------------------------------------------------------------------

@@ -143,7 +143,8 @@ async function setColorTheme(page: Page, frame: Frame, theme: string): Promise<v
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill('>Preferences: Color Theme');
   await pickExact(page, 'Preferences: Color Theme');
-  await page.locator('.quick-input-widget .quick-input-title, .quick-input-widget input[aria-label*="Color Theme"]').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+  // The palette's input turns into the theme picker's (its label names the color theme): type only then.
+  await page.locator('.quick-input-widget input[aria-label*="Color Theme"]').waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(theme);
   await pickExact(page, theme);
   await input.waitFor({ state: 'hidden', timeout: 10_000 });

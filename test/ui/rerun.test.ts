@@ -47,7 +47,8 @@ async function newPeerwatchFrame(page: Page, known: Frame, timeoutMs = LONG): Pr
 
 /** The visible text of the task's terminal (the runner's output), for failure messages. */
 async function terminalText(page: Page): Promise<string> {
-  const rows = await page.locator('.terminal-wrapper.active .xterm-rows').innerText().catch(() => '');
+  // Drawn in the DOM (the UI session turns the terminal's WebGL renderer off): there at once, or not at all.
+  const rows = await page.locator('.terminal-wrapper.active .xterm-rows').innerText({ timeout: 5_000 }).catch(() => '');
   return rows.replace(/\s+/g, ' ').trim().slice(-1500) || '(no terminal text)';
 }
 

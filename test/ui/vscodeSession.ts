@@ -49,9 +49,9 @@ export function session(): Promise<SharedSession> {
 async function startOwnSession(): Promise<SharedSession> {
   // A computed specifier keeps esbuild from bundling the runner library into the tests.
   const lib = path.join(repoRoot, 'scripts', 'vscode-server.mjs');
-  const { startCodeServer, launchBrowser } = await import(/* @vite-ignore */ `file://${lib}`);
+  const { startCodeServer, launchBrowser, uiTestSettings } = await import(/* @vite-ignore */ `file://${lib}`);
   const examples = process.env.PEERWATCH_EXAMPLES || path.join(repoRoot, 'examples');
-  const server = await startCodeServer({ folder: examples });
+  const server = await startCodeServer({ folder: examples, settings: uiTestSettings });
   const browser = await launchBrowser();
   return {
     server,
@@ -142,7 +142,9 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
     }
     await input.fill(`>${label}`);
     try {
-      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      // Short first looks (1 s, 2 s, … up to 5 s): a palette opened before the extension registered
+      // its commands never lists them, and reopening it is cheaper than waiting it out.
+      await row.waitFor({ state: 'visible', timeout: Math.min(5_000, 1_000 * attempt) });
       break;
     } catch (err) {
       await page.keyboard.press('Escape');
