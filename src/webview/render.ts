@@ -16,6 +16,8 @@ import {
   configChangeTitle,
   diffWindows,
   fileChangeTitle,
+  guessLine,
+  readerLine,
   inlineDiff,
   isWeightsPath,
   jsonTokens,
@@ -215,6 +217,8 @@ export function renderHeader(fileName: string, h: RunHeader, live: boolean): HTM
       field('duration', 'Duration', h.timing?.durationSeconds !== undefined ? `${h.timing.durationSeconds.toFixed(1)} s` : undefined),
       field('tokens', 'Tokens', h.usage?.totalTokens),
     ),
+    readerLine(h) ? el('p', { class: 'reader', 'data-testid': 'reader' }, readerLine(h)!) : null,
+    guessLine(h) ? el('p', { class: 'reader-guess', 'data-testid': 'reader-guess', role: 'note' }, icon('warning'), ' ', guessLine(h)!) : null,
     outcome.length ? el('div', { class: 'outcomes', 'data-testid': 'evaluation' }, el('span', { class: 'outcomes-label' }, 'Source evaluation'), ...outcome) : null,
   );
 }

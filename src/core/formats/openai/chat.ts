@@ -17,6 +17,7 @@ import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, parseArguments, partsText, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
 import { findPair } from '../providers/shapes';
+import { imagesOf } from '../../images';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
 
@@ -126,21 +127,22 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
     text = '';
   }
   const name = str(m['name']) ?? (role === 'tool' ? str(m['function']) : undefined);
+  const images = imagesOf(content);
   switch (role) {
     case 'system':
     case 'developer':
     case 'user':
       prompts.push(text);
-      b.message(role, text, path, name !== undefined ? { name } : {});
+      b.message(role, text, path, { ...(name !== undefined ? { name } : {}), ...(images ? { images } : {}) });
       return;
     case 'tool': {
       const err = m['error'];
       const error = isRecord(err) ? str(err['message']) ?? str(err['type']) : str(err);
-      b.toolResult({ ...(typeof m['tool_call_id'] === 'string' ? { callId: m['tool_call_id'] } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}) }, path);
+      b.toolResult({ ...(typeof m['tool_call_id'] === 'string' ? { callId: m['tool_call_id'] } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}), ...(images ? { images } : {}) }, path);
       return;
     }
     case 'function':
-      b.toolResult({ ...(name !== undefined ? { name } : {}), output: text }, path);
+      b.toolResult({ ...(name !== undefined ? { name } : {}), output: text, ...(images ? { images } : {}) }, path);
       return;
   }
 
@@ -165,7 +167,7 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
     });
   }
   const refusal = str(m['refusal']);
-  b.message('assistant', text || refusal || '', path, name !== undefined ? { name } : {});
+  b.message('assistant', text || refusal || '', path, { ...(name !== undefined ? { name } : {}), ...(images ? { images } : {}) });
 
   const calls = m['tool_calls'];
   if (Array.isArray(calls)) {
