@@ -761,11 +761,15 @@ export function renderGroupHead(h: GroupHead, index: number, standsForEvent: boo
       title: `${h.folded ? 'Unfold' : 'Fold'} this ${GROUP_WORDS[h.kind].toLowerCase()} (click, Enter or Space)`,
     },
     el('span', { class: `icon codicon codicon-${h.folded ? 'chevron-right' : 'chevron-down'}`, 'aria-hidden': 'true' }),
-    el('span', { class: 'group-kind' }, GROUP_WORDS[h.kind]),
-    ' ',
-    el('span', { class: 'group-name' }, h.name),
-    el('span', { class: 'group-count muted' }, ` · ${count}`),
-    what ? el('span', { class: 'group-what' }, ` · ${what}`) : null,
+    el(
+      'span',
+      { class: 'group-label' },
+      el('span', { class: 'group-kind' }, GROUP_WORDS[h.kind]),
+      ' ',
+      el('span', { class: 'group-name' }, h.name),
+      el('span', { class: 'group-count muted' }, ` · ${count}`),
+      what ? el('span', { class: 'group-what' }, ` · ${what}`) : null,
+    ),
   );
   node.style.setProperty('--depth', String(h.depth));
   return node;
