@@ -126,7 +126,12 @@ export type SamplesMessage = z.infer<typeof SamplesMessage>;
 /** The document (re)opened: the webview drops what it holds and starts from this. */
 export const InitMessage = Summary.extend({ type: z.literal('init'), generation: Index });
 /** Counts, header or outline changed (the file grew, indexing progressed, the filter changed). */
-export const UpdateMessage = Summary.extend({ type: z.literal('update'), generation: Index });
+export const UpdateMessage = Summary.extend({
+  type: z.literal('update'),
+  generation: Index,
+  /** A new generation made to reveal this event (a group unfolded, the filter cleared): show it, not the one focused before. */
+  focus: Index.optional(),
+});
 
 /** One event slot: the event, or why its record could not be read. */
 export const Slot = z.object({

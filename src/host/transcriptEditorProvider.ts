@@ -582,16 +582,14 @@ export class EditorSession {
         this.filter = message.filter;
         if (!this.view || !this.source) break;
         this.view.setFilter(message.filter);
-        this.generation++;
-        this.post({ type: 'update', generation: this.generation, ...this.summary(this.source) });
+        this.regenerate(this.source);
         break;
       }
       case 'setFolds': {
         this.folds = message.folds;
         if (!this.view || !this.source) break;
         this.view.setFolds(message.folds);
-        this.generation++;
-        this.post({ type: 'update', generation: this.generation, ...this.summary(this.source) });
+        this.regenerate(this.source);
         break;
       }
       case 'find':
@@ -688,6 +686,12 @@ export class EditorSession {
     if (this.search === cts) this.search = undefined;
   }
 
+  /** The view changed (filter, folds): a new generation, whose rows the webview asks for again. */
+  private regenerate(source: EventSource, focus?: number): void {
+    this.generation++;
+    this.post({ type: 'update', generation: this.generation, ...this.summary(source), ...(focus !== undefined ? { focus } : {}) });
+  }
+
   /** Scrolls the webview to event `index` (clearing a filter that hides it, unfolding the groups that fold it unless `unfold` is false). */
   reveal(index: number, highlight: boolean, unfold = true): void {
     const view = this.view;
@@ -699,15 +703,13 @@ export class EditorSession {
       for (const g of folded) if (!toggled.delete(g.id)) toggled.add(g.id);
       this.folds = { ...this.folds, toggled: [...toggled].slice(-5000) };
       view.setFolds(this.folds);
-      this.generation++;
-      this.post({ type: 'update', generation: this.generation, ...this.summary(this.source!) });
+      this.regenerate(this.source!, index);
     }
     let pos = view.posOf(index);
     if (pos < 0 && view.kindOrToolFiltered && index < (this.source?.count ?? 0)) {
       this.filter = NO_FILTER;
       view.setFilter(NO_FILTER);
-      this.generation++;
-      this.post({ type: 'update', generation: this.generation, ...this.summary(this.source!) });
+      this.regenerate(this.source!, index);
       pos = view.posOf(index);
     }
     this.post({ type: 'reveal', index, pos, highlight });

@@ -697,6 +697,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       if (regenerated) {
         // A new filter: start from the event the reader had picked, if it is still in the view.
         renderSummary(message, true);
+        if (message.focus !== undefined) focusedIndex = message.focus;
         if (focusedIndex !== undefined) post({ type: 'locate', index: focusedIndex });
       } else renderSummary(message, false);
       break;

@@ -11,7 +11,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, repoRoot, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -83,5 +83,13 @@ describe('Images and groups in the editor', function () {
     await page.keyboard.press('Enter');
     await inner.waitFor({ state: 'detached', timeout: LONG });
     await waitFor('the agent header to say it is folded', async () => (await agent.getAttribute('data-folded')) === 'true', LONG);
+
+    // Going to an event inside the folded group (a link here; F8 to a flag takes the same path) unfolds it.
+    await runCommand(page, 'Peerwatch: Open Link to Event');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('vscode://peerwatch.peerwatch/open?file=groups.runlog.jsonl&event=4');
+    await input.press('Enter');
+    await frame.locator('[data-testid="event-list"] .event.focused[data-event-index="4"]').waitFor({ state: 'visible', timeout: LONG });
+    assert.equal(await agent.getAttribute('data-folded'), 'false');
   });
 });
