@@ -13,6 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
+import { renderPage } from './renderPage';
+import type { Page } from 'playwright-core';
 
 const LONG = 60_000;
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'editor');
@@ -91,5 +93,63 @@ describe('Images and groups in the editor', function () {
     await input.press('Enter');
     await frame.locator('[data-testid="event-list"] .event.focused[data-event-index="4"]').waitFor({ state: 'visible', timeout: LONG });
     assert.equal(await agent.getAttribute('data-folded'), 'false');
+  });
+});
+
+describe('Images and group headers: render.ts contract in a plain Chromium page', function () {
+  this.timeout(120_000);
+  let page: Page | undefined;
+  const PNG64 = fs.readFileSync(path.join(fixtures, 'tiny.png')).toString('base64');
+  const JPEG64 = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(20, 7)]).toString('base64');
+
+  before(async () => {
+    page = await renderPage(['renderImages', 'renderGroupHead']);
+  });
+  after(async () => page?.close());
+
+  it('makes an <img> only of data that is base64 of the shown type it declares; anything else is described', async () => {
+    // Parts as a run log could hold them: the page checks again, whatever the reader did.
+    const parts = [
+      { alt: 'good "><script>window.bad=1</script>', mediaType: 'image/png', data: PNG64 },
+      { alt: 'jpeg declared png', mediaType: 'image/png', data: JPEG64 },
+      { alt: 'svg', mediaType: 'image/svg+xml', data: Buffer.from('<svg onload="window.bad=1"/>').toString('base64') },
+      { alt: 'not base64', mediaType: 'image/png', data: `${PNG64.slice(0, 12)}" onerror="window.bad=1` },
+      { alt: 'type with parameters', mediaType: 'image/png;charset=x', data: PNG64 },
+      { alt: 'a link', url: 'https://example.com/x.png', omitted: 'it is a link, which Peerwatch does not fetch' },
+    ];
+    const out = await page!.evaluate((ps) => {
+      const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
+      const wrap = PW.renderImages(ps);
+      document.getElementById('list')!.append(wrap);
+      return {
+        imgs: [...wrap.querySelectorAll('img')].map((i) => ({ alt: i.alt, src: i.getAttribute('src')!.slice(0, 30), attrs: i.getAttributeNames().sort() })),
+        omitted: [...wrap.querySelectorAll('[data-testid="image-omitted"]')].map((n) => n.textContent),
+        scripts: wrap.querySelectorAll('script').length,
+        bad: (window as unknown as { bad?: number }).bad,
+      };
+    }, parts);
+    assert.deepEqual(out.imgs, [{ alt: 'good "><script>window.bad=1</script>', src: 'data:image/png;base64,iVBORw0K', attrs: ['alt', 'class', 'data-testid', 'src', 'title'] }]);
+    assert.equal(out.scripts, 0);
+    assert.equal(out.bad, undefined);
+    assert.equal(out.omitted.length, 5);
+    assert.match(out.omitted[0]!, /jpeg declared png \(image not shown: its data is a JPEG \(declared image\/png/);
+    assert.match(out.omitted[1]!, /svg \(image not shown: its media type "image\/svg\+xml" is not one the editor shows/);
+    assert.match(out.omitted[2]!, /not base64 \(image not shown: its data is not base64 \(character "\\"" at offset 12\)/);
+    assert.match(out.omitted[3]!, /type with parameters \(image not shown: its media type "image\/png;charset=x"/);
+    assert.match(out.omitted[4]!, /a link \(image not shown: it is a link, which Peerwatch does not fetch\)https:\/\/example\.com\/x\.png/);
+  });
+
+  it('a group header is a button row saying whether it is open; folded, it stands for the event it starts at', async () => {
+    const out = await page!.evaluate(() => {
+      const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
+      const open = PW.renderGroupHead({ id: 's1', kind: 'span', name: 'solver', count: 6, folded: false, depth: 0 }, 1, false);
+      const folded = PW.renderGroupHead({ id: 'a1', kind: 'agent', name: 'researcher', callId: 'call-7', count: 2, folded: true, depth: 1 }, 3, true);
+      const pick = (n: HTMLElement) => ({ text: n.textContent, role: n.getAttribute('role'), expanded: n.getAttribute('aria-expanded'), index: n.dataset.eventIndex ?? null, isEvent: n.classList.contains('event'), tab: n.getAttribute('tabindex') });
+      return [pick(open), pick(folded)];
+    });
+    assert.deepEqual(out, [
+      { text: 'Span solver · 6 events', role: 'button', expanded: 'true', index: null, isEvent: false, tab: '0' },
+      { text: 'Agent researcher · 2 events · run by tool call call-7', role: 'button', expanded: 'false', index: '3', isEvent: true, tab: '0' },
+    ]);
   });
 });
