@@ -75,6 +75,11 @@ export class EventView {
     return this.currentFolds;
   }
 
+  /** Some event read so far sits in a group (folds change what the view shows). */
+  get hasGroups(): boolean {
+    return this.grouped;
+  }
+
   /** Folds and unfolds groups: their events leave the view (or come back); the first stays as the header's row. */
   setFolds(folds: GroupFolds): void {
     this.currentFolds = folds;

@@ -589,7 +589,8 @@ export class EditorSession {
         this.folds = message.folds;
         if (!this.view || !this.source) break;
         this.view.setFolds(message.folds);
-        this.regenerate(this.source);
+        // Expand / Collapse all send folds for every log; one without groups keeps its rows (and scroll).
+        if (this.view.hasGroups) this.regenerate(this.source);
         break;
       }
       case 'find':
