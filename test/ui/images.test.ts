@@ -103,7 +103,7 @@ describe('Images and group headers: render.ts contract in a plain Chromium page'
   const JPEG64 = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(20, 7)]).toString('base64');
 
   before(async () => {
-    page = await renderPage(['renderImages', 'renderGroupHead']);
+    page = await renderPage(['renderImages', 'renderGroupHead', 'renderHeader']);
   });
   after(async () => page?.close());
 
@@ -151,5 +151,18 @@ describe('Images and group headers: render.ts contract in a plain Chromium page'
       { text: 'Span solver · 6 events', role: 'button', expanded: 'true', index: null, isEvent: false, tab: '0' },
       { text: 'Agent researcher · 2 events · run by tool call call-7', role: 'button', expanded: 'false', index: '3', isEvent: true, tab: '0' },
     ]);
+  });
+
+  it('the header names the reader and format, and a guessed reading as a warning', async () => {
+    const out = await page!.evaluate(() => {
+      const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
+      const base = { format: 'json', peerInstantiation: [], metadata: {} } as unknown as Parameters<typeof PW.renderHeader>[1];
+      const sure = PW.renderHeader('a.json', { ...base, reader: { name: 'Claude Code session' } }, false);
+      const guessed = PW.renderHeader('b.json', { ...base, reader: { name: 'message lists found anywhere', guess: { path: '$.data.turns', note: '12 role/content objects' } } }, false);
+      const text = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.textContent ?? null;
+      return { sure: [text(sure, 'reader'), text(sure, 'reader-guess')], guessed: [text(guessed, 'reader'), text(guessed, 'reader-guess')] };
+    });
+    assert.deepEqual(out.sure, ['Read as Claude Code session (json)', null]);
+    assert.deepEqual(out.guessed, ['Read as message lists found anywhere (json)', ' Guessed: no known format matched; read $.data.turns — 12 role/content objects']);
   });
 });
