@@ -11,6 +11,7 @@ import { readFileSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript } from '../core/model';
+import { guessLine, readerLine } from '../core/present';
 import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
@@ -97,6 +98,10 @@ function summary(file: string, t: Transcript): string {
     `  model ${h.model ?? '?'} · task ${h.taskFamily ?? h.taskName ?? '?'} · subject ${h.subject ?? '?'} · condition ${h.condition ?? '?'}${h.monitoring && h.monitoring !== 'none' ? ` · ${h.monitoring}` : ''}`,
     `  ${t.events.length} events: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`,
   ];
+  const reader = readerLine(h);
+  const guess = guessLine(h);
+  if (reader) lines.splice(1, 0, `  ${reader}`);
+  if (guess) lines.splice(reader ? 2 : 1, 0, `  ${guess}`);
   const errors = t.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) lines.push(`  ${errors} problem${errors > 1 ? 's' : ''} (on stderr); the events above are those read before and around them`);
   return lines.join('\n');

@@ -6,7 +6,8 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { OutlineEntry, ViewFilter } from './protocol';
+import type { EventGroup } from './model';
+import type { GroupFolds, GroupHead, OutlineEntry, ViewFilter } from './protocol';
 
 /** What the view needs to know per event. Both the in-memory transcript and the file index provide it. */
 export interface EventIndexLike {
@@ -14,6 +15,19 @@ export interface EventIndexLike {
   kindOf(i: number): string | undefined;
   toolOf(i: number): string | undefined;
   stepOf(i: number): number | undefined;
+  /** The groups event i sits in, outermost first (sources without groups need not answer). */
+  groupsOf?(i: number): readonly EventGroup[] | undefined;
+}
+
+export const DEFAULT_FOLDS: GroupFolds = { toggled: [] };
+
+/** A group counted past this many events says so with a `+` in its header (counting stops there). */
+export const MAX_GROUP_COUNT = 100_000;
+
+/** Whether a group is folded: agents and scorers are by default, spans and subagents are not. */
+export function groupFolded(g: Pick<EventGroup, 'id' | 'kind'>, folds: GroupFolds, toggled?: ReadonlySet<string>): boolean {
+  const base = folds.all ? folds.all === 'closed' : g.kind === 'agent' || g.kind === 'scorer';
+  return (toggled ?? new Set(folds.toggled)).has(g.id) ? !base : base;
 }
 
 export const NO_FILTER: ViewFilter = { kinds: null, tools: null };
@@ -33,6 +47,10 @@ export class EventView {
   // Outline: built incrementally as the index grows.
   private outlineEntries: OutlineEntry[] = [];
   private outlineScanned = 0;
+  private currentFolds: GroupFolds = DEFAULT_FOLDS;
+  private foldToggled = new Set<string>();
+  /** Some event seen so far sits in a group: the view keeps positions, since folds may hide events. */
+  private grouped = false;
 
   constructor(private readonly index: EventIndexLike) {}
 
@@ -50,7 +68,27 @@ export class EventView {
     this.currentFilter = { kinds, tools };
     this.kindSet = kinds ? new Set(kinds) : undefined;
     this.toolSet = tools ? new Set(tools) : undefined;
-    this.positions = kinds || tools ? new Uint32Array(1024) : undefined;
+    this.rescan();
+  }
+
+  get folds(): GroupFolds {
+    return this.currentFolds;
+  }
+
+  /** Some event read so far sits in a group (folds change what the view shows). */
+  get hasGroups(): boolean {
+    return this.grouped;
+  }
+
+  /** Folds and unfolds groups: their events leave the view (or come back); the first stays as the header's row. */
+  setFolds(folds: GroupFolds): void {
+    this.currentFolds = folds;
+    this.foldToggled = new Set(folds.toggled);
+    this.rescan();
+  }
+
+  private rescan(): void {
+    this.positions = this.kindSet || this.toolSet || this.grouped ? new Uint32Array(1024) : undefined;
     this.positionCount = 0;
     this.scanned = 0;
     this.refresh();
@@ -59,6 +97,16 @@ export class EventView {
   /** Takes in events the index gained since the last call. */
   refresh(): void {
     const n = this.index.count;
+    if (!this.grouped && this.index.groupsOf) {
+      for (let i = this.scanned; i < n; i++) {
+        if (this.index.groupsOf(i)?.length) {
+          // The first grouped event: from now on the view is a list of positions (folds hide events).
+          this.grouped = true;
+          this.rescan();
+          return;
+        }
+      }
+    }
     let positions = this.positions;
     if (positions) {
       for (let i = this.scanned; i < n; i++) {
@@ -74,8 +122,9 @@ export class EventView {
     this.scanned = n;
   }
 
-  /** Whether event `i` passes the filter. A tool filter keeps the calls and results of those tools. */
+  /** Whether event `i` passes the filter and no folded group hides it. A tool filter keeps the calls and results of those tools. */
   matches(i: number): boolean {
+    if (this.grouped && !this.unfolded(i)) return false;
     if (this.kindSet) {
       const k = this.index.kindOf(i);
       if (k === undefined || !this.kindSet.has(k)) return false;
@@ -85,6 +134,68 @@ export class EventView {
       if (t === undefined || !this.toolSet.has(t)) return false;
     }
     return true;
+  }
+
+  /** Whether event i shows: in no folded group, or the first event of the outermost folded one (its header's row). */
+  private unfolded(i: number): boolean {
+    const groups = this.index.groupsOf?.(i);
+    if (!groups?.length) return true;
+    const outer = groups.find((g) => groupFolded(g, this.currentFolds, this.foldToggled));
+    return !outer || !this.inGroup(i - 1, outer.id);
+  }
+
+  private inGroup(i: number, id: string): boolean {
+    if (i < 0 || i >= this.index.count) return false;
+    return !!this.index.groupsOf?.(i)?.some((g) => g.id === id);
+  }
+
+  /**
+   * The groups that start at event i (the event before it is not in them), outermost first, up to and
+   * including the outermost folded one: their header rows. Empty for most events.
+   */
+  groupHeads(i: number): GroupHead[] {
+    const groups = this.index.groupsOf?.(i);
+    if (!groups?.length) return [];
+    const heads: GroupHead[] = [];
+    for (const [depth, g] of groups.entries()) {
+      const folded = groupFolded(g, this.currentFolds, this.foldToggled);
+      if (!this.inGroup(i - 1, g.id)) {
+        let count = 1;
+        while (count < MAX_GROUP_COUNT && this.inGroup(i + count, g.id)) count++;
+        heads.push({ ...g, count, folded, depth });
+      }
+      if (folded) break;
+    }
+    return heads;
+  }
+
+  /** How many groups event i sits in, for its indent. */
+  depthOf(i: number): number {
+    return this.index.groupsOf?.(i)?.length ?? 0;
+  }
+
+  /** The folded groups that hide event i or stand in for it (to unfold before revealing it). */
+  foldedAround(i: number): EventGroup[] {
+    return (this.index.groupsOf?.(i) ?? []).filter((g) => groupFolded(g, this.currentFolds, this.foldToggled));
+  }
+
+  /**
+   * Where a find match at event i shows: its own position, or, when a folded group hides it, the
+   * position of that group's header row; -1 when the filter hides it.
+   */
+  shownPosOf(i: number): number {
+    const pos = this.posOf(i);
+    if (pos >= 0 || !this.grouped) return pos;
+    const outer = this.foldedAround(i)[0];
+    if (!outer) return -1;
+    let first = i;
+    while (this.inGroup(first - 1, outer.id)) first--;
+    return this.posOf(first);
+  }
+
+  /** Whether the view hides events by kind or tool (not only by folds). */
+  get kindOrToolFiltered(): boolean {
+    return !!(this.kindSet || this.toolSet);
   }
 
   /** Events in the view. */

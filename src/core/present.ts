@@ -7,10 +7,11 @@
  */
 import { diffLines, diffWordsWithSpace } from 'diff';
 import { formatConfigValue, lineDiff } from './diff';
-import type { EventOfKind, TranscriptEvent } from './model';
+import type { EventOfKind, RunHeader, TranscriptEvent } from './model';
 import { MAX_SHELL_DEPTH, resolveCommand, type WordRole } from './shell/commands';
 import { parseShell, type ShellWord } from './shell/parse';
 import { programName } from './shell/programs';
+import { imageLabel } from './images';
 
 // ---- tool families ------------------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ export function fileChangeTitle(e: EventOfKind<'file_change'>): string {
 export function summarizeEvent(e: TranscriptEvent): string {
   switch (e.kind) {
     case 'message':
+      return firstLine(e.text) || (e.images?.length ? imageLabel(e.images[0]!) : '(empty)');
     case 'reasoning':
       return firstLine(e.text) || '(empty)';
     case 'tool_call':
@@ -475,6 +477,7 @@ export function eventSearchText(e: TranscriptEvent): string {
     case 'message':
       if (e.name) parts.push(e.name);
       parts.push(e.text);
+      for (const img of e.images ?? []) parts.push(imageLabel(img));
       break;
     case 'reasoning':
       if (e.toolName) parts.push(e.toolName);
@@ -489,6 +492,7 @@ export function eventSearchText(e: TranscriptEvent): string {
       if (e.name) parts.push(e.name);
       if (e.error) parts.push(e.error);
       parts.push(e.output);
+      for (const img of e.images ?? []) parts.push(imageLabel(img));
       break;
     case 'config_change':
       parts.push(e.path, e.op, ...configChangeKeys(e), e.before, e.after);
@@ -506,4 +510,17 @@ export function eventSearchText(e: TranscriptEvent): string {
       break;
   }
   return parts.join('\n');
+}
+
+// ---- the reader that read a run -----------------------------------------------------------------
+
+/** "Read as <reader> (<format>)", when the header names its reader. */
+export function readerLine(h: Pick<RunHeader, 'format' | 'reader'>): string | undefined {
+  return h.reader ? `Read as ${h.reader.name} (${h.format})` : undefined;
+}
+
+/** "Guessed: no known format matched; read <path> — <note>", when the run was found by a guess. */
+export function guessLine(h: Pick<RunHeader, 'reader'>): string | undefined {
+  const g = h.reader?.guess;
+  return g ? `Guessed: no known format matched; read ${g.path} — ${g.note}` : undefined;
 }

@@ -10,7 +10,7 @@
  * Pure module: imported by both the host bundle and the webview bundle.
  */
 import { z } from 'zod';
-import { Diagnostic, RunHeader, TranscriptEvent } from './model';
+import { Diagnostic, EventGroup, RunHeader, TranscriptEvent } from './model';
 
 const Index = z.number().int().nonnegative();
 
@@ -20,6 +20,27 @@ export const ViewFilter = z.object({
   tools: z.array(z.string().max(256)).max(1000).nullable(),
 });
 export type ViewFilter = z.infer<typeof ViewFilter>;
+
+/**
+ * Which groups (spans, agents run as tools, subagents, scorers) are folded: by default agents and
+ * scorers are folded and spans and subagents open; `all` (Expand / Collapse all) overrides the
+ * default, and the groups in `toggled` are the other way round from it.
+ */
+export const GroupFolds = z.object({
+  all: z.enum(['open', 'closed']).optional(),
+  toggled: z.array(z.string().max(500)).max(5000),
+});
+export type GroupFolds = z.infer<typeof GroupFolds>;
+
+/** A group that starts at an event: its header row shows before the event (or instead of it, folded). */
+export const GroupHead = EventGroup.extend({
+  /** Events in the group (this run of it), counted from the index. */
+  count: Index,
+  folded: z.boolean(),
+  /** How many groups it sits in. */
+  depth: Index,
+});
+export type GroupHead = z.infer<typeof GroupHead>;
 
 /** One step of the run for the outline: where it starts and what happened in it. */
 export const OutlineEntry = z.object({
@@ -49,6 +70,8 @@ export const Summary = z.object({
   tools: z.array(z.string()),
   outline: z.array(OutlineEntry),
   filter: ViewFilter,
+  /** Which groups are folded (the host unfolds a group to reveal an event in it). */
+  folds: GroupFolds.optional(),
   /** In a log of many samples (Inspect): which sample this transcript is, and where it is in the list. */
   sample: z
     .object({
@@ -103,7 +126,12 @@ export type SamplesMessage = z.infer<typeof SamplesMessage>;
 /** The document (re)opened: the webview drops what it holds and starts from this. */
 export const InitMessage = Summary.extend({ type: z.literal('init'), generation: Index });
 /** Counts, header or outline changed (the file grew, indexing progressed, the filter changed). */
-export const UpdateMessage = Summary.extend({ type: z.literal('update'), generation: Index });
+export const UpdateMessage = Summary.extend({
+  type: z.literal('update'),
+  generation: Index,
+  /** A new generation made to reveal this event (a group unfolded, the filter cleared): show it, not the one focused before. */
+  focus: Index.optional(),
+});
 
 /** One event slot: the event, or why its record could not be read. */
 export const Slot = z.object({
@@ -114,6 +142,10 @@ export const Slot = z.object({
   /** For reasoning: the action it led to; for a tool call: the reasoning before it. */
   ledTo: z.object({ index: Index, label: z.string() }).optional(),
   ledFrom: z.object({ index: Index, label: z.string() }).optional(),
+  /** Groups that start at this event, outermost first; when the last is folded, the row is its header alone. */
+  groups: z.array(GroupHead).optional(),
+  /** How many open groups the event sits in (its indent). */
+  depth: Index.optional(),
 });
 export type Slot = z.infer<typeof Slot>;
 
@@ -217,10 +249,14 @@ export const ReadyMessage = z.object({
   around: z.object({ start: Index, end: Index }).optional(),
   /** In a multi-sample log: the sample the webview showed before (its saved state); absent: the list. */
   sample: z.string().max(2000).optional(),
+  /** The folded groups it saved. */
+  folds: GroupFolds.optional(),
 });
 /** Send the events at view positions [start, end). */
 export const GetEventsMessage = z.object({ type: z.literal('getEvents'), generation: Index, start: Index, end: Index });
 export const SetFilterMessage = z.object({ type: z.literal('setFilter'), filter: ViewFilter });
+/** Fold or unfold groups (answered with an `update` of a new generation). */
+export const SetFoldsMessage = z.object({ type: z.literal('setFolds'), folds: GroupFolds });
 /** Search the whole log (not only what is rendered) for `query`. */
 export const FindMessage = z.object({ type: z.literal('find'), requestId: Index, query: z.string().max(1000), caseSensitive: z.boolean() });
 /** Find the next/previous event of a kind from a view position; answered with `reveal`. */
@@ -261,6 +297,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   ReadyMessage,
   GetEventsMessage,
   SetFilterMessage,
+  SetFoldsMessage,
   FindMessage,
   NavigateMessage,
   LocateMessage,

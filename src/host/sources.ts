@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { Diagnostic, RunHeader, SourceRef, Transcript, TranscriptEvent } from '../core/model';
+import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, TranscriptEvent } from '../core/model';
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
 import { eventSearchText } from '../core/present';
@@ -82,6 +82,9 @@ export class TranscriptSource implements EventSource {
   }
   stepOf(i: number): number | undefined {
     return this.transcript.events[i]?.step;
+  }
+  groupsOf(i: number): readonly EventGroup[] | undefined {
+    return this.transcript.events[i]?.groups;
   }
   kindCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
@@ -224,6 +227,9 @@ export class RunlogFileSource implements EventSource {
   }
   stepOf(i: number): number | undefined {
     return this.index.stepOf(i);
+  }
+  groupsOf(i: number): readonly EventGroup[] | undefined {
+    return this.index.groupsOf(i);
   }
   kindCounts(): Record<string, number> {
     return this.index.kindCounts();

@@ -5,6 +5,7 @@ import {
   MAX_FIND_POSITIONS,
   parseFromWebview,
   type FromWebview,
+  type GroupFolds,
   type SamplesMessage,
   type Slot,
   type Summary,
@@ -16,7 +17,7 @@ import {
 import { qualifierShort } from '../core/behaviours';
 import { activeFlags, flaggedEventAt, flaggedEvents, type FlaggedEvent, type ReviewedTag } from '../core/review/merge';
 import { addTagInteractively, behaviourLabel, setTagVerdict } from './review/judgements';
-import { EventView, NO_FILTER } from '../core/eventView';
+import { DEFAULT_FOLDS, EventView, NO_FILTER } from '../core/eventView';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
 import { TranscriptDocument } from './transcriptDocument';
@@ -227,7 +228,9 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
       `style-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
+      // Images in transcripts are shown from data: URLs the webview builds after checking the data
+      // (PNG, JPEG, GIF or WebP by their first bytes); nothing is fetched from anywhere else.
+      `img-src ${webview.cspSource} data:`,
       `font-src ${webview.cspSource}`,
     ].join('; ');
     return `<!DOCTYPE html>
@@ -268,6 +271,9 @@ export class EditorSession {
   private view: EventView | undefined;
   private generation = 0;
   private filter: ViewFilter = NO_FILTER;
+  private folds: GroupFolds = DEFAULT_FOLDS;
+  /** In a sample log: the sample `folds` belong to (another sample starts with the default folds). */
+  private foldsSample: string | undefined;
   private ready = false;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private tagsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -409,7 +415,12 @@ export class EditorSession {
       return;
     }
     const source = content.source;
+    if (doc.sampleKey !== this.foldsSample) {
+      this.foldsSample = doc.sampleKey;
+      this.folds = DEFAULT_FOLDS;
+    }
     this.view = new EventView(source);
+    this.view.setFolds(this.folds);
     this.view.setFilter(this.filter);
     if (fresh) this.generation++;
     this.sourceDisposable = source.onDidChange((change) => {
@@ -440,6 +451,7 @@ export class EditorSession {
       // it: rebuilding it on every progress update slowed indexing several times over.
       outline: source.indexing ? [] : view.outline(),
       filter: view.filter,
+      folds: view.folds,
       ...(this.sampleInfo() ?? {}),
     };
   }
@@ -528,6 +540,8 @@ export class EditorSession {
     switch (message.type) {
       case 'ready': {
         if (message.filter) this.filter = message.filter;
+        if (message.folds) this.folds = message.folds;
+        this.foldsSample = message.sample;
         const pending = this.provider.takePendingReveal(this.document.uri);
         const doc = this.document;
         if (doc.sampleLog) {
@@ -568,8 +582,15 @@ export class EditorSession {
         this.filter = message.filter;
         if (!this.view || !this.source) break;
         this.view.setFilter(message.filter);
-        this.generation++;
-        this.post({ type: 'update', generation: this.generation, ...this.summary(this.source) });
+        this.regenerate(this.source);
+        break;
+      }
+      case 'setFolds': {
+        this.folds = message.folds;
+        if (!this.view || !this.source) break;
+        this.view.setFolds(message.folds);
+        // Expand / Collapse all send folds for every log; one without groups keeps its rows (and scroll).
+        if (this.view.hasGroups) this.regenerate(this.source);
         break;
       }
       case 'find':
@@ -583,7 +604,8 @@ export class EditorSession {
         break;
       }
       case 'locate':
-        if (message.clearFilter || (this.view && this.view.posOf(message.index) >= 0)) this.reveal(message.index, false);
+        // Only a followed link unfolds (the webview also locates its focused event after a fold).
+        if (message.clearFilter || (this.view && this.view.posOf(message.index) >= 0)) this.reveal(message.index, false, !!message.clearFilter);
         break;
       case 'openSource':
         await this.openSource(message.index);
@@ -625,6 +647,10 @@ export class EditorSession {
       if (to !== undefined) slot.ledTo = { index: to, label: source.toolOf(to) ?? 'tool call' };
       const from = view.ledFrom(index);
       if (from !== undefined) slot.ledFrom = { index: from, label: `reasoning #${from}` };
+      const heads = view.groupHeads(index);
+      if (heads.length) slot.groups = heads;
+      const depth = view.depthOf(index);
+      if (depth) slot.depth = depth;
       return slot;
     });
     this.post({ type: 'events', generation, slots });
@@ -642,9 +668,12 @@ export class EditorSession {
     const cts = (this.search = new vscode.CancellationTokenSource());
     const toPositions = (indices: number[]) => {
       const positions: number[] = [];
+      // A match in a folded group counts at the group's header row (once), which stepping reveals.
+      let last = -1;
       for (const i of indices) {
-        const pos = view.posOf(i);
-        if (pos >= 0) positions.push(pos);
+        const pos = view.shownPosOf(i);
+        if (pos >= 0 && pos !== last) positions.push(pos);
+        last = pos;
       }
       return positions;
     };
@@ -658,16 +687,30 @@ export class EditorSession {
     if (this.search === cts) this.search = undefined;
   }
 
-  /** Scrolls the webview to event `index` (clearing a filter that hides it). */
-  reveal(index: number, highlight: boolean): void {
+  /** The view changed (filter, folds): a new generation, whose rows the webview asks for again. */
+  private regenerate(source: EventSource, focus?: number): void {
+    this.generation++;
+    this.post({ type: 'update', generation: this.generation, ...this.summary(source), ...(focus !== undefined ? { focus } : {}) });
+  }
+
+  /** Scrolls the webview to event `index` (clearing a filter that hides it, unfolding the groups that fold it unless `unfold` is false). */
+  reveal(index: number, highlight: boolean, unfold = true): void {
     const view = this.view;
     if (!view) return;
+    // An event in a folded group (or the one its header stands for) is shown by unfolding the group.
+    const folded = unfold && index < (this.source?.count ?? 0) ? view.foldedAround(index) : [];
+    if (folded.length) {
+      const toggled = new Set(this.folds.toggled);
+      for (const g of folded) if (!toggled.delete(g.id)) toggled.add(g.id);
+      this.folds = { ...this.folds, toggled: [...toggled].slice(-5000) };
+      view.setFolds(this.folds);
+      this.regenerate(this.source!, index);
+    }
     let pos = view.posOf(index);
-    if (pos < 0 && view.filtered && index < (this.source?.count ?? 0)) {
+    if (pos < 0 && view.kindOrToolFiltered && index < (this.source?.count ?? 0)) {
       this.filter = NO_FILTER;
       view.setFilter(NO_FILTER);
-      this.generation++;
-      this.post({ type: 'update', generation: this.generation, ...this.summary(this.source!) });
+      this.regenerate(this.source!, index);
       pos = view.posOf(index);
     }
     this.post({ type: 'reveal', index, pos, highlight });

@@ -8,9 +8,9 @@
  * below browsers' element-height limits, so a log of millions of events scrolls like a short one.
  * Wheel and keys move the anchor by real pixels; dragging the scrollbar jumps proportionally.
  */
-import type { FromWebview, OutlineEntry, Slot, Summary, ToWebview, ViewFilter, WebTag, WebviewCommand } from '../core/protocol';
+import type { FromWebview, GroupFolds, OutlineEntry, Slot, Summary, ToWebview, ViewFilter, WebTag, WebviewCommand } from '../core/protocol';
 import type { Diagnostic } from '../core/model';
-import { el, renderDiagnostic, renderEvent, renderHeader, type RenderOptions } from './render';
+import { el, renderDiagnostic, renderEvent, renderGroupHead, renderHeader, type RenderOptions } from './render';
 import { VirtualList } from './virtualList';
 import { FindBar } from './findBar';
 import { SamplesView, type SamplesViewState } from './samples';
@@ -37,6 +37,8 @@ interface SavedState {
   /** In a log of many samples: the sample open (its key; absent while the list shows) and the list's own state. */
   sample?: string;
   samples?: SamplesViewState;
+  /** Groups folded and unfolded (spans, agents, subagents, scorers). */
+  folds?: GroupFolds;
 }
 
 const KIND_NAMES: Record<string, string> = {
@@ -62,6 +64,8 @@ let focusedIndex: number | undefined = saved.focused;
 let outlineOpen = saved.outline ?? window.innerWidth > 760;
 let restoreAnchor = saved.anchor;
 let filter: ViewFilter = saved.filter ?? { kinds: null, tools: null };
+const DEFAULT_FOLDS: GroupFolds = { toggled: [] };
+let folds: GroupFolds = saved.folds ?? DEFAULT_FOLDS;
 /** What shows: a transcript (one sample's, in a sample log) or a sample log's list of samples. */
 let mode: 'transcript' | 'samples' = 'transcript';
 /** The sample whose transcript shows (the transcript state above belongs to it). */
@@ -83,6 +87,7 @@ function saveState(): void {
     outline: outlineOpen,
     sample: openSample,
     samples: samples.state,
+    folds,
   };
   vscode.setState(state);
 }
@@ -150,12 +155,22 @@ const list = new VirtualList(listHost, {
   request: (start, end) => post({ type: 'getEvents', generation, start, end }),
   renderRow: (slot) => {
     const nodes: HTMLElement[] = [];
-    if (slot.event) nodes.push(renderEvent(slot.event, renderOptions(slot)));
-    else nodes.push(unreadable(slot));
+    const heads = slot.groups ?? [];
+    // A folded group's header stands alone for the group (and the event it starts at).
+    const folded = heads.length > 0 && heads[heads.length - 1]!.folded;
+    heads.forEach((h, k) => nodes.push(renderGroupHead(h, slot.index, folded && k === heads.length - 1)));
+    if (!folded) {
+      const row = slot.event ? renderEvent(slot.event, renderOptions(slot)) : unreadable(slot);
+      if (slot.depth) {
+        row.classList.add('in-group');
+        row.style.setProperty('--depth', String(slot.depth));
+      }
+      nodes.push(row);
+    }
     for (const d of diagnosticsAfter(slot.index, slot.pos === 0)) nodes.push(renderDiagnostic(d));
     return nodes;
   },
-  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}|${tagsKey(slot.index)}`,
+  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}|${tagsKey(slot.index)}|${(slot.groups ?? []).map((h) => `${h.id}:${h.folded}:${h.count}`).join(',')}`,
   onRendered: (rows) => {
     find.highlight(rows);
     markFocused();
@@ -421,7 +436,25 @@ function setExpandAll(on: boolean): void {
   expandAll = on;
   toggled.clear();
   list.rerenderAll();
+  // Expand and Collapse all take the groups along: every group open, or every group folded.
+  setFolds({ all: on ? 'open' : 'closed', toggled: [] });
+}
+
+function setFolds(next: GroupFolds): void {
+  folds = next;
+  post({ type: 'setFolds', folds });
   saveSoon();
+}
+
+/** Folds or unfolds a group; the focus stays on the row the group starts at. */
+function toggleGroup(header: HTMLElement): void {
+  const id = header.dataset.groupId;
+  if (id === undefined) return;
+  const index = Number(header.dataset.startIndex);
+  const set = new Set(folds.toggled);
+  if (!set.delete(id)) set.add(id);
+  if (Number.isInteger(index)) focusIndex(index, list.posOfNode(header));
+  setFolds({ ...folds, toggled: [...set].slice(-5000) });
 }
 
 /** Commands while the sample list shows: moving and opening go to the list. */
@@ -517,6 +550,11 @@ window.addEventListener('keydown', (ev) => {
     return;
   }
   if (target.closest('button') && (ev.key === 'Enter' || ev.key === ' ')) return; // the button's own action
+  const header = target.closest<HTMLElement>('.group-header');
+  if (header && (ev.key === 'Enter' || ev.key === ' ')) {
+    ev.preventDefault();
+    return toggleGroup(header);
+  }
   const command = KEYS[ev.key];
   if (!command) return;
   ev.preventDefault();
@@ -535,6 +573,14 @@ app.addEventListener('click', (ev) => {
   switch (action.dataset.action) {
     case 'toggle':
       if (index !== undefined) toggleIndex(index);
+      break;
+    case 'toggle-group':
+      toggleGroup(action);
+      break;
+    case 'image-zoom':
+      // Full size in place (and back): the list measures the row again.
+      action.classList.toggle('zoomed');
+      list.layoutChanged();
       break;
     case 'open-diff':
       if (index !== undefined) post({ type: 'openDiff', index });
@@ -638,6 +684,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       const sameFile = summary?.fileName === message.fileName;
       generation = message.generation;
       filter = message.filter;
+      if (message.folds) folds = message.folds;
       if (sameFile && !restoreAnchor) restoreAnchor = list.anchorState(); // the file was replaced: stay near where the reader was
       renderSummary(message, true);
       break;
@@ -646,9 +693,11 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       const regenerated = message.generation !== generation;
       generation = message.generation;
       filter = message.filter;
+      if (message.folds) folds = message.folds;
       if (regenerated) {
         // A new filter: start from the event the reader had picked, if it is still in the view.
         renderSummary(message, true);
+        if (message.focus !== undefined) focusedIndex = message.focus;
         if (focusedIndex !== undefined) post({ type: 'locate', index: focusedIndex });
       } else renderSummary(message, false);
       break;
@@ -692,4 +741,5 @@ post({
   filter: saved.filter,
   around: saved.anchor?.atEnd ? undefined : { start: Math.max(0, firstPos - 4), end: firstPos + 60 },
   ...(saved.sample !== undefined ? { sample: saved.sample } : {}),
+  ...(saved.folds ? { folds: saved.folds } : {}),
 });

@@ -9,13 +9,16 @@
  * so one row is cheap to build, holds no closures and can be dropped or reused by the virtual list.
  * A row depends only on its event and its options, never on the rows around it.
  */
-import type { Diagnostic, EventOfKind, RunHeader, TranscriptEvent } from '../core/model';
-import type { WebTag } from '../core/protocol';
+import type { Diagnostic, EventOfKind, ImagePart, RunHeader, TranscriptEvent } from '../core/model';
+import type { GroupHead, WebTag } from '../core/protocol';
+import { checkImageData, formatBytes, SHOWN_IMAGE_TYPES } from '../core/images';
 import {
   configChangeKeys,
   configChangeTitle,
   diffWindows,
   fileChangeTitle,
+  guessLine,
+  readerLine,
   inlineDiff,
   isWeightsPath,
   jsonTokens,
@@ -35,7 +38,7 @@ import { textNodes } from './text';
 type Child = Node | string | null | undefined | false;
 
 /** Attributes whose value VS Code or the browser shows as text (tooltips, labels, placeholders). */
-const SHOWN_ATTRIBUTES = new Set(['title', 'aria-label', 'placeholder', 'label']);
+const SHOWN_ATTRIBUTES = new Set(['title', 'aria-label', 'placeholder', 'label', 'alt']);
 
 /**
  * Creates an element with attributes and children. Strings become text through `textNodes`, so an
@@ -215,6 +218,8 @@ export function renderHeader(fileName: string, h: RunHeader, live: boolean): HTM
       field('duration', 'Duration', h.timing?.durationSeconds !== undefined ? `${h.timing.durationSeconds.toFixed(1)} s` : undefined),
       field('tokens', 'Tokens', h.usage?.totalTokens),
     ),
+    readerLine(h) ? el('p', { class: 'reader', 'data-testid': 'reader' }, readerLine(h)!) : null,
+    guessLine(h) ? el('p', { class: 'reader-guess', 'data-testid': 'reader-guess', role: 'note' }, icon('warning'), ' ', guessLine(h)!) : null,
     outcome.length ? el('div', { class: 'outcomes', 'data-testid': 'evaluation' }, el('span', { class: 'outcomes-label' }, 'Source evaluation'), ...outcome) : null,
   );
 }
@@ -245,7 +250,8 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
       attrs.class += ` role-${e.role}`;
       iconName = 'message';
       if (e.name) summary = e.name;
-      body = [textBlock(e.text, opts.expanded, e.role === 'system' ? COMPACT_LINES.system : e.role === 'user' ? COMPACT_LINES.user : COMPACT_LINES.assistant, 'text')];
+      body = [e.text.trim() === '' && e.images?.length ? null : textBlock(e.text, opts.expanded, e.role === 'system' ? COMPACT_LINES.system : e.role === 'user' ? COMPACT_LINES.user : COMPACT_LINES.assistant, 'text')];
+      if (e.images?.length) body.push(renderImages(e.images));
       break;
     case 'reasoning':
       iconName = e.via === 'scratchpad-tool' ? 'scratchpad' : 'reasoning';
@@ -288,6 +294,7 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
         e.error ? el('span', { class: 'error-text' }, e.error) : el('span', { class: 'muted' }, e.output.trim() === '' ? 'empty output' : lineCountLabel(e.output)),
       );
       body = text.trim() === '' ? [] : [textBlock(text, opts.expanded, COMPACT_LINES.result, 'output')];
+      if (e.images?.length) body.push(renderImages(e.images));
       break;
     }
     case 'config_change': {
@@ -674,6 +681,98 @@ function renderFileChange(e: EventOfKind<'file_change'>, opts: RenderOptions): H
   else if (e.after !== undefined) wrap.append(textBlock(e.after, opts.expanded, COMPACT_LINES.content, 'text content'));
   else if (e.before !== undefined) wrap.append(textBlock(e.before, opts.expanded, COMPACT_LINES.content, 'text content removed'));
   return wrap;
+}
+
+// ---- images -------------------------------------------------------------------------------------
+
+/**
+ * An event's images. Each is shown from a `data:` URL only when its data passes `checkImageData`
+ * here, in the page (a shown media type, valid base64, the type's first bytes, within the cap): the
+ * event may come from a run log written by anyone. Otherwise its description says why it is not shown.
+ * Shown images are size-capped; a click shows one full size (and back).
+ */
+export function renderImages(images: readonly ImagePart[]): HTMLElement {
+  const wrap = el('div', { class: 'images' });
+  for (const img of images) {
+    const alt = img.alt?.trim() || 'image';
+    const check = img.data !== undefined ? checkImageData(img.mediaType, img.data) : undefined;
+    if (check?.ok) {
+      // The media type from the fixed list (not the event's spelling of it), the data only base64 characters.
+      const type = Object.keys(SHOWN_IMAGE_TYPES).find((t) => t === img.mediaType!.toLowerCase())!;
+      const picture = el('img', { class: 'transcript-image', alt, title: `${alt} (click for full size)`, 'data-testid': 'transcript-image' });
+      (picture as HTMLImageElement).src = `data:${type};base64,${img.data!}`;
+      wrap.append(
+        el(
+          'figure',
+          { class: 'image', 'data-action': 'image-zoom', 'data-media-type': type },
+          picture,
+          el('figcaption', { class: 'image-alt' }, alt, el('span', { class: 'muted' }, ` · ${SHOWN_IMAGE_TYPES[type]}, ${formatBytes(check.bytes)}`)),
+        ),
+      );
+      continue;
+    }
+    const why = img.omitted ?? (check && !check.ok ? check.reason : 'it holds no image data');
+    wrap.append(
+      el(
+        'div',
+        { class: 'image image-omitted', 'data-testid': 'image-omitted', role: 'note' },
+        icon('info'),
+        ' ',
+        el('span', { class: 'image-alt' }, alt),
+        el('span', { class: 'muted' }, ` (image not shown: ${why})`),
+        img.url ? el('code', { class: 'image-url' }, img.url) : null,
+      ),
+    );
+  }
+  return wrap;
+}
+
+// ---- groups -------------------------------------------------------------------------------------
+
+const GROUP_WORDS: Record<GroupHead['kind'], string> = {
+  span: 'Span',
+  agent: 'Agent',
+  subagent: 'Subagent',
+  scorer: 'Scorer',
+};
+
+/**
+ * The header row of a group (a span, an agent run as a tool, a subagent, a scorer): its kind, name and
+ * count; a click, Enter or Space folds or unfolds it. A folded header stands for the whole group, and
+ * for the event it starts at (`data-event-index`), so stepping, focus and links land on it.
+ */
+export function renderGroupHead(h: GroupHead, index: number, standsForEvent: boolean): HTMLElement {
+  const what = h.kind === 'scorer' ? "the grader's model calls, not the agent's" : h.kind === 'agent' ? (h.callId ? `run by tool call ${h.callId}` : 'run as a tool') : '';
+  const count = `${h.count.toLocaleString()}${h.count >= 100_000 ? '+' : ''} event${h.count === 1 ? '' : 's'}`;
+  const node = el(
+    'li',
+    {
+      class: `group-header group-${h.kind}${standsForEvent ? ' event event-group' : ''}`,
+      'data-testid': 'group-header',
+      'data-group-id': h.id,
+      'data-group-kind': h.kind,
+      'data-folded': String(h.folded),
+      'data-action': 'toggle-group',
+      'data-start-index': String(index),
+      ...(standsForEvent ? { 'data-event-index': String(index), 'data-kind': 'group' } : {}),
+      role: 'button',
+      tabindex: '0',
+      'aria-expanded': String(!h.folded),
+      title: `${h.folded ? 'Unfold' : 'Fold'} this ${GROUP_WORDS[h.kind].toLowerCase()} (click, Enter or Space)`,
+    },
+    el('span', { class: `icon codicon codicon-${h.folded ? 'chevron-right' : 'chevron-down'}`, 'aria-hidden': 'true' }),
+    el(
+      'span',
+      { class: 'group-label' },
+      el('span', { class: 'group-kind' }, GROUP_WORDS[h.kind]),
+      ' ',
+      el('span', { class: 'group-name' }, h.name),
+      el('span', { class: 'group-count muted' }, ` · ${count}`),
+      what ? el('span', { class: 'group-what' }, ` · ${what}`) : null,
+    ),
+  );
+  node.style.setProperty('--depth', String(h.depth));
+  return node;
 }
 
 // ---- diagnostics --------------------------------------------------------------------------------

@@ -436,7 +436,8 @@ export class VirtualList {
     const row = this.rows.get(p.pos);
     if (!row || row.index < 0) return; // not loaded yet: tried again after the next render
     this.pendingFocus = undefined;
-    const node = row.nodes[0]!;
+    // The event's own node: a row may start with the header rows of the groups that start at it.
+    const node = row.nodes.find((n) => n.classList.contains('event')) ?? row.nodes[0]!;
     if (!p.keepKeyboardFocus) node.focus({ preventScroll: true });
     if (p.highlight) {
       node.classList.remove('flash');

@@ -14,12 +14,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
-import { openWorkbench, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
+import { renderPage } from './renderPage';
 
 const LONG = 60_000;
 const STUDY = 'study';
@@ -158,26 +158,7 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
   let page: Page | undefined;
 
   before(async () => {
-    const s = await session();
-    // esbuild is loaded at run time from node_modules (it cannot be bundled into the test).
-    const esbuild = createRequire(__filename)(path.join(repoRoot, 'node_modules', 'esbuild')) as typeof import('esbuild');
-    const built = await esbuild.build({
-      stdin: {
-        contents: "export { renderEvent, renderHeader, renderDiagnostic } from './src/webview/render';",
-        resolveDir: repoRoot,
-        loader: 'ts',
-      },
-      bundle: true,
-      write: false,
-      format: 'iife',
-      globalName: 'PW',
-      platform: 'browser',
-      target: 'es2022',
-      logLevel: 'silent',
-    });
-    page = await s.browser.newPage();
-    await page.setContent('<!DOCTYPE html><html><body><ol id="list"></ol></body></html>');
-    await page.addScriptTag({ content: built.outputFiles[0]!.text });
+    page = await renderPage(['renderEvent', 'renderHeader', 'renderDiagnostic']);
   });
   after(async () => page?.close());
 

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EventView, MAX_OUTLINE_ENTRIES, type EventIndexLike } from '../../src/core/eventView';
+import { RunlogIndex } from '../../src/core/runlog/runlogIndex';
 
 /** An index over rows of [kind, tool, step]; `rows` may grow, as a live log's index does. */
 function index(rows: Array<[string, string | undefined, number | undefined]>): EventIndexLike {
@@ -118,5 +121,54 @@ describe('EventView', () => {
     assert.equal(outline[0]!.index, 0);
     assert.match(outline[1]!.label, /^steps \d+–\d+$/);
     assert.ok(outline.every((e, i) => i === 0 || e.index > outline[i - 1]!.index), 'entries stay in order');
+  });
+});
+
+describe('EventView: groups fold', () => {
+  // The run log of test/fixtures/editor (make-fixtures.mjs): 0 user; 1–6 in span "solver", of which
+  // 3–4 in agent "researcher" (started by call 2); 7–8 in scorer "model_graded_qa"; 9 the score.
+  const file = join(resolve(__dirname, '../../..'), 'test', 'fixtures', 'editor', 'groups.runlog.jsonl');
+  const groupsIndex = () => {
+    const idx = new RunlogIndex('groups.runlog.jsonl');
+    idx.push(readFileSync(file));
+    idx.finish();
+    return idx;
+  };
+  const shown = (v: EventView) => Array.from({ length: v.count }, (_, p) => v.indexAt(p));
+
+  it('by default folds agents and scorers to their header row, and leaves spans open', () => {
+    const v = new EventView(groupsIndex());
+    v.setFilter({ kinds: null, tools: null });
+    assert.deepEqual(shown(v), [0, 1, 2, 3, 5, 6, 7, 9]);
+    // Event 1 starts the span (open): its header shows above it.
+    assert.deepEqual(v.groupHeads(1).map((h) => [h.kind, h.name, h.count, h.folded, h.depth]), [['span', 'solver', 6, false, 0]]);
+    // Event 3 starts the agent (folded, one deep in the span): its header stands for the group.
+    assert.deepEqual(v.groupHeads(3).map((h) => [h.kind, h.name, h.callId, h.count, h.folded, h.depth]), [['agent', 'researcher', 'call-research', 2, true, 1]]);
+    assert.deepEqual(v.groupHeads(7).map((h) => [h.kind, h.count, h.folded]), [['scorer', 2, true]]);
+    assert.deepEqual(v.groupHeads(4), [], 'only the first event of a group has its header');
+    assert.equal(v.depthOf(4), 2);
+    // Hidden events: find counts them at their group's header row.
+    assert.equal(v.posOf(4), -1);
+    assert.equal(v.shownPosOf(4), v.posOf(3));
+    assert.deepEqual(v.foldedAround(8).map((g) => g.id), ['scorer-judge']);
+    assert.deepEqual(v.foldedAround(2), []);
+  });
+
+  it('unfolds a toggled group, folds all (spans too) and opens all', () => {
+    const v = new EventView(groupsIndex());
+    v.setFolds({ toggled: ['agent-research'] });
+    assert.deepEqual(shown(v), [0, 1, 2, 3, 4, 5, 6, 7, 9]);
+    v.setFolds({ all: 'closed', toggled: [] });
+    assert.deepEqual(shown(v), [0, 1, 7, 9], 'the span folds over the agent inside it');
+    assert.deepEqual(v.groupHeads(1).map((h) => [h.kind, h.folded]), [['span', true]]);
+    v.setFolds({ all: 'closed', toggled: ['span-solver'] });
+    assert.deepEqual(shown(v), [0, 1, 2, 3, 5, 6, 7, 9]);
+    v.setFolds({ all: 'open', toggled: [] });
+    assert.equal(v.count, 10);
+    // A kind filter and folds together.
+    v.setFolds({ toggled: [] });
+    v.setFilter({ kinds: ['message'], tools: null });
+    assert.deepEqual(shown(v), [0, 1, 3, 6, 7]);
+    assert.equal(v.kindOrToolFiltered, true);
   });
 });

@@ -37,7 +37,7 @@ describe('peerwatch CLI on Inspect logs', function () {
   it('parse LOG --sample KEY reads one sample like any transcript (text and --json)', () => {
     const r = peerwatch(['parse', join(own, 'peer_runs.eval'), '--sample', '1#1']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^test\/unit\/fixtures\/inspect\/peer_runs\.eval \[sample 1#1\]: inspect v3\n {2}model openai\/gpt-5\.2 · task tampering · subject peer · condition good_peer\n {2}\d+ events: /);
+    assert.match(r.stdout, /^test\/unit\/fixtures\/inspect\/peer_runs\.eval \[sample 1#1\]: inspect v3\n {2}Read as Inspect \.eval \(inspect\)\n {2}model openai\/gpt-5\.2 · task tampering · subject peer · condition good_peer\n {2}\d+ events: /);
     const j = peerwatch(['parse', join(own, 'peer_runs.eval'), '--sample', 'exfil-a#1', '--json']);
     assert.equal(j.code, 0, j.stderr);
     const t = JSON.parse(j.stdout);

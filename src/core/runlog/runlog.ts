@@ -126,9 +126,9 @@ export function serializeEnd(end: Omit<RunlogEndRecord, 'type'>): string {
 
 /** A whole transcript as a Peerwatch log (used by `peerwatch convert` and the examples); `source`: the file converted. */
 export function transcriptToRunlog(t: Transcript, writer = 'peerwatch', source?: RunlogSource): string {
-  // How the source was read is not part of the run: the run log names its source in `source`.
-  const { reader: _reader, ...header } = t.header;
-  let out = serializeHeader(header, { writer, ...(source ? { source } : {}) });
+  // The header keeps the reader that read the source (and a guess's path), so the run log says how
+  // its events were found; a run log written live has none and reads as a Peerwatch run log.
+  let out = serializeHeader(t.header, { writer, ...(source ? { source } : {}) });
   for (const e of t.events) out += serializeEvent(e);
   if (!t.live) out += serializeEnd({ status: 'completed', evaluation: t.header.evaluation });
   return out;
@@ -186,7 +186,7 @@ export class RunlogReader {
     const usage = this.ended?.usage ? { ...header.usage, ...this.ended.usage } : header.usage;
     const timing = this.ended?.timing ? { ...header.timing, ...this.ended.timing } : header.timing;
     return {
-      header: { ...header, reader: { name: RUNLOG_READER }, ...(evaluation ? { evaluation } : {}), ...(usage ? { usage } : {}), ...(timing ? { timing } : {}) },
+      header: { ...header, reader: header.reader ?? { name: RUNLOG_READER }, ...(evaluation ? { evaluation } : {}), ...(usage ? { usage } : {}), ...(timing ? { timing } : {}) },
       events: this.events,
       diagnostics: this.diagnostics,
       live: !this.ended,

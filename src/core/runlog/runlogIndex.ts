@@ -18,7 +18,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { z } from 'zod';
-import { Diagnostic, RunHeader, TranscriptEvent } from '../model';
+import { Diagnostic, EventGroup, RunHeader, TranscriptEvent } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
@@ -54,7 +54,7 @@ interface Provisional {
 }
 
 /** The fields of an event line the index reads. */
-type EventFields = { kind?: unknown; name?: unknown; step?: unknown };
+type EventFields = { kind?: unknown; name?: unknown; step?: unknown; groups?: unknown };
 
 type DecodeResult = { event: TranscriptEvent } | { diagnostic: Diagnostic };
 
@@ -70,7 +70,12 @@ export class RunlogIndex {
   /** 0: no tool; otherwise 1 + index into toolTable. Widened to 32 bits past 65535 tools. */
   private tools: Uint16Array | Uint32Array = new Uint16Array(INITIAL_CAPACITY);
   private steps = new Int32Array(INITIAL_CAPACITY);
+  /** 0: in no group; otherwise 1 + index into groupTable (events of one group share its entry). */
+  private groupSets = new Uint32Array(INITIAL_CAPACITY);
   private n = 0;
+
+  private groupTable: EventGroup[][] = [];
+  private groupTableIds = new Map<string, number>();
 
   private toolTable: string[] = [];
   private toolIds = new Map<string, number>();
@@ -182,6 +187,9 @@ export class RunlogIndex {
     this.kinds = new Uint8Array(INITIAL_CAPACITY);
     this.tools = new Uint16Array(INITIAL_CAPACITY);
     this.steps = new Int32Array(INITIAL_CAPACITY);
+    this.groupSets = new Uint32Array(INITIAL_CAPACITY);
+    this.groupTable = [];
+    this.groupTableIds = new Map();
     this.n = 0;
     this.toolTable = [];
     this.toolIds = new Map();
@@ -207,7 +215,8 @@ export class RunlogIndex {
 
   /** The run header (with the end record's evaluation when there is one), or an empty runlog header. */
   get header(): RunHeader {
-    const header: RunHeader = { ...(this.headerRecord ?? RunHeader.parse({ format: 'runlog' })), reader: { name: RUNLOG_READER } };
+    const base = this.headerRecord ?? RunHeader.parse({ format: 'runlog' });
+    const header: RunHeader = { ...base, reader: base.reader ?? { name: RUNLOG_READER } };
     const evaluation = this.ended?.evaluation ?? header.evaluation;
     return evaluation ? { ...header, evaluation } : header;
   }
@@ -244,7 +253,7 @@ export class RunlogIndex {
   /** Bytes the per-event arrays take (their capacity), plus the pending partial line. */
   get memoryBytes(): number {
     return (
-      this.starts.byteLength + this.lengths.byteLength + this.lines.byteLength + this.kinds.byteLength + this.tools.byteLength + this.steps.byteLength + this.pendingBytes
+      this.starts.byteLength + this.lengths.byteLength + this.lines.byteLength + this.kinds.byteLength + this.tools.byteLength + this.steps.byteLength + this.groupSets.byteLength + this.pendingBytes
     );
   }
 
@@ -288,6 +297,28 @@ export class RunlogIndex {
     this.check(i);
     const s = this.steps[i]!;
     return s === NO_STEP ? undefined : s;
+  }
+
+  /** The groups event i sits in, outermost first (the event's own reading reports a malformed list). */
+  groupsOf(i: number): readonly EventGroup[] | undefined {
+    this.check(i);
+    const id = this.groupSets[i]!;
+    return id === 0 ? undefined : this.groupTable[id - 1];
+  }
+
+  /** The group table entry (1-based) of an event's `groups`, 0 when it has none or they do not parse. */
+  private groupSetOf(groups: unknown): number {
+    if (!Array.isArray(groups) || groups.length === 0) return 0;
+    const key = JSON.stringify(groups);
+    let id = this.groupTableIds.get(key);
+    if (id === undefined) {
+      const parsed = EventGroup.array().safeParse(groups);
+      if (!parsed.success) return 0;
+      id = this.groupTable.length;
+      this.groupTable.push(parsed.data);
+      this.groupTableIds.set(key, id);
+    }
+    return id + 1;
   }
 
   /** Distinct tool names seen on indexed events, in order of first appearance. */
@@ -515,6 +546,7 @@ export class RunlogIndex {
     }
     const step = r.step;
     this.steps[i] = typeof step === 'number' && Number.isInteger(step) && step >= 0 && step <= 0x7fffffff ? step : NO_STEP;
+    this.groupSets[i] = this.groupSetOf(r.groups);
     this.n = i + 1;
   }
 
@@ -531,6 +563,7 @@ export class RunlogIndex {
     this.kinds = grown(this.kinds, (n) => new Uint8Array(n));
     this.tools = this.tools instanceof Uint16Array ? grown(this.tools, (n) => new Uint16Array(n)) : grown(this.tools, (n) => new Uint32Array(n));
     this.steps = grown(this.steps, (n) => new Int32Array(n));
+    this.groupSets = grown(this.groupSets, (n) => new Uint32Array(n));
   }
 
   /** The pending bytes plus `tail`, as one array (the pending parts are replaced by it). */

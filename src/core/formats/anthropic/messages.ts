@@ -16,6 +16,8 @@ import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, describeFound, isRecord, partsText, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
 import { findPair } from '../providers/shapes';
+import { imageFromPart, imagesOf } from '../../images';
+import type { ImagePart } from '../../model';
 
 const ANTHROPIC_BLOCKS = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'server_tool_use', 'web_search_tool_result']);
 
@@ -98,7 +100,7 @@ export function importAnthropic(doc: unknown, ctx: ImportContext, isIncomplete?:
   return finishImport(b, header, prompts);
 }
 
-/** Text of a tool_result's content (a string or blocks); images become `[image]`. */
+/** Text of a tool_result's content (a string or blocks); images are read apart (imagesOf). */
 function resultText(v: unknown): string {
   if (v === undefined || v === null) return '';
   return partsText(v) ?? JSON.stringify(v);
@@ -136,16 +138,20 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
   }
   // Consecutive text blocks make one message; other blocks keep their place in between.
   let text: string[] = [];
+  let images: ImagePart[] = [];
   let textAt: JsonPath | undefined;
   const flush = () => {
-    if (text.length && textAt) {
+    if ((text.length || images.length) && textAt) {
       const joined = text.join('\n');
       if (role !== 'assistant') prompts.push(joined);
-      b.message(role, joined, textAt);
+      b.message(role, joined, textAt, images.length ? { images } : {});
     }
     text = [];
+    images = [];
     textAt = undefined;
   };
+  // Anthropic images carry no description: the text beside them in the message describes them.
+  const alt = imagesOf(content)?.[0]?.alt ?? 'image';
   content.forEach((block, i) => {
     const bp = [...cpath, i];
     if (typeof block === 'string') {
@@ -164,6 +170,9 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
         textAt ??= bp;
         return;
       case 'image':
+        images.push(imageFromPart(block, alt)!);
+        textAt ??= bp;
+        return;
       case 'document':
         text.push(`[${type}]`);
         textAt ??= bp;
@@ -195,7 +204,8 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
         const output = resultText(block['content']);
         const isError = block['is_error'] === true;
         const error = isError ? output.trim().split(/\r?\n/)[0] || 'The tool reported an error (is_error: true)' : undefined;
-        b.toolResult({ ...(typeof block['tool_use_id'] === 'string' ? { callId: block['tool_use_id'] } : {}), output, ...(error !== undefined ? { error } : {}) }, bp);
+        const resultImages = imagesOf(block['content']);
+        b.toolResult({ ...(typeof block['tool_use_id'] === 'string' ? { callId: block['tool_use_id'] } : {}), output, ...(error !== undefined ? { error } : {}), ...(resultImages ? { images: resultImages } : {}) }, bp);
         return;
       }
       default:

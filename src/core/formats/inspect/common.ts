@@ -125,7 +125,7 @@ export function contentText(content: unknown): string {
         const type = c['type'];
         if (type === 'text') parts.push(typeof c['text'] === 'string' ? c['text'] : '');
         else if (type === 'reasoning') continue;
-        else if (type === 'image') parts.push('[image]');
+        else if (type === 'image') continue; // carried as the event's images (core/images.ts)
         else if (type === 'audio') parts.push('[audio]');
         else if (type === 'video') parts.push('[video]');
         else if (type === 'document') parts.push(`[document${typeof c['filename'] === 'string' ? ` ${c['filename']}` : ''}]`);

@@ -18,6 +18,7 @@
 import { Transcript, reindex, type Diagnostic, type EventGroup, type EventOfKind, type RunHeader, type TranscriptEvent, TASK_FAMILIES, type TaskFamily } from '../../model';
 import { TextEditorReplay, toolCallEffects, toolError } from '../../effects';
 import type { SampleLogInfo } from '../sampleLog';
+import { imagesOf, withImages } from '../../images';
 import { contentText, diag, errorText, isObject, scoreText, str, type JsonObject } from './common';
 
 export interface SampleContext {
@@ -522,10 +523,10 @@ class Mapper {
     } else if (role === 'tool') {
       const callId = str(m['tool_call_id']);
       const err = errorText(m['error']);
-      this.events.push({ kind: 'tool_result', ...this.base(path, timestamp), ...(callId ? { callId } : {}), ...(str(m['function']) ? { name: str(m['function'])! } : {}), output: contentText(m['content']), ...(err ? { error: err } : {}) });
+      this.events.push({ kind: 'tool_result', ...this.base(path, timestamp), ...(callId ? { callId } : {}), ...(str(m['function']) ? { name: str(m['function'])! } : {}), output: contentText(m['content']), ...(err ? { error: err } : {}), ...withImages(imagesOf(m['content'])) });
     } else {
       const r = role === 'system' || role === 'user' || role === 'developer' ? role : 'user';
-      this.events.push({ kind: 'message', ...this.base(path, timestamp), role: r, text: contentText(m['content']) });
+      this.events.push({ kind: 'message', ...this.base(path, timestamp), role: r, text: contentText(m['content']), ...withImages(imagesOf(m['content'])) });
     }
   }
 
@@ -540,7 +541,8 @@ class Mapper {
       });
     }
     const text = contentText(content);
-    if (text.trim() !== '') this.events.push({ kind: 'message', ...this.base(path, timestamp), role: 'assistant', text });
+    const images = imagesOf(content);
+    if (text.trim() !== '' || images?.length) this.events.push({ kind: 'message', ...this.base(path, timestamp), role: 'assistant', text, ...withImages(images) });
     const calls = Array.isArray(m['tool_calls']) ? m['tool_calls'] : [];
     calls.forEach((c, i) => {
       if (!isObject(c)) return;
@@ -561,7 +563,7 @@ class Mapper {
     const err = e['error'];
     const errText = isObject(err) ? (str(err['message']) ?? str(err['type']) ?? JSON.stringify(err)) : errorText(err);
     const output = contentText(e['result']);
-    const result: TranscriptEvent = { kind: 'tool_result', ...this.base(`${path}.result`, e['completed'] ?? e['timestamp']), callId: id, name, output: output || (errText ?? ''), ...(errText ? { error: isObject(err) && str(err['type']) ? `${str(err['type'])}: ${errText}` : errText } : {}) };
+    const result: TranscriptEvent = { kind: 'tool_result', ...this.base(`${path}.result`, e['completed'] ?? e['timestamp']), callId: id, name, output: output || (errText ?? ''), ...(errText ? { error: isObject(err) && str(err['type']) ? `${str(err['type'])}: ${errText}` : errText } : {}), ...withImages(imagesOf(e['result'])) };
     // What ran inside the call (an agent used as a tool): in older logs the tool event's own
     // `events`, in newer ones the events of the `tool` span opened for it, shown before its result.
     const nested = Array.isArray(e['events']) ? e['events'] : [];

@@ -17,6 +17,7 @@ import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, parseArguments, partsText, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
 import { findPair } from '../providers/shapes';
+import { imagesOf } from '../../images';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
 
@@ -129,23 +130,24 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
   // A message's own time, when the log keeps one (tau2-bench, many wrappers' message logs).
   const at = str(m['timestamp']);
   const ts = at !== undefined ? { timestamp: at } : {};
+  const images = imagesOf(content);
   switch (role) {
     case 'system':
     case 'developer':
     case 'user':
       prompts.push(text);
-      b.message(role, text, path, { ...(name !== undefined ? { name } : {}), ...ts });
+      b.message(role, text, path, { ...(name !== undefined ? { name } : {}), ...(images ? { images } : {}), ...ts });
       return;
     case 'tool': {
       const err = m['error'];
       const error = isRecord(err) ? str(err['message']) ?? str(err['type']) : str(err);
       // tau2-bench writes the call's id as the tool message's `id`.
       const callId = str(m['tool_call_id']) ?? str(m['id']);
-      b.toolResult({ ...(callId !== undefined ? { callId } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}) }, path, ts);
+      b.toolResult({ ...(callId !== undefined ? { callId } : {}), ...(name !== undefined ? { name } : {}), output: text, ...(error !== undefined ? { error } : {}), ...(images ? { images } : {}) }, path, ts);
       return;
     }
     case 'function':
-      b.toolResult({ ...(name !== undefined ? { name } : {}), output: text }, path, ts);
+      b.toolResult({ ...(name !== undefined ? { name } : {}), output: text, ...(images ? { images } : {}) }, path, ts);
       return;
   }
 
@@ -170,7 +172,7 @@ export function chatMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts
     });
   }
   const refusal = str(m['refusal']);
-  b.message('assistant', text || refusal || '', path, { ...(name !== undefined ? { name } : {}), ...ts });
+  b.message('assistant', text || refusal || '', path, { ...(name !== undefined ? { name } : {}), ...(images ? { images } : {}), ...ts });
 
   const calls = m['tool_calls'];
   if (Array.isArray(calls)) {

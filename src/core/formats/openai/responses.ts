@@ -17,6 +17,7 @@ import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, parseArguments, partsText, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
 import { findPair } from '../providers/shapes';
+import { imagesOf } from '../../images';
 
 const ITEM_TYPES = new Set(['message', 'reasoning', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'local_shell_call', 'local_shell_call_output', 'web_search_call', 'file_search_call', 'computer_call', 'computer_call_output', 'code_interpreter_call', 'image_generation_call', 'mcp_call', 'mcp_list_tools', 'item_reference']);
 const TEXT_PARTS = new Set(['input_text', 'output_text', 'summary_text', 'reasoning_text']);
@@ -125,12 +126,13 @@ export function responsesItem(b: EventBuilder, it: unknown, path: JsonPath, prom
         b.typeProblem([...path, 'content'], 'a string or a list of content parts (input_text, output_text, …)', it['content']);
         return;
       }
+      const images = imagesOf(it['content']);
       if (role === 'assistant') {
         b.ensureAssistant();
-        b.message('assistant', text, path);
+        b.message('assistant', text, path, images ? { images } : {});
       } else if (role === 'user' || role === 'system' || role === 'developer') {
         prompts.push(text);
-        b.message(role, text, path);
+        b.message(role, text, path, images ? { images } : {});
       } else b.typeProblem([...path, 'role'], 'one of "user", "assistant", "system", "developer"', role);
       return;
     }
@@ -164,7 +166,7 @@ export function responsesItem(b: EventBuilder, it: unknown, path: JsonPath, prom
     case 'custom_tool_call_output':
     case 'local_shell_call_output':
     case 'computer_call_output':
-      b.toolResult({ ...(id !== undefined ? { callId: id } : {}), output: outputText(it['output']) }, path);
+      b.toolResult({ ...(id !== undefined ? { callId: id } : {}), output: outputText(it['output']), ...(imagesOf(it['output']) ? { images: imagesOf(it['output'])! } : {}) }, path);
       return;
     case 'web_search_call':
     case 'file_search_call':

@@ -13,7 +13,8 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { Diagnostic, EventGroup, EventOfKind, Role, SourceRef, TranscriptEvent } from '../../model';
+import type { Diagnostic, EventGroup, EventOfKind, ImagePart, Role, SourceRef, TranscriptEvent } from '../../model';
+import { isImagePart, withImages } from '../../images';
 import type { JsonPath } from '../../json/tolerantJson';
 import { finiteNumber as num, nonEmptyString as str } from '../../json/values';
 import type { ImportContext } from '../types';
@@ -40,10 +41,10 @@ interface ItemExtras {
 }
 
 type Item =
-  | ({ t: 'message'; role: Role; text: string; name?: string; src: SourceRef; assistantStep?: number } & ItemExtras)
+  | ({ t: 'message'; role: Role; text: string; name?: string; images?: ImagePart[]; src: SourceRef; assistantStep?: number } & ItemExtras)
   | ({ t: 'reasoning'; text: string; redacted?: boolean; via: 'provider' | 'thinking-tag'; src: SourceRef; step?: number } & ItemExtras)
   | ({ t: 'call'; name: string; args: Record<string, unknown>; id: string; src: SourceRef; step?: number; result?: { output: string; error?: string } } & ItemExtras)
-  | ({ t: 'result'; callId?: string; name?: string; output: string; error?: string; src: SourceRef; call?: Extract<Item, { t: 'call' }> } & ItemExtras)
+  | ({ t: 'result'; callId?: string; name?: string; output: string; error?: string; images?: ImagePart[]; src: SourceRef; call?: Extract<Item, { t: 'call' }> } & ItemExtras)
   | ({ t: 'env'; fact: string; data?: unknown; src: SourceRef; step?: number } & ItemExtras);
 
 type CallItem = Extract<Item, { t: 'call' }>;
@@ -117,7 +118,7 @@ export class EventBuilder {
   }
 
   /** A message; assistant text is split into reasoning (thinking tags) and the visible rest. */
-  message(role: Role, text: string, path: JsonPath, opts: ItemOptions & { name?: string } = {}): void {
+  message(role: Role, text: string, path: JsonPath, opts: ItemOptions & { name?: string; images?: ImagePart[] } = {}): void {
     if (role !== 'assistant') this.endTurn();
     const src = this.src(path);
     if (role === 'assistant') {
@@ -125,8 +126,8 @@ export class EventBuilder {
       for (const r of split.reasoning) this.items.push({ t: 'reasoning', text: r, via: 'thinking-tag', src, ...stepOf(this.currentStep()), ...this.opt(opts) });
       text = split.text;
     }
-    if (text.trim() === '') return;
-    this.items.push({ t: 'message', role, text, src, ...(opts.name !== undefined ? { name: opts.name } : {}), ...(role === 'assistant' && this.inAssistant ? { assistantStep: this.step } : {}), ...this.opt(opts) });
+    if (text.trim() === '' && !opts.images?.length) return;
+    this.items.push({ t: 'message', role, text, src, ...(opts.name !== undefined ? { name: opts.name } : {}), ...withImages(opts.images), ...(role === 'assistant' && this.inAssistant ? { assistantStep: this.step } : {}), ...this.opt(opts) });
   }
 
   /** Reasoning the provider returned in its own field or block (`reasoning_content`, `thinking`, …). */
@@ -143,9 +144,9 @@ export class EventBuilder {
   }
 
   /** A tool's answer. `error` is set when the source marks it failed; else the output is checked for one. */
-  toolResult(r: { callId?: string; name?: string; output: string; error?: string }, path: JsonPath, opts: ItemOptions = {}): void {
+  toolResult(r: { callId?: string; name?: string; output: string; error?: string; images?: ImagePart[] }, path: JsonPath, opts: ItemOptions = {}): void {
     this.endTurn();
-    const item: Item = { t: 'result', output: r.output, src: this.src(path), ...this.opt(opts) };
+    const item: Item = { t: 'result', output: r.output, src: this.src(path), ...withImages(r.images), ...this.opt(opts) };
     if (r.callId !== undefined) item.callId = r.callId;
     if (r.name !== undefined) item.name = r.name;
     if (r.error !== undefined) item.error = r.error;
@@ -221,7 +222,7 @@ export class EventBuilder {
       const ts = { ...(item.timestamp !== undefined ? { timestamp: item.timestamp } : {}), ...(item.groups ? { groups: item.groups } : {}) };
       switch (item.t) {
         case 'message':
-          push<'message'>({ kind: 'message', source: item.src, ...stepOf(item.assistantStep), ...ts, role: item.role, text: item.text, ...(item.name !== undefined ? { name: item.name } : {}) }, item.group);
+          push<'message'>({ kind: 'message', source: item.src, ...stepOf(item.assistantStep), ...ts, role: item.role, text: item.text, ...(item.name !== undefined ? { name: item.name } : {}), ...withImages(item.images) }, item.group);
           break;
         case 'reasoning':
           push<'reasoning'>({ kind: 'reasoning', source: item.src, ...stepOf(item.step), ...ts, text: item.text, via: item.via, unmonitored: false, ...(item.redacted ? { redacted: true } : {}) }, item.group);
@@ -248,6 +249,7 @@ export class EventBuilder {
               ...(name !== undefined ? { name } : {}),
               output: item.output,
               ...(error !== undefined ? { error } : {}),
+              ...withImages(item.images),
             },
             item.group,
           );
@@ -350,7 +352,10 @@ export function parseArguments(b: EventBuilder, raw: unknown, path: JsonPath, to
   return { _raw: raw };
 }
 
-/** Text of a string or a list of text parts/blocks; other parts become `[type]` placeholders. */
+/**
+ * Text of a string or a list of text parts/blocks; image parts are left out (they are read by
+ * core/images.ts into the event's `images`), other parts become `[type]` placeholders.
+ */
 export function partsText(v: unknown, textKeys: readonly string[] = ['text']): string | undefined {
   if (typeof v === 'string') return v;
   if (!Array.isArray(v)) return undefined;
@@ -360,7 +365,7 @@ export function partsText(v: unknown, textKeys: readonly string[] = ['text']): s
       out.push(p);
       continue;
     }
-    if (!isRecord(p)) continue;
+    if (!isRecord(p) || isImagePart(p)) continue;
     const key = textKeys.find((k) => typeof p[k] === 'string');
     if (key) out.push(p[key] as string);
     else if (typeof p['type'] === 'string') out.push(`[${p['type']}]`);
