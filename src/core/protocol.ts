@@ -105,6 +105,8 @@ export const SamplesMessage = z.object({
   type: z.literal('samples'),
   fileName: z.string(),
   format: z.string(),
+  /** What the file is, as the reader names it (`tau2-bench results`); absent for Inspect logs. */
+  reader: z.string().optional(),
   task: z.string().optional(),
   model: z.string().optional(),
   status: z.string().optional(),

@@ -475,6 +475,7 @@ export class EditorSession {
       type: 'samples',
       fileName: this.document.displayName,
       format: info.format,
+      ...(typeof info.metadata['reader'] === 'string' ? { reader: info.metadata['reader'] } : {}),
       ...(info.task !== undefined ? { task: info.task } : {}),
       ...(info.model !== undefined ? { model: info.model } : {}),
       ...(info.status !== undefined ? { status: info.status } : {}),

@@ -114,7 +114,7 @@ export class SamplesView {
           { class: 'run-title' },
           el('h1', {}, m.task ?? m.fileName),
           m.live ? el('span', { class: 'badge badge-live', 'data-field': 'live' }, 'running') : null,
-          el('span', { class: 'format' }, m.format === 'inspect-eval' ? 'Inspect AI log (.eval)' : m.format === 'inspect-json' ? 'Inspect AI log (.json)' : m.format),
+          el('span', { class: 'format' }, m.format === 'inspect-eval' ? 'Inspect AI log (.eval)' : m.format === 'inspect-json' ? 'Inspect AI log (.json)' : m.reader ? `${m.reader} (${m.format})` : m.format),
         ),
         el(
           'dl',
@@ -123,7 +123,7 @@ export class SamplesView {
           field('model', 'Model', m.model),
           field('status', 'Status', m.status ?? 'unknown (no header yet)'),
           field('created', 'Created', m.created),
-          field('samples', 'Samples', `${m.samples.length}${running ? ` (${running} running)` : ''}${errored ? `, ${errored} with errors` : ''}`),
+          field('samples', m.format.startsWith('inspect') ? 'Samples' : 'Runs', `${m.samples.length}${running ? ` (${running} running)` : ''}${errored ? `, ${errored} with errors` : ''}`),
         ),
       ),
     );
