@@ -4,7 +4,7 @@
  *
  * Files are analysed lazily, one at a time with a yield between them, never on the UI's critical
  * path; results are cached by the log's and its review sidecar's mtime and size. Only files Peerwatch
- * opens are looked at (`*.runlog.jsonl`, JSON transcripts), and large ones are skipped.
+ * opens are looked at (`*.runlog.jsonl`, JSON and JSON Lines transcripts, `.traj`), and large ones are skipped.
  */
 import * as vscode from 'vscode';
 import { detectBehaviours, type Rules } from '../../core/behaviours';
@@ -53,6 +53,8 @@ export function isCandidate(uri: vscode.Uri): boolean {
   if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return false;
   const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
   if (/\.runlog\.jsonl$/i.test(name)) return true;
+  // JSON Lines sessions (Claude Code, message logs) count; a harness run's events.jsonl is read with its transcript.json.
+  if (/\.jsonl$/i.test(name)) return name !== 'events.jsonl' && !/\/(node_modules|\.git|\.vscode|\.peerwatch)\//.test(uri.path);
   if (!/\.json$|\.traj$/i.test(name) || /\.review\.json$/i.test(name)) return false;
   if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|run_meta)\.json$/i.test(name)) return false;
   return !/\/(node_modules|\.git|\.vscode|\.peerwatch)\//.test(uri.path);
@@ -348,7 +350,7 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
     }
     this.scanning = (async () => {
       try {
-        const listed = await vscode.workspace.findFiles('**/*.{json,jsonl}', '**/{node_modules,.git}/**', MAX_SCAN_FILES * 2);
+        const listed = await vscode.workspace.findFiles('**/*.{json,jsonl,traj}', '**/{node_modules,.git}/**', MAX_SCAN_FILES * 2);
         const files = listed.filter(isCandidate).sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_SCAN_FILES);
         const found: FoundFile[] = [];
         let done = 0;
