@@ -12,7 +12,13 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import { IMAGE_DATA_CAP, type ImagePart } from './model';
+import type { ImagePart } from './model';
+
+/**
+ * Largest image (decoded bytes) kept inline in a transcript: 5 MB. Defined here, not in model.ts, so
+ * the webview (which checks images again) does not bundle zod through a value import of the model.
+ */
+export const IMAGE_DATA_CAP = 5 * 1024 * 1024;
 import { isRecord } from './json/values';
 
 /** The media types the editor shows, by their names in messages. */

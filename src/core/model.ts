@@ -140,7 +140,7 @@ export type EventGroup = z.infer<typeof EventGroup>;
 
 /**
  * An image in a message or a tool's output. `data` (base64) is kept only for the media types the
- * editor shows (PNG, JPEG, GIF, WebP) and up to `IMAGE_DATA_CAP` bytes; otherwise `omitted` says why
+ * editor shows (PNG, JPEG, GIF, WebP) and up to `IMAGE_DATA_CAP` bytes (core/images.ts); otherwise `omitted` says why
  * and the image is shown as its description. A `url` is named, never fetched.
  */
 export const ImagePart = z.object({
@@ -154,8 +154,6 @@ export const ImagePart = z.object({
 });
 export type ImagePart = z.infer<typeof ImagePart>;
 
-/** Largest image (decoded bytes) kept inline in a transcript: 5 MB. */
-export const IMAGE_DATA_CAP = 5 * 1024 * 1024;
 
 const eventBase = {
   /** Stable position in the transcript, 0-based; the id features cite. */
