@@ -9,6 +9,7 @@ import { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
 import { openSampleLogFile } from '../node/sampleLogs';
 import { reviewSidecarPath } from '../core/review/sidecar';
+import { SampleFlagsTracker } from './sampleFlags';
 
 /** Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it. */
 export const CONFIRM_SETTING = 'confirmOpenAboveMB';
@@ -125,6 +126,21 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   /** The log of many samples this document is (Inspect AI), or undefined for a single transcript. */
   get sampleLog(): SampleLog | undefined {
     return this.samples;
+  }
+
+  private flagsTracker: SampleFlagsTracker | undefined;
+
+  /**
+   * The flags of each sample of a sample log, tagged in the detection worker on first use and kept
+   * while the document is open (undefined for a single transcript).
+   */
+  get sampleFlags(): SampleFlagsTracker | undefined {
+    if (!this.samples || this.isDisposed) return undefined;
+    if (!this.flagsTracker) {
+      this.flagsTracker = this._register(new SampleFlagsTracker(this.sourceUri));
+      void this.flagsTracker.start();
+    }
+    return this.flagsTracker;
   }
 
   /** The open sample's key; undefined while the sample list shows (or for a single transcript). */
