@@ -5,11 +5,16 @@
  * fills in as samples are tagged. One per document (TranscriptDocument.sampleFlags), kept while the
  * document is open, stopped when it closes.
  *
- * Detectors only: a reviewer's judgements in a sample's review file do not change the counts here
- * (the open sample's own "N flags" does count them).
+ * Reviews count: a sample's review file (`<log>.sample-<key>.review.json`, read once when tagging
+ * starts) takes out the tags it dismisses and adds the ones it adds, and a sample opened in the editor
+ * counts as its editor does (judgements not yet saved included), as the flags are what "a flag" means
+ * everywhere (core/review/merge.ts flaggedEvents).
  */
 import * as vscode from 'vscode';
-import type { SampleFlags } from '../core/sampleTable';
+import type { Tag } from '../core/behaviours';
+import { mergeReview, type ReviewedTag } from '../core/review/merge';
+import { parseReview, reviewSidecarPath, type Review } from '../core/review/sidecar';
+import { sampleFlags, type SampleFlags } from '../core/sampleTable';
 import { detectSamplesInWorker, type DetectJob } from '../node/detectInWorker';
 import { Disposable } from './disposable';
 import { detectWorkerFile, loadRules } from './review/documentBehaviours';
@@ -25,14 +30,23 @@ export class SampleFlagsTracker extends Disposable {
   done = false;
   /** Why the samples cannot be tagged at all (no worker, not a local file, the log could not be opened). */
   error: string | undefined;
+  /** Sample key → what the detectors found. */
+  private readonly detected = new Map<string, Tag[]>();
+  /** Review file name → its review, for the samples' review files beside the log. */
+  private readonly reviews = new Map<string, Review>();
   private job: DetectJob<true> | undefined;
   private started: Promise<void> | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
-  /** A sample was tagged, or tagging ended. */
+  /** A sample was tagged, a judgement changed its flags, or tagging ended. */
   readonly onDidChange = this.changed.event;
 
+  /**
+   * `opened(key)`: the merged tags of a sample open in the editor (its review as edited), once its
+   * detection is done; undefined for the others.
+   */
   constructor(
     private readonly logUri: vscode.Uri,
+    private readonly opened: (key: string) => readonly ReviewedTag[] | undefined = () => undefined,
     private readonly workerFile: string | undefined = detectWorkerFile(),
   ) {
     super();
@@ -50,16 +64,51 @@ export class SampleFlagsTracker extends Disposable {
     return (this.started ??= this.run());
   }
 
+  /** A sample's judgements changed in the editor: its flags are counted again. */
+  reviewChanged(key: string): void {
+    if (!this.detected.has(key)) return;
+    this.count(key);
+    this.changed.fire();
+  }
+
+  private count(key: string): void {
+    const detected = this.detected.get(key)!;
+    const review = this.reviews.get(this.reviewName(key));
+    this.flags.set(key, sampleFlags(this.opened(key) ?? (review ? mergeReview(detected, review).tags : detected)));
+  }
+
+  private reviewName(key: string): string {
+    return reviewSidecarPath(this.logUri.path, key).split('/').pop()!;
+  }
+
+  /** The samples' review files beside the log (one directory listing; only those files are read). */
+  private async readReviews(): Promise<void> {
+    const dir = vscode.Uri.joinPath(this.logUri, '..');
+    const prefix = `${this.logUri.path.split('/').pop()!}.sample-`;
+    const names = (await vscode.workspace.fs.readDirectory(dir)).map(([name]) => name).filter((n) => n.startsWith(prefix) && n.endsWith('.review.json'));
+    for (const name of names) {
+      try {
+        const parsed = parseReview(name, new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name))));
+        if (parsed.review) this.reviews.set(name, parsed.review);
+      } catch {
+        // Unreadable now (removed, no permission): that sample counts its detected tags; opening it says why.
+      }
+    }
+  }
+
   private async run(): Promise<void> {
     try {
       if (this.logUri.scheme !== 'file') throw new Error('flags are counted for logs on this machine’s disk only');
       if (!this.workerFile) throw new Error('the detection worker (dist/detectWorker.js) is missing from the extension');
       const { text: rules } = await loadRules(this.logUri);
+      await this.readReviews();
       if (this.isDisposed) return;
       this.job = detectSamplesInWorker(this.workerFile, { path: this.logUri.fsPath, ...(rules ? { rules } : {}) }, (reply) => {
         if ('total' in reply) this.total = reply.total;
-        else if ('flags' in reply) this.flags.set(reply.sample, reply.flags);
-        else this.errors.set(reply.sample, reply.error);
+        else if ('tags' in reply) {
+          this.detected.set(reply.sample, reply.tags);
+          this.count(reply.sample);
+        } else this.errors.set(reply.sample, reply.error);
         this.changed.fire();
       });
       const finished = await this.job.result;

@@ -137,7 +137,12 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   get sampleFlags(): SampleFlagsTracker | undefined {
     if (!this.samples || this.isDisposed) return undefined;
     if (!this.flagsTracker) {
-      this.flagsTracker = this._register(new SampleFlagsTracker(this.sourceUri));
+      // An open sample counts as its editor does (its review as edited).
+      const opened = (key: string) => {
+        const b = this.sampleBehaviours.get(key);
+        return b?.detected ? b.merged.tags : undefined;
+      };
+      this.flagsTracker = this._register(new SampleFlagsTracker(this.sourceUri, opened));
       void this.flagsTracker.start();
     }
     return this.flagsTracker;
@@ -208,7 +213,10 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       }
       b = created;
       this.sampleBehaviours.set(key, b);
-      b.onDidChange(() => this.openKey === key && this.tagsChanged.fire());
+      b.onDidChange(() => {
+        this.flagsTracker?.reviewChanged(key);
+        if (this.openKey === key) this.tagsChanged.fire();
+      });
       this.behavioursAdded.fire(b);
     }
     this.openKey = key;

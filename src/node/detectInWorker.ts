@@ -61,7 +61,7 @@ export function detectInWorker(workerFile: string, req: DetectRequest): DetectJo
 
 /**
  * Starts `workerFile` on the samples of the log at `path` (a `samples` request): `onReply` gets the
- * count to tag, then each sample's flags as it is tagged. `result` resolves true when every sample was
+ * count to tag, then each sample's tags as it is tagged. `result` resolves true when every sample was
  * tagged, undefined when cancelled; rejects with the worker's error (the log could not be opened).
  */
 export function detectSamplesInWorker(workerFile: string, req: Omit<DetectRequest, 'samples' | 'maxEvents' | 'hash'>, onReply: (reply: SampleProgress) => void): DetectJob<true> {

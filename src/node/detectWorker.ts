@@ -12,7 +12,6 @@ import { detectBehaviours, emptyRules, parseRules, type Tag } from '../core/beha
 import { readRunFile } from './readTranscript';
 import { NotATranscriptError } from '../core/formats';
 import type { RunlogSource } from '../core/runlog/runlog';
-import { sampleFlags, type SampleFlags } from '../core/sampleTable';
 import { sampleRuns } from './corpus/tagFile';
 import { openSampleLogFile } from './sampleLogs';
 import { basename } from 'node:path';
@@ -28,16 +27,16 @@ export interface DetectRequest {
   hash?: boolean;
   /**
    * The file holds many samples (an Inspect log, a file of many runs): tag each complete sample in
-   * turn and answer with its flags as soon as it is tagged (SampleReply), for the editor's sample list.
+   * turn and answer with its tags as soon as it is tagged (SampleReply), for the editor's sample list.
    */
   samples?: boolean;
 }
 
 /**
- * The answers to a `samples` request: how many samples will be tagged, then each sample's flags (or
+ * The answers to a `samples` request: how many samples will be tagged, then each sample's tags (or
  * why it could not be read) as it is tagged, then `done`; or why the log could not be opened.
  */
-export type SampleProgress = { total: number } | { sample: string; flags: SampleFlags } | { sample: string; error: string };
+export type SampleProgress = { total: number } | { sample: string; tags: Tag[] } | { sample: string; error: string };
 export type SampleReply = SampleProgress | { done: true } | { error: string };
 
 /**
@@ -75,7 +74,7 @@ async function detectSamples(req: DetectRequest): Promise<void> {
   const rules = req.rules ? parseRules(req.rules.fileName, req.rules.text).rules : emptyRules();
   post({ total: log.samples.filter((s) => s.complete).length });
   for await (const s of sampleRuns(log)) {
-    post(s.transcript ? { sample: s.key, flags: sampleFlags(detectBehaviours(s.transcript, rules)) } : { sample: s.key, error: s.error });
+    post(s.transcript ? { sample: s.key, tags: detectBehaviours(s.transcript, rules) } : { sample: s.key, error: s.error });
   }
   post({ done: true });
 }

@@ -3,7 +3,8 @@
  * list's flags and Next Flagged Sample in transcriptEditorProvider.ts): each sample's flags, counted
  * in the detection worker, are the flagged events of what `peerwatch tag` gives for that sample; Next
  * / Previous Flagged Sample open the samples with a flag, in order, at their first flag; Export
- * Samples as CSV writes the list with those flags.
+ * Samples as CSV writes the list with those flags; a sample's review (on disk, or edited in the editor)
+ * changes its count as it changes the editor's.
  *
  * Fixture: test/unit/fixtures/inspect/peer_runs.eval (five samples, three flagged), copied to a
  * temporary folder so nothing is written beside the original.
@@ -14,7 +15,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TranscriptDocument } from '../../src/host/transcriptDocument';
+import { TranscriptDocument, sampleReviewUri } from '../../src/host/transcriptDocument';
+import { emptyReview, serializeReview, setVerdict } from '../../src/core/review/sidecar';
 import { waitFor } from '../wait';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -77,6 +79,29 @@ describe('A log of many samples as a corpus', function () {
         [...expected.keys()],
         'every sample of the list is tagged',
       );
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it("counts a sample's review: a tag its review file dismisses flags nothing, and a judgement made in the editor counts at once", async () => {
+    // Sample 1#1: misrepresentation on events 8 and 12, shutdown-tampering on 9 and 11 (peerwatch tag).
+    const judge = { by: 'Host Test', at: '2026-03-08T10:00:00.000Z' };
+    const review = setVerdict(emptyReview(), 'misrepresentation:8', 'dismissed', judge);
+    fs.writeFileSync(sampleReviewUri(uri, '1#1').fsPath + '.review.json', serializeReview(review));
+    const doc = await TranscriptDocument.open(uri);
+    try {
+      const tracker = doc.sampleFlags!;
+      await tracker.start();
+      assert.deepEqual({ ...tracker.flags.get('1#1') }, { count: 2, first: 9, behaviours: ['shutdown-tampering'] }, 'only shutdown-tampering (events 9 and 11) is left');
+      assert.deepEqual({ ...tracker.flags.get('1#2') }, { count: 4, first: 8, behaviours: ['misrepresentation', 'shutdown-tampering'] }, 'the other epoch has no review');
+      // Open 1#2 and dismiss its shutdown-tampering tag in the editor (not saved): the list counts it.
+      await doc.selectSample('1#2');
+      doc.behaviours.start();
+      await waitFor('1#2 to be tagged in the editor', () => doc.behaviours.detected);
+      doc.behaviours.edit('Dismiss', setVerdict(doc.behaviours.current, 'shutdown-tampering:9', 'dismissed', judge));
+      await waitFor('the list to count the judgement', () => tracker.flags.get('1#2')?.count === 2);
+      assert.deepEqual({ ...tracker.flags.get('1#2') }, { count: 2, first: 8, behaviours: ['misrepresentation'] });
     } finally {
       doc.dispose();
     }
