@@ -2,7 +2,8 @@
  * The flags of every sample of a log of many samples, for the sample list's flag columns and Next
  * Flagged Sample: the built-in detectors (and the workspace's rules file, as the editor uses) run on
  * each sample in the detection worker (src/node/detectWorker.ts), so the host never stalls; the list
- * fills in as samples are tagged. One per document (TranscriptDocument.sampleFlags), kept while the
+ * fills in as samples are tagged, and samples a log being written finishes later are tagged as they
+ * finish. One per document (TranscriptDocument.sampleFlags), kept while the
  * document is open, stopped when it closes.
  *
  * Reviews count: a sample's review file (`<log>.sample-<key>.review.json`, read once when tagging
@@ -12,6 +13,7 @@
  */
 import * as vscode from 'vscode';
 import type { Tag } from '../core/behaviours';
+import type { SampleSummary } from '../core/formats/sampleLog';
 import { mergeReview, type ReviewedTag } from '../core/review/merge';
 import { parseReview, reviewSidecarPath, type Review } from '../core/review/sidecar';
 import { sampleFlags, type SampleFlags } from '../core/sampleTable';
@@ -35,6 +37,7 @@ export class SampleFlagsTracker extends Disposable {
   /** Review file name → its review, for the samples' review files beside the log. */
   private readonly reviews = new Map<string, Review>();
   private job: DetectJob<true> | undefined;
+  private reviewsRead = false;
   private started: Promise<void> | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** A sample was tagged, a judgement changed its flags, or tagging ended. */
@@ -44,9 +47,15 @@ export class SampleFlagsTracker extends Disposable {
    * `opened(key)`: the merged tags of a sample open in the editor (its review as edited), once its
    * detection is done; undefined for the others.
    */
+  /** A run of the worker is under way (`again`: samples finished meanwhile, so tag once more after it). */
+  private running = false;
+  private again = false;
+
   constructor(
     private readonly logUri: vscode.Uri,
     private readonly opened: (key: string) => readonly ReviewedTag[] | undefined = () => undefined,
+    /** The log's samples now (a log being written lists more, and finishes them). */
+    private readonly samples: () => readonly SampleSummary[] = () => [],
     private readonly workerFile: string | undefined = detectWorkerFile(),
   ) {
     super();
@@ -62,6 +71,22 @@ export class SampleFlagsTracker extends Disposable {
   /** Starts tagging (once); resolves when every sample is tagged, tagging failed, or it was stopped. */
   start(): Promise<void> {
     return (this.started ??= this.run());
+  }
+
+  /**
+   * The log's list changed (a log being written): samples finished since are tagged (only those), now
+   * or once the run under way ends.
+   */
+  samplesChanged(): void {
+    if (!this.started || this.error || this.isDisposed) return;
+    if (!this.samples().some((s) => s.complete && !this.detected.has(s.key) && !this.errors.has(s.key))) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.done = false;
+    this.started = this.run();
+    this.changed.fire();
   }
 
   /** A sample's judgements changed in the editor: its flags are counted again. */
@@ -97,25 +122,33 @@ export class SampleFlagsTracker extends Disposable {
   }
 
   private async run(): Promise<void> {
+    this.running = true;
     try {
       if (this.logUri.scheme !== 'file') throw new Error('flags are counted for logs on this machine’s disk only');
       if (!this.workerFile) throw new Error('the detection worker (dist/detectWorker.js) is missing from the extension');
       const { text: rules } = await loadRules(this.logUri);
-      await this.readReviews();
-      if (this.isDisposed) return;
-      this.job = detectSamplesInWorker(this.workerFile, { path: this.logUri.fsPath, ...(rules ? { rules } : {}) }, (reply) => {
-        if ('total' in reply) this.total = reply.total;
-        else if ('tags' in reply) {
-          this.detected.set(reply.sample, reply.tags);
-          this.count(reply.sample);
-        } else this.errors.set(reply.sample, reply.error);
-        this.changed.fire();
-      });
-      const finished = await this.job.result;
-      if (!finished || this.isDisposed) return;
+      if (!this.reviewsRead) await this.readReviews();
+      this.reviewsRead = true;
+      do {
+        this.again = false;
+        if (this.isDisposed) return;
+        const skip = [...this.detected.keys(), ...this.errors.keys()];
+        this.job = detectSamplesInWorker(this.workerFile, { path: this.logUri.fsPath, skip, ...(rules ? { rules } : {}) }, (reply) => {
+          if ('total' in reply) this.total = skip.length + reply.total;
+          else if ('tags' in reply) {
+            this.detected.set(reply.sample, reply.tags);
+            this.count(reply.sample);
+          } else this.errors.set(reply.sample, reply.error);
+          this.changed.fire();
+        });
+        const finished = await this.job.result;
+        if (!finished || this.isDisposed) return;
+      } while (this.again);
       this.done = true;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.running = false;
     }
     if (!this.isDisposed) this.changed.fire();
   }

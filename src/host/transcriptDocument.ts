@@ -142,7 +142,8 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
         const b = this.sampleBehaviours.get(key);
         return b?.detected ? b.merged.tags : undefined;
       };
-      this.flagsTracker = this._register(new SampleFlagsTracker(this.sourceUri, opened));
+      this.flagsTracker = this._register(new SampleFlagsTracker(this.sourceUri, opened, () => this.samples?.samples ?? []));
+      this._register(this.onDidChangeSamples(() => this.flagsTracker?.samplesChanged()));
       void this.flagsTracker.start();
     }
     return this.flagsTracker;

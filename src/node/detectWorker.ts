@@ -30,6 +30,8 @@ export interface DetectRequest {
    * turn and answer with its tags as soon as it is tagged (SampleReply), for the editor's sample list.
    */
   samples?: boolean;
+  /** With `samples`: the keys of samples already tagged (a log being written is tagged again as samples finish). */
+  skip?: string[];
 }
 
 /**
@@ -72,8 +74,9 @@ async function detectSamples(req: DetectRequest): Promise<void> {
   const log = await openSampleLogFile(req.path, basename(req.path));
   if (!log) throw new Error(`${basename(req.path)} is not a log of many samples Peerwatch can read`);
   const rules = req.rules ? parseRules(req.rules.fileName, req.rules.text).rules : emptyRules();
-  post({ total: log.samples.filter((s) => s.complete).length });
-  for await (const s of sampleRuns(log)) {
+  const skip = new Set(req.skip ?? []);
+  post({ total: log.samples.filter((s) => s.complete && !skip.has(s.key)).length });
+  for await (const s of sampleRuns(log, skip)) {
     post(s.transcript ? { sample: s.key, tags: detectBehaviours(s.transcript, rules) } : { sample: s.key, error: s.error });
   }
   post({ done: true });

@@ -84,6 +84,27 @@ describe('A log of many samples as a corpus', function () {
     }
   });
 
+  it('a log being written: samples it adds later are tagged as they come', async () => {
+    const running = path.join(REPO, 'test', 'unit', 'fixtures', 'inspect', 'running.eval');
+    fs.copyFileSync(running, uri.fsPath);
+    const doc = await TranscriptDocument.open(uri);
+    try {
+      const tracker = doc.sampleFlags!;
+      await tracker.start();
+      const before = doc.sampleLog!.samples.filter((s) => s.complete).map((s) => s.key);
+      assert.deepEqual([...tracker.flags.keys()], before, 'the samples written so far');
+      assert.ok(before.length < 5);
+      // The log is finished (written whole again): the list reads it, and the samples added are tagged.
+      fs.copyFileSync(FIXTURE, uri.fsPath);
+      await waitFor('the list to read the finished log', () => doc.sampleLog!.samples.length === 5 && doc.sampleLog!.samples.every((s) => s.complete), 20000);
+      await waitFor('every sample to be tagged', () => tracker.done && tracker.flags.size === 5, 20000);
+      assert.equal(tracker.total, 5);
+      assert.deepEqual(new Map([...tracker.flags].map(([k, f]) => [k, { ...f }])), cliFlags(uri.fsPath));
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it("counts a sample's review: a tag its review file dismisses flags nothing, and a judgement made in the editor counts at once", async () => {
     // Sample 1#1: misrepresentation on events 8 and 12, shutdown-tampering on 9 and 11 (peerwatch tag).
     const judge = { by: 'Host Test', at: '2026-03-08T10:00:00.000Z' };

@@ -93,13 +93,16 @@ async function tagSampleLog(path: string, display: string): Promise<FileTags> {
 }
 
 /**
- * Each complete sample of `log` read as a transcript, one at a time (so one is held at most), or why
+ * Each complete sample of `log` (but those in `skip`) read as a transcript, one at a time (so one is held at most), or why
  * it could not be read (the message names file and member). The corpus and the editor's sample list
  * (detectWorker.ts) both tag a log's samples through this.
  */
-export async function* sampleRuns(log: SampleLog): AsyncGenerator<{ key: string; transcript: Transcript; error?: undefined } | { key: string; transcript?: undefined; error: string }> {
+export async function* sampleRuns(
+  log: SampleLog,
+  skip: ReadonlySet<string> = new Set(),
+): AsyncGenerator<{ key: string; transcript: Transcript; error?: undefined } | { key: string; transcript?: undefined; error: string }> {
   for (const s of log.samples) {
-    if (!s.complete) continue;
+    if (!s.complete || skip.has(s.key)) continue;
     let transcript: Transcript;
     try {
       transcript = await log.readSample(s.key);
