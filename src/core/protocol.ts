@@ -97,6 +97,10 @@ export const SampleRow = z.object({
   totalTokens: z.number().optional(),
   error: z.string().optional(),
   complete: z.boolean(),
+  /** The sample's flags (core/sampleTable.ts SampleFlags); absent until the sample is tagged. */
+  flags: z.object({ count: Index, first: Index.optional(), behaviours: z.array(z.string()) }).optional(),
+  /** Why the sample could not be tagged. */
+  flagsError: z.string().optional(),
 });
 export type SampleRow = z.infer<typeof SampleRow>;
 
@@ -120,6 +124,10 @@ export const SamplesMessage = z.object({
   error: z.string().optional(),
   /** The sample to select in the list (the one last open). */
   selected: z.string().optional(),
+  /** "tagging 40/200" while the samples' flags are being counted. */
+  tagging: z.string().optional(),
+  /** Why the samples' flags cannot be counted. */
+  flagsError: z.string().optional(),
 });
 export type SamplesMessage = z.infer<typeof SamplesMessage>;
 
@@ -288,6 +296,16 @@ export const ShowSamplesMessage = z.object({ type: z.literal('showSamples') });
 /** Open the next or previous sample in the list. */
 export const StepSampleMessage = z.object({ type: z.literal('stepSample'), direction: z.union([z.literal(1), z.literal(-1)]) });
 
+/**
+ * The sample list's rows as shown (sorted and filtered), by key: Next Flagged Sample steps in this
+ * order and Export CSV writes these rows.
+ */
+export const SamplesShownMessage = z.object({ type: z.literal('samplesShown'), keys: z.array(z.string().max(2000)).max(1_000_000) });
+/** Save the sample list as CSV (the rows as shown). */
+export const ExportSamplesMessage = z.object({ type: z.literal('exportSamples') });
+/** Open the next or previous sample with a flag, at its first flag. */
+export const StepFlaggedSampleMessage = z.object({ type: z.literal('stepFlaggedSample'), direction: z.union([z.literal(1), z.literal(-1)]) });
+
 /** Confirm or dismiss a tag (`clear`: take the verdict back). */
 export const JudgeMessage = z.object({ type: z.literal('judge'), tagId: z.string().min(1).max(200), verdict: z.enum(['confirmed', 'dismissed', 'clear']) });
 /** Add a tag to this event (the host asks which behaviour and for a note). */
@@ -310,6 +328,9 @@ export const FromWebview = z.discriminatedUnion('type', [
   OpenSampleMessage,
   ShowSamplesMessage,
   StepSampleMessage,
+  SamplesShownMessage,
+  ExportSamplesMessage,
+  StepFlaggedSampleMessage,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

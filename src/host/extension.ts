@@ -104,6 +104,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('peerwatch.nextSample', async () => activeOrTell()?.stepSample(1)),
     vscode.commands.registerCommand('peerwatch.previousSample', async () => activeOrTell()?.stepSample(-1)),
+    // Both give what they did (the sample and event opened, the file written), for scripts and tests.
+    vscode.commands.registerCommand('peerwatch.nextFlaggedSample', async () => activeOrTell()?.stepFlaggedSample(1)),
+    vscode.commands.registerCommand('peerwatch.previousFlaggedSample', async () => activeOrTell()?.stepFlaggedSample(-1)),
+    vscode.commands.registerCommand('peerwatch.exportSamplesCsv', async (to?: unknown) => activeOrTell()?.exportSamples(to instanceof vscode.Uri ? to : undefined)),
     vscode.commands.registerCommand('peerwatch.copyEventLink', async () => {
       const active = activeOrTell();
       if (active) await active.copyLink(active.focusedEvent);

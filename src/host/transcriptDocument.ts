@@ -9,6 +9,7 @@ import { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
 import { openSampleLogFile } from '../node/sampleLogs';
 import { reviewSidecarPath } from '../core/review/sidecar';
+import { SampleFlagsTracker } from './sampleFlags';
 
 /** Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it. */
 export const CONFIRM_SETTING = 'confirmOpenAboveMB';
@@ -127,6 +128,27 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     return this.samples;
   }
 
+  private flagsTracker: SampleFlagsTracker | undefined;
+
+  /**
+   * The flags of each sample of a sample log, tagged in the detection worker on first use and kept
+   * while the document is open (undefined for a single transcript).
+   */
+  get sampleFlags(): SampleFlagsTracker | undefined {
+    if (!this.samples || this.isDisposed) return undefined;
+    if (!this.flagsTracker) {
+      // An open sample counts as its editor does (its review as edited).
+      const opened = (key: string) => {
+        const b = this.sampleBehaviours.get(key);
+        return b?.detected ? b.merged.tags : undefined;
+      };
+      this.flagsTracker = this._register(new SampleFlagsTracker(this.sourceUri, opened, () => this.samples?.samples ?? []));
+      this._register(this.onDidChangeSamples(() => this.flagsTracker?.samplesChanged()));
+      void this.flagsTracker.start();
+    }
+    return this.flagsTracker;
+  }
+
   /** The open sample's key; undefined while the sample list shows (or for a single transcript). */
   get sampleKey(): string | undefined {
     return this.openKey;
@@ -192,7 +214,10 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       }
       b = created;
       this.sampleBehaviours.set(key, b);
-      b.onDidChange(() => this.openKey === key && this.tagsChanged.fire());
+      b.onDidChange(() => {
+        this.flagsTracker?.reviewChanged(key);
+        if (this.openKey === key) this.tagsChanged.fire();
+      });
       this.behavioursAdded.fire(b);
     }
     this.openKey = key;

@@ -18,6 +18,7 @@ import { qualifierShort } from '../core/behaviours';
 import { activeFlags, flaggedEventAt, flaggedEvents, type FlaggedEvent, type ReviewedTag } from '../core/review/merge';
 import { addTagInteractively, behaviourLabel, setTagVerdict } from './review/judgements';
 import { DEFAULT_FOLDS, EventView, NO_FILTER } from '../core/eventView';
+import { nextFlagged, samplesCsv, type TableRow } from '../core/sampleTable';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
 import { TranscriptDocument } from './transcriptDocument';
@@ -277,6 +278,9 @@ export class EditorSession {
   private ready = false;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private tagsTimer: ReturnType<typeof setTimeout> | undefined;
+  private samplesTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The sample list's keys as the webview shows them (sorted, filtered); undefined: the log's order. */
+  private listOrder: string[] | undefined;
   private search: vscode.CancellationTokenSource | undefined;
   focusedEvent: number | undefined;
   /**
@@ -307,6 +311,18 @@ export class EditorSession {
         else this.scheduleUpdate();
       }),
     );
+    // A sample log's samples are tagged in the worker as soon as it opens; the list fills in as they are.
+    const flags = document.sampleFlags;
+    if (flags) this.disposables.push(flags.onDidChange(() => this.scheduleSamples()));
+  }
+
+  /** Shows the list again soon (samples tagged): a burst of samples becomes one message. */
+  private scheduleSamples(): void {
+    if (this.samplesTimer) return;
+    this.samplesTimer = setTimeout(() => {
+      this.samplesTimer = undefined;
+      if (this.ready && this.document.sampleLog && this.document.sampleKey === undefined) this.postSamples();
+    }, 150);
   }
 
   /**
@@ -471,6 +487,7 @@ export class EditorSession {
     const log = this.document.sampleLog;
     if (!log) return;
     const info = log.info;
+    const flags = this.document.sampleFlags;
     const message: SamplesMessage = {
       type: 'samples',
       fileName: this.document.displayName,
@@ -491,13 +508,83 @@ export class EditorSession {
         ...(s.totalTokens !== undefined ? { totalTokens: s.totalTokens } : {}),
         ...(s.error !== undefined ? { error: s.error } : {}),
         complete: s.complete,
+        ...(flags?.flags.has(s.key) ? { flags: flags.flags.get(s.key)! } : {}),
+        ...(flags?.errors.has(s.key) ? { flagsError: flags.errors.get(s.key)! } : {}),
       })),
       diagnostics: log.diagnostics.slice(0, MAX_DIAGNOSTICS_SENT),
       diagnosticCount: log.diagnostics.length,
       ...(this.document.sampleError ? { error: this.document.sampleError } : {}),
       ...(this.lastSample !== undefined ? { selected: this.lastSample } : {}),
+      ...(flags?.progress ? { tagging: flags.progress } : {}),
+      ...(flags?.error ? { flagsError: flags.error } : {}),
     };
     this.post(message);
+  }
+
+  /** The sample list's rows as shown (the webview's order and filter, else the log's order), with their flags. */
+  private shownRows(): TableRow[] {
+    const log = this.document.sampleLog;
+    if (!log) return [];
+    const flags = this.document.sampleFlags;
+    const byKey = new Map(log.samples.map((s) => [s.key, s]));
+    const keys = this.listOrder ?? log.samples.map((s) => s.key);
+    return keys.flatMap((key) => {
+      const s = byKey.get(key);
+      if (!s) return [];
+      const f = flags?.flags.get(key);
+      return [{ key, id: String(s.id), epoch: s.epoch, scores: s.scores, ...(f ? { flags: f } : {}) }];
+    });
+  }
+
+  /**
+   * Opens the next (1) or previous (-1) sample with a flag, in the order the list shows, at its first
+   * flag; from the list, after (before) the one last opened. Gives the sample and event opened.
+   */
+  async stepFlaggedSample(direction: 1 | -1): Promise<{ sample: string; event: number } | undefined> {
+    const doc = this.document;
+    const log = doc.sampleLog;
+    const tracker = doc.sampleFlags;
+    if (!log || !tracker) {
+      void vscode.window.showInformationMessage('Peerwatch: this file holds one transcript; Next Flagged Sample steps through logs of many samples (Inspect AI logs, files of many runs). Use Next Flagged Action (F8) within it.');
+      return undefined;
+    }
+    if (tracker.error) {
+      void vscode.window.showWarningMessage(`Peerwatch: the samples' flags cannot be counted: ${tracker.error}`);
+      return undefined;
+    }
+    const order = this.shownRows().map((r) => r.key);
+    const key = nextFlagged(order, tracker.flags, doc.sampleKey ?? this.lastSample, direction);
+    const first = key === undefined ? undefined : tracker.flags.get(key)?.first;
+    if (key === undefined || first === undefined) {
+      const way = direction > 0 ? 'next' : 'previous';
+      vscode.window.setStatusBarMessage(`Peerwatch: no ${way} sample with a flag${tracker.done ? '' : ` yet (${tracker.progress})`}`, 4000);
+      return undefined;
+    }
+    await this.revealInSample(key, first);
+    return doc.sampleKey === key ? { sample: key, event: first } : undefined;
+  }
+
+  /** Writes the sample list (as shown) as CSV to `to`, or where a save dialog says. Gives the file written. */
+  async exportSamples(to?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const log = this.document.sampleLog;
+    if (!log) {
+      void vscode.window.showInformationMessage('Peerwatch: this file holds one transcript; Export Samples as CSV writes the sample list of a log of many samples.');
+      return undefined;
+    }
+    const src = this.document.sourceUri;
+    const uri =
+      to ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export the sample list as CSV',
+        defaultUri: vscode.Uri.joinPath(src, '..', `${src.path.split('/').pop()!.replace(/\.[^.]*$/, '')}.samples.csv`),
+        filters: { CSV: ['csv'] },
+      }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(samplesCsv(this.shownRows())));
+    const tracker = this.document.sampleFlags;
+    const pending = tracker && !tracker.done ? ` (${tracker.progress ?? 'flags not counted'}: samples not tagged yet have empty flag cells)` : '';
+    vscode.window.setStatusBarMessage(`Peerwatch: wrote ${vscode.workspace.asRelativePath(uri, false)}${pending}`, 5000);
+    return uri;
   }
 
   /** Opens the next (1) or previous (-1) sample of a sample log; from the list, the one after (before) the last opened. */
@@ -569,6 +656,15 @@ export class EditorSession {
         break;
       case 'stepSample':
         await this.stepSample(message.direction);
+        break;
+      case 'stepFlaggedSample':
+        await this.stepFlaggedSample(message.direction);
+        break;
+      case 'samplesShown':
+        this.listOrder = message.keys;
+        break;
+      case 'exportSamples':
+        await this.exportSamples();
         break;
       case 'judge':
         await setTagVerdict(this.document, message.tagId, message.verdict);
@@ -758,6 +854,7 @@ export class EditorSession {
     this.search?.cancel();
     if (this.updateTimer) clearTimeout(this.updateTimer);
     if (this.tagsTimer) clearTimeout(this.tagsTimer);
+    if (this.samplesTimer) clearTimeout(this.samplesTimer);
     this.sourceDisposable?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }

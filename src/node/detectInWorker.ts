@@ -16,11 +16,11 @@ export interface Detected {
   sha256?: string;
   convertedFrom?: RunlogSource;
 }
-import type { DetectReply, DetectRequest } from './detectWorker';
+import type { DetectReply, DetectRequest, SampleProgress, SampleReply } from './detectWorker';
 
-export interface DetectJob {
+export interface DetectJob<R = Detected> {
   /** The tags and the event count they cover, or undefined when cancelled; rejects with the worker's error. */
-  readonly result: Promise<Detected | undefined>;
+  readonly result: Promise<R | undefined>;
   cancel(): void;
 }
 
@@ -56,5 +56,35 @@ export function detectInWorker(workerFile: string, req: DetectRequest): DetectJo
     cancel = () => done(() => resolve(undefined));
   });
   worker.postMessage(req);
+  return { result, cancel: () => cancel() };
+}
+
+/**
+ * Starts `workerFile` on the samples of the log at `path` (a `samples` request): `onReply` gets the
+ * count to tag, then each sample's tags as it is tagged. `result` resolves true when every sample was
+ * tagged, undefined when cancelled; rejects with the worker's error (the log could not be opened).
+ */
+export function detectSamplesInWorker(workerFile: string, req: Omit<DetectRequest, 'samples' | 'maxEvents' | 'hash'>, onReply: (reply: SampleProgress) => void): DetectJob<true> {
+  const worker = new Worker(workerFile);
+  let settled = false;
+  let cancel: () => void = () => undefined;
+  const result = new Promise<true | undefined>((resolve, reject) => {
+    const done = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.on('message', (reply: SampleReply) => {
+      if (settled) return;
+      if ('done' in reply) return done(() => resolve(true));
+      if ('error' in reply && !('sample' in reply)) return done(() => reject(new Error(reply.error)));
+      onReply(reply as SampleProgress);
+    });
+    worker.once('error', (e) => done(() => reject(e)));
+    worker.once('exit', (code) => done(() => reject(new Error(`the detection worker stopped (exit code ${code})`))));
+    cancel = () => done(() => resolve(undefined));
+  });
+  worker.postMessage({ ...req, samples: true } satisfies DetectRequest);
   return { result, cancel: () => cancel() };
 }

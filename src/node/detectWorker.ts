@@ -12,6 +12,9 @@ import { detectBehaviours, emptyRules, parseRules, type Tag } from '../core/beha
 import { readRunFile } from './readTranscript';
 import { NotATranscriptError } from '../core/formats';
 import type { RunlogSource } from '../core/runlog/runlog';
+import { sampleRuns } from './corpus/tagFile';
+import { openSampleLogFile } from './sampleLogs';
+import { basename } from 'node:path';
 
 /** What the host asks: tag the run at `path` (its first `maxEvents` events) with these rules. */
 export interface DetectRequest {
@@ -22,7 +25,21 @@ export interface DetectRequest {
   rules?: { fileName: string; text: string };
   /** Also the source file's SHA-256 (Behaviours in Folder groups copies of a run by it). */
   hash?: boolean;
+  /**
+   * The file holds many samples (an Inspect log, a file of many runs): tag each complete sample in
+   * turn and answer with its tags as soon as it is tagged (SampleReply), for the editor's sample list.
+   */
+  samples?: boolean;
+  /** With `samples`: the keys of samples already tagged (a log being written is tagged again as samples finish). */
+  skip?: string[];
 }
+
+/**
+ * The answers to a `samples` request: how many samples will be tagged, then each sample's tags (or
+ * why it could not be read) as it is tagged, then `done`; or why the log could not be opened.
+ */
+export type SampleProgress = { total: number } | { sample: string; tags: Tag[] } | { sample: string; error: string };
+export type SampleReply = SampleProgress | { done: true } | { error: string };
 
 /**
  * The worker's answers: the tags in batches of TAG_BATCH (each its own message, so the host takes
@@ -52,8 +69,21 @@ async function detect(req: DetectRequest): Promise<void> {
   } satisfies DetectReply);
 }
 
+async function detectSamples(req: DetectRequest): Promise<void> {
+  const post = (reply: SampleReply) => parentPort!.postMessage(reply);
+  const log = await openSampleLogFile(req.path, basename(req.path));
+  if (!log) throw new Error(`${basename(req.path)} is not a log of many samples Peerwatch can read`);
+  const rules = req.rules ? parseRules(req.rules.fileName, req.rules.text).rules : emptyRules();
+  const skip = new Set(req.skip ?? []);
+  post({ total: log.samples.filter((s) => s.complete && !skip.has(s.key)).length });
+  for await (const s of sampleRuns(log, skip)) {
+    post(s.transcript ? { sample: s.key, tags: detectBehaviours(s.transcript, rules) } : { sample: s.key, error: s.error });
+  }
+  post({ done: true });
+}
+
 parentPort?.once('message', (req: DetectRequest) => {
-  detect(req).catch((e: unknown) =>
+  (req.samples ? detectSamples(req) : detect(req)).catch((e: unknown) =>
     parentPort!.postMessage({
       error: e instanceof Error ? e.message : String(e),
       ...(e instanceof NotATranscriptError ? { notATranscript: { file: e.file, reason: e.reason } } : {}),

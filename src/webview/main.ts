@@ -108,7 +108,16 @@ function saveSoon(): void {
 const headerHost = el('div', { class: 'header-host' });
 /** In a sample log: back to the list, which sample this is, and the previous / next sample. */
 const sampleBar = el('div', { class: 'sample-bar', 'data-testid': 'sample-bar', role: 'navigation', 'aria-label': 'Samples' });
-const samples = new SamplesView({ open: (key) => post({ type: 'openSample', key }), changed: saveSoon }, saved.samples ?? {});
+const samples = new SamplesView(
+  {
+    open: (key) => post({ type: 'openSample', key }),
+    changed: saveSoon,
+    shown: (keys) => post({ type: 'samplesShown', keys }),
+    stepFlagged: (direction) => post({ type: 'stepFlaggedSample', direction }),
+    exportCsv: () => post({ type: 'exportSamples' }),
+  },
+  saved.samples ?? {},
+);
 const banner = el('div', { class: 'banner-host' });
 const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filter and find' });
 const outlineEl = el('nav', { class: 'outline', 'data-testid': 'outline', 'aria-label': 'Run outline' });

@@ -1,25 +1,42 @@
 /**
  * The sample list of a log of many samples (Inspect AI): one row per sample (id, epoch, scores,
- * tokens, error, a "running" mark for samples still being written), under a header naming the
+ * flags, tokens, error, a "running" mark for samples still being written), under a header naming the
  * task, model and status, with the log's diagnostics listed. j/k (or the arrows) move, Enter or a
- * click opens the sample; the filter box keeps the rows whose id or input contains its text.
+ * click opens the sample; the filter box keeps the rows whose id or input contains its text, and the
+ * selects keep those flagged with a behaviour, with a score, flagged or not. The column buttons sort
+ * (by id, flags, each score; again to reverse); f / F open the next / previous flagged sample.
+ * Sorting and filtering are core/sampleTable.ts's.
  *
  * Every string from the log goes in as text (`el`), never as HTML: sample inputs are adversarial.
  */
 import type { SampleRow, SamplesMessage } from '../core/protocol';
+import { filterRows, flaggedBehaviours, scoreNames, scoreValues, sortRows, type SortColumn, type SortOrder, type TableFilter } from '../core/sampleTable';
 import { el } from './render';
 
 export interface SamplesViewOptions {
   open(key: string): void;
   /** Something worth saving changed (filter, selection, scroll). */
   changed(): void;
+  /** The rows shown changed (sorted, filtered, samples added): their keys in order. */
+  shown?(keys: string[]): void;
+  /** Open the next (1) or previous (-1) flagged sample. */
+  stepFlagged?(direction: 1 | -1): void;
+  /** Save the list as shown as CSV. */
+  exportCsv?(): void;
 }
 
 export interface SamplesViewState {
   filter?: string;
   selected?: string;
   scroll?: number;
+  sort?: SortOrder;
+  behaviour?: string;
+  score?: { name: string; value: string };
+  flagged?: boolean;
 }
+
+/** The select's value for "any" (every other value is a behaviour, or an index into the score choices). */
+const ANY = '';
 
 /** The shown length of a sample's input in its row (the whole input is its tooltip, up to a limit). */
 const INPUT_CHARS = 160;
@@ -37,6 +54,27 @@ export class SamplesView {
     'aria-label': 'Filter samples by id or input',
   }) as HTMLInputElement;
   private readonly count = el('span', { class: 'counts', 'data-testid': 'sample-count' });
+  private readonly behaviourSelect = el('select', { class: 'sample-select', 'data-testid': 'sample-behaviour-filter', 'aria-label': 'Show samples flagged with this behaviour' }) as HTMLSelectElement;
+  private readonly scoreSelect = el('select', { class: 'sample-select', 'data-testid': 'sample-score-filter', 'aria-label': 'Show samples with this score' }) as HTMLSelectElement;
+  private readonly flaggedSelect = el(
+    'select',
+    { class: 'sample-select', 'data-testid': 'sample-flagged-filter', 'aria-label': 'Show flagged or unflagged samples' },
+    el('option', { value: ANY }, 'Flagged or not'),
+    el('option', { value: 'flagged' }, 'Flagged'),
+    el('option', { value: 'unflagged' }, 'Not flagged'),
+  ) as HTMLSelectElement;
+  /** "tagging 40/200" while the samples' flags are counted, or why they cannot be. */
+  private readonly tagging = el('span', { class: 'muted sample-tagging', 'data-testid': 'sample-tagging', role: 'status' });
+  private readonly exportButton = el('button', { type: 'button', class: 'tb', 'data-testid': 'samples-export', title: 'Save the samples as listed (sample, epoch, scores, flags, behaviours) as CSV' }, 'Export CSV');
+  private readonly columns = el('div', { class: 'sample-columns', role: 'toolbar', 'aria-label': 'Sort samples by', 'data-testid': 'sample-columns' });
+  private sort: SortOrder | undefined;
+  private behaviour: string | undefined;
+  private score: { name: string; value: string } | undefined;
+  private flagged: boolean | undefined;
+  /** The score filter's choices (its options' values are indices into this). */
+  private scoreChoices: Array<{ name: string; value: string }> = [];
+  /** The keys last reported as shown (reported again only when they change). */
+  private shownKeys = '';
   private readonly scroller = el('div', { class: 'samples-scroller', 'data-testid': 'samples-scroller' });
   private readonly list = el('ol', { class: 'sample-list', 'data-testid': 'sample-list', role: 'listbox', 'aria-label': 'Samples' });
   private rows: SampleRow[] = [];
@@ -50,6 +88,11 @@ export class SamplesView {
     state: SamplesViewState,
   ) {
     this.filterInput.value = state.filter ?? '';
+    this.sort = state.sort;
+    this.behaviour = state.behaviour;
+    this.score = state.score;
+    this.flagged = state.flagged;
+    this.flaggedSelect.value = state.flagged === undefined ? ANY : state.flagged ? 'flagged' : 'unflagged';
     this.selected = state.selected;
     this.scrollTop = state.scroll ?? 0;
     this.scroller.append(this.list);
@@ -58,9 +101,48 @@ export class SamplesView {
       { class: 'samples-view', 'data-testid': 'samples-view' },
       this.header,
       this.banner,
-      el('div', { class: 'toolbar samples-toolbar' }, this.filterInput, this.count, el('span', { class: 'spacer' }), el('span', { class: 'muted keys-hint' }, 'j/k to move, Enter to open')),
+      el(
+        'div',
+        { class: 'toolbar samples-toolbar' },
+        this.filterInput,
+        this.behaviourSelect,
+        this.scoreSelect,
+        this.flaggedSelect,
+        this.count,
+        this.tagging,
+        el('span', { class: 'spacer' }),
+        this.exportButton,
+        el('span', { class: 'muted keys-hint' }, 'j/k to move, Enter to open, f/F next/previous flagged'),
+      ),
+      this.columns,
       this.scroller,
     );
+    const filtersChanged = () => {
+      this.renderRows();
+      this.options.changed();
+    };
+    this.behaviourSelect.addEventListener('change', () => {
+      this.behaviour = this.behaviourSelect.value === ANY ? undefined : this.behaviourSelect.value;
+      filtersChanged();
+    });
+    this.scoreSelect.addEventListener('change', () => {
+      this.score = this.scoreSelect.value === ANY ? undefined : this.scoreChoices[Number(this.scoreSelect.value)];
+      filtersChanged();
+    });
+    this.flaggedSelect.addEventListener('change', () => {
+      this.flagged = this.flaggedSelect.value === ANY ? undefined : this.flaggedSelect.value === 'flagged';
+      filtersChanged();
+    });
+    this.exportButton.addEventListener('click', () => this.options.exportCsv?.());
+    this.columns.addEventListener('click', (ev) => {
+      const button = (ev.target as HTMLElement).closest<HTMLElement>('button[data-sort]');
+      if (!button) return;
+      const column = button.dataset.sort as SortColumn;
+      // A column sorts flags and scores highest first (what one looks for), ids in order; again reverses.
+      this.sort = this.sort?.column === column ? { column, descending: !this.sort.descending } : { column, descending: column !== 'id' };
+      this.renderColumns();
+      filtersChanged();
+    });
     this.filterInput.addEventListener('input', () => {
       this.renderRows();
       this.options.changed();
@@ -91,7 +173,15 @@ export class SamplesView {
   }
 
   get state(): SamplesViewState {
-    return { filter: this.filterInput.value || undefined, selected: this.selected, scroll: this.scrollTop };
+    return {
+      filter: this.filterInput.value || undefined,
+      selected: this.selected,
+      scroll: this.scrollTop,
+      ...(this.sort ? { sort: this.sort } : {}),
+      ...(this.behaviour !== undefined ? { behaviour: this.behaviour } : {}),
+      ...(this.score ? { score: this.score } : {}),
+      ...(this.flagged !== undefined ? { flagged: this.flagged } : {}),
+    };
   }
 
   /** Shows the list in `m` (a first showing, or samples added / finished in a log being written). */
@@ -150,7 +240,58 @@ export class SamplesView {
       );
     }
     this.banner.replaceChildren(...banners);
+    this.tagging.textContent = m.flagsError ? `flags not counted: ${m.flagsError}` : (m.tagging ?? '');
+    this.renderFilters();
+    this.renderColumns();
     this.renderRows();
+  }
+
+  /** The behaviour and score filters' choices (those of the rows so far; a chosen one stays). */
+  private renderFilters(): void {
+    const behaviours = flaggedBehaviours(this.rows);
+    if (this.behaviour !== undefined && !behaviours.includes(this.behaviour)) behaviours.push(this.behaviour);
+    const option = (value: string, label: string) => {
+      const o = el('option', {}, label) as HTMLOptionElement;
+      o.value = value;
+      return o;
+    };
+    this.behaviourSelect.replaceChildren(option(ANY, 'Any behaviour'), ...behaviours.map((b) => option(b, b)));
+    this.behaviourSelect.value = this.behaviour ?? ANY;
+    this.scoreChoices = scoreValues(this.rows);
+    const score = this.score;
+    if (score && !this.scoreChoices.some((c) => c.name === score.name && c.value === score.value)) this.scoreChoices.push(score);
+    this.scoreSelect.replaceChildren(option(ANY, 'Any score'), ...this.scoreChoices.map((c, i) => option(String(i), `${c.name}: ${c.value}`)));
+    this.scoreSelect.value = score ? String(this.scoreChoices.findIndex((c) => c.name === score.name && c.value === score.value)) : ANY;
+    this.scoreSelect.hidden = this.scoreChoices.length === 0;
+  }
+
+  /** The sort buttons: sample id, flags, each scorer; the one sorting says which way (aria-sort). */
+  private renderColumns(): void {
+    const columns: Array<{ column: SortColumn; label: string }> = [
+      { column: 'id', label: 'Sample' },
+      { column: 'flags', label: 'Flags' },
+      ...scoreNames(this.rows).map((n) => ({ column: `score:${n}` as SortColumn, label: n })),
+    ];
+    this.columns.replaceChildren(
+      el('span', { class: 'muted' }, 'Sort by'),
+      ...columns.map(({ column, label }) => {
+        const on = this.sort?.column === column;
+        const way = on ? (this.sort!.descending ? 'descending' : 'ascending') : undefined;
+        return el(
+          'button',
+          {
+            type: 'button',
+            class: 'tb sample-sort',
+            'data-sort': column,
+            'data-testid': 'sample-sort',
+            'aria-pressed': String(on),
+            'aria-sort': way ?? 'none',
+            title: `Sort by ${label}${on ? ` (${way}; click to reverse)` : ''}`,
+          },
+          `${label}${on ? (this.sort!.descending ? ' ▼' : ' ▲') : ''}`,
+        );
+      }),
+    );
   }
 
   /** The view was put back on the page: scroll where it was and focus the selected row. */
@@ -195,19 +336,49 @@ export class SamplesView {
         this.filterInput.focus();
         this.filterInput.select();
         return true;
+      case 'f':
+      case 'F':
+        this.options.stepFlagged?.(ev.key === 'f' ? 1 : -1);
+        return true;
     }
     return false;
   }
 
   private renderRows(): void {
-    const query = this.filterInput.value.trim().toLowerCase();
-    const shown = query ? this.rows.filter((r) => r.id.toLowerCase().includes(query) || (r.input ?? '').toLowerCase().includes(query)) : this.rows;
-    this.count.textContent = query ? `${shown.length} of ${this.rows.length} samples` : `${this.rows.length} sample${this.rows.length === 1 ? '' : 's'}`;
+    const filter: TableFilter = {
+      text: this.filterInput.value,
+      ...(this.behaviour !== undefined ? { behaviour: this.behaviour } : {}),
+      ...(this.score ? { score: this.score } : {}),
+      ...(this.flagged !== undefined ? { flagged: this.flagged } : {}),
+    };
+    const filtered = filterRows(this.rows, filter);
+    const shown = this.sort ? sortRows(filtered, this.sort) : filtered;
+    this.count.textContent =
+      shown.length !== this.rows.length ? `${shown.length} of ${this.rows.length} samples` : `${this.rows.length} sample${this.rows.length === 1 ? '' : 's'}`;
     const items = shown.map((r) => this.renderRow(r));
     if (!items.length) {
       items.push(el('li', { class: 'empty' }, this.rows.length ? 'No sample matches the filter.' : 'No samples yet.'));
     }
     this.list.replaceChildren(...items);
+    const keys = shown.map((r) => r.key);
+    if (keys.join('\n') !== this.shownKeys) {
+      this.shownKeys = keys.join('\n');
+      this.options.shown?.(keys);
+    }
+  }
+
+  /** "3 flags: exfiltration, misrepresentation", "no flags", or "…" while the sample is not tagged yet. */
+  private renderFlags(r: SampleRow): HTMLElement {
+    const f = r.flags;
+    if (!f) {
+      return el(
+        'span',
+        { class: 'sample-flags sample-flags-pending', 'data-field': 'flags', 'data-count': '', title: r.flagsError ?? (r.complete ? 'Not tagged yet' : 'Tagged once it has finished') },
+        r.flagsError ? 'flags: not counted' : 'flags: …',
+      );
+    }
+    const text = f.count ? `${f.count} flag${f.count === 1 ? '' : 's'}: ${f.behaviours.join(', ')}` : 'no flags';
+    return el('span', { class: `sample-flags${f.count ? ' sample-flagged' : ''}`, 'data-field': 'flags', 'data-count': String(f.count), title: text }, text);
   }
 
   private renderRow(r: SampleRow): HTMLElement {
@@ -233,6 +404,7 @@ export class SamplesView {
         { class: 'sample-scores', 'data-field': 'scores' },
         ...scores.map(([name, value]) => el('span', { class: 'sample-score', title: `${name}: ${value}` }, `${name}: ${value}`)),
       ),
+      this.renderFlags(r),
       r.totalTokens !== undefined ? el('span', { class: 'sample-tokens', 'data-field': 'tokens' }, `${r.totalTokens.toLocaleString('en-US')} tokens`) : null,
       r.error ? el('span', { class: 'sample-error', 'data-field': 'error', title: r.error }, `error: ${r.error.replace(/\s+/g, ' ').slice(0, 200)}`) : null,
       el('span', { class: 'sample-input', 'data-field': 'input' }, input.length > INPUT_CHARS ? `${input.slice(0, INPUT_CHARS - 1)}…` : input),

@@ -14,6 +14,7 @@ import { ManyRunsError, NotATranscriptError } from '../../core/formats';
 import { isInspectJson, looksLikeZip } from '../../core/formats/inspect';
 import { readRun, type RunFiles } from '../../core/formats/readRun';
 import type { Transcript } from '../../core/model';
+import type { SampleLog } from '../../core/formats/sampleLog';
 import { openSampleLogFile } from '../sampleLogs';
 
 /** What a file gave: its runs, or why it holds none, and problems reading it as a whole. */
@@ -84,15 +85,33 @@ async function tagSampleLog(path: string, display: string): Promise<FileTags> {
   const problems = log.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   const evalId = inspectEvalId(log.info.metadata);
   const runs: IndexedRun[] = [];
-  for (const s of log.samples) {
-    if (!s.complete) continue;
-    try {
-      runs.push(indexedRun(await log.readSample(s.key), { sample: s.key, ...(evalId ? { runId: `inspect:${evalId}#${s.key}` } : {}) }));
-    } catch (e) {
-      problems.push(e instanceof Error ? e.message : String(e));
-    }
+  for await (const s of sampleRuns(log)) {
+    if (s.transcript) runs.push(indexedRun(s.transcript, { sample: s.key, ...(evalId ? { runId: `inspect:${evalId}#${s.key}` } : {}) }));
+    else problems.push(s.error);
   }
   return { runs, ...(problems.length ? { problems } : {}) };
+}
+
+/**
+ * Each complete sample of `log` (but those in `skip`) read as a transcript, one at a time (so one is held at most), or why
+ * it could not be read (the message names file and member). The corpus and the editor's sample list
+ * (detectWorker.ts) both tag a log's samples through this.
+ */
+export async function* sampleRuns(
+  log: SampleLog,
+  skip: ReadonlySet<string> = new Set(),
+): AsyncGenerator<{ key: string; transcript: Transcript; error?: undefined } | { key: string; transcript?: undefined; error: string }> {
+  for (const s of log.samples) {
+    if (!s.complete || skip.has(s.key)) continue;
+    let transcript: Transcript;
+    try {
+      transcript = await log.readSample(s.key);
+    } catch (e) {
+      yield { key: s.key, error: e instanceof Error ? e.message : String(e) };
+      continue;
+    }
+    yield { key: s.key, transcript };
+  }
 }
 
 /** An Inspect eval's identity: its `eval_id`, else its `run_id` and `task_id` (older logs). */
