@@ -65,7 +65,8 @@ function finalConfig(t: Transcript, rules: Rules): Map<string, unknown> {
 /** One line per thing the run did with model weights, in order. */
 function weightsActs(t: Transcript, rules: Rules): string[] {
   const facts = gatherFacts(t, rules);
-  const at = (host: string | undefined, path: string) => (host ? `${host}:${path}` : path);
+  // Paths on another machine already carry their `host:` prefix (model.ts); add it only where missing.
+  const at = (host: string | undefined, path: string) => (host && !path.startsWith(`${host}:`) ? `${host}:${path}` : path);
   const out: string[] = [];
   for (const f of facts.fileActs) {
     if (!looksLikeWeights(facts, f.path) && !(f.to !== undefined && looksLikeWeights(facts, f.to))) continue;
