@@ -13,8 +13,10 @@
 import { diffArrays, diffWordsWithSpace } from 'diff';
 import type { TranscriptEvent } from '../model';
 import { describeEvent } from '../behaviours';
+import { canonical, eventText, type RowStatus } from './rows';
 
-export type RowStatus = 'same' | 'changed' | 'only-a' | 'only-b';
+export { differenceRows, eventText, type RowStatus } from './rows';
+
 
 /** One event of a row, as the CLI and the view name it. */
 export interface RowSide {
@@ -91,25 +93,6 @@ function identity(e: TranscriptEvent): string {
       return `file_change:${e.path}`;
     case 'environment':
       return `environment:${e.fact}`;
-  }
-}
-
-/** The text a row's inline diff shows for an event. */
-export function eventText(e: TranscriptEvent): string {
-  switch (e.kind) {
-    case 'message':
-    case 'reasoning':
-      return e.text;
-    case 'tool_call':
-      return `${e.name}(${JSON.stringify(canonical(e.arguments))})`;
-    case 'tool_result':
-      return e.error ? `${e.output}\n${e.error}` : e.output;
-    case 'config_change':
-      return `${e.path}: ${e.op} ${e.key}${e.op !== 'remove' ? ` = ${JSON.stringify(e.newValue)}` : ''}`;
-    case 'file_change':
-      return `${e.op} ${e.host ? `${e.host}:` : ''}${e.path}${e.to ? ` → ${e.toHost ? `${e.toHost}:` : ''}${e.to}` : ''}`;
-    case 'environment':
-      return e.fact;
   }
 }
 
@@ -247,11 +230,4 @@ export function rowSummary(r: AlignedRow): string {
     default:
       return `A ${name(r.a!)} | B ${name(r.b!)}`;
   }
-}
-
-/** A value with object keys sorted, so `{a,b}` and `{b,a}` are one. */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-  return v;
 }

@@ -8,7 +8,7 @@ import type { Rules } from '../behaviours';
 import { alignEvents, firstDivergence, type AlignedRow, type Divergence } from './align';
 import { compareOutcomes, compareTags, type OutcomeComparison, type TagComparison } from './outcome';
 
-export { alignEvents, eventKey, eventText, firstDivergence, rowSummary, similarity, type AlignedRow, type Divergence, type RowSide, type RowStatus } from './align';
+export { alignEvents, differenceRows, eventKey, eventText, firstDivergence, rowSummary, similarity, type AlignedRow, type Divergence, type RowSide, type RowStatus } from './align';
 export { compareOutcomes, compareTags, type OutcomeComparison, type TagComparison, type ValueDiff } from './outcome';
 
 /** What `peerwatch compare --json` prints. */
@@ -23,14 +23,4 @@ export interface RunComparison {
 export function compareRuns(a: Transcript, b: Transcript, rules?: Rules): RunComparison {
   const aligned = alignEvents(a.events, b.events);
   return { aligned, firstDivergence: firstDivergence(aligned), outcome: compareOutcomes(a, b, rules), tags: compareTags(a, b, rules) };
-}
-
-/** The rows that differ (indexes into `aligned`), in order: what next/previous difference steps through. */
-export function differenceRows(aligned: readonly AlignedRow[]): number[] {
-  const out: number[] = [];
-  aligned.forEach((r, i) => {
-    // A run of differing rows is one difference: stop at its first row.
-    if (r.status !== 'same' && (i === 0 || aligned[i - 1]!.status === 'same')) out.push(i);
-  });
-  return out;
 }
