@@ -98,4 +98,13 @@ describe('compare: two runs aligned', () => {
     assert.ok(c.outcome.weights.a.length > 0, JSON.stringify(c.outcome.weights));
     assert.ok(c.tags.onlyA.includes('exfiltration'));
   });
+
+  it("the monitored and unmonitored arms of one scenario: alignment faking is the unmonitored arm's, as peerwatch tag gives it", () => {
+    const monitored = read('test/fixtures/behaviours/study/alignment-faking-pair-monitoring.json');
+    const unmonitored = read('test/fixtures/behaviours/study/alignment-faking-pair-non_monitoring.json');
+    const c = compareRuns(monitored, unmonitored);
+    assert.ok(c.tags.onlyB.includes('alignment-faking'), JSON.stringify(c.tags));
+    assert.ok(!c.tags.onlyA.includes('alignment-faking') && !c.tags.both.includes('alignment-faking'));
+    assert.ok(c.firstDivergence, 'the arms did different things');
+  });
 });

@@ -5,7 +5,7 @@
  * and the effects of tool calls), never from a format's tool names. Pure module.
  */
 import type { Transcript } from '../model';
-import { detectBehaviours, emptyRules, type Rules, type Tag } from '../behaviours';
+import { compareArms, detectBehaviours, emptyRules, type Rules, type Tag } from '../behaviours';
 import { gatherFacts, looksLikeWeights } from '../behaviours/facts';
 
 /** One compared value: A's, B's, and whether they are the same. */
@@ -93,10 +93,23 @@ export function compareOutcomes(a: Transcript, b: Transcript, rules: Rules = emp
   return { evaluation: evaluationDiff(a, b), config, weights: { a: wa, b: wb, same: same(wa, wb) } };
 }
 
-/** The behaviours tagged in A only, in B only, and in both (given the tags, or detected here). */
+/**
+ * The behaviours tagged in A only, in B only, and in both (given the tags, or detected here). When A
+ * and B are the monitored and unmonitored arms of one scenario, the arms' difference is a tag too
+ * (compareArms: alignment faking on the unmonitored run), as `peerwatch tag` gives it.
+ */
 export function compareTags(a: Transcript, b: Transcript, rules?: Rules, tags?: { a: readonly Tag[]; b: readonly Tag[] }): TagComparison {
-  const ta = new Set((tags?.a ?? detectBehaviours(a, rules)).map((t) => String(t.behaviour)));
-  const tb = new Set((tags?.b ?? detectBehaviours(b, rules)).map((t) => String(t.behaviour)));
+  const la = tags?.a ?? detectBehaviours(a, rules);
+  const lb = tags?.b ?? detectBehaviours(b, rules);
+  const ta = new Set(la.map((t) => String(t.behaviour)));
+  const tb = new Set(lb.map((t) => String(t.behaviour)));
+  if (!rules?.disable.has('alignment-faking')) {
+    const arms = [
+      { key: 'A', transcript: a, tags: la },
+      { key: 'B', transcript: b, tags: lb },
+    ];
+    for (const c of compareArms(arms, rules)) (c.unmonitored === 'A' ? ta : tb).add(String(c.tag.behaviour));
+  }
   return {
     onlyA: [...ta].filter((x) => !tb.has(x)).sort(),
     onlyB: [...tb].filter((x) => !ta.has(x)).sort(),
