@@ -107,4 +107,18 @@ describe('compare: two runs aligned', () => {
     assert.ok(!c.tags.onlyA.includes('alignment-faking') && !c.tags.both.includes('alignment-faking'));
     assert.ok(c.firstDivergence, 'the arms did different things');
   });
+
+  it('two unrelated long runs (more differences than the diff explores) still list every event of each once, in order', () => {
+    const run = (tag: string): Transcript => ({
+      header: { format: 'runlog', peerInstantiation: [], metadata: {} },
+      events: Array.from({ length: 2500 }, (_, i): TranscriptEvent => ({ kind: 'message', role: i % 2 ? 'assistant' : 'user', text: `${tag} message ${i} ${tag.repeat(i % 7)}`, index: i, source: {} })),
+      diagnostics: [],
+      live: false,
+    });
+    const c = compareRuns(run('alpha'), run('omega'));
+    assert.deepEqual(c.aligned.flatMap((r) => (r.a ? [r.a.event] : [])), [...Array(2500).keys()]);
+    assert.deepEqual(c.aligned.flatMap((r) => (r.b ? [r.b.event] : [])), [...Array(2500).keys()]);
+    assert.ok(c.aligned.every((r) => r.status !== 'same'));
+    assert.equal(c.firstDivergence?.by, 'text');
+  });
 });

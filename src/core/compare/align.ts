@@ -10,7 +10,7 @@
  *
  * Pure module.
  */
-import { diffArrays, diffWordsWithSpace } from 'diff';
+import { diffArrays } from 'diff';
 import type { TranscriptEvent } from '../model';
 import { describeEvent } from '../behaviours';
 import { canonical, eventText, type RowStatus } from './rows';
@@ -49,12 +49,14 @@ export interface Divergence {
   readonly summary: string;
 }
 
-/** Longer texts are compared by their first characters only when judging similarity (it is a word diff). */
+/** Longer texts are compared by their first characters only when judging similarity. */
 const SIMILARITY_CHARS = 4000;
-/** Texts sharing at least this share of their characters stand for the same message. */
+/** Texts sharing at least this share of their words stand for the same message. */
 const SIMILAR = 0.3;
 /** Beyond this many differences the alignment falls back to event order (two unrelated runs). */
 const MAX_EDITS = 4000;
+/** Between two anchors, beyond this many unpaired events the rest are one-sided (no more text diffs). */
+const MAX_PAIRING_EDITS = 400;
 
 /** What an event is, for sameness: every field a reader would compare, none of its position. */
 export function eventKey(e: TranscriptEvent): string {
@@ -96,14 +98,26 @@ function identity(e: TranscriptEvent): string {
   }
 }
 
-/** Share (0..1) of two texts' characters that a word diff finds in common. */
+/**
+ * Share (0..1) of two texts' words they have in common (each word counted as often as both have it).
+ * Not a word diff: the pairing asks about many pairs, and a diff of two long unrelated texts costs
+ * seconds over a run; order is the row's inline diff's business once the pair is made.
+ */
 export function similarity(a: string, b: string): number {
   if (a === b) return 1;
-  const x = a.slice(0, SIMILARITY_CHARS);
-  const y = b.slice(0, SIMILARITY_CHARS);
+  const x = a.slice(0, SIMILARITY_CHARS).split(/\s+/).filter(Boolean);
+  const y = b.slice(0, SIMILARITY_CHARS).split(/\s+/).filter(Boolean);
   if (!x.length || !y.length) return 0;
+  const counts = new Map<string, number>();
+  for (const w of x) counts.set(w, (counts.get(w) ?? 0) + 1);
   let common = 0;
-  for (const part of diffWordsWithSpace(x, y)) if (!part.added && !part.removed) common += part.value.length;
+  for (const w of y) {
+    const n = counts.get(w) ?? 0;
+    if (n > 0) {
+      common++;
+      counts.set(w, n - 1);
+    }
+  }
   return (2 * common) / (x.length + y.length);
 }
 
@@ -168,7 +182,15 @@ function leftovers(a: readonly TranscriptEvent[], b: readonly TranscriptEvent[],
   if (!removed.length) return added.map((j) => ({ status: 'only-b', b: side(b[j]!) }));
   if (!added.length) return removed.map((i) => ({ status: 'only-a', a: side(a[i]!) }));
   const out: AlignedRow[] = [];
-  const second = diffArrays(removed, added, { comparator: (x: number, y: number) => pairable(a[x]!, b[y]!), maxEditLength: MAX_EDITS });
+  // The diff asks about one pair many times, and a text pair costs a word diff: remember the answers.
+  const known = new Map<number, boolean>();
+  const comparator = (x: number, y: number): boolean => {
+    const k = x * b.length + y;
+    let v = known.get(k);
+    if (v === undefined) known.set(k, (v = pairable(a[x]!, b[y]!)));
+    return v;
+  };
+  const second = diffArrays(removed, added, { comparator, maxEditLength: MAX_PAIRING_EDITS });
   if (!second) {
     for (const i of removed) out.push({ status: 'only-a', a: side(a[i]!) });
     for (const j of added) out.push({ status: 'only-b', b: side(b[j]!) });
