@@ -71,6 +71,15 @@ const builds = [
     format: 'iife',
     target: 'es2022',
   }),
+  // The comparison view's page (src/webview/compare.ts), opened by src/host/compare/.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/webview/compare.ts'],
+    outfile: 'dist/compare.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  }),
   esbuild.build({
     ...common,
     entryPoints: ['src/cli/main.ts'],

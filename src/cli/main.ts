@@ -6,6 +6,7 @@
  *   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
  *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv]   the corpus table (src/cli/summarize.ts)
+ *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]   two runs aligned (src/cli/compare.ts)
  */
 import { readFileSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
@@ -21,6 +22,7 @@ import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, t
 import { rerunCommand } from './rerun';
 import { runCommandAsync } from './run';
 import { summarizeCommand } from './summarize';
+import { compareCommand } from './compare';
 
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
@@ -30,6 +32,7 @@ const USAGE = `usage:
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
+  peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
                   [--subject S] [--monitoring M] [--runs N] [--harness-root DIR] [--out DIR]
                   [--sample KEY] [--dry-run] [--json]
@@ -63,6 +66,9 @@ summarize: per model, task and condition, the rate of each behaviour over the ru
 its 95% Wilson interval and Δ against the baseline condition; folders are indexed in
 FOLDER/.peerwatch/index.jsonl so unchanged files are not read again (peerwatch summarize --help;
 docs/corpus.md).
+
+compare: aligns two runs' events (same, changed, only in A, only in B), names the first divergence
+and compares outcomes and tags (peerwatch compare --help; docs/compare.md).
 
 rerun: runs FILE's scenario again with the study's harness, Inspect or Peerwatch's own runner
 (peerwatch rerun --help; docs/rerun.md); --dry-run prints the command without running it.
@@ -146,6 +152,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   if (command === 'run') return runCommandAsync(rest, out, err);
   if (command === 'rerun') return rerunCommand(rest, out, err);
   if (command === 'summarize') return summarizeCommand(rest, out, err);
+  if (command === 'compare') return compareCommand(rest, out, err);
   if (!command || command === '--help' || command === '-h' || command === 'help' || wantsHelp(rest)) {
     out(USAGE + '\n');
     return command ? 0 : 2;

@@ -5,6 +5,7 @@ import { registerDiffDocuments } from './diffDocuments';
 import { resolveLink } from './links';
 import { registerRawToggle } from './rawToggle';
 import { registerRerun } from './rerun/rerun';
+import { registerComparison } from './compare/compareWith';
 import { BehavioursSidebar } from './review/sidebar';
 import { FlagDecorations, FlagsCache, FolderBehaviours } from './review/folder';
 import { addTagInteractively, markReviewed, removeTag, setTagVerdict } from './review/judgements';
@@ -49,6 +50,11 @@ export function activate(context: vscode.ExtensionContext): void {
     const active = provider.active;
     const header = active?.source?.header;
     return active && header ? { header, uri: active.document.sourceUri } : undefined;
+  });
+  // Compare with… and the comparison view (src/host/compare): A is the run in the active Peerwatch editor.
+  registerComparison(context, () => {
+    const doc = provider.active?.document;
+    return doc ? { uri: doc.sourceUri, ...(doc.sampleKey !== undefined ? { sample: doc.sampleKey } : {}) } : undefined;
   });
   const sidebar = new BehavioursSidebar(provider);
   const flagsCache = new FlagsCache();

@@ -275,16 +275,14 @@ describe('Re-run Scenario in the extension host', function () {
     assert.ok(lines.filter((l) => l.type === 'event').length > 3, 'the replay has events');
     assert.deepEqual(lines.at(-1), { ...lines.at(-1), type: 'end', status: 'completed' });
 
-    // "Compare Runs Side by Side" from the palette (no arguments): the last re-run and its original.
+    // "Compare Runs Side by Side" from the palette (no arguments): the last re-run and its original,
+    // in one comparison view (the original as A, the re-run as B).
     await waitFor('the re-run to be remembered', () => controller.recent().length > 0);
     await controller.compareRuns();
-    const shown = (column: vscode.ViewColumn) => {
-      const input = vscode.window.tabGroups.all.find((g) => g.viewColumn === column)?.activeTab?.input;
-      return input instanceof vscode.TabInputCustom ? `${input.viewType} ${input.uri.fsPath}` : undefined;
-    };
-    await waitFor('both runs in two columns', () => shown(vscode.ViewColumn.One) && shown(vscode.ViewColumn.Two));
-    assert.equal(shown(vscode.ViewColumn.One), `peerwatch.transcript ${uri.fsPath}`, 'the original on the left');
-    assert.equal(shown(vscode.ViewColumn.Two), `peerwatch.runlog ${file.fsPath}`, 'the new run on the right');
+    const comparison = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('peerwatch.comparison'));
+    const tab = await waitFor('the comparison view', comparison);
+    assert.equal(tab.label, `${path.basename(uri.fsPath)} ↔ ${path.basename(file.fsPath)}`, 'A is the original, B the re-run');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -2,7 +2,7 @@
  * "Peerwatch: Re-run Scenario" in the real VS Code: a researcher reading a study run re-runs its
  * scenario with Peerwatch's runner, replaying the transcript offline (model `replay:<transcript>`),
  * confirms the command the first time, watches the new run appear in a second Peerwatch editor
- * beside the original while it runs, and compares the two side by side when it ends.
+ * beside the original while it runs, and compares the two in the comparison view when it ends.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -188,14 +188,11 @@ describe('Re-run Scenario: replaying a study run beside the original', function 
     await screenshot(page, 'rerun-finished');
     await toast.locator('.monaco-button', { hasText: 'Compare Side by Side' }).click();
 
-    // Both runs, one per column: the original on the left, the new run on the right.
-    const groups = page.locator('.part.editor .editor-group-container');
-    await page.waitForFunction(() => document.querySelectorAll('.part.editor .editor-group-container').length === 2);
-    await groups.nth(0).locator('.tab.active', { hasText: EXAMPLE }).waitFor({ timeout: LONG });
-    await groups.nth(1).locator('.tab.active', { hasText: '.rerun.runlog.jsonl' }).waitFor({ timeout: LONG });
-    const frames = await peerwatchFrames(page);
-    assert.ok(frames.length >= 2, `two Peerwatch editors are showing (${frames.length})`);
-    for (const f of frames) assert.ok((await f.locator('[data-testid="event-list"] .event').count()) > 0, 'each shows its events');
+    // One comparison view: the original as A, the new run as B, rows aligned.
+    const compare = await frameWith(page, '[data-testid="compare-rows"]');
+    assert.match(await compare.locator('[data-testid="compare-header"] [data-field="a"]').innerText(), new RegExp(EXAMPLE.replace(/\./g, '\\.')));
+    assert.match(await compare.locator('[data-testid="compare-header"] [data-field="b"]').innerText(), /\.rerun\.runlog\.jsonl/);
+    assert.ok((await compare.locator('.compare-row').count()) > 0, 'the rows of both runs');
     await screenshot(page, 'rerun-compare');
   });
 

@@ -18,6 +18,7 @@ import { summarizeRunlog, waitForOutput } from './output';
 import { pickLaunch } from './picker';
 import { setApiKeyInteractively } from './secrets';
 import { buildRerunTask, resolveEnv } from './task';
+import { OPEN_COMPARISON_COMMAND } from '../compare/compareWith';
 
 export const RERUN_COMMAND = 'peerwatch.rerunScenario';
 export const COMPARE_COMMAND = 'peerwatch.compareRuns';
@@ -286,7 +287,7 @@ export class RerunController extends Disposable {
   }
 
   /**
-   * Shows two runs side by side, `a` in the first column and `b` in the second. Without arguments
+   * Shows two runs side by side in the comparison view, `a` as A and `b` as B. Without arguments
    * (the palette): the most recent re-run and the run it re-ran.
    */
   async compareRuns(a?: vscode.Uri, b?: vscode.Uri): Promise<void> {
@@ -299,8 +300,8 @@ export class RerunController extends Disposable {
       a = vscode.Uri.parse(last.original);
       b = vscode.Uri.parse(last.rerun);
     }
-    await vscode.commands.executeCommand('vscode.openWith', a, viewTypeFor(a), { viewColumn: vscode.ViewColumn.One, preserveFocus: true });
-    await vscode.commands.executeCommand('vscode.openWith', b, viewTypeFor(b), { viewColumn: vscode.ViewColumn.Two, preserveFocus: false });
+    // One comparison view, the original as A and the re-run as B, rows aligned (src/host/compare).
+    await vscode.commands.executeCommand(OPEN_COMPARISON_COMMAND, a, b);
   }
 }
 

@@ -1,0 +1,184 @@
+/**
+ * The comparison view: one webview showing two runs aligned row by row (src/core/compare), with the
+ * outcome and tag differences in its header and next / previous difference keys. The host reads and
+ * compares the runs; the page (src/webview/compare.ts) only shows what it is sent.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { compareRuns } from '../../core/compare';
+import { FromCompareView, type CompareCommand, type ToCompareView } from '../../core/compare/protocol';
+import type { Transcript } from '../../core/model';
+import { readTranscriptFile } from '../../node/readTranscript';
+import { openSampleLogFile } from '../../node/sampleLogs';
+import { Disposable } from '../disposable';
+
+export const COMPARISON_VIEW_TYPE = 'peerwatch.comparison';
+
+/** One side of a comparison: a file, and the run in it when it holds many. */
+export interface RunRef {
+  readonly uri: vscode.Uri;
+  readonly sample?: string;
+}
+
+/** A side read: its transcript and the name the view shows. */
+interface ReadRun {
+  readonly name: string;
+  readonly transcript: Transcript;
+}
+
+/**
+ * Reads `ref`. A file of many runs (an Inspect log, tau2 results, …) without a sample asks which run
+ * with a quick pick; undefined when the user cancels.
+ */
+export async function readRunRef(ref: RunRef): Promise<ReadRun | undefined> {
+  const file = ref.uri.fsPath;
+  const name = vscode.workspace.asRelativePath(ref.uri, false);
+  const log = await openSampleLogFile(file, name);
+  if (!log) return { name, transcript: await readTranscriptFile(file) };
+  let key = ref.sample;
+  if (key === undefined) {
+    const picked = await vscode.window.showQuickPick(
+      log.samples.filter((s) => s.complete).map((s) => ({ label: s.key, description: Object.entries(s.scores).map(([k, v]) => `${k}=${String(v)}`).join(' ') })),
+      { title: `Which run of ${path.basename(file)}?`, placeHolder: `${log.samples.length} runs` },
+    );
+    if (!picked) return undefined;
+    key = picked.label;
+  }
+  return { name: `${name}#${key}`, transcript: await log.readSample(key) };
+}
+
+/** The open comparison views; the palette's next / previous difference act on the active one. */
+export class ComparisonPanels extends Disposable {
+  private readonly panels = new Set<ComparisonPanel>();
+  private active: ComparisonPanel | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    super();
+  }
+
+  /** Opens a comparison of runs A and B (read, then compared, before the panel shows). */
+  async open(a: RunRef, b: RunRef): Promise<ComparisonPanel | undefined> {
+    const ra = await readRunRef(a);
+    if (!ra) return undefined;
+    const rb = await readRunRef(b);
+    if (!rb) return undefined;
+    const panel = new ComparisonPanel(this.extensionUri, ra, rb);
+    this.panels.add(panel);
+    this.active = panel;
+    panel.onDidChangeActive((on) => {
+      if (on) this.active = panel;
+    });
+    panel.onDidDispose(() => {
+      this.panels.delete(panel);
+      if (this.active === panel) this.active = undefined;
+    });
+    return panel;
+  }
+
+  /** Sends a palette command to the active comparison view; false when there is none. */
+  command(command: CompareCommand): boolean {
+    if (!this.active) return false;
+    this.active.post({ type: 'command', command });
+    return true;
+  }
+
+  override dispose(): void {
+    for (const p of this.panels) p.dispose();
+    super.dispose();
+  }
+}
+
+/** One comparison view. */
+export class ComparisonPanel extends Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly activeChanged = this._register(new vscode.EventEmitter<boolean>());
+  private readonly didDispose = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeActive = this.activeChanged.event;
+  readonly onDidDispose = this.didDispose.event;
+  /** The difference the view shows (a row of the alignment), once the user has stepped to one. */
+  currentRow: number | undefined;
+
+  constructor(extensionUri: vscode.Uri, a: ReadRun, b: ReadRun) {
+    super();
+    this.panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, `${path.basename(a.name)} ↔ ${path.basename(b.name)}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    this.panel.webview.html = html(this.panel.webview, extensionUri);
+    const comparison = compareRuns(a.transcript, b.transcript);
+    const init: ToCompareView = {
+      type: 'init',
+      a: { name: a.name, header: a.transcript.header, events: a.transcript.events },
+      b: { name: b.name, header: b.transcript.header, events: b.transcript.events },
+      comparison,
+    };
+    this._register(
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        // The page shows transcript text: what it sends is checked like any untrusted input.
+        const parsed = FromCompareView.safeParse(raw);
+        if (!parsed.success) return;
+        const m = parsed.data;
+        switch (m.type) {
+          case 'ready':
+            void this.panel.webview.postMessage(init);
+            break;
+          case 'current':
+            this.currentRow = m.row;
+            break;
+        }
+      }),
+    );
+    this._register(this.panel.onDidChangeViewState((e) => this.activeChanged.fire(e.webviewPanel.active)));
+    this._register(
+      this.panel.onDidDispose(() => {
+        this.didDispose.fire();
+        this.dispose();
+      }),
+    );
+  }
+
+  post(message: ToCompareView): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.panel.dispose();
+    super.dispose();
+  }
+}
+
+/** The page: the same strict policy as the editor (scripts by nonce, styles and fonts from dist/ and media/). */
+function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'compare.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'editor.css'));
+  const compareStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'compare.css'));
+  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicons', 'codicon.css'));
+  // No 'unsafe-inline' or 'unsafe-eval': both runs' text is adversarial and is rendered as text only.
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons.toString()}">
+<link rel="stylesheet" href="${style.toString()}">
+<link rel="stylesheet" href="${compareStyle.toString()}">
+<title>Peerwatch comparison</title>
+</head>
+<body>
+<main id="app"><p class="loading">Comparing…</p></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}
