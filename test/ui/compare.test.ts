@@ -44,10 +44,14 @@ describe('Compare with… (the comparison view)', function () {
       if (!shown) await page.keyboard.press('Escape');
       return shown;
     }, LONG);
-    await menuItem.first().click();
-    // The quick pick of the other run (B).
+    // The quick pick of the other run (B). A click that lands just as the menu opens only highlights
+    // the item (the menu ignores a mouse-up that soon), so click again while the menu is still there.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: LONG });
+    await waitFor('the quick pick of the other run', async () => {
+      if (await input.isVisible()) return true;
+      if (await menuItem.first().isVisible()) await menuItem.first().click({ timeout: 2_000 }).catch(() => undefined);
+      return input.isVisible();
+    }, LONG);
     await input.fill(FAITHFUL);
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: FAITHFUL }).first().waitFor({ state: 'visible', timeout: LONG });
     await page.keyboard.press('Enter');
