@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import {
   MAX_EVENTS_PER_REQUEST,
   MAX_FIND_POSITIONS,
@@ -21,6 +20,7 @@ import { DEFAULT_FOLDS, EventView, NO_FILTER } from '../core/eventView';
 import { nextFlagged, samplesCsv, type TableRow } from '../core/sampleTable';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
+import { webviewPage } from './webviewPage';
 import { TranscriptDocument } from './transcriptDocument';
 import type { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleSummary } from '../core/formats/sampleLog';
@@ -218,37 +218,7 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'editor.css'));
-    // The codicon font and its stylesheet, copied from @vscode/codicons by scripts/build.mjs; the
-    // stylesheet loads codicon.ttf from beside it, which `font-src` allows.
-    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css'));
-    // No 'unsafe-inline' or 'unsafe-eval': transcript text is adversarial and is rendered as text only.
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
-      // Images in transcripts are shown from data: URLs the webview builds after checking the data
-      // (PNG, JPEG, GIF or WebP by their first bytes); nothing is fetched from anywhere else.
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${codicons.toString()}">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Peerwatch</title>
-</head>
-<body>
-<main id="app"><p class="loading">Loading transcript…</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, this.extensionUri, { script: 'webview.js', title: 'Peerwatch', loading: 'Loading transcript…' });
   }
 }
 

@@ -2,6 +2,7 @@
  * Where `peerwatch run` gets its scenario, environment and replay client: a scenario file, an earlier
  * run's header, or the built-in scenario for the flags, with the flags given applied on top.
  */
+import { canonicalJson } from '../core/json/values';
 import type { MonitoringArm, Subject, TaskFamily, Transcript } from '../core/model';
 import { createEnvironment } from '../core/runner/openbrain';
 import { scenarioFromTranscript as worldFromTranscript } from '../core/runner/fromTranscript';
@@ -58,13 +59,6 @@ function paramsOf(s: Scenario): BuiltinParams {
   };
 }
 
-/** JSON with sorted keys, to compare two worlds whatever order their fields were written in. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
-  );
-}
-
 /** The flags whose value differs from the scenario's. */
 function differing(s: Scenario, p: Partial<BuiltinParams>): Array<keyof ScenarioOverrides> {
   return (['taskFamily', 'condition', 'subject', 'monitoring', 'dataset', 'threshold'] as const).filter((k) => p[k] !== undefined && p[k] !== s[k]);
@@ -84,7 +78,7 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides, source: string
   if (changes.length === 0) return s;
   let isBuiltin = false;
   try {
-    isBuiltin = canonical(builtinScenario(paramsOf(s)).world) === canonical(s.world);
+    isBuiltin = canonicalJson(builtinScenario(paramsOf(s)).world) === canonicalJson(s.world);
   } catch {
     isBuiltin = false;
   }

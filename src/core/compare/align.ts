@@ -13,7 +13,8 @@
 import { diffArrays } from 'diff';
 import type { TranscriptEvent } from '../model';
 import { describeEvent } from '../behaviours';
-import { canonical, eventText, type RowStatus } from './rows';
+import { canonicalJson } from '../json/values';
+import { eventText, type RowStatus } from './rows';
 
 export { differenceRows, eventText, type RowStatus } from './rows';
 
@@ -66,15 +67,15 @@ export function eventKey(e: TranscriptEvent): string {
     case 'reasoning':
       return JSON.stringify(['reasoning', e.text]);
     case 'tool_call':
-      return JSON.stringify(['tool_call', e.name, canonical(e.arguments)]);
+      return canonicalJson(['tool_call', e.name, e.arguments]);
     case 'tool_result':
       return JSON.stringify(['tool_result', e.name ?? '', e.output, e.error ?? '']);
     case 'config_change':
-      return JSON.stringify(['config_change', e.path, e.op, e.key, canonical(e.newValue)]);
+      return canonicalJson(['config_change', e.path, e.op, e.key, e.newValue]);
     case 'file_change':
       return JSON.stringify(['file_change', e.op, e.path, e.to ?? '', e.host ?? '', e.toHost ?? '', e.after ?? '']);
     case 'environment':
-      return JSON.stringify(['environment', e.fact, canonical(e.data)]);
+      return canonicalJson(['environment', e.fact, e.data]);
   }
 }
 

@@ -3,6 +3,7 @@
  * them in for event snippets): an event's text as a row diffs it, and which rows start a difference.
  * Pure module.
  */
+import { canonicalJson } from '../json/values';
 import type { TranscriptEvent } from '../model';
 
 export type RowStatus = 'same' | 'changed' | 'only-a' | 'only-b';
@@ -14,7 +15,7 @@ export function eventText(e: TranscriptEvent): string {
     case 'reasoning':
       return e.text;
     case 'tool_call':
-      return `${e.name}(${JSON.stringify(canonical(e.arguments))})`;
+      return `${e.name}(${canonicalJson(e.arguments)})`;
     case 'tool_result':
       return e.error ? `${e.output}\n${e.error}` : e.output;
     case 'config_change':
@@ -34,11 +35,4 @@ export function differenceRows(aligned: ReadonlyArray<{ readonly status: RowStat
     if (r.status !== 'same' && (i === 0 || aligned[i - 1]!.status === 'same')) out.push(i);
   });
   return out;
-}
-
-export /** A value with object keys sorted, so `{a,b}` and `{b,a}` are one. */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-  return v;
 }

@@ -3,7 +3,6 @@
  * outcome and tag differences in its header and next / previous difference keys. The host reads and
  * compares the runs; the page (src/webview/compare.ts) only shows what it is sent.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compareRuns } from '../../core/compare';
@@ -12,6 +11,7 @@ import type { Transcript } from '../../core/model';
 import { readTranscriptFile } from '../../node/readTranscript';
 import { openSampleLogFile } from '../../node/sampleLogs';
 import { Disposable } from '../disposable';
+import { webviewPage } from '../webviewPage';
 
 export const COMPARISON_VIEW_TYPE = 'peerwatch.comparison';
 
@@ -106,7 +106,7 @@ export class ComparisonPanel extends Disposable {
       enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
-    this.panel.webview.html = html(this.panel.webview, extensionUri);
+    this.panel.webview.html = webviewPage(this.panel.webview, extensionUri, { script: 'compare.js', extraStyles: ['compare.css'], title: 'Peerwatch comparison', loading: 'Comparing…' });
     const comparison = compareRuns(a.transcript, b.transcript);
     const init: ToCompareView = {
       type: 'init',
@@ -150,35 +150,3 @@ export class ComparisonPanel extends Disposable {
   }
 }
 
-/** The page: the same strict policy as the editor (scripts by nonce, styles and fonts from dist/ and media/). */
-function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'compare.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'editor.css'));
-  const compareStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'compare.css'));
-  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicons', 'codicon.css'));
-  // No 'unsafe-inline' or 'unsafe-eval': both runs' text is adversarial and is rendered as text only.
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${codicons.toString()}">
-<link rel="stylesheet" href="${style.toString()}">
-<link rel="stylesheet" href="${compareStyle.toString()}">
-<title>Peerwatch comparison</title>
-</head>
-<body>
-<main id="app"><p class="loading">Comparing…</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-}
