@@ -174,13 +174,15 @@ export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead 
     return { line: p.line, column: p.col };
   };
 
-  const positions = new Map<string, YamlPosition>();
-  const keyPositions = new Map<string, YamlPosition>();
+  // Where each value and key is written, worked out on the first `locate`: most readers (tool answers
+  // read by the detectors, over a whole corpus) never ask, and the walk costs as much as the parse.
+  let positions: Map<string, YamlPosition> | undefined;
+  let keyPositions: Map<string, YamlPosition> | undefined;
   const id = (path: YamlPath) => JSON.stringify(path);
   const walk = (node: unknown, path: Array<string | number>, own: YamlPosition | undefined) => {
     const range = (node as { range?: [number, number, number] } | null)?.range;
     const here = own ?? (range ? at(range[0]) : undefined);
-    if (here) positions.set(id(path), here);
+    if (here) positions!.set(id(path), here);
     // An alias's content is written at its anchor: deeper paths fall back to the alias itself.
     if (isAlias(node)) return;
     if (isMap(node)) {
@@ -189,7 +191,7 @@ export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead 
         const keyPath = [...path, keyText(pair.key)];
         const keyRange = (pair.key as { range?: [number, number, number] } | null)?.range;
         const keyAt = keyRange ? at(keyRange[0]) : here;
-        if (keyAt) keyPositions.set(id(keyPath), keyAt);
+        if (keyAt) keyPositions!.set(id(keyPath), keyAt);
         const v = pair.value;
         // A block collection or an empty value is pointed at by its key, the line a user looks for.
         const atKey = v === null || (isCollection(v) && !v.flow) || (isScalar(v) && v.source === '');
@@ -199,11 +201,18 @@ export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead 
       node.items.forEach((item, i) => walk(item, [...path, i], item === null ? here : undefined));
     }
   };
-  walk(doc.contents, [], doc.contents ? undefined : { line: 1, column: 1 });
+  const located = () => {
+    if (!positions) {
+      positions = new Map();
+      keyPositions = new Map();
+      walk(doc.contents, [], doc.contents ? undefined : { line: 1, column: 1 });
+    }
+    return { positions, keyPositions: keyPositions! };
+  };
 
   const locate = (path: YamlPath) => {
     for (let n = path.length; n >= 0; n--) {
-      const p = positions.get(id(path.slice(0, n)));
+      const p = located().positions.get(id(path.slice(0, n)));
       if (p) return p;
     }
     return undefined;
@@ -212,7 +221,7 @@ export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead 
     value,
     ...(error ? { error } : {}),
     locate,
-    locateKey: (path) => keyPositions.get(id(path)) ?? locate(path),
+    locateKey: (path) => located().keyPositions.get(id(path)) ?? locate(path),
   });
 
   const first = doc.errors[0];

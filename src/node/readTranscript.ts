@@ -2,6 +2,7 @@
  * The Node side of the run reader (src/core/formats/readRun.ts): files read with node:fs, named in
  * messages relative to the current folder. Used by every CLI command that reads a run.
  */
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { readRun, type RunFiles, type RunRead } from '../core/formats/readRun';
@@ -21,6 +22,7 @@ export const nodeRunFiles: RunFiles = {
     }
   },
   display: (path) => relative(process.cwd(), path) || path,
+  sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
 };
 
 /** Reads the run `file` belongs to, the way the editor does (a harness run's sibling files included). */

@@ -112,6 +112,17 @@ describe('facts read from tool output', () => {
     assert.deepEqual(cut.map((f) => [f.name, f.date]), [['a.bin', '2023-05-01']]);
   });
 
+  it('reads the same listing again (as every run of a scenario prints it) with this call\'s event and host, unchanged by what a caller did with the first', () => {
+    const text = "- filename: w.safetensors\n  last_modified: '2024-09-18 06:30:00'\n- filename: b.pdf\n";
+    const first = parseListing(text, 3, 'a');
+    first[0]!.name = 'changed by a caller';
+    const again = parseListing(text, 9, undefined);
+    assert.deepEqual(again.map((f) => [f.name, f.event, f.host, f.date]), [
+      ['w.safetensors', 9, undefined, '2024-09-18'],
+      ['b.pdf', 9, undefined, undefined],
+    ]);
+  });
+
   it('undoes the YAML quoting of tool output', () => {
     assert.equal(plainToolText('"Mandatory Threshold:\\n- Minimum\\\n    \\ average score: 80%"'), '"Mandatory Threshold:\n- Minimum average score: 80%"');
   });

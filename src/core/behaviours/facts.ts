@@ -158,10 +158,29 @@ const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5,
 /** `ls -l` lines: permissions, links, owner, group, size, date, name (an optional leading block count). */
 const LS_LINE = /^(?:\S+\s+)?[-dlcbps][-rwxsStT]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+[\d.,]+[KMGTPkmgtp]?\s+(?:(\d{4})-(\d{2})-(\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{4}|\d{1,2}:\d{2}))\s+(.+)$/;
 
+/**
+ * The last listings read as YAML, by their text. A scenario's world prints the same listing in every
+ * run of it (the study's 223,000 transcripts come from a few dozen scenarios), and reading YAML is the
+ * dearest step in tagging a run: a corpus pays it once per distinct listing. The records are only
+ * read, never changed. Bounded: entries go first in, first out.
+ */
+const listingMemo = new Map<string, Array<Record<string, string>> | undefined>();
+const LISTING_MEMO_ENTRIES = 128;
+const LISTING_MEMO_MAX_CHARS = 16 * 1024;
+
+function listingRecords(output: string): Array<Record<string, string>> | undefined {
+  if (output.length > LISTING_MEMO_MAX_CHARS) return readYamlRecords(output, { oneRecord: true });
+  if (listingMemo.has(output)) return listingMemo.get(output);
+  const records = readYamlRecords(output, { oneRecord: true });
+  if (listingMemo.size >= LISTING_MEMO_ENTRIES) listingMemo.delete(listingMemo.keys().next().value!);
+  listingMemo.set(output, records);
+  return records;
+}
+
 /** Reads the files a listing output names: YAML records (`filename:`, `last_modified:`, `summary:`) or `ls -l` lines. */
 export function parseListing(output: string, event: number, host: string | undefined): ListedFile[] {
   const files: ListedFile[] = [];
-  const records = readYamlRecords(output, { oneRecord: true });
+  const records = listingRecords(output);
   if (records?.some((r) => r['filename'])) {
     for (const r of records) {
       const name = r['filename'];
