@@ -20,6 +20,7 @@ type LoadedRules = Awaited<ReturnType<typeof loadRules>>;
 import { behaviourLabel } from './judgements';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 import { vscodeRunFiles } from '../runFiles';
+import { openRunAt } from '../links';
 
 export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
@@ -382,9 +383,7 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
   }
 
   private async openRun(uri: vscode.Uri, event?: number): Promise<void> {
-    if (event !== undefined) this.provider.revealWhenReady(uri, event);
-    const viewType = /\.runlog\.jsonl$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
-    await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+    await openRunAt(this.provider, uri, event);
   }
 
   getChildren(node?: FolderNode): FolderNode[] {
