@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sidebar,
     flagsCache,
     vscode.window.registerFileDecorationProvider(new FlagDecorations(flagsCache)),
-    new FolderBehaviours(flagsCache, provider),
+    new FolderBehaviours(flagsCache, provider, corpusLoader),
     provider.onDidSaveReview((uri) => flagsCache.invalidate(uri)),
     vscode.commands.registerCommand('peerwatch.confirmTag', judgeCommand('confirmed')),
     vscode.commands.registerCommand('peerwatch.dismissTag', judgeCommand('dismissed')),

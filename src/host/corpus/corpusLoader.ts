@@ -34,19 +34,20 @@ export class CorpusLoader {
   }
 
   /**
-   * Loads `folder`'s runs (see the module comment); `onProgress` hears the indexer's counts. Rejects
-   * only when the folder is not on this machine's disk.
+   * Loads `folder`'s runs (see the module comment); `onProgress` hears the indexer's counts, shown in
+   * a cancellable notification (or in a view, `{viewId}`). Rejects only when the folder is not on
+   * this machine's disk.
    */
-  load(folder: vscode.Uri, onProgress?: (text: string) => void): Promise<LoadedCorpus> {
+  load(folder: vscode.Uri, onProgress?: (text: string) => void, location: vscode.ProgressLocation | { viewId: string } = vscode.ProgressLocation.Notification): Promise<LoadedCorpus> {
     const k = folder.toString();
     const pending = this.loading.get(k);
     if (pending) return pending;
-    const p = this.run(folder, onProgress).finally(() => this.loading.delete(k));
+    const p = this.run(folder, location, onProgress).finally(() => this.loading.delete(k));
     this.loading.set(k, p);
     return p;
   }
 
-  private async run(folder: vscode.Uri, onProgress?: (text: string) => void): Promise<LoadedCorpus> {
+  private async run(folder: vscode.Uri, location: vscode.ProgressLocation | { viewId: string }, onProgress?: (text: string) => void): Promise<LoadedCorpus> {
     if (folder.scheme !== 'file') throw new Error(`the corpus is read from folders on this machine's disk; ${folder.toString()} is not one`);
     const root = folder.fsPath;
     const name = vscode.workspace.asRelativePath(folder, false);
@@ -59,7 +60,7 @@ export class CorpusLoader {
     };
     const describe = (p: IndexProgress) => `${p.tagged} read and tagged, ${p.fromIndex} from the index, of ${p.found}${p.walked ? '' : ' found so far'}`;
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Peerwatch: indexing ${name}`, cancellable: true },
+      { location, title: `Peerwatch: indexing ${name}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const pool = new TagPool(this.workerFile, Math.max(1, availableParallelism()));
