@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
 import { readRunFile } from '../../src/node/readTranscript';
-import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, repoRoot, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -105,5 +105,22 @@ describe('The corpus view (Open Corpus)', function () {
     const cli = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'summarize', folder, '--csv'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     assert.equal(fs.readFileSync(out, 'utf8'), cli);
     assert.match(cli.split('\r\n')[0]!, /^model,task,condition,behaviour,runs,count,rate,ciLow,ciHigh,baseline,baselineRate,delta$/);
+  });
+
+  it('Behaviours in Folder counts the workspace’s runs from the corpus index and opens the corpus view from its title', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    await runCommand(page, 'Focus on Behaviours in Folder View');
+    const pane = page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Behaviours in Folder$/ }) });
+    // 18 files, one a follow-up session of another run: 18 runs as the folder lists them, the index written.
+    await waitFor('the folder view’s count', async () => /^18 runs, \d+ with flags\.$/.test((await pane.locator('.message').innerText().catch(() => '')).trim()), LONG);
+    assert.ok(fs.existsSync(path.join(workspace, '.peerwatch', 'index.jsonl')), 'the folder was read through the corpus index');
+    assert.match(await pane.locator('.monaco-list-row').first().innerText(), /^Exfiltration\s*5 runs · 5 tags$/);
+    // The title's button opens the corpus view on the same folder, read from the index alone.
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Open Corpus of the Workspace"]').click();
+    const frame = await frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', LONG);
+    await waitFor('the corpus view to name the folder', async () => (await frame.locator('[data-testid="corpus-title"]').innerText()) === `Corpus: ${path.basename(workspace)}`, LONG);
+    assert.match(await frame.locator('[data-testid="corpus-status"]').innerText(), /^18 files: 0 read and tagged, 18 from the index$/);
   });
 });

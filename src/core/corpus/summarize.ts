@@ -122,6 +122,11 @@ interface Cell {
   counts: Map<string, number>;
 }
 
+/** The index's tags as tags to merge with a review (the index keeps no explanation or detector name). */
+export function indexedAsTags(tags: readonly IndexedTag[]): Tag[] {
+  return tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
+}
+
 /**
  * The tags a run counts with: its detected tags, or with `source: 'review'` its merged flags
  * (confirmed and unjudged kept, dismissed dropped, added counted); undefined for a run not reviewed.
@@ -129,8 +134,7 @@ interface Cell {
 export function countedTags(run: CorpusRun, source: SummarySource): ReadonlyArray<Pick<IndexedTag, 'behaviour' | 'events'>> | undefined {
   if (source === 'detectors') return run.tags;
   if (!run.review?.reviewed) return undefined;
-  const detected = run.tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
-  return activeFlags(mergeReview(detected, run.review, run.eventCount).tags).map((t) => ({ behaviour: String(t.behaviour), events: t.events }));
+  return activeFlags(mergeReview(indexedAsTags(run.tags), run.review, run.eventCount).tags).map((t) => ({ behaviour: String(t.behaviour), events: t.events }));
 }
 
 /** The behaviours a run shows, each once (see countedTags); undefined for a run not reviewed with `source: 'review'`. */

@@ -132,7 +132,10 @@ export class CorpusPanel extends Disposable {
   private sendInit(): void {
     const c = this.corpus;
     if (!c || !this.ready) return;
-    this.post({ type: 'init', folder: vscode.workspace.asRelativePath(this.folder, false), choices: filterChoices(c.runs), totals: c.totals });
+    // A workspace folder itself is named by its name, any other by its path from the workspace.
+    const root = vscode.workspace.getWorkspaceFolder(this.folder);
+    const folder = root && root.uri.toString() === this.folder.toString() ? root.name : vscode.workspace.asRelativePath(this.folder, false);
+    this.post({ type: 'init', folder, choices: filterChoices(c.runs), totals: c.totals });
     this.sendTable();
   }
 

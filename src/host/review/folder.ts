@@ -15,7 +15,7 @@ import { NotATranscriptError, harnessRunFiles } from '../../core/formats';
 import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
-import { emptyReview, parseReview } from '../../core/review/sidecar';
+import { emptyReview, parseReview, type Review } from '../../core/review/sidecar';
 import { detectWorkerFile, loadRules, sidecarUriFor } from './documentBehaviours';
 import { detectInWorker, type Detected } from '../../node/detectInWorker';
 
@@ -25,7 +25,7 @@ import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 import { vscodeRunFiles } from '../runFiles';
 import { openRunAt } from '../links';
 import type { CorpusLoader } from '../corpus/corpusLoader';
-import type { CorpusRun } from '../../core/corpus/summarize';
+import { indexedAsTags, type CorpusRun } from '../../core/corpus/summarize';
 
 export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
@@ -161,25 +161,7 @@ export class FlagsCache implements vscode.Disposable {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
           if (parsed.review) review = parsed.review;
         }
-        const merged = mergeReview(tags, review, run.eventCount).tags;
-        const flags = activeFlags(merged);
-        const byBehaviour: Record<string, number> = {};
-        const firstEvent: Record<string, number> = {};
-        for (const f of flags) {
-          const b = String(f.behaviour);
-          byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
-          if (firstEvent[b] === undefined) firstEvent[b] = f.events[0]!;
-        }
-        result = {
-          byBehaviour,
-          firstEvent,
-          // One meaning of "flag" everywhere: an event an open tag cites (as the editor and F8 count).
-          flags: flaggedEvents(merged).length,
-          tags: flags.length,
-          reviewed: !!review.reviewed,
-          ...(run.sha256 ? { sha256: run.sha256 } : {}),
-          ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
-        };
+        result = fileFlags(tags, review, run);
       } catch (e) {
         if (!(e instanceof NotATranscriptError)) throw e;
       }
@@ -274,10 +256,9 @@ export interface FoundFile {
   result: FileFlags;
 }
 
-/** A corpus run's flags as the folder view counts them: its tags merged with its review (dismissed dropped, added counted). */
-export function flagsOfRun(run: CorpusRun): FileFlags {
-  const detected = run.tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
-  const merged = mergeReview(detected, run.review ?? emptyReview(), run.eventCount).tags;
+/** A run's flags from its tags and its review (dismissed dropped, added counted), as the badges and the folder view count them. */
+function fileFlags(tags: readonly Tag[], review: Review, run: { eventCount: number; sha256?: string; convertedFrom?: RunlogSource }): FileFlags {
+  const merged = mergeReview(tags, review, run.eventCount).tags;
   const flags = activeFlags(merged);
   const byBehaviour: Record<string, number> = {};
   const firstEvent: Record<string, number> = {};
@@ -289,12 +270,18 @@ export function flagsOfRun(run: CorpusRun): FileFlags {
   return {
     byBehaviour,
     firstEvent,
+    // One meaning of "flag" everywhere: an event an open tag cites (as the editor and F8 count).
     flags: flaggedEvents(merged).length,
     tags: flags.length,
-    reviewed: !!run.review?.reviewed,
+    reviewed: !!review.reviewed,
     ...(run.sha256 ? { sha256: run.sha256 } : {}),
     ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
   };
+}
+
+/** A corpus run's flags as the folder view counts them (its index tags merged with its review). */
+export function flagsOfRun(run: CorpusRun): FileFlags {
+  return fileFlags(indexedAsTags(run.tags), run.review ?? emptyReview(), run);
 }
 
 /**
