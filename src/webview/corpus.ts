@@ -57,12 +57,13 @@ const searchInput = el('input', { type: 'search', class: 'corpus-search-input', 
 const searchStatus = el('span', { class: 'corpus-search-status', 'data-testid': 'search-status', role: 'status', 'aria-live': 'polite' });
 const searchBox = el('section', { class: 'corpus-search', 'aria-label': 'Search' }, el('div', { class: 'corpus-search-bar' }, searchInput, searchStatus), state.search.results);
 const exportButton = el('button', { type: 'button', 'data-testid': 'export-csv', title: 'Write the table as shown (the columns of peerwatch summarize --csv) to a CSV file' }, el('span', { class: 'codicon codicon-export', 'aria-hidden': 'true' }), 'Export CSV');
+const refreshButton = el('button', { type: 'button', 'data-testid': 'refresh', title: 'Read the folder again: files changed since are read and tagged, the rest come from its index' }, el('span', { class: 'codicon codicon-refresh', 'aria-hidden': 'true' }), 'Refresh');
 const totalsLine = el('p', { class: 'corpus-totals', 'data-testid': 'corpus-totals' });
 const problemsBox = el('details', { class: 'corpus-problems', hidden: '' });
 
 const app = document.getElementById('app')!;
 app.replaceChildren(
-  el('header', { class: 'corpus-header' }, el('h1', { 'data-testid': 'corpus-title' }, 'Corpus'), exportButton),
+  el('header', { class: 'corpus-header' }, el('h1', { 'data-testid': 'corpus-title' }, 'Corpus'), refreshButton, exportButton),
   statusLine,
   totalsLine,
   problemsBox,
@@ -315,6 +316,7 @@ function addHits(m: Extract<ToCorpusView, { type: 'searchHits' }>): void {
 // ---- messages -----------------------------------------------------------------------------------
 
 exportButton.addEventListener('click', () => post({ type: 'exportCsv' }));
+refreshButton.addEventListener('click', () => post({ type: 'refresh' }));
 
 document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && document.activeElement !== searchInput) post({ type: 'cancelSearch' });

@@ -41,6 +41,8 @@ export const FromCorpusView = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancelSearch') }),
   /** Write the table as CSV to a file the user picks. */
   z.object({ type: z.literal('exportCsv') }),
+  /** Read the folder again (files changed since are read and tagged; the rest come from the index). */
+  z.object({ type: z.literal('refresh') }),
   /** Open the comparison view on two runs. */
   z.object({ type: z.literal('compare'), a: Value, b: Value }),
 ]);

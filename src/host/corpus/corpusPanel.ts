@@ -111,6 +111,7 @@ export class CorpusPanel extends Disposable {
 
   /** Reads the folder again (its index makes that cheap) and shows the table anew. */
   async reload(): Promise<void> {
+    this.stopSearch(true);
     await this.load();
   }
 
@@ -187,6 +188,9 @@ export class CorpusPanel extends Disposable {
         break;
       case 'cancelSearch':
         this.stopSearch(true);
+        break;
+      case 'refresh':
+        void this.reload();
         break;
       case 'exportCsv':
         void this.exportCsv().then(undefined, (e: unknown) => this.report(e));
