@@ -34,7 +34,7 @@ describe('The corpus view (Open Corpus)', function () {
     wb = undefined;
   });
 
-  it('shows the table, lists a cell’s runs, opens one at its flag, searches every run and exports CSV', async () => {
+  it('shows the table, lists a cell’s runs, opens one at its flag, searches every run, exports CSV and compares two runs', async () => {
     wb = await openWorkbench(workspace);
     const { page } = wb;
     // The explorer's context menu on the folder: Open Corpus.
@@ -105,6 +105,15 @@ describe('The corpus view (Open Corpus)', function () {
     const cli = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'summarize', folder, '--csv'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     assert.equal(fs.readFileSync(out, 'utf8'), cli);
     assert.match(cli.split('\r\n')[0]!, /^model,task,condition,behaviour,runs,count,rate,ciLow,ciHigh,baseline,baselineRate,delta$/);
+
+    // Compare…: tick the cell's two runs; the comparison view opens on them.
+    const ticks = frame.locator('[data-testid="cell-runs"] tbody input[type="checkbox"]');
+    await ticks.nth(0).check();
+    await ticks.nth(1).check();
+    await frame.locator('[data-testid="compare-selected"]').click();
+    const compare = await frameWith(page, '[data-testid="compare-rows"]', LONG);
+    assert.match(await compare.locator('[data-testid="compare-header"] [data-field="a"]').innerText(), /tampering-shutdown-tampering-.*good_peer\.json/);
+    assert.match(await compare.locator('[data-testid="compare-header"] [data-field="b"]').innerText(), /tampering-shutdown-tampering-.*good_peer\.json/);
   });
 
   it('Behaviours in Folder counts the workspace’s runs from the corpus index and opens the corpus view from its title', async () => {
