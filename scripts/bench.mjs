@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { inflateRawSync } from 'node:zlib';
 import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode, onCleanup } from './vscode-server.mjs';
 import { mulberry32 } from './lib/prng.mjs';
+import { benchCorpus, printCorpus } from './lib/benchCorpus.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -1058,6 +1059,8 @@ try {
     results.inspect = await benchInspect();
     say(`  list ${results.inspect.listMs} ms, open first ${results.inspect.open.first.ms} ms, middle ${results.inspect.open.middle.ms} ms, last ${results.inspect.open.last.ms} ms`);
   }
+  // The corpus: peerwatch summarize over 10,000 transcripts, then from its index (scripts/lib/benchCorpus.mjs).
+  if (doCore) results.corpus = (await benchCorpus({ repoRoot, cacheDir, say })).figures;
   if (doUi) {
     results.ui = await benchUi(logs);
   }
@@ -1073,6 +1076,7 @@ if (opts.json) {
 } else {
   printTables(results);
   if (results.inspect) printInspect(results.inspect);
+  if (results.corpus) printCorpus(results.corpus);
 }
 process.exit(interruptedExitCode() ?? exitCode);
 

@@ -54,7 +54,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
   }),
-  // The corpus workers of `peerwatch summarize` (src/node/corpus/corpusWorker.ts), started by the CLI.
+  // The corpus workers of `peerwatch summarize` and the corpus view (src/node/corpus/corpusWorker.ts), started by the CLI and the host.
   esbuild.build({
     ...common,
     entryPoints: ['src/node/corpus/corpusWorker.ts'],
@@ -62,6 +62,24 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+  }),
+  // The corpus view's search (src/node/corpus/searchWorker.ts), one worker per search, started by the host.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/node/corpus/searchWorker.ts'],
+    outfile: 'dist/corpusSearch.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
+  // The corpus view's page (src/webview/corpus.ts), opened by src/host/corpus/.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/webview/corpus.ts'],
+    outfile: 'dist/corpus.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
   }),
   esbuild.build({
     ...common,

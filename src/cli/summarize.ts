@@ -5,16 +5,13 @@
  * threads, one per core, and streamed into the index. Progress goes to stderr; Ctrl-C stops, keeps
  * what was done in the index and exits 130.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { IndexEntry } from '../core/corpus/corpusIndex';
 import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type CorpusRun, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
 import { summaryCsv, summaryText } from '../core/corpus/summaryTable';
-import { parseReview, reviewSidecarPath } from '../core/review/sidecar';
 import { defaultIndexFile, updateIndex } from '../node/corpus/corpusIndexer';
+import { collectEntry, corpusDetectorVersion, loadReviews } from '../node/corpus/corpusRuns';
 import { TagPool } from '../node/corpus/tagPool';
 import { UsageError, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
 
@@ -93,11 +90,6 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeOptions {
   return o;
 }
 
-/** The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads every file. */
-function detectorVersion(workerFile: string): string {
-  return `worker-sha256:${createHash('sha256').update(readFileSync(workerFile)).digest('hex').slice(0, 16)}`;
-}
-
 /** `peerwatch summarize …`; resolves to the exit code. */
 export async function summarizeCommand(argv: readonly string[], out: Out, err: Out): Promise<number> {
   if (argv.some((a) => a === '--help' || a === '-h')) {
@@ -161,7 +153,7 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
   let interrupted = false;
   const written: string[] = [];
   try {
-    const detector = detectorVersion(workerFile);
+    const detector = corpusDetectorVersion(workerFile);
     for (const g of groups) {
       if (controller.signal.aborted) break;
       const before = { ...totals };
@@ -179,7 +171,7 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
           // A file under two of the paths given (a folder and its subfolder) counts once.
           if (counted.has(path)) return;
           counted.add(path);
-          collect(entry, path, explicitFiles.has(path), runs, display, problem);
+          collectEntry(entry, path, explicitFiles.has(path), runs, display, (m) => problem(m.startsWith('error: ') ? m : `peerwatch summarize: ${m}`));
         },
         onProgress: (p) => {
           const tagged = before.tagged + p.tagged;
@@ -222,31 +214,4 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
   } else if (o.csv) out(summaryCsv(summary));
   else out(summaryText(summary));
   return failed ? 1 : 0;
-}
-
-/** Takes a file's entry into `runs`, reporting its problems (again, when it comes from the index: the exit status is the same). */
-function collect(entry: IndexEntry, path: string, explicit: boolean, runs: CorpusRun[], display: (p: string) => string, problem: (m: string) => void): void {
-  for (const p of entry.file.problems ?? []) problem(`error: ${p}`);
-  if (entry.file.skipped !== undefined && explicit) problem(`peerwatch summarize: ${display(path)} is not a transcript Peerwatch can read: ${entry.file.skipped}`);
-  for (const r of entry.runs) {
-    for (const p of r.problems ?? []) problem(`error: ${p}`);
-    const { type: _type, path: _path, ...rest } = r;
-    runs.push({ ...rest, file: path, key: r.sample !== undefined ? `${path}#${r.sample}` : path });
-  }
-}
-
-/** Reads the review sidecar of every run that has one; a sidecar with errors is reported and not used. */
-async function loadReviews(runs: CorpusRun[], display: (p: string) => string, problem: (m: string) => void): Promise<void> {
-  for (const run of runs) {
-    const file = reviewSidecarPath(run.file, run.sample);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const parsed = parseReview(display(file), text);
-    if (parsed.review) run.review = parsed.review;
-    else for (const e of parsed.errors) problem(`error: ${e.message}`);
-  }
 }

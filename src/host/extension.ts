@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { WebviewCommand } from '../core/protocol';
-import { RUNLOG_VIEW_TYPE, TRANSCRIPT_VIEW_TYPE, TranscriptEditorProvider } from './transcriptEditorProvider';
+import { TranscriptEditorProvider } from './transcriptEditorProvider';
 import { registerDiffDocuments } from './diffDocuments';
-import { resolveLink } from './links';
+import { openRunAt, resolveLink, viewTypeFor } from './links';
 import { registerRawToggle } from './rawToggle';
 import { registerRerun } from './rerun/rerun';
 import { registerComparison } from './compare/compareWith';
+import { CorpusLoader } from './corpus/corpusLoader';
+import { registerCorpus } from './corpus/openCorpus';
 import { BehavioursSidebar } from './review/sidebar';
 import { FlagDecorations, FlagsCache, FolderBehaviours } from './review/folder';
 import { addTagInteractively, markReviewed, removeTag, setTagVerdict } from './review/judgements';
@@ -38,8 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const openLink = async (link: vscode.Uri) => {
     try {
       const { uri, index, sample } = await resolveLink(link);
-      provider.revealWhenReady(uri, index, sample);
-      await vscode.commands.executeCommand('vscode.openWith', uri, viewTypeFor(uri));
+      await openRunAt(provider, uri, index, sample);
     } catch (e) {
       void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
     }
@@ -52,10 +53,13 @@ export function activate(context: vscode.ExtensionContext): void {
     return active && header ? { header, uri: active.document.sourceUri } : undefined;
   });
   // Compare with… and the comparison view (src/host/compare): A is the run in the active Peerwatch editor.
-  registerComparison(context, () => {
+  const comparisons = registerComparison(context, () => {
     const doc = provider.active?.document;
     return doc ? { uri: doc.sourceUri, ...(doc.sampleKey !== undefined ? { sample: doc.sampleKey } : {}) } : undefined;
   });
+  // The corpus view (src/host/corpus); its loader (the folder's index, worker threads) is Behaviours in Folder's too.
+  const corpusLoader = new CorpusLoader(context.extensionUri);
+  registerCorpus(context, corpusLoader, provider, comparisons);
   const sidebar = new BehavioursSidebar(provider);
   const flagsCache = new FlagsCache();
   // Review judgements: from the sidebar's context menu (a tag node) or, from the palette, the
@@ -72,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sidebar,
     flagsCache,
     vscode.window.registerFileDecorationProvider(new FlagDecorations(flagsCache)),
-    new FolderBehaviours(flagsCache, provider),
+    new FolderBehaviours(flagsCache, provider, corpusLoader),
     provider.onDidSaveReview((uri) => flagsCache.invalidate(uri)),
     vscode.commands.registerCommand('peerwatch.confirmTag', judgeCommand('confirmed')),
     vscode.commands.registerCommand('peerwatch.dismissTag', judgeCommand('dismissed')),
@@ -132,11 +136,6 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand(id, () => activeOrTell()?.command(command)),
     ),
   );
-}
-
-function viewTypeFor(uri: vscode.Uri): string {
-  // Inspect .eval logs open in the run log view type (its default for *.eval).
-  return /\.runlog\.jsonl$|\.eval$/i.test(uri.path) ? RUNLOG_VIEW_TYPE : TRANSCRIPT_VIEW_TYPE;
 }
 
 /** Reopens `uri` (or the active editor's file) in the Peerwatch editor. */

@@ -9,6 +9,17 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'peerwatch.peerwatch';
 
+/** The Peerwatch editor a file opens in: run logs and Inspect .eval logs in the run log view type (its default for them), others in the transcript one. */
+export function viewTypeFor(uri: vscode.Uri): string {
+  return /\.runlog\.jsonl$|\.eval$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
+}
+
+/** Opens `uri` in the Peerwatch editor at event `index` (of sample `sample` in a log of many). */
+export async function openRunAt(reveal: { revealWhenReady(uri: vscode.Uri, index: number, sample?: string): void }, uri: vscode.Uri, index?: number, sample?: string): Promise<void> {
+  if (index !== undefined || sample !== undefined) reveal.revealWhenReady(uri, index ?? 0, sample);
+  await vscode.commands.executeCommand('vscode.openWith', uri, viewTypeFor(uri));
+}
+
 /** A link to event `index` of the transcript at `uri` (of sample `sample` in a sample log). Workspace files are named by relative path. */
 export function eventLink(uri: vscode.Uri, index: number, sample?: string): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);

@@ -12,7 +12,8 @@ import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
 import type { Transcript } from '../../src/core/model';
 import { TranscriptDocument } from '../../src/host/transcriptDocument';
 import { TranscriptSource } from '../../src/host/sources';
-import { FlagsCache, isCandidate, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
+import { FlagsCache, flagsOfRun, isCandidate, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
+import { CorpusLoader } from '../../src/host/corpus/corpusLoader';
 import { readRunFile } from '../../src/node/readTranscript';
 
 const HARNESS_RUN = 'study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00';
@@ -122,5 +123,38 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     }
     const live = nodes.filter((n) => n.uri.path.endsWith('in-progress-exfiltration_deletion.runlog.jsonl'));
     assert.ok(live.length > 0, 'the in-progress log records no source and stays a run of its own');
+  });
+
+  it('from the corpus index, every run has the flags the per-file reading gives it, a log’s samples are runs, and a second read comes from the index alone', async () => {
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-folder-index-'));
+    for (const sub of ['study', 'runlog', 'inspect']) fs.cpSync(path.join(workspaceFolder().fsPath, sub), path.join(temp, sub), { recursive: true });
+    const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
+    assert.ok(ext, 'the extension is loaded');
+    const loader = new CorpusLoader(ext.extensionUri);
+    const first = await loader.load(vscode.Uri.file(temp));
+    assert.equal(first.totals.fromIndex, 0);
+    assert.ok(fs.existsSync(path.join(temp, '.peerwatch', 'index.jsonl')), 'the index is written in the folder');
+    let compared = 0;
+    for (const run of first.runs) {
+      if (run.sample !== undefined) continue;
+      const uri = vscode.Uri.file(run.file);
+      if (!isCandidate(uri)) continue;
+      const perFile = await cache.get(uri);
+      assert.ok(perFile, `${run.file} is read per file too`);
+      const fromIndex = flagsOfRun(run);
+      const pick = (f: FileFlags) => ({ byBehaviour: f.byBehaviour, firstEvent: f.firstEvent, flags: f.flags, tags: f.tags, reviewed: f.reviewed, sha256: f.sha256, convertedFrom: f.convertedFrom });
+      assert.deepEqual(pick(fromIndex), pick(perFile), `${path.relative(temp!, run.file)}: index = per-file reading`);
+      compared++;
+    }
+    assert.ok(compared >= 20, `compared ${compared} runs`);
+    const found: FoundFile[] = first.runs.map((r) => ({ uri: vscode.Uri.file(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}), result: flagsOfRun(r) }));
+    const nodes = tallyRuns(found).groups.flatMap((g) => g.runs);
+    assert.ok(nodes.some((n) => n.sample !== undefined && n.uri.fsPath.endsWith('peer_tampering.eval')), 'an Inspect log’s samples are runs of the folder');
+    const second = await loader.load(vscode.Uri.file(temp));
+    assert.equal(second.totals.tagged, 0, 'nothing read again');
+    assert.equal(second.totals.fromIndex, first.totals.files);
+    // Tagged files arrive as the workers finish them, the index's in its order: compare by run.
+    const byKey = (c: typeof first) => Object.fromEntries(c.runs.map((r) => [r.key, flagsOfRun(r)]));
+    assert.deepEqual(byKey(second), byKey(first));
   });
 });

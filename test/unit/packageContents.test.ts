@@ -22,6 +22,8 @@ describe('the packaged extension (.vsix)', function () {
     assert.ok(!files.includes('syntaxes/runlog.tmLanguage.mjs'), 'the grammar generator is not packaged');
     const sources = files.filter((f) => /\.(m?ts|mjs)$/.test(f) || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/'));
     assert.deepEqual(sources, [], 'no sources, tests or scripts in the package');
+    // Every page and worker the extension starts from dist/.
+    for (const f of ['extension.js', 'webview.js', 'compare.js', 'corpus.js', 'detectWorker.js', 'corpusWorker.js', 'corpusSearch.js', 'cli.js']) assert.ok(files.includes(`dist/${f}`), `dist/${f} is packaged`);
   });
 
   it('names its repository (the Marketplace links to it; vsce asks for it when packaging)', () => {

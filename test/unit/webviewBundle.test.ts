@@ -1,4 +1,4 @@
-// The webviews' bundles (the editor's page and the comparison's) carry only what the page needs. zod (about 460 KB minified) reaches it as
+// The webviews' bundles (the editor's page, the comparison's and the corpus view's) carry only what the page needs. zod (about 460 KB minified) reaches it as
 // soon as a module the page imports takes a value, not only a type, from src/core/model.ts; that
 // happened once through core/images.ts and made the page's script seven times larger. esbuild bundles
 // the page here as the build does and its metafile lists every input.
@@ -13,7 +13,7 @@ const esbuild = require(require.resolve('esbuild', { paths: [root] })) as typeof
 describe('the webview bundles', function () {
   this.timeout(60_000);
 
-  for (const page of ['main', 'compare']) {
+  for (const page of ['main', 'compare', 'corpus']) {
     it(`src/webview/${page}.ts holds no zod and stays under 150 KB minified`, async () => {
       const result = await esbuild.build({
         entryPoints: [resolve(root, `src/webview/${page}.ts`)],

@@ -122,12 +122,25 @@ interface Cell {
   counts: Map<string, number>;
 }
 
-/** The behaviours a run shows, each once: its detected tags, or with a review its merged flags. */
-export function runBehaviours(run: CorpusRun, source: SummarySource): Set<string> | undefined {
-  if (source === 'detectors') return new Set(run.tags.map((t) => t.behaviour));
+/** The index's tags as tags to merge with a review (the index keeps no explanation or detector name). */
+export function indexedAsTags(tags: readonly IndexedTag[]): Tag[] {
+  return tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
+}
+
+/**
+ * The tags a run counts with: its detected tags, or with `source: 'review'` its merged flags
+ * (confirmed and unjudged kept, dismissed dropped, added counted); undefined for a run not reviewed.
+ */
+export function countedTags(run: CorpusRun, source: SummarySource): ReadonlyArray<Pick<IndexedTag, 'behaviour' | 'events'>> | undefined {
+  if (source === 'detectors') return run.tags;
   if (!run.review?.reviewed) return undefined;
-  const detected = run.tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
-  return new Set(activeFlags(mergeReview(detected, run.review, run.eventCount).tags).map((t) => String(t.behaviour)));
+  return activeFlags(mergeReview(indexedAsTags(run.tags), run.review, run.eventCount).tags).map((t) => ({ behaviour: String(t.behaviour), events: t.events }));
+}
+
+/** The behaviours a run shows, each once (see countedTags); undefined for a run not reviewed with `source: 'review'`. */
+export function runBehaviours(run: CorpusRun, source: SummarySource): Set<string> | undefined {
+  const tags = countedTags(run, source);
+  return tags && new Set(tags.map((t) => t.behaviour));
 }
 
 /** Sorts conditions the study's way (good, neutral, bad, no peer, no shutdown), then by name; unknown last. */
@@ -143,15 +156,16 @@ function compareValues(dim: GroupDimension, a: string | null, b: string | null):
   return a < b ? -1 : 1;
 }
 
-/** The corpus table of `runs`. */
-export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {}): Summary {
-  const by = [...(opts.by ?? DEFAULT_GROUPING)];
-  const source = opts.source ?? 'detectors';
+/**
+ * The runs that count, each once: follow-up sessions, runs not read whole and second copies of a run
+ * (another format, the same Inspect sample) left out, in key order so the copy kept does not depend on
+ * the order files were read in. Each kept run with its other copies.
+ */
+export function countedRuns(runs: readonly CorpusRun[]): { groups: CorpusRun[][]; followups: number; damaged: number; duplicates: number } {
   let followups = 0;
   let damaged = 0;
   let duplicates = 0;
   const ids = new Set<string>();
-  // In key order, so the copy kept of a run found twice does not depend on the order files were read in.
   const counted = [...runs]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .filter((r) => {
@@ -166,6 +180,14 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     });
   const groups = sameRuns(counted);
   duplicates += counted.length - groups.length;
+  return { groups, followups, damaged, duplicates };
+}
+
+/** The corpus table of `runs`. */
+export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {}): Summary {
+  const by = [...(opts.by ?? DEFAULT_GROUPING)];
+  const source = opts.source ?? 'detectors';
+  const { groups, followups, damaged, duplicates } = countedRuns(runs);
 
   const cells = new Map<string, Cell>();
   const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);

@@ -32,11 +32,13 @@ export function summaryCsv(s: Summary): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-function pct(x: number | null): string {
+/** A rate as a percentage with one decimal (`–` for none). */
+export function pct(x: number | null): string {
   return x === null ? '–' : `${(x * 100).toFixed(1)}%`;
 }
 
-function signedPct(x: number | null): string {
+/** A difference of rates in percentage points, signed (`–` for none). */
+export function signedPct(x: number | null): string {
   if (x === null) return '–';
   const v = (x * 100).toFixed(1);
   return x > 0 ? `+${v}` : v === '-0.0' ? '0.0' : v;

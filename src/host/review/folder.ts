@@ -2,17 +2,20 @@
  * Behaviours across files: a badge in the Explorer on every transcript with flags, and the
  * "Behaviours in Folder" view (counts per behaviour, with a link to each run).
  *
- * Files are analysed lazily, one at a time with a yield between them, never on the UI's critical
- * path; results are cached by the log's and its review sidecar's mtime and size. Only files Peerwatch
- * opens are looked at (`*.runlog.jsonl`, JSON and JSON Lines transcripts, `.traj`), and large ones are skipped.
+ * Badges: files are analysed lazily, one at a time with a yield between them, never on the UI's
+ * critical path; results are cached by the log's and its review sidecar's mtime and size. Only files
+ * Peerwatch opens are looked at (`*.runlog.jsonl`, JSON and JSON Lines transcripts, `.traj`), and
+ * large ones are skipped. The folder view reads the workspace's corpus index instead (CorpusLoader,
+ * shared with the corpus view): any number of files, tagged in worker threads, unchanged ones never
+ * read again; its tags are the built-in detectors' (as `peerwatch summarize` counts) with reviews.
  */
 import * as vscode from 'vscode';
-import { detectBehaviours, type Rules } from '../../core/behaviours';
+import { detectBehaviours, type Rules, type Tag } from '../../core/behaviours';
 import { NotATranscriptError, harnessRunFiles } from '../../core/formats';
 import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
-import { emptyReview, parseReview } from '../../core/review/sidecar';
+import { emptyReview, parseReview, type Review } from '../../core/review/sidecar';
 import { detectWorkerFile, loadRules, sidecarUriFor } from './documentBehaviours';
 import { detectInWorker, type Detected } from '../../node/detectInWorker';
 
@@ -20,6 +23,9 @@ type LoadedRules = Awaited<ReturnType<typeof loadRules>>;
 import { behaviourLabel } from './judgements';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 import { vscodeRunFiles } from '../runFiles';
+import { openRunAt } from '../links';
+import type { CorpusLoader } from '../corpus/corpusLoader';
+import { indexedAsTags, type CorpusRun } from '../../core/corpus/summarize';
 
 export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
@@ -27,8 +33,6 @@ const MAX_JSON_BYTES = 10 * 1024 * 1024;
 const MAX_RUNLOG_BYTES = 25 * 1024 * 1024;
 /** Files larger than this are read and tagged in the detection worker (tens of ms of work here at most). */
 const WORKER_MIN_BYTES = 512 * 1024;
-/** The most files one folder scan analyses. */
-const MAX_SCAN_FILES = 5000;
 
 export interface FileFlags {
   /** Flags (tags not dismissed) per behaviour. */
@@ -157,25 +161,7 @@ export class FlagsCache implements vscode.Disposable {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
           if (parsed.review) review = parsed.review;
         }
-        const merged = mergeReview(tags, review, run.eventCount).tags;
-        const flags = activeFlags(merged);
-        const byBehaviour: Record<string, number> = {};
-        const firstEvent: Record<string, number> = {};
-        for (const f of flags) {
-          const b = String(f.behaviour);
-          byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
-          if (firstEvent[b] === undefined) firstEvent[b] = f.events[0]!;
-        }
-        result = {
-          byBehaviour,
-          firstEvent,
-          // One meaning of "flag" everywhere: an event an open tag cites (as the editor and F8 count).
-          flags: flaggedEvents(merged).length,
-          tags: flags.length,
-          reviewed: !!review.reviewed,
-          ...(run.sha256 ? { sha256: run.sha256 } : {}),
-          ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
-        };
+        result = fileFlags(tags, review, run);
       } catch (e) {
         if (!(e instanceof NotATranscriptError)) throw e;
       }
@@ -265,7 +251,37 @@ export class FlagDecorations implements vscode.FileDecorationProvider, vscode.Di
 /** A transcript the scan found, with its analysis. */
 export interface FoundFile {
   uri: vscode.Uri;
+  /** The sample's key, for a run of a log of many. */
+  sample?: string;
   result: FileFlags;
+}
+
+/** A run's flags from its tags and its review (dismissed dropped, added counted), as the badges and the folder view count them. */
+function fileFlags(tags: readonly Tag[], review: Review, run: { eventCount: number; sha256?: string; convertedFrom?: RunlogSource }): FileFlags {
+  const merged = mergeReview(tags, review, run.eventCount).tags;
+  const flags = activeFlags(merged);
+  const byBehaviour: Record<string, number> = {};
+  const firstEvent: Record<string, number> = {};
+  for (const f of flags) {
+    const b = String(f.behaviour);
+    byBehaviour[b] = (byBehaviour[b] ?? 0) + 1;
+    if (firstEvent[b] === undefined) firstEvent[b] = f.events[0]!;
+  }
+  return {
+    byBehaviour,
+    firstEvent,
+    // One meaning of "flag" everywhere: an event an open tag cites (as the editor and F8 count).
+    flags: flaggedEvents(merged).length,
+    tags: flags.length,
+    reviewed: !!review.reviewed,
+    ...(run.sha256 ? { sha256: run.sha256 } : {}),
+    ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
+  };
+}
+
+/** A corpus run's flags as the folder view counts them (its index tags merged with its review). */
+export function flagsOfRun(run: CorpusRun): FileFlags {
+  return fileFlags(indexedAsTags(run.tags), run.review ?? emptyReview(), run);
 }
 
 /**
@@ -277,15 +293,16 @@ export interface FoundFile {
 export function tallyRuns(found: readonly FoundFile[]): { groups: BehaviourNode[]; runs: number; flagged: number } {
   const byBehaviour = new Map<string, RunNode[]>();
   const clean: RunNode[] = [];
-  const entries = found.map((f) => ({ key: f.uri.toString(), f, ...(f.result.sha256 ? { sha256: f.result.sha256 } : {}), ...(f.result.convertedFrom ? { convertedFrom: f.result.convertedFrom } : {}) }));
+  const entries = found.map((f) => ({ key: `${f.uri.toString()}${f.sample !== undefined ? `#${f.sample}` : ''}`, f, ...(f.result.sha256 ? { sha256: f.result.sha256 } : {}), ...(f.result.convertedFrom ? { convertedFrom: f.result.convertedFrom } : {}) }));
   const runs = sameRuns(entries);
   for (const members of runs) {
-    const { uri, result: r } = (members.find((m) => m.f.result.reviewed) ?? members[0]!).f;
+    const { uri, sample, result: r } = (members.find((m) => m.f.result.reviewed) ?? members[0]!).f;
     const alsoAs = members.map((m) => m.f.uri).filter((u) => u !== uri);
-    if (r.flags === 0) clean.push({ kind: 'run', uri, count: 0, reviewed: r.reviewed, alsoAs });
+    const s = sample !== undefined ? { sample } : {};
+    if (r.flags === 0) clean.push({ kind: 'run', uri, ...s, count: 0, reviewed: r.reviewed, alsoAs });
     for (const [b, count] of Object.entries(r.byBehaviour)) {
       const list = byBehaviour.get(b) ?? [];
-      list.push({ kind: 'run', uri, behaviour: b, count, event: r.firstEvent[b], reviewed: r.reviewed, alsoAs });
+      list.push({ kind: 'run', uri, ...s, behaviour: b, count, event: r.firstEvent[b], reviewed: r.reviewed, alsoAs });
       byBehaviour.set(b, list);
     }
   }
@@ -297,6 +314,8 @@ export function tallyRuns(found: readonly FoundFile[]): { groups: BehaviourNode[
 export interface RunNode {
   kind: 'run';
   uri: vscode.Uri;
+  /** The sample's key, for a run of a log of many. */
+  sample?: string;
   /** The same run in other formats (its conversions, or the file it was converted from). */
   alsoAs: vscode.Uri[];
   behaviour?: string;
@@ -322,8 +341,9 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
   private rescan = false;
 
   constructor(
-    private readonly cache: FlagsCache,
+    cache: FlagsCache,
     private readonly provider: TranscriptEditorProvider,
+    private readonly loader: CorpusLoader,
   ) {
     this.view = vscode.window.createTreeView(FOLDER_VIEW, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -331,7 +351,7 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
       this.changed,
       this.view.onDidChangeVisibility((e) => e.visible && !this.groups && void this.scan()),
       vscode.commands.registerCommand('peerwatch.refreshFolderBehaviours', () => this.scan()),
-      vscode.commands.registerCommand('peerwatch.openRunAtFlag', (uri: vscode.Uri, event?: number) => this.openRun(uri, event)),
+      vscode.commands.registerCommand('peerwatch.openRunAtFlag', (uri: vscode.Uri, event?: number, sample?: string) => this.openRun(uri, event, sample)),
       provider.onDidSaveReview(() => this.groups && void this.scan()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         if (!cache.rulesWithheld) return;
@@ -342,7 +362,11 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
     if (this.view.visible) void this.scan();
   }
 
-  /** Analyses every transcript in the workspace (through the cache) and rebuilds the tree. */
+  /**
+   * Reads every run of the workspace's folders from their corpus index (CorpusLoader: the index the
+   * corpus view and `peerwatch summarize` keep, changed files tagged in worker threads, no cap on the
+   * number of files) and rebuilds the tree.
+   */
   scan(): Promise<void> {
     if (this.scanning) {
       this.rescan = true;
@@ -350,26 +374,21 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
     }
     this.scanning = (async () => {
       try {
-        const listed = await vscode.workspace.findFiles('**/*.{json,jsonl,traj}', '**/{node_modules,.git}/**', MAX_SCAN_FILES * 2);
-        const files = listed.filter(isCandidate).sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_SCAN_FILES);
         const found: FoundFile[] = [];
-        let done = 0;
-        for (const uri of files) {
-          this.view.message = `Reading ${++done} of ${files.length} files…`;
-          const result = await this.cache.get(uri);
-          if (result) found.push({ uri, result });
+        const notes: string[] = [];
+        for (const folder of vscode.workspace.workspaceFolders ?? []) {
+          if (folder.uri.scheme !== 'file') continue;
+          const corpus = await this.loader.load(folder.uri, (text) => (this.view.message = `Reading ${folder.name}: ${text}…`), { viewId: FOLDER_VIEW });
+          for (const run of corpus.runs) found.push({ uri: vscode.Uri.file(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), result: flagsOfRun(run) });
+          if (corpus.totals.interrupted) notes.push(`Reading ${folder.name} was cancelled: these are the files read so far.`);
+          if (corpus.totals.problemCount) notes.push(`${corpus.totals.problemCount} problem${corpus.totals.problemCount === 1 ? '' : 's'} reading ${folder.name} (Open Corpus lists them).`);
         }
         const { groups, runs: transcripts, flagged } = tallyRuns(found);
         this.groups = groups;
-        this.view.message = [
-          transcripts
-            ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags${files.length >= MAX_SCAN_FILES ? ` (first ${MAX_SCAN_FILES} files only)` : ''}.`
-            : 'No transcripts in this folder.',
-          this.cache.rulesWithheld,
-        ]
-          .filter(Boolean)
-          .join(' ');
+        this.view.message = [transcripts ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags.` : 'No transcripts in this folder.', ...notes].join(' ');
         this.changed.fire();
+      } catch (e) {
+        this.view.message = `Peerwatch could not read the folder: ${e instanceof Error ? e.message : String(e)}`;
       } finally {
         this.scanning = undefined;
         if (this.rescan) {
@@ -381,10 +400,8 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
     return this.scanning;
   }
 
-  private async openRun(uri: vscode.Uri, event?: number): Promise<void> {
-    if (event !== undefined) this.provider.revealWhenReady(uri, event);
-    const viewType = /\.runlog\.jsonl$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
-    await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+  private async openRun(uri: vscode.Uri, event?: number, sample?: string): Promise<void> {
+    await openRunAt(this.provider, uri, event, sample);
   }
 
   getChildren(node?: FolderNode): FolderNode[] {
@@ -405,14 +422,14 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
       item.tooltip = node.behaviour ?? 'Transcripts in which no behaviour is flagged (or every flag was dismissed)';
       return item;
     }
-    const name = node.uri.path.slice(node.uri.path.lastIndexOf('/') + 1);
+    const name = node.uri.path.slice(node.uri.path.lastIndexOf('/') + 1) + (node.sample !== undefined ? ` #${node.sample}` : '');
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
-    item.id = `folder-run:${node.behaviour ?? '-'}:${node.uri.toString()}`;
+    item.id = `folder-run:${node.behaviour ?? '-'}:${node.uri.toString()}${node.sample !== undefined ? `#${node.sample}` : ''}`;
     item.resourceUri = node.uri;
     const also = node.alsoAs.map((u) => u.path.slice(u.path.lastIndexOf('/') + 1));
     item.description = `${node.count ? `${node.count}× ` : ''}${vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.uri, '..'), false)}${node.reviewed ? ' · reviewed' : ''}${also.length ? ` · also as ${also.join(', ')}` : ''}`;
     item.tooltip = `${vscode.workspace.asRelativePath(node.uri, false)}${node.alsoAs.map((u) => `\nThe same run: ${vscode.workspace.asRelativePath(u, false)}`).join('')}${node.event !== undefined ? `\nOpens at event #${node.event}` : ''}`;
-    item.command = { command: 'peerwatch.openRunAtFlag', title: 'Open in Peerwatch', arguments: [node.uri, node.event] };
+    item.command = { command: 'peerwatch.openRunAtFlag', title: 'Open in Peerwatch', arguments: [node.uri, node.event, node.sample] };
     item.contextValue = 'peerwatch.run';
     return item;
   }

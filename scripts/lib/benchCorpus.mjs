@@ -1,0 +1,136 @@
+// The corpus bench (part of `npm run bench`; docs/bench.md): `peerwatch summarize` over 10,000
+// distinct study transcripts, timed against reading and JSON.parse-ing the same files in the same run
+// (target: within 3×), then again from the index it wrote (target: ≤ 0.25× the first).
+//
+// The transcripts are made once from the study examples (examples/study/*.json), each one distinct (its
+// own line in the first message, so its own SHA-256; models and conditions varied so the table has
+// many cells), into <cache>/corpus-<n>/ and reused while the generator's version is unchanged.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { mulberry32 } from './prng.mjs';
+
+const GENERATOR_VERSION = 1;
+const MODELS = ['gemini/gemini-3-pro-preview', 'gemini/gemini-3-flash-preview', 'openai/gpt-5.2', 'anthropic/claude-haiku-4.5', 'openrouter/z-ai/glm-4.7'];
+const CONDITIONS = ['good_peer', 'neutral_peer', 'bad_peer', 'no_peer'];
+
+/** Writes `count` distinct study transcripts into `dir` (subfolders of 1,000), unless already there. */
+export function ensureCorpus(repoRoot, dir, count) {
+  const metaFile = `${dir}.meta.json`;
+  if (existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    if (meta.version === GENERATOR_VERSION && meta.count === count) return meta;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const examples = join(repoRoot, 'examples', 'study');
+  const templates = readdirSync(examples)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => JSON.parse(readFileSync(join(examples, n), 'utf8')))
+    .filter((d) => d && Array.isArray(d.conversation) && d.experiment_metadata && d.conversation.length > 1);
+  const random = mulberry32(19);
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const d = structuredClone(templates[i % templates.length]);
+    const m = d.experiment_metadata;
+    m.agent_model = MODELS[Math.floor(random() * MODELS.length)];
+    if (m.condition !== 'non_shutdown') m.condition = CONDITIONS[Math.floor(random() * CONDITIONS.length)];
+    const first = d.conversation.find((c) => typeof c.content === 'string');
+    if (first) first.content += `\n(bench run ${i})`;
+    else d.canary = `${d.canary ?? ''} ${i}`;
+    const sub = join(dir, `batch-${String(Math.floor(i / 1000)).padStart(3, '0')}`);
+    if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
+    const text = JSON.stringify(d, null, 2);
+    bytes += Buffer.byteLength(text);
+    writeFileSync(join(sub, `transcript_${i}.json`), text);
+  }
+  const meta = { version: GENERATOR_VERSION, count, bytes };
+  writeFileSync(metaFile, JSON.stringify(meta));
+  return meta;
+}
+
+/** Every transcript path under `dir`, in name order. */
+function transcripts(dir) {
+  const out = [];
+  for (const sub of readdirSync(dir).sort()) {
+    if (!sub.startsWith('batch-')) continue;
+    for (const n of readdirSync(join(dir, sub)).sort()) out.push(join(dir, sub, n));
+  }
+  return out;
+}
+
+/** Reads and JSON.parses every file, one after the other: the floor any reader of the corpus pays. */
+function readAndParse(files) {
+  const t0 = performance.now();
+  let events = 0;
+  for (const f of files) events += JSON.parse(readFileSync(f, 'utf8')).conversation.length;
+  return { ms: performance.now() - t0, events };
+}
+
+/** `peerwatch summarize DIR --json` as a user runs it (the built CLI), timed, with its peak RSS when /usr/bin/time is there. */
+function summarize(repoRoot, dir) {
+  const cli = join(repoRoot, 'dist', 'cli.js');
+  const timed = existsSync('/usr/bin/time');
+  const args = timed ? ['-f', '%M', process.execPath, cli, 'summarize', dir, '--json'] : [cli, 'summarize', dir, '--json'];
+  const t0 = performance.now();
+  const r = spawnSync(timed ? '/usr/bin/time' : process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`peerwatch summarize exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const out = JSON.parse(r.stdout);
+  const rssKB = timed ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { ms, runs: out.runs, rows: out.rows.length, files: out.files, peakRssMB: Number.isFinite(rssKB) ? Math.round(rssKB / 1024) : null };
+}
+
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Runs the corpus bench; `cacheDir` holds the generated transcripts. Returns {figures}: files, MB,
+ * read-and-parse ms, first and second summarize ms (and peak RSS), their ratios and whether each
+ * meets its target.
+ */
+export async function benchCorpus({ repoRoot, cacheDir, count = 10_000, say = () => {} }) {
+  const dir = join(cacheDir, `corpus-${count}`);
+  say(`corpus: ${count} distinct study transcripts in ${dir}`);
+  const meta = ensureCorpus(repoRoot, dir, count);
+  const files = transcripts(dir);
+  // Warm the page cache once, so neither side pays for the disk and the first read alone does not.
+  readAndParse(files);
+  const read = readAndParse(files);
+  say(`  read + JSON.parse: ${Math.round(read.ms)} ms`);
+  rmSync(join(dir, '.peerwatch'), { recursive: true, force: true });
+  const first = summarize(repoRoot, dir);
+  say(`  summarize, no index: ${Math.round(first.ms)} ms (${first.files.read} read)`);
+  const second = summarize(repoRoot, dir);
+  say(`  summarize, from the index: ${Math.round(second.ms)} ms (${second.files.fromIndex} from the index)`);
+  if (second.files.read !== 0) throw new Error(`the second summarize read ${second.files.read} files again`);
+  if (first.runs !== count || second.runs !== count) throw new Error(`summarize counted ${first.runs} and ${second.runs} runs of ${count}`);
+  const firstVsRead = first.ms / read.ms;
+  const secondVsFirst = second.ms / first.ms;
+  return {
+    figures: {
+      files: files.length,
+      mb: round(meta.bytes / 1e6, 1),
+      readParseMs: Math.round(read.ms),
+      firstMs: Math.round(first.ms),
+      firstPeakRssMB: first.peakRssMB,
+      secondMs: Math.round(second.ms),
+      secondPeakRssMB: second.peakRssMB,
+      rows: first.rows,
+      firstVsRead: round(firstVsRead),
+      secondVsFirst: round(secondVsFirst),
+      targets: { firstVsRead: 3, secondVsFirst: 0.25 },
+      meets: { firstVsRead: firstVsRead <= 3, secondVsFirst: secondVsFirst <= 0.25 },
+    },
+  };
+}
+
+/** The figures for people, after the bench's other tables. */
+export function printCorpus(f) {
+  const mark = (ok) => (ok ? 'meets' : 'misses');
+  console.log(`\nCorpus: peerwatch summarize over ${f.files} distinct study transcripts (${f.mb} MB)\n`);
+  console.log(`  read + JSON.parse every file     ${String(f.readParseMs).padStart(6)} ms  (the same-run baseline)`);
+  console.log(`  summarize, no index              ${String(f.firstMs).padStart(6)} ms  ${f.firstVsRead}× the baseline (${mark(f.meets.firstVsRead)} ≤ ${f.targets.firstVsRead}×), peak RSS ${f.firstPeakRssMB ?? '?'} MB`);
+  console.log(`  summarize again, from the index  ${String(f.secondMs).padStart(6)} ms  ${f.secondVsFirst}× the first (${mark(f.meets.secondVsFirst)} ≤ ${f.targets.secondVsFirst}×), peak RSS ${f.secondPeakRssMB ?? '?'} MB`);
+}

@@ -1,0 +1,98 @@
+/**
+ * The corpus view's model on the host: which runs a filter keeps, the table of those (summarize, the
+ * one home of the counting), the values a filter can take, and the runs of one cell with where each
+ * opens (its first flag).
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import type { CorpusFilter } from './corpusTable';
+import { countedRuns, countedTags, summarize, type CorpusRun, type Summary } from './summarize';
+import { BUILTIN_BEHAVIOURS } from '../behaviours/types';
+import { STUDY_CONDITIONS } from '../rerun/common';
+
+/** The runs a filter keeps (model, task, condition, reviewed or not). */
+export function filterRuns(runs: readonly CorpusRun[], f: CorpusFilter): CorpusRun[] {
+  return runs.filter(
+    (r) =>
+      (f.model === undefined || r.model === f.model) &&
+      (f.task === undefined || r.task === f.task) &&
+      (f.condition === undefined || r.condition === f.condition) &&
+      (f.reviewed === undefined || (f.reviewed === 'reviewed') === !!r.review?.reviewed),
+  );
+}
+
+/** The table of the runs the filter keeps, cells by model × task × condition. */
+export function corpusSummary(runs: readonly CorpusRun[], f: CorpusFilter): Summary {
+  const s = summarize(filterRuns(runs, f), { source: f.source });
+  return f.behaviour === undefined ? s : { ...s, rows: s.rows.filter((r) => r.behaviour === f.behaviour) };
+}
+
+/** The values each filter can take, sorted (conditions in the study's order). */
+export function filterChoices(runs: readonly CorpusRun[]): { model: string[]; task: string[]; condition: string[]; behaviour: string[] } {
+  const sets = { model: new Set<string>(), task: new Set<string>(), condition: new Set<string>(), behaviour: new Set<string>(BUILTIN_BEHAVIOURS) };
+  for (const r of runs) {
+    if (r.model) sets.model.add(r.model);
+    if (r.task) sets.task.add(r.task);
+    if (r.condition) sets.condition.add(r.condition);
+    for (const t of r.tags) sets.behaviour.add(t.behaviour);
+    for (const t of r.review?.added ?? []) sets.behaviour.add(String(t.behaviour));
+  }
+  const rank = (c: string) => (STUDY_CONDITIONS.includes(c) ? STUDY_CONDITIONS.indexOf(c) : STUDY_CONDITIONS.length);
+  return {
+    model: [...sets.model].sort(),
+    task: [...sets.task].sort(),
+    condition: [...sets.condition].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1)),
+    behaviour: [...BUILTIN_BEHAVIOURS, ...[...sets.behaviour].filter((b) => !(BUILTIN_BEHAVIOURS as readonly string[]).includes(b)).sort()],
+  };
+}
+
+/** One cell of the table (null: the runs do not say). */
+export interface CellKey {
+  model: string | null;
+  task: string | null;
+  condition: string | null;
+}
+
+/** A run of a cell, as the runs list shows it. */
+export interface CellRun {
+  key: string;
+  file: string;
+  sample?: string;
+  model: string | null;
+  task: string | null;
+  condition: string | null;
+  /** The behaviours it shows (with `source: 'review'`, the merged flags'); undefined: not reviewed. */
+  behaviours?: string[];
+  /** Where it opens: the first event of its first tag of the behaviour asked about, else of any. */
+  firstEvent?: number;
+  reviewed: boolean;
+}
+
+/**
+ * The runs counted in one cell (each once, as the table counts them), those showing `behaviour` first,
+ * each with the event it opens at.
+ */
+export function cellRuns(runs: readonly CorpusRun[], f: CorpusFilter, cell: CellKey, behaviour?: string): CellRun[] {
+  const { groups } = countedRuns(filterRuns(runs, f));
+  const out: Array<CellRun & { shows: boolean }> = [];
+  for (const [run] of groups) {
+    const r = run!;
+    if ((r.model ?? null) !== cell.model || (r.task ?? null) !== cell.task || (r.condition ?? null) !== cell.condition) continue;
+    const tags = countedTags(r, f.source);
+    const of = behaviour === undefined ? tags : tags?.filter((t) => t.behaviour === behaviour);
+    const first = (of?.length ? of : tags ?? []).flatMap((t) => t.events);
+    out.push({
+      key: r.key,
+      file: r.file,
+      ...(r.sample !== undefined ? { sample: r.sample } : {}),
+      model: r.model ?? null,
+      task: r.task ?? null,
+      condition: r.condition ?? null,
+      ...(tags ? { behaviours: [...new Set(tags.map((t) => t.behaviour))] } : {}),
+      ...(first.length ? { firstEvent: Math.min(...first) } : {}),
+      reviewed: !!r.review?.reviewed,
+      shows: !!of?.length,
+    });
+  }
+  return out.sort((a, b) => Number(b.shows) - Number(a.shows)).map(({ shows: _s, ...r }) => r);
+}

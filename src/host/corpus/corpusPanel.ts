@@ -1,0 +1,297 @@
+/**
+ * The corpus view (Peerwatch: Open Corpus): one webview per folder showing the corpus table (models ×
+ * conditions per behaviour, each cell a rate with its 95% interval and Δ), a chart, filters, the runs
+ * of a cell (open one at its first flag, compare two), full-text search across every run (in a worker,
+ * streamed, cancellable) and Export CSV. The host holds the runs (from the folder's corpus index,
+ * CorpusLoader) and does the counting (core/corpus); the page (src/webview/corpus.ts) only shows
+ * what it is sent.
+ */
+import { Worker } from 'node:worker_threads';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CorpusFilter } from '../../core/corpus/corpusTable';
+import { cellRuns, corpusSummary, filterChoices, filterRuns } from '../../core/corpus/corpusView';
+import { countedRuns, type CorpusRun } from '../../core/corpus/summarize';
+import { summaryCsv } from '../../core/corpus/summaryTable';
+import { FromCorpusView, type ToCorpusView } from '../../core/corpus/viewProtocol';
+import type { SearchJob, SearchMessage } from '../../node/corpus/searchWorker';
+import type { ComparisonPanels } from '../compare/comparisonPanel';
+import { Disposable } from '../disposable';
+import { openRunAt } from '../links';
+import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
+import { webviewPage } from '../webviewPage';
+import type { CorpusLoader, LoadedCorpus } from './corpusLoader';
+
+export const CORPUS_VIEW_TYPE = 'peerwatch.corpus';
+/** Hits a search shows per run, and in all (the search stops there). */
+const HITS_PER_RUN = 20;
+const MAX_HITS = 2000;
+
+/** What the corpus panels need from the rest of the extension. */
+export interface CorpusServices {
+  extensionUri: vscode.Uri;
+  loader: CorpusLoader;
+  editors: TranscriptEditorProvider;
+  comparisons: ComparisonPanels;
+}
+
+/** The open corpus views, one per folder. */
+export class CorpusPanels extends Disposable {
+  private readonly panels = new Map<string, CorpusPanel>();
+
+  constructor(private readonly services: CorpusServices) {
+    super();
+  }
+
+  /** Opens (or shows again) the corpus view of `folder`. */
+  open(folder: vscode.Uri): CorpusPanel {
+    const k = folder.toString();
+    const open = this.panels.get(k);
+    if (open) {
+      open.reveal();
+      return open;
+    }
+    const panel = new CorpusPanel(this.services, folder);
+    this.panels.set(k, panel);
+    panel.onDidDispose(() => this.panels.delete(k));
+    return panel;
+  }
+
+  /** The panel of `folder`, if open (for tests and commands). */
+  get(folder: vscode.Uri): CorpusPanel | undefined {
+    return this.panels.get(folder.toString());
+  }
+
+  override dispose(): void {
+    for (const p of this.panels.values()) p.dispose();
+    super.dispose();
+  }
+}
+
+/** One corpus view. */
+export class CorpusPanel extends Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly didDispose = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.didDispose.event;
+  private corpus: LoadedCorpus | undefined;
+  private byKey = new Map<string, CorpusRun>();
+  private filter: CorpusFilter = { source: 'detectors' };
+  private ready = false;
+  private search: { id: number; worker: Worker; hits: number } | undefined;
+  private status: ToCorpusView | undefined;
+  /** Resolves once the folder is loaded (for tests and commands). */
+  readonly loaded: Promise<void>;
+
+  constructor(
+    private readonly services: CorpusServices,
+    readonly folder: vscode.Uri,
+  ) {
+    super();
+    const name = path.basename(folder.fsPath) || folder.fsPath;
+    this.panel = vscode.window.createWebviewPanel(CORPUS_VIEW_TYPE, `Corpus: ${name}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableCommandUris: false,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'dist'), vscode.Uri.joinPath(services.extensionUri, 'media')],
+    });
+    this.panel.webview.html = webviewPage(this.panel.webview, services.extensionUri, { script: 'corpus.js', extraStyles: ['corpus.css'], title: 'Peerwatch corpus', loading: 'Indexing…' });
+    this._register(this.panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this._register(
+      this.panel.onDidDispose(() => {
+        this.didDispose.fire();
+        this.dispose();
+      }),
+    );
+    this.loaded = this.load();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Reads the folder again (its index makes that cheap) and shows the table anew. */
+  async reload(): Promise<void> {
+    this.stopSearch(true);
+    await this.load();
+  }
+
+  private async load(): Promise<void> {
+    this.post({ type: 'status', text: 'Indexing…', busy: true });
+    try {
+      const corpus = await this.services.loader.load(this.folder, (text) => this.post({ type: 'status', text: `Indexing: ${text}`, busy: true }));
+      if (this.isDisposed) return;
+      this.corpus = corpus;
+      this.byKey = new Map(corpus.runs.map((r) => [r.key, r]));
+      const t = corpus.totals;
+      this.post({ type: 'status', text: `${t.files} file${t.files === 1 ? '' : 's'}: ${t.tagged} read and tagged, ${t.fromIndex} from the index${t.interrupted ? ' (indexing was cancelled: the table counts the files done; open the corpus again to read the rest)' : ''}`, busy: false });
+      this.sendInit();
+    } catch (e) {
+      this.post({ type: 'status', text: `Peerwatch could not read ${this.folder.fsPath}: ${e instanceof Error ? e.message : String(e)}`, busy: false });
+    }
+  }
+
+  private sendInit(): void {
+    const c = this.corpus;
+    if (!c || !this.ready) return;
+    // A workspace folder itself is named by its name, any other by its path from the workspace.
+    const root = vscode.workspace.getWorkspaceFolder(this.folder);
+    const folder = root && root.uri.toString() === this.folder.toString() ? root.name : vscode.workspace.asRelativePath(this.folder, false);
+    this.post({ type: 'init', folder, choices: filterChoices(c.runs), totals: c.totals });
+    this.sendTable();
+  }
+
+  private sendTable(): void {
+    if (!this.corpus) return;
+    this.post({ type: 'table', filter: this.filter, summary: corpusSummary(this.corpus.runs, this.filter) });
+  }
+
+  private post(m: ToCorpusView): void {
+    if (m.type === 'status') this.status = m;
+    if (this.ready && !this.isDisposed) void this.panel.webview.postMessage(m);
+  }
+
+  private relative(file: string): string {
+    return path.relative(this.folder.fsPath, file).split(path.sep).join('/');
+  }
+
+  private receive(raw: unknown): void {
+    // The page shows transcript text: what it sends is checked like any untrusted input.
+    const parsed = FromCorpusView.safeParse(raw);
+    if (!parsed.success) return;
+    const m = parsed.data;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.status) this.post(this.status);
+        this.sendInit();
+        break;
+      case 'filter': {
+        const { model, task, condition, behaviour, reviewed, source } = m.filter;
+        this.filter = { source, ...(model !== undefined ? { model } : {}), ...(task !== undefined ? { task } : {}), ...(condition !== undefined ? { condition } : {}), ...(behaviour !== undefined ? { behaviour } : {}), ...(reviewed !== undefined ? { reviewed } : {}) };
+        this.sendTable();
+        break;
+      }
+      case 'openCell': {
+        if (!this.corpus) return;
+        const runs = cellRuns(this.corpus.runs, this.filter, m.cell, m.behaviour).map((r) => ({ ...r, file: this.relative(r.file) }));
+        const title = [m.cell.model ?? '?', m.cell.task ?? undefined, m.cell.condition ?? '?'].filter((x) => x !== undefined).join(' · ');
+        this.post({ type: 'cellRuns', title, ...(m.behaviour !== undefined ? { behaviour: m.behaviour } : {}), runs });
+        break;
+      }
+      case 'openRun': {
+        const run = this.byKey.get(m.key);
+        if (run) void openRunAt(this.services.editors, vscode.Uri.file(run.file), m.event, run.sample).then(undefined, (e: unknown) => this.report(e));
+        break;
+      }
+      case 'search':
+        this.startSearch(m.id, m.query);
+        break;
+      case 'cancelSearch':
+        this.stopSearch(true);
+        break;
+      case 'refresh':
+        void this.reload();
+        break;
+      case 'exportCsv':
+        void this.exportCsv().then(undefined, (e: unknown) => this.report(e));
+        break;
+      case 'compare': {
+        const a = this.byKey.get(m.a);
+        const b = this.byKey.get(m.b);
+        if (a && b) {
+          const ref = (r: CorpusRun) => ({ uri: vscode.Uri.file(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}) });
+          void this.services.comparisons.open(ref(a), ref(b)).then(undefined, (e: unknown) => this.report(e));
+        }
+        break;
+      }
+      default: {
+        const never: never = m;
+        void never;
+      }
+    }
+  }
+
+  private report(e: unknown): void {
+    void vscode.window.showErrorMessage(`Peerwatch: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  /** Writes the table (as filtered) as CSV, the columns of `peerwatch summarize --csv`, to `to` or a file the user picks (the save dialog asks before replacing one). */
+  async exportCsv(to?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (!this.corpus) return undefined;
+    const uri =
+      to ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export the corpus table as CSV',
+        defaultUri: vscode.Uri.joinPath(this.folder, 'corpus.csv'),
+        filters: { CSV: ['csv'] },
+      }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(summaryCsv(corpusSummary(this.corpus.runs, this.filter))));
+    this.post({ type: 'exported', file: vscode.workspace.asRelativePath(uri, false) });
+    return uri;
+  }
+
+  /** Searches every run the filter keeps (each once) in a worker; hits stream to the page. */
+  private startSearch(id: number, query: string): void {
+    this.stopSearch(false);
+    if (!this.corpus || query.trim() === '') {
+      this.post({ type: 'searchProgress', id, searched: 0, total: 0, done: true });
+      return;
+    }
+    const runs = countedRuns(filterRuns(this.corpus.runs, this.filter)).groups.map(([r]) => ({ key: r!.key, file: r!.file, ...(r!.sample !== undefined ? { sample: r!.sample } : {}) }));
+    const job: SearchJob = { query, runs, perRun: HITS_PER_RUN };
+    const worker = new Worker(vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'corpusSearch.js').fsPath, { workerData: job });
+    const search = { id, worker, hits: 0 };
+    this.search = search;
+    let problems = 0;
+    const total = runs.length;
+    worker.on('message', (msg: SearchMessage) => {
+      if (this.search !== search) return;
+      switch (msg.type) {
+        case 'hits': {
+          const run = this.byKey.get(msg.key);
+          if (!run) return;
+          search.hits += msg.hits.length;
+          this.post({ type: 'searchHits', id, key: msg.key, file: this.relative(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), hits: msg.hits, more: msg.more });
+          if (search.hits >= MAX_HITS) {
+            this.stopSearch(false);
+            this.post({ type: 'searchProgress', id, searched: 0, total, done: true, cancelled: true, problems });
+          }
+          break;
+        }
+        case 'problem':
+          problems++;
+          break;
+        case 'progress':
+          this.post({ type: 'searchProgress', id, searched: msg.searched, total, done: false, problems });
+          break;
+        case 'done':
+          this.search = undefined;
+          this.post({ type: 'searchProgress', id, searched: msg.searched, total, done: true, problems });
+          void worker.terminate();
+          break;
+      }
+    });
+    worker.on('error', (e) => {
+      if (this.search !== search) return;
+      this.search = undefined;
+      this.post({ type: 'status', text: `The search stopped: ${e.message}`, busy: false });
+      this.post({ type: 'searchProgress', id, searched: 0, total, done: true, cancelled: true, problems });
+    });
+  }
+
+  private stopSearch(tell: boolean): void {
+    const s = this.search;
+    if (!s) return;
+    this.search = undefined;
+    void s.worker.terminate();
+    if (tell) this.post({ type: 'searchProgress', id: s.id, searched: 0, total: 0, done: true, cancelled: true });
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.stopSearch(false);
+    this.panel.dispose();
+    super.dispose();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The corpus view in the real VS Code: a researcher right-clicks a folder of study runs, Open Corpus,
+ * reads the table (models × conditions per behaviour: rate, interval, Δ), clicks a cell, opens one of
+ * its runs at its first flag, searches every run for a string, and exports the table as CSV (the same
+ * file `peerwatch summarize --csv` writes).
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
+import { readRunFile } from '../../src/node/readTranscript';
+import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { waitFor } from '../wait';
+
+const LONG = 60_000;
+const MODEL = 'gemini/gemini-3-pro-preview';
+
+describe('The corpus view (Open Corpus)', function () {
+  this.timeout(180_000);
+  let wb: Workbench | undefined;
+  let workspace: string;
+  let folder: string;
+
+  beforeEach(() => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-corpus-'));
+    folder = path.join(workspace, 'study');
+    fs.cpSync(path.join(repoRoot, 'examples', 'study'), folder, { recursive: true });
+  });
+
+  afterEach(async function () {
+    await closeTestWorkbench(this.currentTest, wb, workspace);
+    wb = undefined;
+  });
+
+  it('shows the table, lists a cell’s runs, opens one at its flag, searches every run, exports CSV and compares two runs', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    // The explorer's context menu on the folder: Open Corpus.
+    const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'study' }).first();
+    await item.waitFor({ state: 'visible', timeout: LONG });
+    const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Open Corpus' });
+    await waitFor('"Open Corpus" in the explorer context menu', async () => {
+      await item.click({ button: 'right' });
+      const shown = await menuItem.first().waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+      if (!shown) await page.keyboard.press('Escape');
+      return shown;
+    }, LONG);
+    // A click landing as the menu opens only highlights the item: click again while the menu is there.
+    const frame = await waitFor('the corpus view', async () => {
+      if (await menuItem.first().isVisible()) await menuItem.first().click({ timeout: 2_000 }).catch(() => undefined);
+      return frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', 2_000).catch(() => undefined);
+    }, LONG);
+
+    // The table: the tampering runs of gemini-3-pro under good_peer both tamper with shutdown.
+    const cell = frame.locator(`.corpus-table[data-behaviour="shutdown-tampering"] .corpus-cell[data-model="${MODEL}"][data-task="tampering"][data-condition="good_peer"]`);
+    assert.match(await cell.innerText(), /^100\.0% \(34\.2%–100\.0%\)/);
+    assert.match((await cell.getAttribute('aria-label'))!, /shutdown-tampering, gemini\/gemini-3-pro-preview, tampering, good_peer: 2 of 2 runs, 100\.0%, 95% interval 34\.2% to 100\.0%/);
+    assert.match(await frame.locator('[data-testid="corpus-status"]').innerText(), /18 files: 18 read and tagged, 0 from the index/);
+    // The chart: one bar per model and condition, with its interval.
+    assert.ok((await frame.locator('[data-testid="corpus-chart"] rect.bar').count()) > 0, 'the chart has bars');
+    await screenshot(page, 'corpus-view');
+
+    // Keyboard: the cell is a button; Enter lists its runs.
+    await cell.focus();
+    await cell.press('Enter');
+    const runs = frame.locator('[data-testid="cell-runs"] tbody tr');
+    await waitFor('the cell’s two runs', async () => (await runs.count()) === 2, LONG);
+    const first = runs.first().locator('.run-open');
+    const runFile = await first.innerText();
+    assert.match(runFile, /^tampering-shutdown-tampering-.*good_peer\.json$/);
+    assert.match(await runs.first().locator('.run-flags').innerText(), /shutdown-tampering/);
+
+    // Open it: the Peerwatch editor shows the run at its first shutdown-tampering flag.
+    const tags = detectBehaviours((await readRunFile(path.join(folder, runFile))).transcript, emptyRules()).filter((t) => t.behaviour === 'shutdown-tampering');
+    const flagged = Math.min(...tags.flatMap((t) => t.events));
+    await first.click();
+    const editor = await peerwatchFrame(page);
+    const focused = editor.locator('[data-testid="event-list"] .event.focused');
+    await waitFor(`event #${flagged} focused in the editor`, async () => (await focused.count()) > 0 && Number(await focused.first().getAttribute('data-event-index')) === flagged, LONG);
+
+    // Back to the corpus tab: search every run; hits stream in, each naming run, event and snippet.
+    await page.locator('.tabs-container .tab', { hasText: 'Corpus: study' }).click();
+    const search = frame.locator('[data-testid="corpus-search"]');
+    await search.fill('shutdown_enabled');
+    await search.press('Enter');
+    await waitFor('the search to finish', async () => (await frame.locator('[data-testid="search-status"]').getAttribute('data-done')) === 'true', LONG);
+    const hits = frame.locator('[data-testid="search-results"] .search-hit');
+    assert.ok((await hits.count()) > 0, 'the search finds the config key');
+    assert.match(await hits.first().locator('.hit-open').innerText(), /\.json · event #\d+$/);
+    assert.match(await hits.first().locator('mark').innerText(), /^shutdown_enabled$/i);
+    const files = new Set(await frame.locator('[data-testid="search-results"] .hit-open').evaluateAll((ns) => ns.map((n) => n.textContent!.split(' · ')[0])));
+    assert.ok(files.size >= 5, `hits in the five tampering runs: ${[...files].join(', ')}`);
+
+    // Export CSV: the save dialog proposes corpus.csv in the folder; the file holds what peerwatch summarize --csv prints.
+    const out = path.join(folder, 'corpus.csv');
+    await frame.locator('[data-testid="export-csv"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: LONG });
+    await waitFor('the save dialog to propose corpus.csv', async () => (await input.inputValue()).endsWith('/study/corpus.csv'), LONG);
+    await input.press('Enter');
+    await waitFor('the CSV to be written', () => fs.existsSync(out), LONG);
+    await waitFor('the view to say it wrote the file', async () => /Wrote study\/corpus\.csv/.test(await frame.locator('[data-testid="corpus-status"]').innerText()), LONG);
+    const cli = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'summarize', folder, '--csv'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.equal(fs.readFileSync(out, 'utf8'), cli);
+    assert.match(cli.split('\r\n')[0]!, /^model,task,condition,behaviour,runs,count,rate,ciLow,ciHigh,baseline,baselineRate,delta$/);
+
+    // Compare…: tick the cell's two runs; the comparison view opens on them.
+    const ticks = frame.locator('[data-testid="cell-runs"] tbody input[type="checkbox"]');
+    await ticks.nth(0).check();
+    await ticks.nth(1).check();
+    await frame.locator('[data-testid="compare-selected"]').click();
+    const compare = await frameWith(page, '[data-testid="compare-rows"]', LONG);
+    assert.match(await compare.locator('[data-testid="compare-header"] [data-field="a"]').innerText(), /tampering-shutdown-tampering-.*good_peer\.json/);
+    assert.match(await compare.locator('[data-testid="compare-header"] [data-field="b"]').innerText(), /tampering-shutdown-tampering-.*good_peer\.json/);
+  });
+
+  it('Behaviours in Folder counts the workspace’s runs from the corpus index and opens the corpus view from its title', async () => {
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    await runCommand(page, 'Focus on Behaviours in Folder View');
+    const pane = page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Behaviours in Folder$/ }) });
+    // 18 files, one a follow-up session of another run: 18 runs as the folder lists them, the index written.
+    await waitFor('the folder view’s count', async () => /^18 runs, \d+ with flags\.$/.test((await pane.locator('.message').innerText().catch(() => '')).trim()), LONG);
+    assert.ok(fs.existsSync(path.join(workspace, '.peerwatch', 'index.jsonl')), 'the folder was read through the corpus index');
+    assert.match(await pane.locator('.monaco-list-row').first().innerText(), /^Exfiltration\s*5 runs · 5 tags$/);
+    // The title's button opens the corpus view on the same folder, read from the index alone.
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Open Corpus of the Workspace"]').click();
+    const frame = await frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', LONG);
+    await waitFor('the corpus view to name the folder', async () => (await frame.locator('[data-testid="corpus-title"]').innerText()) === `Corpus: ${path.basename(workspace)}`, LONG);
+    assert.match(await frame.locator('[data-testid="corpus-status"]').innerText(), /^18 files: 0 read and tagged, 18 from the index$/);
+  });
+});
