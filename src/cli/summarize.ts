@@ -5,17 +5,10 @@
  * threads, one per core, and streamed into the index. Progress goes to stderr; Ctrl-C stops, keeps
  * what was done in the index and exits 130.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import type { IndexEntry } from '../core/corpus/corpusIndex';
-import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type CorpusRun, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
+import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
 import { summaryCsv, summaryText } from '../core/corpus/summaryTable';
-import { parseReview, reviewSidecarPath } from '../core/review/sidecar';
-import { defaultIndexFile, updateIndex } from '../node/corpus/corpusIndexer';
-import { TagPool } from '../node/corpus/tagPool';
+import { loadReviews, readCorpus } from './corpusRuns';
 import { UsageError, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
 
 type Out = (s: string) => void;
@@ -93,11 +86,6 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeOptions {
   return o;
 }
 
-/** The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads every file. */
-function detectorVersion(workerFile: string): string {
-  return `worker-sha256:${createHash('sha256').update(readFileSync(workerFile)).digest('hex').slice(0, 16)}`;
-}
-
 /** `peerwatch summarize …`; resolves to the exit code. */
 export async function summarizeCommand(argv: readonly string[], out: Out, err: Out): Promise<number> {
   if (argv.some((a) => a === '--help' || a === '-h')) {
@@ -112,108 +100,9 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
     err(`peerwatch summarize: ${e.message}\n${SUMMARIZE_USAGE.split('\n\n')[0]}\n(peerwatch summarize --help says more)\n`);
     return 2;
   }
-  const workerFile = join(__dirname, 'corpusWorker.js');
-  if (!existsSync(workerFile)) {
-    err(`peerwatch summarize: ${workerFile} is missing; run \`npm run build\` in the Peerwatch folder first\n`);
-    return 1;
-  }
-  const display = (p: string) => relative(process.cwd(), p) || p;
-  let failed = false;
-  const problem = (m: string) => {
-    failed = true;
-    err(`${m}\n`);
-  };
-
-  // Which index each path goes to: one --index for all, else each folder its own; files given alone none.
-  const groups: Array<{ paths: string[]; base: string; indexFile?: string }> = [];
-  const explicitFiles = new Set<string>();
-  const loose: string[] = [];
-  for (const p of o.paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      problem(`peerwatch summarize: ${p}: no such file or folder`);
-      continue;
-    }
-    if (!st.isDirectory()) explicitFiles.add(resolve(p));
-    if (o.index) continue;
-    if (st.isDirectory()) {
-      if (!groups.some((g) => resolve(g.base) === resolve(p))) groups.push({ paths: [p], base: p, indexFile: defaultIndexFile(p) });
-    }
-    else loose.push(p);
-  }
-  if (o.index) groups.push({ paths: o.paths.filter((p) => existsSync(p)), base: dirname(resolve(o.index)), indexFile: o.index });
-  else if (loose.length) groups.push({ paths: loose, base: process.cwd() });
-
-  const pool = new TagPool(workerFile, o.jobs);
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    controller.abort();
-    void pool.close();
-  };
-  process.once('SIGINT', onInterrupt);
-  const tty = process.stderr.isTTY === true;
-  let lastShown = 0;
-  const totals = { files: 0, tagged: 0, fromIndex: 0 };
-  const runs: CorpusRun[] = [];
-  const counted = new Set<string>();
-  let interrupted = false;
-  const written: string[] = [];
-  try {
-    const detector = detectorVersion(workerFile);
-    for (const g of groups) {
-      if (controller.signal.aborted) break;
-      const before = { ...totals };
-      const r = await updateIndex({
-        paths: g.paths,
-        base: g.base,
-        ...(g.indexFile ? { indexFile: g.indexFile } : {}),
-        detector,
-        tag: (path, shown) => pool.tag(path, shown),
-        concurrency: o.jobs * 2,
-        signal: controller.signal,
-        display,
-        warn: (m) => err(`peerwatch summarize: ${m}\n`),
-        onEntry: (entry, path) => {
-          // A file under two of the paths given (a folder and its subfolder) counts once.
-          if (counted.has(path)) return;
-          counted.add(path);
-          collect(entry, path, explicitFiles.has(path), runs, display, problem);
-        },
-        onProgress: (p) => {
-          const tagged = before.tagged + p.tagged;
-          const line = `peerwatch summarize: ${tagged} file${tagged === 1 ? '' : 's'} read and tagged, ${before.fromIndex + p.fromIndex} from the index, of ${before.files + p.found}${p.walked ? '' : ' found so far'}`;
-          // A counter on a terminal; a line per thousand files tagged in a log.
-          if (tty) {
-            const now = Date.now();
-            if (now - lastShown > 100 || p.walked) {
-              lastShown = now;
-              err(`\r${line}\u001b[K`);
-            }
-          } else if (p.tagged > 0 && p.tagged % 1000 === 0 && !p.walked) err(line + '\n');
-        },
-      });
-      totals.files += r.files;
-      totals.tagged += r.tagged;
-      totals.fromIndex += r.fromIndex;
-      if (r.written) written.push(display(r.written));
-      if (r.interrupted) interrupted = true;
-    }
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    await pool.close();
-  }
-  if (tty) err('\r\u001b[K');
-  err(
-    `peerwatch summarize: ${totals.files} file${totals.files === 1 ? '' : 's'}: ${totals.tagged} read and tagged, ${totals.fromIndex} from the index` +
-      `${written.length ? ` (${written.join(', ')})` : ''}\n`,
-  );
-  if (interrupted) {
-    err(`peerwatch summarize: interrupted; the index keeps the ${totals.tagged + totals.fromIndex} files done, and the next run reads the rest\n`);
-    return 130;
-  }
-
+  const corpus = await readCorpus('summarize', o, err);
+  if (corpus.code !== undefined) return corpus.code;
+  const { runs, totals, display, problem } = corpus;
   if (o.source === 'review') await loadReviews(runs, display, problem);
   const summary = summarize(runs, { ...(o.by ? { by: o.by } : {}), source: o.source, ...(o.baseline !== undefined ? { baseline: o.baseline } : {}) });
   if (o.json) {
@@ -221,32 +110,6 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
     out(JSON.stringify({ rows, ...rest, files: { found: totals.files, read: totals.tagged, fromIndex: totals.fromIndex } }, null, 2) + '\n');
   } else if (o.csv) out(summaryCsv(summary));
   else out(summaryText(summary));
-  return failed ? 1 : 0;
+  return corpus.failed() ? 1 : 0;
 }
 
-/** Takes a file's entry into `runs`, reporting its problems (again, when it comes from the index: the exit status is the same). */
-function collect(entry: IndexEntry, path: string, explicit: boolean, runs: CorpusRun[], display: (p: string) => string, problem: (m: string) => void): void {
-  for (const p of entry.file.problems ?? []) problem(`error: ${p}`);
-  if (entry.file.skipped !== undefined && explicit) problem(`peerwatch summarize: ${display(path)} is not a transcript Peerwatch can read: ${entry.file.skipped}`);
-  for (const r of entry.runs) {
-    for (const p of r.problems ?? []) problem(`error: ${p}`);
-    const { type: _type, path: _path, ...rest } = r;
-    runs.push({ ...rest, file: path, key: r.sample !== undefined ? `${path}#${r.sample}` : path });
-  }
-}
-
-/** Reads the review sidecar of every run that has one; a sidecar with errors is reported and not used. */
-async function loadReviews(runs: CorpusRun[], display: (p: string) => string, problem: (m: string) => void): Promise<void> {
-  for (const run of runs) {
-    const file = reviewSidecarPath(run.file, run.sample);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const parsed = parseReview(display(file), text);
-    if (parsed.review) run.review = parsed.review;
-    else for (const e of parsed.errors) problem(`error: ${e.message}`);
-  }
-}

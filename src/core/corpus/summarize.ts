@@ -25,6 +25,7 @@ import type { Review } from '../review/sidecar';
 import type { RunlogSource } from '../runlog/runlog';
 import type { IndexedTag } from './corpusIndex';
 import type { RunFields } from './runFields';
+import type { SourceVerdict } from './sourceVerdicts';
 import { wilsonInterval } from './wilson';
 
 /** What a cell may be grouped by. */
@@ -63,6 +64,10 @@ export interface CorpusRun extends RunFields {
   problems?: readonly string[];
   /** The run's review sidecar, when it has one (used with `source: 'review'`). */
   review?: Review;
+  /** The source's own verdicts per behaviour (its evaluation, scores or classifier). */
+  verdicts?: readonly SourceVerdict[];
+  /** The judge's tags, when the judge has read the run (its latest answer). */
+  judge?: readonly IndexedTag[];
 }
 
 export interface SummaryOptions {
@@ -143,10 +148,8 @@ function compareValues(dim: GroupDimension, a: string | null, b: string | null):
   return a < b ? -1 : 1;
 }
 
-/** The corpus table of `runs`. */
-export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {}): Summary {
-  const by = [...(opts.by ?? DEFAULT_GROUPING)];
-  const source = opts.source ?? 'detectors';
+/** Runs counted, each run once: follow-ups, damaged runs and second copies (another format, the same Inspect eval) set apart. */
+export function countedRuns<R extends CorpusRun>(runs: readonly R[]): { groups: R[][]; followups: number; damaged: number; duplicates: number } {
   let followups = 0;
   let damaged = 0;
   let duplicates = 0;
@@ -166,6 +169,14 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     });
   const groups = sameRuns(counted);
   duplicates += counted.length - groups.length;
+  return { groups, followups, damaged, duplicates };
+}
+
+/** The corpus table of `runs`. */
+export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {}): Summary {
+  const by = [...(opts.by ?? DEFAULT_GROUPING)];
+  const source = opts.source ?? 'detectors';
+  const { groups, followups, damaged, duplicates } = countedRuns(runs);
 
   const cells = new Map<string, Cell>();
   const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);

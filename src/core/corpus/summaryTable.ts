@@ -43,7 +43,7 @@ function signedPct(x: number | null): string {
 }
 
 /** Control characters and line breaks (a model name is the transcript's text) shown as `?`, so one row stays one line. */
-function cellText(v: string | null | undefined): string {
+export function cellText(v: string | null | undefined): string {
   return v === null || v === undefined ? '?' : v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }
 
