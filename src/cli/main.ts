@@ -8,6 +8,7 @@
  *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv]   the corpus table (src/cli/summarize.ts)
  *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]   two runs aligned (src/cli/compare.ts)
  *   peerwatch agreement PATH... [--labels review|source] [--json]   tags against labels (src/cli/agreement.ts)
+ *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
 import { readFileSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
@@ -25,6 +26,7 @@ import { runCommandAsync } from './run';
 import { summarizeCommand } from './summarize';
 import { compareCommand } from './compare';
 import { agreementCommand } from './agreement';
+import { judgeCommand } from './judge';
 
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
@@ -36,6 +38,8 @@ const USAGE = `usage:
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
   peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
+  peerwatch judge PATH... --model M [--provider openai|anthropic] [--base-url URL] [--behaviours …]
+                  [--rubrics DIR] [--concurrency N] [--input-price USD --output-price USD] [--yes] [--json]
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
                   [--subject S] [--monitoring M] [--runs N] [--harness-root DIR] [--out DIR]
                   [--sample KEY] [--dry-run] [--json]
@@ -76,6 +80,10 @@ and compares outcomes and tags (peerwatch compare --help; docs/compare.md).
 agreement: the detectors' (and the judge's) tags against reviewers' labels or the source's own
 verdicts, per behaviour: tp, fp, fn, tn, precision, recall and Cohen's κ with 95% intervals, and
 every disagreement (peerwatch agreement --help; docs/judge.md).
+
+judge: asks an LLM judge (OpenAI-compatible or Anthropic) which behaviours each run shows, with a
+rubric per behaviour, citing events; answers are kept (and cached) in .peerwatch/judge/ beside the
+runs (peerwatch judge --help; docs/judge.md).
 
 rerun: runs FILE's scenario again with the study's harness, Inspect or Peerwatch's own runner
 (peerwatch rerun --help; docs/rerun.md); --dry-run prints the command without running it.
@@ -161,6 +169,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   if (command === 'summarize') return summarizeCommand(rest, out, err);
   if (command === 'compare') return compareCommand(rest, out, err);
   if (command === 'agreement') return agreementCommand(rest, out, err);
+  if (command === 'judge') return judgeCommand(rest, out, err);
   if (!command || command === '--help' || command === '-h' || command === 'help' || wantsHelp(rest)) {
     out(USAGE + '\n');
     return command ? 0 : 2;
