@@ -34,7 +34,7 @@ const USAGE = `usage:
   peerwatch parse LOG.eval|LOG.json|RUNS.json|RUNS.jsonl [--sample KEY | --all] [--json]
   peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
-  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review]
+  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
   peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]

@@ -8,13 +8,14 @@
 import { availableParallelism } from 'node:os';
 import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
 import { summaryCsv, summaryText } from '../core/corpus/summaryTable';
+import { loadJudgeTags } from '../node/judge/judgeStore';
 import { loadReviews, readCorpus } from './corpusRuns';
 import { UsageError, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
 
 type Out = (s: string) => void;
 
 export const SUMMARIZE_USAGE = `usage:
-  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review]
+  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
 
 For each cell (model × task × condition unless --by says otherwise; also subject, monitoring,
@@ -27,6 +28,8 @@ formats (a transcript and its converted run log) counts once; each sample of an 
 
 --source review counts reviewers' judgements instead of the detectors' tags (confirmed and unjudged
 tags kept, dismissed dropped, added counted) on runs marked reviewed; the others are reported apart.
+--source judge counts the judge's tags (peerwatch judge; its latest answer, dismissed ones dropped)
+on the runs it has read; the others are reported apart.
 --json prints {"rows": [{model, task, condition, behaviour, runs, count, rate, ciLow, ciHigh,
 baseline, baselineRate, delta}, …], …}; --csv the same columns.
 
@@ -103,7 +106,8 @@ export async function summarizeCommand(argv: readonly string[], out: Out, err: O
   const corpus = await readCorpus('summarize', o, err);
   if (corpus.code !== undefined) return corpus.code;
   const { runs, totals, display, problem } = corpus;
-  if (o.source === 'review') await loadReviews(runs, display, problem);
+  if (o.source !== 'detectors') await loadReviews(runs, display, problem);
+  if (o.source === 'judge') await loadJudgeTags(runs, display, problem);
   const summary = summarize(runs, { ...(o.by ? { by: o.by } : {}), source: o.source, ...(o.baseline !== undefined ? { baseline: o.baseline } : {}) });
   if (o.json) {
     const { rows, ...rest } = summary;

@@ -157,6 +157,10 @@ describe('peerwatch judge', function () {
     const a = JSON.parse(peerwatch(['agreement', tmp, '--labels', 'source', '--json', '--index', join(tmp, 'index.jsonl')]).stdout) as Agreement;
     const judge = a.behaviours.find((x) => x.source === 'judge' && x.behaviour === 'shutdown-tampering')!;
     assert.deepEqual([judge.tp, judge.fp, judge.fn, judge.tn], [1, 0, 0, 1]);
+    // And summarize counts the judge's tags as it counts the detectors'.
+    const sum = JSON.parse(peerwatch(['summarize', tmp, '--source', 'judge', '--by', 'task', '--json', '--index', join(tmp, 'index.jsonl')]).stdout) as { rows: Array<{ behaviour: string; runs: number; count: number }>; unreviewed: number };
+    const st = sum.rows.find((x) => x.behaviour === 'shutdown-tampering')!;
+    assert.deepEqual([st.count, st.runs, sum.unreviewed], [1, 2, 0]);
   });
 
   it('needs --model, and takes keys only from the environment', () => {

@@ -13,7 +13,9 @@
  *   as `.json` (its samples have the same eval id: `runId`);
  * - with `source: 'review'`, a run counts only once a reviewer marked it reviewed, and its tags are
  *   the merged ones (confirmed and unjudged kept, dismissed dropped, added counted: mergeReview and
- *   activeFlags, as the editor shows them); the other runs are reported apart (`unreviewed`).
+ *   activeFlags, as the editor shows them); the other runs are reported apart (`unreviewed`);
+ * - with `source: 'judge'`, a run counts once the judge has read it (its latest answer's tags, a
+ *   reviewer's dismissals dropped); the runs it has not read are reported apart (`unreviewed`).
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
@@ -34,7 +36,7 @@ export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
 export const DEFAULT_GROUPING: readonly GroupDimension[] = ['model', 'task', 'condition'];
 
 /** Where a run's behaviours come from: the detectors' tags, or reviewers' judgements on them. */
-export const SUMMARY_SOURCES = ['detectors', 'review'] as const;
+export const SUMMARY_SOURCES = ['detectors', 'review', 'judge'] as const;
 export type SummarySource = (typeof SUMMARY_SOURCES)[number];
 
 /**
@@ -130,6 +132,7 @@ interface Cell {
 /** The behaviours a run shows, each once: its detected tags, or with a review its merged flags. */
 export function runBehaviours(run: CorpusRun, source: SummarySource): Set<string> | undefined {
   if (source === 'detectors') return new Set(run.tags.map((t) => t.behaviour));
+  if (source === 'judge') return run.judge ? new Set(run.judge.filter((t) => run.review?.verdicts[t.id]?.verdict !== 'dismissed').map((t) => t.behaviour)) : undefined;
   if (!run.review?.reviewed) return undefined;
   const detected = run.tags.map((t) => ({ ...t, explanation: '', detector: '' }) as Tag);
   return new Set(activeFlags(mergeReview(detected, run.review, run.eventCount).tags).map((t) => String(t.behaviour)));
@@ -249,10 +252,10 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
         baseline,
         baselineRate,
         delta: rate !== null && baselineRate !== null ? rate - baselineRate : null,
-        ...(source === 'review' ? { unreviewed: cell.unreviewed } : {}),
+        ...(source !== 'detectors' ? { unreviewed: cell.unreviewed } : {}),
       });
       rows.push(row);
     }
   }
-  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source === 'review' ? { unreviewed } : {}) };
+  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}) };
 }
