@@ -6,6 +6,7 @@ import { resolveLink } from './links';
 import { registerRawToggle } from './rawToggle';
 import { registerRerun } from './rerun/rerun';
 import { registerComparison } from './compare/compareWith';
+import { registerAskJudge } from './judge/askJudge';
 import { BehavioursSidebar } from './review/sidebar';
 import { FlagDecorations, FlagsCache, FolderBehaviours } from './review/folder';
 import { addTagInteractively, markReviewed, removeTag, setTagVerdict } from './review/judgements';
@@ -56,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
     const doc = provider.active?.document;
     return doc ? { uri: doc.sourceUri, ...(doc.sampleKey !== undefined ? { sample: doc.sampleKey } : {}) } : undefined;
   });
+  // Ask the Judge (src/host/judge): the run in the active Peerwatch editor.
+  registerAskJudge(context, provider);
   const sidebar = new BehavioursSidebar(provider);
   const flagsCache = new FlagsCache();
   // Review judgements: from the sidebar's context menu (a tag node) or, from the palette, the

@@ -213,6 +213,10 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
         return created.dispose();
       }
       b = created;
+      if (this.sourceUri.scheme === 'file') {
+        b.judgeTarget = { path: this.sourceUri.fsPath, sample: key };
+        void b.loadJudge();
+      }
       this.sampleBehaviours.set(key, b);
       b.onDidChange(() => {
         this.flagsTracker?.reviewChanged(key);
@@ -327,6 +331,10 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
     // every file of one run shares one review.
     doc.logBehaviours = doc._register(await DocumentBehaviours.open(sourceUri, () => (doc.current.ok && !doc.samples ? doc.current.source : undefined), backupId));
+    if (sourceUri.scheme === 'file') {
+      doc.logBehaviours.judgeTarget = { path: sourceUri.fsPath };
+      void doc.logBehaviours.loadJudge();
+    }
     doc.logBehaviours.onDidChange(() => doc.openKey === undefined && doc.tagsChanged.fire());
     if (doc.samples) {
       doc.logBehaviours.idleReason = 'this log holds many samples; open one to see its behaviour tags';

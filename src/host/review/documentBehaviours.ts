@@ -15,6 +15,8 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
+import { latestAnswer } from '../../core/judge/judgeFile';
+import { readJudgeFile } from '../../node/judge/judgeStore';
 
 /**
  * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
@@ -115,6 +117,12 @@ export class DocumentBehaviours extends Disposable {
 
   /** Detected tags; undefined until the first analysis finishes. */
   detected: Tag[] | undefined;
+  /** The judge's tags (its latest answer in the run's judge file), reviewed like detected ones. */
+  judgeTags: Tag[] = [];
+  /** Where the judge's answers for this run are kept: the log's path and sample key (set by the document). */
+  judgeTarget: { path: string; sample?: string } | undefined;
+  /** Why the judge file could not be used, if it could not. */
+  judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
   private analysedCount = 0;
   analysing = false;
@@ -200,7 +208,7 @@ export class DocumentBehaviours extends Disposable {
 
   /** Detected tags merged with the judgements (detected tags empty until analysed). */
   get merged(): MergedTags {
-    if (!this.mergedCache) this.mergedCache = mergeReview(this.detected ?? [], this.review, this.source()?.count ?? Infinity);
+    if (!this.mergedCache) this.mergedCache = mergeReview([...(this.detected ?? []), ...this.judgeTags], this.review, this.source()?.count ?? Infinity);
     return this.mergedCache;
   }
 
@@ -303,6 +311,18 @@ export class DocumentBehaviours extends Disposable {
         this.schedule(REANALYSE_MS);
       }
     }
+  }
+
+  /** Reads the judge's latest answer for this run (after Ask the Judge, or when the document opens). */
+  async loadJudge(): Promise<void> {
+    const target = this.judgeTarget;
+    if (!target || this.isDisposed) return;
+    let error: string | undefined;
+    const answer = latestAnswer(await readJudgeFile(target.path, target.sample, (m) => (error = m)));
+    this.judgeError = error;
+    const by = answer ? `judge:${answer.model} · rubric ${answer.rubricVersion}` : '';
+    this.judgeTags = (answer?.tags ?? []).map((t) => ({ ...t, detector: by }));
+    this.fire();
   }
 
   /** Waits until the first analysis is done (tests, the CLI-like commands). */
