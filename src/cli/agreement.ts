@@ -3,11 +3,10 @@
  * with reviewers' labels or with the source's own verdicts, per behaviour (core/corpus/agreement.ts;
  * docs/judge.md). Runs are read through the corpus index, as `summarize` reads them.
  */
-import { availableParallelism } from 'node:os';
 import { LABEL_SOURCES, agreement, agreementText, type LabelSource } from '../core/corpus/agreement';
 import { loadJudgeTags } from '../node/judge/judgeStore';
-import { UsageError, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
-import { loadReviews, readCorpus } from './corpusRuns';
+import { UsageError, commandOptions, oneOf, parseCommandArgs, type OptionSpec } from './args';
+import { CORPUS_OPTIONS, corpusOptions, loadReviews, readCorpus } from './corpusRuns';
 
 type Out = (s: string) => void;
 
@@ -34,8 +33,7 @@ Exit 0; 1 when a file could not be read whole (reported, the rest counted); 2 fo
 const AGREEMENT_OPTIONS: Record<string, OptionSpec> = {
   labels: { type: 'string', valueName: `a source of labels (${LABEL_SOURCES.join(', ')})` },
   json: { type: 'boolean' },
-  index: { type: 'string', valueName: 'a file name' },
-  jobs: { type: 'string', valueName: 'a number of worker threads' },
+  ...CORPUS_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -51,30 +49,13 @@ export interface AgreementOptions {
 export function parseAgreementArgs(argv: readonly string[]): AgreementOptions {
   const { values: v, positionals } = parseCommandArgs(argv, AGREEMENT_OPTIONS, true);
   if (positionals.length === 0) throw new UsageError('no file or folder given');
-  const o: AgreementOptions = { paths: positionals, labels: oneOf('--labels', v['labels'], LABEL_SOURCES) ?? 'review', json: v['json'] === true, jobs: availableParallelism() };
-  if (str(v['index']) !== undefined) o.index = str(v['index']);
-  const jobs = str(v['jobs']);
-  if (jobs !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(jobs)) throw new UsageError(`--jobs expects a whole number of at least 1, not ${JSON.stringify(jobs)}`);
-    o.jobs = Number(jobs);
-  }
-  return o;
+  return { paths: positionals, labels: oneOf('--labels', v['labels'], LABEL_SOURCES) ?? 'review', json: v['json'] === true, ...corpusOptions(v) };
 }
 
 /** `peerwatch agreement …`; resolves to the exit code. */
 export async function agreementCommand(argv: readonly string[], out: Out, err: Out): Promise<number> {
-  if (argv.some((a) => a === '--help' || a === '-h')) {
-    out(AGREEMENT_USAGE + '\n');
-    return 0;
-  }
-  let o: AgreementOptions;
-  try {
-    o = parseAgreementArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`peerwatch agreement: ${e.message}\n${AGREEMENT_USAGE.split('\n\n')[0]}\n(peerwatch agreement --help says more)\n`);
-    return 2;
-  }
+  const o = commandOptions('agreement', AGREEMENT_USAGE, argv, parseAgreementArgs, out, err);
+  if (typeof o === 'number') return o;
   const corpus = await readCorpus('agreement', o, err);
   if (corpus.code !== undefined) return corpus.code;
   const { runs, display, problem } = corpus;

@@ -8,14 +8,34 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { IndexEntry } from '../core/corpus/corpusIndex';
 import type { CorpusRun } from '../core/corpus/summarize';
 import { parseReview, reviewSidecarPath } from '../core/review/sidecar';
 import { defaultIndexFile, updateIndex } from '../node/corpus/corpusIndexer';
 import { TagPool } from '../node/corpus/tagPool';
+import { UsageError, str, type OptionSpec, type ParsedArgs } from './args';
 
 type Out = (s: string) => void;
+
+/** The options every corpus command takes: where the index is, and how many worker threads read. */
+export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
+  index: { type: 'string', valueName: 'a file name' },
+  jobs: { type: 'string', valueName: 'a number of worker threads' },
+};
+
+/** `--index` and `--jobs` checked (default: one worker per core); throws UsageError. */
+export function corpusOptions(v: ParsedArgs['values']): { index?: string; jobs: number } {
+  const o: { index?: string; jobs: number } = { jobs: availableParallelism() };
+  if (str(v['index']) !== undefined) o.index = str(v['index']);
+  const jobs = str(v['jobs']);
+  if (jobs !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(jobs)) throw new UsageError(`--jobs expects a whole number of at least 1, not ${JSON.stringify(jobs)}`);
+    o.jobs = Number(jobs);
+  }
+  return o;
+}
 
 /** The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads every file. */
 function detectorVersion(workerFile: string): string {

@@ -17,7 +17,7 @@ import { sampleRuns } from '../node/corpus/tagFile';
 import { estimateRun, judgeRun, readRubricFiles, rubricsFolder } from '../node/judge/judgeRun';
 import { readRunFile } from '../node/readTranscript';
 import { openLogOfMany } from '../node/sampleLogCli';
-import { UsageError, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
+import { MODEL_OPTIONS, UsageError, commandOptions, oneOf, parseCommandArgs, refuseKeyArguments, str, usageError, type OptionSpec } from './args';
 
 type Out = (s: string) => void;
 
@@ -48,10 +48,7 @@ nothing. --concurrency N runs at most N requests at once (default 4).
 Exit 0; 1 when a run could not be read or judged (the others are); 2 for a usage error.`;
 
 const JUDGE_OPTIONS: Record<string, OptionSpec> = {
-  model: { type: 'string', valueName: 'a model id' },
-  provider: { type: 'string', valueName: `a provider (${PROVIDERS.join(', ')})` },
-  'base-url': { type: 'string', valueName: 'a URL' },
-  'api-key-env': { type: 'string', valueName: 'an environment variable name' },
+  ...MODEL_OPTIONS,
   behaviours: { type: 'string', valueName: 'a list of behaviour ids' },
   rubrics: { type: 'string', valueName: 'a folder of rubric files' },
   concurrency: { type: 'string', valueName: 'a number of requests' },
@@ -86,6 +83,7 @@ function price(name: string, v: string | undefined): number | undefined {
 
 /** The options of `judge`, checked; throws UsageError. */
 export function parseJudgeArgs(argv: readonly string[]): JudgeOptions {
+  refuseKeyArguments(argv);
   const { values: v, positionals } = parseCommandArgs(argv, JUDGE_OPTIONS, true);
   if (positionals.length === 0) throw new UsageError('no file or folder given');
   const model = str(v['model']);
@@ -147,21 +145,17 @@ async function* runsIn(file: string, explicit: boolean, problem: (m: string) => 
 
 /** `peerwatch judge …`; resolves to the exit code. */
 export async function judgeCommand(argv: readonly string[], out: Out, err: Out, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (argv.some((a) => a === '--help' || a === '-h')) {
-    out(JUDGE_USAGE + '\n');
-    return 0;
-  }
-  let o: JudgeOptions;
+  const o = commandOptions('judge', JUDGE_USAGE, argv, parseJudgeArgs, out, err);
+  if (typeof o === 'number') return o;
   let client;
   const usage = (m: string) => {
-    err(`peerwatch judge: ${m}\n${JUDGE_USAGE.split('\n\n')[0]}\n(peerwatch judge --help says more)\n`);
+    err(usageError('judge', JUDGE_USAGE, m));
     return 2;
   };
   try {
-    o = parseJudgeArgs(argv);
     client = resolveClient({ model: o.model, ...(o.provider ? { provider: o.provider } : {}), ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.apiKeyEnv ? { apiKeyEnv: o.apiKeyEnv } : {}) }, env);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ClientSettingsError) return usage(e.message);
+    if (e instanceof ClientSettingsError) return usage(e.message);
     throw e;
   }
   let failed = false;

@@ -11,7 +11,7 @@ import type { ModelClient } from '../core/runner/types';
 import { RUNLOG_SCHEMA } from '../core/runlog/runlog';
 import { readTranscriptFile as readRunTranscript } from '../node/readTranscript';
 import { Condition, Dataset } from '../core/runner/scenario';
-import { UsageError, oneOf, parseCommandArgs, wantsHelp, type OptionSpec } from './args';
+import { MODEL_OPTIONS, UsageError, oneOf, parseCommandArgs, refuseKeyArguments, wantsHelp, type OptionSpec } from './args';
 import { ClientSettingsError, PROVIDERS, resolveClient } from '../runner/clients';
 import type { Scenario } from '../core/runner/scenario';
 import { readScenarioFile, scenarioEnvironment, scenarioFromFlags, scenarioFromTranscript, replayClient, ScenarioFlagError, type ScenarioOverrides } from '../runner/scenarios';
@@ -73,10 +73,7 @@ const RUN_OPTIONS: Record<string, OptionSpec> = {
   monitoring: { type: 'string', valueName: 'an arm' },
   dataset: { type: 'string', valueName: 'a dataset' },
   threshold: { type: 'string', valueName: 'a number' },
-  model: { type: 'string', valueName: 'a model id' },
-  provider: { type: 'string', valueName: 'openai or anthropic' },
-  'base-url': { type: 'string', valueName: 'a URL' },
-  'api-key-env': { type: 'string', valueName: 'the name of an environment variable' },
+  ...MODEL_OPTIONS,
   runs: { type: 'string', valueName: 'a number of runs' },
   'max-iters': { type: 'string', valueName: 'a number of turns' },
   temperature: { type: 'string', valueName: 'a number' },
@@ -86,10 +83,7 @@ const RUN_OPTIONS: Record<string, OptionSpec> = {
 };
 
 function parseRunArgs(args: readonly string[]): RunOptions {
-  // Said before parsing, so the message is this one and never repeats the key.
-  if (args.some((a) => /^--(api-key|key)(=|$)/.test(a))) {
-    throw new UsageError('API keys are not taken from the command line (other users can read it); put the key in an environment variable: OPENAI_API_KEY, ANTHROPIC_API_KEY, or one named with --api-key-env NAME');
-  }
+  refuseKeyArguments(args);
   const { values } = parseCommandArgs(args, RUN_OPTIONS, false);
   const v = new Map<string, string>();
   for (const [name, value] of Object.entries(values)) if (typeof value === 'string') v.set(name === 'out' ? '-o' : `--${name}`, value);

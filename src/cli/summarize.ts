@@ -5,12 +5,11 @@
  * threads, one per core, and streamed into the index. Progress goes to stderr; Ctrl-C stops, keeps
  * what was done in the index and exits 130.
  */
-import { availableParallelism } from 'node:os';
 import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
 import { summaryCsv, summaryText } from '../core/corpus/summaryTable';
 import { loadJudgeTags } from '../node/judge/judgeStore';
-import { loadReviews, readCorpus } from './corpusRuns';
-import { UsageError, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
+import { CORPUS_OPTIONS, corpusOptions, loadReviews, readCorpus } from './corpusRuns';
+import { UsageError, commandOptions, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
 
 type Out = (s: string) => void;
 
@@ -44,8 +43,7 @@ const SUMMARIZE_OPTIONS: Record<string, OptionSpec> = {
   baseline: { type: 'string', valueName: 'a condition' },
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
-  index: { type: 'string', valueName: 'a file name' },
-  jobs: { type: 'string', valueName: 'a number of worker threads' },
+  ...CORPUS_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -65,7 +63,7 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeOptions {
   const { values: v, positionals } = parseCommandArgs(argv, SUMMARIZE_OPTIONS, true);
   if (positionals.length === 0) throw new UsageError('no file or folder given');
   if (v['json'] && v['csv']) throw new UsageError('give --json or --csv, not both');
-  const o: SummarizeOptions = { paths: positionals, source: oneOf('--source', v['source'], SUMMARY_SOURCES) ?? 'detectors', json: v['json'] === true, csv: v['csv'] === true, jobs: availableParallelism() };
+  const o: SummarizeOptions = { paths: positionals, source: oneOf('--source', v['source'], SUMMARY_SOURCES) ?? 'detectors', json: v['json'] === true, csv: v['csv'] === true, ...corpusOptions(v) };
   const by = str(v['by']);
   if (by !== undefined) {
     const dims = by.split(',').map((d) => d.trim());
@@ -80,29 +78,13 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeOptions {
     if (o.by && !o.by.includes('condition')) throw new UsageError('--baseline compares conditions: --by must include condition');
     o.baseline = baseline;
   }
-  if (str(v['index']) !== undefined) o.index = str(v['index']);
-  const jobs = str(v['jobs']);
-  if (jobs !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(jobs)) throw new UsageError(`--jobs expects a whole number of at least 1, not ${JSON.stringify(jobs)}`);
-    o.jobs = Number(jobs);
-  }
   return o;
 }
 
 /** `peerwatch summarize …`; resolves to the exit code. */
 export async function summarizeCommand(argv: readonly string[], out: Out, err: Out): Promise<number> {
-  if (argv.some((a) => a === '--help' || a === '-h')) {
-    out(SUMMARIZE_USAGE + '\n');
-    return 0;
-  }
-  let o: SummarizeOptions;
-  try {
-    o = parseSummarizeArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`peerwatch summarize: ${e.message}\n${SUMMARIZE_USAGE.split('\n\n')[0]}\n(peerwatch summarize --help says more)\n`);
-    return 2;
-  }
+  const o = commandOptions('summarize', SUMMARIZE_USAGE, argv, parseSummarizeArgs, out, err);
+  if (typeof o === 'number') return o;
   const corpus = await readCorpus('summarize', o, err);
   if (corpus.code !== undefined) return corpus.code;
   const { runs, totals, display, problem } = corpus;

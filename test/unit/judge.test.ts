@@ -170,6 +170,10 @@ describe('peerwatch judge', function () {
     const k = peerwatch(['judge', tmp, '--model', 'gpt-4.1-mini'], { env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
     assert.equal(k.code, 2);
     assert.match(k.stderr, /OPENAI_API_KEY is not set/);
+    const given = peerwatch(['judge', tmp, '--model', 'm', '--api-key', 'sk-do-not-echo-me']);
+    assert.equal(given.code, 2);
+    assert.match(given.stderr, /API keys are not taken from the command line/);
+    assert.ok(!given.stderr.includes('sk-do-not-echo-me'));
   });
 
   it('reads rubric files that replace a built-in rubric, and a new rubric changes the rubric version', async () => {
