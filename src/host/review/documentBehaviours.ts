@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
 import { latestAnswer } from '../../core/judge/judgeFile';
-import { readJudgeFile } from '../../node/judge/judgeStore';
+import { judgeFilePath, readJudgeFile } from '../../node/judge/judgeStore';
 
 /**
  * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
@@ -119,8 +119,8 @@ export class DocumentBehaviours extends Disposable {
   detected: Tag[] | undefined;
   /** The judge's tags (its latest answer in the run's judge file), reviewed like detected ones. */
   judgeTags: Tag[] = [];
-  /** Where the judge's answers for this run are kept: the log's path and sample key (set by the document). */
-  judgeTarget: { path: string; sample?: string } | undefined;
+  /** Where the judge's answers for this run are kept: the log's path and sample key (setJudgeTarget). */
+  private judgeTarget: { path: string; sample?: string } | undefined;
   /** Why the judge file could not be used, if it could not. */
   judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
@@ -208,7 +208,12 @@ export class DocumentBehaviours extends Disposable {
 
   /** Detected tags merged with the judgements (detected tags empty until analysed). */
   get merged(): MergedTags {
-    if (!this.mergedCache) this.mergedCache = mergeReview([...(this.detected ?? []), ...this.judgeTags], this.review, this.source()?.count ?? Infinity);
+    if (!this.mergedCache) {
+      const count = this.source()?.count ?? Infinity;
+      // The judge file is outside input: a tag citing only events the run does not have is left out.
+      const judge = this.judgeTags.map((t) => ({ ...t, events: t.events.filter((e) => e < count) })).filter((t) => t.events.length > 0);
+      this.mergedCache = mergeReview([...(this.detected ?? []), ...judge], this.review, count);
+    }
     return this.mergedCache;
   }
 
@@ -311,6 +316,21 @@ export class DocumentBehaviours extends Disposable {
         this.schedule(REANALYSE_MS);
       }
     }
+  }
+
+  /**
+   * Names the run's judge file (the log on disk, and the sample key in a log of many), reads it, and
+   * reads it again whenever it changes (a `peerwatch judge` run while the editor is open, too).
+   */
+  setJudgeTarget(path: string, sample?: string): void {
+    this.judgeTarget = { path, ...(sample !== undefined ? { sample } : {}) };
+    const file = vscode.Uri.file(judgeFilePath(path, sample));
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file))));
+    const reload = () => void this.loadJudge();
+    this._register(watcher.onDidChange(reload));
+    this._register(watcher.onDidCreate(reload));
+    this._register(watcher.onDidDelete(reload));
+    void this.loadJudge();
   }
 
   /** Reads the judge's latest answer for this run (after Ask the Judge, or when the document opens). */
