@@ -19,13 +19,14 @@ export class ModelServer {
   private hanging: ServerResponse[] = [];
   url = '';
 
-  constructor(private readonly script: (body: Record<string, unknown>, n: number, req: Received) => Answer) {}
+  /** `script` answers each request; it may take its time (a promise), as a busy server does. */
+  constructor(private readonly script: (body: Record<string, unknown>, n: number, req: Received) => Answer | Promise<Answer>) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
         let body: Record<string, unknown> = {};
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
@@ -36,7 +37,7 @@ export class ModelServer {
         this.requests.push(r);
         let a: Answer;
         try {
-          a = this.script(body, this.requests.length, r);
+          a = await this.script(body, this.requests.length, r);
         } catch (e) {
           a = { status: 500, json: { error: { message: `test server script failed: ${e instanceof Error ? e.message : String(e)}` } } };
         }

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 const call = (args: unknown) => oaiAnswer(null, [{ id: 'call_1', name: 'record_findings', args }]);
 
-async function serve(script: (body: Record<string, unknown>, n: number) => Answer): Promise<ModelServer> {
+async function serve(script: (body: Record<string, unknown>, n: number) => Answer | Promise<Answer>): Promise<ModelServer> {
   server = await new ModelServer(script).start();
   return server;
 }
@@ -161,6 +161,30 @@ describe('peerwatch judge', function () {
     const sum = JSON.parse(peerwatch(['summarize', tmp, '--source', 'judge', '--by', 'task', '--json', '--index', join(tmp, 'index.jsonl')]).stdout) as { rows: Array<{ behaviour: string; runs: number; count: number }>; unreviewed: number };
     const st = sum.rows.find((x) => x.behaviour === 'shutdown-tampering')!;
     assert.deepEqual([st.count, st.runs, sum.unreviewed], [1, 2, 0]);
+  });
+
+  it('asks at most --concurrency runs at once', async () => {
+    // The server holds each request until a second one is in flight (or the last has come): with
+    // --concurrency 2, two are always in flight together and never three.
+    const RUNS = 5;
+    let seen = 0;
+    let inFlight = 0;
+    let most = 0;
+    const held: Array<() => void> = [];
+    const s = await serve(async () => {
+      seen++;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      if (inFlight >= 2 || seen === RUNS) held.splice(0).forEach((release) => release());
+      else await new Promise<void>((release) => held.push(release));
+      inFlight--;
+      return call({ findings: [] });
+    });
+    for (let i = 0; i < RUNS; i++) copyFileSync(FAITHFUL, join(tmp, `run${i}.json`));
+    const r = await peerwatchAsync(['judge', tmp, '--model', 'm', '--base-url', `${s.url}/v1`, '--behaviours', 'refusal', '--concurrency', '2', '--yes', '--json'], { ...process.env, OPENAI_API_KEY: '' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(s.requests.length, RUNS);
+    assert.equal(most, 2);
   });
 
   it('judges each sample of an Inspect log, keeping one judge file per sample', async () => {
