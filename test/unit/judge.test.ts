@@ -209,6 +209,23 @@ describe('peerwatch judge', function () {
     assert.deepEqual([judge.tp, judge.fp, judge.fn, judge.tn], [1, 0, 0, 1]);
   });
 
+  it('reports a damaged judge file, naming it, and counts the run as not judged', () => {
+    copyFileSync(TAMPERING, join(tmp, 'tampering.json'));
+    mkdirSync(join(tmp, '.peerwatch', 'judge'), { recursive: true });
+    writeFileSync(judgeFilePath(join(tmp, 'tampering.json')), '{"version": 1, "answers": [{"model": "m"}]}');
+    const r = peerwatch(['agreement', tmp, '--labels', 'source', '--json', '--index', join(tmp, 'index.jsonl')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /tampering\.json\.judge\.json: .*answers/);
+    const a = JSON.parse(r.stdout) as Agreement;
+    assert.ok(a.behaviours.every((x) => x.source === 'detectors'), 'no judge rows from a file that could not be read');
+  });
+
+  it('refuses a behaviour with no rubric', () => {
+    const r = peerwatch(['judge', tmp, '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1', '--behaviours', 'refusal,telepathy']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no rubric for telepathy/);
+  });
+
   it('needs --model, and takes keys only from the environment', () => {
     const r = peerwatch(['judge', tmp]);
     assert.equal(r.code, 2);
