@@ -85,3 +85,42 @@ export function str(value: string | boolean | undefined): string | undefined {
 export function wantsHelp(args: readonly string[]): boolean {
   return args.some((a) => a === '--help' || a === '-h');
 }
+
+/**
+ * A command's checked options, or the exit code when there is nothing more to do: 0 after printing
+ * `usage` for `--help`, 2 after printing a UsageError with the usage line (the messages every
+ * command gives: `peerwatch NAME: what is wrong`, the usage's first paragraph, where to read more).
+ */
+export function commandOptions<T>(name: string, usage: string, argv: readonly string[], parse: (argv: readonly string[]) => T, out: (s: string) => void, err: (s: string) => void): T | number {
+  if (wantsHelp(argv)) {
+    out(usage + '\n');
+    return 0;
+  }
+  try {
+    return parse(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(usageError(name, usage, e.message));
+    return 2;
+  }
+}
+
+/** The text of a usage error of `peerwatch NAME`. */
+export function usageError(name: string, usage: string, message: string): string {
+  return `peerwatch ${name}: ${message}\n${usage.split('\n\n')[0]}\n(peerwatch ${name} --help says more)\n`;
+}
+
+/** The options naming a model and its server (`peerwatch run`, `peerwatch judge`); keys never among them. */
+export const MODEL_OPTIONS: Record<string, OptionSpec> = {
+  model: { type: 'string', valueName: 'a model id' },
+  provider: { type: 'string', valueName: 'openai or anthropic' },
+  'base-url': { type: 'string', valueName: 'a URL' },
+  'api-key-env': { type: 'string', valueName: 'the name of an environment variable' },
+};
+
+/** Refuses an API key given on the command line, before parsing (so the message never repeats the key). */
+export function refuseKeyArguments(args: readonly string[]): void {
+  if (args.some((a) => /^--(api-key|key)(=|$)/.test(a))) {
+    throw new UsageError('API keys are not taken from the command line (other users can read it); put the key in an environment variable: OPENAI_API_KEY, ANTHROPIC_API_KEY, or one named with --api-key-env NAME');
+  }
+}

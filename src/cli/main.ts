@@ -7,6 +7,8 @@
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
  *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv]   the corpus table (src/cli/summarize.ts)
  *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]   two runs aligned (src/cli/compare.ts)
+ *   peerwatch agreement PATH... [--labels review|source] [--json]   tags against labels (src/cli/agreement.ts)
+ *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
 import { readFileSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
@@ -23,6 +25,8 @@ import { rerunCommand } from './rerun';
 import { runCommandAsync } from './run';
 import { summarizeCommand } from './summarize';
 import { compareCommand } from './compare';
+import { agreementCommand } from './agreement';
+import { judgeCommand } from './judge';
 
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
@@ -30,9 +34,12 @@ const USAGE = `usage:
   peerwatch parse LOG.eval|LOG.json|RUNS.json|RUNS.jsonl [--sample KEY | --all] [--json]
   peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
-  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review]
+  peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
+  peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
+  peerwatch judge PATH... --model M [--provider openai|anthropic] [--base-url URL] [--behaviours …]
+                  [--rubrics DIR] [--concurrency N] [--input-price USD --output-price USD] [--yes] [--json]
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
                   [--subject S] [--monitoring M] [--runs N] [--harness-root DIR] [--out DIR]
                   [--sample KEY] [--dry-run] [--json]
@@ -69,6 +76,14 @@ docs/corpus.md).
 
 compare: aligns two runs' events (same, changed, only in A, only in B), names the first divergence
 and compares outcomes and tags (peerwatch compare --help; docs/compare.md).
+
+agreement: the detectors' (and the judge's) tags against reviewers' labels or the source's own
+verdicts, per behaviour: tp, fp, fn, tn, precision, recall and Cohen's κ with 95% intervals, and
+every disagreement (peerwatch agreement --help; docs/judge.md).
+
+judge: asks an LLM judge (OpenAI-compatible or Anthropic) which behaviours each run shows, with a
+rubric per behaviour, citing events; answers are kept (and cached) in .peerwatch/judge/ beside the
+runs (peerwatch judge --help; docs/judge.md).
 
 rerun: runs FILE's scenario again with the study's harness, Inspect or Peerwatch's own runner
 (peerwatch rerun --help; docs/rerun.md); --dry-run prints the command without running it.
@@ -153,6 +168,8 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   if (command === 'rerun') return rerunCommand(rest, out, err);
   if (command === 'summarize') return summarizeCommand(rest, out, err);
   if (command === 'compare') return compareCommand(rest, out, err);
+  if (command === 'agreement') return agreementCommand(rest, out, err);
+  if (command === 'judge') return judgeCommand(rest, out, err);
   if (!command || command === '--help' || command === '-h' || command === 'help' || wantsHelp(rest)) {
     out(USAGE + '\n');
     return command ? 0 : 2;

@@ -11,9 +11,8 @@ import type { ModelClient } from '../core/runner/types';
 import { RUNLOG_SCHEMA } from '../core/runlog/runlog';
 import { readTranscriptFile as readRunTranscript } from '../node/readTranscript';
 import { Condition, Dataset } from '../core/runner/scenario';
-import { UsageError, oneOf, parseCommandArgs, wantsHelp, type OptionSpec } from './args';
-import { createAnthropicClient } from '../runner/anthropicMessages';
-import { createOpenAIChatClient } from '../runner/openaiChat';
+import { MODEL_OPTIONS, UsageError, oneOf, parseCommandArgs, refuseKeyArguments, wantsHelp, type OptionSpec } from './args';
+import { ClientSettingsError, PROVIDERS, resolveClient } from '../runner/clients';
 import type { Scenario } from '../core/runner/scenario';
 import { readScenarioFile, scenarioEnvironment, scenarioFromFlags, scenarioFromTranscript, replayClient, ScenarioFlagError, type ScenarioOverrides } from '../runner/scenarios';
 
@@ -74,10 +73,7 @@ const RUN_OPTIONS: Record<string, OptionSpec> = {
   monitoring: { type: 'string', valueName: 'an arm' },
   dataset: { type: 'string', valueName: 'a dataset' },
   threshold: { type: 'string', valueName: 'a number' },
-  model: { type: 'string', valueName: 'a model id' },
-  provider: { type: 'string', valueName: 'openai or anthropic' },
-  'base-url': { type: 'string', valueName: 'a URL' },
-  'api-key-env': { type: 'string', valueName: 'the name of an environment variable' },
+  ...MODEL_OPTIONS,
   runs: { type: 'string', valueName: 'a number of runs' },
   'max-iters': { type: 'string', valueName: 'a number of turns' },
   temperature: { type: 'string', valueName: 'a number' },
@@ -87,10 +83,7 @@ const RUN_OPTIONS: Record<string, OptionSpec> = {
 };
 
 function parseRunArgs(args: readonly string[]): RunOptions {
-  // Said before parsing, so the message is this one and never repeats the key.
-  if (args.some((a) => /^--(api-key|key)(=|$)/.test(a))) {
-    throw new UsageError('API keys are not taken from the command line (other users can read it); put the key in an environment variable: OPENAI_API_KEY, ANTHROPIC_API_KEY, or one named with --api-key-env NAME');
-  }
+  refuseKeyArguments(args);
   const { values } = parseCommandArgs(args, RUN_OPTIONS, false);
   const v = new Map<string, string>();
   for (const [name, value] of Object.entries(values)) if (typeof value === 'string') v.set(name === 'out' ? '-o' : `--${name}`, value);
@@ -151,16 +144,6 @@ function parseRunArgs(args: readonly string[]): RunOptions {
   };
 }
 
-/** The model APIs `--provider` names. */
-const PROVIDERS = ['openai', 'anthropic'] as const;
-
-/** Which provider a model id means when --provider is not given. */
-export function inferProvider(model: string): 'openai' | 'anthropic' {
-  return /^anthropic\//i.test(model) || /^claude/i.test(model) ? 'anthropic' : 'openai';
-}
-
-const DEFAULT_BASE = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' } as const;
-
 /** The model client for the options; `env` is the process environment (keys are read from it only). */
 async function makeClientFactory(o: RunOptions, env: NodeJS.ProcessEnv, err: (s: string) => void): Promise<{ make: () => ModelClient; replay?: Transcript }> {
   if (o.model.startsWith('replay:')) {
@@ -170,30 +153,11 @@ async function makeClientFactory(o: RunOptions, env: NodeJS.ProcessEnv, err: (s:
     // A fresh client per run: each replays the transcript from its start.
     return { make: () => replayClient(t, file), replay: t };
   }
-  const provider = o.provider ?? inferProvider(o.model);
-  const envName = provider === 'anthropic' ? 'ANTHROPIC' : 'OPENAI';
-  const baseUrl = o.baseUrl ?? (env[`${envName}_BASE_URL`] || DEFAULT_BASE[provider]);
   try {
-    const u = new URL(baseUrl);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-  } catch {
-    throw new UsageError(`--base-url expects an http(s) URL, not ${JSON.stringify(baseUrl.replace(/\/\/[^/@]*@/, '//…@'))}`);
+    return { make: resolveClient({ model: o.model, ...(o.provider ? { provider: o.provider } : {}), ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.apiKeyEnv ? { apiKeyEnv: o.apiKeyEnv } : {}) }, env).make };
+  } catch (e) {
+    throw e instanceof ClientSettingsError ? new UsageError(e.message) : e;
   }
-  let apiKey: string | undefined;
-  if (o.apiKeyEnv) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.apiKeyEnv)) throw new UsageError(`--api-key-env expects the name of an environment variable, not ${JSON.stringify(o.apiKeyEnv.slice(0, 3))}…`);
-    apiKey = env[o.apiKeyEnv];
-    if (!apiKey) throw new UsageError(`--api-key-env ${o.apiKeyEnv}: that environment variable is not set`);
-  } else {
-    apiKey = env[`${envName}_API_KEY`] || undefined;
-    const official = baseUrl.replace(/\/+$/, '') === DEFAULT_BASE[provider];
-    if (!apiKey && official) throw new UsageError(`${envName}_API_KEY is not set: ${DEFAULT_BASE[provider]} needs an API key (or give --base-url for a local server, or --api-key-env NAME)`);
-  }
-  const make = () =>
-    provider === 'anthropic'
-      ? createAnthropicClient({ model: o.model, baseUrl, ...(apiKey ? { apiKey } : {}) })
-      : createOpenAIChatClient({ model: o.model, baseUrl, ...(apiKey ? { apiKey } : {}) });
-  return { make };
 }
 
 /** A transcript for --from or replay:; its reading problems go to stderr (what could be read is used). */

@@ -8,6 +8,7 @@ import { registerRerun } from './rerun/rerun';
 import { registerComparison } from './compare/compareWith';
 import { CorpusLoader } from './corpus/corpusLoader';
 import { registerCorpus } from './corpus/openCorpus';
+import { registerAskJudge } from './judge/askJudge';
 import { BehavioursSidebar } from './review/sidebar';
 import { FlagDecorations, FlagsCache, FolderBehaviours } from './review/folder';
 import { addTagInteractively, markReviewed, removeTag, setTagVerdict } from './review/judgements';
@@ -60,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // The corpus view (src/host/corpus); its loader (the folder's index, worker threads) is Behaviours in Folder's too.
   const corpusLoader = new CorpusLoader(context.extensionUri);
   registerCorpus(context, corpusLoader, provider, comparisons);
+  // Ask the Judge (src/host/judge): the run in the active Peerwatch editor.
+  registerAskJudge(context, provider);
   const sidebar = new BehavioursSidebar(provider);
   const flagsCache = new FlagsCache();
   // Review judgements: from the sidebar's context menu (a tag node) or, from the palette, the

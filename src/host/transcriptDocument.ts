@@ -213,6 +213,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
         return created.dispose();
       }
       b = created;
+      if (this.sourceUri.scheme === 'file') b.setJudgeTarget(this.sourceUri.fsPath, key);
       this.sampleBehaviours.set(key, b);
       b.onDidChange(() => {
         this.flagsTracker?.reviewChanged(key);
@@ -327,6 +328,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
     // every file of one run shares one review.
     doc.logBehaviours = doc._register(await DocumentBehaviours.open(sourceUri, () => (doc.current.ok && !doc.samples ? doc.current.source : undefined), backupId));
+    if (sourceUri.scheme === 'file') doc.logBehaviours.setJudgeTarget(sourceUri.fsPath);
     doc.logBehaviours.onDidChange(() => doc.openKey === undefined && doc.tagsChanged.fire());
     if (doc.samples) {
       doc.logBehaviours.idleReason = 'this log holds many samples; open one to see its behaviour tags';

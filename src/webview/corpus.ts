@@ -82,7 +82,7 @@ function select(name: keyof CorpusFilter, label: string, options: Array<[string,
   s.addEventListener('change', () => {
     const f: CorpusFilter = { ...state.filter };
     const v = s.value;
-    if (name === 'source') f.source = v === 'review' ? 'review' : 'detectors';
+    if (name === 'source') f.source = v === 'review' || v === 'judge' ? v : 'detectors';
     else if (name === 'reviewed') {
       if (v === 'reviewed' || v === 'unreviewed') f.reviewed = v;
       else delete f.reviewed;
@@ -105,7 +105,7 @@ function renderFilters(): void {
     select('condition', 'Condition', all(c.condition, 'conditions'), f.condition),
     select('behaviour', 'Behaviour', all(c.behaviour, 'behaviours'), f.behaviour),
     select('reviewed', 'Reviewed', [['', 'reviewed or not'], ['reviewed', 'reviewed'], ['unreviewed', 'not reviewed']], f.reviewed),
-    select('source', 'Source', [['detectors', 'detectors'], ['review', 'review']], f.source),
+    select('source', 'Source', [['detectors', 'detectors'], ['review', 'review'], ['judge', 'judge']], f.source),
   );
 }
 
@@ -121,6 +121,7 @@ function renderTables(): void {
   const s = t.summary;
   const notes = [`${s.runs} run${s.runs === 1 ? '' : 's'} counted`];
   if (s.source === 'review') notes.push(`${s.unreviewed ?? 0} not reviewed (not counted)`);
+  if (s.source === 'judge') notes.push(`${s.unreviewed ?? 0} not read by the judge (not counted)`);
   if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
   if (s.damaged) notes.push(`${s.damaged} not counted: could not be read whole`);
   if (s.duplicates) notes.push(`${s.duplicates} found again in another format, counted once`);

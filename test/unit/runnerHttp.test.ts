@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TASK_FAMILIES, type TaskFamily, type Transcript } from '../../src/core/model';
@@ -11,95 +9,11 @@ import type { ChatMessage, Environment, ToolSpec } from '../../src/core/runner/t
 import { readRunlog, RunlogEndRecord } from '../../src/core/runlog/runlog';
 import { createAnthropicClient, toAnthropicMessages } from '../../src/runner/anthropicMessages';
 import { createOpenAIChatClient } from '../../src/runner/openaiChat';
+import { ModelServer, oaiAnswer, type Answer } from '../modelServer';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'dist', 'cli.js');
 const KEY = 'sk-test-PEERWATCH-5f3c9d1e-never-log-me';
-
-// ------------------------------------------------------------------------------------------------
-// A model server on 127.0.0.1 speaking real HTTP, scripted by the test.
-
-interface Received {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
-type Answer = { status?: number; json?: unknown; headers?: Record<string, string>; hang?: boolean };
-
-class ModelServer {
-  readonly requests: Received[] = [];
-  private server!: Server;
-  private hanging: ServerResponse[] = [];
-  url = '';
-
-  constructor(private readonly script: (body: Record<string, unknown>, n: number, req: Received) => Answer) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        let body: Record<string, unknown> = {};
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        } catch {
-          body = { unparsable: true };
-        }
-        const r: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
-        this.requests.push(r);
-        let a: Answer;
-        try {
-          a = this.script(body, this.requests.length, r);
-        } catch (e) {
-          a = { status: 500, json: { error: { message: `test server script failed: ${e instanceof Error ? e.message : String(e)}` } } };
-        }
-        if (a.hang) {
-          this.hanging.push(res);
-          return;
-        }
-        res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...a.headers });
-        res.end(JSON.stringify(a.json ?? {}));
-      });
-    });
-    await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', ok));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const r of this.hanging) r.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((ok) => this.server.close(() => ok()));
-  }
-}
-
-/** An OpenAI Chat Completions answer. */
-function oaiAnswer(content: string | null, calls: Array<{ id: string; name: string; args: unknown }> = [], extra: Record<string, unknown> = {}): Answer {
-  return {
-    json: {
-      id: 'chatcmpl-test',
-      object: 'chat.completion',
-      model: 'test-model',
-      choices: [
-        {
-          index: 0,
-          finish_reason: calls.length ? 'tool_calls' : 'stop',
-          message: {
-            role: 'assistant',
-            content,
-            ...extra,
-            ...(calls.length
-              ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: typeof c.args === 'string' ? c.args : JSON.stringify(c.args) } })) }
-              : {}),
-          },
-        },
-      ],
-      usage: { prompt_tokens: 50, completion_tokens: 5, total_tokens: 55 },
-    },
-  };
-}
 
 /** An environment for in-process client tests: one tool that echoes, one that ends the task. */
 function echoEnv(): Environment & { seen: Array<Record<string, unknown>> } {

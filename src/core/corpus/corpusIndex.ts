@@ -94,6 +94,8 @@ export const IndexRunLine = z.object({
   /** Reading problems (file, line:column or JSON path, what was expected): the tags cover what was read. */
   problems: z.array(z.string()).optional(),
   tags: z.array(IndexedTag),
+  /** The source's own verdicts per behaviour (its evaluation, scores or classifier: sourceVerdicts.ts). */
+  verdicts: z.array(z.object({ behaviour: z.string(), shown: z.boolean(), field: z.string() })).optional(),
 });
 export type IndexRunLine = z.infer<typeof IndexRunLine>;
 

@@ -13,7 +13,9 @@
  *   as `.json` (its samples have the same eval id: `runId`);
  * - with `source: 'review'`, a run counts only once a reviewer marked it reviewed, and its tags are
  *   the merged ones (confirmed and unjudged kept, dismissed dropped, added counted: mergeReview and
- *   activeFlags, as the editor shows them); the other runs are reported apart (`unreviewed`).
+ *   activeFlags, as the editor shows them); the other runs are reported apart (`unreviewed`);
+ * - with `source: 'judge'`, a run counts once the judge has read it (its latest answer's tags, a
+ *   reviewer's dismissals dropped); the runs it has not read are reported apart (`unreviewed`).
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
@@ -25,6 +27,7 @@ import type { Review } from '../review/sidecar';
 import type { RunlogSource } from '../runlog/runlog';
 import type { IndexedTag } from './corpusIndex';
 import type { RunFields } from './runFields';
+import type { SourceVerdict } from './sourceVerdicts';
 import { wilsonInterval } from './wilson';
 
 /** What a cell may be grouped by. */
@@ -33,7 +36,7 @@ export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
 export const DEFAULT_GROUPING: readonly GroupDimension[] = ['model', 'task', 'condition'];
 
 /** Where a run's behaviours come from: the detectors' tags, or reviewers' judgements on them. */
-export const SUMMARY_SOURCES = ['detectors', 'review'] as const;
+export const SUMMARY_SOURCES = ['detectors', 'review', 'judge'] as const;
 export type SummarySource = (typeof SUMMARY_SOURCES)[number];
 
 /**
@@ -63,6 +66,10 @@ export interface CorpusRun extends RunFields {
   problems?: readonly string[];
   /** The run's review sidecar, when it has one (used with `source: 'review'`). */
   review?: Review;
+  /** The source's own verdicts per behaviour (its evaluation, scores or classifier). */
+  verdicts?: readonly SourceVerdict[];
+  /** The judge's tags, when the judge has read the run (its latest answer). */
+  judge?: readonly IndexedTag[];
 }
 
 export interface SummaryOptions {
@@ -128,11 +135,13 @@ export function indexedAsTags(tags: readonly IndexedTag[]): Tag[] {
 }
 
 /**
- * The tags a run counts with: its detected tags, or with `source: 'review'` its merged flags
- * (confirmed and unjudged kept, dismissed dropped, added counted); undefined for a run not reviewed.
+ * The tags a run counts with: its detected tags; with `source: 'judge'` the judge's tags not dismissed
+ * (undefined for a run the judge has not read); with `source: 'review'` its merged flags (confirmed and
+ * unjudged kept, dismissed dropped, added counted), undefined for a run not reviewed.
  */
 export function countedTags(run: CorpusRun, source: SummarySource): ReadonlyArray<Pick<IndexedTag, 'behaviour' | 'events'>> | undefined {
   if (source === 'detectors') return run.tags;
+  if (source === 'judge') return run.judge?.filter((t) => run.review?.verdicts[t.id]?.verdict !== 'dismissed');
   if (!run.review?.reviewed) return undefined;
   return activeFlags(mergeReview(indexedAsTags(run.tags), run.review, run.eventCount).tags).map((t) => ({ behaviour: String(t.behaviour), events: t.events }));
 }
@@ -161,7 +170,7 @@ function compareValues(dim: GroupDimension, a: string | null, b: string | null):
  * (another format, the same Inspect sample) left out, in key order so the copy kept does not depend on
  * the order files were read in. Each kept run with its other copies.
  */
-export function countedRuns(runs: readonly CorpusRun[]): { groups: CorpusRun[][]; followups: number; damaged: number; duplicates: number } {
+export function countedRuns<R extends CorpusRun>(runs: readonly R[]): { groups: R[][]; followups: number; damaged: number; duplicates: number } {
   let followups = 0;
   let damaged = 0;
   let duplicates = 0;
@@ -260,10 +269,10 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
         baseline,
         baselineRate,
         delta: rate !== null && baselineRate !== null ? rate - baselineRate : null,
-        ...(source === 'review' ? { unreviewed: cell.unreviewed } : {}),
+        ...(source !== 'detectors' ? { unreviewed: cell.unreviewed } : {}),
       });
       rows.push(row);
     }
   }
-  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source === 'review' ? { unreviewed } : {}) };
+  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}) };
 }

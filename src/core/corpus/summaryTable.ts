@@ -8,7 +8,7 @@ import type { Summary, SummaryRow } from './summarize';
 
 /** The CSV's columns: the grouping fields, then the counts (the JSON rows' keys, in that order). */
 export function summaryColumns(s: Summary): string[] {
-  return [...s.by, 'behaviour', 'runs', 'count', 'rate', 'ciLow', 'ciHigh', 'baseline', 'baselineRate', 'delta', ...(s.source === 'review' ? ['unreviewed'] : [])];
+  return [...s.by, 'behaviour', 'runs', 'count', 'rate', 'ciLow', 'ciHigh', 'baseline', 'baselineRate', 'delta', ...(s.source !== 'detectors' ? ['unreviewed'] : [])];
 }
 
 /**
@@ -45,13 +45,13 @@ export function signedPct(x: number | null): string {
 }
 
 /** Control characters and line breaks (a model name is the transcript's text) shown as `?`, so one row stays one line. */
-function cellText(v: string | null | undefined): string {
+export function cellText(v: string | null | undefined): string {
   return v === null || v === undefined ? '?' : v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }
 
 /** The table for a terminal: one line per cell and behaviour, columns aligned, and totals below. */
 export function summaryText(s: Summary): string {
-  const head = [...s.by, 'behaviour', 'runs', 'count', 'rate', '95% CI', 'baseline', 'Δ (points)', ...(s.source === 'review' ? ['unreviewed'] : [])];
+  const head = [...s.by, 'behaviour', 'runs', 'count', 'rate', '95% CI', 'baseline', 'Δ (points)', ...(s.source !== 'detectors' ? ['unreviewed'] : [])];
   const body = s.rows.map((r: SummaryRow) => [
     ...s.by.map((d) => cellText(r[d])),
     r.behaviour,
@@ -61,7 +61,7 @@ export function summaryText(s: Summary): string {
     r.ciLow === null || r.ciHigh === null ? '–' : `${pct(r.ciLow)}–${pct(r.ciHigh)}`,
     r.baseline === null ? '–' : `${r.baseline} ${pct(r.baselineRate)}`,
     signedPct(r.delta),
-    ...(s.source === 'review' ? [String(r.unreviewed ?? 0)] : []),
+    ...(s.source !== 'detectors' ? [String(r.unreviewed ?? 0)] : []),
   ]);
   // Numbers right-aligned, words left-aligned.
   const numeric = new Set(['runs', 'count', 'rate', 'Δ (points)', 'unreviewed']);
@@ -73,7 +73,7 @@ export function summaryText(s: Summary): string {
       .trimEnd();
   const out = [line(head), ...body.map(line)];
   const notes = [`${s.runs} run${s.runs === 1 ? '' : 's'} counted`];
-  if (s.source === 'review') notes.push(`${s.unreviewed ?? 0} not reviewed (not counted)`);
+  if (s.source !== 'detectors') notes.push(`${s.unreviewed ?? 0} not ${s.source === 'judge' ? 'read by the judge' : 'reviewed'} (not counted)`);
   if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
   if (s.damaged) notes.push(`${s.damaged} run${s.damaged === 1 ? '' : 's'} not counted: could not be read whole (on stderr)`);
   if (s.duplicates) notes.push(`${s.duplicates} run${s.duplicates === 1 ? '' : 's'} found again in another format, counted once`);

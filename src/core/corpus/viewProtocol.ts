@@ -20,7 +20,7 @@ export const CorpusFilterSchema = z.object({
   condition: Value.optional(),
   behaviour: Value.optional(),
   reviewed: z.enum(['reviewed', 'unreviewed']).optional(),
-  source: z.enum(['detectors', 'review']),
+  source: z.enum(['detectors', 'review', 'judge']),
 });
 
 const CellKeySchema = z.object({ model: Value.nullable(), task: Value.nullable(), condition: Value.nullable() });

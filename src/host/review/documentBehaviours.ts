@@ -15,6 +15,8 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
+import { latestAnswer } from '../../core/judge/judgeFile';
+import { judgeFilePath, readJudgeFile } from '../../node/judge/judgeStore';
 
 /**
  * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
@@ -115,6 +117,12 @@ export class DocumentBehaviours extends Disposable {
 
   /** Detected tags; undefined until the first analysis finishes. */
   detected: Tag[] | undefined;
+  /** The judge's tags (its latest answer in the run's judge file), reviewed like detected ones. */
+  judgeTags: Tag[] = [];
+  /** Where the judge's answers for this run are kept: the log's path and sample key (setJudgeTarget). */
+  private judgeTarget: { path: string; sample?: string } | undefined;
+  /** Why the judge file could not be used, if it could not. */
+  judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
   private analysedCount = 0;
   analysing = false;
@@ -200,7 +208,12 @@ export class DocumentBehaviours extends Disposable {
 
   /** Detected tags merged with the judgements (detected tags empty until analysed). */
   get merged(): MergedTags {
-    if (!this.mergedCache) this.mergedCache = mergeReview(this.detected ?? [], this.review, this.source()?.count ?? Infinity);
+    if (!this.mergedCache) {
+      const count = this.source()?.count ?? Infinity;
+      // The judge file is outside input: a tag citing only events the run does not have is left out.
+      const judge = this.judgeTags.map((t) => ({ ...t, events: t.events.filter((e) => e < count) })).filter((t) => t.events.length > 0);
+      this.mergedCache = mergeReview([...(this.detected ?? []), ...judge], this.review, count);
+    }
     return this.mergedCache;
   }
 
@@ -303,6 +316,33 @@ export class DocumentBehaviours extends Disposable {
         this.schedule(REANALYSE_MS);
       }
     }
+  }
+
+  /**
+   * Names the run's judge file (the log on disk, and the sample key in a log of many), reads it, and
+   * reads it again whenever it changes (a `peerwatch judge` run while the editor is open, too).
+   */
+  setJudgeTarget(path: string, sample?: string): void {
+    this.judgeTarget = { path, ...(sample !== undefined ? { sample } : {}) };
+    const file = vscode.Uri.file(judgeFilePath(path, sample));
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file))));
+    const reload = () => void this.loadJudge();
+    this._register(watcher.onDidChange(reload));
+    this._register(watcher.onDidCreate(reload));
+    this._register(watcher.onDidDelete(reload));
+    void this.loadJudge();
+  }
+
+  /** Reads the judge's latest answer for this run (after Ask the Judge, or when the document opens). */
+  async loadJudge(): Promise<void> {
+    const target = this.judgeTarget;
+    if (!target || this.isDisposed) return;
+    let error: string | undefined;
+    const answer = latestAnswer(await readJudgeFile(target.path, target.sample, (m) => (error = m)));
+    this.judgeError = error;
+    const by = answer ? `judge:${answer.model} · rubric ${answer.rubricVersion}` : '';
+    this.judgeTags = (answer?.tags ?? []).map((t) => ({ ...t, detector: by }));
+    this.fire();
   }
 
   /** Waits until the first analysis is done (tests, the CLI-like commands). */

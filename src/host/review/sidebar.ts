@@ -248,10 +248,11 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     const item = new vscode.TreeItem(`${where}${d.tool ? ` · ${d.tool}` : ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = `tag:${t.id}`;
     const verdict = t.verdict === 'dismissed' ? 'dismissed · ' : t.verdict === 'confirmed' ? 'confirmed · ' : '';
-    item.description = `${verdict}${t.origin === 'manual' ? 'manual · ' : ''}${d.snippet}`;
+    const judge = t.detector.startsWith('judge:') ? t.detector.slice('judge:'.length) : undefined;
+    item.description = `${verdict}${t.origin === 'manual' ? 'manual · ' : ''}${judge ? `judge (${judge}) · ` : ''}${d.snippet}`;
     item.iconPath = t.verdict === 'dismissed' ? new vscode.ThemeIcon('circle-slash') : t.verdict === 'confirmed' ? new vscode.ThemeIcon('pass-filled') : new vscode.ThemeIcon(INFO[String(t.behaviour)]?.icon ?? 'tag');
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${escapeMd(behaviourLabel(String(t.behaviour)))}** (${qualifierLabel(t.qualifier)})${t.origin === 'manual' ? ', added by a reviewer' : ''}\n\n`);
+    md.appendMarkdown(`**${escapeMd(behaviourLabel(String(t.behaviour)))}** (${qualifierLabel(t.qualifier)})${t.origin === 'manual' ? ', added by a reviewer' : ''}${judge ? `, the judge's (${escapeMd(judge)})` : ''}\n\n`);
     md.appendMarkdown(`${escapeMd(t.explanation)}\n\n`);
     md.appendMarkdown(`Events: ${t.events.map((e) => `#${e}`).join(', ')}`);
     if (t.verdict) md.appendMarkdown(`\n\n${t.verdict === 'confirmed' ? 'Confirmed' : 'Dismissed'} by ${escapeMd(t.by ?? '?')} on ${t.at?.slice(0, 10) ?? '?'}${t.note && t.origin === 'detected' ? `: ${escapeMd(t.note)}` : ''}`);

@@ -11,6 +11,7 @@ import type { CorpusRun } from '../../core/corpus/summarize';
 import { parseReview, reviewSidecarPath } from '../../core/review/sidecar';
 import { defaultIndexFile, updateIndex, type IndexProgress, type IndexerResult } from './corpusIndexer';
 import type { TagPool } from './tagPool';
+import { loadJudgeTags } from '../judge/judgeStore';
 
 /** The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads every file. */
 export function corpusDetectorVersion(workerFile: string): string {
@@ -59,7 +60,8 @@ export interface FolderRunsOptions {
 
 /**
  * The runs of every file under `folder`, from `folder/.peerwatch/index.jsonl` (files changed since are
- * read and tagged in the pool's workers, and the index rewritten), with their review sidecars.
+ * read and tagged in the pool's workers, and the index rewritten), with their review sidecars and the
+ * judge's tags where it has read them.
  */
 export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRun[]; result: IndexerResult }> {
   const runs: CorpusRun[] = [];
@@ -78,5 +80,6 @@ export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRu
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   await loadReviews(runs, display, o.problem);
+  await loadJudgeTags(runs, display, o.problem);
   return { runs, result };
 }

@@ -10,6 +10,7 @@
 import { detectBehaviours, type Tag } from '../../core/behaviours';
 import type { IndexedRun, IndexedTag } from '../../core/corpus/corpusIndex';
 import { runFields } from '../../core/corpus/runFields';
+import { sourceVerdicts } from '../../core/corpus/sourceVerdicts';
 import { ManyRunsError, NotATranscriptError } from '../../core/formats';
 import { isInspectJson, looksLikeZip } from '../../core/formats/inspect';
 import { readRun, type RunFiles } from '../../core/formats/readRun';
@@ -42,7 +43,8 @@ function indexedTags(tags: readonly Tag[]): IndexedTag[] {
 /** The index's record of one run, tagged by the built-in detectors. */
 export function indexedRun(t: Transcript, extra: Partial<IndexedRun> = {}): IndexedRun {
   const problems = problemsOf(t);
-  return { ...runFields(t.header), ...extra, eventCount: t.events.length, ...(problems ? { problems } : {}), tags: indexedTags(detectBehaviours(t)) };
+  const verdicts = sourceVerdicts(t.header);
+  return { ...runFields(t.header), ...extra, eventCount: t.events.length, ...(problems ? { problems } : {}), tags: indexedTags(detectBehaviours(t)), ...(verdicts.length ? { verdicts } : {}) };
 }
 
 /** Reads and tags the runs of `path`; `display` names it in messages. Never rejects: problems are reported in the result. */
