@@ -3,7 +3,8 @@
  * with reviewers' labels or with the source's own verdicts, per behaviour (core/corpus/agreement.ts;
  * docs/judge.md). Runs are read through the corpus index, as `summarize` reads them.
  */
-import { LABEL_SOURCES, agreement, agreementText, type LabelSource } from '../core/corpus/agreement';
+import { LABEL_SOURCES, agreement, type LabelSource } from '../core/corpus/agreement';
+import { agreementText } from '../core/corpus/agreementTable';
 import { loadJudgeTags } from '../node/judge/judgeStore';
 import { UsageError, commandOptions, oneOf, parseCommandArgs, type OptionSpec } from './args';
 import { loadReviews } from '../node/corpus/corpusRuns';
