@@ -62,6 +62,8 @@ export interface CorpusTotals {
   problems: string[];
   /** How many problems there were in all. */
   problemCount: number;
+  /** The workspace rules file the tags include (besides the built-in detectors), if one does. */
+  rules?: string;
 }
 
 /** Messages from the host to the corpus view. */

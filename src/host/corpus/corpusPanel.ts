@@ -126,7 +126,8 @@ export class CorpusPanel extends Disposable {
       this.corpus = corpus;
       this.byKey = new Map(corpus.runs.map((r) => [r.key, r]));
       const t = corpus.totals;
-      this.post({ type: 'status', text: `${t.files} file${t.files === 1 ? '' : 's'}: ${t.tagged} read and tagged, ${t.fromIndex} from the index${t.interrupted ? ' (indexing was cancelled: the table counts the files done; open the corpus again to read the rest)' : ''}`, busy: false });
+      const rules = t.rules ? `; tags: the detectors and ${t.rules}` : corpus.rulesWithheld ? `; ${corpus.rulesWithheld}` : '';
+      this.post({ type: 'status', text: `${t.files} file${t.files === 1 ? '' : 's'}: ${t.tagged} read and tagged, ${t.fromIndex} from the index${t.interrupted ? ' (indexing was cancelled: the table counts the files done; open the corpus again to read the rest)' : ''}${rules}`, busy: false });
       this.sendInit();
     } catch (e) {
       this.post({ type: 'status', text: `Peerwatch could not read ${this.folder.fsPath}: ${e instanceof Error ? e.message : String(e)}`, busy: false });
