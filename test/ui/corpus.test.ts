@@ -166,6 +166,8 @@ describe('The corpus view (Open Corpus)', function () {
     assert.match((await refusal.getAttribute('title'))!, /^refusal, detectors: 4 runs, 0 true positive, 1 false positive/);
     assert.equal(review.labelledRuns, 4);
     assert.match(await frame.locator('[data-testid="agreement-note"]').innerText(), /^Against reviewers' labels: 4 runs labelled, \d+ without labels/);
+    await frame.locator('[data-testid="agreement"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'corpus-agreement');
 
     // The source's own verdicts: the study's evaluation fields, no review needed.
     await frame.locator('[data-testid="agreement-labels"]').selectOption('source');
