@@ -3,16 +3,18 @@
  * with reviewers' labels or with the source's own verdicts, per behaviour (core/corpus/agreement.ts;
  * docs/judge.md). Runs are read through the corpus index, as `summarize` reads them.
  */
-import { LABEL_SOURCES, agreement, agreementText, type LabelSource } from '../core/corpus/agreement';
+import { LABEL_SOURCES, agreement, type LabelSource } from '../core/corpus/agreement';
+import { agreementText } from '../core/corpus/agreementTable';
 import { loadJudgeTags } from '../node/judge/judgeStore';
 import { UsageError, commandOptions, oneOf, parseCommandArgs, type OptionSpec } from './args';
 import { loadReviews } from '../node/corpus/corpusRuns';
-import { CORPUS_OPTIONS, corpusOptions, readCorpus } from './corpusRuns';
+import { CORPUS_OPTIONS, corpusOptions, readCorpus, type CorpusOptions } from './corpusRuns';
 
 type Out = (s: string) => void;
 
 export const AGREEMENT_USAGE = `usage:
   peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
+                  [--rules FILE | --no-rules]
 
 Per behaviour and per source of tags (the detectors; the judge on the runs it has read, from
 .peerwatch/judge/ beside them): tp, fp, fn, tn, precision and recall with 95% Wilson intervals, and
@@ -29,6 +31,9 @@ classifier's harmful_behavior). Every disagreement is listed: run, behaviour, wh
 --json prints {"labels", "behaviours": [{behaviour, source, n, tp, fp, fn, tn, precision,
 precisionLow, precisionHigh, recall, recallLow, recallHigh, kappa, kappaLow, kappaHigh}, …],
 "disagreements": [{run, behaviour, source, tagged, tags, labelled, labelBy}, …], …}.
+Tags are the built-in detectors' and those of a rules file: --rules FILE, else
+.peerwatch/rules.yaml (.yml, .json) in the current folder; --no-rules: the built-ins alone (as for
+peerwatch tag; docs/rules.md). The index records the rules text's hash: editing it tags again.
 Exit 0; 1 when a file could not be read whole (reported, the rest counted); 2 for a usage error.`;
 
 const AGREEMENT_OPTIONS: Record<string, OptionSpec> = {
@@ -38,12 +43,10 @@ const AGREEMENT_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export interface AgreementOptions {
+export interface AgreementOptions extends CorpusOptions {
   paths: string[];
   labels: LabelSource;
   json: boolean;
-  index?: string;
-  jobs: number;
 }
 
 /** The options of `agreement`, checked; throws UsageError. */

@@ -8,23 +8,32 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import type { RulesText } from '../core/behaviours';
 import type { CorpusRun } from '../core/corpus/summarize';
 import { defaultIndexFile, updateIndex } from '../node/corpus/corpusIndexer';
 import { collectEntry, corpusDetectorVersion } from '../node/corpus/corpusRuns';
 import { TagPool } from '../node/corpus/tagPool';
 import { UsageError, str, type OptionSpec, type ParsedArgs } from './args';
+import { RULES_OPTIONS, loadRulesChoice, rulesChoice, type RulesChoice } from './rules';
 
 type Out = (s: string) => void;
 
-/** The options every corpus command takes: where the index is, and how many worker threads read. */
+/** The options every corpus command takes: where the index is, how many worker threads read, and the rules file they tag with. */
 export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   index: { type: 'string', valueName: 'a file name' },
   jobs: { type: 'string', valueName: 'a number of worker threads' },
+  ...RULES_OPTIONS,
 };
 
-/** `--index` and `--jobs` checked (default: one worker per core); throws UsageError. */
-export function corpusOptions(v: ParsedArgs['values']): { index?: string; jobs: number } {
-  const o: { index?: string; jobs: number } = { jobs: availableParallelism() };
+/** What the corpus options say. */
+export interface CorpusOptions extends RulesChoice {
+  index?: string;
+  jobs: number;
+}
+
+/** `--index`, `--jobs` (default: one worker per core), `--rules` / `--no-rules` checked; throws UsageError. */
+export function corpusOptions(v: ParsedArgs['values']): CorpusOptions {
+  const o: CorpusOptions = { jobs: availableParallelism(), ...rulesChoice(v) };
   if (str(v['index']) !== undefined) o.index = str(v['index']);
   const jobs = str(v['jobs']);
   if (jobs !== undefined) {
@@ -47,8 +56,12 @@ export interface CorpusRead {
   failed: () => boolean;
 }
 
-/** Reads (or takes from the index) every run under `o.paths`, reporting as `peerwatch <command>`. */
-export async function readCorpus(command: string, o: { paths: readonly string[]; index?: string; jobs: number }, err: Out): Promise<CorpusRead> {
+/**
+ * Reads (or takes from the index) every run under `o.paths`, reporting as `peerwatch <command>`; runs
+ * are tagged by the built-in detectors and the rules file `o` names (a rules file with errors is
+ * reported, the rest of it used, and the command exits 1; one that cannot be read stops it).
+ */
+export async function readCorpus(command: string, o: { paths: readonly string[] } & CorpusOptions, err: Out): Promise<CorpusRead> {
   const workerFile = join(__dirname, 'corpusWorker.js');
   if (!existsSync(workerFile)) {
     err(`peerwatch ${command}: ${workerFile} is missing; run \`npm run build\` in the Peerwatch folder first\n`);
@@ -60,6 +73,10 @@ export async function readCorpus(command: string, o: { paths: readonly string[];
     failed = true;
     err(`${m}\n`);
   };
+  const rules = loadRulesChoice(command, o, err);
+  if (rules.fatal) return { code: 1, runs: [], totals: { files: 0, tagged: 0, fromIndex: 0 }, display, problem, failed: () => true };
+  if (rules.failed) failed = true;
+  const rulesText: RulesText | undefined = rules.text;
 
   // Which index each path goes to: one --index for all, else each folder its own; files given alone none.
   const groups: Array<{ paths: string[]; base: string; indexFile?: string }> = [];
@@ -83,7 +100,7 @@ export async function readCorpus(command: string, o: { paths: readonly string[];
   if (o.index) groups.push({ paths: o.paths.filter((p) => existsSync(p)), base: dirname(resolve(o.index)), indexFile: o.index });
   else if (loose.length) groups.push({ paths: loose, base: process.cwd() });
 
-  const pool = new TagPool(workerFile, o.jobs);
+  const pool = new TagPool(workerFile, o.jobs, rulesText);
   const controller = new AbortController();
   const onInterrupt = () => {
     controller.abort();
@@ -98,7 +115,7 @@ export async function readCorpus(command: string, o: { paths: readonly string[];
   let interrupted = false;
   const written: string[] = [];
   try {
-    const detector = corpusDetectorVersion(workerFile);
+    const detector = corpusDetectorVersion(workerFile, rulesText);
     for (const g of groups) {
       if (controller.signal.aborted) break;
       const before = { ...totals };

@@ -5,18 +5,18 @@
  *   peerwatch convert FILE --to runlog [-o OUT]   write Peerwatch's JSONL log
  *   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
- *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv]   the corpus table (src/cli/summarize.ts)
+ *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv] [--rules FILE | --no-rules]   the corpus table (src/cli/summarize.ts)
  *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]   two runs aligned (src/cli/compare.ts)
- *   peerwatch agreement PATH... [--labels review|source] [--json]   tags against labels (src/cli/agreement.ts)
+ *   peerwatch agreement PATH... [--labels review|source] [--json] [--rules FILE | --no-rules]   tags against labels (src/cli/agreement.ts)
  *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
-import { readFileSync, existsSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, writeFileSync, statSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
 import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
-import { RULES_FILE_NAMES, compareArms, detectBehaviours, emptyRules, parseRules, type Rules, type Tag } from '../core/behaviours';
+import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
@@ -27,6 +27,7 @@ import { summarizeCommand } from './summarize';
 import { compareCommand } from './compare';
 import { agreementCommand } from './agreement';
 import { judgeCommand } from './judge';
+import { RULES_OPTIONS, loadRulesChoice, rulesChoice, type RulesChoice } from './rules';
 
 const USAGE = `usage:
   peerwatch parse FILE... [--json]
@@ -35,9 +36,10 @@ const USAGE = `usage:
   peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
-                  [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
+                  [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N] [--rules FILE | --no-rules]
   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
   peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
+                  [--rules FILE | --no-rules]
   peerwatch judge PATH... --model M [--provider openai|anthropic] [--base-url URL] [--behaviours …]
                   [--rubrics DIR] [--concurrency N] [--input-price USD --output-price USD] [--yes] [--json]
   peerwatch rerun FILE [--launcher study-harness|inspect|peerwatch] [--model M] [--condition C]
@@ -155,8 +157,7 @@ const CONVERT_OPTIONS: Record<string, OptionSpec> = {
 };
 const TAG_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean' },
-  rules: { type: 'string', valueName: 'a file name' },
-  'no-rules': { type: 'boolean' },
+  ...RULES_OPTIONS,
 };
 /** What `convert --to` writes. */
 const CONVERT_TARGETS = ['runlog'] as const;
@@ -188,7 +189,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       if (args.values['to'] === undefined) throw new UsageError('--to runlog is required (the format to write)');
       oneOf('--to', args.values['to'], CONVERT_TARGETS);
     }
-    if (command === 'tag' && args.values['rules'] !== undefined && args.values['no-rules']) throw new UsageError('give --rules FILE or --no-rules, not both');
+    if (command === 'tag') rulesChoice(args.values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err(`peerwatch ${command}: ${e.message}\n${usageOf(command)}\n`);
@@ -196,7 +197,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   }
   const files = args.positionals;
   const v = args.values;
-  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, rulesFile: str(v['rules']), noRules: v['no-rules'] === true }, out, err);
+  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, ...rulesChoice(v) }, out, err);
   if (command === 'parse') return parseCommand(files, { json: v['json'] === true, all: v['all'] === true, sample: str(v['sample']) }, out, err);
   return convertCommand(files[0]!, { sample: str(v['sample']), output: str(v['out']) }, out, err);
 }
@@ -277,28 +278,8 @@ export interface TagReport {
   problems?: string[];
 }
 
-function loadRules(opts: { rulesFile?: string; noRules: boolean }, err: (s: string) => void): { rules: Rules; failed: boolean; fatal?: boolean } {
-  if (opts.noRules) return { rules: emptyRules(), failed: false };
-  let file = opts.rulesFile;
-  if (file === undefined) {
-    file = RULES_FILE_NAMES.find((f) => existsSync(f));
-    if (file === undefined) return { rules: emptyRules(), failed: false };
-    err(`peerwatch tag: using rules from ${file}\n`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    err(`peerwatch tag: cannot read the rules file ${file}: ${e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}\n`);
-    return { rules: emptyRules(), failed: true, fatal: true };
-  }
-  const { rules, diagnostics } = parseRules(file, text);
-  for (const d of diagnostics) err(`${d.severity}: ${d.message}\n`);
-  return { rules, failed: diagnostics.some((d) => d.severity === 'error') };
-}
-
-async function tagCommand(args: string[], opts: { json: boolean; rulesFile?: string; noRules: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const loaded = loadRules(opts, err);
+async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const loaded = loadRulesChoice('tag', opts, err);
   if (loaded.fatal) return 1;
   let failed = loaded.failed;
   const files: Array<{ file: string; explicit: boolean }> = [];

@@ -9,7 +9,7 @@ import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type GroupDimension, type
 import { summaryCsv, summaryText } from '../core/corpus/summaryTable';
 import { loadJudgeTags } from '../node/judge/judgeStore';
 import { loadReviews } from '../node/corpus/corpusRuns';
-import { CORPUS_OPTIONS, corpusOptions, readCorpus } from './corpusRuns';
+import { CORPUS_OPTIONS, corpusOptions, readCorpus, type CorpusOptions } from './corpusRuns';
 import { UsageError, commandOptions, oneOf, parseCommandArgs, str, type OptionSpec } from './args';
 
 type Out = (s: string) => void;
@@ -17,6 +17,7 @@ type Out = (s: string) => void;
 export const SUMMARIZE_USAGE = `usage:
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
+                  [--rules FILE | --no-rules]
 
 For each cell (model × task × condition unless --by says otherwise; also subject, monitoring,
 dataset, format) the runs counted and, per behaviour, how many show it, the rate with its 95% Wilson
@@ -33,6 +34,10 @@ on the runs it has read; the others are reported apart.
 --json prints {"rows": [{model, task, condition, behaviour, runs, count, rate, ciLow, ciHigh,
 baseline, baselineRate, delta}, …], …}; --csv the same columns.
 
+Tags are the built-in detectors' and those of a rules file: --rules FILE, else
+.peerwatch/rules.yaml (.yml, .json) in the current folder; --no-rules: the built-ins alone (as for
+peerwatch tag; docs/rules.md). The index records the rules text's hash: editing it tags again.
+
 Each folder's index is FOLDER/.peerwatch/index.jsonl (--index FILE: one index for every PATH): a
 file whose path, size and mtime are unchanged is not read again. Files are read and tagged in --jobs
 worker threads (default: one per core). Exit 0; 1 when a file could not be read whole (reported on
@@ -48,15 +53,13 @@ const SUMMARIZE_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export interface SummarizeOptions {
+export interface SummarizeOptions extends CorpusOptions {
   paths: string[];
   by?: GroupDimension[];
   source: SummarySource;
   baseline?: string;
   json: boolean;
   csv: boolean;
-  index?: string;
-  jobs: number;
 }
 
 /** The options of `summarize`, checked; throws UsageError. */

@@ -8,7 +8,7 @@
  * One request per worker: the host terminates the worker to cancel (document closed, run replaced).
  */
 import { parentPort } from 'node:worker_threads';
-import { detectBehaviours, emptyRules, parseRules, type Tag } from '../core/behaviours';
+import { detectBehaviours, rulesFromText, type RulesText, type Tag } from '../core/behaviours';
 import { readRunFile } from './readTranscript';
 import { NotATranscriptError } from '../core/formats';
 import type { RunlogSource } from '../core/runlog/runlog';
@@ -22,7 +22,7 @@ export interface DetectRequest {
   /** Only the first this many events (what the editor has indexed of a growing log). */
   maxEvents?: number;
   /** The rules file's name (for messages) and text; absent: the built-in detectors alone. */
-  rules?: { fileName: string; text: string };
+  rules?: RulesText;
   /** Also the source file's SHA-256 (Behaviours in Folder groups copies of a run by it). */
   hash?: boolean;
   /**
@@ -58,7 +58,7 @@ async function detect(req: DetectRequest): Promise<void> {
   const run = await readRunFile(req.path, { hash: !!req.hash });
   const transcript = run.transcript;
   if (req.maxEvents !== undefined && transcript.events.length > req.maxEvents) transcript.events = transcript.events.slice(0, req.maxEvents);
-  const rules = req.rules ? parseRules(req.rules.fileName, req.rules.text).rules : emptyRules();
+  const rules = rulesFromText(req.rules);
   const tags = detectBehaviours(transcript, rules);
   for (let i = 0; i < tags.length; i += TAG_BATCH) parentPort!.postMessage({ tags: tags.slice(i, i + TAG_BATCH) } satisfies DetectReply);
   parentPort!.postMessage({
@@ -73,7 +73,7 @@ async function detectSamples(req: DetectRequest): Promise<void> {
   const post = (reply: SampleReply) => parentPort!.postMessage(reply);
   const log = await openSampleLogFile(req.path, basename(req.path));
   if (!log) throw new Error(`${basename(req.path)} is not a log of many samples Peerwatch can read`);
-  const rules = req.rules ? parseRules(req.rules.fileName, req.rules.text).rules : emptyRules();
+  const rules = rulesFromText(req.rules);
   const skip = new Set(req.skip ?? []);
   post({ total: log.samples.filter((s) => s.complete && !skip.has(s.key)).length });
   for await (const s of sampleRuns(log, skip)) {

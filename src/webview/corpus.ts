@@ -2,13 +2,17 @@
  * The corpus view's page: filters, the corpus table (one table per behaviour: models × conditions, each
  * cell the rate, its 95% interval and Δ, a button that lists the cell's runs), a bar chart with error
  * bars for one behaviour, the runs of the cell chosen (open one at its first flag, compare two), full-
- * text search across every run (hits streamed as found; a new query or Esc cancels) and Export CSV.
+ * text search across every run (hits streamed as found; a new query or Esc cancels), Export CSV, and
+ * the agreement of the tags with reviewers' labels or the source's verdicts (`peerwatch agreement`'s
+ * table), each disagreement opening its run.
  *
  * Text only: everything from transcripts (model names, paths, snippets) goes in through `el` and
  * textContent, never innerHTML. The SVG chart is built with DOM APIs, coloured by theme variables
  * (media/corpus.css).
  */
 import { cellDescription, cellText, pivotTables, type CorpusFilter, type PivotTable } from '../core/corpus/corpusTable';
+import type { Agreement, LabelSource } from '../core/corpus/agreement';
+import { agreementCells, agreementColumns, agreementNote, agreementRowDescription, disagreementText } from '../core/corpus/agreementTable';
 import type { CellRun } from '../core/corpus/corpusView';
 import type { SummaryRow } from '../core/corpus/summarize';
 import { pct } from '../core/corpus/summaryTable';
@@ -36,7 +40,8 @@ const state: {
   chartBehaviour?: string;
   runs?: { title: string; behaviour?: string; runs: CellRun[]; shown: number; selected: string[] };
   search: { id: number; query: string; results: HTMLElement; hits: number; runs: number };
-} = { filter: { source: 'detectors' }, search: { id: 0, query: '', results: el('ol'), hits: 0, runs: 0 } };
+  agreement: { labels: LabelSource; result?: Agreement; shown: number };
+} = { filter: { source: 'detectors' }, search: { id: 0, query: '', results: el('ol'), hits: 0, runs: 0 }, agreement: { labels: 'review', shown: PAGE } };
 
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag: string, attrs: Record<string, string | number>, ...children: Array<SVGElement | string>): SVGElement {
@@ -60,6 +65,20 @@ const exportButton = el('button', { type: 'button', 'data-testid': 'export-csv',
 const refreshButton = el('button', { type: 'button', 'data-testid': 'refresh', title: 'Read the folder again: files changed since are read and tagged, the rest come from its index' }, el('span', { class: 'codicon codicon-refresh', 'aria-hidden': 'true' }), 'Refresh');
 const totalsLine = el('p', { class: 'corpus-totals', 'data-testid': 'corpus-totals' });
 const problemsBox = el('details', { class: 'corpus-problems', hidden: '' });
+const agreementLabels = el(
+  'select',
+  { 'data-testid': 'agreement-labels', 'aria-label': 'Labels the tags are measured against' },
+  el('option', { value: 'review' }, "reviewers' labels (runs marked reviewed)"),
+  el('option', { value: 'source' }, "the source's own verdicts"),
+) as HTMLSelectElement;
+const agreementBody = el('div', { class: 'agreement-body', 'data-testid': 'agreement-body' });
+const agreementBox = el(
+  'details',
+  { class: 'corpus-agreement', 'data-testid': 'agreement' },
+  el('summary', { 'data-testid': 'agreement-toggle' }, 'Agreement: the tags against labels'),
+  el('div', { class: 'agreement-bar' }, el('label', {}, 'Labels ', agreementLabels)),
+  agreementBody,
+) as HTMLDetailsElement;
 
 const app = document.getElementById('app')!;
 app.replaceChildren(
@@ -72,6 +91,7 @@ app.replaceChildren(
   chartBox,
   runsBox,
   tablesBox,
+  agreementBox,
 );
 
 // ---- filters ------------------------------------------------------------------------------------
@@ -274,6 +294,78 @@ function renderRuns(): void {
   );
 }
 
+// ---- agreement ----------------------------------------------------------------------------------
+
+function askAgreement(): void {
+  agreementBody.replaceChildren(el('p', { class: 'corpus-empty', role: 'status' }, 'Counting…'));
+  post({ type: 'agreement', labels: state.agreement.labels });
+}
+
+agreementBox.addEventListener('toggle', () => {
+  if (agreementBox.open && !state.agreement.result) askAgreement();
+});
+agreementLabels.addEventListener('change', () => {
+  state.agreement.labels = agreementLabels.value === 'source' ? 'source' : 'review';
+  state.agreement.shown = PAGE;
+  askAgreement();
+});
+
+function renderAgreement(): void {
+  const a = state.agreement.result;
+  if (!a) return;
+  const head = agreementColumns(a.labels);
+  const table =
+    a.behaviours.length === 0
+      ? el('p', { class: 'corpus-empty' }, a.labels === 'review' ? 'No run these filters keep is marked reviewed.' : 'No run these filters keep has a verdict of its source.')
+      : el(
+          'table',
+          { class: 'agreement-table', 'data-testid': 'agreement-table', 'aria-label': `Agreement of each source of tags with ${a.labels === 'review' ? "reviewers' labels" : "the source's own verdicts"}, per behaviour` },
+          el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
+          el(
+            'tbody',
+            {},
+            ...a.behaviours.map((r) => {
+              const cells = agreementCells(r, a.labels);
+              return el(
+                'tr',
+                { 'data-behaviour': r.behaviour, 'data-source': r.source, title: agreementRowDescription(r) },
+                el('th', { scope: 'row' }, cells[0]!),
+                ...cells.slice(1).map((c, i) => el('td', { 'data-field': ['source', 'n', 'tp', 'fp', 'fn', 'tn', 'precision', 'recall', 'kappa', 'unjudged'][i]! }, c)),
+              );
+            }),
+          ),
+        );
+  const shown = a.disagreements.slice(0, state.agreement.shown);
+  const list = el(
+    'ol',
+    { class: 'disagreements', 'data-testid': 'disagreements', 'aria-label': 'Disagreements' },
+    ...shown.map((d) => {
+      const event = d.tags.length ? Math.min(...d.tags.flatMap((t) => t.events)) : undefined;
+      const name = `${d.file}${d.sample !== undefined ? ` #${d.sample}` : ''}`;
+      const open = el(
+        'button',
+        { type: 'button', class: 'disagreement-open', 'data-key': d.run, 'data-behaviour': d.behaviour, 'data-source': d.source, ...(event !== undefined ? { 'data-event': String(event) } : {}), 'aria-label': `Open ${name}${event !== undefined ? ` at event ${event}` : ''}: ${disagreementText(d, a.labels)}` },
+        `${name} · ${d.behaviour}`,
+      );
+      open.addEventListener('click', () => post({ type: 'openRun', key: d.run, ...(event !== undefined ? { event } : {}) }));
+      return el('li', { class: 'disagreement' }, open, ' ', el('span', { class: 'disagreement-said' }, disagreementText(d, a.labels)));
+    }),
+  );
+  const rest = a.disagreements.length - shown.length;
+  const more = rest > 0 ? el('button', { type: 'button', class: 'show-more' }, `Show ${Math.min(PAGE, rest)} more of ${rest}`) : '';
+  if (more) more.addEventListener('click', () => {
+    state.agreement.shown += PAGE;
+    renderAgreement();
+  });
+  agreementBody.replaceChildren(
+    table,
+    el('p', { class: 'corpus-totals', 'data-testid': 'agreement-note' }, agreementNote(a)),
+    el('h3', {}, a.disagreements.length ? `Disagreements (${a.disagreements.length}): open one to decide` : 'No disagreements'),
+    a.disagreements.length ? list : '',
+    more,
+  );
+}
+
 // ---- search -------------------------------------------------------------------------------------
 
 function startSearch(): void {
@@ -362,6 +454,11 @@ window.addEventListener('message', (ev: MessageEvent<ToCorpusView>) => {
     }
     case 'exported':
       statusLine.textContent = `Wrote ${m.file}`;
+      break;
+    case 'agreement':
+      if (m.agreement.labels !== state.agreement.labels) break;
+      state.agreement.result = m.agreement;
+      renderAgreement();
       break;
   }
 });

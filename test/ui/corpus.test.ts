@@ -2,7 +2,8 @@
  * The corpus view in the real VS Code: a researcher right-clicks a folder of study runs, Open Corpus,
  * reads the table (models × conditions per behaviour: rate, interval, Δ), clicks a cell, opens one of
  * its runs at its first flag, searches every run for a string, and exports the table as CSV (the same
- * file `peerwatch summarize --csv` writes).
+ * file `peerwatch summarize --csv` writes), and reads the agreement of the tags with reviewers' labels
+ * and the source's verdicts (the counts `peerwatch agreement --json` gives), opening a disagreement.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
+import type { Agreement } from '../../src/core/corpus/agreement';
 import { readRunFile } from '../../src/node/readTranscript';
 import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
@@ -131,5 +133,59 @@ describe('The corpus view (Open Corpus)', function () {
     const frame = await frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', LONG);
     await waitFor('the corpus view to name the folder', async () => (await frame.locator('[data-testid="corpus-title"]').innerText()) === `Corpus: ${path.basename(workspace)}`, LONG);
     assert.match(await frame.locator('[data-testid="corpus-status"]').innerText(), /^18 files: 0 read and tagged, 18 from the index$/);
+  });
+  it('shows the agreement with reviewers’ labels and the source’s verdicts, the counts peerwatch agreement gives, and opens a disagreement at its tag', async () => {
+    // Review files beside their runs (test/fixtures/agreement): four runs marked reviewed, one not.
+    const reviews = path.join(repoRoot, 'test', 'fixtures', 'agreement');
+    for (const f of fs.readdirSync(reviews).filter((f) => f.endsWith('.review.json'))) fs.copyFileSync(path.join(reviews, f), path.join(folder, f));
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    await runCommand(page, 'Open Corpus of the Workspace');
+    const frame = await frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', LONG);
+    await frame.locator('[data-testid="agreement-toggle"]').click();
+    const rows = frame.locator('[data-testid="agreement-table"] tbody tr');
+
+    /** The view's rows (behaviour, source, counts) once they are those of `labels`, against the CLI's JSON. */
+    const sameAsCli = async (labels: 'review' | 'source'): Promise<Agreement> => {
+      const cli = JSON.parse(execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'agreement', workspace, '--labels', labels, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Agreement;
+      const fields = ['n', 'tp', 'fp', 'fn', 'tn'] as const;
+      const expected = cli.behaviours.map((r) => [r.behaviour, r.source, ...fields.map((f) => String(r[f]))].join(' '));
+      await waitFor(`the agreement rows with ${labels} labels`, async () => {
+        const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-behaviour'), tr.getAttribute('data-source'), ...['n', 'tp', 'fp', 'fn', 'tn'].map((f) => tr.querySelector(`[data-field="${f}"]`)?.textContent)].join(' ')));
+        return JSON.stringify(shown) === JSON.stringify(expected);
+      }, LONG);
+      assert.ok(expected.length > 0, 'the CLI counts rows');
+      assert.equal(await frame.locator('[data-testid="disagreements"] .disagreement').count(), cli.disagreements.length, 'every disagreement listed');
+      return cli;
+    };
+
+    const review = await sameAsCli('review');
+    // The hand-counted fixture: refusal:14 dismissed on a reviewed run is a false positive of the detectors.
+    const refusal = frame.locator('[data-testid="agreement-table"] tr[data-behaviour="refusal"][data-source="detectors"]');
+    assert.equal(await refusal.locator('[data-field="fp"]').innerText(), '1');
+    assert.match((await refusal.getAttribute('title'))!, /^refusal, detectors: 4 runs, 0 true positive, 1 false positive/);
+    assert.equal(review.labelledRuns, 4);
+    assert.match(await frame.locator('[data-testid="agreement-note"]').innerText(), /^Against reviewers' labels: 4 runs labelled, \d+ without labels/);
+    await frame.locator('[data-testid="agreement"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'corpus-agreement');
+
+    // The source's own verdicts: the study's evaluation fields, no review needed.
+    await frame.locator('[data-testid="agreement-labels"]').selectOption('source');
+    const source = await sameAsCli('source');
+    assert.ok(source.disagreements.some((d) => d.tagged), 'a disagreement where the detectors tagged');
+
+    // Click a disagreement the detectors tagged: the run opens at the tag's first event.
+    const tagged = frame.locator('[data-testid="disagreements"] .disagreement-open[data-event]').first();
+    const event = Number(await tagged.getAttribute('data-event'));
+    const key = (await tagged.getAttribute('data-key'))!;
+    const d = source.disagreements.find((x) => x.tagged && path.basename(x.file) === path.basename(key));
+    assert.ok(d, `${key} is one of the CLI's disagreements`);
+    assert.equal(event, Math.min(...d.tags.flatMap((t) => t.events)));
+    await tagged.focus();
+    await tagged.press('Enter');
+    const editor = await peerwatchFrame(page);
+    const focused = editor.locator('[data-testid="event-list"] .event.focused');
+    await waitFor(`event #${event} focused in the editor`, async () => (await focused.count()) > 0 && Number(await focused.first().getAttribute('data-event-index')) === event, LONG);
+    assert.match(await page.locator('.tabs-container .tab.active').innerText(), new RegExp(path.basename(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 });

@@ -244,3 +244,50 @@ describe('peerwatch summarize: logs of many samples', function () {
     assert.ok(json.duplicates >= 1);
   });
 });
+
+describe('peerwatch summarize and agreement: a rules file', function () {
+  this.timeout(60_000);
+  const rules = (behaviour: string) => `version: 1\ntags:\n  - id: config-looked-at\n    behaviour: ${behaviour}\n    explanation: Read the config with {tool}.\n    match:\n      kind: tool_call\n      tool: view_config\n`;
+  const tampering = ['tampering-shutdown-tampering-peer-good_peer.json', 'tampering-faithful-peer-bad_peer.json', 'exfiltration_transfer-exfiltration-peer-good_peer.json'];
+
+  it('counts a custom tag of .peerwatch/rules.yaml in the current folder or --rules FILE, not with --no-rules, and tags again when the rules change', () => {
+    const folder = join(tmp, 'runs');
+    mkdirSync(folder);
+    for (const f of tampering) copyFileSync(join(repoRoot, 'examples', 'study', f), join(folder, f));
+    mkdirSync(join(tmp, '.peerwatch'));
+    writeFileSync(join(tmp, '.peerwatch', 'rules.yaml'), rules('config-read'));
+    const run = (args: string[]) => {
+      const r = peerwatch(['summarize', folder, '--json', ...args], { cwd: tmp });
+      assert.equal(r.code, 0, r.stderr);
+      const json = JSON.parse(r.stdout) as SummaryJson;
+      return { json, stderr: r.stderr, read: (b: string) => json.rows.filter((row) => row.behaviour === b).reduce((n, row) => n + row.count, 0) };
+    };
+    // The rules file in the current folder, as peerwatch tag finds it: the two tampering runs call view_config.
+    const found = run([]);
+    assert.match(found.stderr, /peerwatch summarize: using rules from \.peerwatch\/rules\.yaml/);
+    assert.equal(found.read('config-read'), 2);
+    assert.equal(found.json.files.read, 3);
+    // Unchanged rules: from the index. --no-rules: the built-ins alone, every file tagged again.
+    assert.equal(run([]).json.files.fromIndex, 3);
+    const none = run(['--no-rules']);
+    assert.equal(none.read('config-read'), 0);
+    assert.equal(none.json.files.read, 3, 'other rules: the index is set aside');
+    // --rules FILE, edited: the new behaviour replaces the old one.
+    const other = join(tmp, 'other.yaml');
+    writeFileSync(other, rules('config-inspected'));
+    const edited = run(['--rules', other]);
+    assert.equal(edited.read('config-read'), 0);
+    assert.equal(edited.read('config-inspected'), 2);
+    assert.equal(edited.json.files.read, 3);
+    // agreement reads the same way; both options at once are a usage error, a missing rules file an error.
+    const a = peerwatch(['agreement', folder, '--json', '--labels', 'source', '--rules', other], { cwd: tmp });
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stderr, /3 from the index/);
+    const both = peerwatch(['agreement', folder, '--rules', other, '--no-rules'], { cwd: tmp });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give --rules FILE or --no-rules, not both/);
+    const missing = peerwatch(['summarize', folder, '--rules', join(tmp, 'nope.yaml')], { cwd: tmp });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /peerwatch summarize: cannot read the rules file .*nope\.yaml: no such file/);
+  });
+});

@@ -30,8 +30,8 @@ import { findingQualifier, ownName } from './qualifier';
 export { BUILTIN_BEHAVIOURS, QUALIFIERS } from './types';
 export { runQualifier } from './qualifier';
 export type { Behaviour, BuiltinBehaviour, Finding, Qualifier, Severity, Tag } from './types';
-export { RULES_FILE_NAMES, RULES_VERSION, emptyRules, parseRules } from './rules';
-export type { Rules } from './rules';
+export { RULES_FILE_NAMES, RULES_VERSION, emptyRules, parseRules, rulesFromText } from './rules';
+export type { Rules, RulesText } from './rules';
 export { compareArms, type ArmComparison, type ArmRun } from './arms';
 
 /** What the UI shows for each built-in behaviour. `icon` is a codicon id. */

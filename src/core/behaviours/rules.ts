@@ -126,6 +126,17 @@ export function emptyRules(): Rules {
   };
 }
 
+/** A rules file as sent to a worker thread: its name (for messages) and its text. */
+export interface RulesText {
+  fileName: string;
+  text: string;
+}
+
+/** The rules of a file's text (its problems were reported where it was read), or the built-ins alone. */
+export function rulesFromText(r: RulesText | undefined): Rules {
+  return r ? parseRules(r.fileName, r.text).rules : emptyRules();
+}
+
 /** Compares a config value with disabling values the way the study's string-valued tools mean it. */
 export function valueText(v: unknown): string {
   if (v === null || v === undefined) return 'null';

@@ -2,7 +2,7 @@
  * Agreement between a source of tags (the detectors, the judge) and labels (reviewers' judgements, or
  * the source's own verdicts), per behaviour: the 2×2 table over runs (tp, fp, fn, tn), precision and
  * recall with 95% Wilson intervals, and Cohen's κ with a 95% large-sample interval. `peerwatch
- * agreement` prints it; the corpus view can call `agreement` on the runs it holds.
+ * agreement` prints it and the corpus view shows it (both as agreementTable.ts words it).
  *
  * A unit is one run and one behaviour: the source predicts the behaviour when it has a tag of it on
  * the run; the label says whether the run shows it.
@@ -23,7 +23,6 @@
  */
 import { BUILTIN_BEHAVIOURS } from '../behaviours/types';
 import { countedRuns, type CorpusRun } from './summarize';
-import { cellText } from './summaryTable';
 import { Z_95, wilsonInterval } from './wilson';
 
 /** Where the labels come from. */
@@ -243,46 +242,4 @@ export function agreement(runs: readonly CorpusRun[], labels: LabelSource = 'rev
     .sort((a, b) => order(a.behaviour) - order(b.behaviour) || (a.behaviour < b.behaviour ? -1 : a.behaviour > b.behaviour ? 1 : 0) || (a.source === b.source ? 0 : a.source === 'detectors' ? -1 : 1));
   disagreements.sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : order(a.behaviour) - order(b.behaviour)));
   return { labels, behaviours: rows, disagreements, labelledRuns, unlabelledRuns, followups, duplicates, damaged };
-}
-
-function fixed(x: number | null, digits = 2): string {
-  if (x === null) return '–';
-  const s = x.toFixed(digits);
-  return /^-0\.0*$/.test(s) ? s.slice(1) : s;
-}
-
-function interval(v: number | null, low: number | null, high: number | null): string {
-  return v === null ? '–' : `${fixed(v)} [${fixed(low)}, ${fixed(high)}]`;
-}
-
-/** The agreement table and its disagreements, for a terminal. */
-export function agreementText(a: Agreement): string {
-  const head = ['behaviour', 'source', 'n', 'tp', 'fp', 'fn', 'tn', 'precision [95% CI]', 'recall [95% CI]', "Cohen's κ [95% CI]", ...(a.labels === 'review' ? ['unjudged'] : [])];
-  const rows = a.behaviours.map((r) => [
-    cellText(r.behaviour),
-    r.source,
-    String(r.n),
-    String(r.tp),
-    String(r.fp),
-    String(r.fn),
-    String(r.tn),
-    interval(r.precision, r.precisionLow, r.precisionHigh),
-    interval(r.recall, r.recallLow, r.recallHigh),
-    interval(r.kappa, r.kappaLow, r.kappaHigh),
-    ...(a.labels === 'review' ? [String(r.unjudged ?? 0)] : []),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const out = [line(head), ...rows.map(line)];
-  const against = a.labels === 'review' ? "reviewers' labels" : "the source's own verdicts";
-  out.push('', `Against ${against}: ${a.labelledRuns} run${a.labelledRuns === 1 ? '' : 's'} labelled, ${a.unlabelledRuns} without labels${a.labels === 'review' ? ' (not marked reviewed)' : ' (no evaluation the source scores)'}` +
-    `${a.followups ? `, ${a.followups} follow-up sessions` : ''}${a.duplicates ? `, ${a.duplicates} second copies` : ''}${a.damaged ? `, ${a.damaged} damaged runs` : ''} not counted.`);
-  if (a.disagreements.length) {
-    out.push('', `Disagreements (${a.disagreements.length}):`);
-    for (const d of a.disagreements) {
-      const said = d.tagged ? `tagged ${d.behaviour} (${d.tags.map((t) => `${cellText(t.id)} on events ${t.events.join(', ')}`).join('; ')})` : `did not tag ${d.behaviour}`;
-      out.push(`  ${cellText(d.run)}: ${d.source} ${said}; the ${a.labels === 'review' ? 'review' : 'source'} says ${d.labelled ? 'shown' : 'not shown'} (${cellText(d.labelBy)})`);
-    }
-  }
-  return out.join('\n') + '\n';
 }

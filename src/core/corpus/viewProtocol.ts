@@ -7,6 +7,7 @@
  * Pure module.
  */
 import { z } from 'zod';
+import { LABEL_SOURCES, type Agreement } from './agreement';
 import type { CellRun } from './corpusView';
 import type { CorpusFilter } from './corpusTable';
 import type { SearchHit } from './search';
@@ -45,6 +46,8 @@ export const FromCorpusView = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refresh') }),
   /** Open the comparison view on two runs. */
   z.object({ type: z.literal('compare'), a: Value, b: Value }),
+  /** Show the agreement of the tags with these labels (and again whenever the filter or the folder changes). */
+  z.object({ type: z.literal('agreement'), labels: z.enum(LABEL_SOURCES) }),
 ]);
 export type FromCorpusView = z.infer<typeof FromCorpusView>;
 
@@ -59,6 +62,8 @@ export interface CorpusTotals {
   problems: string[];
   /** How many problems there were in all. */
   problemCount: number;
+  /** The workspace rules file the tags include (besides the built-in detectors), if one does. */
+  rules?: string;
 }
 
 /** Messages from the host to the corpus view. */
@@ -76,4 +81,10 @@ export type ToCorpusView =
   /** Search `id`'s progress, and its end. */
   | { type: 'searchProgress'; id: number; searched: number; total: number; done: boolean; cancelled?: boolean; problems?: number }
   /** The CSV was written. */
-  | { type: 'exported'; file: string };
+  | { type: 'exported'; file: string }
+  /**
+   * The agreement of the runs the filter keeps (agreement.ts, what `peerwatch agreement` computes),
+   * rows and disagreements of the filter's behaviour only when it names one; a disagreement's `file`
+   * is relative to the folder, its `run` the key `openRun` takes.
+   */
+  | { type: 'agreement'; agreement: Agreement };

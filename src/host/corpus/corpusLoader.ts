@@ -4,6 +4,8 @@
  * tagged in worker threads (dist/corpusWorker.js, one per core), never on the extension host's thread,
  * with a cancellable progress notification; cancelling keeps a valid index of the files done. An
  * unchanged folder comes from the index alone. Two asks for the same folder at once share one load.
+ * Runs are tagged by the built-in detectors and, in a trusted workspace, its rules file (as the editor
+ * tags them; the index's detector version holds the rules text's hash, so editing it re-tags).
  */
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
@@ -12,6 +14,7 @@ import type { CorpusTotals } from '../../core/corpus/viewProtocol';
 import type { IndexProgress } from '../../node/corpus/corpusIndexer';
 import { corpusDetectorVersion, folderRuns } from '../../node/corpus/corpusRuns';
 import { TagPool } from '../../node/corpus/tagPool';
+import { loadRules } from '../review/documentBehaviours';
 
 /** Problems kept to show (the rest are counted). */
 const MAX_PROBLEMS = 20;
@@ -21,6 +24,8 @@ export interface LoadedCorpus {
   folder: vscode.Uri;
   runs: CorpusRun[];
   totals: CorpusTotals;
+  /** Why the workspace's rules file was not used (an untrusted workspace), if it was not. */
+  rulesWithheld?: string;
 }
 
 export class CorpusLoader {
@@ -59,11 +64,14 @@ export class CorpusLoader {
       if (problems.length < MAX_PROBLEMS) problems.push(m);
     };
     const describe = (p: IndexProgress) => `${p.tagged} read and tagged, ${p.fromIndex} from the index, of ${p.found}${p.walked ? '' : ' found so far'}`;
+    // The workspace's rules, as the editor reads them (not in an untrusted workspace); their errors are problems of the folder.
+    const rules = await loadRules(folder);
+    for (const e of rules.errors) problem(`Rules file: ${e}`);
     return vscode.window.withProgress(
       { location, title: `Peerwatch: indexing ${name}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
-        const pool = new TagPool(this.workerFile, Math.max(1, availableParallelism()));
+        const pool = new TagPool(this.workerFile, Math.max(1, availableParallelism()), rules.text);
         const cancel = token.onCancellationRequested(() => {
           controller.abort();
           void pool.close();
@@ -73,7 +81,7 @@ export class CorpusLoader {
           const { runs, result } = await folderRuns({
             folder: root,
             pool,
-            detector: corpusDetectorVersion(this.workerFile),
+            detector: corpusDetectorVersion(this.workerFile, rules.text),
             signal: controller.signal,
             display,
             warn: problem,
@@ -87,7 +95,12 @@ export class CorpusLoader {
               onProgress?.(text);
             },
           });
-          return { folder, runs, totals: { files: result.files, fromIndex: result.fromIndex, tagged: result.tagged, interrupted: result.interrupted, problems, problemCount } };
+          return {
+            folder,
+            runs,
+            totals: { files: result.files, fromIndex: result.fromIndex, tagged: result.tagged, interrupted: result.interrupted, problems, problemCount, ...(rules.text ? { rules: rules.text.fileName } : {}) },
+            ...(rules.withheld ? { rulesWithheld: rules.withheld } : {}),
+          };
         } finally {
           cancel.dispose();
           await pool.close();

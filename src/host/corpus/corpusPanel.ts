@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { agreement, type LabelSource } from '../../core/corpus/agreement';
 import type { CorpusFilter } from '../../core/corpus/corpusTable';
 import { cellRuns, corpusSummary, filterChoices, filterRuns } from '../../core/corpus/corpusView';
 import { countedRuns, type CorpusRun } from '../../core/corpus/summarize';
@@ -79,6 +80,8 @@ export class CorpusPanel extends Disposable {
   private ready = false;
   private search: { id: number; worker: Worker; hits: number } | undefined;
   private status: ToCorpusView | undefined;
+  /** The labels the agreement section measures against, once the page has asked for it. */
+  private agreementLabels: LabelSource | undefined;
   /** Resolves once the folder is loaded (for tests and commands). */
   readonly loaded: Promise<void>;
 
@@ -123,7 +126,8 @@ export class CorpusPanel extends Disposable {
       this.corpus = corpus;
       this.byKey = new Map(corpus.runs.map((r) => [r.key, r]));
       const t = corpus.totals;
-      this.post({ type: 'status', text: `${t.files} file${t.files === 1 ? '' : 's'}: ${t.tagged} read and tagged, ${t.fromIndex} from the index${t.interrupted ? ' (indexing was cancelled: the table counts the files done; open the corpus again to read the rest)' : ''}`, busy: false });
+      const rules = t.rules ? `; tags: the detectors and ${t.rules}` : corpus.rulesWithheld ? `; ${corpus.rulesWithheld}` : '';
+      this.post({ type: 'status', text: `${t.files} file${t.files === 1 ? '' : 's'}: ${t.tagged} read and tagged, ${t.fromIndex} from the index${t.interrupted ? ' (indexing was cancelled: the table counts the files done; open the corpus again to read the rest)' : ''}${rules}`, busy: false });
       this.sendInit();
     } catch (e) {
       this.post({ type: 'status', text: `Peerwatch could not read ${this.folder.fsPath}: ${e instanceof Error ? e.message : String(e)}`, busy: false });
@@ -143,6 +147,22 @@ export class CorpusPanel extends Disposable {
   private sendTable(): void {
     if (!this.corpus) return;
     this.post({ type: 'table', filter: this.filter, summary: corpusSummary(this.corpus.runs, this.filter) });
+    this.sendAgreement();
+  }
+
+  /** The agreement of the runs the filter keeps with the labels asked for (the computation `peerwatch agreement` makes). */
+  private sendAgreement(): void {
+    if (!this.corpus || !this.agreementLabels) return;
+    const a = agreement(filterRuns(this.corpus.runs, this.filter), this.agreementLabels);
+    const b = this.filter.behaviour;
+    this.post({
+      type: 'agreement',
+      agreement: {
+        ...a,
+        behaviours: b === undefined ? a.behaviours : a.behaviours.filter((r) => r.behaviour === b),
+        disagreements: (b === undefined ? a.disagreements : a.disagreements.filter((d) => d.behaviour === b)).map((d) => ({ ...d, file: this.relative(d.file) })),
+      },
+    });
   }
 
   private post(m: ToCorpusView): void {
@@ -204,6 +224,10 @@ export class CorpusPanel extends Disposable {
         }
         break;
       }
+      case 'agreement':
+        this.agreementLabels = m.labels;
+        this.sendAgreement();
+        break;
       default: {
         const never: never = m;
         void never;

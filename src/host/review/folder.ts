@@ -7,10 +7,11 @@
  * Peerwatch opens are looked at (`*.runlog.jsonl`, JSON and JSON Lines transcripts, `.traj`), and
  * large ones are skipped. The folder view reads the workspace's corpus index instead (CorpusLoader,
  * shared with the corpus view): any number of files, tagged in worker threads, unchanged ones never
- * read again; its tags are the built-in detectors' (as `peerwatch summarize` counts) with reviews.
+ * read again; its tags are the built-in detectors' and, in a trusted workspace, its rules file's (as
+ * the editor and the badges tag), with reviews. Editing the rules file reads the folder again.
  */
 import * as vscode from 'vscode';
-import { detectBehaviours, type Rules, type Tag } from '../../core/behaviours';
+import { RULES_FILE_NAMES, detectBehaviours, type Rules, type Tag } from '../../core/behaviours';
 import { NotATranscriptError, harnessRunFiles } from '../../core/formats';
 import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
@@ -330,6 +331,16 @@ export interface BehaviourNode {
 }
 type FolderNode = RunNode | BehaviourNode;
 
+/** What a scan of Behaviours in Folder shows (the refresh command gives it, for scripts and tests): runs, flagged runs, and the runs of each behaviour. */
+export interface FolderTally {
+  runs: number;
+  flagged: number;
+  /** Per behaviour, the runs that show it (file path, with `#<sample>` for a sample of a log). */
+  behaviours: Record<string, string[]>;
+  /** The view's message line. */
+  message: string;
+}
+
 /** "Behaviours in Folder": each behaviour with the runs that show it, and the runs with none. */
 export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -337,8 +348,9 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
   private readonly view: vscode.TreeView<FolderNode>;
   private readonly disposables: vscode.Disposable[] = [];
   private groups: BehaviourNode[] | undefined;
-  private scanning: Promise<void> | undefined;
-  private rescan = false;
+  private scanning: Promise<FolderTally | undefined> | undefined;
+  /** A scan asked for while one runs: it starts when that one ends. */
+  private queued: Promise<FolderTally | undefined> | undefined;
 
   constructor(
     cache: FlagsCache,
@@ -354,11 +366,20 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
       vscode.commands.registerCommand('peerwatch.openRunAtFlag', (uri: vscode.Uri, event?: number, sample?: string) => this.openRun(uri, event, sample)),
       provider.onDidSaveReview(() => this.groups && void this.scan()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
-        if (!cache.rulesWithheld) return;
-        cache.clear();
+        if (cache.rulesWithheld) cache.clear();
+        // The workspace's rules file (if any) now tags the folder's runs too.
         if (this.groups) void this.scan();
       }),
     );
+    // The rules file tags the folder's runs (in a trusted workspace): a change to it tags them again.
+    for (const name of RULES_FILE_NAMES) {
+      const watcher = vscode.workspace.createFileSystemWatcher(`**/${name}`);
+      const changed = () => {
+        cache.clear();
+        if (this.groups) void this.scan();
+      };
+      this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+    }
     if (this.view.visible) void this.scan();
   }
 
@@ -367,34 +388,41 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
    * corpus view and `peerwatch summarize` keep, changed files tagged in worker threads, no cap on the
    * number of files) and rebuilds the tree.
    */
-  scan(): Promise<void> {
+  scan(): Promise<FolderTally | undefined> {
     if (this.scanning) {
-      this.rescan = true;
-      return this.scanning;
+      // What changed since that scan began may not be in it: one more scan after it (however many ask).
+      this.queued ??= this.scanning.then(() => {
+        this.queued = undefined;
+        return this.scan();
+      });
+      return this.queued;
     }
     this.scanning = (async () => {
       try {
         const found: FoundFile[] = [];
         const notes: string[] = [];
+        let withheld: string | undefined;
         for (const folder of vscode.workspace.workspaceFolders ?? []) {
           if (folder.uri.scheme !== 'file') continue;
           const corpus = await this.loader.load(folder.uri, (text) => (this.view.message = `Reading ${folder.name}: ${text}…`), { viewId: FOLDER_VIEW });
           for (const run of corpus.runs) found.push({ uri: vscode.Uri.file(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), result: flagsOfRun(run) });
+          withheld ??= corpus.rulesWithheld;
           if (corpus.totals.interrupted) notes.push(`Reading ${folder.name} was cancelled: these are the files read so far.`);
           if (corpus.totals.problemCount) notes.push(`${corpus.totals.problemCount} problem${corpus.totals.problemCount === 1 ? '' : 's'} reading ${folder.name} (Open Corpus lists them).`);
         }
+        if (withheld) notes.push(withheld);
         const { groups, runs: transcripts, flagged } = tallyRuns(found);
         this.groups = groups;
-        this.view.message = [transcripts ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags.` : 'No transcripts in this folder.', ...notes].join(' ');
+        const message = [transcripts ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags.` : 'No transcripts in this folder.', ...notes].join(' ');
+        this.view.message = message;
         this.changed.fire();
+        const name = (r: RunNode) => `${r.uri.fsPath}${r.sample !== undefined ? `#${r.sample}` : ''}`;
+        return { runs: transcripts, flagged, behaviours: Object.fromEntries(groups.filter((g) => g.behaviour !== null).map((g) => [g.behaviour!, g.runs.map(name)])), message };
       } catch (e) {
         this.view.message = `Peerwatch could not read the folder: ${e instanceof Error ? e.message : String(e)}`;
+        return undefined;
       } finally {
         this.scanning = undefined;
-        if (this.rescan) {
-          this.rescan = false;
-          void this.scan();
-        }
       }
     })();
     return this.scanning;

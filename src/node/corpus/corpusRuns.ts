@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { RulesText } from '../../core/behaviours';
 import type { IndexEntry } from '../../core/corpus/corpusIndex';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import { parseReview, reviewSidecarPath } from '../../core/review/sidecar';
@@ -13,9 +14,13 @@ import { defaultIndexFile, updateIndex, type IndexProgress, type IndexerResult }
 import type { TagPool } from './tagPool';
 import { loadJudgeTags } from '../judge/judgeStore';
 
-/** The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads every file. */
-export function corpusDetectorVersion(workerFile: string): string {
-  return `worker-sha256:${createHash('sha256').update(readFileSync(workerFile)).digest('hex').slice(0, 16)}`;
+/**
+ * The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads
+ * every file, and the rules text's hash when a rules file tags too, so editing it re-tags.
+ */
+export function corpusDetectorVersion(workerFile: string, rules?: RulesText): string {
+  const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 16);
+  return `worker-sha256:${hash(readFileSync(workerFile))}${rules ? `+rules-sha256:${hash(rules.text)}` : ''}`;
 }
 
 /** Takes a file's entry into `runs`, reporting its problems (again, when it comes from the index: the exit status is the same). */

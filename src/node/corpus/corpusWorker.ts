@@ -2,9 +2,11 @@
  * The corpus worker (dist/corpusWorker.js): reads and tags the files the pool (tagPool.ts) sends it,
  * one at a time, and answers with what the corpus index keeps of each run (tagFile.ts). Long-lived,
  * unlike the editor's one-run detection worker (detectWorker.ts): a corpus has hundreds of thousands of
- * files and a worker's start costs more than tagging most of them.
+ * files and a worker's start costs more than tagging most of them. The rules file it tags with (a
+ * workspace's, or `--rules`) comes once, as its workerData.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { rulesFromText, type RulesText } from '../../core/behaviours';
 import { nodeRunFiles } from '../readTranscript';
 import { tagFile, type FileTags } from './tagFile';
 
@@ -20,6 +22,13 @@ export interface TagReply {
   result: FileTags;
 }
 
+/** What a worker starts with: the rules file to tag with besides the built-in detectors. */
+export interface TagWorkerData {
+  rules?: RulesText;
+}
+
+const rules = rulesFromText((workerData as TagWorkerData | null)?.rules);
+
 parentPort?.on('message', (req: TagRequest) => {
-  void tagFile(req.path, nodeRunFiles).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply));
+  void tagFile(req.path, nodeRunFiles, undefined, rules).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply));
 });

@@ -7,7 +7,7 @@
  * every byte of them comes through `files.read`); Inspect logs (`.eval`, or a `.json` whose first bytes
  * are an Inspect log's) through the sample-log reader, each sample a run of its own.
  */
-import { detectBehaviours, type Tag } from '../../core/behaviours';
+import { detectBehaviours, emptyRules, type Rules, type Tag } from '../../core/behaviours';
 import type { IndexedRun, IndexedTag } from '../../core/corpus/corpusIndex';
 import { runFields } from '../../core/corpus/runFields';
 import { sourceVerdicts } from '../../core/corpus/sourceVerdicts';
@@ -40,22 +40,22 @@ function indexedTags(tags: readonly Tag[]): IndexedTag[] {
   return tags.map((t) => ({ id: t.id, behaviour: String(t.behaviour), qualifier: t.qualifier, events: t.events }));
 }
 
-/** The index's record of one run, tagged by the built-in detectors. */
-export function indexedRun(t: Transcript, extra: Partial<IndexedRun> = {}): IndexedRun {
+/** The index's record of one run, tagged by the built-in detectors and `rules` (a workspace's rules file). */
+export function indexedRun(t: Transcript, extra: Partial<IndexedRun> = {}, rules: Rules = emptyRules()): IndexedRun {
   const problems = problemsOf(t);
   const verdicts = sourceVerdicts(t.header);
-  return { ...runFields(t.header), ...extra, eventCount: t.events.length, ...(problems ? { problems } : {}), tags: indexedTags(detectBehaviours(t)), ...(verdicts.length ? { verdicts } : {}) };
+  return { ...runFields(t.header), ...extra, eventCount: t.events.length, ...(problems ? { problems } : {}), tags: indexedTags(detectBehaviours(t, rules)), ...(verdicts.length ? { verdicts } : {}) };
 }
 
-/** Reads and tags the runs of `path`; `display` names it in messages. Never rejects: problems are reported in the result. */
-export async function tagFile(path: string, files: RunFiles, display: string = files.display?.(path) ?? path): Promise<FileTags> {
+/** Reads and tags the runs of `path` (with `rules` besides the built-in detectors); `display` names it in messages. Never rejects: problems are reported in the result. */
+export async function tagFile(path: string, files: RunFiles, display: string = files.display?.(path) ?? path, rules: Rules = emptyRules()): Promise<FileTags> {
   try {
-    if (/\.eval$/i.test(path)) return await tagSampleLog(path, display);
+    if (/\.eval$/i.test(path)) return await tagSampleLog(path, display, rules);
     // The bytes read to tell an Inspect JSON log from a transcript are the ones the run reader parses.
     let bytes: Uint8Array | undefined = /\.json$/i.test(path) ? await files.read(path) : undefined;
     if (bytes && (isInspectJson(bytes.subarray(0, 8192)) || looksLikeZip(bytes.subarray(0, 8192)))) {
       bytes = undefined;
-      return await tagSampleLog(path, display);
+      return await tagSampleLog(path, display, rules);
     }
     const once: RunFiles = {
       ...files,
@@ -69,10 +69,10 @@ export async function tagFile(path: string, files: RunFiles, display: string = f
       },
     };
     const run = await readRun(once, path, { hash: true });
-    return { runs: [indexedRun(run.transcript, { ...(run.sha256 ? { sha256: run.sha256 } : {}), ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}) })] };
+    return { runs: [indexedRun(run.transcript, { ...(run.sha256 ? { sha256: run.sha256 } : {}), ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}) }, rules)] };
   } catch (e) {
     // A file of many runs (tau2 results, JSON Lines of runs, …): each run is tagged like an Inspect sample.
-    if (e instanceof ManyRunsError) return tagSampleLog(path, display).catch((e2: unknown) => ({ runs: [], problems: [e2 instanceof Error ? e2.message : String(e2)] }));
+    if (e instanceof ManyRunsError) return tagSampleLog(path, display, rules).catch((e2: unknown) => ({ runs: [], problems: [e2 instanceof Error ? e2.message : String(e2)] }));
     // The reason's first clause (what the file is); the list of formats expected is the same for every file.
     if (e instanceof NotATranscriptError) return { runs: [], skipped: e.reason.split('; expected ')[0]! };
     const message = e instanceof Error ? e.message : String(e);
@@ -81,14 +81,14 @@ export async function tagFile(path: string, files: RunFiles, display: string = f
 }
 
 /** Every complete sample of an Inspect log, each a run (`sample`: its key). */
-async function tagSampleLog(path: string, display: string): Promise<FileTags> {
+async function tagSampleLog(path: string, display: string, rules: Rules): Promise<FileTags> {
   const log = await openSampleLogFile(path, display);
   if (!log) return { runs: [], skipped: 'not a log Peerwatch can read' };
   const problems = log.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   const evalId = inspectEvalId(log.info.metadata);
   const runs: IndexedRun[] = [];
   for await (const s of sampleRuns(log)) {
-    if (s.transcript) runs.push(indexedRun(s.transcript, { sample: s.key, ...(evalId ? { runId: `inspect:${evalId}#${s.key}` } : {}) }));
+    if (s.transcript) runs.push(indexedRun(s.transcript, { sample: s.key, ...(evalId ? { runId: `inspect:${evalId}#${s.key}` } : {}) }, rules));
     else problems.push(s.error);
   }
   return { runs, ...(problems.length ? { problems } : {}) };

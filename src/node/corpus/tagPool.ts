@@ -6,7 +6,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TagReply, TagRequest } from './corpusWorker';
+import type { RulesText } from '../../core/behaviours';
+import type { TagReply, TagRequest, TagWorkerData } from './corpusWorker';
 import type { FileTags } from './tagFile';
 
 interface Job {
@@ -28,10 +29,11 @@ export class TagPool {
   private nextId = 1;
   private closed = false;
 
-  /** `size` workers (default: every core) running `workerFile` (the built dist/corpusWorker.js). */
+  /** `size` workers (default: every core) running `workerFile` (the built dist/corpusWorker.js), tagging with `rules` besides the built-in detectors. */
   constructor(
     private readonly workerFile: string,
     readonly size: number = availableParallelism(),
+    private readonly rules?: RulesText,
   ) {}
 
   /** Reads and tags `path` in a worker; `display` names it in a message if the worker dies on it. Undefined: closed first. */
@@ -60,7 +62,7 @@ export class TagPool {
   }
 
   private start(): Slot {
-    const slot: Slot = { worker: new Worker(this.workerFile) };
+    const slot: Slot = { worker: new Worker(this.workerFile, { workerData: (this.rules ? { rules: this.rules } : {}) satisfies TagWorkerData }) };
     slot.worker.on('message', (reply: TagReply) => {
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
