@@ -10,21 +10,9 @@ import type { Transcript, TranscriptEvent } from '../../core/model';
 import { mergeReview, type MergedTags } from '../../core/review/merge';
 import { emptyReview, parseReview, reviewSidecarPath, serializeReview, type Review } from '../../core/review/sidecar';
 import { Disposable } from '../disposable';
-import { removeStaleTemps, writeFileAtomically } from '../../node/atomicWrite';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
-
-/**
- * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
- * rather than `__dirname` so the extension-host tests' own bundle finds it too; undefined when absent.
- */
-export function detectWorkerFile(): string | undefined {
-  const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
-  const file = ext && join(ext.extensionPath, 'dist', 'detectWorker.js');
-  return file && existsSync(file) ? file : undefined;
-}
+import { detectInWorker, detectWorkerFile, type DetectJob } from '../detection';
+import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
 
 /** Events read per chunk when a run log is read whole for detection. */
 const READ_CHUNK = 2000;
@@ -100,7 +88,7 @@ export async function readWholeTranscript(source: EventSource, isCancelled: () =
       // An unreadable record keeps its place, so tag indices stay the editor's indices.
       events.push(f.event ? { ...f.event, index: i } : { kind: 'environment', index: i, source: {}, fact: 'unreadable record' });
     });
-    await new Promise((r) => setImmediate(r));
+    await yieldToHost();
   }
   return { header: source.header, events, diagnostics: [], live: source.live };
 }
@@ -176,7 +164,7 @@ export class DocumentBehaviours extends Disposable {
   static async open(logUri: vscode.Uri, source: () => EventSource | undefined, backupId?: string): Promise<DocumentBehaviours> {
     const sidecar = sidecarUriFor(logUri);
     // An earlier save killed between its temporary file and the rename left that file behind.
-    if (sidecar.scheme === 'file') await removeStaleTemps(sidecar.fsPath).catch(() => []);
+    await removeLeftoverTemps(sidecar);
     const onDisk = await readSidecar(sidecar);
     if (backupId) {
       try {
@@ -399,13 +387,7 @@ async function readSidecar(uri: vscode.Uri): Promise<{ review?: Review; text?: s
 }
 
 /** Writes `text` to `uri` through a temporary file and a rename, so a crash never leaves half a file. */
-export async function writeAtomically(uri: vscode.Uri, text: string): Promise<void> {
-  if (uri.scheme !== 'file') {
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    return;
-  }
-  await writeFileAtomically(uri.fsPath, text);
-}
+export const writeAtomically = writeTextAtomically;
 
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
