@@ -116,6 +116,22 @@ function tsFiles(dir) {
 
 if (withTests) {
   rmSync(join(root, 'out'), { recursive: true, force: true });
+  // The extension-host suite for the web worker host (test/web/index.ts, run by run-host-tests.mjs --web):
+  // built like dist/web/extension.js, with mocha's browser build and node:assert as test/web/assert.ts.
+  const assertForBrowser = {
+    name: 'assert-for-browser',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?assert(\/strict)?$/ }, () => ({ path: join(root, 'test', 'web', 'assert.ts') }));
+    },
+  };
+  builds.push(
+    buildWebBundle(
+      root,
+      { entryPoints: ['test/web/index.ts'], outfile: 'out/test/web/index.js', sourcemap: 'inline', plugins: [assertForBrowser] },
+      // mocha's browser build carries its own process shim and asks `typeof process` itself.
+      { allow: ['node_modules/mocha/mocha.js'] },
+    ),
+  );
   for (const tier of ['unit', 'host', 'ui']) {
     const entryPoints = tsFiles(join('test', tier));
     if (entryPoints.length === 0) continue;

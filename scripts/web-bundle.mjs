@@ -55,7 +55,8 @@ export function webOptions(root, extra = {}) {
     metafile: true,
     logLevel: 'warning',
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => !['external', 'define', 'plugins'].includes(k))),
-    plugins: [preferWebModules, builtinsExternal, ...(extra.plugins ?? [])],
+    // The caller's plugins first: they may resolve a built-in to a browser stand-in (the tests' assert).
+    plugins: [...(extra.plugins ?? []), preferWebModules, builtinsExternal],
   };
 }
 
