@@ -47,6 +47,8 @@ export function run(): Promise<void> {
     if (logUri) writing = writing.then(() => vscode.workspace.fs.writeFile(logUri, encoder.encode(snapshot))).then(undefined, () => undefined);
   };
 
+  // Measured figures a test reports (report() in webHost.test.ts) go into the same log.
+  (globalThis as { peerwatchTestReport?: (line: string) => void }).peerwatchTestReport = emit;
   // The browser build (an ES module in mocha 12's package) sets globalThis.Mocha (the class, with its
   // reporters) and globalThis.mocha (the instance to set up and run).
   require('mocha/mocha.js');

@@ -16,6 +16,7 @@ import { RunlogFileSource } from '../../src/host/sources';
 import { TranscriptDocument, confirmAboveMB } from '../../src/host/transcriptDocument';
 import { DocumentBehaviours } from '../../src/host/review/documentBehaviours';
 import { IN_BROWSER } from '../../src/host/files';
+import { parseTranscript } from '../../src/core/formats';
 import { waitFor } from '../wait';
 
 const judge = { by: 'Web Host Test', at: '2026-12-06T10:00:00.000Z' };
@@ -29,6 +30,8 @@ function folder(): vscode.Uri {
 }
 const example = (rel: string) => vscode.Uri.joinPath(folder(), ...rel.split('/'));
 const read = async (uri: vscode.Uri) => decoder.decode(await vscode.workspace.fs.readFile(uri));
+/** A measured figure, printed with the suite's output (test/web/index.ts writes it to the log). */
+const report = (line: string) => (globalThis as { peerwatchTestReport?: (line: string) => void }).peerwatchTestReport?.(line);
 const tagKeys = (tags: readonly { behaviour: string; events: readonly number[] }[]) => tags.map((t) => `${t.behaviour}@${t.events.join(',')}`).sort();
 
 describe('Peerwatch in the web worker extension host: files, detection and reviews', function () {
@@ -92,6 +95,50 @@ describe('Peerwatch in the web worker extension host: files, detection and revie
     assert.ok(query, 'the last event has a word the first half does not');
     const found = await source.search(query, true, new vscode.CancellationTokenSource().token);
     assert.ok(found.length > 0 && found.every((i) => i >= first), `search finds "${query}" in the appended events only: ${JSON.stringify(found)}`);
+  });
+
+  it("a large run log is indexed and tagged in the host without stalling it 400 ms, with the tags of the whole file parsed at once", async () => {
+    const EVENTS = 20_000;
+    const lines = (await read(example('runlog/exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'))).trim().split('\n');
+    const events = lines.slice(1, -1).map((l) => {
+      const { index: _index, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    });
+    const out = [lines[0]!];
+    for (let i = 0; out.length - 1 < EVENTS; i++) out.push(events[i % events.length]!);
+    out.push(lines[lines.length - 1]!);
+    const text = out.join('\n') + '\n';
+    const uri = vscode.Uri.joinPath(scratch(), 'large.runlog.jsonl');
+    await vscode.workspace.fs.writeFile(uri, encoder.encode(text));
+
+    // What the editor does: index the file from its copy in chunks, then read the events back in
+    // chunks for the detectors, yielding between chunks.
+    let last = Date.now();
+    let longest = 0;
+    const tick = setInterval(() => {
+      const now = Date.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 10);
+    const t0 = Date.now();
+    let detected: readonly { behaviour: string; events: readonly number[] }[] | undefined;
+    try {
+      const doc = await TranscriptDocument.open(uri);
+      docs.push(doc);
+      assert.ok(doc.content.ok && doc.content.source instanceof RunlogFileSource);
+      await waitFor('the whole log indexed', () => doc.content.ok && !doc.content.source.indexing && doc.content.source.count === EVENTS, 60_000);
+      doc.behaviours.start();
+      await doc.behaviours.whenAnalysed();
+      detected = doc.behaviours.detected;
+    } finally {
+      clearInterval(tick);
+    }
+    const ms = Date.now() - t0;
+    report(`      ${EVENTS} events indexed and tagged in the web worker host in ${ms} ms; longest stall of its event loop ${longest} ms`);
+    assert.ok(longest < 400, `the host's longest stall was ${longest} ms`);
+    const whole = detectBehaviours(parseTranscript({ fileName: 'large.runlog.jsonl', text }));
+    assert.ok(whole.length > 0, 'the run has tags');
+    assert.deepEqual(tagKeys(detected ?? []), tagKeys(whole));
   });
 
   it('an Inspect .eval lists its samples and tags each in the host; a sample opens with its tags', async () => {
