@@ -6,7 +6,7 @@ import { Disposable } from './disposable';
 import { RunlogFileSource, TranscriptSource, type EventSource } from './sources';
 import { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
-import { DEFAULT_CONFIRM_MB, LARGE_FILE_NOTE, openSampleLogAt, readHead } from './files';
+import { DEFAULT_CONFIRM_MB, IN_BROWSER, LARGE_FILE_NOTE, openSampleLogAt, readHead } from './files';
 import { reviewSidecarPath } from '../core/review/sidecar';
 import { SampleFlagsTracker } from './sampleFlags';
 
@@ -351,6 +351,11 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   private static async openSamples(sourceUri: vscode.Uri): Promise<{ log: SampleLog } | { message: string } | undefined> {
     const display = vscode.workspace.asRelativePath(sourceUri, false);
     const isEval = EVAL_FILE.test(sourceUri.path);
+    // In the browser an .eval is read whole (Node reads its members by byte range): ask as for a run log.
+    if (isEval && IN_BROWSER) {
+      const declined = await askBeforeOpening(sourceUri, display, 1, 'Peerwatch reads an Inspect log’s samples one at a time, but the log itself is held in memory.');
+      if (declined) return { message: declined };
+    }
     let inspectJson = false;
     try {
       inspectJson = !isEval && /\.json$/i.test(sourceUri.path) && looksLikeInspectJson(new TextDecoder().decode(await readHead(sourceUri, 4096)));
@@ -374,31 +379,15 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     try {
       const isRunlog = /\.runlog\.jsonl$/i.test(sourceUri.path);
       if (confirm) {
-        const size = (await vscode.workspace.fs.stat(sourceUri)).size;
-        const limitMB = confirmAboveMB();
-        const limit = (isRunlog ? limitMB : limitMB / 10) * 1024 * 1024;
-        if (size > limit) {
-          const mb = (size / 1024 / 1024).toFixed(size < 10 * 1024 * 1024 ? 1 : 0);
-          const open = 'Open Anyway';
-          const choice = await vscode.window.showWarningMessage(
-            `${display} is ${mb} MB. Opening it in Peerwatch may slow the window down.`,
-            {
-              modal: true,
-              detail: [
-                isRunlog
-                  ? 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.'
-                  : 'This format is read whole into memory; converting it with `peerwatch convert FILE --to runlog` lets Peerwatch index it instead.',
-                LARGE_FILE_NOTE,
-              ]
-                .filter(Boolean)
-                .join(' '),
-            },
-            open,
-          );
-          if (choice !== open) {
-            return { ok: false, message: `${display} (${mb} MB) was not opened: it is larger than the peerwatch.${CONFIRM_SETTING} setting allows without asking.` };
-          }
-        }
+        const declined = await askBeforeOpening(
+          sourceUri,
+          display,
+          isRunlog ? 1 : 1 / 10,
+          isRunlog
+            ? 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.'
+            : 'This format is read whole into memory; converting it with `peerwatch convert FILE --to runlog` lets Peerwatch index it instead.',
+        );
+        if (declined) return { ok: false, message: declined };
       }
       if (isRunlog) {
         return { ok: true, source: await RunlogFileSource.open(sourceUri, display) };
@@ -415,6 +404,23 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
 
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Asks before opening a file larger than `share` of the peerwatch.confirmOpenAboveMB size (`detail`
+ * says why it matters for this kind of file); undefined: open it, else why it was not opened.
+ */
+async function askBeforeOpening(uri: vscode.Uri, display: string, share: number, detail: string): Promise<string | undefined> {
+  const size = (await vscode.workspace.fs.stat(uri)).size;
+  if (size <= confirmAboveMB() * share * 1024 * 1024) return undefined;
+  const mb = (size / 1024 / 1024).toFixed(size < 10 * 1024 * 1024 ? 1 : 0);
+  const open = 'Open Anyway';
+  const choice = await vscode.window.showWarningMessage(
+    `${display} is ${mb} MB. Opening it in Peerwatch may slow the window down.`,
+    { modal: true, detail: [detail, LARGE_FILE_NOTE].filter(Boolean).join(' ') },
+    open,
+  );
+  return choice === open ? undefined : `${display} (${mb} MB) was not opened: it is larger than the peerwatch.${CONFIRM_SETTING} setting allows without asking.`;
 }
 
 const SAMPLE_BACKUPS = 'peerwatchSampleBackups';

@@ -4,7 +4,7 @@
  * (dist/web/extension.js) in VS Code's web worker extension host instead of its Node `main` (docs/web.md).
  * In that host a study run and an Inspect `.eval` open, their tags show in the editor and the Behaviours
  * view, and a review is saved to the sidecar beside the log through `vscode.workspace.fs`; the re-run
- * commands are not in the palette.
+ * commands are not in the palette; an `.eval` over the size setting asks first (it is read whole there).
  *
  * This file starts its own code-server (the setting is the user's, and the other UI tests run the Node
  * host); the browser is the shared one. Expectations come from the same core, read in Node.
@@ -19,7 +19,7 @@ import { parseTranscript } from '../../src/core/formats';
 import { flaggedEvents } from '../../src/core/review/merge';
 import { reviewSidecarPath } from '../../src/core/review/sidecar';
 import { openSampleLogFile } from '../../src/node/sampleLogs';
-import { frameWith, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, VIEWPORT, type CodeServer, type Workbench } from './vscodeSession';
+import { frameWith, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, VIEWPORT, type CodeServer, type SharedSession, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -70,16 +70,21 @@ describe('Peerwatch in the web worker extension host (vscode.dev, github.dev)', 
       folder: workspace,
       settings: { ...uiTestSettings, 'remote.extensionKind': { 'peerwatch.peerwatch': ['web'] }, 'peerwatch.reviewer': REVIEWER },
     });
+    wb = await openWebWorkbench(s, workspace);
+  });
+
+  /** A window of this file's code-server on `folder`, with Peerwatch as the development extension (forced into the web worker). */
+  async function openWebWorkbench(s: SharedSession, folder: string): Promise<Workbench> {
     const context = await s.browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     const devPath = `vscode-remote://127.0.0.1:${server!.port}${path.resolve(s.extensionPath)}`;
-    await page.goto(`${server!.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`, {
+    await page.goto(`${server!.url}?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`, {
       waitUntil: 'domcontentloaded',
       timeout: LONG,
     });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: LONG });
-    wb = { page, context, close: () => context.close() };
-  });
+    return { page, context, close: () => context.close() };
+  }
 
   afterEach(async function () {
     if (wb && this.currentTest?.state === 'failed') await screenshot(wb.page, `FAILED-web-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
@@ -164,5 +169,30 @@ describe('Peerwatch in the web worker extension host (vscode.dev, github.dev)', 
     const first = flaggedEvents(tags)[0]!.tags[0]!;
     const saved = await dismissAndSave(page, events, first, path.join(workspace, reviewSidecarPath(EVAL, key)));
     assert.equal(saved.verdicts[first.id]?.verdict, 'dismissed');
+  });
+
+  it('asks before opening an .eval over the size setting, saying that the browser reads it whole', async () => {
+    // Its own folder, whose settings (a limit of 1 KB, which makes the example "too large") are there
+    // before the window opens. In Node an .eval is read by byte range and never asks.
+    const s = await session();
+    const small = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-web-limit-'));
+    try {
+      fs.copyFileSync(path.join(s.examples, 'inspect', EVAL), path.join(small, EVAL));
+      fs.mkdirSync(path.join(small, '.vscode'));
+      fs.writeFileSync(path.join(small, '.vscode', 'settings.json'), JSON.stringify({ 'peerwatch.confirmOpenAboveMB': 0.001 }));
+      const { page } = await openWebWorkbench(s, small);
+      await quickOpen(page, EVAL);
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: LONG });
+      assert.match(await dialog.innerText(), /peer_tampering\.eval is [\d.]+ MB/);
+      assert.match(await dialog.innerText(), /In VS Code for the Web, Peerwatch reads the whole file into memory/);
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      const fatal = page.frameLocator('iframe.webview.ready').frameLocator('iframe').locator('[data-testid="fatal"]');
+      await fatal.waitFor({ state: 'visible', timeout: LONG });
+      assert.match(await fatal.innerText(), /was not opened.*peerwatch\.confirmOpenAboveMB/s);
+      await page.context().close();
+    } finally {
+      fs.rmSync(small, { recursive: true, force: true });
+    }
   });
 });
