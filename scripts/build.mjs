@@ -1,5 +1,7 @@
 // Builds Peerwatch with esbuild.
-//   node scripts/build.mjs               host bundle (dist/extension.js), its detection worker (dist/detectWorker.js),
+//   node scripts/build.mjs               host bundle (dist/extension.js), the web extension's (dist/web/extension.js,
+//                                        checked to use no Node module, process or Buffer: scripts/web-bundle.mjs),
+//                                        its detection worker (dist/detectWorker.js),
 //                                        webview bundle (dist/webview.js), CLI (dist/cli.js) and its corpus
 //                                        worker (dist/corpusWorker.js)
 //   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
@@ -13,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWebBundle } from './web-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -44,6 +47,14 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  }),
+  // The web extension (vscode.dev, github.dev): the same sources for the browser, with each `X.web.ts`
+  // in place of `X.ts` (the file seam, detection, what only Node can do); fails if it reaches for Node.
+  buildWebBundle(root, {
+    entryPoints: ['src/host/extension.ts'],
+    outfile: 'dist/web/extension.js',
+    sourcemap: common.sourcemap,
+    minify: production,
   }),
   // Behaviour detection off the extension host's thread (src/node/detectWorker.ts), started by the host.
   esbuild.build({
@@ -123,6 +134,22 @@ function tsFiles(dir) {
 
 if (withTests) {
   rmSync(join(root, 'out'), { recursive: true, force: true });
+  // The extension-host suite for the web worker host (test/web/index.ts, run by run-host-tests.mjs --web):
+  // built like dist/web/extension.js, with mocha's browser build and node:assert as test/web/assert.ts.
+  const assertForBrowser = {
+    name: 'assert-for-browser',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?assert(\/strict)?$/ }, () => ({ path: join(root, 'test', 'web', 'assert.ts') }));
+    },
+  };
+  builds.push(
+    buildWebBundle(
+      root,
+      { entryPoints: ['test/web/index.ts'], outfile: 'out/test/web/index.js', sourcemap: 'inline', plugins: [assertForBrowser] },
+      // mocha's browser build carries its own process shim and asks `typeof process` itself.
+      { allow: ['node_modules/mocha/mocha.js'] },
+    ),
+  );
   for (const tier of ['unit', 'host', 'ui']) {
     const entryPoints = tsFiles(join('test', tier));
     if (entryPoints.length === 0) continue;

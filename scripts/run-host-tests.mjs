@@ -4,7 +4,13 @@
 // workbench with Peerwatch as the development extension and the suite as `extensionTestsPath`.
 // The workbench calls window.codeAutomationExit(code) when run() settles; this script exits with it.
 //
-//   node scripts/run-host-tests.mjs [--no-build] [--extension-path DIR] [--examples DIR] [--timeout SECONDS]
+//   node scripts/run-host-tests.mjs [--web] [--no-build] [--extension-path DIR] [--examples DIR] [--timeout SECONDS]
+//
+//   --web              the suite for VS Code for the Web instead (out/test/web/index.js, bundled for the browser):
+//                      Peerwatch is forced into code-server's web worker extension host with the user setting
+//                      `remote.extensionKind: {"peerwatch.peerwatch": ["web"]}` (docs/web.md), the workspace is a
+//                      temporary copy of the examples folder, and the suite writes its output there
+//                      (.peerwatch-web-tests.log), as the worker has no file of its own to write to
 //
 //   --no-build         do not run `node scripts/build.mjs --tests` first (also PEERWATCH_NO_BUILD=1)
 //   --extension-path   the extension to load (default: the repo root; also PEERWATCH_EXTENSION_PATH)
@@ -12,7 +18,7 @@
 //   --timeout          give up after this many seconds (default 300; also PEERWATCH_HOST_TIMEOUT)
 //   --verbose          also print the workbench's own log lines (codeAutomationLog)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, watchFile, unwatchFile } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, watchFile, unwatchFile } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,22 +31,24 @@ const { values: opts } = parseArgs({
     examples: { type: 'string', default: process.env.PEERWATCH_EXAMPLES || join(repoRoot, 'examples') },
     timeout: { type: 'string', default: process.env.PEERWATCH_HOST_TIMEOUT || '300' },
     verbose: { type: 'boolean', default: false },
+    web: { type: 'boolean', default: process.env.PEERWATCH_HOST_WEB === '1' },
   },
 });
+const web = opts.web;
 
 const extensionPath = resolve(opts['extension-path']);
-const examples = resolve(opts.examples);
-const suite = join(repoRoot, 'out/test/host/index.js');
+const examplesSource = resolve(opts.examples);
+const suite = join(repoRoot, web ? 'out/test/web/index.js' : 'out/test/host/index.js');
 const timeoutMs = Number(opts.timeout) * 1000;
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-const say = (m) => console.error(`[host-tests] ${m}`);
+const say = (m) => console.error(`[${web ? 'web-host-tests' : 'host-tests'}] ${m}`);
 
 if (!opts['no-build']) {
   say('building (node scripts/build.mjs --tests)');
   execFileSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), '--tests'], { stdio: 'inherit', cwd: repoRoot });
 }
-for (const [what, p] of [['compiled suite', suite], ['extension', join(extensionPath, 'package.json')], ['examples folder', examples]]) {
+for (const [what, p] of [['compiled suite', suite], ['extension', join(extensionPath, 'package.json')], ['examples folder', examplesSource]]) {
   if (!existsSync(p)) {
     say(`missing ${what}: ${p}${what === 'compiled suite' ? ' (run `node scripts/build.mjs --tests`)' : ''}`);
     process.exit(2);
@@ -48,14 +56,21 @@ for (const [what, p] of [['compiled suite', suite], ['extension', join(extension
 }
 
 const temp = mkdtempSync(join(tmpdir(), 'peerwatch-host-tests-'));
-const mochaLog = join(temp, 'mocha.log');
 onCleanup(() => rmSync(temp, { recursive: true, force: true }));
+// The web suite writes beside the examples (a copy): its log, and the files its tests make.
+const examples = web ? join(temp, 'examples') : examplesSource;
+if (web) cpSync(examplesSource, examples, { recursive: true });
+const mochaLog = web ? join(examples, '.peerwatch-web-tests.log') : join(temp, 'mocha.log');
 
 let server;
 let browser;
 let exitCode = 1;
 try {
-  server = await startCodeServer({ folder: examples, env: { PEERWATCH_HOST_TEST_LOG: mochaLog } });
+  server = await startCodeServer({
+    folder: examples,
+    env: { PEERWATCH_HOST_TEST_LOG: mochaLog },
+    ...(web ? { settings: { 'remote.extensionKind': { 'peerwatch.peerwatch': ['web'] } } } : {}),
+  });
   say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
   browser = await launchBrowser();
   const page = await browser.newPage();

@@ -4,10 +4,11 @@
 #   2. installs Chromium and code-server (scripts/setup-vscode.sh; cached in ~/.cache/peerwatch);
 #   3. type-checks everything (core, host, webview, CLI, tests) and, at the same time, builds the
 #      bundles and tests;
-#   4. unit tests (mocha in plain Node), the extension-host suite inside code-server, the UI tests
+#   4. unit tests (mocha in plain Node), the extension-host suite inside code-server (in its Node
+#      extension host, then the web suite in its web worker extension host), the UI tests
 #      (Playwright + Chromium against code-server), and a check that `npm start` (scripts/open.sh)
 #      packages, installs and serves Peerwatch.
-# Set PEERWATCH_TIERS="unit host ui open" (any subset) to run fewer tiers while developing.
+# Set PEERWATCH_TIERS="unit host web ui open" (any subset) to run fewer tiers while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,9 +27,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-tiers="${PEERWATCH_TIERS:-unit host ui open}"
+tiers="${PEERWATCH_TIERS:-unit host web ui open}"
 
-case " $tiers " in *" host "*|*" ui "*|*" open "*)
+case " $tiers " in *" host "*|*" web "*|*" ui "*|*" open "*)
   step "setting up code-server and Chromium"
   bash scripts/setup-vscode.sh >/dev/null ;;
 esac
@@ -58,6 +59,7 @@ for tier in $tiers; do
   case "$tier" in
     unit) step "unit tests (mocha, plain Node)"; run npx mocha --config .mocharc.json || status=1 ;;
     host) step "extension-host tests (mocha inside code-server)"; run node scripts/run-host-tests.mjs || status=1 ;;
+    web)  step "web extension-host tests (mocha in code-server's web worker extension host, as on vscode.dev)"; run node scripts/run-host-tests.mjs --web || status=1 ;;
     ui)   step "UI tests (Playwright + Chromium against code-server)"; run node scripts/run-ui-tests.mjs || status=1 ;;
     open) step "npm start: package, install into code-server, serve the examples (--check)"; bash scripts/open.sh --check || { status=1; open_failed=1; } ;;
     *) echo "unknown tier: $tier" >&2; exit 2 ;;

@@ -4,7 +4,7 @@ import { TranscriptEditorProvider } from './transcriptEditorProvider';
 import { registerDiffDocuments } from './diffDocuments';
 import { openRunAt, resolveLink, viewTypeFor } from './links';
 import { registerRawToggle } from './rawToggle';
-import { registerRerun } from './rerun/rerun';
+import { registerLocalRuns } from './platform';
 import { registerComparison } from './compare/compareWith';
 import { CorpusLoader } from './corpus/corpusLoader';
 import { registerCorpus } from './corpus/openCorpus';
@@ -47,8 +47,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   registerRawToggle(context);
-  // Re-run Scenario (src/host/rerun): the run shown in the active Peerwatch editor.
-  registerRerun(context, () => {
+  // Re-run Scenario (src/host/rerun): the run shown in the active Peerwatch editor. Where no process
+  // can start (the web extension, src/host/platform.web.ts) the commands say why instead.
+  registerLocalRuns(context, () => {
     const active = provider.active;
     const header = active?.source?.header;
     return active && header ? { header, uri: active.document.sourceUri } : undefined;

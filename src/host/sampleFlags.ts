@@ -17,9 +17,9 @@ import type { SampleSummary } from '../core/formats/sampleLog';
 import { mergeReview, type ReviewedTag } from '../core/review/merge';
 import { parseReview, reviewSidecarPath, type Review } from '../core/review/sidecar';
 import { sampleFlags, type SampleFlags } from '../core/sampleTable';
-import { detectSamplesInWorker, type DetectJob } from '../node/detectInWorker';
+import { detectWorkerFile, tagSamples, type DetectJob } from './detection';
 import { Disposable } from './disposable';
-import { detectWorkerFile, loadRules } from './review/documentBehaviours';
+import { loadRules } from './review/documentBehaviours';
 
 export class SampleFlagsTracker extends Disposable {
   /** Sample key → its flags, for the samples tagged so far. */
@@ -124,8 +124,6 @@ export class SampleFlagsTracker extends Disposable {
   private async run(): Promise<void> {
     this.running = true;
     try {
-      if (this.logUri.scheme !== 'file') throw new Error('flags are counted for logs on this machine’s disk only');
-      if (!this.workerFile) throw new Error('the detection worker (dist/detectWorker.js) is missing from the extension');
       const { text: rules } = await loadRules(this.logUri);
       if (!this.reviewsRead) await this.readReviews();
       this.reviewsRead = true;
@@ -133,14 +131,14 @@ export class SampleFlagsTracker extends Disposable {
         this.again = false;
         if (this.isDisposed) return;
         const skip = [...this.detected.keys(), ...this.errors.keys()];
-        this.job = detectSamplesInWorker(this.workerFile, { path: this.logUri.fsPath, skip, ...(rules ? { rules } : {}) }, (reply) => {
+        this.job = tagSamples(this.logUri, { skip, ...(rules ? { rules } : {}) }, (reply) => {
           if ('total' in reply) this.total = skip.length + reply.total;
           else if ('tags' in reply) {
             this.detected.set(reply.sample, reply.tags);
             this.count(reply.sample);
           } else this.errors.set(reply.sample, reply.error);
           this.changed.fire();
-        });
+        }, this.workerFile);
         const finished = await this.job.result;
         if (!finished || this.isDisposed) return;
       } while (this.again);

@@ -5,12 +5,12 @@
  *    byte range on demand, so a 1 GB log never sits in memory; it follows the file as it grows.
  * Both answer the compact per-event questions the view needs (kind, tool, step) synchronously.
  */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, TranscriptEvent } from '../core/model';
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
 import { eventSearchText } from '../core/present';
+import { openFile, yieldToHost, type OpenedFile } from './files';
 
 export interface Fetched {
   event?: TranscriptEvent;
@@ -141,12 +141,12 @@ export class RunlogFileSource implements EventSource {
   private again = false;
   private firstPass = true;
   private disposed = false;
-  private prefix: Buffer | undefined;
+  private prefix: Uint8Array | undefined;
   private readonly cache = new Map<number, Fetched>();
   private livePoll: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
-    private readonly path: string,
+    private readonly uri: vscode.Uri,
     private readonly fileName: string,
   ) {
     this.index = new RunlogIndex(fileName);
@@ -165,9 +165,9 @@ export class RunlogFileSource implements EventSource {
     this.firstPainted?.();
   }
 
-  /** Opens and starts indexing `path`; resolves once the first chunk is indexed. */
-  static async open(path: string, fileName: string): Promise<RunlogFileSource> {
-    const source = new RunlogFileSource(path, fileName);
+  /** Opens and starts indexing `file` (a URI, or a path on this machine); resolves once the first chunk is indexed. */
+  static async open(file: vscode.Uri | string, fileName: string): Promise<RunlogFileSource> {
+    const source = new RunlogFileSource(typeof file === 'string' ? vscode.Uri.file(file) : file, fileName);
     source.firstPaint = new Promise<void>((resolve) => {
       source.firstPainted = resolve;
       setTimeout(resolve, FIRST_PAINT_WAIT_MS);
@@ -195,7 +195,7 @@ export class RunlogFileSource implements EventSource {
         return;
       }
       if (this.reading) return;
-      fs.promises.stat(this.path).then(
+      Promise.resolve(vscode.workspace.fs.stat(this.uri)).then(
         (st) => {
           if (st.size !== this.fed && !this.disposed) this.fileChanged();
         },
@@ -261,32 +261,30 @@ export class RunlogFileSource implements EventSource {
   }
 
   private async readMore(firstChunkIndexed?: () => void): Promise<void> {
-    const fh = await fs.promises.open(this.path, 'r');
+    const fh = await openFile(this.uri);
     try {
-      let { size } = await fh.stat();
+      let size = await fh.size();
       if (await this.wasReplaced(fh, size)) {
         this.index.reset();
         this.cache.clear();
-        void this.readHandle?.then((h) => h.close()).catch(() => undefined);
-        this.readHandle = undefined;
         this.fed = 0;
         this.prefix = undefined;
+        this.dropReader();
         this.changed.fire('replace');
       }
-      const buffer = Buffer.allocUnsafe(CHUNK);
       let lastNotice = Date.now();
       const startFed = this.fed;
       while (!this.disposed) {
         if (this.fed >= size) {
           // Writers may append while we read: look again before finishing.
-          size = (await fh.stat()).size;
+          size = await fh.size();
           if (this.fed >= size) break;
         }
-        const { bytesRead } = await fh.read(buffer, 0, Math.min(CHUNK, size - this.fed), this.fed);
-        if (bytesRead === 0) break;
-        if (!this.prefix) this.prefix = Buffer.from(buffer.subarray(0, Math.min(64, bytesRead)));
-        this.index.push(buffer.subarray(0, bytesRead));
-        this.fed += bytesRead;
+        const chunk = await fh.read(this.fed, Math.min(CHUNK, size - this.fed));
+        if (chunk.length === 0) break;
+        if (!this.prefix) this.prefix = chunk.slice(0, 64);
+        this.index.push(chunk);
+        this.fed += chunk.length;
         if (firstChunkIndexed) {
           firstChunkIndexed();
           firstChunkIndexed = undefined;
@@ -296,7 +294,7 @@ export class RunlogFileSource implements EventSource {
           this.changed.fire('grow');
         }
         // Let the extension host answer the webview between chunks.
-        await new Promise((r) => setImmediate(r));
+        await yieldToHost();
       }
       // A last line without newline is reported as cut off; the index takes that back if the
       // writer completes the line later.
@@ -312,12 +310,11 @@ export class RunlogFileSource implements EventSource {
   }
 
   /** The file is not the one indexed: shorter than what was read, or its first bytes differ. */
-  private async wasReplaced(fh: fs.promises.FileHandle, size: number): Promise<boolean> {
+  private async wasReplaced(fh: OpenedFile, size: number): Promise<boolean> {
     if (this.fed === 0 || !this.prefix) return false;
     if (size < this.fed) return true;
-    const head = Buffer.alloc(this.prefix.length);
-    await fh.read(head, 0, head.length, 0);
-    return !head.equals(this.prefix);
+    const head = await fh.read(0, this.prefix.length);
+    return head.length !== this.prefix.length || head.some((b, i) => b !== this.prefix![i]);
   }
 
   async get(indices: readonly number[]): Promise<Fetched[]> {
@@ -338,8 +335,7 @@ export class RunlogFileSource implements EventSource {
           const start = this.index.startOf(indices[missing[g]!]!);
           while (h + 1 < missing.length && this.index.endOf(indices[missing[h + 1]!]!) - start <= MAX_READ_SPAN) h++;
           const end = this.index.endOf(indices[missing[h]!]!);
-          const bytes = Buffer.allocUnsafe(end - start);
-          await fh.read(bytes, 0, bytes.length, start);
+          const bytes = await fh.read(start, end - start);
           for (let m = g; m <= h; m++) {
             const k = missing[m]!;
             const i = indices[k]!;
@@ -357,13 +353,27 @@ export class RunlogFileSource implements EventSource {
   }
 
   /** One handle kept open for reading events back (opening one per request cost two more waits). */
-  private readHandle: Promise<fs.promises.FileHandle> | undefined;
-  private reader(): Promise<fs.promises.FileHandle> {
+  private readHandle: Promise<OpenedFile> | undefined;
+  /** How much of the file was indexed when the read handle was opened. */
+  private readHandleFed = 0;
+  private reader(): Promise<OpenedFile> {
+    if (this.readHandle && this.readHandleFed !== this.fed) {
+      // A copy of the file (the browser's way of reading) made before the last bytes were indexed
+      // does not hold them: open a new one. A real handle reads the file as it is now.
+      this.readHandle = this.readHandle.then((h) => (h.copy ? openFile(this.uri) : h));
+      this.readHandle.catch(() => (this.readHandle = undefined));
+    }
+    this.readHandleFed = this.fed;
     if (!this.readHandle) {
-      this.readHandle = fs.promises.open(this.path, 'r');
+      this.readHandle = openFile(this.uri);
       this.readHandle.catch(() => (this.readHandle = undefined));
     }
     return this.readHandle;
+  }
+
+  private dropReader(): void {
+    void this.readHandle?.then((h) => h.close()).catch(() => undefined);
+    this.readHandle = undefined;
   }
 
   private remember(i: number, f: Fetched): void {
@@ -380,8 +390,9 @@ export class RunlogFileSource implements EventSource {
     const found: number[] = [];
     const n = this.index.count;
     if (!query || n === 0) return found;
-    const patterns = jsonForms(caseSensitive ? query : asciiLower(query)).map((p) => Buffer.from(p, 'utf8'));
-    const fh = await fs.promises.open(this.path, 'r');
+    const encoder = new TextEncoder();
+    const patterns = jsonForms(caseSensitive ? query : asciiLower(query)).map((p) => encoder.encode(p));
+    const fh = await openFile(this.uri);
     try {
       let first = 0;
       let lastProgress = Date.now();
@@ -399,22 +410,20 @@ export class RunlogFileSource implements EventSource {
           } else hi = mid - 1;
         }
         const end = this.index.endOf(last);
-        const block = Buffer.allocUnsafe(end - start);
-        await fh.read(block, 0, block.length, start);
-        const hay = caseSensitive ? block : lowerAsciiInPlace(block);
+        const raw = await fh.read(start, end - start);
+        // Case-insensitive: search a lowered copy, decode the candidates from the bytes as written.
+        const hay = caseSensitive ? raw : lowerAsciiInPlace(raw.slice());
         const candidates = new Set<number>();
         for (const p of patterns) {
-          let at = hay.indexOf(p);
+          let at = indexOfBytes(hay, p, 0);
           while (at !== -1) {
             const i = this.eventAt(start + at, first, last);
             candidates.add(i);
-            at = hay.indexOf(p, this.index.endOf(i) - start);
+            at = indexOfBytes(hay, p, this.index.endOf(i) - start);
           }
         }
         const sorted = [...candidates].sort((a, b) => a - b);
         if (sorted.length) {
-          const raw = caseSensitive ? block : Buffer.from(block); // decode from unlowered bytes below
-          if (!caseSensitive) await fh.read(raw, 0, raw.length, start);
           for (const i of sorted) {
             const line = raw.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
             const decoded = RunlogIndex.decodeEvent(line, i, this.index.lineOf(i), this.fileName);
@@ -426,7 +435,7 @@ export class RunlogFileSource implements EventSource {
           lastProgress = Date.now();
           onProgress(found);
         }
-        await new Promise((r) => setImmediate(r));
+        await yieldToHost();
       }
     } finally {
       await fh.close();
@@ -448,8 +457,7 @@ export class RunlogFileSource implements EventSource {
     this.disposed = true;
     if (this.livePoll) clearInterval(this.livePoll);
     this.changed.dispose();
-    void this.readHandle?.then((fh) => fh.close()).catch(() => undefined);
-    this.readHandle = undefined;
+    this.dropReader();
   }
 }
 
@@ -464,7 +472,20 @@ function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
-function lowerAsciiInPlace(b: Buffer): Buffer {
+/** Where `needle` first occurs in `hay` at or after `from`, or -1. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const n = needle.length;
+  if (n === 0) return from <= hay.length ? from : -1;
+  const first = needle[0]!;
+  for (let at = hay.indexOf(first, from); at !== -1 && at + n <= hay.length; at = hay.indexOf(first, at + 1)) {
+    let k = 1;
+    while (k < n && hay[at + k] === needle[k]) k++;
+    if (k === n) return at;
+  }
+  return -1;
+}
+
+function lowerAsciiInPlace(b: Uint8Array): Uint8Array {
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
     if (c >= 65 && c <= 90) b[i] = c + 32;

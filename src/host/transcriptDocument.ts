@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { NotATranscriptError } from '../core/formats';
 import { readRun, runSourcePath } from '../core/formats/readRun';
@@ -7,13 +6,22 @@ import { Disposable } from './disposable';
 import { RunlogFileSource, TranscriptSource, type EventSource } from './sources';
 import { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
-import { openSampleLogFile } from '../node/sampleLogs';
+import { DEFAULT_CONFIRM_MB, IN_BROWSER, LARGE_FILE_NOTE, openSampleLogAt, readHead } from './files';
 import { reviewSidecarPath } from '../core/review/sidecar';
 import { SampleFlagsTracker } from './sampleFlags';
 
-/** Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it. */
+/**
+ * Run logs above this size (MB) ask before opening; other formats are read whole, so a tenth of it.
+ * Unset, it is 1500 in Node and lower in the browser (files.web.ts), where every file is read whole.
+ */
 export const CONFIRM_SETTING = 'confirmOpenAboveMB';
-const DEFAULT_CONFIRM_MB = 1500;
+
+/** The size (MB) above which a run log asks before opening: the setting where the user set it, else this platform's default. */
+export function confirmAboveMB(): number {
+  const set = vscode.workspace.getConfiguration('peerwatch').inspect<number>(CONFIRM_SETTING);
+  const explicit = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+  return typeof explicit === 'number' ? explicit : DEFAULT_CONFIRM_MB;
+}
 
 /** What opening produced: a source of events, or why there is none. */
 export type Content = { ok: true; source: EventSource } | { ok: false; message: string };
@@ -213,7 +221,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
         return created.dispose();
       }
       b = created;
-      if (this.sourceUri.scheme === 'file') b.setJudgeTarget(this.sourceUri.fsPath, key);
+      b.setJudgeTarget(this.sourceUri, key);
       this.sampleBehaviours.set(key, b);
       b.onDidChange(() => {
         this.flagsTracker?.reviewChanged(key);
@@ -328,7 +336,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
     // every file of one run shares one review.
     doc.logBehaviours = doc._register(await DocumentBehaviours.open(sourceUri, () => (doc.current.ok && !doc.samples ? doc.current.source : undefined), backupId));
-    if (sourceUri.scheme === 'file') doc.logBehaviours.setJudgeTarget(sourceUri.fsPath);
+    doc.logBehaviours.setJudgeTarget(sourceUri);
     doc.logBehaviours.onDidChange(() => doc.openKey === undefined && doc.tagsChanged.fire());
     if (doc.samples) {
       doc.logBehaviours.idleReason = 'this log holds many samples; open one to see its behaviour tags';
@@ -345,11 +353,15 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   private static async openSamples(sourceUri: vscode.Uri): Promise<{ log: SampleLog } | { message: string } | undefined> {
     const display = vscode.workspace.asRelativePath(sourceUri, false);
     const isEval = EVAL_FILE.test(sourceUri.path);
-    if (sourceUri.scheme !== 'file') return isEval ? { message: `${display} is not on this machine's disk; Peerwatch reads Inspect logs from local files only.` } : undefined;
+    // In the browser an .eval is read whole (Node reads its members by byte range): ask as for a run log.
+    if (isEval && IN_BROWSER) {
+      const declined = await askBeforeOpening(sourceUri, display, 1, 'Peerwatch reads an Inspect log’s samples one at a time, but the log itself is held in memory.');
+      if (declined) return { message: declined };
+    }
     let inspectJson = false;
     try {
-      inspectJson = !isEval && /\.json$/i.test(sourceUri.path) && looksLikeInspectJson(await readHead(sourceUri.fsPath, 4096));
-      const log = await openSampleLogFile(sourceUri.fsPath, display);
+      inspectJson = !isEval && /\.json$/i.test(sourceUri.path) && looksLikeInspectJson(new TextDecoder().decode(await readHead(sourceUri, 4096)));
+      const log = await openSampleLogAt(sourceUri, display);
       if (log) return { log };
       return isEval ? { message: `${display} is not an Inspect AI log (expected a zip archive with header.json or _journal/start.json).` } : undefined;
     } catch (e) {
@@ -369,29 +381,18 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     try {
       const isRunlog = /\.runlog\.jsonl$/i.test(sourceUri.path);
       if (confirm) {
-        const size = (await vscode.workspace.fs.stat(sourceUri)).size;
-        const limitMB = vscode.workspace.getConfiguration('peerwatch').get<number>(CONFIRM_SETTING, DEFAULT_CONFIRM_MB);
-        const limit = (isRunlog ? limitMB : limitMB / 10) * 1024 * 1024;
-        if (size > limit) {
-          const mb = (size / 1024 / 1024).toFixed(size < 10 * 1024 * 1024 ? 1 : 0);
-          const open = 'Open Anyway';
-          const choice = await vscode.window.showWarningMessage(
-            `${display} is ${mb} MB. Opening it in Peerwatch may slow the window down.`,
-            {
-              modal: true,
-              detail: isRunlog
-                ? 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.'
-                : 'This format is read whole into memory; converting it with `peerwatch convert FILE --to runlog` lets Peerwatch index it instead.',
-            },
-            open,
-          );
-          if (choice !== open) {
-            return { ok: false, message: `${display} (${mb} MB) was not opened: it is larger than the peerwatch.${CONFIRM_SETTING} setting allows without asking.` };
-          }
-        }
+        const declined = await askBeforeOpening(
+          sourceUri,
+          display,
+          isRunlog ? 1 : 1 / 10,
+          isRunlog
+            ? 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.'
+            : 'This format is read whole into memory; converting it with `peerwatch convert FILE --to runlog` lets Peerwatch index it instead.',
+        );
+        if (declined) return { ok: false, message: declined };
       }
-      if (isRunlog && sourceUri.scheme === 'file') {
-        return { ok: true, source: await RunlogFileSource.open(sourceUri.fsPath, display) };
+      if (isRunlog) {
+        return { ok: true, source: await RunlogFileSource.open(sourceUri, display) };
       }
       // The same reader as the CLI and the folder scan: a harness run's sibling files included.
       const run = await readRun(vscodeRunFiles(sourceUri), sourceUri.path);
@@ -407,6 +408,23 @@ function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
 
+/**
+ * Asks before opening a file larger than `share` of the peerwatch.confirmOpenAboveMB size (`detail`
+ * says why it matters for this kind of file); undefined: open it, else why it was not opened.
+ */
+async function askBeforeOpening(uri: vscode.Uri, display: string, share: number, detail: string): Promise<string | undefined> {
+  const size = (await vscode.workspace.fs.stat(uri)).size;
+  if (size <= confirmAboveMB() * share * 1024 * 1024) return undefined;
+  const mb = (size / 1024 / 1024).toFixed(size < 10 * 1024 * 1024 ? 1 : 0);
+  const open = 'Open Anyway';
+  const choice = await vscode.window.showWarningMessage(
+    `${display} is ${mb} MB. Opening it in Peerwatch may slow the window down.`,
+    { modal: true, detail: [detail, LARGE_FILE_NOTE].filter(Boolean).join(' ') },
+    open,
+  );
+  return choice === open ? undefined : `${display} (${mb} MB) was not opened: it is larger than the peerwatch.${CONFIRM_SETTING} setting allows without asking.`;
+}
+
 const SAMPLE_BACKUPS = 'peerwatchSampleBackups';
 
 /** The sample backups listed in a sample log's hot-exit backup (none when it is unreadable). */
@@ -418,16 +436,5 @@ async function readSampleBackups(backupId: string): Promise<Map<string, string>>
     return new Map(Object.entries(entries as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch {
     return new Map();
-  }
-}
-
-async function readHead(file: string, bytes: number): Promise<string> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await fh.close();
   }
 }

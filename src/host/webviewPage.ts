@@ -7,7 +7,6 @@
  * first bytes), nothing fetched from anywhere else. No 'unsafe-inline' or 'unsafe-eval': transcript
  * text is adversarial and is rendered as text only.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export interface PageParts {
@@ -21,7 +20,7 @@ export interface PageParts {
 }
 
 export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, parts: PageParts): string {
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
     "default-src 'none'",

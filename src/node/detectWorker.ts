@@ -12,7 +12,7 @@ import { detectBehaviours, rulesFromText, type RulesText, type Tag } from '../co
 import { readRunFile } from './readTranscript';
 import { NotATranscriptError } from '../core/formats';
 import type { RunlogSource } from '../core/runlog/runlog';
-import { sampleRuns } from './corpus/tagFile';
+import { sampleRuns } from '../core/formats/openSampleLog';
 import { openSampleLogFile } from './sampleLogs';
 import { basename } from 'node:path';
 

@@ -4,15 +4,11 @@
  * output, JSON arrays and JSON Lines of runs; read whole, see core/formats/runs/).
  * Node side: the core reads bytes through `fileByteSource` and decompresses through `nodeCodecs`.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { decompressZstdMember } from '../core/archive/zstdMember';
 import type { ByteSource, Codecs, SampleLog } from '../core/formats/sampleLog';
-import { isInspectJson, looksLikeZip, openEvalLog, openInspectJsonLog } from '../core/formats/inspect';
-import { mayHoldManyRuns, mayHoldManyRunsHead, openRunsLog } from '../core/formats/runs/runsLog';
-
-/** Files of many runs are read whole: larger ones are opened as one transcript (or not at all). */
-const MAX_RUNS_FILE_BYTES = 512 * 1024 * 1024;
+import { openSampleLog } from '../core/formats/openSampleLog';
 
 /**
  * Random access to a file. Each read opens the file, so a log still being written is read as it is
@@ -65,39 +61,7 @@ export function mayBeSampleLog(path: string): boolean {
   return /\.(eval|json|jsonl|ndjson)$/i.test(path) && !/\.runlog\.jsonl$/i.test(path);
 }
 
-/**
- * Opens an Inspect log (`.eval`, or a `.json` whose first bytes are an Inspect log's) or a file of
- * many runs; undefined when the file is some other kind of file. Rejects with a message naming the
- * file when it is an Inspect log that cannot be read at all.
- */
-export async function openSampleLogFile(path: string, displayName: string = path): Promise<SampleLog | undefined> {
-  const source = fileByteSource(path);
-  const first = await source.read(0, 8192);
-  if (/\.eval$/i.test(path) || looksLikeZip(first)) {
-    if (!/\.eval$/i.test(path) && !(await isZipOfInspect(displayName, source))) return undefined;
-    return openEvalLog(displayName, source, nodeCodecs);
-  }
-  if (isInspectJson(first)) return openInspectJsonLog(displayName, source);
-  return openRunsFile(path, displayName, first);
-}
-
-/** A file of many runs, read whole; undefined when it is not one (or too large to read whole). */
-async function openRunsFile(path: string, displayName: string, first: Uint8Array): Promise<SampleLog | undefined> {
-  // Binary files and run logs are never lists of runs.
-  if (/\.runlog\.jsonl$/i.test(path) || first.includes(0)) return undefined;
-  if (!mayHoldManyRunsHead(displayName, new TextDecoder('utf-8').decode(first))) return undefined;
-  if ((await stat(path)).size > MAX_RUNS_FILE_BYTES) return undefined;
-  const text = await readFile(path, 'utf8');
-  if (!mayHoldManyRuns(displayName, text)) return undefined;
-  return openRunsLog(displayName, text, () => readFile(path, 'utf8'));
-}
-
-/** A zip not named `.eval` counts only when it holds an Inspect header or journal. */
-async function isZipOfInspect(displayName: string, source: ByteSource): Promise<boolean> {
-  try {
-    const log = await openEvalLog(displayName, source, nodeCodecs);
-    return log.samples.length > 0 || log.info.task !== undefined;
-  } catch {
-    return false;
-  }
+/** Opens an Inspect log or a file of many runs from disk (core/formats/openSampleLog.ts says which files are). */
+export function openSampleLogFile(path: string, displayName: string = path): Promise<SampleLog | undefined> {
+  return openSampleLog({ path, displayName, bytes: fileByteSource(path), readText: () => readFile(path, 'utf8') }, nodeCodecs);
 }

@@ -115,6 +115,7 @@ describe('Re-run Scenario in the extension host', function () {
       const entry = pkg.contributes.menus[menu].find((m: { command: string }) => m.command === 'peerwatch.rerunScenario');
       assert.ok(entry, `the command is in ${menu}`);
       assert.match(entry.when, /isWorkspaceTrusted/);
+      assert.match(entry.when, /peerwatch\.canRunLocally/, 'hidden where no process can start (the web extension)');
       assert.match(entry.when, /activeCustomEditorId == peerwatch\.runlog/);
       assert.match(entry.when, /activeCustomEditorId == peerwatch\.transcript/);
     }

@@ -26,6 +26,18 @@ describe('the packaged extension (.vsix)', function () {
     for (const f of ['extension.js', 'webview.js', 'compare.js', 'corpus.js', 'detectWorker.js', 'corpusWorker.js', 'corpusSearch.js', 'cli.js']) assert.ok(files.includes(`dist/${f}`), `dist/${f} is packaged`);
   });
 
+  it('carries both entries: the Node extension (main) and the web extension (browser), each as package.json names it', () => {
+    const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, `vsce ls failed: ${r.stderr}`);
+    const files = r.stdout.split('\n').filter(Boolean);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main?: string; browser?: string };
+    for (const entry of [manifest.main, manifest.browser]) {
+      assert.ok(entry, 'package.json names both entries');
+      assert.ok(files.includes(entry.replace(/^\.\//, '')), `${entry} is packaged: ${files.join(', ')}`);
+    }
+  });
+
   it('names its repository (the Marketplace links to it; vsce asks for it when packaging)', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { repository?: { type?: string; url?: string } };
     assert.equal(manifest.repository?.type, 'git');

@@ -3,13 +3,13 @@
  * outcome and tag differences in its header and next / previous difference keys. The host reads and
  * compares the runs; the page (src/webview/compare.ts) only shows what it is sent.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compareRuns } from '../../core/compare';
 import { FromCompareView, type CompareCommand, type ToCompareView } from '../../core/compare/protocol';
 import type { Transcript } from '../../core/model';
-import { readTranscriptFile } from '../../node/readTranscript';
-import { openSampleLogFile } from '../../node/sampleLogs';
+import { readRun } from '../../core/formats/readRun';
+import { openSampleLogAt } from '../files';
+import { vscodeRunFiles } from '../runFiles';
 import { Disposable } from '../disposable';
 import { webviewPage } from '../webviewPage';
 
@@ -34,13 +34,17 @@ interface ReadRun {
 export async function readRunRef(ref: RunRef): Promise<ReadRun | undefined> {
   const file = ref.uri.fsPath;
   const name = vscode.workspace.asRelativePath(ref.uri, false);
-  const log = await openSampleLogFile(file, name);
-  if (!log) return { name, transcript: await readTranscriptFile(file) };
+  const log = await openSampleLogAt(ref.uri, name);
+  if (!log) {
+    const files = vscodeRunFiles(ref.uri);
+    if (!(await files.exists(ref.uri.path))) throw new Error(`${file}: no such file`);
+    return { name, transcript: (await readRun(files, ref.uri.path)).transcript };
+  }
   let key = ref.sample;
   if (key === undefined) {
     const picked = await vscode.window.showQuickPick(
       log.samples.filter((s) => s.complete).map((s) => ({ label: s.key, description: Object.entries(s.scores).map(([k, v]) => `${k}=${String(v)}`).join(' ') })),
-      { title: `Which run of ${path.basename(file)}?`, placeHolder: `${log.samples.length} runs` },
+      { title: `Which run of ${basename(ref.uri.path)}?`, placeHolder: `${log.samples.length} runs` },
     );
     if (!picked) return undefined;
     key = picked.label;
@@ -101,7 +105,7 @@ export class ComparisonPanel extends Disposable {
 
   constructor(extensionUri: vscode.Uri, a: ReadRun, b: ReadRun) {
     super();
-    this.panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, `${path.basename(a.name)} ↔ ${path.basename(b.name)}`, vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, `${basename(a.name)} ↔ ${basename(b.name)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
@@ -150,3 +154,8 @@ export class ComparisonPanel extends Disposable {
   }
 }
 
+
+/** The last segment of a '/'-separated path. */
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}

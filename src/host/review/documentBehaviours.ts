@@ -10,23 +10,11 @@ import type { Transcript, TranscriptEvent } from '../../core/model';
 import { mergeReview, type MergedTags } from '../../core/review/merge';
 import { emptyReview, parseReview, reviewSidecarPath, serializeReview, type Review } from '../../core/review/sidecar';
 import { Disposable } from '../disposable';
-import { removeStaleTemps, writeFileAtomically } from '../../node/atomicWrite';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { detectInWorker, type DetectJob } from '../../node/detectInWorker';
-import { latestAnswer } from '../../core/judge/judgeFile';
-import { judgeFilePath, readJudgeFile } from '../../node/judge/judgeStore';
-
-/**
- * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
- * rather than `__dirname` so the extension-host tests' own bundle finds it too; undefined when absent.
- */
-export function detectWorkerFile(): string | undefined {
-  const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
-  const file = ext && join(ext.extensionPath, 'dist', 'detectWorker.js');
-  return file && existsSync(file) ? file : undefined;
-}
+import { detectInWorker, detectWorkerFile, type DetectJob } from '../detection';
+import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
+import { readText } from '../workspaceFiles';
+import { judgeFileName, latestAnswer, parseJudgeFile } from '../../core/judge/judgeFile';
 
 /** Events read per chunk when a run log is read whole for detection. */
 const READ_CHUNK = 2000;
@@ -102,7 +90,7 @@ export async function readWholeTranscript(source: EventSource, isCancelled: () =
       // An unreadable record keeps its place, so tag indices stay the editor's indices.
       events.push(f.event ? { ...f.event, index: i } : { kind: 'environment', index: i, source: {}, fact: 'unreadable record' });
     });
-    await new Promise((r) => setImmediate(r));
+    await yieldToHost();
   }
   return { header: source.header, events, diagnostics: [], live: source.live };
 }
@@ -119,8 +107,8 @@ export class DocumentBehaviours extends Disposable {
   detected: Tag[] | undefined;
   /** The judge's tags (its latest answer in the run's judge file), reviewed like detected ones. */
   judgeTags: Tag[] = [];
-  /** Where the judge's answers for this run are kept: the log's path and sample key (setJudgeTarget). */
-  private judgeTarget: { path: string; sample?: string } | undefined;
+  /** Where the judge's answers for this run are kept (setJudgeTarget). */
+  private judgeFile: vscode.Uri | undefined;
   /** Why the judge file could not be used, if it could not. */
   judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
@@ -184,7 +172,7 @@ export class DocumentBehaviours extends Disposable {
   static async open(logUri: vscode.Uri, source: () => EventSource | undefined, backupId?: string): Promise<DocumentBehaviours> {
     const sidecar = sidecarUriFor(logUri);
     // An earlier save killed between its temporary file and the rename left that file behind.
-    if (sidecar.scheme === 'file') await removeStaleTemps(sidecar.fsPath).catch(() => []);
+    await removeLeftoverTemps(sidecar);
     const onDisk = await readSidecar(sidecar);
     if (backupId) {
       try {
@@ -322,9 +310,10 @@ export class DocumentBehaviours extends Disposable {
    * Names the run's judge file (the log on disk, and the sample key in a log of many), reads it, and
    * reads it again whenever it changes (a `peerwatch judge` run while the editor is open, too).
    */
-  setJudgeTarget(path: string, sample?: string): void {
-    this.judgeTarget = { path, ...(sample !== undefined ? { sample } : {}) };
-    const file = vscode.Uri.file(judgeFilePath(path, sample));
+  setJudgeTarget(logUri: vscode.Uri, sample?: string): void {
+    // `<run's folder>/.peerwatch/judge/<file name>.judge.json`, as the CLI writes it (node/judge/judgeStore.ts).
+    const file = vscode.Uri.joinPath(logUri, '..', '.peerwatch', 'judge', judgeFileName(basename(logUri), sample));
+    this.judgeFile = file;
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file))));
     const reload = () => void this.loadJudge();
     this._register(watcher.onDidChange(reload));
@@ -335,11 +324,17 @@ export class DocumentBehaviours extends Disposable {
 
   /** Reads the judge's latest answer for this run (after Ask the Judge, or when the document opens). */
   async loadJudge(): Promise<void> {
-    const target = this.judgeTarget;
-    if (!target || this.isDisposed) return;
-    let error: string | undefined;
-    const answer = latestAnswer(await readJudgeFile(target.path, target.sample, (m) => (error = m)));
-    this.judgeError = error;
+    const file = this.judgeFile;
+    if (!file || this.isDisposed) return;
+    let text: string | undefined;
+    try {
+      text = await readText(file);
+    } catch {
+      text = undefined; // no answer yet
+    }
+    const parsed = text === undefined ? undefined : parseJudgeFile(vscode.workspace.asRelativePath(file), text);
+    this.judgeError = parsed?.errors.length ? `error: ${parsed.errors[0]}` : undefined;
+    const answer = latestAnswer(parsed?.file);
     const by = answer ? `judge:${answer.model} · rubric ${answer.rubricVersion}` : '';
     this.judgeTags = (answer?.tags ?? []).map((t) => ({ ...t, detector: by }));
     this.fire();
@@ -439,13 +434,7 @@ async function readSidecar(uri: vscode.Uri): Promise<{ review?: Review; text?: s
 }
 
 /** Writes `text` to `uri` through a temporary file and a rename, so a crash never leaves half a file. */
-export async function writeAtomically(uri: vscode.Uri, text: string): Promise<void> {
-  if (uri.scheme !== 'file') {
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    return;
-  }
-  await writeFileAtomically(uri.fsPath, text);
-}
+export const writeAtomically = writeTextAtomically;
 
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);

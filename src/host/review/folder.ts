@@ -17,8 +17,8 @@ import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
 import { emptyReview, parseReview, type Review } from '../../core/review/sidecar';
-import { detectWorkerFile, loadRules, sidecarUriFor } from './documentBehaviours';
-import { detectInWorker, type Detected } from '../../node/detectInWorker';
+import { loadRules, sidecarUriFor } from './documentBehaviours';
+import { detectInWorker, detectWorkerFile, type Detected } from '../detection';
 
 type LoadedRules = Awaited<ReturnType<typeof loadRules>>;
 import { behaviourLabel } from './judgements';

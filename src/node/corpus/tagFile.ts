@@ -15,8 +15,11 @@ import { ManyRunsError, NotATranscriptError } from '../../core/formats';
 import { isInspectJson, looksLikeZip } from '../../core/formats/inspect';
 import { readRun, type RunFiles } from '../../core/formats/readRun';
 import type { Transcript } from '../../core/model';
-import type { SampleLog } from '../../core/formats/sampleLog';
 import { openSampleLogFile } from '../sampleLogs';
+import { sampleRuns } from '../../core/formats/openSampleLog';
+
+/** Each complete sample of a log read as a transcript (its home is core/formats/openSampleLog.ts). */
+export { sampleRuns };
 
 /** What a file gave: its runs, or why it holds none, and problems reading it as a whole. */
 export interface FileTags {
@@ -92,28 +95,6 @@ async function tagSampleLog(path: string, display: string, rules: Rules): Promis
     else problems.push(s.error);
   }
   return { runs, ...(problems.length ? { problems } : {}) };
-}
-
-/**
- * Each complete sample of `log` (but those in `skip`) read as a transcript, one at a time (so one is held at most), or why
- * it could not be read (the message names file and member). The corpus and the editor's sample list
- * (detectWorker.ts) both tag a log's samples through this.
- */
-export async function* sampleRuns(
-  log: SampleLog,
-  skip: ReadonlySet<string> = new Set(),
-): AsyncGenerator<{ key: string; transcript: Transcript; error?: undefined } | { key: string; transcript?: undefined; error: string }> {
-  for (const s of log.samples) {
-    if (!s.complete || skip.has(s.key)) continue;
-    let transcript: Transcript;
-    try {
-      transcript = await log.readSample(s.key);
-    } catch (e) {
-      yield { key: s.key, error: e instanceof Error ? e.message : String(e) };
-      continue;
-    }
-    yield { key: s.key, transcript };
-  }
 }
 
 /** An Inspect eval's identity: its `eval_id`, else its `run_id` and `task_id` (older logs). */
