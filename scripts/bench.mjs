@@ -586,6 +586,16 @@ async function commandReady(page, label, timeoutMs = 30_000) {
   };
 }
 
+/**
+ * Closes every editor and waits until no editor tab is left (on a busy machine the command can land
+ * late and close the next editor opened), then `settleMs` more.
+ */
+async function closeEditors(page, settleMs) {
+  await timeLimit(30_000, runCommand(page, 'View: Close All Editors'), 'closing the editors');
+  await page.waitForFunction(() => !document.querySelector('.editor-group-container .tabs-container .tab'), null, { polling: 100, timeout: 30_000 }).catch(() => undefined);
+  await page.waitForTimeout(settleMs);
+}
+
 /** Runs the command with this label from the Command Palette. */
 async function runCommand(page, label, timeoutMs) {
   await (await commandReady(page, label, timeoutMs))();
@@ -810,7 +820,7 @@ async function measureLiveAppend(wb, dir) {
     times.push((await handle.jsonValue()) - t0);
     await wb.page.waitForTimeout(300);
   }
-  await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(800));
+  await closeEditors(wb.page, 800);
   return times.sort((a, b) => a - b)[2];
 }
 
@@ -841,7 +851,7 @@ async function measureWebviewFloor(wb) {
       if (!at) await wb.page.waitForTimeout(5);
     }
     if (at) best = best === null ? at - t0 : Math.min(best, at - t0);
-    await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(800));
+    await closeEditors(wb.page, 800);
   }
   return best;
 }
@@ -883,7 +893,7 @@ async function closeWindow(wb) {
   }
 }
 
-const closeAll = (wb) => timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(1500));
+const closeAll = (wb) => closeEditors(wb.page, 1500);
 
 async function benchUi(logs, server, browser) {
   const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsColdMs: null, lastEventColdMs: null, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, liveAppendMs: null, notes: [] }));
@@ -1010,6 +1020,7 @@ async function benchInspectUi(server, browser) {
   } catch (err) {
     row.notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
     say(`  error: ${err?.stack ?? err}`);
+    if (process.env.PEERWATCH_BENCH_SHOTS && wb) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, 'error-inspect.png') }).catch(() => undefined);
   } finally {
     await closeWindow(wb);
   }

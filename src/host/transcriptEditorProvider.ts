@@ -494,6 +494,7 @@ export class EditorSession {
       ...(flags?.error ? { flagsError: flags.error } : {}),
     };
     this.post(message);
+    flags?.listShown();
   }
 
   /** The sample list's rows as shown (the webview's order and filter, else the log's order), with their flags. */
