@@ -10,6 +10,7 @@
 //   --json       print only JSON on stdout: {"core":[…],"ui":[…]} (progress goes to stderr)
 //   --no-build   do not run `node scripts/build.mjs` first (also PEERWATCH_NO_BUILD=1)
 //   --ui-timeout seconds to wait for each UI step before recording null (default 300)
+//   --parts      which parts run, of core,cli,inspect,ui (default all; --core-only / --ui-only still work)
 //   PEERWATCH_BENCH_SHOTS=DIR  saves a screenshot there when a UI step fails
 //
 // Logs are generated once, deterministically (seeded), into ~/.cache/peerwatch/bench/ (or
@@ -25,6 +26,7 @@ import { inflateRawSync } from 'node:zlib';
 import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode, onCleanup } from './vscode-server.mjs';
 import { mulberry32 } from './lib/prng.mjs';
 import { benchCorpus, printCorpus } from './lib/benchCorpus.mjs';
+import { benchCliCommand, printCli } from './lib/benchCli.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -34,8 +36,11 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: process.env.PEERWATCH_NO_BUILD === '1' },
     'ui-timeout': { type: 'string', default: '300' },
+    parts: { type: 'string', default: 'core,cli,corpus,inspect,ui' },
   },
 });
+/** Which parts run: core (index vs JSON.parse), cli (parse/tag vs JSON.parse), corpus (summarize over 10,000 transcripts), inspect (the 10,000-sample log), ui (the run logs in VS Code). */
+const parts = new Set(opts.parts.split(',').map((s) => s.trim()));
 const sizes = opts.sizes.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 if (sizes.length === 0) {
   console.error('--sizes wants a comma-separated list of sizes in MB, e.g. --sizes 1,10');
@@ -45,8 +50,11 @@ if (opts['core-only'] && opts['ui-only']) {
   console.error('--core-only and --ui-only exclude each other');
   process.exit(2);
 }
-const doCore = !opts['ui-only'];
-const doUi = !opts['core-only'];
+const doCore = !opts['ui-only'] && parts.has('core');
+const doUi = !opts['core-only'] && parts.has('ui');
+const doCli = !opts['ui-only'] && parts.has('cli');
+const doInspect = parts.has('inspect');
+const doCorpus = !opts['ui-only'] && parts.has('corpus');
 const uiTimeoutMs = Number(opts['ui-timeout']) * 1000;
 const say = (m) => console.error(`[bench] ${m}`);
 const MB = 1e6;
@@ -580,6 +588,16 @@ async function commandReady(page, label, timeoutMs = 30_000) {
   };
 }
 
+/**
+ * Closes every editor and waits until no editor tab is left (on a busy machine the command can land
+ * late and close the next editor opened), then `settleMs` more.
+ */
+async function closeEditors(page, settleMs) {
+  await timeLimit(30_000, runCommand(page, 'View: Close All Editors'), 'closing the editors');
+  await page.waitForFunction(() => !document.querySelector('.editor-group-container .tabs-container .tab'), null, { polling: 100, timeout: 30_000 }).catch(() => undefined);
+  await page.waitForTimeout(settleMs);
+}
+
 /** Runs the command with this label from the Command Palette. */
 async function runCommand(page, label, timeoutMs) {
   await (await commandReady(page, label, timeoutMs))();
@@ -804,7 +822,7 @@ async function measureLiveAppend(wb, dir) {
     times.push((await handle.jsonValue()) - t0);
     await wb.page.waitForTimeout(300);
   }
-  await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(800));
+  await closeEditors(wb.page, 800);
   return times.sort((a, b) => a - b)[2];
 }
 
@@ -835,46 +853,69 @@ async function measureWebviewFloor(wb) {
       if (!at) await wb.page.waitForTimeout(5);
     }
     if (at) best = best === null ? at - t0 : Math.min(best, at - t0);
-    await timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(800));
+    await closeEditors(wb.page, 800);
   }
   return best;
 }
 
-async function benchUi(logs) {
-  const server = await startCodeServer({ folder: cacheDir });
-  say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
-  const browser = await launchBrowser();
-  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, liveAppendMs: null, notes: [] }));
-  const closeAll = (wb) => timeLimit(30_000, runCommand(wb.page, 'View: Close All Editors'), 'closing the editors').then(() => wb.page.waitForTimeout(1500));
+/**
+ * A new window on `dir`, with its extension host's pids, a CDP session and the renderer's pid, once
+ * the host is idle (row.hostStartupBusyMs says how long it was busy first).
+ */
+async function newWindow(server, browser, dir, row) {
+  const hostsBefore = new Set(extensionHostPids(server.child.pid));
+  const wb = await openWorkbench(server, browser, dir);
+  // This window's extension host: the one that was not there before.
+  for (let i = 0; i < 100 && !wb.hostPids?.length; i++) {
+    wb.hostPids = extensionHostPids(server.child.pid).filter((pid) => !hostsBefore.has(pid));
+    if (!wb.hostPids.length) await wb.page.waitForTimeout(200);
+  }
+  if (!wb.hostPids.length) row.notes.push('the window\'s extension host was not found: no host memory');
+  wb.cdp = await wb.context.newCDPSession(wb.page);
+  await wb.cdp.send('Performance.enable');
+  // The renderer that draws the page (and the webviews: same-origin iframes share its process).
   try {
+    const b = await browser.newBrowserCDPSession();
+    const { processInfo } = await b.send('SystemInfo.getProcessInfo');
+    wb.rendererPid = processInfo.filter((p) => p.type === 'renderer').sort((x, y) => y.cpuTime - x.cpuTime)[0]?.id;
+    await b.detach();
+  } catch { /* renderer RSS is optional */ }
+  const idle = await waitForIdleHost(wb.hostPids, uiTimeoutMs);
+  row.hostStartupBusyMs = idle.busyMs;
+  if (!idle.idle) row.notes.push(`the extension host was still busy ${uiTimeoutMs / 1000} s after the window opened`);
+  say(`  extension host busy for ${idle.busyMs} ms after the window opened`);
+  return wb;
+}
+
+/** Closes the window and stops its extension host (code-server keeps it for a reconnection; it is ours). */
+async function closeWindow(wb) {
+  await wb?.context.close().catch(() => undefined);
+  for (const pid of wb?.hostPids ?? []) {
+    try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+  }
+}
+
+const closeAll = (wb) => closeEditors(wb.page, 1500);
+
+async function benchUi(logs, server, browser) {
+  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsColdMs: null, lastEventColdMs: null, firstEventsMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, liveAppendMs: null, notes: [] }));
+  {
     for (const [k, log] of logs.entries()) {
       const row = rows[k];
       const { dir, warm } = uiFolder(log);
       say(`ui: ${log.sizeMB} MB (${log.events} events), a new window on ${dir}`);
       let wb;
-      const hostsBefore = new Set(extensionHostPids(server.child.pid));
       try {
-        wb = await openWorkbench(server, browser, dir);
-        // This window's extension host: the one that was not there before.
-        for (let i = 0; i < 100 && !wb.hostPids?.length; i++) {
-          wb.hostPids = extensionHostPids(server.child.pid).filter((pid) => !hostsBefore.has(pid));
-          if (!wb.hostPids.length) await wb.page.waitForTimeout(200);
-        }
-        if (!wb.hostPids.length) row.notes.push('the window\'s extension host was not found: no host memory');
-        wb.cdp = await wb.context.newCDPSession(wb.page);
-        await wb.cdp.send('Performance.enable');
-        // The renderer that draws the page (and the webviews: same-origin iframes share its process).
-        try {
-          const b = await browser.newBrowserCDPSession();
-          const { processInfo } = await b.send('SystemInfo.getProcessInfo');
-          wb.rendererPid = processInfo.filter((p) => p.type === 'renderer').sort((x, y) => y.cpuTime - x.cpuTime)[0]?.id;
-          await b.detach();
-        } catch { /* renderer RSS is optional */ }
-        const idle = await waitForIdleHost(wb.hostPids, uiTimeoutMs);
-        row.hostStartupBusyMs = idle.busyMs;
-        if (!idle.idle) row.notes.push(`the extension host was still busy ${uiTimeoutMs / 1000} s after the window opened`);
-        say(`  extension host busy for ${idle.busyMs} ms after the window opened`);
-        // Warm-up: the webview's code is loaded and compiled once before anything is timed.
+        wb = await newWindow(server, browser, dir, row);
+        // Cold: the first thing this window opens (Peerwatch's webview code not loaded yet), as a
+        // user opening a log in a new window sees it.
+        const cold = { notes: [] };
+        await measurePeerwatch(wb, log, cold);
+        row.firstEventsColdMs = cold.firstEventsMs ?? null;
+        row.lastEventColdMs = cold.lastEventMs ?? null;
+        row.notes.push(...cold.notes.map((n) => `cold: ${n}`));
+        await closeAll(wb);
+        // Warm-up: the webview's code is loaded and compiled once before the rest is timed.
         for (let round = 0; round < 2; round++) {
           const enter = await quickOpenReady(wb.page, basename(warm));
           const before = new Set(wb.page.frames());
@@ -898,18 +939,105 @@ async function benchUi(logs) {
         say(`  error: ${err?.stack ?? err}`);
         if (process.env.PEERWATCH_BENCH_SHOTS && wb) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, `error-${log.sizeMB}MB.png`) }).catch(() => undefined);
       } finally {
-        await wb?.context.close().catch(() => undefined);
-        // code-server keeps a closed window's extension host for a reconnection: stop it (it is ours).
-        for (const pid of wb?.hostPids ?? []) {
-          try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-        }
+        await closeWindow(wb);
       }
     }
-  } finally {
-    await browser.close();
-    await server.stop();
   }
   return rows;
+}
+
+/**
+ * The 10,000-sample Inspect log in the editor, in a window of its own: the sample list cold (the
+ * window's first open) and warm, against the webview floor in the same window; the samples' flags
+ * (every sample tagged in the detection worker: samples a second); a sample's first events after a
+ * click on its row (three samples).
+ */
+async function benchInspectUi(server, browser) {
+  const log = await ensureInspectLog();
+  const dir = join(cacheDir, 'ui', 'inspect');
+  mkdirSync(dir, { recursive: true });
+  const name = basename(log.file);
+  const link = join(dir, name);
+  if (!existsSync(link)) linkSync(log.file, link);
+  writeFileSync(join(dir, 'pixel.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+  const row = { samples: log.samples, listColdMs: null, listWarmMs: null, webviewFloorMs: null, taggedMs: null, samplesPerS: null, openSampleMs: [], notes: [] };
+  say(`ui: the ${log.samples}-sample Inspect log, a new window on ${dir}`);
+  let wb;
+  // The list is shown when a row is visible in a webview frame that was not there before.
+  const openList = async () => {
+    const enter = await quickOpenReady(wb.page, name);
+    const before = new Set(wb.page.frames());
+    const t0 = await enter();
+    const deadline = t0 + uiTimeoutMs;
+    for (;;) {
+      for (const frame of wb.page.frames()) {
+        if (before.has(frame) || frame === wb.page.mainFrame() || !frame.url().includes('/webview/')) continue;
+        const at = await frame.evaluate(() => {
+          const r = document.querySelector('[data-testid="sample-row"]')?.getBoundingClientRect();
+          return r && r.height > 0 && r.top < innerHeight ? Date.now() : null;
+        }).catch(() => null);
+        if (at) return { frame, t0, ms: at - t0 };
+      }
+      if (Date.now() > deadline) throw new Error(`no sample row within ${uiTimeoutMs / 1000} s`);
+      await wb.page.waitForTimeout(5);
+    }
+  };
+  try {
+    wb = await newWindow(server, browser, dir, row);
+    const cold = await openList();
+    row.listColdMs = cold.ms;
+    say(`  cold: the sample list after ${row.listColdMs} ms`);
+    // Tagging: every sample is tagged in the detection worker as the list opens ("tagging n/m").
+    const tagged = await cold.frame.waitForFunction(() => {
+      const t = document.querySelector('[data-testid="sample-tagging"]')?.textContent ?? '';
+      return !/tagging/.test(t) && !document.querySelector('[data-field="flags"][data-count=""]') ? Date.now() : false;
+    }, null, { polling: 100, timeout: uiTimeoutMs }).catch(() => null);
+    if (tagged) {
+      row.taggedMs = (await tagged.jsonValue()) - cold.t0;
+      row.samplesPerS = Math.round(log.samples / (row.taggedMs / 1000));
+      say(`  every sample tagged after ${row.taggedMs} ms (${row.samplesPerS} samples/s)`);
+    } else row.notes.push(`the samples were not all tagged within ${uiTimeoutMs / 1000} s`);
+    // A sample's first events after a click on its row, and back to the list.
+    for (const key of ['3#1', '7#1', '12#1']) {
+      const sampleRow = cold.frame.locator(`[data-testid="sample-row"][data-key="${key}"]`);
+      await sampleRow.waitFor({ state: 'visible', timeout: 30_000 });
+      const t0 = Date.now();
+      await sampleRow.click();
+      const handle = await cold.frame.waitForFunction(visibleEventAt, null, { polling: 'raf', timeout: 60_000 }).catch(() => null);
+      if (!handle) {
+        row.notes.push(`sample ${key} showed no event within 60 s of the click`);
+        break;
+      }
+      row.openSampleMs.push((await handle.jsonValue()) - t0);
+      await cold.frame.locator('[data-testid="samples-button"]').click();
+      await cold.frame.locator('[data-testid="sample-row"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    say(`  a sample's first events after ${row.openSampleMs.join(', ')} ms of the click`);
+    await closeAll(wb);
+    row.webviewFloorMs = await measureWebviewFloor(wb);
+    say(`  webview floor ${row.webviewFloorMs} ms`);
+    const warm = await openList();
+    row.listWarmMs = warm.ms;
+    say(`  warm: the sample list after ${row.listWarmMs} ms`);
+  } catch (err) {
+    row.notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
+    say(`  error: ${err?.stack ?? err}`);
+    if (process.env.PEERWATCH_BENCH_SHOTS && wb) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, 'error-inspect.png') }).catch(() => undefined);
+  } finally {
+    await closeWindow(wb);
+  }
+  return row;
+}
+
+function printInspectUi(r) {
+  if (!r) return;
+  const open = r.openSampleMs.length ? `${Math.min(...r.openSampleMs)}–${Math.max(...r.openSampleMs)} ms` : '—';
+  console.log(`\nInspect log in VS Code (${r.samples} samples; targets: list within 300 ms of the floor, a sample's first events within 500 ms of the click)\n`);
+  console.log(`  webview floor (image preview)    ${r.webviewFloorMs ?? '—'} ms`);
+  console.log(`  sample list, cold / warm         ${r.listColdMs ?? '—'} / ${r.listWarmMs ?? '—'} ms (warm − floor: ${r.listWarmMs != null && r.webviewFloorMs != null ? r.listWarmMs - r.webviewFloorMs : '—'} ms)`);
+  console.log(`  a sample's first events          ${open} after the click (${r.openSampleMs.length} samples)`);
+  console.log(`  every sample tagged              ${r.taggedMs ?? '—'} ms after the open (${r.samplesPerS ?? '—'} samples/s)`);
+  if (r.notes.length) console.log(`  notes: ${r.notes.join('; ')}`);
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -1060,9 +1188,30 @@ try {
     say(`  list ${results.inspect.listMs} ms, open first ${results.inspect.open.first.ms} ms, middle ${results.inspect.open.middle.ms} ms, last ${results.inspect.open.last.ms} ms`);
   }
   // The corpus: peerwatch summarize over 10,000 transcripts, then from its index (scripts/lib/benchCorpus.mjs).
-  if (doCore) results.corpus = (await benchCorpus({ repoRoot, cacheDir, say })).figures;
-  if (doUi) {
-    results.ui = await benchUi(logs);
+  if (doCorpus) results.corpus = (await benchCorpus({ repoRoot, cacheDir, say })).figures;
+  if (doCli) {
+    results.cli = [];
+    for (const log of logs.filter((l) => l.sizeMB >= 100)) {
+      // tag holds the run's events for the detectors: timed at 100 MB, not at 1 GB.
+      for (const command of log.sizeMB <= 100 ? ['parse', 'tag'] : ['parse']) {
+        say(`cli: peerwatch ${command} ${log.sizeMB} MB against a line-by-line JSON.parse`);
+        const r = benchCliCommand(repoRoot, log, command, log.sizeMB <= 100 ? 3 : 1);
+        results.cli.push(r);
+        say(`  ${r.ms} ms, peak ${r.peakRssMB} MB; JSON.parse ${r.baselineMs} ms, peak ${r.baselinePeakRssMB} MB`);
+      }
+    }
+  }
+  if (doUi || doInspect) {
+    const server = await startCodeServer({ folder: cacheDir });
+    say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
+    const browser = await launchBrowser();
+    try {
+      if (doInspect) results.inspectUi = await benchInspectUi(server, browser);
+      if (doUi) results.ui = await benchUi(logs, server, browser);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   }
 } catch (err) {
   say(`error: ${err?.stack ?? err}`);
@@ -1076,7 +1225,9 @@ if (opts.json) {
 } else {
   printTables(results);
   if (results.inspect) printInspect(results.inspect);
+  printInspectUi(results.inspectUi);
   if (results.corpus) printCorpus(results.corpus);
+  printReadmeTable(results);
 }
 process.exit(interruptedExitCode() ?? exitCode);
 
@@ -1110,6 +1261,8 @@ function printTables({ core, ui, machine: m }) {
       ['host busy at start', (r) => v(r.hostStartupBusyMs, ' ms')],
       ['live append', (r) => v(r.liveAppendMs, ' ms')],
       ['webview floor', (r) => v(r.webviewFloorMs, ' ms')],
+      ['first events cold', (r) => v(r.firstEventsColdMs, ' ms')],
+      ['last event cold', (r) => v(r.lastEventColdMs, ' ms')],
       ['first events', (r) => v(r.firstEventsMs, ' ms')],
       ['last event', (r) => v(r.lastEventMs, ' ms')],
       ['text editor', (r) => (r.textEditorFirstMs == null && r.textEditorPromptMs != null ? `asks${r.textEditorAfterConfirmMs != null ? `; ${r.textEditorAfterConfirmMs} ms after "Open Anyway"` : ''}` : v(r.textEditorFirstMs, ' ms'))],
@@ -1117,5 +1270,34 @@ function printTables({ core, ui, machine: m }) {
       ['webview peak', (r) => v(r.webviewPeakMB, ' MB')],
       ['notes', (r) => (r.notes ?? []).join('; ')],
     ]));
+  }
+  printCli(results.cli ?? [], table);
+}
+
+/** The README's benchmark table (Markdown), every figure beside its baseline from this run. */
+function printReadmeTable({ core, ui, cli = [], inspectUi, corpus }) {
+  const s = (ms) => (ms == null ? '—' : `${(ms / 1000).toFixed(2)} s`);
+  const sizes = [...new Set([...core.map((r) => r.sizeMB), ...ui.map((r) => r.sizeMB)])];
+  if (!sizes.length && !cli.length && !inspectUi && !corpus) return;
+  console.log('\nFor the README (Markdown):\n');
+  if (sizes.length) {
+    console.log('| size | index vs `JSON.parse` | webview floor | first events cold / warm | last event cold / warm | `peerwatch parse` vs line-by-line `JSON.parse` | host peak |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const size of sizes) {
+      const c = core.find((r) => r.sizeMB === size);
+      const u = ui.find((r) => r.sizeMB === size);
+      const p = cli.find((r) => r.sizeMB === size && r.command === 'parse');
+      console.log(`| ${size >= 1000 ? `${size / 1000} GB` : `${size} MB`} | ${c ? `${Math.round(c.parseIndexMBps)} vs ${Math.round(c.jsonParseMBps)} MB/s (${c.ratio.toFixed(2)})` : '—'} | ${s(u?.webviewFloorMs)} | ${s(u?.firstEventsColdMs)} / ${s(u?.firstEventsMs)} | ${s(u?.lastEventColdMs)} / ${s(u?.lastEventMs)} | ${p ? `${s(p.ms)}, ${p.peakRssMB} MB vs ${s(p.baselineMs)}, ${p.baselinePeakRssMB} MB` : '—'} | ${u?.hostPeakMB != null ? `${Math.round(u.hostPeakMB)} MB` : '—'} |`);
+    }
+  }
+  for (const t of cli.filter((r) => r.command === 'tag')) {
+    console.log(`\n\`peerwatch tag\` on the ${t.sizeMB} MB log: ${s(t.ms)} (${t.eventsPerS.toLocaleString('en-US')} events/s, peak ${t.peakRssMB} MB) against ${s(t.baselineMs)} for a line-by-line \`JSON.parse\` of it.`);
+  }
+  if (inspectUi) {
+    const o = inspectUi.openSampleMs;
+    console.log(`\nAn Inspect log of ${inspectUi.samples.toLocaleString('en-US')} samples lists in ${s(inspectUi.listColdMs)} cold / ${s(inspectUi.listWarmMs)} warm (webview floor ${s(inspectUi.webviewFloorMs)}); a sample shows its first events ${o.length ? `${Math.min(...o)}–${Math.max(...o)} ms` : '—'} after the click; every sample is tagged ${s(inspectUi.taggedMs)} after the open (${inspectUi.samplesPerS ?? '—'} samples/s).`);
+  }
+  if (corpus) {
+    console.log(`\n\`peerwatch summarize\` over ${corpus.files.toLocaleString('en-US')} distinct study transcripts (${corpus.mb} MB): ${s(corpus.firstMs)} with no index (${corpus.firstVsRead}× reading and \`JSON.parse\`-ing them, ${s(corpus.readParseMs)}), ${s(corpus.secondMs)} from the index (${corpus.secondVsFirst}× the first).`);
   }
 }

@@ -10,15 +10,16 @@
  *   peerwatch agreement PATH... [--labels review|source] [--json] [--rules FILE | --no-rules]   tags against labels (src/cli/agreement.ts)
  *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
-import { existsSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
-import type { Transcript } from '../core/model';
+import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
-import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
+import { runlogFrame, serializeEvent, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
+import { isRunlogFile, streamRunlogFile, type StreamedRunlog } from '../node/runlogFile';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
 import { rerunCommand } from './rerun';
@@ -103,8 +104,11 @@ export function readTranscript(file: string): Promise<Transcript> {
 
 /** A transcript as Peerwatch's run log, as `peerwatch convert` writes it (`source`: the file converted). */
 export function toRunlog(t: Transcript, source?: RunlogSource): string {
-  return transcriptToRunlog(t, 'peerwatch convert', source);
+  return transcriptToRunlog(t, CONVERT_WRITER, source);
 }
+
+/** The writer `peerwatch convert` names in the run logs it writes. */
+const CONVERT_WRITER = 'peerwatch convert';
 
 /** `peerwatch convert FILE --to runlog` as text: the run log, recording FILE as its source. */
 export async function runlogOf(file: string): Promise<string> {
@@ -112,14 +116,21 @@ export async function runlogOf(file: string): Promise<string> {
   return toRunlog(run.transcript, runSourceRecord(run));
 }
 
-function summary(file: string, t: Transcript): string {
-  const h = t.header;
+/** How many events of each kind, in the order the kinds first appear. */
+function kindCounts(events: Iterable<TranscriptEvent>): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of t.events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+  for (const e of events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+  return counts;
+}
+
+/** `t`'s summary; a streamed run log's events are not in `t`, its `counts` are given instead. */
+function summary(file: string, t: Transcript, counts = kindCounts(t.events)): string {
+  const h = t.header;
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const lines = [
     `${file}: ${h.format}${h.formatVersion !== undefined ? ` v${h.formatVersion}` : ''}${t.live ? ' (live)' : ''}`,
     `  model ${h.model ?? '?'} · task ${h.taskFamily ?? h.taskName ?? '?'} · subject ${h.subject ?? '?'} · condition ${h.condition ?? '?'}${h.monitoring && h.monitoring !== 'none' ? ` · ${h.monitoring}` : ''}`,
-    `  ${t.events.length} events: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    `  ${total} events: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`,
   ];
   const reader = readerLine(h);
   const guess = guessLine(h);
@@ -202,19 +213,83 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   return convertCommand(files[0]!, { sample: str(v['sample']), output: str(v['out']) }, out, err);
 }
 
+/**
+ * One ordinary transcript as read for parse/convert. A run log is streamed (node/runlogFile.ts): its
+ * transcript holds no events, `counts` has them by kind and `streamed` says how to read them again.
+ */
+interface ReadForCommand {
+  run: RunRead;
+  failed: boolean;
+  counts: Map<string, number>;
+  streamed?: StreamedRunlog;
+}
+
 /** Reads one ordinary transcript for parse/convert; problems go to stderr. Undefined: not read at all. */
-async function readForCommand(file: string, err: Out, opts: { hash?: boolean } = {}): Promise<{ run: RunRead; failed: boolean } | undefined> {
-  let run: RunRead;
+async function readForCommand(file: string, err: Out, opts: { hash?: boolean } = {}): Promise<ReadForCommand | undefined> {
+  let r: ReadForCommand;
   try {
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
-    run = await readRunFile(file, opts);
+    if (await isRunlogFile(file)) {
+      const counts = new Map<string, number>();
+      const streamed = await streamRunlogFile(file, (e) => counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1), opts);
+      r = { run: streamed, failed: false, counts, streamed };
+    } else {
+      const run = await readRunFile(file, opts);
+      r = { run, failed: false, counts: kindCounts(run.transcript.events) };
+    }
   } catch (e) {
     err(`peerwatch: ${e instanceof Error ? e.message : String(e)}\n`);
     return undefined;
   }
   // Problems go to stderr in every mode, so stdout stays the summary or machine-readable JSON.
-  for (const d of run.transcript.diagnostics) err(`${d.severity}: ${d.message}\n`);
-  return { run, failed: run.transcript.diagnostics.some((d) => d.severity === 'error') };
+  for (const d of r.run.transcript.diagnostics) err(`${d.severity}: ${d.message}\n`);
+  r.failed = r.run.transcript.diagnostics.some((d) => d.severity === 'error');
+  return r;
+}
+
+/** Output gathered into pieces of about a megabyte: one write per event is slow, the whole at once unbounded. */
+class Batched {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly out: Out) {}
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (!this.parts.length) return;
+    this.out(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+/**
+ * Writes `JSON.stringify({ file, ...transcript }, null, 2)`, each line after the first indented by
+ * `indent` (an element of an array). A streamed run log's events are read again and written one by
+ * one, so the output is the same as for a transcript held whole, at any size.
+ */
+async function writeTranscriptJson(w: Batched, file: string, r: ReadForCommand, indent: string): Promise<void> {
+  const t = r.run.transcript;
+  const streamed = r.streamed;
+  if (!streamed) {
+    w.write(JSON.stringify({ file, ...t }, null, 2).replace(/\n/g, `\n${indent}`));
+    return;
+  }
+  // The events' place in the JSON is marked by a string no transcript can hold (it is made now).
+  const mark = `\u0000events-${globalThis.crypto.randomUUID()}\u0000`;
+  const text = JSON.stringify({ file, ...t, events: mark }, null, 2).replace(/\n/g, `\n${indent}`);
+  const quoted = JSON.stringify(mark);
+  const at = text.indexOf(quoted);
+  const before = text.slice(0, at);
+  const keyIndent = /^ */.exec(before.slice(before.lastIndexOf('\n') + 1))![0];
+  const inner = `\n${keyIndent}  `;
+  w.write(before);
+  let n = 0;
+  await streamRunlogFile(streamed.source, (e) => w.write(`${n++ ? ',' : '['}${inner}${JSON.stringify(e, null, 2).replace(/\n/g, inner)}`), { maxBytes: streamed.bytes });
+  w.write(n ? `\n${keyIndent}]` : '[]');
+  w.write(text.slice(at + quoted.length));
 }
 
 /** `peerwatch parse FILE...`: every file with the same options; Inspect logs sample by sample. */
@@ -227,24 +302,40 @@ async function parseCommand(files: string[], opts: { json: boolean; all: boolean
     return 2;
   }
   let code = 0;
-  const parsed: Array<{ file: string } & Transcript> = [];
+  const parsed: Array<{ file: string; r: ReadForCommand }> = [];
   // With an Inspect log among them, each file prints as it is read (one JSON document per file).
   const oneByOne = sampleLogs.some(Boolean);
+  const w = new Batched(out);
   for (const [i, file] of files.entries()) {
     if (sampleLogs[i]) {
+      w.flush();
       code = Math.max(code, await sampleLogCommand('parse', file, { ...opts, summarize: summary }, out, err, opened[i]));
       continue;
     }
     const r = await readForCommand(file, err);
     if (!r || r.failed) code = Math.max(code, 1);
     if (!r) continue;
-    if (oneByOne) out(opts.json ? JSON.stringify({ file, ...r.run.transcript }, null, 2) + '\n' : summary(file, r.run.transcript) + '\n');
-    else parsed.push({ file, ...r.run.transcript });
+    if (!oneByOne) parsed.push({ file, r });
+    else if (opts.json) {
+      await writeTranscriptJson(w, file, r, '');
+      w.write('\n');
+    } else w.write(summary(file, r.run.transcript, r.counts) + '\n');
   }
   if (!oneByOne) {
-    if (opts.json) out(JSON.stringify(parsed.length === 1 && files.length === 1 ? parsed[0] : parsed, null, 2) + '\n');
-    else for (const p of parsed) out(summary(p.file, p) + '\n');
+    if (!opts.json) for (const p of parsed) w.write(summary(p.file, p.r.run.transcript, p.r.counts) + '\n');
+    else if (parsed.length === 1 && files.length === 1) await writeTranscriptJson(w, parsed[0]!.file, parsed[0]!.r, '');
+    else if (!parsed.length) w.write('[]');
+    else {
+      // As JSON.stringify(array, null, 2) writes it, one element at a time.
+      for (const [k, p] of parsed.entries()) {
+        w.write(k ? ',\n  ' : '[\n  ');
+        await writeTranscriptJson(w, p.file, p.r, '  ');
+      }
+      w.write('\n]');
+    }
+    if (opts.json) w.write('\n');
   }
+  w.flush();
   return code;
 }
 
@@ -258,9 +349,24 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
   }
   const r = await readForCommand(file, err, { hash: true });
   if (!r) return 1;
-  const text = toRunlog(r.run.transcript, runSourceRecord(r.run));
-  if (opts.output) writeFileSync(opts.output, text);
-  else out(text);
+  if (!r.streamed) {
+    const text = toRunlog(r.run.transcript, runSourceRecord(r.run));
+    if (opts.output) writeFileSync(opts.output, text);
+    else out(text);
+    return r.failed ? 1 : 0;
+  }
+  // A run log is written as it is read again, event by event (as toRunlog would write it whole).
+  const fd = opts.output ? openSync(opts.output, 'w') : undefined;
+  try {
+    const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
+    const { head, tail } = runlogFrame(r.run.transcript, CONVERT_WRITER, runSourceRecord(r.run));
+    w.write(head);
+    await streamRunlogFile(r.streamed.source, (e) => w.write(serializeEvent(e)), { maxBytes: r.streamed.bytes });
+    w.write(tail);
+    w.flush();
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
   return r.failed ? 1 : 0;
 }
 
@@ -325,7 +431,8 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     }
     let t: Transcript;
     try {
-      t = await readTranscriptFile(file);
+      // A run log is streamed into its events (no string of the whole file); the detectors read them all.
+      t = (await isRunlogFile(file)) ? (await streamRunlogFile(file, () => undefined, { keepEvents: true })).transcript : await readTranscriptFile(file);
     } catch (e) {
       // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
       if (!explicit && e instanceof NotATranscriptError) continue;

@@ -21,6 +21,9 @@ import { detectWorkerFile, tagSamples, type DetectJob } from './detection';
 import { Disposable } from './disposable';
 import { loadRules } from './review/documentBehaviours';
 
+/** How long tagging waits for an editor to send the sample list before it starts anyway. */
+const LIST_FIRST_MS = 1500;
+
 export class SampleFlagsTracker extends Disposable {
   /** Sample key → its flags, for the samples tagged so far. */
   readonly flags = new Map<string, SampleFlags>();
@@ -50,6 +53,16 @@ export class SampleFlagsTracker extends Disposable {
   /** A run of the worker is under way (`again`: samples finished meanwhile, so tag once more after it). */
   private running = false;
   private again = false;
+  /**
+   * The worker starts once an editor has sent the list (listShown), or after LIST_FIRST_MS: tagging
+   * takes a whole core, which the page showing the list needs first on a small machine.
+   */
+  private listSent: (() => void) | undefined;
+  private readonly listGate = new Promise<void>((resolve) => {
+    this.listSent = resolve;
+    const t = setTimeout(resolve, LIST_FIRST_MS);
+    this._register({ dispose: () => clearTimeout(t) });
+  });
 
   constructor(
     private readonly logUri: vscode.Uri,
@@ -60,6 +73,11 @@ export class SampleFlagsTracker extends Disposable {
   ) {
     super();
     this._register({ dispose: () => this.job?.cancel() });
+  }
+
+  /** An editor has sent the sample list to its page: tagging may take the CPU now. */
+  listShown(): void {
+    this.listSent?.();
   }
 
   /** "tagging 40/200", while samples are being tagged. */
@@ -124,6 +142,7 @@ export class SampleFlagsTracker extends Disposable {
   private async run(): Promise<void> {
     this.running = true;
     try {
+      await this.listGate;
       const { text: rules } = await loadRules(this.logUri);
       if (!this.reviewsRead) await this.readReviews();
       this.reviewsRead = true;

@@ -215,6 +215,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
         sampleReviewUri(this.sourceUri, key),
         () => (this.openKey === key && this.current.ok ? this.current.source : undefined),
         this.sampleBackups.get(key),
+        { file: this.sourceUri, sample: key },
       );
       if (this.isDisposed) {
         source.dispose();

@@ -286,13 +286,18 @@ export class EditorSession {
     if (flags) this.disposables.push(flags.onDidChange(() => this.scheduleSamples()));
   }
 
-  /** Shows the list again soon (samples tagged): a burst of samples becomes one message. */
+  /**
+   * Shows the list again soon (samples tagged): a burst of samples becomes one message. The list goes
+   * whole, so a long one goes less often (10,000 samples: once a second), leaving the host, the page
+   * and the detection worker's answers room while the samples are tagged.
+   */
   private scheduleSamples(): void {
     if (this.samplesTimer) return;
+    const rows = this.document.sampleLog?.samples.length ?? 0;
     this.samplesTimer = setTimeout(() => {
       this.samplesTimer = undefined;
       if (this.ready && this.document.sampleLog && this.document.sampleKey === undefined) this.postSamples();
-    }, 150);
+    }, Math.min(1000, Math.max(150, rows / 10)));
   }
 
   /**
@@ -489,6 +494,7 @@ export class EditorSession {
       ...(flags?.error ? { flagsError: flags.error } : {}),
     };
     this.post(message);
+    flags?.listShown();
   }
 
   /** The sample list's rows as shown (the webview's order and filter, else the log's order), with their flags. */

@@ -12,6 +12,7 @@ import { detectBehaviours, rulesFromText, type RulesText, type Tag } from '../co
 import { readRunFile } from './readTranscript';
 import { NotATranscriptError } from '../core/formats';
 import type { RunlogSource } from '../core/runlog/runlog';
+import type { Transcript } from '../core/model';
 import { sampleRuns } from '../core/formats/openSampleLog';
 import { openSampleLogFile } from './sampleLogs';
 import { basename } from 'node:path';
@@ -32,6 +33,8 @@ export interface DetectRequest {
   samples?: boolean;
   /** With `samples`: the keys of samples already tagged (a log being written is tagged again as samples finish). */
   skip?: string[];
+  /** Tag only this sample of the log of many samples at `path` (the sample open in the editor). */
+  sample?: string;
 }
 
 /**
@@ -55,7 +58,7 @@ export type DetectReply =
 const TAG_BATCH = 1000;
 
 async function detect(req: DetectRequest): Promise<void> {
-  const run = await readRunFile(req.path, { hash: !!req.hash });
+  const run = req.sample !== undefined ? { transcript: await readOneSample(req.path, req.sample) } : await readRunFile(req.path, { hash: !!req.hash });
   const transcript = run.transcript;
   if (req.maxEvents !== undefined && transcript.events.length > req.maxEvents) transcript.events = transcript.events.slice(0, req.maxEvents);
   const rules = rulesFromText(req.rules);
@@ -64,9 +67,16 @@ async function detect(req: DetectRequest): Promise<void> {
   parentPort!.postMessage({
     done: true,
     eventCount: transcript.events.length,
-    ...(run.sha256 ? { sha256: run.sha256 } : {}),
-    ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
+    ...('sha256' in run && run.sha256 ? { sha256: run.sha256 } : {}),
+    ...('convertedFrom' in run && run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}),
   } satisfies DetectReply);
+}
+
+/** Sample `key` of the log of many samples at `path`, read as the editor reads it. */
+async function readOneSample(path: string, key: string): Promise<Transcript> {
+  const log = await openSampleLogFile(path, basename(path));
+  if (!log) throw new Error(`${basename(path)} is not a log of many samples Peerwatch can read`);
+  return log.readSample(key);
 }
 
 async function detectSamples(req: DetectRequest): Promise<void> {

@@ -7,11 +7,15 @@
  * (by id, flags, each score; again to reverse); f / F open the next / previous flagged sample.
  * Sorting and filtering are core/sampleTable.ts's.
  *
+ * Only the rows in view are in the page (virtualList.ts, as the transcript's events): a log of
+ * 10,000 samples lists as fast as one of ten.
+ *
  * Every string from the log goes in as text (`el`), never as HTML: sample inputs are adversarial.
  */
 import type { SampleRow, SamplesMessage } from '../core/protocol';
 import { filterRows, flaggedBehaviours, scoreNames, scoreValues, sortRows, type SortColumn, type SortOrder, type TableFilter } from '../core/sampleTable';
 import { el } from './render';
+import { VirtualList } from './virtualList';
 
 export interface SamplesViewOptions {
   open(key: string): void;
@@ -28,7 +32,8 @@ export interface SamplesViewOptions {
 export interface SamplesViewState {
   filter?: string;
   selected?: string;
-  scroll?: number;
+  /** The list's position: the row at the top and the pixels scrolled into it. */
+  anchor?: { pos: number; offset: number; atEnd?: boolean };
   sort?: SortOrder;
   behaviour?: string;
   score?: { name: string; value: string };
@@ -75,13 +80,17 @@ export class SamplesView {
   private scoreChoices: Array<{ name: string; value: string }> = [];
   /** The keys last reported as shown (reported again only when they change). */
   private shownKeys = '';
-  private readonly scroller = el('div', { class: 'samples-scroller', 'data-testid': 'samples-scroller' });
-  private readonly list = el('ol', { class: 'sample-list', 'data-testid': 'sample-list', role: 'listbox', 'aria-label': 'Samples' });
+  private readonly listHost = el('div', { class: 'samples-scroller' });
+  private readonly empty = el('p', { class: 'empty', 'data-testid': 'samples-empty', hidden: '' });
+  private readonly list: VirtualList<ShownRow>;
   private rows: SampleRow[] = [];
+  /** The rows as shown (filtered and sorted), and their keys' positions. */
+  private shownRows: SampleRow[] = [];
+  private shownPos = new Map<string, number>();
   private selected: string | undefined;
   /** The sample the host last said was open (it becomes the selection when it changes). */
   private hostSelected: string | undefined;
-  private scrollTop = 0;
+  private anchor: { pos: number; offset: number; atEnd?: boolean } | undefined;
 
   constructor(
     private readonly options: SamplesViewOptions,
@@ -94,8 +103,16 @@ export class SamplesView {
     this.flagged = state.flagged;
     this.flaggedSelect.value = state.flagged === undefined ? ANY : state.flagged ? 'flagged' : 'unflagged';
     this.selected = state.selected;
-    this.scrollTop = state.scroll ?? 0;
-    this.scroller.append(this.list);
+    this.anchor = state.anchor;
+    this.list = new VirtualList<ShownRow>(this.listHost, {
+      request: (start, end) => this.list.receive(this.shownRows.slice(start, end).map((row, k) => ({ pos: start + k, index: start + k, row }))),
+      renderRow: (s) => [this.renderRow(s.row)],
+      optionsKey: (s) => rowKey(s.row, s.row.key === this.selected),
+      onRendered: () => {},
+      onScrolled: () => this.options.changed(),
+      element: { class: 'sample-list', testId: 'sample-list', label: 'Samples', role: 'listbox', scrollerTestId: 'samples-scroller' },
+      pendingText: (pos) => `Loading sample ${pos + 1}…`,
+    });
     this.element = el(
       'section',
       { class: 'samples-view', 'data-testid': 'samples-view' },
@@ -115,7 +132,8 @@ export class SamplesView {
         el('span', { class: 'muted keys-hint' }, 'j/k to move, Enter to open, f/F next/previous flagged'),
       ),
       this.columns,
-      this.scroller,
+      this.empty,
+      this.listHost,
     );
     const filtersChanged = () => {
       this.renderRows();
@@ -160,15 +178,11 @@ export class SamplesView {
         this.options.changed();
       }
     });
-    this.list.addEventListener('click', (ev) => {
+    this.listHost.addEventListener('click', (ev) => {
       const row = (ev.target as HTMLElement).closest<HTMLElement>('.sample[data-key]');
       if (!row) return;
       this.select(row.dataset.key!, false);
       this.options.open(row.dataset.key!);
-    });
-    this.scroller.addEventListener('scroll', () => {
-      this.scrollTop = this.scroller.scrollTop;
-      this.options.changed();
     });
   }
 
@@ -176,7 +190,7 @@ export class SamplesView {
     return {
       filter: this.filterInput.value || undefined,
       selected: this.selected,
-      scroll: this.scrollTop,
+      anchor: this.list.total ? this.list.anchorState() : this.anchor,
       ...(this.sort ? { sort: this.sort } : {}),
       ...(this.behaviour !== undefined ? { behaviour: this.behaviour } : {}),
       ...(this.score ? { score: this.score } : {}),
@@ -296,12 +310,10 @@ export class SamplesView {
 
   /** The view was put back on the page: scroll where it was and focus the selected row. */
   shown(): void {
-    this.scroller.scrollTop = this.scrollTop;
-    const row = this.rowOf(this.selected);
-    if (row) {
-      row.focus({ preventScroll: true });
-      if (!this.isInView(row)) row.scrollIntoView({ block: 'nearest' });
-    }
+    if (this.anchor) this.list.restore(this.anchor);
+    this.anchor = undefined;
+    const pos = this.selected === undefined ? undefined : this.shownPos.get(this.selected);
+    if (pos !== undefined) this.list.revealPos(pos, { focus: true, minimal: true });
   }
 
   /** Keys on the list (main.ts passes them on while the list shows); true when handled. */
@@ -355,14 +367,19 @@ export class SamplesView {
     const shown = this.sort ? sortRows(filtered, this.sort) : filtered;
     this.count.textContent =
       shown.length !== this.rows.length ? `${shown.length} of ${this.rows.length} samples` : `${this.rows.length} sample${this.rows.length === 1 ? '' : 's'}`;
-    const items = shown.map((r) => this.renderRow(r));
-    if (!items.length) {
-      items.push(el('li', { class: 'empty' }, this.rows.length ? 'No sample matches the filter.' : 'No samples yet.'));
-    }
-    this.list.replaceChildren(...items);
+    this.empty.textContent = shown.length ? '' : this.rows.length ? 'No sample matches the filter.' : 'No samples yet.';
+    this.empty.hidden = shown.length > 0;
     const keys = shown.map((r) => r.key);
-    if (keys.join('\n') !== this.shownKeys) {
-      this.shownKeys = keys.join('\n');
+    const joined = keys.join('\n');
+    this.shownRows = shown;
+    this.shownPos = new Map(keys.map((k, i) => [k, i]));
+    // Other rows (a filter, a sort): from the top; the same rows with new data (flags counted, a
+    // sample finished): where the list is.
+    const grown = joined === this.shownKeys || this.shownKeys === '' || joined.startsWith(`${this.shownKeys}\n`);
+    if (grown) this.list.invalidate(shown.length);
+    else this.list.reset(shown.length);
+    if (joined !== this.shownKeys) {
+      this.shownKeys = joined;
       this.options.shown?.(keys);
     }
   }
@@ -412,35 +429,27 @@ export class SamplesView {
   }
 
   private visibleKeys(): string[] {
-    return [...this.list.querySelectorAll<HTMLElement>('.sample[data-key]')].map((n) => n.dataset.key!);
-  }
-
-  private rowOf(key: string | undefined): HTMLElement | undefined {
-    if (key === undefined) return undefined;
-    return [...this.list.querySelectorAll<HTMLElement>('.sample[data-key]')].find((n) => n.dataset.key === key);
-  }
-
-  private isInView(row: HTMLElement): boolean {
-    const a = this.scroller.getBoundingClientRect();
-    const b = row.getBoundingClientRect();
-    return b.top >= a.top && b.bottom <= a.bottom;
+    return this.shownRows.map((r) => r.key);
   }
 
   private select(key: string, focus: boolean): void {
     this.selected = key;
-    for (const n of this.list.querySelectorAll<HTMLElement>('.sample.selected')) {
-      n.classList.remove('selected');
-      n.setAttribute('aria-selected', 'false');
-    }
-    const row = this.rowOf(key);
-    if (row) {
-      row.classList.add('selected');
-      row.setAttribute('aria-selected', 'true');
-      if (focus) {
-        row.focus({ preventScroll: true });
-        if (!this.isInView(row)) row.scrollIntoView({ block: 'nearest' });
-      }
-    }
+    // Rows whose selection changed are rebuilt (their optionsKey says whether they are selected).
+    const pos = this.shownPos.get(key);
+    if (focus && pos !== undefined) this.list.revealPos(pos, { focus: true, minimal: true });
+    else this.list.refresh();
     this.options.changed();
   }
+}
+
+/** A row of the virtual list: a shown sample at its position. */
+interface ShownRow {
+  pos: number;
+  index: number;
+  row: SampleRow;
+}
+
+/** Everything a sample's row shows: the row is built again when this changes. */
+function rowKey(r: SampleRow, selected: boolean): string {
+  return JSON.stringify([r.key, selected, r.complete, r.error, r.scores, r.flags, r.flagsError, r.totalTokens, r.input, r.id, r.epoch]);
 }

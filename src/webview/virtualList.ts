@@ -1,5 +1,6 @@
 /**
- * A virtualized list of event rows of varying height.
+ * A virtualized list of rows of varying height: the transcript's events (main.ts) and a log's
+ * samples (samples.ts).
  *
  * Position is an *anchor* (view position of the top row and pixels scrolled into it), not a pixel
  * offset, so it works for any number of rows. Only the rows in the viewport plus a margin are in
@@ -11,13 +12,24 @@
 import type { Slot } from '../core/protocol';
 import { el } from './render';
 
-export interface VirtualListOptions {
+/** One row's data: its view position and the index of what it shows (an event's, a sample's). */
+export interface ListItem {
+  pos: number;
+  index: number;
+}
+
+export interface VirtualListOptions<T extends ListItem = Slot> {
+  /** Asks for items [start, end); they come back through `receive` (now or later). */
   request(start: number, end: number): void;
-  renderRow(slot: Slot): HTMLElement[];
+  renderRow(slot: T): HTMLElement[];
   /** Rows are rendered again when this changes (expanded, diff mode…). */
-  optionsKey(slot: Slot): string;
+  optionsKey(slot: T): string;
   onRendered(rows: HTMLElement[]): void;
   onScrolled(): void;
+  /** The list element's class, test id and label, and the scroller's test id (the transcript's by default). */
+  element?: { class: string; testId: string; label: string; role?: string; scrollerTestId: string };
+  /** The placeholder of a row not received yet. */
+  pendingText?(pos: number): string;
 }
 
 export interface RevealOptions {
@@ -47,13 +59,13 @@ interface Row {
   index: number;
 }
 
-export class VirtualList {
+export class VirtualList<T extends ListItem = Slot> {
   total = 0;
   onFocus: (index: number, pos: number, keepKeyboardFocus: boolean) => void = () => {};
   private anchor = { pos: 0, offset: 0 };
   private atEnd = false;
   private readonly heights = new Map<number, number>();
-  private readonly slots = new Map<number, Slot>();
+  private readonly slots = new Map<number, T>();
   private readonly rows = new Map<number, Row>();
   /** Chunks asked for: start → end asked (re-asked when the list grew past it). */
   private readonly requested = new Map<number, number>();
@@ -69,12 +81,13 @@ export class VirtualList {
 
   constructor(
     host: HTMLElement,
-    private readonly opts: VirtualListOptions,
+    private readonly opts: VirtualListOptions<T>,
   ) {
-    this.list = el('ol', { class: 'events', 'data-testid': 'event-list', 'aria-label': 'Transcript events' });
+    const e = opts.element ?? { class: 'events', testId: 'event-list', label: 'Transcript events', scrollerTestId: 'scroller' };
+    this.list = el('ol', { class: e.class, 'data-testid': e.testId, 'aria-label': e.label, role: e.role });
     const layer = el('div', { class: 'layer' }, this.list);
     this.spacer = el('div', { class: 'spacer' });
-    this.scroller = el('div', { class: 'scroller', 'data-testid': 'scroller' }, layer, this.spacer);
+    this.scroller = el('div', { class: 'scroller', 'data-testid': e.scrollerTestId }, layer, this.spacer);
     host.append(this.scroller);
     this.scroller.addEventListener('wheel', (ev) => this.onWheel(ev), { passive: false });
     this.scroller.addEventListener('scroll', () => this.onScroll());
@@ -114,7 +127,18 @@ export class VirtualList {
     this.render();
   }
 
-  receive(slots: readonly Slot[]): void {
+  /**
+   * The items changed (sorted, filtered, added to) and there are now `total`: those shown are asked
+   * for again, and the position is kept (clamped to the new end).
+   */
+  invalidate(total: number): void {
+    this.total = total;
+    this.slots.clear();
+    this.requested.clear();
+    this.render();
+  }
+
+  receive(slots: readonly T[]): void {
     for (const s of slots) {
       this.slots.set(s.pos, s);
       const chunk = s.pos - (s.pos % CHUNK);
@@ -223,13 +247,16 @@ export class VirtualList {
         const below = top !== undefined && top > 0;
         this.atEnd = false;
         this.anchor = { pos, offset: 0 };
-        if (o.minimal && below) {
+        this.render();
+        // A row near the list's end is already shown end-aligned (render aligned it): moving up
+        // from there would push it below the viewport.
+        if (this.atEnd) {
+          // nothing to adjust
+        } else if (o.minimal && below) {
           // Stepping down: bring the row in at the bottom, as a text editor does.
-          this.render();
           this.scrollByPixels(-Math.max(0, viewH - this.height(pos) - 8));
         } else {
           // Jumps (find, links, outline): some context above the row.
-          this.render();
           this.scrollByPixels(-Math.min(viewH / 4, 120));
         }
       }
@@ -376,7 +403,7 @@ export class VirtualList {
       if (!row || row.key !== key || (slot && row.index !== slot.index)) {
         const nodes = slot
           ? this.opts.renderRow(slot)
-          : [el('li', { class: 'event-pending', 'aria-busy': 'true' }, `Loading event ${pos + 1}…`)];
+          : [el('li', { class: 'event-pending', 'aria-busy': 'true' }, this.opts.pendingText?.(pos) ?? `Loading event ${pos + 1}…`)];
         nodes[0]!.dataset.pos = String(pos);
         nodes[0]!.style.minHeight = slot ? '' : `${ESTIMATE}px`;
         row = { nodes, key, index: slot?.index ?? -1 };

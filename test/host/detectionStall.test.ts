@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { DocumentBehaviours, UNTRUSTED_RULES_NOTE, loadRules } from '../../src/host/review/documentBehaviours';
-import { RunlogFileSource } from '../../src/host/sources';
+import { RunlogFileSource, TranscriptSource } from '../../src/host/sources';
 import { FlagsCache } from '../../src/host/review/folder';
 import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/merge';
 import { emptyReview } from '../../src/core/review/sidecar';
@@ -80,6 +80,54 @@ describe('Detection off the extension host thread (issue 14)', function () {
       assert.ok(maxGap < 200, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection`);
       // The same tags as `peerwatch tag` (the CLI's reader and detectors on the same file).
       const cli = detectBehaviours((await readRunFile(file)).transcript);
+      assert.ok(cli.length > 0, 'the run has tags to compare');
+      assert.deepEqual(b.detected, cli);
+    } finally {
+      b.dispose();
+      source.dispose();
+    }
+  });
+
+  it('tags a large run of a format held in memory (an OpenAI Chat Completions log) in the worker too, with the host never stalled 200 ms', async () => {
+    // The example's agent turns repeated (tool call ids made unique) until the run has ~50,000 events.
+    const example = JSON.parse(fs.readFileSync(path.join(examples, 'providers', 'openai-chat-tampering-peer.json'), 'utf8')) as { request: { messages: Array<Record<string, unknown>> } };
+    const [system, user, ...turns] = example.request.messages;
+    const messages: unknown[] = [system, user];
+    for (let k = 0; messages.length < 40_000; k++) {
+      for (const m of turns) {
+        const calls = m['tool_calls'] as Array<Record<string, unknown>> | undefined;
+        messages.push({
+          ...m,
+          ...(calls ? { tool_calls: calls.map((c) => ({ ...c, id: `${String(c['id'])}-${k}` })) } : {}),
+          ...(m['tool_call_id'] ? { tool_call_id: `${String(m['tool_call_id'])}-${k}` } : {}),
+        });
+      }
+    }
+    const file = path.join(dir, 'chat.json');
+    fs.writeFileSync(file, JSON.stringify({ ...example, request: { ...example.request, messages } }));
+    const read = await readRunFile(file);
+    assert.ok(read.transcript.events.length > 40_000, `${read.transcript.events.length} events`);
+    const source = new TranscriptSource(read.transcript);
+    const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
+    let last = performance.now();
+    let maxGap = 0;
+    const beat = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    try {
+      b.start();
+      await waitFor('the tags', () => b.detected, 150_000, 20);
+    } finally {
+      clearInterval(beat);
+    }
+    report(`      detection of ${read.transcript.events.length} events of an OpenAI Chat log (in memory): ${(performance.now() - started).toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms`);
+    try {
+      assert.equal(b.analysisError, undefined);
+      assert.ok(maxGap < 200, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection`);
+      const cli = detectBehaviours(read.transcript);
       assert.ok(cli.length > 0, 'the run has tags to compare');
       assert.deepEqual(b.detected, cli);
     } finally {

@@ -300,6 +300,39 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     assert.match(await frame2.locator('[data-testid="event-list"] .event.focused').innerText(), /bash/);
   });
 
+  it('lists 10,000 samples with only the rows in view in the page; End reaches the last, which opens', async () => {
+    const many: SampleSpec[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, tool: 'bash', needle: `needle-${i + 1}`, score: i % 7 ? 'C' : 'I' }));
+    fs.writeFileSync(path.join(workspace, 'many.eval'), finishedLog(many));
+    wb = await openWorkbench(workspace);
+    const { page } = wb;
+    await quickOpen(page, 'many.eval');
+    const frame = await frameWith(page, '[data-testid="sample-row"][data-key="1#1"]');
+    assert.match(await frame.locator('[data-testid="sample-count"]').innerText(), /^10000 samples$/);
+    const rows = await frame.locator('[data-testid="sample-row"]').count();
+    assert.ok(rows > 5 && rows < 200, `only the rows in view (and a margin) are in the page, found ${rows}`);
+
+    // The keyboard walks the whole list: End selects the last sample and scrolls it into view.
+    await frame.locator('[data-testid="sample-row"][data-key="2#1"]').click();
+    await expectStatus(frame, 'Sample 2 of 10000: 2 (epoch 1)');
+    await frame.locator('[data-testid="samples-button"]').click();
+    await frame.locator('[data-testid="sample-row"].selected[data-key="2#1"]').waitFor({ timeout: LONG });
+    await page.keyboard.press('End');
+    const last = frame.locator('[data-testid="sample-row"].selected[data-key="10000#1"]');
+    await last.waitFor({ timeout: LONG });
+    const box = await last.boundingBox();
+    const view = await frame.locator('[data-testid="samples-scroller"]').boundingBox();
+    assert.ok(box && view && box.y >= view.y - 1 && box.y + box.height <= view.y + view.height + 1, `the last sample is in view: ${JSON.stringify({ box, view })}`);
+    await page.keyboard.press('Enter');
+    await expectStatus(frame, 'Sample 10000 of 10000: 10000 (epoch 1)');
+
+    // The filter sees every sample, not only those in the page.
+    await frame.locator('[data-testid="samples-button"]').click();
+    const filterBox = frame.locator('[data-testid="sample-filter"]');
+    await filterBox.fill('9999');
+    await waitForIds(frame, ['9999']);
+    assert.match(await frame.locator('[data-testid="sample-count"]').innerText(), /1 of 10000 samples/);
+  });
+
   it("lists the log's problems over its samples, and a damaged sample's reason over the list", async () => {
     const fixtures = path.join(repoRoot, 'test', 'unit', 'fixtures', 'inspect');
     fs.copyFileSync(path.join(fixtures, 'future.eval'), path.join(workspace, 'future.eval'));

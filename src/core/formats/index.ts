@@ -190,18 +190,25 @@ interface Sniffed {
   match?: RunMatch;
 }
 
-function sniff(fileName: string, text: string): Sniffed {
-  const start = text.search(/\S/);
-  if (start < 0) return {};
-  if (text[start] === '{') {
-    const firstLineEnd = text.indexOf('\n', start);
-    const firstLine = text.slice(start, firstLineEnd < 0 ? undefined : firstLineEnd);
-    if (/"schema"\s*:\s*"peerwatch\.runlog"/.test(firstLine) || (/\.runlog\.jsonl$/i.test(fileName) && /"type"\s*:\s*"header"/.test(firstLine))) {
-      return { format: 'runlog' };
-    }
+/**
+ * Whether a file is a Peerwatch run log, from its name and its first line (`head`: the text up to at
+ * least the end of the first line, or the whole file). The CLI streams such files (node/runlogFile.ts).
+ */
+export function isRunlogText(fileName: string, head: string): boolean {
+  const start = head.search(/\S/);
+  if (start < 0) return false;
+  if (head[start] === '{') {
+    const firstLineEnd = head.indexOf('\n', start);
+    const firstLine = head.slice(start, firstLineEnd < 0 ? undefined : firstLineEnd);
+    if (/"schema"\s*:\s*"peerwatch\.runlog"/.test(firstLine) || (/\.runlog\.jsonl$/i.test(fileName) && /"type"\s*:\s*"header"/.test(firstLine))) return true;
   }
   // A run log whose header line is damaged still looks like JSON Lines of events.
-  if (/\.runlog\.jsonl$/i.test(fileName)) return { format: 'runlog' };
+  return /\.runlog\.jsonl$/i.test(fileName);
+}
+
+function sniff(fileName: string, text: string): Sniffed {
+  if (text.search(/\S/) < 0) return {};
+  if (isRunlogText(fileName, text)) return { format: 'runlog' };
   const json = parseText(fileName, text);
   const study = detectStudy(json.value);
   if (study) return { format: study, json };

@@ -126,17 +126,31 @@ export function serializeEnd(end: Omit<RunlogEndRecord, 'type'>): string {
 
 /** A whole transcript as a Peerwatch log (used by `peerwatch convert` and the examples); `source`: the file converted. */
 export function transcriptToRunlog(t: Transcript, writer = 'peerwatch', source?: RunlogSource): string {
+  const { head, tail } = runlogFrame(t, writer, source);
+  let out = head;
+  for (const e of t.events) out += serializeEvent(e);
+  return out + tail;
+}
+
+/**
+ * What a run log of `t` holds around its events: the header line, and the end line when the run
+ * ended (empty while it is live). `peerwatch convert` writes a streamed log's events between them.
+ */
+export function runlogFrame(t: Pick<Transcript, 'header' | 'live'>, writer = 'peerwatch', source?: RunlogSource): { head: string; tail: string } {
   // The header keeps the reader that read the source (and a guess's path), so the run log says how
   // its events were found; a run log written live has none and reads as a Peerwatch run log.
-  let out = serializeHeader(t.header, { writer, ...(source ? { source } : {}) });
-  for (const e of t.events) out += serializeEvent(e);
-  if (!t.live) out += serializeEnd({ status: 'completed', evaluation: t.header.evaluation });
-  return out;
+  return {
+    head: serializeHeader(t.header, { writer, ...(source ? { source } : {}) }),
+    tail: t.live ? '' : serializeEnd({ status: 'completed', evaluation: t.header.evaluation }),
+  };
 }
 
 /**
  * Reads a Peerwatch log incrementally. `push` text as it arrives; `finish` when the file is complete
  * (a cut-off last line is then reported). `transcript()` gives the current state at any time.
+ * With `{ keepEvents: false }` the events are only returned by `push` and `finish`, not kept (a log
+ * of any size streams through in bounded memory); `transcript().events` is then empty and
+ * `eventCount` says how many were read.
  */
 export class RunlogReader {
   private pending = '';
@@ -147,8 +161,20 @@ export class RunlogReader {
   private readonly diagnostics: Diagnostic[] = [];
   /** Set when the header names a version this reader cannot read: events are not trusted then. */
   private stopped = false;
+  private count = 0;
+  private readonly keepEvents: boolean;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    opts: { keepEvents?: boolean } = {},
+  ) {
+    this.keepEvents = opts.keepEvents ?? true;
+  }
+
+  /** The events read so far (kept or not). */
+  get eventCount(): number {
+    return this.count;
+  }
 
   /** Feeds more text; returns the events completed by it. */
   push(chunk: string): TranscriptEvent[] {
@@ -271,7 +297,7 @@ export class RunlogReader {
           message: `${this.file}:${lineNo}: record type ${typeof type === 'string' ? JSON.stringify(type) : describeValue(type)} is not one this Peerwatch knows; skipped`,
           expected: '"event" or "end"',
           path: '$.type',
-          afterEvent: this.events.length - 1,
+          afterEvent: this.count - 1,
         });
         return undefined;
     }
@@ -279,7 +305,7 @@ export class RunlogReader {
 
   private readEvent(record: object, lineNo: number): TranscriptEvent | undefined {
     const { type: _type, ...rest } = record as EventLine;
-    const index = this.events.length;
+    const index = this.count;
     const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -287,7 +313,8 @@ export class RunlogReader {
       return undefined;
     }
     const event = parsed.data;
-    this.events.push(event);
+    this.count++;
+    if (this.keepEvents) this.events.push(event);
     return event;
   }
 
@@ -307,7 +334,7 @@ export class RunlogReader {
       path,
       expected,
       message: saysExpected ? `${place}: ${what}` : `${place}: ${what}; expected ${expected}`,
-      afterEvent: this.events.length - 1,
+      afterEvent: this.count - 1,
     });
   }
 }

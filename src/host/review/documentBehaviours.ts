@@ -27,6 +27,12 @@ const REANALYSE_MS = 1500;
  */
 const MAX_EVENTS_FOR_DETECTION = 100_000;
 
+/** Where a run's detection reads it from: its file, and for a sample of a log of many samples, its key. */
+export interface RunOrigin {
+  file: vscode.Uri;
+  sample?: string;
+}
+
 export interface ReviewEdit {
   label: string;
   undo(): void;
@@ -144,6 +150,7 @@ export class DocumentBehaviours extends Disposable {
     readonly logUri: vscode.Uri,
     private readonly source: () => EventSource | undefined,
     initial: { review: Review; savedText?: string; error?: string },
+    private readonly origin: RunOrigin = { file: logUri },
   ) {
     super();
     this.review = initial.review;
@@ -168,8 +175,12 @@ export class DocumentBehaviours extends Disposable {
     );
   }
 
-  /** Opens the review of `logUri`: from a hot-exit backup when VS Code has one, else the sidecar. */
-  static async open(logUri: vscode.Uri, source: () => EventSource | undefined, backupId?: string): Promise<DocumentBehaviours> {
+  /**
+   * Opens the review of `logUri`: from a hot-exit backup when VS Code has one, else the sidecar.
+   * `origin`: where the detection worker reads the run (by default `logUri` itself; for a sample, its
+   * log and key).
+   */
+  static async open(logUri: vscode.Uri, source: () => EventSource | undefined, backupId?: string, origin?: RunOrigin): Promise<DocumentBehaviours> {
     const sidecar = sidecarUriFor(logUri);
     // An earlier save killed between its temporary file and the rename left that file behind.
     await removeLeftoverTemps(sidecar);
@@ -178,12 +189,12 @@ export class DocumentBehaviours extends Disposable {
       try {
         const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(backupId)));
         const parsed = parseReview('backup', text);
-        if (parsed.review) return new DocumentBehaviours(logUri, source, { review: parsed.review, savedText: onDisk.text, error: onDisk.error });
+        if (parsed.review) return new DocumentBehaviours(logUri, source, { review: parsed.review, savedText: onDisk.text, error: onDisk.error }, origin);
       } catch {
         /* no usable backup: fall back to the sidecar */
       }
     }
-    return new DocumentBehaviours(logUri, source, { review: onDisk.review ?? emptyReview(basename(logUri)), savedText: onDisk.text, error: onDisk.error });
+    return new DocumentBehaviours(logUri, source, { review: onDisk.review ?? emptyReview(basename(logUri)), savedText: onDisk.text, error: onDisk.error }, origin);
   }
 
   get sidecarUri(): vscode.Uri {
@@ -278,16 +289,27 @@ export class DocumentBehaviours extends Disposable {
         this.analysisError = `this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor; run \`peerwatch tag\` on it instead`;
         return;
       }
-      // A run log on disk (the one kind that grows to 100,000 events) is tagged off the host's thread:
-      // the worker reads the file as the CLI does and tags its first `count` events (what the editor
-      // has indexed). Other sources hold their transcript in memory already and are tagged here.
-      const worker = source instanceof RunlogFileSource && this.logUri.scheme === 'file' ? detectWorkerFile() : undefined;
+      // A run on disk is tagged off the host's thread: the worker reads the file as the CLI does (a
+      // sample: its log, then the sample) and tags its first `count` events (what the editor has
+      // indexed of a run log). Only a run with no local file is tagged here, from memory; so is one
+      // the worker could not read again (the file went away since it was opened).
+      const origin = this.origin;
+      const worker = origin.file.scheme === 'file' ? detectWorkerFile() : undefined;
+      let tagged = false;
       if (worker) {
-        this.job = detectInWorker(worker, { path: this.logUri.fsPath, maxEvents: count, ...(rulesText ? { rules: rulesText } : {}) });
-        const reply = await this.job.result.finally(() => (this.job = undefined));
-        if (!reply || generation !== this.generation || this.isDisposed) return;
-        this.detected = reply.tags;
-      } else {
+        this.job = detectInWorker(worker, { path: origin.file.fsPath, maxEvents: count, ...(origin.sample !== undefined ? { sample: origin.sample } : {}), ...(rulesText ? { rules: rulesText } : {}) });
+        const fromMemory = !(source instanceof RunlogFileSource);
+        const reply = await this.job.result.finally(() => (this.job = undefined)).catch((e: unknown) => {
+          if (fromMemory) return null;
+          throw e;
+        });
+        if (reply === undefined || generation !== this.generation || this.isDisposed) return;
+        if (reply) {
+          this.detected = reply.tags;
+          tagged = true;
+        }
+      }
+      if (!tagged) {
         const t = await readWholeTranscript(source, () => this.isDisposed || generation !== this.generation);
         if (!t || generation !== this.generation) return;
         this.detected = detectBehaviours(t, rules);

@@ -1,0 +1,93 @@
+// The command line in the bench (scripts/bench.mjs, docs/bench.md "Command line"): `peerwatch parse`
+// and `peerwatch tag` on the generated run logs, wall time and peak memory, each beside a plain
+// line-by-line JSON.parse of the same file (node:readline, one JSON.parse a line) run in the same
+// bench, alternating with it so that a busy machine slows both alike.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+/** Peak memory (maxRSS, KB) of the child, written to stderr at its exit after a marker. */
+const REPORT = `process.on('exit', (code) => process.stderr.write('\\n@@bench ' + JSON.stringify({ code, maxRssKB: process.resourceUsage().maxRSS })));`;
+
+/** The baseline: every line of the file JSON.parsed, nothing kept. */
+const BASELINE = `${REPORT}
+const { createReadStream } = require('node:fs');
+const { createInterface } = require('node:readline');
+(async () => {
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity })) if (line) { JSON.parse(line); n++; }
+  process.stderr.write('lines ' + n);
+})();`;
+
+/** The CLI itself (dist/cli.js's main, as bin/peerwatch.js runs it), its stdout dropped. */
+const CLI = (cliFile) => `${REPORT}
+require(${JSON.stringify(cliFile)}).main(process.argv.slice(1), () => undefined, (s) => process.stderr.write(s)).then((code) => (process.exitCode = code));`;
+
+function run(script, args) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 16 << 20 });
+  const ms = performance.now() - t0;
+  const m = /@@bench (\{.*\})\s*$/.exec(r.stderr ?? '');
+  if (!m) throw new Error(`the bench child ${args.join(' ')} gave no report (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${(r.stderr ?? '').slice(-400)}`);
+  const { code, maxRssKB } = JSON.parse(m[1]);
+  return { ms, rssMB: maxRssKB / 1024, code, stderr: r.stderr.slice(0, m.index) };
+}
+
+/**
+ * `peerwatch COMMAND FILE` against the baseline on `log` (a generated run log: { file, bytes, sizeMB }):
+ * best of `runs` for time, peak RSS of the same runs. Exit codes other than 0 are errors.
+ */
+export function benchCliCommand(repoRoot, log, command, runs) {
+  const cli = CLI(join(repoRoot, 'dist', 'cli.js'));
+  const best = { ms: Infinity, rssMB: 0, baselineMs: Infinity, baselineRssMB: 0 };
+  for (let k = 0; k < runs; k++) {
+    const order = k % 2 ? ['cli', 'base'] : ['base', 'cli'];
+    for (const which of order) {
+      if (which === 'base') {
+        const b = run(BASELINE, [log.file]);
+        if (b.code !== 0) throw new Error(`the baseline failed on ${log.file}: ${b.stderr.slice(-300)}`);
+        best.baselineMs = Math.min(best.baselineMs, b.ms);
+        best.baselineRssMB = Math.max(best.baselineRssMB, b.rssMB);
+      } else {
+        const c = run(cli, [command, log.file, ...(command === 'tag' ? ['--no-rules'] : [])]);
+        if (c.code !== 0) throw new Error(`peerwatch ${command} failed on ${log.file} (exit ${c.code}): ${c.stderr.slice(-300)}`);
+        best.ms = Math.min(best.ms, c.ms);
+        best.rssMB = Math.max(best.rssMB, c.rssMB);
+      }
+    }
+  }
+  const mb = log.bytes / 1e6;
+  const r1 = (x) => Math.round(x * 10) / 10;
+  return {
+    command,
+    sizeMB: log.sizeMB,
+    events: log.events,
+    runs,
+    ms: Math.round(best.ms),
+    MBps: r1(mb / (best.ms / 1000)),
+    eventsPerS: Math.round(log.events / (best.ms / 1000)),
+    peakRssMB: Math.round(best.rssMB),
+    baselineMs: Math.round(best.baselineMs),
+    baselineMBps: r1(mb / (best.baselineMs / 1000)),
+    baselinePeakRssMB: Math.round(best.baselineRssMB),
+    /** Above 1: the CLI is faster than the baseline. */
+    speedVsBaseline: Math.round((best.baselineMs / best.ms) * 100) / 100,
+  };
+}
+
+/** The command-line table (and its lines for the README's table). */
+export function printCli(rows, table) {
+  if (!rows.length) return;
+  console.log('\nCommand line: peerwatch parse / tag (stdout dropped) vs a line-by-line JSON.parse of the same file (node:readline), best of the runs; peak RSS\n');
+  console.log(table(rows, [
+    ['command', (r) => `${r.command} ${r.sizeMB} MB`],
+    ['time', (r) => `${(r.ms / 1000).toFixed(2)} s`],
+    ['MB/s', (r) => r.MBps],
+    ['events/s', (r) => r.eventsPerS],
+    ['peak RSS', (r) => `${r.peakRssMB} MB`],
+    ['JSON.parse time', (r) => `${(r.baselineMs / 1000).toFixed(2)} s`],
+    ['JSON.parse MB/s', (r) => r.baselineMBps],
+    ['JSON.parse RSS', (r) => `${r.baselinePeakRssMB} MB`],
+    ['speed vs JSON.parse', (r) => `${r.speedVsBaseline}×`],
+  ]));
+}

@@ -1,0 +1,129 @@
+// `peerwatch parse`, `convert` and `tag` stream run logs (src/node/runlogFile.ts): the output is the
+// same as reading the whole file into one string (the reader every other format goes through), for
+// the examples and for a damaged log, and a log several times the size of the memory given to Node
+// still parses.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { runSourceRecord } from '../../src/core/formats/readRun';
+import { serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
+import type { TranscriptEvent } from '../../src/core/model';
+import { readRunFile } from '../../src/node/readTranscript';
+import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
+
+const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
+  .filter((n) => n.endsWith('.runlog.jsonl'))
+  .map((n) => join('examples', 'runlog', n));
+
+/** A run log with every kind of damage the reader reports, CRLF line ends and a cut-off last line. */
+function damagedLog(): string {
+  const event = (e: Record<string, unknown>) => JSON.stringify({ type: 'event', ...e });
+  return [
+    serializeHeader({ format: 'runlog', model: 'test/model', taskFamily: 'tampering' } as never).trimEnd(),
+    event({ kind: 'message', role: 'user', text: 'Grade the agents.' }),
+    '{"type":"event","kind":"message", oops}',
+    event({ kind: 'message', role: 'wizard', text: 'not a role' }),
+    JSON.stringify({ type: 'checkpoint', at: 3 }),
+    '',
+    event({ kind: 'tool_call', name: 'edit_file', id: 'c1', arguments: { path: 'x' } }) + '\r',
+    event({ kind: 'tool_result', callId: 'c1', output: 'ok' }),
+    JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }),
+    event({ kind: 'message', role: 'assistant', text: 'after the end' }),
+    '{"type":"event","kind":"mess',
+  ].join('\n');
+}
+
+/** What `parse --json` printed before run logs were streamed: the whole file read into one string. */
+async function wholeFileJson(file: string): Promise<{ file: string } & Record<string, unknown>> {
+  const run = await readRunFile(join(repoRoot, file));
+  return { file, ...run.transcript };
+}
+
+describe('peerwatch parse, convert and tag stream run logs', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let damaged: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'peerwatch-stream-'));
+    damaged = relative(repoRoot, join(dir, 'damaged.runlog.jsonl'));
+    writeFileSync(join(repoRoot, damaged), damagedLog());
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('parse --json prints what reading the whole file printed, one file or several, damaged or not', async () => {
+    const files = [...examples, damaged];
+    assert.ok(examples.length >= 4, 'the examples hold run logs');
+    for (const file of files) {
+      const r = peerwatch(['parse', file, '--json']);
+      assert.equal(r.stdout, JSON.stringify(await wholeFileJson(file), null, 2) + '\n', `${file}: streamed JSON differs`);
+      assert.equal(r.code, file === damaged ? 1 : 0, `${file}: exit code (${r.stderr})`);
+    }
+    const all = peerwatch(['parse', ...files, '--json']);
+    const expected: unknown[] = [];
+    for (const f of files) expected.push(await wholeFileJson(f));
+    assert.equal(all.stdout, JSON.stringify(expected, null, 2) + '\n');
+    // The damage is reported on stderr with file, line and column, as before.
+    const d = peerwatch(['parse', damaged]);
+    assert.match(d.stderr, /damaged\.runlog\.jsonl:3:\d+: line 3 is not valid JSON/);
+    assert.match(d.stderr, /damaged\.runlog\.jsonl:4: line 4: the event is not valid/);
+    assert.match(d.stderr, /damaged\.runlog\.jsonl:11:\d+: line 11 is cut off/);
+  });
+
+  it('parse prints the same event counts as the whole transcript has, and convert writes the same run log', async () => {
+    for (const file of [...examples, damaged]) {
+      const run = await readRunFile(join(repoRoot, file), { hash: true });
+      const counts = new Map<string, number>();
+      for (const e of run.transcript.events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+      const summary = peerwatch(['parse', file]).stdout;
+      assert.ok(summary.includes(`  ${run.transcript.events.length} events: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}\n`), `${file}: ${summary}`);
+      const out = join(dir, 'converted.runlog.jsonl');
+      peerwatch(['convert', file, '--to', 'runlog', '-o', out]);
+      assert.equal(readFileSync(out, 'utf8'), transcriptToRunlog(run.transcript, 'peerwatch convert', runSourceRecord(run)), `${file}: converted log differs`);
+      assert.equal(peerwatch(['convert', file, '--to', 'runlog']).stdout, readFileSync(out, 'utf8'), `${file}: convert to stdout and to a file differ`);
+    }
+  });
+
+  it('tag reads a streamed run log as it read the whole file', () => {
+    const file = examples.find((f) => f.includes('tampering-shutdown-tampering'))!;
+    const r = peerwatch(['tag', file, '--json', '--no-rules']);
+    assert.equal(r.code, 0, r.stderr);
+    const [report] = JSON.parse(r.stdout) as Array<{ tags: Array<{ behaviour: string }> }>;
+    assert.ok(report!.tags.some((t) => t.behaviour === 'shutdown-tampering'), JSON.stringify(report));
+  });
+
+  it('parses and converts a run log several times the size of the memory Node is given', () => {
+    // 120 MB of events against a 48 MB heap: a string of the whole file alone would not fit.
+    const file = join(dir, 'big.runlog.jsonl');
+    const fd = openSync(file, 'w');
+    let events = 0;
+    try {
+      writeSync(fd, serializeHeader({ format: 'runlog', model: 'test/model' } as never));
+      const filler = 'The config says shutdown is enabled; the score is 60. '.repeat(40);
+      let block = '';
+      for (let bytes = 0; bytes < 120e6; ) {
+        const e = { index: events, source: {}, kind: events % 2 ? 'tool_result' : 'message', ...(events % 2 ? { output: `${events} ${filler}` } : { role: 'assistant', text: `${events} ${filler}` }) };
+        block += serializeEvent(e as unknown as TranscriptEvent);
+        events++;
+        if (block.length > 1 << 20) {
+          bytes += writeSync(fd, block);
+          block = '';
+        }
+      }
+      writeSync(fd, block + JSON.stringify({ type: 'end', status: 'completed' }) + '\n');
+    } finally {
+      closeSync(fd);
+    }
+    const node = (args: string[]) => spawnSync(process.execPath, ['--max-old-space-size=48', peerwatchBin, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20 });
+    const parsed = node(['parse', 'big.runlog.jsonl']);
+    assert.equal(parsed.status, 0, parsed.stderr);
+    assert.ok(parsed.stdout.includes(`  ${events} events: ${Math.ceil(events / 2)} message, ${Math.floor(events / 2)} tool_result\n`), parsed.stdout);
+    const converted = node(['convert', 'big.runlog.jsonl', '--to', 'runlog', '-o', 'again.runlog.jsonl']);
+    assert.equal(converted.status, 0, converted.stderr);
+    assert.ok(statSync(join(dir, 'again.runlog.jsonl')).size > 120e6, 'the whole log was written');
+    const again = node(['parse', 'again.runlog.jsonl']);
+    assert.equal(again.stdout.split('\n').at(-2), parsed.stdout.split('\n').at(-2), 'the converted log holds the same events');
+  });
+});
