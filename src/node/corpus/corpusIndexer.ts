@@ -15,7 +15,7 @@ import { IndexReader, entryLines, indexHeader, sameFileKey, type IndexEntry, typ
 import { harnessRunFiles } from '../../core/formats';
 import { openAtomicFile, type AtomicFile } from '../atomicWrite';
 import { runFilesUnder } from './runFilesUnder';
-import type { FileTags } from './tagFile';
+import type { FileTags } from '../../core/corpus/tagFile';
 
 /** Files being looked at (stat and index lookup) at once. */
 const VISITS_AT_ONCE = 64;
