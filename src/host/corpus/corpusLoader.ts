@@ -23,6 +23,8 @@ const MAX_PROBLEMS = 20;
 export interface LoadedCorpus {
   folder: vscode.Uri;
   runs: CorpusRun[];
+  /** A run's file (`CorpusRun.file`: a path on this machine's disk in Node, a URI's path on the web) as a URI. */
+  uriOf(file: string): vscode.Uri;
   totals: CorpusTotals;
   /** Why the workspace's rules file was not used (an untrusted workspace), if it was not. */
   rulesWithheld?: string;
@@ -98,6 +100,7 @@ export class CorpusLoader {
           return {
             folder,
             runs,
+            uriOf: (file: string) => vscode.Uri.file(file),
             totals: { files: result.files, fromIndex: result.fromIndex, tagged: result.tagged, interrupted: result.interrupted, problems, problemCount, ...(rules.text ? { rules: rules.text.fileName } : {}) },
             ...(rules.withheld ? { rulesWithheld: rules.withheld } : {}),
           };

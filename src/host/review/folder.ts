@@ -405,7 +405,7 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
         for (const folder of vscode.workspace.workspaceFolders ?? []) {
           if (folder.uri.scheme !== 'file') continue;
           const corpus = await this.loader.load(folder.uri, (text) => (this.view.message = `Reading ${folder.name}: ${text}…`), { viewId: FOLDER_VIEW });
-          for (const run of corpus.runs) found.push({ uri: vscode.Uri.file(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), result: flagsOfRun(run) });
+          for (const run of corpus.runs) found.push({ uri: corpus.uriOf(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), result: flagsOfRun(run) });
           withheld ??= corpus.rulesWithheld;
           if (corpus.totals.interrupted) notes.push(`Reading ${folder.name} was cancelled: these are the files read so far.`);
           if (corpus.totals.problemCount) notes.push(`${corpus.totals.problemCount} problem${corpus.totals.problemCount === 1 ? '' : 's'} reading ${folder.name} (Open Corpus lists them).`);
