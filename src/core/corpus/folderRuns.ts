@@ -1,6 +1,6 @@
 /**
  * From a folder's index entries to the corpus's runs, whatever file system the folder is on (node:fs:
- * node/corpus/corpusRuns.ts; `vscode.workspace.fs`: host/corpus/corpusLoader.web.ts): each entry's
+ * node/corpus/corpusRuns.ts; `vscode.workspace.fs`: host/corpus/corpusFolder.web.ts): each entry's
  * runs with their problems, then each run's review sidecar and the judge's latest answer, read through
  * the caller's `readText`.
  *

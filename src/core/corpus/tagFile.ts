@@ -2,7 +2,7 @@
  * Reads one file of a corpus and tags every run it holds: what the corpus index keeps of each run
  * (header fields, tags, hashes), never the events. Runs in the Node corpus worker
  * (node/corpus/corpusWorker.ts) and, in the web extension, in the extension host
- * (host/corpus/corpusLoader.web.ts), one file at a time, so it holds one parsed run at most.
+ * (host/corpus/corpusFolder.web.ts), one file at a time, so it holds one parsed run at most.
  *
  * Ordinary transcripts are read through the one run reader (readRun, with the caller's RunFiles:
  * every byte of them comes through `files.read`); Inspect logs (`.eval`, or a `.json` whose first bytes

@@ -1,7 +1,7 @@
 /**
  * Brings a corpus index (corpusIndex.ts) up to date with the files under some folders, whatever file
  * system they are on (node:fs for the CLI and the Node extension host, node/corpus/corpusIndexer.ts;
- * `vscode.workspace.fs` in the web extension, host/corpus/corpusLoader.web.ts): a file whose path,
+ * `vscode.workspace.fs` in the web extension, host/corpus/corpusFolder.web.ts): a file whose path,
  * size, mtime (and harness siblings) match its entry, under the same detector version, is taken from
  * the index without being opened; every other file is read and tagged (by `tag`: the worker pool in
  * Node, the extension host itself on the web). Entries are handed to `onEntry` and streamed into a new
