@@ -174,7 +174,7 @@ describe('Peerwatch in the web worker extension host (vscode.dev, github.dev)', 
     assert.equal(saved.verdicts[first.id]?.verdict, 'dismissed');
   });
 
-  it('opens the corpus view of a folder from the palette with the cells peerwatch summarize gives, and Behaviours in Folder counts its runs', async () => {
+  it('opens the corpus view of a folder from the palette with the cells peerwatch summarize gives, searches its runs, and Behaviours in Folder counts them', async () => {
     // Its own window on a copy of examples/study: the corpus is read and tagged in the web worker host.
     const s = await session();
     const study = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-web-corpus-'));
@@ -199,6 +199,15 @@ describe('Peerwatch in the web worker extension host (vscode.dev, github.dev)', 
       assert.equal((await cell.innerText()).trim(), cellText(row), 'the cell as peerwatch summarize counts it');
       await waitFor('the corpus status', async () => new RegExp(`^${cli.files.found} files: ${cli.files.found} read and tagged, 0 from the index`).test(await frame.locator('[data-testid="corpus-status"]').innerText()), LONG);
       assert.ok(fs.existsSync(path.join(study, '.peerwatch', 'index.jsonl')), 'the index is written in the folder through vscode.workspace.fs');
+
+      // Search every run (in the host here, file by file): hits stream in from each tampering run.
+      const search = frame.locator('[data-testid="corpus-search"]');
+      await search.fill('shutdown_enabled');
+      await search.press('Enter');
+      await waitFor('the search to finish', async () => (await frame.locator('[data-testid="search-status"]').getAttribute('data-done')) === 'true', LONG);
+      assert.match(await frame.locator('[data-testid="search-results"] .search-hit mark').first().innerText(), /^shutdown_enabled$/i);
+      const files = new Set(await frame.locator('[data-testid="search-results"] .hit-open').evaluateAll((ns) => ns.map((n) => n.textContent!.split(' · ')[0])));
+      assert.ok(files.size >= 5, `hits in the five tampering runs: ${[...files].join(', ')}`);
       await screenshot(page, 'web-corpus');
 
       // Behaviours in Folder: the folder's runs (follow-ups are runs of their own there), from the index just written.
