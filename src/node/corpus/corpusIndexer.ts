@@ -8,9 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { updateIndex as update, type IndexProgress, type IndexStore } from '../../core/corpus/updateIndex';
-import type { IndexEntry } from '../../core/corpus/corpusIndex';
-import type { FileTags } from '../../core/corpus/tagFile';
+import { updateIndex as update, type IndexStore, type UpdateIndexOptions, type UpdateIndexResult } from '../../core/corpus/updateIndex';
 import { openAtomicFile } from '../atomicWrite';
 import { runFilesUnder } from './runFilesUnder';
 
@@ -21,38 +19,18 @@ export function defaultIndexFile(folder: string): string {
   return join(folder, '.peerwatch', 'index.jsonl');
 }
 
-export interface IndexerOptions {
-  /** Folders (walked for files that may hold runs) and files. */
-  paths: readonly string[];
+/** The core's options (core/corpus/updateIndex.ts), with the folder and index file on disk in place of a file system. */
+export type IndexerOptions = Omit<UpdateIndexOptions<string>, 'files' | 'index' | 'display' | 'pause'> & {
   /** Paths in the index are relative to this folder. */
   base: string;
   /** The index to read and rewrite; undefined: every file is tagged and nothing is written. */
   indexFile?: string;
-  /** The readers' and detectors' version: an index written by another is not used. */
-  detector: string;
-  /** Reads and tags one file; undefined when cancelled. */
-  tag(path: string, display: string): Promise<FileTags | undefined>;
-  /** Files tagged at once (a few per worker keeps every worker busy). */
-  concurrency: number;
-  /** Each file's entry, from the index or tagged now; `path` is the file's own (absolute) path. */
-  onEntry(entry: IndexEntry, path: string): void;
-  onProgress?(p: IndexProgress): void;
-  /** Problems with the index itself (not the runs'): a damaged line, a folder that cannot be written. */
-  warn(message: string): void;
-  signal?: AbortSignal;
   /** How a path is named in messages. */
   display?(path: string): string;
-}
+};
 
-export interface IndexerResult {
-  files: number;
-  fromIndex: number;
-  tagged: number;
-  /** Cancelled before every file was done (the index keeps what was). */
-  interrupted: boolean;
-  /** The index file written, if one was. */
-  written?: string;
-}
+/** What indexing did, and the index file written, if one was. */
+export type IndexerResult = Omit<UpdateIndexResult, 'written'> & { written?: string };
 
 /** The index file on disk: read line by line (never held as one string), written atomically. */
 function diskIndex(file: string, name: string): IndexStore {
@@ -79,7 +57,9 @@ function diskIndex(file: string, name: string): IndexStore {
 export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> {
   const base = resolve(opts.base);
   const display = opts.display ?? ((p: string) => p);
+  const { base: _base, indexFile, display: _display, ...rest } = opts;
   const { written, ...result } = await update<string>({
+    ...rest,
     paths: opts.paths.map((p) => resolve(p)),
     files: {
       stat: async (p) => {
@@ -94,14 +74,7 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
       relative: (p) => relative(base, p).split(sep).join('/'),
       sibling: (p, name) => join(dirname(p), name),
     },
-    ...(opts.indexFile ? { index: diskIndex(opts.indexFile, display(opts.indexFile)) } : {}),
-    detector: opts.detector,
-    tag: opts.tag,
-    concurrency: opts.concurrency,
-    onEntry: opts.onEntry,
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    warn: opts.warn,
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(indexFile ? { index: diskIndex(indexFile, display(indexFile)) } : {}),
     display,
   });
   return { ...result, ...(written && opts.indexFile ? { written: opts.indexFile } : {}) };
