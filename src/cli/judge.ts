@@ -13,7 +13,7 @@ import type { JudgeTag } from '../core/judge/judgeFile';
 import type { Transcript } from '../core/model';
 import { ClientSettingsError, PROVIDERS, resolveClient, type Provider } from '../runner/clients';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
-import { sampleRuns } from '../node/corpus/tagFile';
+import { sampleRuns } from '../core/formats/openSampleLog';
 import { estimateRun, judgeRun, readRubricFiles, rubricsFolder } from '../node/judge/judgeRun';
 import { readRunFile } from '../node/readTranscript';
 import { openLogOfMany } from '../node/sampleLogCli';

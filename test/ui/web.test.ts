@@ -10,6 +10,7 @@
  * host); the browser is the shared one. Expectations come from the same core, read in Node.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +19,8 @@ import { detectBehaviours, type Tag } from '../../src/core/behaviours';
 import { parseTranscript } from '../../src/core/formats';
 import { flaggedEvents } from '../../src/core/review/merge';
 import { reviewSidecarPath } from '../../src/core/review/sidecar';
+import { cellText } from '../../src/core/corpus/corpusTable';
+import type { SummaryRow } from '../../src/core/corpus/summarize';
 import { openSampleLogFile } from '../../src/node/sampleLogs';
 import { frameWith, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, VIEWPORT, type CodeServer, type SharedSession, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
@@ -169,6 +172,53 @@ describe('Peerwatch in the web worker extension host (vscode.dev, github.dev)', 
     const first = flaggedEvents(tags)[0]!.tags[0]!;
     const saved = await dismissAndSave(page, events, first, path.join(workspace, reviewSidecarPath(EVAL, key)));
     assert.equal(saved.verdicts[first.id]?.verdict, 'dismissed');
+  });
+
+  it('opens the corpus view of a folder from the palette with the cells peerwatch summarize gives, searches its runs, and Behaviours in Folder counts them', async () => {
+    // Its own window on a copy of examples/study: the corpus is read and tagged in the web worker host.
+    const s = await session();
+    const study = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-web-corpus-'));
+    const cliIndex = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-web-corpus-index-'));
+    try {
+      fs.cpSync(path.join(s.examples, 'study'), study, { recursive: true });
+      // What the CLI counts for examples/study (its index kept outside the repository).
+      const cli = JSON.parse(
+        execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'summarize', path.join(repoRoot, 'examples', 'study'), '--json', '--index', path.join(cliIndex, 'index.jsonl')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      ) as { rows: SummaryRow[]; runs: number; followups: number; files: { found: number } };
+      const row = cli.rows.find((r) => r.behaviour === 'shutdown-tampering' && r.model === 'gemini/gemini-3-pro-preview' && r.task === 'tampering' && r.condition === 'good_peer');
+      assert.ok(row, 'the CLI has the cell');
+      const { page } = await openWebWorkbench(s, study);
+      // Open Corpus asks for the folder; the dialog proposes the workspace folder, accepted with Enter.
+      await runCommand(page, 'Peerwatch: Open Corpus');
+      const input = page.locator('.quick-input-widget input');
+      const frame = await waitFor('the corpus view', async () => {
+        if (await input.isVisible().catch(() => false)) await input.press('Enter').catch(() => undefined);
+        return frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', 2_000).catch(() => undefined);
+      }, LONG);
+      const cell = frame.locator(`.corpus-table[data-behaviour="shutdown-tampering"] .corpus-cell[data-model="${row.model}"][data-task="tampering"][data-condition="good_peer"]`);
+      assert.equal((await cell.innerText()).trim(), cellText(row), 'the cell as peerwatch summarize counts it');
+      await waitFor('the corpus status', async () => new RegExp(`^${cli.files.found} files: ${cli.files.found} read and tagged, 0 from the index`).test(await frame.locator('[data-testid="corpus-status"]').innerText()), LONG);
+      assert.ok(fs.existsSync(path.join(study, '.peerwatch', 'index.jsonl')), 'the index is written in the folder through vscode.workspace.fs');
+
+      // Search every run (in the host here, file by file): hits stream in from each tampering run.
+      const search = frame.locator('[data-testid="corpus-search"]');
+      await search.fill('shutdown_enabled');
+      await search.press('Enter');
+      await waitFor('the search to finish', async () => (await frame.locator('[data-testid="search-status"]').getAttribute('data-done')) === 'true', LONG);
+      assert.match(await frame.locator('[data-testid="search-results"] .search-hit mark').first().innerText(), /^shutdown_enabled$/i);
+      const files = new Set(await frame.locator('[data-testid="search-results"] .hit-open').evaluateAll((ns) => ns.map((n) => n.textContent!.split(' · ')[0])));
+      assert.ok(files.size >= 5, `hits in the five tampering runs: ${[...files].join(', ')}`);
+      await screenshot(page, 'web-corpus');
+
+      // Behaviours in Folder: the folder's runs (follow-ups are runs of their own there), from the index just written.
+      await runCommand(page, 'Focus on Behaviours in Folder View');
+      const pane = page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Behaviours in Folder$/ }) });
+      await waitFor('the folder view’s count', async () => new RegExp(`^${cli.runs + cli.followups} runs, \\d+ with flags\\.$`).test((await pane.locator('.message').innerText().catch(() => '')).trim()), LONG);
+      await page.context().close();
+    } finally {
+      fs.rmSync(study, { recursive: true, force: true });
+      fs.rmSync(cliIndex, { recursive: true, force: true });
+    }
   });
 
   it('asks before opening an .eval over the size setting, saying that the browser reads it whole', async () => {

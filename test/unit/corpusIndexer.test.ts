@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { IndexEntry } from '../../src/core/corpus/corpusIndex';
 import type { RunFiles } from '../../src/core/formats/readRun';
 import { updateIndex } from '../../src/node/corpus/corpusIndexer';
-import { tagFile } from '../../src/node/corpus/tagFile';
+import { tagFile } from '../../src/core/corpus/tagFile';
+import { openSampleLogFile } from '../../src/node/sampleLogs';
 import { nodeRunFiles } from '../../src/node/readTranscript';
 import { repoRoot } from './peerwatchCli';
 
@@ -30,7 +31,7 @@ async function index(folder: string, detector = 'test-1'): Promise<{ reads: stri
     base: folder,
     indexFile: join(folder, '.peerwatch', 'index.jsonl'),
     detector,
-    tag: (p, shown) => tagFile(p, counting, shown),
+    tag: (p, shown) => tagFile(p, counting, openSampleLogFile, shown),
     concurrency: 2,
     onEntry: (e) => entries.set(e.file.path, e),
     warn: (m) => warnings.push(m),
@@ -93,7 +94,7 @@ describe('corpus index: incremental update', () => {
       detector: 'test-1',
       // Cancelled once the first file is tagged (as Ctrl-C would be).
       tag: async (p, shown) => {
-        const t = await tagFile(p, nodeRunFiles, shown);
+        const t = await tagFile(p, nodeRunFiles, openSampleLogFile, shown);
         if (++tagged === 1) controller.abort();
         return t;
       },

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SearchJob, SearchMessage } from '../../src/node/corpus/searchWorker';
+import type { SearchJob, SearchMessage } from '../../src/core/corpus/searchRuns';
 import { readTranscriptFile } from '../../src/node/readTranscript';
 import { eventSearchText } from '../../src/core/present';
 import { repoRoot } from './peerwatchCli';

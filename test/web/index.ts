@@ -61,6 +61,7 @@ export function run(): Promise<void> {
   // After setup (which defines describe/it), the test files, in this order.
   require('../host/extension.test');
   require('./webHost.test');
+  require('./webCorpus.test');
   emit(`[peerwatch] web extension-host suite: VS Code ${vscode.version}, in the web worker extension host`);
 
   return new Promise<void>((resolve, reject) => {

@@ -1,20 +1,19 @@
 /**
  * A folder's runs for the corpus view and Behaviours in Folder, from the folder's corpus index
  * (FOLDER/.peerwatch/index.jsonl, the one `peerwatch summarize` keeps): files changed since are read and
- * tagged in worker threads (dist/corpusWorker.js, one per core), never on the extension host's thread,
- * with a cancellable progress notification; cancelling keeps a valid index of the files done. An
- * unchanged folder comes from the index alone. Two asks for the same folder at once share one load.
- * Runs are tagged by the built-in detectors and, in a trusted workspace, its rules file (as the editor
- * tags them; the index's detector version holds the rules text's hash, so editing it re-tags).
+ * tagged (corpusFolder.ts: in worker threads in Node, never on the extension host's thread;
+ * corpusFolder.web.ts: in the web worker host, file by file with a pause between files), with a
+ * cancellable progress notification; cancelling keeps a valid index of the files done. An unchanged
+ * folder comes from the index alone. Two asks for the same folder at once share one load. Runs are
+ * tagged by the built-in detectors and, in a trusted workspace, its rules file (as the editor tags
+ * them; the index's detector version holds the rules text's hash, so editing it re-tags).
  */
-import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { CorpusRun } from '../../core/corpus/summarize';
+import type { IndexProgress } from '../../core/corpus/updateIndex';
 import type { CorpusTotals } from '../../core/corpus/viewProtocol';
-import type { IndexProgress } from '../../node/corpus/corpusIndexer';
-import { corpusDetectorVersion, folderRuns } from '../../node/corpus/corpusRuns';
-import { TagPool } from '../../node/corpus/tagPool';
 import { loadRules } from '../review/documentBehaviours';
+import { readCorpusFolder } from './corpusFolder';
 
 /** Problems kept to show (the rest are counted). */
 const MAX_PROBLEMS = 20;
@@ -23,6 +22,8 @@ const MAX_PROBLEMS = 20;
 export interface LoadedCorpus {
   folder: vscode.Uri;
   runs: CorpusRun[];
+  /** A run's file (`CorpusRun.file`: a path on this machine's disk in Node, a URI's path on the web) as a URI. */
+  uriOf(file: string): vscode.Uri;
   totals: CorpusTotals;
   /** Why the workspace's rules file was not used (an untrusted workspace), if it was not. */
   rulesWithheld?: string;
@@ -33,15 +34,10 @@ export class CorpusLoader {
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
-  /** The corpus worker bundle (built next to the extension's). */
-  private get workerFile(): string {
-    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'corpusWorker.js').fsPath;
-  }
-
   /**
    * Loads `folder`'s runs (see the module comment); `onProgress` hears the indexer's counts, shown in
    * a cancellable notification (or in a view, `{viewId}`). Rejects only when the folder is not on
-   * this machine's disk.
+   * this machine's disk (in Node; on the web any folder VS Code can read is read).
    */
   load(folder: vscode.Uri, onProgress?: (text: string) => void, location: vscode.ProgressLocation | { viewId: string } = vscode.ProgressLocation.Notification): Promise<LoadedCorpus> {
     const k = folder.toString();
@@ -53,10 +49,7 @@ export class CorpusLoader {
   }
 
   private async run(folder: vscode.Uri, location: vscode.ProgressLocation | { viewId: string }, onProgress?: (text: string) => void): Promise<LoadedCorpus> {
-    if (folder.scheme !== 'file') throw new Error(`the corpus is read from folders on this machine's disk; ${folder.toString()} is not one`);
-    const root = folder.fsPath;
     const name = vscode.workspace.asRelativePath(folder, false);
-    const display = (p: string) => vscode.workspace.asRelativePath(vscode.Uri.file(p), false);
     const problems: string[] = [];
     let problemCount = 0;
     const problem = (m: string) => {
@@ -71,19 +64,12 @@ export class CorpusLoader {
       { location, title: `Peerwatch: indexing ${name}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
-        const pool = new TagPool(this.workerFile, Math.max(1, availableParallelism()), rules.text);
-        const cancel = token.onCancellationRequested(() => {
-          controller.abort();
-          void pool.close();
-        });
+        const cancel = token.onCancellationRequested(() => controller.abort());
         let last = 0;
         try {
-          const { runs, result } = await folderRuns({
-            folder: root,
-            pool,
-            detector: corpusDetectorVersion(this.workerFile, rules.text),
+          const { runs, result, uriOf } = await readCorpusFolder(this.extensionUri, folder, {
+            ...(rules.text ? { rules: rules.text } : {}),
             signal: controller.signal,
-            display,
             warn: problem,
             problem,
             onProgress: (p) => {
@@ -98,12 +84,12 @@ export class CorpusLoader {
           return {
             folder,
             runs,
+            uriOf,
             totals: { files: result.files, fromIndex: result.fromIndex, tagged: result.tagged, interrupted: result.interrupted, problems, problemCount, ...(rules.text ? { rules: rules.text.fileName } : {}) },
             ...(rules.withheld ? { rulesWithheld: rules.withheld } : {}),
           };
         } finally {
           cancel.dispose();
-          await pool.close();
         }
       },
     );

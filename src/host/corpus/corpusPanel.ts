@@ -1,13 +1,11 @@
 /**
  * The corpus view (Peerwatch: Open Corpus): one webview per folder showing the corpus table (models ×
  * conditions per behaviour, each cell a rate with its 95% interval and Δ), a chart, filters, the runs
- * of a cell (open one at its first flag, compare two), full-text search across every run (in a worker,
+ * of a cell (open one at its first flag, compare two), full-text search across every run (in a worker thread; on the web in the host: corpusSearch.ts;
  * streamed, cancellable) and Export CSV. The host holds the runs (from the folder's corpus index,
  * CorpusLoader) and does the counting (core/corpus); the page (src/webview/corpus.ts) only shows
  * what it is sent.
  */
-import { Worker } from 'node:worker_threads';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { agreement, type LabelSource } from '../../core/corpus/agreement';
 import type { CorpusFilter } from '../../core/corpus/corpusTable';
@@ -15,13 +13,13 @@ import { cellRuns, corpusSummary, filterChoices, filterRuns } from '../../core/c
 import { countedRuns, type CorpusRun } from '../../core/corpus/summarize';
 import { summaryCsv } from '../../core/corpus/summaryTable';
 import { FromCorpusView, type ToCorpusView } from '../../core/corpus/viewProtocol';
-import type { SearchJob, SearchMessage } from '../../node/corpus/searchWorker';
 import type { ComparisonPanels } from '../compare/comparisonPanel';
 import { Disposable } from '../disposable';
 import { openRunAt } from '../links';
 import type { TranscriptEditorProvider } from '../transcriptEditorProvider';
 import { webviewPage } from '../webviewPage';
 import type { CorpusLoader, LoadedCorpus } from './corpusLoader';
+import { startSearch, type RunningSearch, type SearchJob } from './corpusSearch';
 
 export const CORPUS_VIEW_TYPE = 'peerwatch.corpus';
 /** Hits a search shows per run, and in all (the search stops there). */
@@ -78,7 +76,7 @@ export class CorpusPanel extends Disposable {
   private byKey = new Map<string, CorpusRun>();
   private filter: CorpusFilter = { source: 'detectors' };
   private ready = false;
-  private search: { id: number; worker: Worker; hits: number } | undefined;
+  private search: { id: number; running?: RunningSearch; hits: number } | undefined;
   private status: ToCorpusView | undefined;
   /** The labels the agreement section measures against, once the page has asked for it. */
   private agreementLabels: LabelSource | undefined;
@@ -90,7 +88,8 @@ export class CorpusPanel extends Disposable {
     readonly folder: vscode.Uri,
   ) {
     super();
-    const name = path.basename(folder.fsPath) || folder.fsPath;
+    const trimmed = folder.path.replace(/\/+$/, '');
+    const name = trimmed.slice(trimmed.lastIndexOf('/') + 1) || folder.fsPath;
     this.panel = vscode.window.createWebviewPanel(CORPUS_VIEW_TYPE, `Corpus: ${name}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       enableCommandUris: false,
@@ -170,8 +169,16 @@ export class CorpusPanel extends Disposable {
     if (this.ready && !this.isDisposed) void this.panel.webview.postMessage(m);
   }
 
+  /** A run's file as the page names it: its '/'-separated path in the folder. */
   private relative(file: string): string {
-    return path.relative(this.folder.fsPath, file).split(path.sep).join('/');
+    const p = this.uriOf(file).path;
+    const root = this.folder.path.replace(/\/+$/, '') + '/';
+    return p.startsWith(root) ? p.slice(root.length) : p;
+  }
+
+  /** A run's file as a URI (the loader's paths are its file system's). */
+  private uriOf(file: string): vscode.Uri {
+    return this.corpus ? this.corpus.uriOf(file) : vscode.Uri.file(file);
   }
 
   private receive(raw: unknown): void {
@@ -200,7 +207,7 @@ export class CorpusPanel extends Disposable {
       }
       case 'openRun': {
         const run = this.byKey.get(m.key);
-        if (run) void openRunAt(this.services.editors, vscode.Uri.file(run.file), m.event, run.sample).then(undefined, (e: unknown) => this.report(e));
+        if (run) void openRunAt(this.services.editors, this.uriOf(run.file), m.event, run.sample).then(undefined, (e: unknown) => this.report(e));
         break;
       }
       case 'search':
@@ -219,7 +226,7 @@ export class CorpusPanel extends Disposable {
         const a = this.byKey.get(m.a);
         const b = this.byKey.get(m.b);
         if (a && b) {
-          const ref = (r: CorpusRun) => ({ uri: vscode.Uri.file(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}) });
+          const ref = (r: CorpusRun) => ({ uri: this.uriOf(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}) });
           void this.services.comparisons.open(ref(a), ref(b)).then(undefined, (e: unknown) => this.report(e));
         }
         break;
@@ -255,7 +262,7 @@ export class CorpusPanel extends Disposable {
     return uri;
   }
 
-  /** Searches every run the filter keeps (each once) in a worker; hits stream to the page. */
+  /** Searches every run the filter keeps (each once), in a worker thread in Node, in the host on the web (corpusSearch.ts); hits stream to the page. */
   private startSearch(id: number, query: string): void {
     this.stopSearch(false);
     if (!this.corpus || query.trim() === '') {
@@ -264,43 +271,43 @@ export class CorpusPanel extends Disposable {
     }
     const runs = countedRuns(filterRuns(this.corpus.runs, this.filter)).groups.map(([r]) => ({ key: r!.key, file: r!.file, ...(r!.sample !== undefined ? { sample: r!.sample } : {}) }));
     const job: SearchJob = { query, runs, perRun: HITS_PER_RUN };
-    const worker = new Worker(vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'corpusSearch.js').fsPath, { workerData: job });
-    const search = { id, worker, hits: 0 };
+    const search: { id: number; running?: RunningSearch; hits: number } = { id, hits: 0 };
     this.search = search;
     let problems = 0;
     const total = runs.length;
-    worker.on('message', (msg: SearchMessage) => {
-      if (this.search !== search) return;
-      switch (msg.type) {
-        case 'hits': {
-          const run = this.byKey.get(msg.key);
-          if (!run) return;
-          search.hits += msg.hits.length;
-          this.post({ type: 'searchHits', id, key: msg.key, file: this.relative(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), hits: msg.hits, more: msg.more });
-          if (search.hits >= MAX_HITS) {
-            this.stopSearch(false);
-            this.post({ type: 'searchProgress', id, searched: 0, total, done: true, cancelled: true, problems });
+    search.running = startSearch(this.services.extensionUri, job, (file) => this.uriOf(file), {
+      message: (msg) => {
+        if (this.search !== search) return;
+        switch (msg.type) {
+          case 'hits': {
+            const run = this.byKey.get(msg.key);
+            if (!run) return;
+            search.hits += msg.hits.length;
+            this.post({ type: 'searchHits', id, key: msg.key, file: this.relative(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), hits: msg.hits, more: msg.more });
+            if (search.hits >= MAX_HITS) {
+              this.stopSearch(false);
+              this.post({ type: 'searchProgress', id, searched: 0, total, done: true, cancelled: true, problems });
+            }
+            break;
           }
-          break;
+          case 'problem':
+            problems++;
+            break;
+          case 'progress':
+            this.post({ type: 'searchProgress', id, searched: msg.searched, total, done: false, problems });
+            break;
+          case 'done':
+            this.search = undefined;
+            this.post({ type: 'searchProgress', id, searched: msg.searched, total, done: true, problems });
+            break;
         }
-        case 'problem':
-          problems++;
-          break;
-        case 'progress':
-          this.post({ type: 'searchProgress', id, searched: msg.searched, total, done: false, problems });
-          break;
-        case 'done':
-          this.search = undefined;
-          this.post({ type: 'searchProgress', id, searched: msg.searched, total, done: true, problems });
-          void worker.terminate();
-          break;
-      }
-    });
-    worker.on('error', (e) => {
-      if (this.search !== search) return;
-      this.search = undefined;
-      this.post({ type: 'status', text: `The search stopped: ${e.message}`, busy: false });
-      this.post({ type: 'searchProgress', id, searched: 0, total, done: true, cancelled: true, problems });
+      },
+      failed: (e) => {
+        if (this.search !== search) return;
+        this.search = undefined;
+        this.post({ type: 'status', text: `The search stopped: ${e.message}`, busy: false });
+        this.post({ type: 'searchProgress', id, searched: 0, total, done: true, cancelled: true, problems });
+      },
     });
   }
 
@@ -308,7 +315,7 @@ export class CorpusPanel extends Disposable {
     const s = this.search;
     if (!s) return;
     this.search = undefined;
-    void s.worker.terminate();
+    s.running?.stop();
     if (tell) this.post({ type: 'searchProgress', id: s.id, searched: 0, total: 0, done: true, cancelled: true });
   }
 

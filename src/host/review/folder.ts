@@ -385,8 +385,9 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
 
   /**
    * Reads every run of the workspace's folders from their corpus index (CorpusLoader: the index the
-   * corpus view and `peerwatch summarize` keep, changed files tagged in worker threads, no cap on the
-   * number of files) and rebuilds the tree.
+   * corpus view and `peerwatch summarize` keep, changed files tagged in worker threads or, on the web,
+   * in the host; no cap on the number of files) and rebuilds the tree. A folder the loader cannot read
+   * is named in the view's message.
    */
   scan(): Promise<FolderTally | undefined> {
     if (this.scanning) {
@@ -403,9 +404,15 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
         const notes: string[] = [];
         let withheld: string | undefined;
         for (const folder of vscode.workspace.workspaceFolders ?? []) {
-          if (folder.uri.scheme !== 'file') continue;
-          const corpus = await this.loader.load(folder.uri, (text) => (this.view.message = `Reading ${folder.name}: ${text}…`), { viewId: FOLDER_VIEW });
-          for (const run of corpus.runs) found.push({ uri: vscode.Uri.file(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), result: flagsOfRun(run) });
+          let corpus;
+          try {
+            corpus = await this.loader.load(folder.uri, (text) => (this.view.message = `Reading ${folder.name}: ${text}…`), { viewId: FOLDER_VIEW });
+          } catch (e) {
+            // A folder the loader cannot read (in Node, one not on this machine's disk) is named; the others count.
+            notes.push(`${folder.name} was not read: ${e instanceof Error ? e.message : String(e)}.`);
+            continue;
+          }
+          for (const run of corpus.runs) found.push({ uri: corpus.uriOf(run.file), ...(run.sample !== undefined ? { sample: run.sample } : {}), result: flagsOfRun(run) });
           withheld ??= corpus.rulesWithheld;
           if (corpus.totals.interrupted) notes.push(`Reading ${folder.name} was cancelled: these are the files read so far.`);
           if (corpus.totals.problemCount) notes.push(`${corpus.totals.problemCount} problem${corpus.totals.problemCount === 1 ? '' : 's'} reading ${folder.name} (Open Corpus lists them).`);

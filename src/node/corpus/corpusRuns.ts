@@ -5,14 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { RulesText } from '../../core/behaviours';
-import type { IndexEntry } from '../../core/corpus/corpusIndex';
+import * as sidecars from '../../core/corpus/folderRuns';
 import type { CorpusRun } from '../../core/corpus/summarize';
-import { parseReview, reviewSidecarPath } from '../../core/review/sidecar';
 import { defaultIndexFile, updateIndex, type IndexProgress, type IndexerResult } from './corpusIndexer';
 import type { TagPool } from './tagPool';
-import { loadJudgeTags } from '../judge/judgeStore';
+import { loadJudgeTags, readTextOnDisk } from '../judge/judgeStore';
 
 /**
  * The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads
@@ -23,31 +21,11 @@ export function corpusDetectorVersion(workerFile: string, rules?: RulesText): st
   return `worker-sha256:${hash(readFileSync(workerFile))}${rules ? `+rules-sha256:${hash(rules.text)}` : ''}`;
 }
 
-/** Takes a file's entry into `runs`, reporting its problems (again, when it comes from the index: the exit status is the same). */
-export function collectEntry(entry: IndexEntry, path: string, explicit: boolean, runs: CorpusRun[], display: (p: string) => string, problem: (m: string) => void): void {
-  for (const p of entry.file.problems ?? []) problem(`error: ${p}`);
-  if (entry.file.skipped !== undefined && explicit) problem(`${display(path)} is not a transcript Peerwatch can read: ${entry.file.skipped}`);
-  for (const r of entry.runs) {
-    for (const p of r.problems ?? []) problem(`error: ${p}`);
-    const { type: _type, path: _path, ...rest } = r;
-    runs.push({ ...rest, file: path, key: r.sample !== undefined ? `${path}#${r.sample}` : path });
-  }
-}
+export { collectEntry } from '../../core/corpus/folderRuns';
 
 /** Reads the review sidecar of every run that has one; a sidecar with errors is reported and not used. */
-export async function loadReviews(runs: readonly CorpusRun[], display: (p: string) => string, problem: (m: string) => void): Promise<void> {
-  for (const run of runs) {
-    const file = reviewSidecarPath(run.file, run.sample);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const parsed = parseReview(display(file), text);
-    if (parsed.review) run.review = parsed.review;
-    else for (const e of parsed.errors) problem(`error: ${e.message}`);
-  }
+export function loadReviews(runs: readonly CorpusRun[], display: (p: string) => string, problem: (m: string) => void): Promise<void> {
+  return sidecars.loadReviews(runs, readTextOnDisk, display, problem);
 }
 
 export interface FolderRunsOptions {
@@ -80,7 +58,7 @@ export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRu
     concurrency: o.pool.size * 2,
     display,
     warn: o.warn,
-    onEntry: (entry, path) => collectEntry(entry, path, false, runs, display, o.problem),
+    onEntry: (entry, path) => sidecars.collectEntry(entry, path, false, runs, display, o.problem),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });

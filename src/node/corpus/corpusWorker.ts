@@ -1,6 +1,6 @@
 /**
  * The corpus worker (dist/corpusWorker.js): reads and tags the files the pool (tagPool.ts) sends it,
- * one at a time, and answers with what the corpus index keeps of each run (tagFile.ts). Long-lived,
+ * one at a time, and answers with what the corpus index keeps of each run (core/corpus/tagFile.ts). Long-lived,
  * unlike the editor's one-run detection worker (detectWorker.ts): a corpus has hundreds of thousands of
  * files and a worker's start costs more than tagging most of them. The rules file it tags with (a
  * workspace's, or `--rules`) comes once, as its workerData.
@@ -8,7 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { rulesFromText, type RulesText } from '../../core/behaviours';
 import { nodeRunFiles } from '../readTranscript';
-import { tagFile, type FileTags } from './tagFile';
+import { tagFile, type FileTags } from '../../core/corpus/tagFile';
+import { openSampleLogFile } from '../sampleLogs';
 
 /** A file to tag. */
 export interface TagRequest {
@@ -30,5 +31,5 @@ export interface TagWorkerData {
 const rules = rulesFromText((workerData as TagWorkerData | null)?.rules);
 
 parentPort?.on('message', (req: TagRequest) => {
-  void tagFile(req.path, nodeRunFiles, undefined, rules).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply));
+  void tagFile(req.path, nodeRunFiles, openSampleLogFile, undefined, rules).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply));
 });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RulesText } from '../../core/behaviours';
 import type { TagReply, TagRequest, TagWorkerData } from './corpusWorker';
-import type { FileTags } from './tagFile';
+import type { FileTags } from '../../core/corpus/tagFile';
 
 interface Job {
   id: number;

@@ -1,25 +1,30 @@
 /**
  * Reads one file of a corpus and tags every run it holds: what the corpus index keeps of each run
- * (header fields, tags, hashes), never the events. Runs in the corpus worker (corpusWorker.ts), one
- * file at a time, so a worker holds one parsed run at most.
+ * (header fields, tags, hashes), never the events. Runs in the Node corpus worker
+ * (node/corpus/corpusWorker.ts) and, in the web extension, in the extension host
+ * (host/corpus/corpusFolder.web.ts), one file at a time, so it holds one parsed run at most.
  *
  * Ordinary transcripts are read through the one run reader (readRun, with the caller's RunFiles:
  * every byte of them comes through `files.read`); Inspect logs (`.eval`, or a `.json` whose first bytes
- * are an Inspect log's) through the sample-log reader, each sample a run of its own.
+ * are an Inspect log's) and files of many runs through the caller's sample-log opener (`openLog`: the
+ * one opener, core/formats/openSampleLog.ts, over the platform's bytes and codecs), each sample a run
+ * of its own.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
  */
-import { detectBehaviours, emptyRules, type Rules, type Tag } from '../../core/behaviours';
-import type { IndexedRun, IndexedTag } from '../../core/corpus/corpusIndex';
-import { runFields } from '../../core/corpus/runFields';
-import { sourceVerdicts } from '../../core/corpus/sourceVerdicts';
-import { ManyRunsError, NotATranscriptError } from '../../core/formats';
-import { isInspectJson, looksLikeZip } from '../../core/formats/inspect';
-import { readRun, type RunFiles } from '../../core/formats/readRun';
-import type { Transcript } from '../../core/model';
-import { openSampleLogFile } from '../sampleLogs';
-import { sampleRuns } from '../../core/formats/openSampleLog';
+import { detectBehaviours, emptyRules, type Rules, type Tag } from '../behaviours';
+import type { IndexedRun, IndexedTag } from './corpusIndex';
+import { runFields } from './runFields';
+import { sourceVerdicts } from './sourceVerdicts';
+import { ManyRunsError, NotATranscriptError } from '../formats';
+import { isInspectJson, looksLikeZip } from '../formats/inspect';
+import { readRun, type RunFiles } from '../formats/readRun';
+import type { SampleLog } from '../formats/sampleLog';
+import type { Transcript } from '../model';
+import { sampleRuns } from '../formats/openSampleLog';
 
-/** Each complete sample of a log read as a transcript (its home is core/formats/openSampleLog.ts). */
-export { sampleRuns };
+/** Opens `path` as a log of many samples or runs (undefined when it is not one), named `display` in messages. */
+export type OpenLog = (path: string, display: string) => Promise<SampleLog | undefined>;
 
 /** What a file gave: its runs, or why it holds none, and problems reading it as a whole. */
 export interface FileTags {
@@ -50,15 +55,20 @@ export function indexedRun(t: Transcript, extra: Partial<IndexedRun> = {}, rules
   return { ...runFields(t.header), ...extra, eventCount: t.events.length, ...(problems ? { problems } : {}), tags: indexedTags(detectBehaviours(t, rules)), ...(verdicts.length ? { verdicts } : {}) };
 }
 
-/** Reads and tags the runs of `path` (with `rules` besides the built-in detectors); `display` names it in messages. Never rejects: problems are reported in the result. */
-export async function tagFile(path: string, files: RunFiles, display: string = files.display?.(path) ?? path, rules: Rules = emptyRules()): Promise<FileTags> {
+/**
+ * Reads and tags the runs of `path` (with `rules` besides the built-in detectors), its bytes through
+ * `files` and its samples through `openLog`; `display` names it in messages. Never rejects: problems
+ * are reported in the result.
+ */
+export async function tagFile(path: string, files: RunFiles, openLog: OpenLog, display: string = files.display?.(path) ?? path, rules: Rules = emptyRules()): Promise<FileTags> {
+  const tagSampleLog = () => tagSamples(path, openLog, display, rules);
   try {
-    if (/\.eval$/i.test(path)) return await tagSampleLog(path, display, rules);
+    if (/\.eval$/i.test(path)) return await tagSampleLog();
     // The bytes read to tell an Inspect JSON log from a transcript are the ones the run reader parses.
     let bytes: Uint8Array | undefined = /\.json$/i.test(path) ? await files.read(path) : undefined;
     if (bytes && (isInspectJson(bytes.subarray(0, 8192)) || looksLikeZip(bytes.subarray(0, 8192)))) {
       bytes = undefined;
-      return await tagSampleLog(path, display, rules);
+      return await tagSampleLog();
     }
     const once: RunFiles = {
       ...files,
@@ -75,7 +85,7 @@ export async function tagFile(path: string, files: RunFiles, display: string = f
     return { runs: [indexedRun(run.transcript, { ...(run.sha256 ? { sha256: run.sha256 } : {}), ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}) }, rules)] };
   } catch (e) {
     // A file of many runs (tau2 results, JSON Lines of runs, …): each run is tagged like an Inspect sample.
-    if (e instanceof ManyRunsError) return tagSampleLog(path, display, rules).catch((e2: unknown) => ({ runs: [], problems: [e2 instanceof Error ? e2.message : String(e2)] }));
+    if (e instanceof ManyRunsError) return tagSampleLog().catch((e2: unknown) => ({ runs: [], problems: [e2 instanceof Error ? e2.message : String(e2)] }));
     // The reason's first clause (what the file is); the list of formats expected is the same for every file.
     if (e instanceof NotATranscriptError) return { runs: [], skipped: e.reason.split('; expected ')[0]! };
     const message = e instanceof Error ? e.message : String(e);
@@ -84,8 +94,8 @@ export async function tagFile(path: string, files: RunFiles, display: string = f
 }
 
 /** Every complete sample of an Inspect log, each a run (`sample`: its key). */
-async function tagSampleLog(path: string, display: string, rules: Rules): Promise<FileTags> {
-  const log = await openSampleLogFile(path, display);
+async function tagSamples(path: string, openLog: OpenLog, display: string, rules: Rules): Promise<FileTags> {
+  const log = await openLog(path, display);
   if (!log) return { runs: [], skipped: 'not a log Peerwatch can read' };
   const problems = log.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   const evalId = inspectEvalId(log.info.metadata);

@@ -1,0 +1,64 @@
+/**
+ * From a folder's index entries to the corpus's runs, whatever file system the folder is on (node:fs:
+ * node/corpus/corpusRuns.ts; `vscode.workspace.fs`: host/corpus/corpusFolder.web.ts): each entry's
+ * runs with their problems, then each run's review sidecar and the judge's latest answer, read through
+ * the caller's `readText`.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import type { IndexEntry } from './corpusIndex';
+import type { CorpusRun } from './summarize';
+import { parseReview, reviewSidecarPath } from '../review/sidecar';
+import { judgeFileName, latestAnswer, parseJudgeFile, type JudgeFile } from '../judge/judgeFile';
+
+/** A file's text, or undefined when it is not there (or cannot be read). */
+export type ReadText = (path: string) => Promise<string | undefined>;
+
+/** Takes a file's entry into `runs`, reporting its problems (again, when it comes from the index: the exit status is the same). */
+export function collectEntry(entry: IndexEntry, path: string, explicit: boolean, runs: CorpusRun[], display: (p: string) => string, problem: (m: string) => void): void {
+  for (const p of entry.file.problems ?? []) problem(`error: ${p}`);
+  if (entry.file.skipped !== undefined && explicit) problem(`${display(path)} is not a transcript Peerwatch can read: ${entry.file.skipped}`);
+  for (const r of entry.runs) {
+    for (const p of r.problems ?? []) problem(`error: ${p}`);
+    const { type: _type, path: _path, ...rest } = r;
+    runs.push({ ...rest, file: path, key: r.sample !== undefined ? `${path}#${r.sample}` : path });
+  }
+}
+
+/** Reads the review sidecar of every run that has one; a sidecar with errors is reported and not used. */
+export async function loadReviews(runs: readonly CorpusRun[], readText: ReadText, display: (p: string) => string, problem: (m: string) => void): Promise<void> {
+  for (const run of runs) {
+    const file = reviewSidecarPath(run.file, run.sample);
+    const text = await readText(file);
+    if (text === undefined) continue;
+    const parsed = parseReview(display(file), text);
+    if (parsed.review) run.review = parsed.review;
+    else for (const e of parsed.errors) problem(`error: ${e.message}`);
+  }
+}
+
+/** `<run's folder>/.peerwatch/judge/<file name>.judge.json` of a '/'-separated path (or '\'-separated: the separator it uses). */
+export function judgeFilePath(logPath: string, sampleKey?: string): string {
+  const cut = Math.max(logPath.lastIndexOf('/'), logPath.lastIndexOf('\\'));
+  const sep = cut >= 0 ? logPath[cut]! : '/';
+  const dir = cut >= 0 ? logPath.slice(0, cut) : '.';
+  return [dir, '.peerwatch', 'judge', judgeFileName(logPath.slice(cut + 1), sampleKey)].join(sep);
+}
+
+/** The judge file of a run, if there is one; a damaged one is reported through `problem` and not used. */
+export async function readJudgeFile(logPath: string, sampleKey: string | undefined, readText: ReadText, problem: (m: string) => void, display: (p: string) => string = (p) => p): Promise<JudgeFile | undefined> {
+  const file = judgeFilePath(logPath, sampleKey);
+  const text = await readText(file);
+  if (text === undefined) return undefined;
+  const parsed = parseJudgeFile(display(file), text);
+  for (const e of parsed.errors) problem(`error: ${e}`);
+  return parsed.file;
+}
+
+/** Gives each run the judge has read its latest answer's tags (`run.judge`). */
+export async function loadJudgeTags(runs: CorpusRun[], readText: ReadText, display: (p: string) => string, problem: (m: string) => void): Promise<void> {
+  for (const run of runs) {
+    const answer = latestAnswer(await readJudgeFile(run.file, run.sample, readText, problem, display));
+    if (answer) run.judge = answer.tags.map((t) => ({ id: t.id, behaviour: t.behaviour, qualifier: t.qualifier, events: t.events }));
+  }
+}
