@@ -41,6 +41,40 @@ function writeLargeRun(file: string, examples: string, count = EVENTS): void {
   fs.writeFileSync(file, out.join('\n') + '\n');
 }
 
+/** Watches the host's event loop every 10 ms; `stop` gives the longest gap between beats and those over 50 ms. */
+function heartbeat(): { stop(): { maxGap: number; gaps: string[] } } {
+  const started = performance.now();
+  let last = started;
+  let maxGap = 0;
+  const gaps: string[] = [];
+  const beat = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    if (now - last > 50) gaps.push(`${(now - last).toFixed(0)} ms at ${(last - started).toFixed(0)} ms`);
+    last = now;
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(beat);
+      return { maxGap, gaps };
+    },
+  };
+}
+
+/**
+ * The longest stall the machine itself gives the host's event loop over `ms` with nothing to do (other
+ * processes' load, GC): the same-run baseline a stall during detection is measured against, so the
+ * bound holds on a busy machine without letting detection on the host's thread (seconds) pass.
+ */
+async function idleStall(ms: number): Promise<number> {
+  const h = heartbeat();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return h.stop().maxGap;
+}
+
+/** The stall allowed during detection: 200 ms beyond the machine's own, measured just before. */
+const STALL_MS = 200;
+
 describe('Detection off the extension host thread (issue 14)', function () {
   this.timeout(180_000);
   const examples = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
@@ -48,7 +82,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
   before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-stall-'))));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it(`tags a ${EVENTS.toLocaleString('en-US')}-event run log with the host's event loop never stalled 200 ms, and the tags are the CLI's`, async () => {
+  it(`tags a ${EVENTS.toLocaleString('en-US')}-event run log with the host's event loop never stalled 200 ms beyond the machine's own, and the tags are the CLI's`, async () => {
     const file = path.join(dir, 'large.runlog.jsonl');
     writeLargeRun(file, examples);
     const source = await RunlogFileSource.open(file, path.basename(file));
@@ -56,28 +90,24 @@ describe('Detection off the extension host thread (issue 14)', function () {
     await waitFor('the run log indexed', () => !source.indexing, 120_000);
     assert.equal(source.count, EVENTS);
     const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
-    // The heartbeat: a 10 ms timer records the longest gap between its ticks while detection runs.
+    // The heartbeat: a 10 ms timer records the longest gap between its ticks while detection runs,
+    // against the longest the machine gives it idle just before.
+    const idle = await idleStall(2000);
     const started = performance.now();
-    let last = started;
-    let maxGap = 0;
-    const gaps: string[] = [];
-    const beat = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      if (now - last > 50) gaps.push(`${(now - last).toFixed(0)} ms at ${(last - started).toFixed(0)} ms`);
-      last = now;
-    }, 10);
+    const h = heartbeat();
+    let watched: { maxGap: number; gaps: string[] } | undefined;
     try {
       b.start();
       await waitFor('the tags', () => b.detected, 150_000, 20);
     } finally {
-      clearInterval(beat);
+      watched = h.stop();
     }
+    const { maxGap, gaps } = watched;
     const took = performance.now() - started;
-    report(`      detection of ${EVENTS} events: ${took.toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms; stalls over 50 ms: ${gaps.join(', ') || 'none'}`);
+    report(`      detection of ${EVENTS} events: ${took.toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms (idle just before: ${idle.toFixed(0)} ms); stalls over 50 ms: ${gaps.join(', ') || 'none'}`);
     try {
       assert.equal(b.analysisError, undefined);
-      assert.ok(maxGap < 200, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection`);
+      assert.ok(maxGap < STALL_MS + idle, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (${idle.toFixed(0)} ms idle just before)`);
       // The same tags as `peerwatch tag` (the CLI's reader and detectors on the same file).
       const cli = detectBehaviours((await readRunFile(file)).transcript);
       assert.ok(cli.length > 0, 'the run has tags to compare');
@@ -88,7 +118,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
     }
   });
 
-  it('tags a large run of a format held in memory (an OpenAI Chat Completions log) in the worker too, with the host never stalled 200 ms', async () => {
+  it('tags a large run of a format held in memory (an OpenAI Chat Completions log) in the worker too, with the host never stalled 200 ms beyond the machine\'s own', async () => {
     // The example's agent turns repeated (tool call ids made unique) until the run has ~50,000 events.
     const example = JSON.parse(fs.readFileSync(path.join(examples, 'providers', 'openai-chat-tampering-peer.json'), 'utf8')) as { request: { messages: Array<Record<string, unknown>> } };
     const [system, user, ...turns] = example.request.messages;
@@ -109,24 +139,20 @@ describe('Detection off the extension host thread (issue 14)', function () {
     assert.ok(read.transcript.events.length > 40_000, `${read.transcript.events.length} events`);
     const source = new TranscriptSource(read.transcript);
     const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
-    let last = performance.now();
-    let maxGap = 0;
-    const beat = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 10);
+    const idle = await idleStall(2000);
     const started = performance.now();
+    const h = heartbeat();
+    let maxGap = 0;
     try {
       b.start();
       await waitFor('the tags', () => b.detected, 150_000, 20);
     } finally {
-      clearInterval(beat);
+      maxGap = h.stop().maxGap;
     }
-    report(`      detection of ${read.transcript.events.length} events of an OpenAI Chat log (in memory): ${(performance.now() - started).toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms`);
+    report(`      detection of ${read.transcript.events.length} events of an OpenAI Chat log (in memory): ${(performance.now() - started).toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms (idle just before: ${idle.toFixed(0)} ms)`);
     try {
       assert.equal(b.analysisError, undefined);
-      assert.ok(maxGap < 200, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection`);
+      assert.ok(maxGap < STALL_MS + idle, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (${idle.toFixed(0)} ms idle just before)`);
       const cli = detectBehaviours(read.transcript);
       assert.ok(cli.length > 0, 'the run has tags to compare');
       assert.deepEqual(b.detected, cli);
