@@ -55,9 +55,29 @@ trap 'rm -f "$log"' EXIT
 # Each tier's output is shown as it runs and kept, so the totals below count every mocha test.
 run() { "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"; }
 open_failed=0
+# The unit tests (plain Node, CPU-bound) run beside the two extension-host suites (mostly waiting on
+# code-server) when both are asked for: about a minute less. Their output is kept apart and shown,
+# whole, once they end, before the UI tests (which are timed, so they run alone).
+unit_pid=""
+unit_log=""
+case " $tiers " in *" unit "*" host "*|*" unit "*" web "*)
+  unit_log="$(mktemp)"
+  step "unit tests (mocha, plain Node), beside the extension-host suites; their output follows those"
+  npx mocha --config .mocharc.json >"$unit_log" 2>&1 & unit_pid=$! ;;
+esac
+finish_unit() {
+  if [ -n "$unit_pid" ]; then
+    wait "$unit_pid" || status=1
+    unit_pid=""
+    step "unit tests (mocha, plain Node): their output"
+    tee -a "$log" <"$unit_log"
+    rm -f "$unit_log"
+  fi
+}
 for tier in $tiers; do
   case "$tier" in
-    unit) step "unit tests (mocha, plain Node)"; run npx mocha --config .mocharc.json || status=1 ;;
+    unit) if [ -z "$unit_log" ]; then step "unit tests (mocha, plain Node)"; run npx mocha --config .mocharc.json || status=1; fi ;;
+    ui|open) finish_unit ;;&
     host) step "extension-host tests (mocha inside code-server)"; run node scripts/run-host-tests.mjs || status=1 ;;
     web)  step "web extension-host tests (mocha in code-server's web worker extension host, as on vscode.dev)"; run node scripts/run-host-tests.mjs --web || status=1 ;;
     ui)   step "UI tests (Playwright + Chromium against code-server)"; run node scripts/run-ui-tests.mjs || status=1 ;;
@@ -65,6 +85,7 @@ for tier in $tiers; do
     *) echo "unknown tier: $tier" >&2; exit 2 ;;
   esac
 done
+finish_unit
 # Mocha's own summary lines ("N passing", "N failing"), once per tier; the host runner echoes its
 # log with timestamps, so only lines that are exactly mocha's are counted.
 passed=$(awk '/^  [0-9]+ passing/ {s+=$1} END {print s+0}' "$log")

@@ -133,16 +133,24 @@ describe('A log of many samples as a corpus', function () {
     const flaggedKeys = [...expected].filter(([, f]) => f.count > 0).map(([k]) => k);
     assert.deepEqual(flaggedKeys, ['1#1', '1#2', 'exfil-a#1']);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.runlog');
-    // The first step waits for the editor to be active and the samples to be tagged.
+    // Every sample tagged first (the list's CSV has a flag count in every row): stepping over samples
+    // not tagged yet would skip them, which is what the commands do, not what this test checks.
+    const csv = vscode.Uri.file(path.join(dir, 'samples.csv'));
+    const exported = async () => {
+      const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('peerwatch.exportSamplesCsv', csv);
+      if (!written) return undefined;
+      const lines = fs.readFileSync(written.fsPath, 'utf8').trimEnd().split('\r\n');
+      return lines.length === expected.size + 1 && lines.slice(1).every((l) => l.split(',').at(-2) !== '') ? lines : undefined;
+    };
+    await waitFor('every sample tagged', exported, 30000);
     const step = async () => vscode.commands.executeCommand<{ sample: string; event: number } | undefined>('peerwatch.nextFlaggedSample');
-    const first = await waitFor('Next Flagged Sample to open a sample', step, 30000);
+    const first = await step();
     assert.deepEqual(first, { sample: '1#1', event: expected.get('1#1')!.first });
     const steps: unknown[] = [];
     for (let i = 0; i < 3; i++) steps.push(await vscode.commands.executeCommand('peerwatch.nextFlaggedSample'));
     assert.deepEqual(steps, [{ sample: '1#2', event: expected.get('1#2')!.first }, { sample: 'exfil-a#1', event: expected.get('exfil-a#1')!.first }, undefined], 'skips 2#1 (no flags) and stops after the last flagged sample');
     assert.deepEqual(await vscode.commands.executeCommand('peerwatch.previousFlaggedSample'), { sample: '1#2', event: expected.get('1#2')!.first });
 
-    const csv = vscode.Uri.file(path.join(dir, 'samples.csv'));
     const written = await vscode.commands.executeCommand<vscode.Uri>('peerwatch.exportSamplesCsv', csv);
     assert.equal(written?.fsPath, csv.fsPath);
     const lines = fs.readFileSync(csv.fsPath, 'utf8').trimEnd().split('\r\n');
