@@ -162,6 +162,21 @@ export type Slot = z.infer<typeof Slot>;
 /** Answer to `getEvents`. */
 export const EventsMessage = z.object({ type: z.literal('events'), generation: Index, slots: z.array(Slot) });
 
+/**
+ * Answer to `getTail`: the log's last events, read from the end of the file while the index has not
+ * reached them. `index` is the event's number: an estimate (shown as ≈) unless `exact`; the page
+ * goes to the numbered last event once indexing finishes.
+ */
+export const TailMessage = z.object({
+  type: z.literal('tail'),
+  generation: Index,
+  rows: z.array(z.object({ index: Index, event: TranscriptEvent.optional(), error: z.string().optional() })),
+  exact: z.boolean(),
+  /** Share of the file indexed when the tail was read, 0–1. */
+  indexed: z.number().min(0).max(1),
+});
+export type TailMessage = z.infer<typeof TailMessage>;
+
 /** Answer to `find`: matching view positions (capped) and their total. */
 export const FoundMessage = z.object({
   type: z.literal('found'),
@@ -239,6 +254,7 @@ export const ToWebview = z.discriminatedUnion('type', [
   InitMessage,
   UpdateMessage,
   EventsMessage,
+  TailMessage,
   FoundMessage,
   RevealMessage,
   CommandMessage,
@@ -264,6 +280,8 @@ export const ReadyMessage = z.object({
 });
 /** Send the events at view positions [start, end). */
 export const GetEventsMessage = z.object({ type: z.literal('getEvents'), generation: Index, start: Index, end: Index });
+/** End pressed while the log is still indexed: send its last events, read from the end of the file (`tail`). */
+export const GetTailMessage = z.object({ type: z.literal('getTail'), generation: Index });
 export const SetFilterMessage = z.object({ type: z.literal('setFilter'), filter: ViewFilter });
 /** Fold or unfold groups (answered with an `update` of a new generation). */
 export const SetFoldsMessage = z.object({ type: z.literal('setFolds'), folds: GroupFolds });
@@ -316,6 +334,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   AddTagMessage,
   ReadyMessage,
   GetEventsMessage,
+  GetTailMessage,
   SetFilterMessage,
   SetFoldsMessage,
   FindMessage,

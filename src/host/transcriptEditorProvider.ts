@@ -34,6 +34,9 @@ export const TRANSCRIPT_VIEW_TYPE = 'peerwatch.transcript';
 /** Diagnostics sent with each summary; the rest are counted. */
 const MAX_DIAGNOSTICS_SENT = 200;
 
+/** Events shown of a log's end read ahead of its index. */
+const TAIL_EVENTS = 60;
+
 /** The most tags sent to a webview (badges); the sidebar lists them all. */
 const MAX_TAGS_SENT = 5000;
 
@@ -651,6 +654,9 @@ export class EditorSession {
       case 'getEvents':
         await this.sendEvents(message.generation, message.start, message.end);
         break;
+      case 'getTail':
+        await this.sendTail(message.generation);
+        break;
       case 'setFilter': {
         this.filter = message.filter;
         if (!this.view || !this.source) break;
@@ -727,6 +733,31 @@ export class EditorSession {
       return slot;
     });
     this.post({ type: 'events', generation, slots });
+  }
+
+  /**
+   * End while a run log is still indexed: its last events, read from the end of the file (numbers
+   * estimated, see RunlogFileSource.tail). Once indexed, End goes to the last event itself.
+   */
+  private async sendTail(generation: number): Promise<void> {
+    const view = this.view;
+    const source = this.source;
+    if (!view || !source || generation !== this.generation) return;
+    const revealLast = () => {
+      const pos = view.count - 1;
+      if (pos >= 0) this.post({ type: 'reveal', index: view.indexAt(pos), pos });
+    };
+    if (!(source instanceof RunlogFileSource) || !source.indexing) return revealLast();
+    const tail = await source.tail(TAIL_EVENTS, (e) => view.keepsEvent(e));
+    if (generation !== this.generation) return;
+    if (!source.indexing) return revealLast();
+    this.post({
+      type: 'tail',
+      generation,
+      rows: tail.rows.map((r) => ({ index: r.index, ...(r.event ? { event: r.event } : {}), ...(r.error !== undefined ? { error: r.error } : {}) })),
+      exact: tail.exact,
+      indexed: tail.indexed,
+    });
   }
 
   private async find(requestId: number, query: string, caseSensitive: boolean): Promise<void> {
