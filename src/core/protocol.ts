@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { Diagnostic, EventGroup, RunHeader, TranscriptEvent } from './model';
+import { PackedSampleRows } from './packedSampleRows';
 
 const Index = z.number().int().nonnegative();
 
@@ -117,7 +118,8 @@ export const SamplesMessage = z.object({
   created: z.string().optional(),
   /** The log is still being written (status `started`): more samples may come. */
   live: z.boolean(),
-  samples: z.array(SampleRow),
+  /** The rows (SampleRow), packed: core/packedSampleRows.ts. */
+  samples: PackedSampleRows,
   diagnostics: z.array(Diagnostic),
   diagnosticCount: Index,
   /** A sample that could not be opened just now, and why. */
