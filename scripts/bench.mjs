@@ -553,7 +553,9 @@ async function quickOpenReady(page, fileName) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill(fileName);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The row Enter opens is the focused one: until Quick Open has filtered, that can be a file opened
+  // before (the warm open of the Inspect log opened the image preview's pixel.png instead).
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ state: 'visible', timeout: 30_000 });
   return async () => {
     const t0 = Date.now();
     await page.keyboard.press('Enter');

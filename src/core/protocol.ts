@@ -282,8 +282,12 @@ export const ReadyMessage = z.object({
 });
 /** Send the events at view positions [start, end). */
 export const GetEventsMessage = z.object({ type: z.literal('getEvents'), generation: Index, start: Index, end: Index });
-/** End pressed while the log is still indexed: send its last events, read from the end of the file (`tail`). */
-export const GetTailMessage = z.object({ type: z.literal('getTail'), generation: Index });
+/**
+ * End pressed while the log is still indexed: send its last events, read from the end of the file
+ * (`tail`); once it is indexed, the answer is a `reveal` of the last event. `ahead`: asked for before
+ * End is pressed, so that End shows them at once (no answer once indexed).
+ */
+export const GetTailMessage = z.object({ type: z.literal('getTail'), generation: Index, ahead: z.boolean().optional() });
 export const SetFilterMessage = z.object({ type: z.literal('setFilter'), filter: ViewFilter });
 /** Fold or unfold groups (answered with an `update` of a new generation). */
 export const SetFoldsMessage = z.object({ type: z.literal('setFolds'), folds: GroupFolds });

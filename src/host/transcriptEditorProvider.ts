@@ -673,7 +673,7 @@ export class EditorSession {
         await this.sendEvents(message.generation, message.start, message.end);
         break;
       case 'getTail':
-        await this.sendTail(message.generation);
+        await this.sendTail(message.generation, !!message.ahead);
         break;
       case 'setFilter': {
         this.filter = message.filter;
@@ -756,12 +756,14 @@ export class EditorSession {
   /**
    * End while a run log is still indexed: its last events, read from the end of the file (numbers
    * estimated, see RunlogFileSource.tail). Once indexed, End goes to the last event itself.
+   * `ahead`: the page asks as it opens, to have them when End is pressed.
    */
-  private async sendTail(generation: number): Promise<void> {
+  private async sendTail(generation: number, ahead: boolean): Promise<void> {
     const view = this.view;
     const source = this.source;
     if (!view || !source || generation !== this.generation) return;
     const revealLast = () => {
+      if (ahead) return; // asked for before End: nothing to show yet
       const pos = view.count - 1;
       if (pos >= 0) this.post({ type: 'reveal', index: view.indexAt(pos), pos });
     };

@@ -231,6 +231,11 @@ function diagnosticsAfter(index: number, first: boolean): Diagnostic[] {
 
 /** End was pressed while the log is read: its tail is asked for, and shown when it comes. */
 let tailWanted = false;
+/**
+ * The tail asked for as soon as a log still being read opens (not a live one, whose end moves), so
+ * that End shows it without a round trip; End asks again for numbers estimated from further on.
+ */
+let prefetchedTail: Extract<ToWebview, { type: 'tail' }> | undefined;
 
 function tailShown(): boolean {
   return !tailHost.hidden;
@@ -528,10 +533,15 @@ function run(command: WebviewCommand): void {
     return;
   }
   if (command === 'lastEvent' && summary?.indexing) {
-    // The index has not reached the end yet: show what it has read last now, and the file's own
-    // last events (read by byte range from its end) as soon as the host sends them.
+    // The index has not reached the end yet: show the file's own last events (read by byte range
+    // from its end), those fetched ahead at once, and again as the host sends them.
     tailWanted = true;
     post({ type: 'getTail', generation });
+    if (prefetchedTail?.generation === generation) {
+      showTail(prefetchedTail);
+      tailWanted = true;
+      return;
+    }
   } else if (command !== 'find' && command !== 'toggleEvent') leaveTail();
   switch (command) {
     case 'nextEvent':
@@ -751,6 +761,8 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       if (message.folds) folds = message.folds;
       if (sameFile && !restoreAnchor) restoreAnchor = list.anchorState(); // the file was replaced: stay near where the reader was
       renderSummary(message, true);
+      prefetchedTail = undefined;
+      if (message.indexing && !message.live) post({ type: 'getTail', generation, ahead: true });
       break;
     }
     case 'update': {
@@ -778,7 +790,9 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       if (message.generation === generation) list.receive(message.slots);
       break;
     case 'tail':
-      if (message.generation === generation && tailWanted && mode === 'transcript') showTail(message);
+      if (message.generation !== generation || mode !== 'transcript') break;
+      if (tailWanted) showTail(message);
+      else prefetchedTail = message;
       break;
     case 'found':
       find.receive(message);
