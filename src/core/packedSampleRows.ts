@@ -5,23 +5,15 @@
  * each distinct scores or flags object, as its JSON) is sent once in a table, and each row is a few
  * numbers: about a fifth of the size, and as quick to unpack.
  *
- * Pure module: imported by the host and the webview.
+ * Pure module, free of zod (the webview's bundle stays without it): the message's schema is
+ * protocol.ts's PackedSampleRows.
  */
-import { z } from 'zod';
-import type { SampleRow } from './protocol';
+import type { PackedSampleRows, SampleRow } from './protocol';
 
-/** Numbers per row: key, id, epoch, input, target, scores, totalTokens, error, complete, flags, flagsError. */
+/** Numbers per row (PackedSampleRows.cells): key, id, epoch, input, target, scores, totalTokens, error, complete, flags, flagsError. */
 const WIDTH = 11;
 /** A field the row does not have. */
 const NONE = -1;
-
-export const PackedSampleRows = z.object({
-  /** Distinct strings; a row's fields are indices into it (scores and flags as their JSON). */
-  strings: z.array(z.string()),
-  /** WIDTH numbers a row (NONE: no such field; epoch and totalTokens as themselves). */
-  cells: z.array(z.number()),
-});
-export type PackedSampleRows = z.infer<typeof PackedSampleRows>;
 
 /** Packs the rows (see the module's comment). */
 export function packSampleRows(rows: readonly SampleRow[]): PackedSampleRows {

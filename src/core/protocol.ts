@@ -11,7 +11,6 @@
  */
 import { z } from 'zod';
 import { Diagnostic, EventGroup, RunHeader, TranscriptEvent } from './model';
-import { PackedSampleRows } from './packedSampleRows';
 
 const Index = z.number().int().nonnegative();
 
@@ -104,6 +103,14 @@ export const SampleRow = z.object({
   flagsError: z.string().optional(),
 });
 export type SampleRow = z.infer<typeof SampleRow>;
+
+/**
+ * The sample list's rows packed (core/packedSampleRows.ts): each distinct string (scores and flags as
+ * their JSON) once in `strings`, and each row as 11 numbers in `cells` (indices into `strings`, -1
+ * for a field the row does not have; epoch, totalTokens and complete as themselves).
+ */
+export const PackedSampleRows = z.object({ strings: z.array(z.string()), cells: z.array(z.number()) });
+export type PackedSampleRows = z.infer<typeof PackedSampleRows>;
 
 /** A multi-sample log's list of samples, with what its header says about the whole evaluation. */
 export const SamplesMessage = z.object({
