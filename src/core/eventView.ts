@@ -6,7 +6,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { EventGroup } from './model';
+import type { EventGroup, TranscriptEvent } from './model';
 import type { GroupFolds, GroupHead, OutlineEntry, ViewFilter } from './protocol';
 
 /** What the view needs to know per event. Both the in-memory transcript and the file index provide it. */
@@ -133,6 +133,13 @@ export class EventView {
       const t = this.index.toolOf(i);
       if (t === undefined || !this.toolSet.has(t)) return false;
     }
+    return true;
+  }
+
+  /** Whether an event read outside the index (a log's tail, read ahead) passes the kind and tool filter. */
+  keepsEvent(e: TranscriptEvent): boolean {
+    if (this.kindSet && !this.kindSet.has(e.kind)) return false;
+    if (this.toolSet && !((e.kind === 'tool_call' || e.kind === 'tool_result') && e.name !== undefined && this.toolSet.has(e.name))) return false;
     return true;
   }
 

@@ -104,6 +104,14 @@ export const SampleRow = z.object({
 });
 export type SampleRow = z.infer<typeof SampleRow>;
 
+/**
+ * The sample list's rows packed (core/packedSampleRows.ts): each distinct string (scores and flags as
+ * their JSON) once in `strings`, and each row as 11 numbers in `cells` (indices into `strings`, -1
+ * for a field the row does not have; epoch, totalTokens and complete as themselves).
+ */
+export const PackedSampleRows = z.object({ strings: z.array(z.string()), cells: z.array(z.number()) });
+export type PackedSampleRows = z.infer<typeof PackedSampleRows>;
+
 /** A multi-sample log's list of samples, with what its header says about the whole evaluation. */
 export const SamplesMessage = z.object({
   type: z.literal('samples'),
@@ -117,7 +125,8 @@ export const SamplesMessage = z.object({
   created: z.string().optional(),
   /** The log is still being written (status `started`): more samples may come. */
   live: z.boolean(),
-  samples: z.array(SampleRow),
+  /** The rows (SampleRow), packed: core/packedSampleRows.ts. */
+  samples: PackedSampleRows,
   diagnostics: z.array(Diagnostic),
   diagnosticCount: Index,
   /** A sample that could not be opened just now, and why. */
@@ -161,6 +170,21 @@ export type Slot = z.infer<typeof Slot>;
 
 /** Answer to `getEvents`. */
 export const EventsMessage = z.object({ type: z.literal('events'), generation: Index, slots: z.array(Slot) });
+
+/**
+ * Answer to `getTail`: the log's last events, read from the end of the file while the index has not
+ * reached them. `index` is the event's number: an estimate (shown as ≈) unless `exact`; the page
+ * goes to the numbered last event once indexing finishes.
+ */
+export const TailMessage = z.object({
+  type: z.literal('tail'),
+  generation: Index,
+  rows: z.array(z.object({ index: Index, event: TranscriptEvent.optional(), error: z.string().optional() })),
+  exact: z.boolean(),
+  /** Share of the file indexed when the tail was read, 0–1. */
+  indexed: z.number().min(0).max(1),
+});
+export type TailMessage = z.infer<typeof TailMessage>;
 
 /** Answer to `find`: matching view positions (capped) and their total. */
 export const FoundMessage = z.object({
@@ -239,6 +263,7 @@ export const ToWebview = z.discriminatedUnion('type', [
   InitMessage,
   UpdateMessage,
   EventsMessage,
+  TailMessage,
   FoundMessage,
   RevealMessage,
   CommandMessage,
@@ -264,6 +289,12 @@ export const ReadyMessage = z.object({
 });
 /** Send the events at view positions [start, end). */
 export const GetEventsMessage = z.object({ type: z.literal('getEvents'), generation: Index, start: Index, end: Index });
+/**
+ * End pressed while the log is still indexed: send its last events, read from the end of the file
+ * (`tail`); once it is indexed, the answer is a `reveal` of the last event. `ahead`: asked for before
+ * End is pressed, so that End shows them at once (no answer once indexed).
+ */
+export const GetTailMessage = z.object({ type: z.literal('getTail'), generation: Index, ahead: z.boolean().optional() });
 export const SetFilterMessage = z.object({ type: z.literal('setFilter'), filter: ViewFilter });
 /** Fold or unfold groups (answered with an `update` of a new generation). */
 export const SetFoldsMessage = z.object({ type: z.literal('setFolds'), folds: GroupFolds });
@@ -316,6 +347,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   AddTagMessage,
   ReadyMessage,
   GetEventsMessage,
+  GetTailMessage,
   SetFilterMessage,
   SetFoldsMessage,
   FindMessage,

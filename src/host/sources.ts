@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, TranscriptEvent } from '../core/model';
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
+import { tailEventLines, tailNumbering } from '../core/runlog/runlogTail';
 import { eventSearchText } from '../core/present';
 import { openFile, yieldToHost, type OpenedFile } from './files';
 
@@ -117,6 +118,20 @@ export class TranscriptSource implements EventSource {
     this.changed.dispose();
   }
 }
+
+/** The last events of a run log read ahead of its index (RunlogFileSource.tail). */
+export interface TailPreview {
+  /** The events, in order; `index` (and `source.line`) exact only when `exact`. */
+  rows: (Fetched & { index: number })[];
+  /** The numbers are the index's own (it had read that far); otherwise estimates. */
+  exact: boolean;
+  /** Share of the file indexed when the tail was read (0–1). */
+  indexed: number;
+}
+
+/** The tail is read from the last TAIL_FIRST_READ bytes, and up to TAIL_MAX_READ when its lines are long. */
+const TAIL_FIRST_READ = 256 * 1024;
+const TAIL_MAX_READ = 16 * 1024 * 1024;
 
 const CHUNK = 4 * 1024 * 1024;
 const FIRST_PAINT_WAIT_MS = 1500;
@@ -307,6 +322,49 @@ export class RunlogFileSource implements EventSource {
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * The last `max` events of the file, read by byte range from its end whatever the index has read
+   * so far: the end of a big log shows while it is still indexed. Their order and spacing are exact;
+   * their numbers are estimated (from the index's bytes per event so far) unless the index has already
+   * read that far. Events `keep` refuses (the view's filter) are left out.
+   */
+  async tail(max: number, keep: (event: TranscriptEvent) => boolean = () => true): Promise<TailPreview> {
+    const fh = await this.reader();
+    const size = await fh.size();
+    let span = TAIL_FIRST_READ;
+    let from = 0;
+    let bytes: Uint8Array = new Uint8Array(0);
+    let lines: ReturnType<typeof tailEventLines> = [];
+    for (;;) {
+      from = Math.max(0, size - span);
+      bytes = await fh.read(from, size - from);
+      lines = tailEventLines(bytes, from);
+      if (lines.length >= max || from === 0 || span >= TAIL_MAX_READ) break;
+      span *= 4;
+    }
+    const index = this.index;
+    const first = lines.length
+      ? tailNumbering(lines[0]!.start, { count: index.count, lines: index.lineCount, bytesIndexed: index.bytesIndexed }, (start) => {
+          const i = this.eventAt(start, 0, index.count - 1);
+          return index.count > 0 && index.startOf(i) === start ? { index: i, line: index.lineOf(i) } : undefined;
+        })
+      : { index: index.count, line: index.lineCount + 1, exact: !this.firstPass };
+    const rows: TailPreview['rows'] = [];
+    // Lines between two events of the tail (an end record, a blank line) count for the line numbers.
+    let line = first.line;
+    let at = lines[0]?.start ?? 0;
+    lines.forEach((l, k) => {
+      for (let b = bytes.indexOf(10, at - from); b >= 0 && b + from < l.start; b = bytes.indexOf(10, b + 1)) line++;
+      at = l.start;
+      if (k < lines.length - max * 4) return; // far above what is kept, even filtered
+      const decoded = RunlogIndex.decodeEvent(bytes.subarray(l.start - from, l.end - from), first.index + k, line, this.fileName);
+      if ('event' in decoded) {
+        if (keep(decoded.event)) rows.push({ index: first.index + k, event: decoded.event });
+      } else rows.push({ index: first.index + k, error: first.exact ? decoded.diagnostic.message : `${decoded.diagnostic.message} (line number estimated)` });
+    });
+    return { rows: rows.slice(-max), exact: first.exact, indexed: size > 0 ? Math.min(1, index.bytesIndexed / size) : 1 };
   }
 
   /** The file is not the one indexed: shorter than what was read, or its first bytes differ. */

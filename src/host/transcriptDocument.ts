@@ -199,24 +199,38 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       this.switchContent({ ok: false, message: this.sampleError });
       return;
     }
+    // The sample's review file is read while the sample is (both wait on the disk).
+    const reviewOpening = this.sampleBehaviours.has(key)
+      ? undefined
+      : DocumentBehaviours.open(
+          sampleReviewUri(this.sourceUri, key),
+          () => (this.openKey === key && this.current.ok ? this.current.source : undefined),
+          this.sampleBackups.get(key),
+          { file: this.sourceUri, sample: key },
+        );
     let source: TranscriptSource;
     try {
       source = new TranscriptSource(await log.readSample(key));
     } catch (e) {
+      void reviewOpening?.then((created) => created.dispose(), () => undefined);
       this.sampleError = `Sample ${key} of ${this.displayName} could not be read: ${e instanceof Error ? e.message : String(e)}`;
       this.openKey = undefined;
       this.switchContent({ ok: false, message: this.sampleError });
       return;
     }
-    if (this.isDisposed) return source.dispose();
+    if (this.isDisposed) {
+      void reviewOpening?.then((created) => created.dispose(), () => undefined);
+      return source.dispose();
+    }
     let b = this.sampleBehaviours.get(key);
     if (!b) {
-      const created = await DocumentBehaviours.open(
-        sampleReviewUri(this.sourceUri, key),
-        () => (this.openKey === key && this.current.ok ? this.current.source : undefined),
-        this.sampleBackups.get(key),
-        { file: this.sourceUri, sample: key },
-      );
+      let created: DocumentBehaviours;
+      try {
+        created = await reviewOpening!;
+      } catch (e) {
+        source.dispose();
+        throw e;
+      }
       if (this.isDisposed) {
         source.dispose();
         return created.dispose();

@@ -18,6 +18,7 @@ import { activeFlags, flaggedEventAt, flaggedEvents, type FlaggedEvent, type Rev
 import { addTagInteractively, behaviourLabel, setTagVerdict } from './review/judgements';
 import { DEFAULT_FOLDS, EventView, NO_FILTER } from '../core/eventView';
 import { nextFlagged, samplesCsv, type TableRow } from '../core/sampleTable';
+import { packSampleRows } from '../core/packedSampleRows';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
 import { webviewPage } from './webviewPage';
@@ -33,6 +34,12 @@ export const TRANSCRIPT_VIEW_TYPE = 'peerwatch.transcript';
 
 /** Diagnostics sent with each summary; the rest are counted. */
 const MAX_DIAGNOSTICS_SENT = 200;
+
+/** Rows sent with a first showing, unasked (the page asks for what else it needs). */
+const FIRST_ROWS = 60;
+
+/** Events shown of a log's end read ahead of its index. */
+const TAIL_EVENTS = 60;
 
 /** The most tags sent to a webview (badges); the sidebar lists them all. */
 const MAX_TAGS_SENT = 5000;
@@ -273,11 +280,13 @@ export class EditorSession {
         const message = parseFromWebview(raw);
         if (message) void this.handle(message); // unknown or malformed messages are ignored, never acted on
       }),
-      document.onDidReplace(() => this.ready && this.attach(true)),
+      document.onDidReplace(() => this.ready && this.attach(true, true)),
       document.onDidChangeTags(() => this.scheduleTags()),
       document.onDidChangeSamples(() => {
         if (!this.ready || !document.sampleLog) return;
-        if (document.sampleKey === undefined) this.postSamples();
+        // Soon rather than now: going back to the list also re-attaches, which sends it at once
+        // (the list of 10,000 samples went twice).
+        if (document.sampleKey === undefined) this.scheduleSamples();
         else this.scheduleUpdate();
       }),
     );
@@ -380,10 +389,15 @@ export class EditorSession {
     void this.panel.webview.postMessage(message);
   }
 
-  /** Starts showing the document's current content (again). */
-  private attach(fresh: boolean): void {
+  /**
+   * Starts showing the document's current content (again). `firstRows`: a sample just opened from the
+   * list also gets its first rows right after the init, unasked, as a first open does (the page shows
+   * a new sample from its top): that saves it a round trip before it can show them.
+   */
+  private attach(fresh: boolean, firstRows = false): void {
     this.sourceDisposable?.dispose();
     const doc = this.document;
+    const newSample = doc.sampleLog !== undefined && doc.sampleKey !== undefined && doc.sampleKey !== this.attachedSample;
     if (doc.sampleLog && doc.sampleKey !== this.attachedSample) {
       // Another sample (or the list): what was focused belonged to the one before.
       this.attachedSample = doc.sampleKey;
@@ -423,6 +437,7 @@ export class EditorSession {
       this.scheduleUpdate();
     });
     this.post({ type: 'init', generation: this.generation, ...this.summary(source) });
+    if (firstRows && newSample) void this.sendEvents(this.generation, 0, FIRST_ROWS);
   }
 
   private summary(source: EventSource): Summary {
@@ -461,6 +476,10 @@ export class EditorSession {
   private postSamples(): void {
     const log = this.document.sampleLog;
     if (!log) return;
+    if (this.samplesTimer) {
+      clearTimeout(this.samplesTimer);
+      this.samplesTimer = undefined;
+    }
     const info = log.info;
     const flags = this.document.sampleFlags;
     const message: SamplesMessage = {
@@ -473,19 +492,21 @@ export class EditorSession {
       ...(info.status !== undefined ? { status: info.status } : {}),
       ...(info.created !== undefined ? { created: info.created } : {}),
       live: info.status === undefined || info.status === 'started',
-      samples: log.samples.map((s) => ({
-        key: s.key,
-        id: String(s.id),
-        epoch: s.epoch,
-        ...(s.input !== undefined ? { input: s.input } : {}),
-        ...(s.target !== undefined ? { target: s.target } : {}),
-        scores: { ...s.scores },
-        ...(s.totalTokens !== undefined ? { totalTokens: s.totalTokens } : {}),
-        ...(s.error !== undefined ? { error: s.error } : {}),
-        complete: s.complete,
-        ...(flags?.flags.has(s.key) ? { flags: flags.flags.get(s.key)! } : {}),
-        ...(flags?.errors.has(s.key) ? { flagsError: flags.errors.get(s.key)! } : {}),
-      })),
+      samples: packSampleRows(
+        log.samples.map((s) => ({
+          key: s.key,
+          id: String(s.id),
+          epoch: s.epoch,
+          ...(s.input !== undefined ? { input: s.input } : {}),
+          ...(s.target !== undefined ? { target: s.target } : {}),
+          scores: { ...s.scores },
+          ...(s.totalTokens !== undefined ? { totalTokens: s.totalTokens } : {}),
+          ...(s.error !== undefined ? { error: s.error } : {}),
+          complete: s.complete,
+          ...(flags?.flags.has(s.key) ? { flags: flags.flags.get(s.key)! } : {}),
+          ...(flags?.errors.has(s.key) ? { flagsError: flags.errors.get(s.key)! } : {}),
+        })),
+      ),
       diagnostics: log.diagnostics.slice(0, MAX_DIAGNOSTICS_SENT),
       diagnosticCount: log.diagnostics.length,
       ...(this.document.sampleError ? { error: this.document.sampleError } : {}),
@@ -616,7 +637,7 @@ export class EditorSession {
         this.ready = true;
         this.attach(true);
         // The first rows go out with the init, saving the webview a round trip before it shows them.
-        void this.sendEvents(this.generation, message.around?.start ?? 0, message.around?.end ?? 60).finally(() => {
+        void this.sendEvents(this.generation, message.around?.start ?? 0, message.around?.end ?? FIRST_ROWS).finally(() => {
           const source = this.source;
           if (source instanceof RunlogFileSource) source.shown();
         });
@@ -650,6 +671,9 @@ export class EditorSession {
         break;
       case 'getEvents':
         await this.sendEvents(message.generation, message.start, message.end);
+        break;
+      case 'getTail':
+        await this.sendTail(message.generation, !!message.ahead);
         break;
       case 'setFilter': {
         this.filter = message.filter;
@@ -727,6 +751,33 @@ export class EditorSession {
       return slot;
     });
     this.post({ type: 'events', generation, slots });
+  }
+
+  /**
+   * End while a run log is still indexed: its last events, read from the end of the file (numbers
+   * estimated, see RunlogFileSource.tail). Once indexed, End goes to the last event itself.
+   * `ahead`: the page asks as it opens, to have them when End is pressed.
+   */
+  private async sendTail(generation: number, ahead: boolean): Promise<void> {
+    const view = this.view;
+    const source = this.source;
+    if (!view || !source || generation !== this.generation) return;
+    const revealLast = () => {
+      if (ahead) return; // asked for before End: nothing to show yet
+      const pos = view.count - 1;
+      if (pos >= 0) this.post({ type: 'reveal', index: view.indexAt(pos), pos });
+    };
+    if (!(source instanceof RunlogFileSource) || !source.indexing) return revealLast();
+    const tail = await source.tail(TAIL_EVENTS, (e) => view.keepsEvent(e));
+    if (generation !== this.generation) return;
+    if (!source.indexing) return revealLast();
+    this.post({
+      type: 'tail',
+      generation,
+      rows: tail.rows.map((r) => ({ index: r.index, ...(r.event ? { event: r.event } : {}), ...(r.error !== undefined ? { error: r.error } : {}) })),
+      exact: tail.exact,
+      indexed: tail.indexed,
+    });
   }
 
   private async find(requestId: number, query: string, caseSensitive: boolean): Promise<void> {

@@ -122,7 +122,9 @@ const banner = el('div', { class: 'banner-host' });
 const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filter and find' });
 const outlineEl = el('nav', { class: 'outline', 'data-testid': 'outline', 'aria-label': 'Run outline' });
 const listHost = el('div', { class: 'list-host' });
-const body = el('div', { class: 'body' }, outlineEl, listHost);
+/** The log's last events read ahead of its index (End while it is still read); hidden otherwise. */
+const tailHost = el('div', { class: 'tail-host', 'data-testid': 'tail', hidden: '' });
+const body = el('div', { class: 'body' }, outlineEl, listHost, tailHost);
 
 // Behaviour tags by event (from the host's `tags` message), and the events of the tag selected in the sidebar.
 let tagsByEvent = new Map<number, WebTag[]>();
@@ -223,6 +225,54 @@ function indexDiagnostics(ds: readonly Diagnostic[]): void {
 function diagnosticsAfter(index: number, first: boolean): Diagnostic[] {
   const before = first ? (diagnosticsByEvent.get(-1) ?? []) : [];
   return [...before, ...(diagnosticsByEvent.get(index) ?? [])];
+}
+
+// ---- the end of a log still being read ----------------------------------------------------------
+
+/** End was pressed while the log is read: its tail is asked for, and shown when it comes. */
+let tailWanted = false;
+/**
+ * The tail asked for as soon as a log still being read opens (not a live one, whose end moves), so
+ * that End shows it without a round trip; End asks again for numbers estimated from further on.
+ */
+let prefetchedTail: Extract<ToWebview, { type: 'tail' }> | undefined;
+
+function tailShown(): boolean {
+  return !tailHost.hidden;
+}
+
+/** Shows the host's `tail`: the last events, numbered exactly or (while the index is behind) by estimate. */
+function showTail(m: Extract<ToWebview, { type: 'tail' }>): void {
+  tailWanted = false;
+  if (!m.rows.length) return;
+  const percent = Math.floor(m.indexed * 100);
+  const note = m.exact
+    ? `The end of the log, read ahead of the index (${percent}% read).`
+    : `The end of the log, read ahead of the index (${percent}% read): event numbers are estimates (≈) until reading finishes, then End shows them numbered.`;
+  const rows = m.rows.map((r) =>
+    r.event
+      ? renderEvent({ ...r.event, index: r.index }, { expanded: false, diffMode, tail: { exact: m.exact } })
+      : el('li', { class: 'event event-unreadable diagnostic diagnostic-error', 'data-tail-index': String(r.index), 'data-kind': 'unreadable', role: 'alert' }, el('strong', {}, `Event ${m.exact ? '#' : '≈#'}${r.index} could not be read`), el('p', {}, r.error ?? 'unknown error')),
+  );
+  tailHost.replaceChildren(
+    el('p', { class: 'banner banner-tail', 'data-testid': 'tail-note', role: 'status' }, note, ' ', el('button', { type: 'button', class: 'link', 'data-action': 'leave-tail' }, 'Back to the list')),
+    el('ol', { class: 'events', 'data-testid': 'tail-list', 'aria-label': 'The last events of the log' }, ...rows),
+  );
+  listHost.hidden = true;
+  tailHost.hidden = false;
+  tailHost.scrollTop = tailHost.scrollHeight;
+  (rows[rows.length - 1] as HTMLElement).tabIndex = -1;
+  (rows[rows.length - 1] as HTMLElement).focus({ preventScroll: true });
+}
+
+/** Back to the event list (the index caught up, or the reader moved elsewhere). */
+function leaveTail(): void {
+  tailWanted = false;
+  if (!tailShown()) return;
+  tailHost.hidden = true;
+  tailHost.replaceChildren();
+  listHost.hidden = false;
+  list.layoutChanged();
 }
 
 // ---- rendering the summary ------------------------------------------------------------------
@@ -482,6 +532,17 @@ function run(command: WebviewCommand): void {
     if (key) samples.key(new KeyboardEvent('keydown', { key }));
     return;
   }
+  if (command === 'lastEvent' && summary?.indexing) {
+    // The index has not reached the end yet: show the file's own last events (read by byte range
+    // from its end), those fetched ahead at once, and again as the host sends them.
+    tailWanted = true;
+    post({ type: 'getTail', generation });
+    if (prefetchedTail?.generation === generation) {
+      showTail(prefetchedTail);
+      tailWanted = true;
+      return;
+    }
+  } else if (command !== 'find' && command !== 'toggleEvent') leaveTail();
   switch (command) {
     case 'nextEvent':
       return step(1);
@@ -647,6 +708,9 @@ app.addEventListener('click', (ev) => {
     case 'show-samples':
       post({ type: 'showSamples' });
       break;
+    case 'leave-tail':
+      leaveTail();
+      break;
     case 'step-sample':
       post({ type: 'stepSample', direction: action.dataset.direction === '-1' ? -1 : 1 });
       break;
@@ -678,6 +742,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   const message = ev.data;
   switch (message.type) {
     case 'init': {
+      leaveTail();
       const key = message.sample?.key;
       if (key !== openSample) {
         // Another sample of the log: start at its top, nothing expanded or focused.
@@ -696,10 +761,20 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       if (message.folds) folds = message.folds;
       if (sameFile && !restoreAnchor) restoreAnchor = list.anchorState(); // the file was replaced: stay near where the reader was
       renderSummary(message, true);
+      prefetchedTail = undefined;
+      if (message.indexing && !message.live) post({ type: 'getTail', generation, ahead: true });
       break;
     }
     case 'update': {
       const regenerated = message.generation !== generation;
+      if (regenerated) leaveTail();
+      else if (tailShown() && !message.indexing) {
+        // Reading finished: the end shown ahead of the index is now the numbered end of the list.
+        renderSummary(message, false);
+        leaveTail();
+        list.revealPos(list.total - 1, { focus: true, atEnd: true });
+        break;
+      }
       generation = message.generation;
       filter = message.filter;
       if (message.folds) folds = message.folds;
@@ -714,10 +789,16 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
     case 'events':
       if (message.generation === generation) list.receive(message.slots);
       break;
+    case 'tail':
+      if (message.generation !== generation || mode !== 'transcript') break;
+      if (tailWanted) showTail(message);
+      else prefetchedTail = message;
+      break;
     case 'found':
       find.receive(message);
       break;
     case 'reveal':
+      leaveTail();
       if (message.pos >= 0) list.revealPos(message.pos, { focus: true, highlight: message.highlight });
       break;
     case 'command':

@@ -67,6 +67,12 @@ export interface RenderOptions {
   ledFrom?: { index: number; label: string };
   /** Behaviour tags citing this event (badges with confirm/dismiss; `data-tags` lists their ids). */
   tags?: readonly WebTag[];
+  /**
+   * An event of a log's end read ahead of its index: it carries `data-tail-index` (not
+   * `data-event-index`, which stepping, tags and links rely on) and no actions that need its number;
+   * `exact` false shows the number as an estimate (≈).
+   */
+  tail?: { exact: boolean };
 }
 
 type IconName =
@@ -235,7 +241,7 @@ const CHARS_PER_LINE = 240;
 export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElement {
   const attrs: Record<string, string | undefined> = {
     class: `event event-${e.kind}`,
-    'data-event-index': String(e.index),
+    ...(opts.tail ? { 'data-tail-index': String(e.index), 'data-provisional': String(!opts.tail.exact) } : { 'data-event-index': String(e.index) }),
     'data-kind': e.kind,
     'data-expanded': String(opts.expanded),
     tabindex: '-1',
@@ -350,9 +356,11 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
       'span',
       { class: 'meta' },
       e.step !== undefined ? el('span', { class: 'step', title: 'Assistant turn' }, `step ${e.step}`) : null,
-      el('span', { class: 'index', title: 'Event index' }, `#${e.index}`),
-      button('add-tag', '+tag', { class: 'action action-add-tag icon-button', title: 'Add a behaviour tag to this event…', 'aria-label': 'Add a behaviour tag' }),
-      button('reveal-source', '', { class: 'action action-reveal-source icon-button', title: 'Reveal in Source', 'aria-label': 'Reveal in source' }, icon('source')),
+      opts.tail && !opts.tail.exact
+        ? el('span', { class: 'index provisional', title: 'Event index, estimated: the log is still being read; End shows it numbered once reading finishes' }, `≈#${e.index}`)
+        : el('span', { class: 'index', title: 'Event index' }, `#${e.index}`),
+      opts.tail ? null : button('add-tag', '+tag', { class: 'action action-add-tag icon-button', title: 'Add a behaviour tag to this event…', 'aria-label': 'Add a behaviour tag' }),
+      opts.tail ? null : button('reveal-source', '', { class: 'action action-reveal-source icon-button', title: 'Reveal in Source', 'aria-label': 'Reveal in source' }, icon('source')),
     ),
   );
   const content = body.filter((c) => c !== null && c !== undefined && c !== false);

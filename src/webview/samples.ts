@@ -14,6 +14,7 @@
  */
 import type { SampleRow, SamplesMessage } from '../core/protocol';
 import { filterRows, flaggedBehaviours, scoreNames, scoreValues, sortRows, type SortColumn, type SortOrder, type TableFilter } from '../core/sampleTable';
+import { unpackSampleRows } from '../core/packedSampleRows';
 import { el } from './render';
 import { VirtualList } from './virtualList';
 
@@ -204,11 +205,11 @@ export class SamplesView {
       this.selected = m.selected;
       this.hostSelected = m.selected;
     }
-    this.rows = m.samples;
+    this.rows = unpackSampleRows(m.samples);
     const field = (name: string, label: string, value: string | undefined) =>
       value === undefined || value === '' ? null : el('div', { class: 'field', 'data-field': name }, el('dt', {}, label), el('dd', {}, value));
-    const running = m.samples.filter((s) => !s.complete).length;
-    const errored = m.samples.filter((s) => s.error).length;
+    const running = this.rows.filter((s) => !s.complete).length;
+    const errored = this.rows.filter((s) => s.error).length;
     this.header.replaceChildren(
       el(
         'section',
@@ -227,7 +228,7 @@ export class SamplesView {
           field('model', 'Model', m.model),
           field('status', 'Status', m.status ?? 'unknown (no header yet)'),
           field('created', 'Created', m.created),
-          field('samples', m.format.startsWith('inspect') ? 'Samples' : 'Runs', `${m.samples.length}${running ? ` (${running} running)` : ''}${errored ? `, ${errored} with errors` : ''}`),
+          field('samples', m.format.startsWith('inspect') ? 'Samples' : 'Runs', `${this.rows.length}${running ? ` (${running} running)` : ''}${errored ? `, ${errored} with errors` : ''}`),
         ),
       ),
     );
