@@ -42,18 +42,21 @@ function writeLargeRun(file: string, examples: string, count = EVENTS): void {
 }
 
 /** Watches the host's event loop every 10 ms; `stop` gives the longest gap between beats and those over 50 ms. */
-function heartbeat(): { stop(): { maxGap: number; gaps: string[] } } {
+function heartbeat(): { beats(): number; stop(): { maxGap: number; gaps: string[] } } {
   const started = performance.now();
   let last = started;
   let maxGap = 0;
+  let beats = 0;
   const gaps: string[] = [];
   const beat = setInterval(() => {
     const now = performance.now();
+    beats++;
     maxGap = Math.max(maxGap, now - last);
     if (now - last > 50) gaps.push(`${(now - last).toFixed(0)} ms at ${(last - started).toFixed(0)} ms`);
     last = now;
   }, 10);
   return {
+    beats: () => beats,
     stop: () => {
       clearInterval(beat);
       return { maxGap, gaps };
@@ -62,13 +65,14 @@ function heartbeat(): { stop(): { maxGap: number; gaps: string[] } } {
 }
 
 /**
- * The longest stall the machine itself gives the host's event loop over `ms` with nothing to do (other
- * processes' load, GC): the same-run baseline a stall during detection is measured against, so the
- * bound holds on a busy machine without letting detection on the host's thread (seconds) pass.
+ * The longest stall the machine itself gives the host's event loop over `count` beats (about 2 s) with
+ * nothing to do (other processes' load, GC): the same-run baseline a stall during detection is
+ * measured against, so the bound holds on a busy machine without letting detection on the host's
+ * thread (seconds) pass.
  */
-async function idleStall(ms: number): Promise<number> {
+async function idleStall(count = 200): Promise<number> {
   const h = heartbeat();
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await waitFor(`${count} heartbeats with the host idle`, () => h.beats() >= count, 60_000, 10);
   return h.stop().maxGap;
 }
 
@@ -92,7 +96,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
     const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
     // The heartbeat: a 10 ms timer records the longest gap between its ticks while detection runs,
     // against the longest the machine gives it idle just before.
-    const idle = await idleStall(2000);
+    const idle = await idleStall();
     const started = performance.now();
     const h = heartbeat();
     let watched: { maxGap: number; gaps: string[] } | undefined;
@@ -139,7 +143,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
     assert.ok(read.transcript.events.length > 40_000, `${read.transcript.events.length} events`);
     const source = new TranscriptSource(read.transcript);
     const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
-    const idle = await idleStall(2000);
+    const idle = await idleStall();
     const started = performance.now();
     const h = heartbeat();
     let maxGap = 0;

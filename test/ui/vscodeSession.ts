@@ -140,7 +140,13 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
       if (Date.now() > deadline) throw new Error(`the Command Palette did not open for "${label}" (${attempt} presses of F1 in ${timeoutMs / 1000} s)`);
       continue;
     }
-    await input.fill(`>${label}`);
+    // The palette can close again as soon as it opened (focus moving into a webview that just
+    // loaded): fill it while it is there, else open it again.
+    const filled = await input.fill(`>${label}`, { timeout: 5_000 }).then(() => true, () => false);
+    if (!filled) {
+      if (Date.now() > deadline) throw new Error(`the Command Palette closed before "${label}" could be typed (${attempt} attempts in ${timeoutMs / 1000} s)`);
+      continue;
+    }
     try {
       // Short first looks (1 s, 2 s, … up to 5 s): a palette opened before the extension registered
       // its commands never lists them, and reopening it is cheaper than waiting it out.
