@@ -14,7 +14,8 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources
 import { detectInWorker, detectWorkerFile, type DetectJob } from '../detection';
 import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
 import { readText } from '../workspaceFiles';
-import { judgeFileName, latestAnswer, parseJudgeFile } from '../../core/judge/judgeFile';
+import { latestAnswer } from '../../core/judge/judgeFile';
+import { judgeFilePath, readJudgeFile } from '../../core/corpus/folderRuns';
 
 /** Events read per chunk when a run log is read whole for detection. */
 const READ_CHUNK = 2000;
@@ -113,8 +114,8 @@ export class DocumentBehaviours extends Disposable {
   detected: Tag[] | undefined;
   /** The judge's tags (its latest answer in the run's judge file), reviewed like detected ones. */
   judgeTags: Tag[] = [];
-  /** Where the judge's answers for this run are kept (setJudgeTarget). */
-  private judgeFile: vscode.Uri | undefined;
+  /** The run whose judge file is read: its log and, in a log of many, its sample key (setJudgeTarget). */
+  private judgeTarget: { log: vscode.Uri; sample?: string } | undefined;
   /** Why the judge file could not be used, if it could not. */
   judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
@@ -333,9 +334,9 @@ export class DocumentBehaviours extends Disposable {
    * reads it again whenever it changes (a `peerwatch judge` run while the editor is open, too).
    */
   setJudgeTarget(logUri: vscode.Uri, sample?: string): void {
-    // `<run's folder>/.peerwatch/judge/<file name>.judge.json`, as the CLI writes it (node/judge/judgeStore.ts).
-    const file = vscode.Uri.joinPath(logUri, '..', '.peerwatch', 'judge', judgeFileName(basename(logUri), sample));
-    this.judgeFile = file;
+    this.judgeTarget = { log: logUri, ...(sample !== undefined ? { sample } : {}) };
+    // Where the CLI writes it too (core/corpus/folderRuns.ts): a URI's path is '/'-separated on every file system.
+    const file = logUri.with({ path: judgeFilePath(logUri.path, sample) });
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file))));
     const reload = () => void this.loadJudge();
     this._register(watcher.onDidChange(reload));
@@ -346,17 +347,14 @@ export class DocumentBehaviours extends Disposable {
 
   /** Reads the judge's latest answer for this run (after Ask the Judge, or when the document opens). */
   async loadJudge(): Promise<void> {
-    const file = this.judgeFile;
-    if (!file || this.isDisposed) return;
-    let text: string | undefined;
-    try {
-      text = await readText(file);
-    } catch {
-      text = undefined; // no answer yet
-    }
-    const parsed = text === undefined ? undefined : parseJudgeFile(vscode.workspace.asRelativePath(file), text);
-    this.judgeError = parsed?.errors.length ? `error: ${parsed.errors[0]}` : undefined;
-    const answer = latestAnswer(parsed?.file);
+    const target = this.judgeTarget;
+    if (!target || this.isDisposed) return;
+    const log = target.log;
+    let error: string | undefined;
+    const onDisk = (path: string) => readText(log.with({ path })).then((t): string | undefined => t, () => undefined); // no answer yet
+    const display = (path: string) => vscode.workspace.asRelativePath(log.with({ path }));
+    const answer = latestAnswer(await readJudgeFile(log.path, target.sample, onDisk, (m) => (error = m), display));
+    this.judgeError = error;
     const by = answer ? `judge:${answer.model} · rubric ${answer.rubricVersion}` : '';
     this.judgeTags = (answer?.tags ?? []).map((t) => ({ ...t, detector: by }));
     this.fire();
