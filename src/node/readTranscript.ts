@@ -3,6 +3,7 @@
  * messages relative to the current folder. Used by every CLI command that reads a run.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { readRun, type RunFiles, type RunRead } from '../core/formats/readRun';
@@ -23,6 +24,31 @@ export const nodeRunFiles: RunFiles = {
   },
   display: (path) => relative(process.cwd(), path) || path,
   sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
+};
+
+/**
+ * The same file system read synchronously, for a worker thread that reads one file after another and
+ * has nothing else to do meanwhile: each read is a system call on this thread instead of a round trip
+ * through libuv's thread pool, which over a corpus of small files left the worker idle a quarter of
+ * the time. Never on the extension host's or the CLI's main thread.
+ */
+export const syncNodeRunFiles: RunFiles = {
+  ...nodeRunFiles,
+  read: (path) => {
+    try {
+      const b = readFileSync(path);
+      return Promise.resolve(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  },
+  exists: (path) => {
+    try {
+      return Promise.resolve(statSync(path).isFile());
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
 };
 
 /** Reads the run `file` belongs to, the way the editor does (a harness run's sibling files included). */

@@ -124,4 +124,34 @@ describe('parseJsonTolerant', () => {
     assert.ok(parseJsonTolerant('[1.]').error);
     assert.ok(parseJsonTolerant('[-]').error);
   });
+
+  describe('without places (positions: false, as the corpus index reads)', () => {
+    it('reads a well-formed document to the same value, with no places', () => {
+      const text = JSON.stringify({ a: [1, 2.5, -3e2, 'x\n"y"\u00e9', true, null], b: { c: {} } }, null, 2).replace(/\n}$/, ',\n  "__proto__": {"polluted": true}\n}');
+      const quick = parseJsonTolerant(text, { positions: false });
+      const full = parseJsonTolerant(text);
+      assert.deepEqual(quick.value, full.value);
+      assert.deepEqual(Object.keys(quick.value as object), ['a', 'b', '__proto__'], '__proto__ stays a member');
+      assert.equal(({} as { polluted?: boolean }).polluted, undefined);
+      assert.deepEqual([quick.error, quick.warnings], [undefined, []]);
+      assert.equal(quick.locate(['a', 1]), undefined);
+      assert.deepEqual(full.locate(['a', 1]), { line: 4, column: 5 });
+    });
+
+    it('still warns about what JSON.parse would read differently, and names the place of an error', () => {
+      const huge = parseJsonTolerant('{"n": [1, -1e400]}', { positions: false });
+      assert.deepEqual(huge.value, { n: [1, '-1e400'] });
+      assert.deepEqual(huge.warnings.map((w) => [w.path, w.column]), [['$.n[1]', 11]]);
+      const long = parseJsonTolerant(`[${'9'.repeat(400)}]`, { positions: false });
+      assert.deepEqual(long.value, ['9'.repeat(400)], 'a 400-digit number is kept as its text');
+      const deep = parseJsonTolerant('['.repeat(1001) + ']'.repeat(1001), { positions: false });
+      assert.equal(deep.warnings.length, 1, 'nesting past 1,000 levels is still skipped with a warning');
+      const cut = parseJsonTolerant('{"a": [1, 2', { positions: false });
+      assert.deepEqual([cut.error?.line, cut.error?.column, cut.error?.found], [1, 12, 'end of file']);
+      assert.deepEqual(cut.value, { a: [1, 2] });
+      // Numbers that only look large, and a string holding one, read as JSON.parse reads them.
+      const text = '{"big": 1e300, "text": "1e999", "small": 5e-324}';
+      assert.deepEqual(parseJsonTolerant(text, { positions: false }).value, JSON.parse(text));
+    });
+  });
 });

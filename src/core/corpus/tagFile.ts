@@ -81,7 +81,8 @@ export async function tagFile(path: string, files: RunFiles, openLog: OpenLog, d
         return files.read(p);
       },
     };
-    const run = await readRun(once, path, { hash: true });
+    // The index keeps tags, not the lines events start on: the run is read without places.
+    const run = await readRun(once, path, { hash: true, positions: false });
     return { runs: [indexedRun(run.transcript, { ...(run.sha256 ? { sha256: run.sha256 } : {}), ...(run.convertedFrom ? { convertedFrom: run.convertedFrom } : {}) }, rules)] };
   } catch (e) {
     // A file of many runs (tau2 results, JSON Lines of runs, …): each run is tagged like an Inspect sample.

@@ -4,6 +4,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { readYamlRecords } from '../yaml';
+import { textMemo } from '../textMemo';
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 
@@ -22,9 +23,12 @@ export function toolError(output: string): string | undefined {
   return undefined;
 }
 
+/** A tool answer's first YAML record; the same answer (a copy's, in every run of its scenario) is read once. */
+const oneRecord = textMemo((output) => readYamlRecords(output, { oneRecord: true })?.[0]);
+
 /** Reads `key: value` from a tool's YAML answer (e.g. `filename: x copy.safetensors`), or its first record's. */
 export function yamlField(output: string, key: string): string | undefined {
-  const record = readYamlRecords(output, { oneRecord: true })?.[0];
+  const record = oneRecord(output);
   if (record) return record[key] || undefined;
   // Not YAML as a whole (a sentence before the fields, a cut-off answer): the first `key:` line.
   const re = new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*(.*)$`, 'm');

@@ -91,6 +91,12 @@ export interface ParseInput {
   readonly text: string;
   /** A production-harness run's sibling files, by base name (see `harnessSiblings`). */
   readonly siblings?: Readonly<Record<string, string>>;
+  /**
+   * False when no one will ask where an event came from (the corpus index keeps tags, not places):
+   * a well-formed JSON document is then read by `JSON.parse`, and events cite their JSON path without
+   * a line. Everything else (the tags, the header, a damaged file's diagnostics) is the same. Default true.
+   */
+  readonly positions?: boolean;
 }
 
 const KNOWN_SHAPES = [
@@ -111,7 +117,7 @@ const KNOWN_SHAPES = [
 
 /** The format of `text`, decided by its content; `undefined` when no known format matches. */
 export function detectFormat(fileName: string, text: string): FormatId | undefined {
-  return sniff(fileName, text).format;
+  return sniff(fileName, text, false).format;
 }
 
 /** A format matched on a parsed value, and how to read the value as a run. */
@@ -206,10 +212,10 @@ export function isRunlogText(fileName: string, head: string): boolean {
   return /\.runlog\.jsonl$/i.test(fileName);
 }
 
-function sniff(fileName: string, text: string): Sniffed {
+function sniff(fileName: string, text: string, positions: boolean): Sniffed {
   if (text.search(/\S/) < 0) return {};
   if (isRunlogText(fileName, text)) return { format: 'runlog' };
-  const json = parseText(fileName, text);
+  const json = parseText(fileName, text, positions);
   const study = detectStudy(json.value);
   if (study) return { format: study, json };
   if (json.value === undefined) return { json };
@@ -223,8 +229,8 @@ function sniff(fileName: string, text: string): Sniffed {
  * format), or the array of a JSON Lines file's line values (positions recorded deep enough for
  * provider logs, `$[3].content[1].input`, as the lines are parsed once).
  */
-function parseText(fileName: string, text: string): JsonParseResult | JsonLinesResult {
-  const whole = parseJsonTolerant(text);
+function parseText(fileName: string, text: string, positions: boolean): JsonParseResult | JsonLinesResult {
+  const whole = parseJsonTolerant(text, { positions });
   if (!isJsonLines(fileName, text, whole)) return whole;
   const lines = parseJsonLines(text, { locateDepth: PROVIDER_LOCATE_DEPTH });
   // A file named .jsonl that holds one pretty-printed document is that document.
@@ -243,7 +249,8 @@ export class ManyRunsError extends NotATranscriptError {
 /** Parses any supported file into a Transcript. Throws NotATranscriptError for other files. */
 export function parseTranscript(input: ParseInput): Transcript {
   const { fileName, text } = input;
-  const sniffed = sniff(fileName, text);
+  const positions = input.positions !== false;
+  const sniffed = sniff(fileName, text, positions);
   if (sniffed.format === 'runlog') return readRunlog(fileName, text);
   const json = sniffed.json;
   if (sniffed.format === 'many-runs') {
@@ -252,7 +259,7 @@ export function parseTranscript(input: ParseInput): Transcript {
   }
   if (!sniffed.format || !json) throw new NotATranscriptError(fileName, whyNot(fileName, text, json));
   if (!sniffed.match) return importJson(input, json, { format: sniffed.format, read: (ctx, isIncomplete) => named(importStudy(json.value, ctx, isIncomplete), sniffed.format === 'study-followup' ? 'study follow-up transcript' : 'study transcript') });
-  if ('lines' in json) return importJson(input, json, sniffed.match);
+  if ('lines' in json || !positions) return importJson(input, json, sniffed.match);
   // Parsed again recording positions deeper down, so every event cites its own line; matched again
   // on the new value, whose objects are the ones the parse marks incomplete.
   const deep = parseJsonTolerant(text, { locateDepth: PROVIDER_LOCATE_DEPTH });

@@ -51,11 +51,12 @@ export async function runSourcePath(files: RunFiles, path: string): Promise<stri
 }
 
 /**
- * Reads the run `path` belongs to. Throws NotATranscriptError for a file in no known format, and the
+ * Reads the run `path` belongs to (`positions: false`: its events need not cite lines, see
+ * ParseInput.positions). Throws NotATranscriptError for a file in no known format, and the
  * file system's error when the source cannot be read; a damaged file gives a transcript with
  * diagnostics (naming file, line:column and what was expected) instead.
  */
-export async function readRun(files: RunFiles, path: string, opts: { hash?: boolean } = {}): Promise<RunRead> {
+export async function readRun(files: RunFiles, path: string, opts: { hash?: boolean; positions?: boolean } = {}): Promise<RunRead> {
   const source = await runSourcePath(files, path);
   const siblings: Record<string, string> = {};
   const harness = harnessRunFiles(source);
@@ -64,7 +65,7 @@ export async function readRun(files: RunFiles, path: string, opts: { hash?: bool
   }
   const bytes = await files.read(source);
   const text = decode(bytes);
-  const transcript = parseTranscript({ fileName: files.display?.(source) ?? source, text, siblings });
+  const transcript = parseTranscript({ fileName: files.display?.(source) ?? source, text, siblings, ...(opts.positions === false ? { positions: false } : {}) });
   const convertedFrom = transcript.header.format === 'runlog' ? readRunlogSource(text) : undefined;
   return {
     source,

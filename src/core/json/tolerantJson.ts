@@ -60,6 +60,14 @@ export interface TolerantJsonOptions {
    * warning names its place (default MAX_JSON_DEPTH, 1,000). The rest of the document is read.
    */
   readonly maxDepth?: number;
+  /**
+   * False when the caller never asks where a value starts (the corpus index keeps no places): a
+   * well-formed document is then read by the engine's own `JSON.parse`, about four times quicker
+   * than this parser, and `locate` answers undefined. A document `JSON.parse` refuses, or whose
+   * value this parser would read differently (a number beyond a double's range, nesting deeper than
+   * `maxDepth`), is read by this parser as usual. Default true.
+   */
+  readonly positions?: boolean;
 }
 
 /** Formats a path the way users read it: `$.conversation[3].tool_calls.modify_var`. */
@@ -107,6 +115,10 @@ interface PositionNode {
  * its containers on an explicit stack, so any depth parses in constant stack space.
  */
 export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {}): JsonParseResult {
+  if (options.positions === false) {
+    const quick = parseWellFormed(text, options.maxDepth ?? MAX_JSON_DEPTH);
+    if (quick) return quick;
+  }
   const locateDepth = options.locateDepth ?? 4;
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const warnings: JsonWarning[] = [];
@@ -374,6 +386,52 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
       return node === undefined || node.offset < 0 ? undefined : toLineCol(node.offset);
     },
   };
+}
+
+/**
+ * `JSON.parse` of a document this parser would read the same way, else undefined: the value, no
+ * warnings, no error, no places. Both keep a member named `__proto__` as data and the last of two
+ * members of one name; they differ only on what `parseJsonTolerant` warns about (a number beyond a
+ * double's range, which `JSON.parse` turns into Infinity; nesting deeper than `maxDepth`), so a
+ * value holding either is left to the full parser.
+ */
+function parseWellFormed(text: string, maxDepth: number): JsonParseResult | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (mayOverflow(text) || mayNestDeeper(text, maxDepth)) {
+    // An explicit stack: the walk's own depth must not depend on the document's.
+    const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 0 }];
+    while (stack.length) {
+      const { v, depth } = stack.pop()!;
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return undefined;
+      } else if (typeof v === 'object' && v !== null) {
+        if (depth >= maxDepth) return undefined;
+        for (const c of Array.isArray(v) ? v : Object.values(v)) if (typeof c === 'object' ? c !== null : typeof c === 'number') stack.push({ v: c, depth: depth + 1 });
+      }
+    }
+  }
+  return { value, warnings: [], isIncomplete: () => false, locate: () => undefined };
+}
+
+/**
+ * False when no number in `text` can be beyond a double's range: that needs an exponent of three
+ * digits or more, or over 300 digits in a row. (Such text inside a string is a false alarm; the walk
+ * then only looks.)
+ */
+function mayOverflow(text: string): boolean {
+  return /[eE][+]?\d{3}|\d{300}/.test(text);
+}
+
+/** False when `text` has too few '[' and '{' to nest deeper than `maxDepth`, strings and all. */
+function mayNestDeeper(text: string, maxDepth: number): boolean {
+  let opens = 0;
+  for (const c of ['{', '[']) for (let i = text.indexOf(c); i >= 0 && opens < maxDepth; i = text.indexOf(c, i + 1)) opens++;
+  return opens >= maxDepth;
 }
 
 function describeChar(text: string, offset: number): string {

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { rulesFromText, type RulesText } from '../../core/behaviours';
-import { nodeRunFiles } from '../readTranscript';
+import { syncNodeRunFiles } from '../readTranscript';
 import { tagFile, type FileTags } from '../../core/corpus/tagFile';
 import { openSampleLogFile } from '../sampleLogs';
 
@@ -30,6 +30,9 @@ export interface TagWorkerData {
 
 const rules = rulesFromText((workerData as TagWorkerData | null)?.rules);
 
+// The pool sends a few files ahead (tagPool.ts); they are tagged one after another, in the order sent,
+// so the worker holds one parsed run at a time and the pool knows which file it is on.
+let done: Promise<void> = Promise.resolve();
 parentPort?.on('message', (req: TagRequest) => {
-  void tagFile(req.path, nodeRunFiles, openSampleLogFile, undefined, rules).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply));
+  done = done.then(() => tagFile(req.path, syncNodeRunFiles, openSampleLogFile, undefined, rules).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply)));
 });

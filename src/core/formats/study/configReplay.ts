@@ -11,6 +11,7 @@
  */
 import { parsePythonLiteral, type PythonValue } from './pythonLiteral';
 import { readYaml, writeYaml, type YamlPath } from '../../yaml';
+import { BoundedMemo } from '../../textMemo';
 import { nestsDeeperThan } from '../../json/values';
 import { toolError } from '../../effects/toolOutput';
 
@@ -46,6 +47,24 @@ export const UNKNOWN_VALUE_NOTE = `null # ${UNKNOWN_VALUE_COMMENT}`;
 export function configYaml(config: ConfigMap, unknown?: (path: YamlPath) => boolean): string {
   if (Object.keys(config).length === 0) return '';
   return writeYaml(config, { blockStrings: false, ...(unknown ? { unknown: (p: YamlPath) => (unknown(p) ? UNKNOWN_VALUE_COMMENT : undefined) } : {}) });
+}
+
+/**
+ * `configYaml`, kept by the config's JSON (after the key path marked unknown, NUL-joined; JSON text
+ * holds no raw U+0001, so the key reads one way only): a scenario's config goes through the same
+ * states in run after run, and writing YAML costs some 60 µs a state, several a change (see
+ * core/textMemo.ts). A config holding a number JSON has no word for (Infinity, NaN: JSON would write
+ * null) is written every time.
+ */
+const configYamls = new BoundedMemo<string>();
+function memoConfigYaml(config: ConfigMap, marked?: string): string {
+  const write = () => configYaml(config, marked === undefined ? undefined : (kp) => kp.join('\u0000') === marked);
+  let faithful = true;
+  const json = JSON.stringify(config, (_, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) faithful = false;
+    return v;
+  });
+  return faithful ? configYamls.get(`${marked ?? ''}\u0001${json}`, write) : write();
 }
 
 function isMap(v: unknown): v is ConfigMap {
@@ -167,7 +186,7 @@ export class ConfigReplay {
     let computed: ConfigMap;
     if (state?.known) {
       beforeKnown = true;
-      before = configYaml(state.config);
+      before = memoConfigYaml(state.config);
       oldValue = getAt(state.config, resolveKeyPath(state.config, key, false));
       computed = clone(state.config);
     } else {
@@ -182,7 +201,7 @@ export class ConfigReplay {
         if (keyPath.length === 1 || getAt(base, keyPath.slice(0, -1)) !== undefined) setAt(base, keyPath, null);
       }
       const marked = keyPath.join('\u0000');
-      before = configYaml(base, (kp) => op !== 'add' && kp.join('\u0000') === marked);
+      before = memoConfigYaml(base, op === 'add' ? undefined : marked);
       oldValue = state ? getAt(state.config, resolveKeyPath(state.config, key, false)) : undefined;
       computed = clone(state?.config ?? {});
     }
@@ -195,7 +214,7 @@ export class ConfigReplay {
     const finalConfig = shown ?? computed;
     const newValue = op === 'remove' ? undefined : shown ? getAt(shown, resolveKeyPath(shown, key, false)) ?? args.value : args.value;
     this.files.set(path, { config: clone(finalConfig), known: shown !== undefined || beforeKnown });
-    const change: ConfigChange = { path, op, key, before, after: configYaml(finalConfig), beforeKnown };
+    const change: ConfigChange = { path, op, key, before, after: memoConfigYaml(finalConfig), beforeKnown };
     if (oldValue !== undefined) change.oldValue = oldValue;
     if (newValue !== undefined) change.newValue = newValue;
     return change;

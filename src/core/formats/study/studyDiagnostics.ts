@@ -21,20 +21,13 @@ export function describeFound(v: unknown): string {
 }
 
 /**
- * Where a value starts, with `path` always set. `locate` records positions only a few levels
- * deep, so a deeper value borrows the line and column of its nearest located ancestor.
+ * Where a value starts, with `path` always set (as the file's root names it: a run inside a file of
+ * many runs is cited from the root). The context's `locate` already gives a value deeper than the
+ * recorded positions the line and column of its nearest located ancestor.
  */
 export function sourceAt(ctx: ImportContext, path: JsonPath): SourceRef {
-  // The path as the file's root names it (a run inside a file of many runs is cited from the root).
-  const formatted = ctx.locate(path).path ?? formatJsonPath(path);
-  for (let n = path.length; n >= 0; n--) {
-    const ref = ctx.locate(path.slice(0, n));
-    if (ref.line !== undefined) {
-      const out: SourceRef = { ...ref, path: formatted };
-      return out;
-    }
-  }
-  return { path: formatted };
+  const ref = ctx.locate(path);
+  return ref.path !== undefined ? ref : { ...ref, path: formatJsonPath(path) };
 }
 
 /** A type problem at `path`: `run.json:57:9 ($.conversation[3].role): expected …, found 42`. */

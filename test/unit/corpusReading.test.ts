@@ -1,0 +1,107 @@
+// How the corpus reads runs quickly, checked against the ordinary way: without places (positions:
+// false) every run of the study's real transcripts and the examples gives the same events, header,
+// diagnostics and tags, only without line numbers; and the worker pool that tags a corpus, sent
+// several files ahead, answers each file once and fails only the file a worker died on.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectBehaviours } from '../../src/core/behaviours';
+import { parseTranscript } from '../../src/core/formats';
+import { TagPool } from '../../src/node/corpus/tagPool';
+import { repoRoot } from './peerwatchCli';
+import { realFixtures } from './realFixtures';
+
+/** Every .json under `dir`. */
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? jsonFiles(p) : n.endsWith('.json') ? [p] : [];
+  });
+}
+
+describe('corpus reading: runs read without places', () => {
+  const files = [...jsonFiles(realFixtures('peer-preservation')), ...jsonFiles(join(repoRoot, 'examples', 'study')), ...jsonFiles(join(repoRoot, 'examples', 'providers'))];
+
+  it('give the same run and tags as the editor reads, only without line numbers', () => {
+    assert.ok(files.length >= 20, `found ${files.length} files`);
+    let runs = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      let placed, bare;
+      try {
+        placed = parseTranscript({ fileName: file, text });
+      } catch (e) {
+        assert.throws(() => parseTranscript({ fileName: file, text, positions: false }), { message: (e as Error).message }, file);
+        continue;
+      }
+      bare = parseTranscript({ fileName: file, text, positions: false });
+      runs++;
+      // Line and column go; everything else (paths, texts, effects, header) stays. Messages that named a line name the path alone.
+      const strip = (k: string, v: unknown) => (k === 'line' || k === 'column' ? undefined : k === 'message' && typeof v === 'string' ? v.replace(/:\d+:\d+ \(/, ' (') : v);
+      assert.equal(JSON.stringify(bare, strip), JSON.stringify(placed, strip), file);
+      assert.ok(bare.events.every((e) => e.source.line === undefined), `${file}: no event cites a line`);
+      assert.ok(placed.events.some((e) => e.source.line !== undefined), `${file}: the editor's events cite lines`);
+      assert.deepEqual(detectBehaviours(bare), detectBehaviours(placed), file);
+    }
+    assert.ok(runs >= 20, `${runs} runs compared`);
+  });
+
+  it('a damaged transcript is still read up to the damage, its error naming line and column', () => {
+    const file = join(repoRoot, 'examples', 'study', 'tampering-shutdown-tampering-peer-good_peer.json');
+    const text = readFileSync(file, 'utf8');
+    const cut = text.slice(0, Math.floor(text.length * 0.6));
+    const t = parseTranscript({ fileName: 'cut.json', text: cut, positions: false });
+    const error = t.diagnostics.find((d) => d.severity === 'error');
+    assert.match(error?.message ?? '', /^cut\.json:\d+:\d+: the file ends in the middle of \$\.conversation\[\d+\]/);
+    assert.ok(t.events.length > 3);
+  });
+});
+
+describe('corpus reading: the tagging pool', function () {
+  this.timeout(30_000);
+  let tmp: string;
+  beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'peerwatch-pool-'))));
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  /**
+   * A worker speaking the corpus worker's protocol ({id, path} in, {id, result} out, in order) that
+   * exits when a path names "die": the pool's own code is what is tested, with real threads.
+   */
+  function worker(): string {
+    const file = join(tmp, 'worker.js');
+    writeFileSync(
+      file,
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', (req) => {
+         if (req.path.includes('die')) process.exit(7);
+         parentPort.postMessage({ id: req.id, result: { runs: [{ path: req.path, tags: [] }] } });
+       });`,
+    );
+    return file;
+  }
+
+  it('answers every file once, in any order of workers, with several files sent ahead', async () => {
+    const pool = new TagPool(worker(), 2);
+    try {
+      const paths = Array.from({ length: 200 }, (_, i) => `/corpus/run-${i}.json`);
+      const results = await Promise.all(paths.map((p) => pool.tag(p)));
+      assert.deepEqual(results.map((r) => r?.runs[0]?.path), paths);
+      assert.equal(pool.pending, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that dies fails the file it was on, and the files sent after it are tagged elsewhere', async () => {
+    const pool = new TagPool(worker(), 1);
+    try {
+      const paths = ['/corpus/a.json', '/corpus/die.json', '/corpus/b.json', '/corpus/c.json', '/corpus/d.json'];
+      const results = await Promise.all(paths.map((p) => pool.tag(p, p.replace('/corpus/', ''))));
+      assert.deepEqual(results[1], { runs: [], problems: ['die.json: could not be tagged: the worker stopped (exit code 7)'] });
+      for (const i of [0, 2, 3, 4]) assert.equal(results[i]?.runs[0]?.path, paths[i], `${paths[i]} is tagged`);
+    } finally {
+      await pool.close();
+    }
+  });
+});
