@@ -21,7 +21,7 @@ import { detectWorkerFile, tagSamples, type DetectJob } from './detection';
 import { Disposable } from './disposable';
 import { loadRules } from './review/documentBehaviours';
 
-/** How long tagging waits for an editor to send the sample list before it starts anyway. */
+/** How long tagging waits for an editor's page to draw the sample list before it starts anyway. */
 const LIST_FIRST_MS = 1500;
 
 export class SampleFlagsTracker extends Disposable {
@@ -54,8 +54,8 @@ export class SampleFlagsTracker extends Disposable {
   private running = false;
   private again = false;
   /**
-   * The worker starts once an editor has sent the list (listShown), or after LIST_FIRST_MS: tagging
-   * takes a whole core, which the page showing the list needs first on a small machine.
+   * The worker starts once an editor's page has drawn the list (listShown), or after LIST_FIRST_MS:
+   * tagging takes a whole core, which the page drawing the list needs first on a small machine.
    */
   private listSent: (() => void) | undefined;
   private readonly listGate = new Promise<void>((resolve) => {
@@ -75,7 +75,7 @@ export class SampleFlagsTracker extends Disposable {
     this._register({ dispose: () => this.job?.cancel() });
   }
 
-  /** An editor has sent the sample list to its page: tagging may take the CPU now. */
+  /** An editor's page has drawn the sample list: tagging may take the CPU now. */
   listShown(): void {
     this.listSent?.();
   }

@@ -7,6 +7,7 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from './sources'
 import { DocumentBehaviours } from './review/documentBehaviours';
 import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
 import { DEFAULT_CONFIRM_MB, IN_BROWSER, LARGE_FILE_NOTE, openSampleLogAt, readHead } from './files';
+import { cachedSampleLog } from './sampleLogCache';
 import { reviewSidecarPath } from '../core/review/sidecar';
 import { SampleFlagsTracker } from './sampleFlags';
 
@@ -376,7 +377,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     let inspectJson = false;
     try {
       inspectJson = !isEval && /\.json$/i.test(sourceUri.path) && looksLikeInspectJson(new TextDecoder().decode(await readHead(sourceUri, 4096)));
-      const log = await openSampleLogAt(sourceUri, display);
+      const log = await cachedSampleLog(sourceUri, () => openSampleLogAt(sourceUri, display));
       if (log) return { log };
       return isEval ? { message: `${display} is not an Inspect AI log (expected a zip archive with header.json or _journal/start.json).` } : undefined;
     } catch (e) {

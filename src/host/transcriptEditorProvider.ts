@@ -515,7 +515,6 @@ export class EditorSession {
       ...(flags?.error ? { flagsError: flags.error } : {}),
     };
     this.post(message);
-    flags?.listShown();
   }
 
   /** The sample list's rows as shown (the webview's order and filter, else the log's order), with their flags. */
@@ -659,6 +658,8 @@ export class EditorSession {
         break;
       case 'samplesShown':
         this.listOrder = message.keys;
+        // The page has drawn the list: tagging the samples may take the CPU now.
+        this.document.sampleFlags?.listShown();
         break;
       case 'exportSamples':
         await this.exportSamples();

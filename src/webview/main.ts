@@ -112,7 +112,9 @@ const samples = new SamplesView(
   {
     open: (key) => post({ type: 'openSample', key }),
     changed: saveSoon,
-    shown: (keys) => post({ type: 'samplesShown', keys }),
+    // After the list is painted: the host starts tagging every sample when it hears this, and on a
+    // small machine that would take the core this page needs to draw the list first.
+    shown: (keys) => requestAnimationFrame(() => setTimeout(() => post({ type: 'samplesShown', keys }))),
     stepFlagged: (direction) => post({ type: 'stepFlaggedSample', direction }),
     exportCsv: () => post({ type: 'exportSamples' }),
   },

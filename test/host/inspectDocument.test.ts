@@ -113,6 +113,29 @@ describe('Inspect AI logs as Peerwatch documents', function () {
     assert.equal(restored.behaviours.isDirty, true, 'the judgement is still unsaved');
   });
 
+  it('opening a finished log again lists it without reading it again, until the file changes; a running log is read every time', async () => {
+    const uri = copy('peer_runs.eval');
+    const first = await open(uri);
+    const list = first.sampleLog;
+    assert.ok(list && list.samples.length === 5, 'five samples');
+    first.dispose();
+    const again = await open(uri);
+    assert.equal(again.sampleLog, list, 'the list read the first time');
+    again.dispose();
+    // The file changes (another log written over it): its own samples show, not the old list.
+    fs.copyFileSync(path.join(FIXTURES, 'chunked.eval'), uri.fsPath);
+    fs.utimesSync(uri.fsPath, new Date(), new Date(Date.now() + 5000));
+    const changed = await open(uri);
+    assert.notEqual(changed.sampleLog, list);
+    assert.deepEqual(changed.sampleLog?.samples.map((s) => s.key), (await open(uri)).sampleLog?.samples.map((s) => s.key));
+    assert.notDeepEqual(changed.sampleLog?.samples.map((s) => s.key), list.samples.map((s) => s.key), 'the new file\'s samples');
+    const running = copy('running.eval');
+    const r1 = await open(running);
+    const r2 = await open(running);
+    assert.equal(r1.sampleLog?.info.status, 'started');
+    assert.notEqual(r1.sampleLog, r2.sampleLog, 'a log still being written is read each time');
+  });
+
   it('gives every sample key its own review file name', () => {
     const uri = vscode.Uri.file('/tmp/x.eval');
     const names = ['1#1', '1_1', '1~1', 'a/b#1', 'a b#1'].map((k) => path.basename(sampleReviewUri(uri, k).fsPath));

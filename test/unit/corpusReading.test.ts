@@ -75,7 +75,7 @@ describe('corpus reading: the tagging pool', function () {
       `const { parentPort } = require('node:worker_threads');
        parentPort.on('message', (req) => {
          if (req.path.includes('die')) process.exit(7);
-         parentPort.postMessage({ id: req.id, result: { runs: [{ path: req.path, tags: [] }] } });
+         parentPort.postMessage({ id: req.id, result: { runs: [{ sample: req.path, tags: [] }] } });
        });`,
     );
     return file;
@@ -86,7 +86,7 @@ describe('corpus reading: the tagging pool', function () {
     try {
       const paths = Array.from({ length: 200 }, (_, i) => `/corpus/run-${i}.json`);
       const results = await Promise.all(paths.map((p) => pool.tag(p)));
-      assert.deepEqual(results.map((r) => r?.runs[0]?.path), paths);
+      assert.deepEqual(results.map((r) => r?.runs[0]?.sample), paths);
       assert.equal(pool.pending, 0);
     } finally {
       await pool.close();
@@ -99,7 +99,7 @@ describe('corpus reading: the tagging pool', function () {
       const paths = ['/corpus/a.json', '/corpus/die.json', '/corpus/b.json', '/corpus/c.json', '/corpus/d.json'];
       const results = await Promise.all(paths.map((p) => pool.tag(p, p.replace('/corpus/', ''))));
       assert.deepEqual(results[1], { runs: [], problems: ['die.json: could not be tagged: the worker stopped (exit code 7)'] });
-      for (const i of [0, 2, 3, 4]) assert.equal(results[i]?.runs[0]?.path, paths[i], `${paths[i]} is tagged`);
+      for (const i of [0, 2, 3, 4]) assert.equal(results[i]?.runs[0]?.sample, paths[i], `${paths[i]} is tagged`);
     } finally {
       await pool.close();
     }

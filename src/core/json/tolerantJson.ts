@@ -402,36 +402,26 @@ function parseWellFormed(text: string, maxDepth: number): JsonParseResult | unde
   } catch {
     return undefined;
   }
-  if (mayOverflow(text) || mayNestDeeper(text, maxDepth)) {
-    // An explicit stack: the walk's own depth must not depend on the document's.
-    const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 0 }];
-    while (stack.length) {
-      const { v, depth } = stack.pop()!;
-      if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return undefined;
-      } else if (typeof v === 'object' && v !== null) {
-        if (depth >= maxDepth) return undefined;
-        for (const c of Array.isArray(v) ? v : Object.values(v)) if (typeof c === 'object' ? c !== null : typeof c === 'number') stack.push({ v: c, depth: depth + 1 });
-      }
-    }
-  }
+  if (!readsTheSame(value, 0, maxDepth)) return undefined;
   return { value, warnings: [], isIncomplete: () => false, locate: () => undefined };
 }
 
 /**
- * False when no number in `text` can be beyond a double's range: that needs an exponent of three
- * digits or more, or over 300 digits in a row. (Such text inside a string is a false alarm; the walk
- * then only looks.)
+ * True when `v` holds no number beyond a double's range (Infinity, from JSON.parse) and no container
+ * at depth `maxDepth` or deeper. Recursive, which is quicker than a stack here (a transcript walks in
+ * a few microseconds); the recursion stops at `maxDepth` levels, so its depth is bounded whatever the
+ * document.
  */
-function mayOverflow(text: string): boolean {
-  return /[eE][+]?\d{3}|\d{300}/.test(text);
-}
-
-/** False when `text` has too few '[' and '{' to nest deeper than `maxDepth`, strings and all. */
-function mayNestDeeper(text: string, maxDepth: number): boolean {
-  let opens = 0;
-  for (const c of ['{', '[']) for (let i = text.indexOf(c); i >= 0 && opens < maxDepth; i = text.indexOf(c, i + 1)) opens++;
-  return opens >= maxDepth;
+function readsTheSame(v: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(v)) {
+    for (const c of v) if (!readsTheSame(c, depth + 1, maxDepth)) return false;
+  } else {
+    for (const k in v) if (!readsTheSame((v as Record<string, unknown>)[k], depth + 1, maxDepth)) return false;
+  }
+  return true;
 }
 
 function describeChar(text: string, offset: number): string {

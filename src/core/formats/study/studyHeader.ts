@@ -68,13 +68,17 @@ function boolOrNull(v: unknown): boolean | null | undefined {
 
 /** The task name written in a path or file name (`…-exfiltration2-…`, `transcripts/tampering/…`). */
 export function taskNameFromFileName(file: string): string | undefined {
-  // Longer names first so `exfiltration2` is not read as `exfiltration`.
-  const names = Object.keys(TASK_NAME_FAMILIES).sort((a, b) => b.length - a.length);
-  for (const name of names) {
-    const re = new RegExp(`(?:^|[-_./\\\\])${name.replace(/-/g, '\\-')}(?=$|[-_./\\\\])`, 'i');
-    if (re.test(file)) return name;
-  }
+  for (const { name, re } of taskNamePatterns()) if (re.test(file)) return name;
   return undefined;
+}
+
+/** The task names as file-name patterns, longer names first so `exfiltration2` is not read as `exfiltration`; made once. */
+let namePatterns: Array<{ name: string; re: RegExp }> | undefined;
+function taskNamePatterns(): Array<{ name: string; re: RegExp }> {
+  namePatterns ??= Object.keys(TASK_NAME_FAMILIES)
+    .sort((a, b) => b.length - a.length)
+    .map((name) => ({ name, re: new RegExp(`(?:^|[-_./\\\\])${name.replace(/-/g, '\\-')}(?=$|[-_./\\\\])`, 'i') }));
+  return namePatterns;
 }
 
 /** Infers the task family from the tools offered/used and the user's request. */
