@@ -6,6 +6,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
+import { textMemo } from '../textMemo';
 
 /** Whole tool names that run a command line. */
 const SHELL_NAMES = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command', 'terminal', 'exec', 'execute_bash', 'run_terminal_cmd']);
@@ -25,8 +26,11 @@ function nameWords(name: string): string[] {
 
 /** True when a tool's name says it runs command lines (`execute_shutdown` does not: `execute` is no shell word). */
 export function isShellTool(name: string): boolean {
-  return SHELL_NAMES.has(name) || nameWords(name).some((w) => SHELL_WORDS.has(w));
+  return SHELL_NAMES.has(name) || shellWordIn(name);
 }
+
+/** Whether a name has a shell word, by name: a run calls a handful of tools, each many times. */
+const shellWordIn = textMemo((name) => nameWords(name).some((w) => SHELL_WORDS.has(w)), { maxChars: 200 });
 
 /**
  * The command line a call runs, or undefined: the `command`, `cmd`, `script` or `input`
