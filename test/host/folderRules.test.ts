@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectBehaviours, parseRules } from '../../src/core/behaviours';
 import type { FolderTally } from '../../src/host/review/folder';
+import type { CorpusPanel } from '../../src/host/corpus/corpusPanel';
 import { readRunFile } from '../../src/node/readTranscript';
 import { waitFor } from '../wait';
 
@@ -59,6 +60,10 @@ describe('Behaviours in Folder tags with the workspace rules file', function () 
   const detector = () => JSON.parse(fs.readFileSync(path.join(root, '.peerwatch', 'index.jsonl'), 'utf8').split('\n')[0]!).detector as string;
 
   it('shows a custom rule’s tag on the runs the rule matches, and tags again when the rules file is edited', async () => {
+    // An open corpus view of the folder follows the rules file too, with no Refresh.
+    const panel = await vscode.commands.executeCommand<CorpusPanel>('peerwatch.openCorpus', vscode.Uri.file(root));
+    const corpusHas = (behaviour: string) => panel.runs.some((r) => r.tags.some((t) => t.behaviour === behaviour));
+    assert.ok(panel.runs.length > 0 && !corpusHas('config-read'), 'the corpus view shows the runs, without the custom tag');
     const before = await refresh();
     assert.equal(before.behaviours['config-read'], undefined, 'no custom tag without the rules file');
     builtIn = detector();
@@ -66,6 +71,7 @@ describe('Behaviours in Folder tags with the workspace rules file', function () 
     fs.mkdirSync(path.dirname(rulesFile), { recursive: true });
     fs.writeFileSync(rulesFile, rulesText('config-read'));
     const withRules = await refresh();
+    await waitFor('the open corpus view to show the custom tag', () => corpusHas('config-read'), 60_000);
     const listed = withRules.behaviours['config-read'] ?? [];
     // The runs `peerwatch tag --rules` would tag: every study run that calls view_config is listed.
     const rules = parseRules('rules.yaml', rulesText('config-read')).rules;
@@ -83,6 +89,8 @@ describe('Behaviours in Folder tags with the workspace rules file', function () 
     fs.writeFileSync(rulesFile, rulesText('config-inspected'));
     await waitFor('the folder to be tagged again after the rules file changed', () => fs.existsSync(path.join(root, '.peerwatch', 'index.jsonl')) && detector() !== first, 60_000);
     const edited = await refresh();
+    await waitFor('the open corpus view to show the edited rule’s tag', () => corpusHas('config-inspected') && !corpusHas('config-read'), 60_000);
+    panel.dispose();
     assert.equal(edited.behaviours['config-read'], undefined, 'the old behaviour is gone');
     // The same runs (in the order the workers finished them, which may differ).
     assert.deepEqual([...(edited.behaviours['config-inspected'] ?? [])].sort(), [...listed].sort(), 'the same runs under the new behaviour');

@@ -13,6 +13,7 @@ import { cellRuns, corpusSummary, filterChoices, filterRuns } from '../../core/c
 import { countedRuns, type CorpusRun } from '../../core/corpus/summarize';
 import { summaryCsv } from '../../core/corpus/summaryTable';
 import { FromCorpusView, type ToCorpusView } from '../../core/corpus/viewProtocol';
+import { RULES_FILE_NAMES } from '../../core/behaviours';
 import type { ComparisonPanels } from '../compare/comparisonPanel';
 import { Disposable } from '../disposable';
 import { openRunAt } from '../links';
@@ -40,6 +41,18 @@ export class CorpusPanels extends Disposable {
 
   constructor(private readonly services: CorpusServices) {
     super();
+    // The workspace's rules file tags the corpus (its hash is part of the index's detector version):
+    // an open view shows the new tags when it changes, and when trusting the workspace lets it be read.
+    const reloadAll = () => {
+      for (const p of this.panels.values()) void p.reload();
+    };
+    for (const name of RULES_FILE_NAMES) {
+      const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${name}`));
+      this._register(watcher.onDidChange(reloadAll));
+      this._register(watcher.onDidCreate(reloadAll));
+      this._register(watcher.onDidDelete(reloadAll));
+    }
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(reloadAll));
   }
 
   /** Opens (or shows again) the corpus view of `folder`. */
@@ -82,6 +95,8 @@ export class CorpusPanel extends Disposable {
   private agreementLabels: LabelSource | undefined;
   /** Resolves once the folder is loaded (for tests and commands). */
   readonly loaded: Promise<void>;
+  /** The latest load of the folder (load never rejects: a failure is shown in the view). */
+  private loading: Promise<void>;
 
   constructor(
     private readonly services: CorpusServices,
@@ -104,17 +119,31 @@ export class CorpusPanel extends Disposable {
         this.dispose();
       }),
     );
-    this.loaded = this.load();
+    this.loaded = this.loading = this.load();
   }
 
   reveal(): void {
     this.panel.reveal();
   }
 
-  /** Reads the folder again (its index makes that cheap) and shows the table anew. */
-  async reload(): Promise<void> {
+  /** The runs the view shows now, with their tags (for tests and scripts). */
+  get runs(): readonly CorpusRun[] {
+    return this.corpus?.runs ?? [];
+  }
+
+  /** A reload waiting for the load under way: however many are asked for meanwhile, one more load. */
+  private queuedLoad: Promise<void> | undefined;
+
+  /** Reads the folder again (its index makes that cheap) and shows the table anew, after any load under way. */
+  reload(): Promise<void> {
     this.stopSearch(true);
-    await this.load();
+    this.queuedLoad ??= this.loading.then(() => {
+      this.queuedLoad = undefined;
+      if (this.isDisposed) return;
+      this.loading = this.load();
+      return this.loading;
+    });
+    return this.queuedLoad;
   }
 
   private async load(): Promise<void> {
