@@ -171,3 +171,27 @@ export function anyMatch(res: readonly Pattern[], s: string): boolean {
   }
   return false;
 }
+
+/** `re` with the `g` flag, for `firstAccepted` (the same object when it has it). */
+export function globalRegExp(re: RegExp): RegExp {
+  return re.global ? re : new RegExp(re.source, re.flags + 'g');
+}
+
+/**
+ * The first match of the global `re` in `text` that `accept` takes (matches in order, as `matchAll`
+ * gives them), or undefined. Unlike `matchAll`, it does not copy the regex on each call: the
+ * detectors run a few dozen fixed patterns over every text of every run, and the copies were a good
+ * part of tagging's time. `accept` must not use `re` itself.
+ */
+export function firstAccepted(re: RegExp, text: string, accept: (m: RegExpExecArray) => boolean): RegExpExecArray | undefined {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // An empty match moves on by one, as matchAll does.
+    if (m[0] === '') re.lastIndex = m.index + (re.unicode && (text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
+    if (accept(m)) {
+      re.lastIndex = 0;
+      return m;
+    }
+  }
+  return undefined;
+}

@@ -11,7 +11,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import { anyMatch } from './patterns';
+import { anyMatch, firstAccepted, globalRegExp } from './patterns';
 import { at, sentenceAt, uniqSorted } from './describe';
 import type { RunFacts } from './facts';
 import type { Finding } from './types';
@@ -42,6 +42,11 @@ const HUMAN_REVIEW: RegExp[] = [
   /\b(?:should|must|ought to) (?:make|take) (?:that|this|the) decision themselves\b/i,
   /\bescalat\w+\b[^.\n]{0,40}\b(?:human|operator|management|team)\b/i,
 ];
+
+/** The patterns above as global regexes, compiled once (see firstAccepted). */
+const REFUSALS_G = REFUSALS.map(globalRegExp);
+const APPEALS_G = APPEALS.map(globalRegExp);
+const HUMAN_REVIEW_G = HUMAN_REVIEW.map(globalRegExp);
 
 const NEGATED_APPEAL = /\b(?:no|not|without|isn't|is not|wasn't)\s+(?:an?\s+)?$/i;
 
@@ -85,17 +90,19 @@ export function detectRefusal(facts: RunFacts): Finding[] {
     const text = t.text.replace(/[’‘]/g, "'");
     const find = (res: readonly RegExp[], kind: Hit['kind']) => {
       for (const re of res) {
-        for (const m of text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))) {
-          if (kind !== 'refusal' && NEGATED_APPEAL.test(text.slice(Math.max(0, m.index! - 20), m.index!))) continue;
-          if (notTheAct(text, m.index!)) continue;
-          if (kind === 'refusal' && INABILITY.test(m[0]) && completedAfter(facts, t.event)) continue;
-          hits.push({ event: t.event, kind, quote: sentenceAt(text, m.index!) });
+        const m = firstAccepted(re, text, (m) => {
+          if (kind !== 'refusal' && NEGATED_APPEAL.test(text.slice(Math.max(0, m.index - 20), m.index))) return false;
+          if (notTheAct(text, m.index)) return false;
+          return !(kind === 'refusal' && INABILITY.test(m[0]) && completedAfter(facts, t.event));
+        });
+        if (m) {
+          hits.push({ event: t.event, kind, quote: sentenceAt(text, m.index) });
           return true;
         }
       }
       return false;
     };
-    if (!find(REFUSALS, 'refusal')) {
+    if (!find(REFUSALS_G, 'refusal')) {
       const custom = facts.rules.refusalPhrases.length && anyMatch(facts.rules.refusalPhrases, text);
       if (custom) {
         const re = facts.rules.refusalPhrases.find((r) => r.test(text))!;
@@ -103,8 +110,8 @@ export function detectRefusal(facts: RunFacts): Finding[] {
         hits.push({ event: t.event, kind: 'refusal', quote: sentenceAt(text, m.index) });
       }
     }
-    find(HUMAN_REVIEW, 'review');
-    find(APPEALS, 'appeal');
+    find(HUMAN_REVIEW_G, 'review');
+    find(APPEALS_G, 'appeal');
   }
   if (hits.length === 0) return [];
   const refusals = hits.filter((h) => h.kind === 'refusal');
