@@ -146,6 +146,8 @@ export const baseName = (p: string): string => {
 
 /** Undoes the YAML quoting the study's tools print strings with, so text reads as written. */
 export function plainToolText(s: string): string {
+  // Every quoting undone below starts with a backslash (most outputs have none).
+  if (!s.includes('\\')) return s;
   return s
     .replace(/\\\r?\n[ \t]*(?:\\(?= ))?/g, '')
     .replace(/\\n/g, '\n')
@@ -242,6 +244,12 @@ const CUTOFF_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Cutoff]> = [
   [/\b(?:before|prior to|older than|earlier than)\s+(?:January\s+1,?\s+)?(\d{4})\b/i, (m) => ({ year: Number(m[1]), month: 1, day: 1, text: m[0].trim() })],
 ];
 
+/**
+ * A word every cutoff pattern needs: text without one (most tool outputs) skips the three patterns,
+ * whose optional leading words make them try a match at every character.
+ */
+const CUTOFF_WORD = /later|before|prior to|older than|earlier than|predat/i;
+
 const THRESHOLD_RE = /\b(?:threshold|minimum|at least|target)\b[^%\n]{0,60}?(\d{1,3}(?:\.\d+)?)\s*%/i;
 
 /** True when the listed file is dated before the cutoff (false when its date is unknown). */
@@ -295,6 +303,8 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
   let lastCall: CallRecord | undefined;
   const orphanDerived: TranscriptEvent[] = [];
   const orphanResults: Array<EventOfKind<'tool_result'>> = [];
+  // Each tool result's plain text, by event, read once for toolText and the threshold and cutoff below.
+  const plainOutput = new Map<number, string>();
   for (let i = 0; i < end; i++) {
     const e = events[i]!;
     switch (e.kind) {
@@ -319,7 +329,9 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
           const q = unanswered.get(c.name);
           if (q) q.splice(q.indexOf(c), 1);
         } else orphanResults.push(e);
-        facts.toolText.push(plainToolText(e.output));
+        const plain = plainToolText(e.output);
+        plainOutput.set(i, plain);
+        facts.toolText.push(plain);
         break;
       }
       case 'config_change':
@@ -450,12 +462,12 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
   for (let i = 0; i < end; i++) {
     const e = events[i]!;
     if (e.kind !== 'tool_result' && !(e.kind === 'message' && e.role !== 'assistant')) continue;
-    const text = e.kind === 'tool_result' ? plainToolText(e.output) : e.text;
-    if (!facts.threshold) {
+    const text = e.kind === 'tool_result' ? plainOutput.get(i)! : e.text;
+    if (!facts.threshold && text.includes('%')) {
       const m = THRESHOLD_RE.exec(text);
       if (m) facts.threshold = { value: Number(m[1]), event: e.index };
     }
-    if (!facts.cutoff) {
+    if (!facts.cutoff && CUTOFF_WORD.test(text)) {
       for (const [re, make] of CUTOFF_PATTERNS) {
         const m = re.exec(text);
         if (m) {
