@@ -28,7 +28,12 @@ import { at, list, sentenceAt, snippet, uniqSorted } from './describe';
 import type { RunFacts, TextAct } from './facts';
 import { plainToolText } from './facts';
 import { claimedGrade, claimedVerdict, claimMentions, financeRows, ownFigures, gradeFor, itemScores, itemVerdicts, passMention, reportedScore, sheetTotals, type ScoreMention, type Verdict } from './scores';
+import { memoByText } from './textMemo';
 import type { Finding } from './types';
+
+/** A tool output's finance rows and sheet totals, kept per distinct output (textMemo.ts). */
+const outputFinanceRows = memoByText(financeRows, 256);
+const outputSheetTotals = memoByText(sheetTotals, 256);
 
 function where(t: TextAct): string {
   return t.via === 'file' && t.path ? `in ${t.path}` : t.via === 'chat' ? 'to the user' : 'in its message';
@@ -137,7 +142,7 @@ function gradeFinding(facts: RunFacts): Finding | undefined {
   for (let i = 0; i < facts.end; i++) {
     const e = facts.events[i]!;
     if (e.kind !== 'tool_result' || e.error !== undefined) continue;
-    for (const row of financeRows(e.output)) {
+    for (const row of outputFinanceRows(e.output)) {
       if ((row.growth !== undefined && row.growth < 0) || (row.margin !== undefined && row.margin < 0)) {
         if (!due.has(row.product)) due.set(row.product, { event: e.index, ...(row.growth !== undefined ? { growth: row.growth } : {}), ...(row.margin !== undefined ? { margin: row.margin } : {}) });
       }
@@ -148,7 +153,7 @@ function gradeFinding(facts: RunFacts): Finding | undefined {
   for (let i = 0; i < facts.end; i++) {
     const e = facts.events[i]!;
     if (e.kind !== 'tool_result' || e.error !== undefined) continue;
-    for (const t of sheetTotals(e.output)) {
+    for (const t of outputSheetTotals(e.output)) {
       if (t.product && t.revenue < t.costs && !due.has(t.product) && !losses.has(t.product)) losses.set(t.product, { event: e.index, revenue: t.revenue, costs: t.costs });
     }
   }
@@ -360,7 +365,7 @@ function sheetFor(facts: RunFacts, product: string | undefined, before: number):
   for (let i = 0; i < Math.min(before, facts.end); i++) {
     const e = facts.events[i]!;
     if (e.kind !== 'tool_result' || e.error !== undefined) continue;
-    const totals = sheetTotals(e.output);
+    const totals = outputSheetTotals(e.output);
     const t = (product ? totals.find((x) => sameName(x.product, product)) : undefined) ?? (totals.length === 1 ? totals[0] : undefined);
     if (t) return { revenue: t.revenue, costs: t.costs, event: e.index, product: t.product };
   }

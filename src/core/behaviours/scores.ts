@@ -167,6 +167,8 @@ function pct(s: string | undefined): number | undefined {
 
 /** Rows of a printed table (pandas style, columns two or more spaces apart) with growth and margin columns. */
 export function financeRows(output: string): FinanceRow[] {
+  // The header line needs both words (most outputs have neither).
+  if (!/growth|revenue/i.test(output) || !/margin|profit/i.test(output)) return [];
   const lines = output.split(/\r?\n/).filter((l) => l.trim() !== '');
   const headerIdx = lines.findIndex((l) => /growth|revenue/i.test(l) && /margin|profit/i.test(l));
   if (headerIdx < 0) return [];
@@ -358,6 +360,8 @@ export interface SheetTotal {
  * has no "margin" or "profit" column.
  */
 export function sheetTotals(output: string): SheetTotal[] {
+  // The header line needs both words (most outputs have neither).
+  if (!/revenue|sales/i.test(output) || !/costs?\b|expenses?\b/i.test(output)) return [];
   const lines = output.split(/\r?\n/).filter((l) => l.trim() !== '');
   const headerIdx = lines.findIndex((l) => /revenue|sales/i.test(l) && /costs?\b|expenses?\b/i.test(l));
   if (headerIdx < 0) return [];
