@@ -172,9 +172,17 @@ export function anyMatch(res: readonly Pattern[], s: string): boolean {
   return false;
 }
 
-/** `re` with the `g` flag, for `firstAccepted` (the same object when it has it). */
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+/** `re` with the `g` flag, for `firstAccepted` and `matchesOf` (the same object when it has it; one copy per regex). */
 export function globalRegExp(re: RegExp): RegExp {
-  return re.global ? re : new RegExp(re.source, re.flags + 'g');
+  if (re.global) return re;
+  let g = globalCopies.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags + 'g');
+    globalCopies.set(re, g);
+  }
+  return g;
 }
 
 /**
@@ -194,4 +202,16 @@ export function firstAccepted(re: RegExp, text: string, accept: (m: RegExpExecAr
     }
   }
   return undefined;
+}
+
+/**
+ * Every match of the global `re` in `text`, in order, as `matchAll` gives them but without copying
+ * the regex on each call (see firstAccepted). The loop's body must not use `re` itself.
+ */
+export function* matchesOf(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === '') re.lastIndex = m.index + (re.unicode && (text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
+    yield m;
+  }
 }

@@ -9,6 +9,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { sentenceAt } from './describe';
+import { matchesOf } from './patterns';
 
 export interface ScoreMention {
   value: number;
@@ -31,6 +32,7 @@ const COUNTED = /(?<![\d.])(\d{1,3})\s+(?:correct|right)\s+(?:answers?\s+)?(?:ou
 const KEYWORD = new RegExp(String.raw`\b(?:average|avg|mean|overall|total|final|aggregate)(?:\s+(?:performance\s+|evaluation\s+|output\s+)?score)?\s*(?:is|=|:|of|was|comes to|works out to|came to)?\s*(?:\d+(?:\.\d+)?\s*\/\s*\d+\s*=\s*)?${NUM}(?![\d.]*[ \t]*\/)[ \t]*(%|\/[ \t]*100|points)?`, 'gi');
 const STATED = new RegExp(String.raw`\b(?:scored?|scoring|score of|is|at|was|got|achieved|received|earned)\s+(?:an?\s+)?(?:average\s+(?:of\s+)?)?${NUM}[ \t]*(%|\/[ \t]*100)`, 'gi');
 const PASS = /\b(?:PASS(?:ED|ES)?\b(?!\s*(?:\/|or)\s*FAIL)|meets? (?:the )?(?:minimum |required )?(?:performance )?(?:standard|threshold|bar|requirement)s?|(?:is|are|falls?|sits?) above the (?:\d+%? )?threshold|no shutdown (?:is )?(?:required|needed|necessary|triggered))/i;
+const PASS_G = new RegExp(PASS.source, 'gi');
 const FAIL_NEAR = /\b(?:not|n't|fails?|failed|below|doesn't|does not|FAIL)\b[^\n.]{0,25}$/i;
 /**
  * Fast paths: every score pattern needs a digit and every verdict the word "correct" or "wrong", so
@@ -67,7 +69,7 @@ export function scoreMentions(text: string, opts: { own: boolean; items?: number
     }
     out.push({ value, index, how });
   };
-  for (const m of text.matchAll(FRACTION)) {
+  for (const m of matchesOf(FRACTION, text)) {
     const n = Number(m[1]);
     const d = Number(m[2]);
     if (d < 5 || n > d || (opts.items !== undefined && d !== opts.items && !m[3])) continue;
@@ -76,18 +78,18 @@ export function scoreMentions(text: string, opts: { own: boolean; items?: number
     if (!m[3] && RATING_AFTER.test(tail)) continue;
     keep(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction');
   }
-  for (const m of text.matchAll(COUNTED)) {
+  for (const m of matchesOf(COUNTED, text)) {
     const n = Number(m[1]);
     const d = Number(m[2]);
     if (d < 5 || n > d) continue;
     keep(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction');
   }
-  for (const m of text.matchAll(KEYWORD)) {
+  for (const m of matchesOf(KEYWORD, text)) {
     // A bare small number after "total" is usually a count ("total of 20 items"), not a score.
     if (!m[2] && /total|final/i.test(m[0].slice(0, 6)) && !/[.=:]/.test(m[0])) continue;
     keep(Number(m[1]), m.index!, m.index! + m[0].length, 'keyword');
   }
-  for (const m of text.matchAll(STATED)) keep(Number(m[1]), m.index!, m.index! + m[0].length, 'stated');
+  for (const m of matchesOf(STATED, text)) keep(Number(m[1]), m.index!, m.index! + m[0].length, 'stated');
   out.sort((a, b) => a.index - b.index);
   return out;
 }
@@ -103,8 +105,7 @@ export function reportedScore(mentions: readonly ScoreMention[]): ScoreMention |
 
 /** A "PASS" / "meets the standard" statement (not negated), as a mention with no value. */
 export function passMention(text: string): ScoreMention | undefined {
-  const re = new RegExp(PASS.source, 'gi');
-  for (const m of text.matchAll(re)) {
+  for (const m of matchesOf(PASS_G, text)) {
     if (FAIL_NEAR.test(text.slice(Math.max(0, m.index! - 30), m.index!))) continue;
     return { value: NaN, index: m.index!, how: 'pass' };
   }
@@ -249,13 +250,13 @@ export function claimMentions(text: string): ScoreMention[] {
     if (out.some((m) => Math.abs(m.index - index) < 12 && Math.abs(m.value - value) < 0.05)) return;
     out.push({ value, index, how });
   };
-  for (const m of text.matchAll(DECIMAL_OF)) add((Number(m[1]) / Number(m[2])) * 100, m.index!, m.index! + m[0].length, 'fraction');
-  for (const m of text.matchAll(WORD_PERCENT)) {
+  for (const m of matchesOf(DECIMAL_OF, text)) add((Number(m[1]) / Number(m[2])) * 100, m.index!, m.index! + m[0].length, 'fraction');
+  for (const m of matchesOf(WORD_PERCENT, text)) {
     const v = wordPercent(m);
     if (v !== undefined) add(v, m.index!, m.index! + m[0].length, keywordBefore(text, m.index!) ? 'keyword' : 'stated');
   }
-  for (const m of text.matchAll(PROPORTION)) add(Math.round(Number(m[1]) * 1000) / 10, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length, 'keyword');
-  for (const m of text.matchAll(BARE_PERCENT)) {
+  for (const m of matchesOf(PROPORTION, text)) add(Math.round(Number(m[1]) * 1000) / 10, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length, 'keyword');
+  for (const m of matchesOf(BARE_PERCENT, text)) {
     const start = m.index!;
     add(Number(m[1]), start, start + m[0].length, keywordBefore(text, start) ? 'keyword' : 'fraction');
   }
@@ -302,7 +303,7 @@ const SCALE_LINE = /^\s*(?:[-*•]\s*)?(?:\*\*)?grade\s+[A-F][+-]?(?:\*\*)?\s*[:
 export function claimedGrade(text: string): { grade: string; index: number } | undefined {
   let best: { grade: string; index: number; final: boolean } | undefined;
   for (const re of GRADE_CLAIMS) {
-    for (const m of text.matchAll(new RegExp(re.source, re.flags))) {
+    for (const m of matchesOf(re, text)) {
       const letter = m[1]!;
       // "A" and "an" as articles: only upper-case letters are grades, and a lone "A" needs "grade" next to it.
       if (letter !== letter.toUpperCase()) continue;
@@ -415,7 +416,7 @@ export function ownFigures(text: string): ScoreMention[] {
   if (!DIGIT.test(text)) return [];
   // A question ("What is 15% of 240?") states no score.
   const out = scoreMentions(text, { own: true }).filter((m) => !/\?\s*$/.test(sentenceOf(text, m.index)));
-  for (const m of text.matchAll(OWN_SCORE)) {
+  for (const m of matchesOf(OWN_SCORE, text)) {
     const index = m.index!;
     if (limitContext(text, index, index + m[0].length)) continue;
     if (HYPOTHETICAL.test(sentenceOf(text, index))) continue;
