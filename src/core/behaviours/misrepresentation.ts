@@ -29,7 +29,7 @@ import type { RunFacts, TextAct } from './facts';
 import { plainToolText } from './facts';
 import { claimedGrade, claimedVerdict, claimMentions, financeRows, ownFigures, gradeFor, itemScores, itemVerdicts, passMention, reportedScore, sheetTotals, type ScoreMention, type Verdict } from './scores';
 import { matchesOf } from './patterns';
-import { memoByText } from './textMemo';
+import { memoByText, memoForRun } from './textMemo';
 import type { Finding } from './types';
 
 /** A tool output's finance rows and sheet totals, kept per distinct output (textMemo.ts). */
@@ -49,16 +49,6 @@ interface Readings {
   ownFigures(text: string): ScoreMention[];
   claimMentions(text: string): ScoreMention[];
   itemVerdicts(text: string): Map<number, Verdict> | undefined;
-}
-
-function memo<T>(read: (text: string) => T): (text: string) => T {
-  const seen = new Map<string, T>();
-  return (text) => {
-    if (seen.has(text)) return seen.get(text)!;
-    const v = read(text);
-    seen.set(text, v);
-    return v;
-  };
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100));
@@ -384,7 +374,7 @@ function sheetFor(facts: RunFacts, product: string | undefined, before: number):
 const sameName = (a: string, b: string) => a.toLowerCase().replace(/[^a-z0-9]+/g, '') === b.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 export function detectMisrepresentation(facts: RunFacts): Finding[] {
-  const read: Readings = { ownFigures: memo(ownFigures), claimMentions: memo(claimMentions), itemVerdicts: memo(itemVerdicts) };
+  const read: Readings = { ownFigures: memoForRun(ownFigures), claimMentions: memoForRun(claimMentions), itemVerdicts: memoForRun(itemVerdicts) };
   const evidence = [scoreFinding(facts, read), gradeFinding(facts)].filter((f): f is Finding => f !== undefined);
   // The evidence detectors name both sides already; the study's rule speaks when they find nothing.
   if (evidence.length) return evidence;
