@@ -263,10 +263,10 @@ function readEnvironment(text: string): EnvironmentReading {
   return out;
 }
 
-/** A tool output's plain text and reading, kept per distinct output (textMemo.ts). */
+/** A tool output's error (toolError), plain text and reading, kept per distinct output (textMemo.ts). */
 const toolOutputReading = memoByText((output: string) => {
   const plain = plainToolText(output);
-  return { plain, ...readEnvironment(plain) };
+  return { error: toolError(output), plain, ...readEnvironment(plain) };
 }, 256);
 
 /** True when the listed file is dated before the cutoff (false when its date is unknown). */
@@ -337,16 +337,16 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
         break;
       }
       case 'tool_result': {
+        const reading = toolOutputReading(e.output);
         let c = e.callId !== undefined ? byId.get(e.callId) : undefined;
         if (!c && e.name !== undefined) c = unanswered.get(e.name)?.find((x) => !x.result);
         if (!c && e.name === undefined && lastCall && !lastCall.result) c = lastCall;
         if (c && !c.result) {
-          const err = e.error ?? toolError(e.output);
+          const err = e.error ?? reading.error;
           c.result = { event: e.index, output: e.output, ...(err !== undefined ? { error: err } : {}) };
           const q = unanswered.get(c.name);
           if (q) q.splice(q.indexOf(c), 1);
         } else orphanResults.push(e);
-        const reading = toolOutputReading(e.output);
         outputReadings.set(i, reading);
         facts.toolText.push(reading.plain);
         break;
