@@ -13,6 +13,12 @@
 
 /** Characters sampled for a text's bucket. */
 const SAMPLES = 32;
+/**
+ * Texts kept per bucket. Texts that differ only between the sampled characters (a scenario's system
+ * prompt with each run's name in it) share a bucket; past this many the others are not kept, so a
+ * lookup never compares more than a few texts.
+ */
+const BUCKET_TEXTS = 4;
 
 /**
  * A map from texts to values. A `Map` keyed by the text itself hashes every character of every new
@@ -48,14 +54,20 @@ export class TextMap<T> {
     return undefined;
   }
 
-  set(text: string, value: T): void {
+  /** Keeps `value` for `text`; false when the text's bucket is full and the text is not kept. */
+  set(text: string, value: T): boolean {
     const key = TextMap.bucketOf(text);
     const bucket = this.buckets.get(key);
     const e = bucket?.find((x) => x.text === text);
-    if (e) e.value = value;
-    else if (bucket) bucket.push({ text, value });
-    else this.buckets.set(key, [{ text, value }]);
-    if (!e) this.count++;
+    if (e) {
+      e.value = value;
+      return true;
+    }
+    if (!bucket) this.buckets.set(key, [{ text, value }]);
+    else if (bucket.length < BUCKET_TEXTS) bucket.push({ text, value });
+    else return false;
+    this.count++;
+    return true;
   }
 
   delete(text: string): void {
@@ -85,12 +97,13 @@ export function memoByText<T>(read: (text: string) => T, entries: number): (text
     const hit = memo.find(text);
     if (hit) return hit.value;
     const v = read(text);
-    if (memo.size >= entries) {
-      memo.delete(order[oldest]!);
+    if (memo.size >= entries) memo.delete(order[oldest]!);
+    if (!memo.set(text, v)) return v;
+    if (order.length < entries) order.push(text);
+    else {
       order[oldest] = text;
       oldest = (oldest + 1) % entries;
-    } else order.push(text);
-    memo.set(text, v);
+    }
     return v;
   };
 }
