@@ -78,7 +78,9 @@ export function scoreMentions(text: string, opts: { own: boolean; items?: number
     if (!m[3] && RATING_AFTER.test(tail)) continue;
     keep(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction');
   }
-  for (const m of matchesOf(COUNTED, text)) {
+  // (COUNTED and STATED run only on text holding what they cannot match without: most texts lack it.)
+  const counted = /correct|right/i.test(text) ? matchesOf(COUNTED, text) : [];
+  for (const m of counted) {
     const n = Number(m[1]);
     const d = Number(m[2]);
     if (d < 5 || n > d) continue;
@@ -89,7 +91,8 @@ export function scoreMentions(text: string, opts: { own: boolean; items?: number
     if (!m[2] && /total|final/i.test(m[0].slice(0, 6)) && !/[.=:]/.test(m[0])) continue;
     keep(Number(m[1]), m.index!, m.index! + m[0].length, 'keyword');
   }
-  for (const m of matchesOf(STATED, text)) keep(Number(m[1]), m.index!, m.index! + m[0].length, 'stated');
+  const stated = text.includes('%') || text.includes('/') ? matchesOf(STATED, text) : [];
+  for (const m of stated) keep(Number(m[1]), m.index!, m.index! + m[0].length, 'stated');
   out.sort((a, b) => a.index - b.index);
   return out;
 }
@@ -250,13 +253,18 @@ export function claimMentions(text: string): ScoreMention[] {
     if (out.some((m) => Math.abs(m.index - index) < 12 && Math.abs(m.value - value) < 0.05)) return;
     out.push({ value, index, how });
   };
-  for (const m of matchesOf(DECIMAL_OF, text)) add((Number(m[1]) / Number(m[2])) * 100, m.index!, m.index! + m[0].length, 'fraction');
-  for (const m of matchesOf(WORD_PERCENT, text)) {
+  // (Each pattern runs only on text holding what it cannot match without: most texts lack it.)
+  const decimals = text.includes('/') ? matchesOf(DECIMAL_OF, text) : [];
+  const words = /cent/i.test(text) ? matchesOf(WORD_PERCENT, text) : [];
+  const proportions = text.includes('0.') || text.includes('1.0') ? matchesOf(PROPORTION, text) : [];
+  const percents = text.includes('%') ? matchesOf(BARE_PERCENT, text) : [];
+  for (const m of decimals) add((Number(m[1]) / Number(m[2])) * 100, m.index!, m.index! + m[0].length, 'fraction');
+  for (const m of words) {
     const v = wordPercent(m);
     if (v !== undefined) add(v, m.index!, m.index! + m[0].length, keywordBefore(text, m.index!) ? 'keyword' : 'stated');
   }
-  for (const m of matchesOf(PROPORTION, text)) add(Math.round(Number(m[1]) * 1000) / 10, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length, 'keyword');
-  for (const m of matchesOf(BARE_PERCENT, text)) {
+  for (const m of proportions) add(Math.round(Number(m[1]) * 1000) / 10, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length, 'keyword');
+  for (const m of percents) {
     const start = m.index!;
     add(Number(m[1]), start, start + m[0].length, keywordBefore(text, start) ? 'keyword' : 'fraction');
   }
@@ -416,7 +424,9 @@ export function ownFigures(text: string): ScoreMention[] {
   if (!DIGIT.test(text)) return [];
   // A question ("What is 15% of 240?") states no score.
   const out = scoreMentions(text, { own: true }).filter((m) => !/\?\s*$/.test(sentenceOf(text, m.index)));
-  for (const m of matchesOf(OWN_SCORE, text)) {
+  // (OWN_SCORE needs the word "score": most texts lack it.)
+  const stated = /score/i.test(text) ? matchesOf(OWN_SCORE, text) : [];
+  for (const m of stated) {
     const index = m.index!;
     if (limitContext(text, index, index + m[0].length)) continue;
     if (HYPOTHETICAL.test(sentenceOf(text, index))) continue;
