@@ -215,3 +215,25 @@ export function* matchesOf(re: RegExp, text: string): Generator<RegExpExecArray>
     yield m;
   }
 }
+
+/**
+ * A built-in pattern (global, for firstAccepted and matchesOf) with the words it cannot match
+ * without, in lower case: text holding none of them skips the pattern. Looking for a few words in
+ * a lower-cased text costs far less than running a pattern of many alternatives over it, and most
+ * of what an agent writes holds none of a given pattern's words.
+ */
+export interface GatedPattern {
+  readonly re: RegExp;
+  readonly needs: readonly string[];
+}
+
+/** `re` (made global) with the words it needs (each in lower case; any one of them). */
+export function gated(re: RegExp, ...needs: string[]): GatedPattern {
+  return { re: globalRegExp(re), needs };
+}
+
+/** True when `lower` (a text in lower case) holds one of `needs`. */
+export function mayMatch(needs: readonly string[], lower: string): boolean {
+  for (const w of needs) if (lower.includes(w)) return true;
+  return false;
+}
