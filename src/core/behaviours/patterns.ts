@@ -227,13 +227,14 @@ export interface GatedPattern {
   readonly needs: readonly string[];
 }
 
-/** `re` (made global) with the words it needs (each in lower case; any one of them). */
+/** `re` (made global) with the words it needs (each in lower case; any one of them; none: always run). */
 export function gated(re: RegExp, ...needs: string[]): GatedPattern {
   return { re: globalRegExp(re), needs };
 }
 
-/** True when `lower` (a text in lower case) holds one of `needs`. */
+/** True when `lower` (a text in lower case) holds one of `needs` (or `needs` is empty). */
 export function mayMatch(needs: readonly string[], lower: string): boolean {
+  if (needs.length === 0) return true;
   for (const w of needs) if (lower.includes(w)) return true;
   return false;
 }
