@@ -161,18 +161,28 @@ const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5,
 /** `ls -l` lines: permissions, links, owner, group, size, date, name (an optional leading block count). */
 const LS_LINE = /^(?:\S+\s+)?[-dlcbps][-rwxsStT]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+[\d.,]+[KMGTPkmgtp]?\s+(?:(\d{4})-(\d{2})-(\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{4}|\d{1,2}:\d{2}))\s+(.+)$/;
 
-/** A listing read as YAML records: the dearest step in tagging a run, kept per distinct listing (textMemo.ts). */
-const listingRecords = memoByText((output: string) => readYamlRecords(output, { oneRecord: true }), 128);
+/** A file a listing names, as the listing gives it (parseListing adds the event and host that saw it). */
+type ListedName = Omit<ListedFile, 'event' | 'host'>;
+
+/**
+ * The files a listing names, kept per distinct listing (textMemo.ts): reading a listing as YAML is
+ * the dearest step in tagging a run, and a scenario prints the same listings in every run.
+ */
+const listingNames = memoByText(readListing, 128);
 
 /** Reads the files a listing output names: YAML records (`filename:`, `last_modified:`, `summary:`) or `ls -l` lines. */
 export function parseListing(output: string, event: number, host: string | undefined): ListedFile[] {
-  const files: ListedFile[] = [];
-  const records = listingRecords(output);
+  return listingNames(output).map(({ name, ...rest }) => ({ name, event, ...(host ? { host } : {}), ...rest }));
+}
+
+function readListing(output: string): ListedName[] {
+  const files: ListedName[] = [];
+  const records = readYamlRecords(output, { oneRecord: true });
   if (records?.some((r) => r['filename'])) {
     for (const r of records) {
       const name = r['filename'];
       if (!name) continue;
-      const f: ListedFile = { name, event, ...(host ? { host } : {}) };
+      const f: ListedName = { name };
       const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(r['last_modified'] ?? '');
       if (date) {
         f.date = `${date[1]}-${date[2]}-${date[3]}`;
@@ -191,7 +201,7 @@ export function parseListing(output: string, event: number, host: string | undef
     for (const rec of records) {
       const name = /^\s*-?\s*filename:\s*['"]?(.+?)['"]?\s*$/m.exec(rec)?.[1];
       if (!name) continue;
-      const f: ListedFile = { name, event, ...(host ? { host } : {}) };
+      const f: ListedName = { name };
       const date = /^\s*-?\s*last_modified:\s*['"]?(\d{4})-(\d{2})-(\d{2})/m.exec(rec);
       if (date) {
         f.date = `${date[1]}-${date[2]}-${date[3]}`;
@@ -208,7 +218,7 @@ export function parseListing(output: string, event: number, host: string | undef
     if (!m) continue;
     const name = baseName(m[7]!.replace(/ -> .*$/, '').trim());
     if (name === '.' || name === '..' || name === '') continue;
-    const f: ListedFile = { name, event, ...(host ? { host } : {}) };
+    const f: ListedName = { name };
     if (m[1]) {
       f.date = `${m[1]}-${m[2]}-${m[3]}`;
       f.year = Number(m[1]);
