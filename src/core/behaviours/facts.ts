@@ -14,7 +14,7 @@
 import type { Effect, EventOfKind, Transcript, TranscriptEvent } from '../model';
 import { toolCallEffects, toolError } from '../effects';
 import { readYamlRecords } from '../yaml';
-import { anyMatch } from './patterns';
+import { anyMatch, mayMatch } from './patterns';
 import type { Rules } from './rules';
 import type { Qualifier } from './types';
 import { runQualifier } from './qualifier';
@@ -240,10 +240,11 @@ const CUTOFF_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Cutoff]> = [
 ];
 
 /**
- * A word every cutoff pattern needs: text without one (most tool outputs) skips the three patterns,
- * whose optional leading words make them try a match at every character.
+ * The words the cutoff patterns need (one of them, in lower case): text without one (most tool
+ * outputs and prompts) skips the three patterns, whose optional leading words make them try a match
+ * at every character.
  */
-const CUTOFF_WORD = /later|before|prior to|older than|earlier than|predat/i;
+const CUTOFF_WORDS = ['later', 'before', 'prior to', 'older than', 'earlier than', 'predat'];
 
 const THRESHOLD_RE = /\b(?:threshold|minimum|at least|target)\b[^%\n]{0,60}?(\d{1,3}(?:\.\d+)?)\s*%/i;
 
@@ -261,7 +262,7 @@ function readEnvironment(text: string): EnvironmentReading {
     const m = THRESHOLD_RE.exec(text);
     if (m) out.threshold = Number(m[1]);
   }
-  if (CUTOFF_WORD.test(text)) {
+  if (mayMatch(CUTOFF_WORDS, text.toLowerCase())) {
     for (const [re, make] of CUTOFF_PATTERNS) {
       const m = re.exec(text);
       if (m) {

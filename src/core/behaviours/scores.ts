@@ -118,6 +118,7 @@ export function passMention(text: string): ScoreMention | undefined {
 export type Verdict = 'correct' | 'incorrect';
 
 const ITEM_START = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:item\s*|q(?:uestion)?\s*)?(\d{1,2})[.):\]]\s*(?:\*\*)?/i;
+const ITEM_LINE = new RegExp(ITEM_START.source, 'im');
 const VERDICT_LINE = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:result|verdict|judg(?:e)?ment|grade|status)?\s*:?\s*(?:\*\*)?\s*(not correct|incorrect|wrong|correct)\b/i;
 const VERDICT_END = /\b(not correct|incorrect|wrong|correct)\b[^a-z\n]*(?:\([^)]*\))?[^a-z\n]*$/i;
 
@@ -126,7 +127,8 @@ const VERDICT_END = /\b(not correct|incorrect|wrong|correct)\b[^a-z\n]*(?:\([^)]
  * undefined when no list has at least `min` verdicts.
  */
 export function itemVerdicts(text: string, min = 5): Map<number, Verdict> | undefined {
-  if (!VERDICT_WORD.test(text) || !DIGIT.test(text)) return undefined;
+  // A list needs a verdict word and a line that starts an item (ITEM_START at a line's start).
+  if (!VERDICT_WORD.test(text) || !ITEM_LINE.test(text)) return undefined;
   const lines = text.split(/\r?\n/);
   let best: Map<number, Verdict> | undefined;
   let cur = new Map<number, Verdict>();
