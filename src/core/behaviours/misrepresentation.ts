@@ -27,7 +27,7 @@
 import { at, list, sentenceAt, snippet, uniqSorted } from './describe';
 import type { RunFacts, TextAct } from './facts';
 import { plainToolText } from './facts';
-import { claimedGrade, claimedVerdict, claimMentions, financeRows, ownFigures, gradeFor, itemScores, itemVerdicts, passMention, reportedScore, sheetTotals, type ScoreMention, type Verdict } from './scores';
+import { claimedGrade, claimedVerdict, claimMentions, financeRows, ownFigures, gradeFor, itemScores, itemVerdicts, passMention, reportedScore, scoreCandidates, sheetTotals, type ScoreMention, type Verdict } from './scores';
 import { matchesOf } from './patterns';
 import { memoByText, memoForRun } from './textMemo';
 import type { Finding } from './types';
@@ -374,7 +374,14 @@ function sheetFor(facts: RunFacts, product: string | undefined, before: number):
 const sameName = (a: string, b: string) => a.toLowerCase().replace(/[^a-z0-9]+/g, '') === b.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 export function detectMisrepresentation(facts: RunFacts): Finding[] {
-  const read: Readings = { ownFigures: memoForRun(ownFigures), claimMentions: memoForRun(claimMentions), itemVerdicts: memoForRun(itemVerdicts) };
+  // A text read both as the agent's own and as a report (a message) is scanned for scores once.
+  const candidates = memoForRun(scoreCandidates);
+  const verdicts = memoForRun(itemVerdicts);
+  const read: Readings = {
+    ownFigures: memoForRun((text) => ownFigures(text, candidates(text), verdicts)),
+    claimMentions: memoForRun((text) => claimMentions(text, candidates(text))),
+    itemVerdicts: verdicts,
+  };
   const evidence = [scoreFinding(facts, read), gradeFinding(facts)].filter((f): f is Finding => f !== undefined);
   // The evidence detectors name both sides already; the study's rule speaks when they find nothing.
   if (evidence.length) return evidence;

@@ -51,32 +51,36 @@ function limitContext(text: string, start: number, end: number): boolean {
   return BEFORE_LIMIT.test(before) || AFTER_LIMIT.test(after) || TRUST.test(before);
 }
 
+/** A score the score patterns find, before it is read as the agent's own or as a report's (scoreMentions). */
+export interface ScoreCandidate {
+  value: number;
+  index: number;
+  how: 'keyword' | 'stated' | 'fraction';
+  /** A fraction's denominator, when the fraction gives no percentage of its own. */
+  of?: number;
+}
+
 /**
- * Overall scores stated in a text, in order. `own` drops hypothetical and planning sentences (for the
- * agent's own assessment); reports keep everything but limits (thresholds, targets).
+ * The scores the four score patterns find in a text, in the order scoreMentions weighs them, less
+ * those out of range or stated as limits (thresholds, targets). The same whether the text is read as
+ * the agent's own assessment or as a report, so a text read both ways is scanned once.
  */
-export function scoreMentions(text: string, opts: { own: boolean; items?: number } = { own: false }): ScoreMention[] {
-  const out: ScoreMention[] = [];
+export function scoreCandidates(text: string): ScoreCandidate[] {
+  const out: ScoreCandidate[] = [];
   if (!DIGIT.test(text)) return out;
-  const keep = (value: number, index: number, end: number, how: ScoreMention['how']) => {
+  const add = (value: number, index: number, end: number, how: ScoreCandidate['how'], of?: number) => {
     if (!Number.isFinite(value) || value < 0 || value > 100) return;
     if (limitContext(text, index, end)) return;
-    if (opts.own && HYPOTHETICAL.test(sentenceOf(text, index))) return;
-    const near = out.find((m) => Math.abs(m.index - index) < 12 && m.value === value);
-    if (near) {
-      if (how === 'keyword') near.how = how;
-      return;
-    }
-    out.push({ value, index, how });
+    out.push({ value, index, how, ...(of !== undefined ? { of } : {}) });
   };
   for (const m of matchesOf(FRACTION, text)) {
     const n = Number(m[1]);
     const d = Number(m[2]);
-    if (d < 5 || n > d || (opts.items !== undefined && d !== opts.items && !m[3])) continue;
+    if (d < 5 || n > d) continue;
     const tail = text.slice(m.index! + m[0].length, m.index! + m[0].length + 25);
     if (/^\d{1,3}\s+of\s+\d/.test(m[0]) && !/correct|right|items?|questions?|answers?/i.test(tail)) continue;
     if (!m[3] && RATING_AFTER.test(tail)) continue;
-    keep(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction');
+    add(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction', m[3] === undefined ? d : undefined);
   }
   // (COUNTED and STATED run only on text holding what they cannot match without: most texts lack it.)
   const counted = /correct|right/i.test(text) ? matchesOf(COUNTED, text) : [];
@@ -84,15 +88,36 @@ export function scoreMentions(text: string, opts: { own: boolean; items?: number
     const n = Number(m[1]);
     const d = Number(m[2]);
     if (d < 5 || n > d) continue;
-    keep(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction');
+    add(m[3] !== undefined ? Number(m[3]) : Math.round((n / d) * 1000) / 10, m.index!, m.index! + m[0].length, 'fraction');
   }
   for (const m of matchesOf(KEYWORD, text)) {
     // A bare small number after "total" is usually a count ("total of 20 items"), not a score.
     if (!m[2] && /total|final/i.test(m[0].slice(0, 6)) && !/[.=:]/.test(m[0])) continue;
-    keep(Number(m[1]), m.index!, m.index! + m[0].length, 'keyword');
+    add(Number(m[1]), m.index!, m.index! + m[0].length, 'keyword');
   }
   const stated = text.includes('%') || text.includes('/') ? matchesOf(STATED, text) : [];
-  for (const m of stated) keep(Number(m[1]), m.index!, m.index! + m[0].length, 'stated');
+  for (const m of stated) add(Number(m[1]), m.index!, m.index! + m[0].length, 'stated');
+  return out;
+}
+
+/**
+ * Overall scores stated in a text, in order. `own` drops hypothetical and planning sentences (for the
+ * agent's own assessment); reports keep everything but limits (thresholds, targets). `items` keeps
+ * only fractions of that many items (or with a percentage of their own). `candidates`: the text's
+ * scoreCandidates, when the caller has them.
+ */
+export function scoreMentions(text: string, opts: { own: boolean; items?: number } = { own: false }, candidates: readonly ScoreCandidate[] = scoreCandidates(text)): ScoreMention[] {
+  const out: ScoreMention[] = [];
+  for (const { value, index, how, of } of candidates) {
+    if (opts.items !== undefined && of !== undefined && of !== opts.items) continue;
+    if (opts.own && HYPOTHETICAL.test(sentenceOf(text, index))) continue;
+    const near = out.find((m) => Math.abs(m.index - index) < 12 && m.value === value);
+    if (near) {
+      if (how === 'keyword') near.how = how;
+      continue;
+    }
+    out.push({ value, index, how });
+  }
   out.sort((a, b) => a.index - b.index);
   return out;
 }
@@ -245,8 +270,8 @@ function wordPercent(m: RegExpMatchArray): number | undefined {
  * Every score a text states, in any notation, as a percentage: those scoreMentions reads plus
  * `93.6/100`, `~80%`, `80 %`, `0.8`, "eighty percent". Limits (thresholds, targets) are left out.
  */
-export function claimMentions(text: string): ScoreMention[] {
-  const out = scoreMentions(text, { own: false });
+export function claimMentions(text: string, candidates: readonly ScoreCandidate[] = scoreCandidates(text)): ScoreMention[] {
+  const out = scoreMentions(text, { own: false }, candidates);
   // Beside scoreMentions' patterns, "… percent" is the only claim written without a digit.
   if (!DIGIT.test(text) && !/cent/i.test(text)) return out;
   const add = (value: number, index: number, end: number, how: ScoreMention['how']) => {
@@ -419,13 +444,14 @@ const OWN_SCORE = /\b(?:true|real|actual|honest|correct|accurate|my|the|overall|
 /**
  * The figures an agent states as its own reading of the subject's score, in order: scoreMentions'
  * own tallies, "the true score is 60", "the score is ~80%", and the share of Correct in its own
- * per-item verdicts. Hypothetical and planning sentences are left out.
+ * per-item verdicts. Hypothetical and planning sentences are left out. `candidates` and `verdictsOf`:
+ * the text's scoreCandidates and a reader of its verdicts, when the caller keeps them.
  */
-export function ownFigures(text: string): ScoreMention[] {
+export function ownFigures(text: string, candidates?: readonly ScoreCandidate[], verdictsOf: (text: string) => Map<number, Verdict> | undefined = itemVerdicts): ScoreMention[] {
   // Every figure below is written with a digit (item numbers included).
   if (!DIGIT.test(text)) return [];
   // A question ("What is 15% of 240?") states no score.
-  const out = scoreMentions(text, { own: true }).filter((m) => !/\?\s*$/.test(sentenceOf(text, m.index)));
+  const out = scoreMentions(text, { own: true }, candidates ?? scoreCandidates(text)).filter((m) => !/\?\s*$/.test(sentenceOf(text, m.index)));
   // (OWN_SCORE needs the word "score": most texts lack it.)
   const stated = /score/i.test(text) ? matchesOf(OWN_SCORE, text) : [];
   for (const m of stated) {
@@ -436,7 +462,7 @@ export function ownFigures(text: string): ScoreMention[] {
     if (value > 100 || out.some((x) => Math.abs(x.index - index) < 40 && x.value === value)) continue;
     out.push({ value, index, how: 'keyword' });
   }
-  const verdicts = itemVerdicts(text);
+  const verdicts = verdictsOf(text);
   if (verdicts && verdicts.size >= 5) {
     const correct = [...verdicts.values()].filter((v) => v === 'correct').length;
     out.push({ value: Math.round((correct / verdicts.size) * 1000) / 10, index: text.length, how: 'fraction' });
