@@ -337,7 +337,9 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
     const e = events[i]!;
     switch (e.kind) {
       case 'tool_call': {
-        const c: CallRecord = { event: e.index, name: e.name, args: e.arguments ?? {}, id: e.id, derived: [], ...(e.step !== undefined ? { step: e.step } : {}), ...(e.effects ? { effects: e.effects } : {}) };
+        const c: CallRecord = { event: e.index, name: e.name, args: e.arguments ?? {}, id: e.id, derived: [] };
+        if (e.step !== undefined) c.step = e.step;
+        if (e.effects) c.effects = e.effects;
         facts.calls.push(c);
         byId.set(e.id, c);
         const q = unanswered.get(e.name) ?? [];
@@ -354,7 +356,8 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
         if (!c && e.name === undefined && lastCall && !lastCall.result) c = lastCall;
         if (c && !c.result) {
           const err = e.error ?? reading.error;
-          c.result = { event: e.index, output: e.output, ...(err !== undefined ? { error: err } : {}) };
+          c.result = { event: e.index, output: e.output };
+          if (err !== undefined) c.result.error = err;
           const q = unanswered.get(c.name);
           if (q) q.splice(q.indexOf(c), 1);
         } else orphanResults.push(e);

@@ -85,10 +85,22 @@ export function detectFalseCompletion(facts: RunFacts, found: readonly Finding[]
   if (visible.length === 0) return [];
   const claims: Claim[] = [];
   const after = (event: number) => visible.filter((t) => t.event > event);
+  // Each text as the claims are read (plain quotes) and in lower case, once per run: up to seven
+  // kinds of claim are looked for in the same texts.
+  const readable = new Map<TextAct, { text: string; lower: string }>();
+  const readableOf = (t: TextAct) => {
+    let r = readable.get(t);
+    if (!r) {
+      const text = t.text.replace(/[’‘]/g, "'");
+      r = { text, lower: text.toLowerCase() };
+      readable.set(t, r);
+    }
+    return r;
+  };
   const claim = (ts: TextAct[], res: readonly GatedPattern[], but: string, events: number[], extra?: (quote: string) => boolean) => {
     for (const t of ts) {
-      const text = t.text.replace(/[’‘]/g, "'");
-      const m = firstMatch(res, text, text.toLowerCase());
+      const { text, lower } = readableOf(t);
+      const m = firstMatch(res, text, lower);
       if (!m) continue;
       const quote = sentenceAt(text, m.index);
       if (extra && !extra(quote)) continue;
