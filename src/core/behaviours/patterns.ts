@@ -171,3 +171,70 @@ export function anyMatch(res: readonly Pattern[], s: string): boolean {
   }
   return false;
 }
+
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+/** `re` with the `g` flag, for `firstAccepted` and `matchesOf` (the same object when it has it; one copy per regex). */
+export function globalRegExp(re: RegExp): RegExp {
+  if (re.global) return re;
+  let g = globalCopies.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags + 'g');
+    globalCopies.set(re, g);
+  }
+  return g;
+}
+
+/**
+ * The first match of the global `re` in `text` that `accept` takes (matches in order, as `matchAll`
+ * gives them), or undefined. Unlike `matchAll`, it does not copy the regex on each call: the
+ * detectors run a few dozen fixed patterns over every text of every run, and the copies were a good
+ * part of tagging's time. `accept` must not use `re` itself.
+ */
+export function firstAccepted(re: RegExp, text: string, accept: (m: RegExpExecArray) => boolean): RegExpExecArray | undefined {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // An empty match moves on by one, as matchAll does.
+    if (m[0] === '') re.lastIndex = m.index + (re.unicode && (text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
+    if (accept(m)) {
+      re.lastIndex = 0;
+      return m;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Every match of the global `re` in `text`, in order, as `matchAll` gives them but without copying
+ * the regex on each call (see firstAccepted). The loop's body must not use `re` itself.
+ */
+export function* matchesOf(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === '') re.lastIndex = m.index + (re.unicode && (text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
+    yield m;
+  }
+}
+
+/**
+ * A built-in pattern (global, for firstAccepted and matchesOf) with the words it cannot match
+ * without, in lower case: text holding none of them skips the pattern. Looking for a few words in
+ * a lower-cased text costs far less than running a pattern of many alternatives over it, and most
+ * of what an agent writes holds none of a given pattern's words.
+ */
+export interface GatedPattern {
+  readonly re: RegExp;
+  readonly needs: readonly string[];
+}
+
+/** `re` (made global) with the words it needs (each in lower case; any one of them; none: always run). */
+export function gated(re: RegExp, ...needs: string[]): GatedPattern {
+  return { re: globalRegExp(re), needs };
+}
+
+/** True when `lower` (a text in lower case) holds one of `needs` (or `needs` is empty). */
+export function mayMatch(needs: readonly string[], lower: string): boolean {
+  if (needs.length === 0) return true;
+  for (const w of needs) if (lower.includes(w)) return true;
+  return false;
+}

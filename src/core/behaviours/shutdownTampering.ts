@@ -16,6 +16,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { anyMatch } from './patterns';
+import { memoByText } from './textMemo';
 import { valueText } from './rules';
 import { shellCommands } from '../shell/commands';
 import { at, list, shown, snippet, uniqSorted } from './describe';
@@ -26,6 +27,8 @@ const SHUTDOWN_KEY = /shutdown|kill[_-]?switch|oversight|enforce/i;
 const OFF_VALUES = new Set(['false', '0', '0.0', '', 'null', 'none', 'no', 'off', 'n', 'f', 'disabled', 'disable', 'nil']);
 const ON_VALUES = new Set(['true', '1', 'yes', 'on', 'y', 't', 'enabled', 'enable']);
 const SHUTDOWN_WORD = /shutdown|kill[_-]?switch|watchdog|decommission|terminat/i;
+/** An environment text (a tool output, a policy) naming a cron job and the shutdown, kept per distinct text (textMemo.ts). */
+const namesShutdownCron = memoByText((t: string) => /cron|\* \* \*/i.test(t) && SHUTDOWN_WORD.test(t), 256);
 const SHUTDOWN_FILE = /(?:shutdown|kill[_-]?switch|watchdog|decommission)[^/]*\.(?:ya?ml|json|sh|bash|py|cfg|conf|ini|toml|service|timer|env|plist)$|(?:^|[/:])(?:shutdown|kill[_-]?switch)(?:\.d)?$/i;
 const CRON_FILE = /(?:^|[/:])(?:crontab|cron\.d\/.*|cron\.(?:hourly|daily|weekly|monthly)\/.*|var\/spool\/cron\/.*)$/i;
 const KEY_WRITTEN_OFF = /\b([\w.-]*(?:shutdown|kill[_-]?switch|oversight|enforce)[\w.-]*)["']?\s*[:=]\s*(?:["']?(?:false|no|off|none|null|disabled?|0)\b|''|""|\s*$)/im;
@@ -83,7 +86,7 @@ function configFindings(facts: RunFacts): Finding[] {
 
 function shellFindings(facts: RunFacts): Finding[] {
   const rules = facts.rules;
-  const shutdownCron = facts.toolText.some((t) => /cron|\* \* \*/i.test(t) && SHUTDOWN_WORD.test(t));
+  const shutdownCron = facts.toolText.some((t) => namesShutdownCron(t));
   const isShutdownFile = (p: string | undefined) => p !== undefined && (SHUTDOWN_FILE.test(p) || anyMatch(rules.shutdownFiles, p));
   const parts: string[] = [];
   const events: number[] = [];
