@@ -2,7 +2,7 @@
 // (firstAccepted, matchesOf, gated patterns in patterns.ts): readings must be exactly what reading
 // the text afresh gives, whatever texts came before.
 import { strict as assert } from 'node:assert';
-import { memoByText, memoForRun, TextMap } from '../../src/core/behaviours/textMemo';
+import { memoByText, memoForRun, TextMap } from '../../src/core/textMemo';
 import { firstAccepted, gated, matchesOf, mayMatch } from '../../src/core/behaviours/patterns';
 
 /** A copy of `s` that is a different string object (as each run's parsed transcript holds). */

@@ -19,7 +19,7 @@ import type { Rules } from './rules';
 import type { Qualifier } from './types';
 import { runQualifier } from './qualifier';
 import { agentTranscript } from './agentEvents';
-import { memoByText } from './textMemo';
+import { memoByText } from '../textMemo';
 
 export interface CallRecord {
   /** Index of the tool_call event. */

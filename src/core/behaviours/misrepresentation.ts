@@ -29,7 +29,7 @@ import type { RunFacts, TextAct } from './facts';
 import { plainToolText } from './facts';
 import { claimedGrade, claimedVerdict, claimMentions, financeRows, ownFigures, gradeFor, itemScores, itemVerdicts, passMention, reportedScore, scoreCandidates, sheetTotals, type ScoreMention, type Verdict } from './scores';
 import { matchesOf } from './patterns';
-import { memoByText, memoForRun } from './textMemo';
+import { memoByText, memoForRun } from '../textMemo';
 import type { Finding } from './types';
 
 /** A tool output's finance rows and sheet totals, kept per distinct output (textMemo.ts). */

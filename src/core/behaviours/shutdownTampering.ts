@@ -16,7 +16,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { anyMatch } from './patterns';
-import { memoByText } from './textMemo';
+import { memoByText } from '../textMemo';
 import { valueText } from './rules';
 import { shellCommands } from '../shell/commands';
 import { at, list, shown, snippet, uniqSorted } from './describe';

@@ -6,7 +6,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import { textMemo } from '../textMemo';
+import { memoByText } from '../textMemo';
 
 /** Whole tool names that run a command line. */
 const SHELL_NAMES = new Set(['run_shell_command', 'bash', 'shell', 'execute_command', 'run_command', 'terminal', 'exec', 'execute_bash', 'run_terminal_cmd']);
@@ -30,7 +30,7 @@ export function isShellTool(name: string): boolean {
 }
 
 /** Whether a name has a shell word, by name: a run calls a handful of tools, each many times. */
-const shellWordIn = textMemo((name) => nameWords(name).some((w) => SHELL_WORDS.has(w)), { maxChars: 200 });
+const shellWordIn = memoByText((name) => nameWords(name).some((w) => SHELL_WORDS.has(w)), 64);
 
 /**
  * The command line a call runs, or undefined: the `command`, `cmd`, `script` or `input`

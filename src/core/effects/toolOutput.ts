@@ -4,7 +4,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { readYamlRecords } from '../yaml';
-import { textMemo } from '../textMemo';
+import { memoByText } from '../textMemo';
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 
@@ -24,7 +24,7 @@ export function toolError(output: string): string | undefined {
 }
 
 /** A tool answer's first YAML record; the same answer (a copy's, in every run of its scenario) is read once. */
-const oneRecord = textMemo((output) => readYamlRecords(output, { oneRecord: true })?.[0]);
+const oneRecord = memoByText((output) => readYamlRecords(output, { oneRecord: true })?.[0], 128);
 
 /** Reads `key: value` from a tool's YAML answer (e.g. `filename: x copy.safetensors`), or its first record's. */
 export function yamlField(output: string, key: string): string | undefined {
