@@ -13,6 +13,7 @@ import { Diagnostic, Evaluation, RunHeader, Timing, Transcript, TranscriptEvent,
 import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
+import { compileFastParse, UNSURE } from './fastParse';
 
 export const RUNLOG_SCHEMA = 'peerwatch.runlog';
 /** The name the header gives the run log reader (`header.reader.name`). */
@@ -103,8 +104,24 @@ export function readFirstRecord(record: object, lineNo: number): FirstRecord {
   return { kind: 'header', header: { ...parsed.data.run, format: 'runlog', formatVersion: parsed.data.version } };
 }
 
-/** An event line is an event with `type: "event"`; `index` may be left out (it is the line's position). */
-type EventLine = { type: 'event' } & Omit<TranscriptEvent, 'index' | 'source'> & { index?: number };
+/** The events' schema compiled to plain checks (core/runlog/fastParse.ts); zod answers what it declines. */
+const fastEvent = compileFastParse(TranscriptEvent);
+
+/**
+ * An event line's record (JSON-parsed, owned by the caller: it is written to) as the model's event at
+ * `index`, citing line `lineNo`; or zod's first issue with it. Its `type` is not part of the event.
+ */
+export function parseEventRecord(record: object, index: number, lineNo: number): { event: TranscriptEvent } | { issue: z.core.$ZodIssue } {
+  const r = record as Record<string, unknown>;
+  // Written onto the record as the spread below would write them, so both paths see the same input.
+  r['index'] = index;
+  r['source'] = { line: lineNo };
+  const fast = fastEvent?.(r);
+  if (fast !== undefined && fast !== UNSURE) return { event: fast };
+  const { type: _type, ...rest } = r;
+  const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
+  return parsed.success ? { event: parsed.data } : { issue: parsed.error.issues[0]! };
+}
 
 /** Serializes the header record (one line, newline-terminated). */
 export function serializeHeader(run: RunHeader, extra: { created?: string; writer?: string; source?: RunlogSource } = {}): string {
@@ -249,7 +266,8 @@ export class RunlogReader {
       this.error(lineNo, 1, `line ${lineNo} is not a record`, 'a JSON object with a "type" field');
       return undefined;
     }
-    if (nestsDeeperThan(record)) {
+    // Only a line of more than 2,000 characters can hold 1,000 levels of brackets: shorter ones skip the walk.
+    if (line.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(record)) {
       this.error(lineNo, 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
       return undefined;
     }
@@ -304,15 +322,12 @@ export class RunlogReader {
   }
 
   private readEvent(record: object, lineNo: number): TranscriptEvent | undefined {
-    const { type: _type, ...rest } = record as EventLine;
-    const index = this.count;
-    const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      this.zodError(lineNo, 'the event', issue);
+    const parsed = parseEventRecord(record, this.count, lineNo);
+    if ('issue' in parsed) {
+      this.zodError(lineNo, 'the event', parsed.issue);
       return undefined;
     }
-    const event = parsed.data;
+    const event = parsed.event;
     this.count++;
     if (this.keepEvents) this.events.push(event);
     return event;
