@@ -180,6 +180,11 @@ export class RunlogReader {
   private stopped = false;
   private count = 0;
   private readonly keepEvents: boolean;
+  /** pushBytes: the bytes of the last line so far, not yet ended by a newline. */
+  private pendingParts: Uint8Array[] = [];
+  private pendingLength = 0;
+  /** The BOM is dropped by hand (at the file's start only), not by the decoder at each line's start. */
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   constructor(
     private readonly file: string,
@@ -191,6 +196,64 @@ export class RunlogReader {
   /** The events read so far (kept or not). */
   get eventCount(): number {
     return this.count;
+  }
+
+  /**
+   * Feeds the file's next bytes (a reader is fed bytes or text, not both); returns the events they
+   * completed. Lines are split at their newline byte and each decoded alone, so no string longer than
+   * a line is made, and the text is what `push` of the file's decoded text would read (a UTF-8 byte
+   * order mark at the start of the file is dropped, as TextDecoder drops it). `chunk` may be reused
+   * by the caller afterwards.
+   */
+  pushBytes(chunk: Uint8Array): TranscriptEvent[] {
+    const added: TranscriptEvent[] = [];
+    let pos = 0;
+    if (this.pendingLength > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.pendingParts.push(new Uint8Array(chunk)); // a copy (a Node Buffer's slice is a view)
+        this.pendingLength += chunk.length;
+        return added;
+      }
+      const line = this.joinPendingBytes(chunk.subarray(0, nl));
+      this.byteLine(line, 0, line.length, added);
+      pos = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) break;
+      this.byteLine(chunk, pos, nl, added);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      this.pendingParts.push(new Uint8Array(chunk.subarray(pos)));
+      this.pendingLength += chunk.length - pos;
+    }
+    return added;
+  }
+
+  /** Reads bytes[from, to), a line without its newline. */
+  private byteLine(bytes: Uint8Array, from: number, to: number, added: TranscriptEvent[]): void {
+    const atFileStart = this.lineNo === 0;
+    this.lineNo++;
+    if (atFileStart && to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3;
+    if (to > from && bytes[to - 1] === 13) to--;
+    const e = this.readLine(to > from ? this.decoder.decode(bytes.subarray(from, to)) : '', this.lineNo);
+    if (e) added.push(e);
+  }
+
+  /** The pending bytes and `tail` as one array; nothing is pending after. */
+  private joinPendingBytes(tail: Uint8Array): Uint8Array {
+    const line = new Uint8Array(this.pendingLength + tail.length);
+    let at = 0;
+    for (const p of this.pendingParts) {
+      line.set(p, at);
+      at += p.length;
+    }
+    line.set(tail, at);
+    this.pendingParts = [];
+    this.pendingLength = 0;
+    return line;
   }
 
   /** Feeds more text; returns the events completed by it. */
@@ -210,6 +273,13 @@ export class RunlogReader {
   /** The file is complete: a last line without a newline is read now, and a missing header reported. */
   finish(): TranscriptEvent[] {
     const added: TranscriptEvent[] = [];
+    if (this.pendingLength > 0) {
+      // The last line of bytes fed, without its newline: read below as pushed text's would be.
+      const atFileStart = this.lineNo === 0;
+      let line = this.joinPendingBytes(new Uint8Array(0));
+      if (atFileStart && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
+      this.pending = this.decoder.decode(line);
+    }
     if (this.pending.trim() !== '') {
       this.lineNo++;
       const e = this.readLine(this.pending, this.lineNo, true);
