@@ -11,6 +11,7 @@
  *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
 import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
@@ -19,6 +20,7 @@ import { runlogFrame, serializeEvent, transcriptToRunlog, type RunlogSource } fr
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
+import { summarizeRunlogFile } from '../node/runlogChunks';
 import { isRunlogFile, streamRunlogFile, type StreamedRunlog } from '../node/runlogFile';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
@@ -230,9 +232,15 @@ async function readForCommand(file: string, err: Out, opts: { hash?: boolean } =
   try {
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
     if (await isRunlogFile(file)) {
-      const counts = new Map<string, number>();
-      const streamed = await streamRunlogFile(file, (e) => counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1), opts);
-      r = { run: streamed, failed: false, counts, streamed };
+      if (opts.hash) {
+        const counts = new Map<string, number>();
+        const streamed = await streamRunlogFile(file, (e) => counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1), opts);
+        r = { run: streamed, failed: false, counts, streamed };
+      } else {
+        // Counted on every core (node/runlogChunks.ts); the workers run this bundle.
+        const streamed = await summarizeRunlogFile(file, { workerFile: __filename });
+        r = { run: streamed, failed: false, counts: streamed.counts, streamed };
+      }
     } else {
       const run = await readRunFile(file, opts);
       r = { run, failed: false, counts: kindCounts(run.transcript.events) };
@@ -505,4 +513,4 @@ function tagListing(reports: readonly TagReport[]): string {
   return lines.join('\n') + '\n';
 }
 
-if (require.main === module) void Promise.resolve(main(process.argv.slice(2))).then((code) => (process.exitCode = code));
+if (require.main === module && isMainThread) void Promise.resolve(main(process.argv.slice(2))).then((code) => (process.exitCode = code));

@@ -11,6 +11,7 @@ import { runSourceRecord } from '../../src/core/formats/readRun';
 import { serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
 import type { TranscriptEvent } from '../../src/core/model';
 import { readRunFile } from '../../src/node/readTranscript';
+import { PIECE_BYTES, summarizeRunlogFile } from '../../src/node/runlogChunks';
 import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
 
 const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
@@ -92,6 +93,86 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
     assert.equal(r.code, 0, r.stderr);
     const [report] = JSON.parse(r.stdout) as Array<{ tags: Array<{ behaviour: string }> }>;
     assert.ok(report!.tags.some((t) => t.behaviour === 'shutdown-tampering'), JSON.stringify(report));
+  });
+
+  it('reads a large log on every core and finds what the one-thread reader finds, damage and all', async function () {
+    this.timeout(180_000);
+    const piece = PIECE_BYTES;
+    /** Writes a log line by line; `fillTo(offset)` adds valid events until the next line starts at `offset`. */
+    const writer = (name: string) => {
+      const file = join(dir, name);
+      const fd = openSync(file, 'w');
+      let bytes = 0;
+      let n = 0;
+      const raw = (s: string) => (bytes += writeSync(fd, s));
+      const event = (text: string) => JSON.stringify({ type: 'event', kind: n % 3 ? 'message' : 'reasoning', role: 'assistant', via: 'provider', text }) + '\n';
+      return {
+        file,
+        raw,
+        fillTo(offset: number) {
+          const filler = 'The peer scored 60; the threshold is 80. '.repeat(20);
+          for (; bytes + 2 * filler.length < offset; n++) raw(event(filler));
+          raw(event('x'.repeat(offset - bytes - event('').length)));
+          n++;
+          assert.equal(bytes, offset);
+        },
+        close: () => closeSync(fd),
+      };
+    };
+    const header = serializeHeader({ format: 'runlog', model: 'test/model' } as never);
+
+    // Damage in several pieces, on their edges and across them; an end record and a second header mid-file.
+    const damagedBig = writer('damaged-big.runlog.jsonl');
+    damagedBig.raw(header);
+    damagedBig.fillTo(piece);
+    damagedBig.raw('{"type":"event","kind":"message", oops}\n'); // the first line of piece 1
+    damagedBig.fillTo(2 * piece - 10);
+    damagedBig.raw(JSON.stringify({ type: 'event', kind: 'message', role: 'wizard', text: 'y'.repeat(40) }) + '\n'); // across pieces 1 and 2
+    damagedBig.raw('\n  \r\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }) + '\r\n');
+    damagedBig.raw(JSON.stringify({ type: 'checkpoint' }) + '\n' + header + '\ufeff' + JSON.stringify({ type: 'event', kind: 'message', role: 'user', text: 'z' }) + '\n');
+    damagedBig.fillTo(3 * piece + 1);
+    damagedBig.raw(JSON.stringify({ type: 'end', status: 'failed', error: 'out of turns' }) + '\n');
+    damagedBig.fillTo(3 * piece + 5000);
+    damagedBig.raw('{"type":"event","kind":"mess');
+    damagedBig.close();
+
+    // A header of a newer version: nothing after it is read.
+    const newer = writer('newer-big.runlog.jsonl');
+    newer.raw(header.replace('"version":1', '"version":9'));
+    newer.fillTo(3 * piece + 100);
+    newer.close();
+
+    // No header in the first piece (blank lines), then a log without one.
+    const blank = writer('blank-big.runlog.jsonl');
+    blank.raw('\n'.repeat(piece + 3));
+    blank.fillTo(3 * piece + 7);
+    blank.close();
+
+    // And a clean one, read in pieces joined by their counts alone.
+    const clean = writer('clean-big.runlog.jsonl');
+    clean.raw(header);
+    clean.fillTo(4 * piece + 11);
+    clean.raw(JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 90 } }) + '\n');
+    clean.close();
+
+    const workerFile = join(repoRoot, 'dist', 'cli.js');
+    for (const { file } of [damagedBig, newer, blank, clean]) {
+      const whole = await readRunFile(file);
+      const counts = new Map<string, number>();
+      for (const e of whole.transcript.events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+      const parallel = await summarizeRunlogFile(file, { workerFile, workers: 2 });
+      const name = relative(dir, file);
+      assert.deepEqual({ ...parallel.transcript, events: [] }, { ...whole.transcript, events: [] }, `${name}: header, diagnostics and end as the whole file gives them`);
+      assert.equal(parallel.eventCount, whole.transcript.events.length, `${name}: events`);
+      assert.deepEqual([...parallel.counts], [...counts], `${name}: events by kind, in order of first appearance`);
+    }
+    const whole = await readRunFile(damagedBig.file);
+    assert.equal(whole.transcript.diagnostics.length, 6, 'the damage the test planted is there to find');
+    // The command line reads it the same way, on every core.
+    const cli = peerwatch(['parse', damagedBig.file]);
+    assert.equal(cli.code, 1);
+    assert.equal(cli.stderr, whole.transcript.diagnostics.map((d) => `${d.severity}: ${d.message}\n`).join(''));
+    assert.ok(cli.stdout.includes(`  ${whole.transcript.events.length} events: `), cli.stdout);
   });
 
   it('parses and converts a run log several times the size of the memory Node is given', () => {

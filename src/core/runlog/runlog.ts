@@ -162,6 +162,21 @@ export function runlogFrame(t: Pick<Transcript, 'header' | 'live'>, writer = 'pe
   };
 }
 
+/** What a RunlogReader knows after some lines of a log, besides its events (RunlogReader.state). */
+export interface RunlogReaderState {
+  /** Lines read. */
+  readonly lines: number;
+  /** Valid events read. */
+  readonly events: number;
+  /** The header as the first record gave it (set once a first record was read, even a wrong one). */
+  readonly header?: RunHeader;
+  /** The last valid end record. */
+  readonly ended?: RunlogEndRecord;
+  /** The header names a newer version: nothing after it is read. */
+  readonly stopped: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /**
  * Reads a Peerwatch log incrementally. `push` text as it arrives; `finish` when the file is complete
  * (a cut-off last line is then reported). `transcript()` gives the current state at any time.
@@ -186,11 +201,40 @@ export class RunlogReader {
   /** The BOM is dropped by hand (at the file's start only), not by the decoder at each line's start. */
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+  /** The next line fed as bytes is the file's first (where a byte order mark is dropped). */
+  private atFileStart = true;
+
+  /**
+   * `resume`: go on from what another reader knew after some lines of the same log (`state()`), as
+   * if it had read them: a log read in pieces, each by its own reader.
+   */
   constructor(
     private readonly file: string,
-    opts: { keepEvents?: boolean } = {},
+    opts: { keepEvents?: boolean; resume?: RunlogReaderState } = {},
   ) {
     this.keepEvents = opts.keepEvents ?? true;
+    const r = opts.resume;
+    if (r) {
+      this.lineNo = r.lines;
+      this.count = r.events;
+      this.header = r.header;
+      this.ended = r.ended;
+      this.stopped = r.stopped;
+      this.diagnostics.push(...r.diagnostics);
+      this.atFileStart = false;
+    }
+  }
+
+  /** What this reader knows after the lines it has read (events aside), to resume from. */
+  state(): RunlogReaderState {
+    return {
+      lines: this.lineNo,
+      events: this.count,
+      ...(this.header ? { header: this.header } : {}),
+      ...(this.ended ? { ended: this.ended } : {}),
+      stopped: this.stopped,
+      diagnostics: [...this.diagnostics],
+    };
   }
 
   /** The events read so far (kept or not). */
@@ -234,7 +278,8 @@ export class RunlogReader {
 
   /** Reads bytes[from, to), a line without its newline. */
   private byteLine(bytes: Uint8Array, from: number, to: number, added: TranscriptEvent[]): void {
-    const atFileStart = this.lineNo === 0;
+    const atFileStart = this.atFileStart;
+    this.atFileStart = false;
     this.lineNo++;
     if (atFileStart && to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3;
     if (to > from && bytes[to - 1] === 13) to--;
@@ -275,7 +320,7 @@ export class RunlogReader {
     const added: TranscriptEvent[] = [];
     if (this.pendingLength > 0) {
       // The last line of bytes fed, without its newline: read below as pushed text's would be.
-      const atFileStart = this.lineNo === 0;
+      const atFileStart = this.atFileStart;
       let line = this.joinPendingBytes(new Uint8Array(0));
       if (atFileStart && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
       this.pending = this.decoder.decode(line);
