@@ -16,12 +16,12 @@ import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
-import { runlogFrame, serializeEvent, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
+import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
-import { summarizeRunlogFile } from '../node/runlogChunks';
-import { isRunlogFile, streamRunlogFile, type StreamedRunlog } from '../node/runlogFile';
+import { summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
+import { isRunlogFile, streamRunlogFile } from '../node/runlogFile';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
 import { rerunCommand } from './rerun';
@@ -223,7 +223,7 @@ interface ReadForCommand {
   run: RunRead;
   failed: boolean;
   counts: Map<string, number>;
-  streamed?: StreamedRunlog;
+  streamed?: SummarizedRunlog;
 }
 
 /** Reads one ordinary transcript for parse/convert; problems go to stderr. Undefined: not read at all. */
@@ -232,15 +232,9 @@ async function readForCommand(file: string, err: Out, opts: { hash?: boolean } =
   try {
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
     if (await isRunlogFile(file)) {
-      if (opts.hash) {
-        const counts = new Map<string, number>();
-        const streamed = await streamRunlogFile(file, (e) => counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1), opts);
-        r = { run: streamed, failed: false, counts, streamed };
-      } else {
-        // Counted on every core (node/runlogChunks.ts); the workers run this bundle.
-        const streamed = await summarizeRunlogFile(file, { workerFile: __filename });
-        r = { run: streamed, failed: false, counts: streamed.counts, streamed };
-      }
+      // Read on every core (node/runlogChunks.ts); the workers run this bundle.
+      const streamed = await summarizeRunlogFile(file, { workerFile: __filename, ...opts });
+      r = { run: streamed, failed: false, counts: streamed.counts, streamed };
     } else {
       const run = await readRunFile(file, opts);
       r = { run, failed: false, counts: kindCounts(run.transcript.events) };
@@ -294,8 +288,12 @@ async function writeTranscriptJson(w: Batched, file: string, r: ReadForCommand, 
   const keyIndent = /^ */.exec(before.slice(before.lastIndexOf('\n') + 1))![0];
   const inner = `\n${keyIndent}  `;
   w.write(before);
-  let n = 0;
-  await streamRunlogFile(streamed.source, (e) => w.write(`${n++ ? ',' : '['}${inner}${JSON.stringify(e, null, 2).replace(/\n/g, inner)}`), { maxBytes: streamed.bytes });
+  // Each event's text begins with a comma: the first one's becomes the array's bracket.
+  let first = true;
+  const n = await writeRunlogEvents(streamed.source, streamed.split, { kind: 'json', inner }, (text) => {
+    w.write(first ? `[${text.slice(1)}` : text);
+    first = false;
+  }, { workerFile: __filename });
   w.write(n ? `\n${keyIndent}]` : '[]');
   w.write(text.slice(at + quoted.length));
 }
@@ -363,13 +361,13 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
     else out(text);
     return r.failed ? 1 : 0;
   }
-  // A run log is written as it is read again, event by event (as toRunlog would write it whole).
+  // A run log is written as it is read again, piece by piece on every core (as toRunlog would write it whole).
   const fd = opts.output ? openSync(opts.output, 'w') : undefined;
   try {
     const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
     const { head, tail } = runlogFrame(r.run.transcript, CONVERT_WRITER, runSourceRecord(r.run));
     w.write(head);
-    await streamRunlogFile(r.streamed.source, (e) => w.write(serializeEvent(e)), { maxBytes: r.streamed.bytes });
+    await writeRunlogEvents(r.streamed.source, r.streamed.split, { kind: 'runlog' }, (text) => w.write(text), { workerFile: __filename });
     w.write(tail);
     w.flush();
   } finally {

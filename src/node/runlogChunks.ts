@@ -1,22 +1,29 @@
 /**
- * A large run log read on every core: `peerwatch parse` (and the first pass of `convert` and
- * `parse --json`) cut the file into pieces of about 8 MB at line boundaries, read by worker threads
- * and the main thread at once, each with its own RunlogReader, and join what they found in file order.
+ * A large run log read on every core. The file is cut into pieces of about 8 MB at line boundaries,
+ * read by worker threads and the main thread at once, each piece with its own RunlogReader, and what
+ * they give is joined in file order.
  *
- * A piece after the first is read as if the header were already read and no line before it. When it
- * finds nothing wrong (no diagnostic), only its counts are joined: what it read does not depend on the
- * lines before it. Otherwise, or when the lines before it left the log in another state (no header yet,
- * a newer version), the main thread reads that piece again with a reader resumed from the joined state,
- * so every diagnostic, line number and count is the one-thread reader's, in the same order.
+ * First pass (`summarizeRunlogFile`: `peerwatch parse`, and the first pass of `convert` and
+ * `parse --json`): a piece after the first is read as if the header were already read and no line
+ * before it. When it finds nothing wrong (no diagnostic), only its counts are joined: what it read
+ * does not depend on the lines before it. Otherwise, or when the lines before it left the log in
+ * another state (no header yet, a newer version), the main thread reads that piece again with a
+ * reader resumed from the joined state, so every diagnostic, line number and count is the one-thread
+ * reader's, in the same order. The pass also notes the state before each piece.
  *
- * The workers run this same bundle (dist/cli.js): `serveRunlogPieces` below answers when it is loaded in
- * a worker started by `summarizeRunlogFile`.
+ * Second pass (`writeRunlogEvents`: the events `convert` and `parse --json` write): each piece is read
+ * by a reader resumed from the state the first pass noted before it, so its events are numbered as the
+ * one-thread reader numbers them; each piece's text is written in file order, a few pieces in flight.
+ *
+ * The workers run this same bundle (dist/cli.js): `servePieces` below answers when it is loaded in a
+ * worker started here. A worker that dies leaves its piece to the main thread.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { RunHeader } from '../core/model';
-import { RunlogReader, type RunlogReaderState } from '../core/runlog/runlog';
+import { RunHeader, type TranscriptEvent } from '../core/model';
+import { RunlogReader, serializeEvent, type RunlogReaderState } from '../core/runlog/runlog';
 import type { StreamedRunlog } from './runlogFile';
 import { nodeRunFiles } from './readTranscript';
 
@@ -24,16 +31,26 @@ import { nodeRunFiles } from './readTranscript';
 export const PIECE_BYTES = 8 * 1024 * 1024;
 /** Smaller files are read on the main thread alone (a worker takes longer to start than they to read). */
 export const PARALLEL_MIN_BYTES = 3 * PIECE_BYTES;
+
 /** Marks the worker data of a piece reader. */
 const WORKER_MARK = 'peerwatchRunlogPieces';
 const READ_BYTES = 1024 * 1024;
 
-interface PieceRequest {
-  k: number;
+/** How the second pass writes each event: a run-log line, or an element of `parse --json`'s events array. */
+export type EventFormat = { kind: 'runlog' } | { kind: 'json'; inner: string };
+
+/** One event as `format` writes it; in JSON each begins with a comma (the first one's is the caller's to replace). */
+export function eventText(e: TranscriptEvent, format: EventFormat): string {
+  return format.kind === 'runlog' ? serializeEvent(e) : `,${format.inner}${JSON.stringify(e, null, 2).replace(/\n/g, format.inner)}`;
 }
 
-/** What reading one piece found. */
-interface PieceResult {
+/** What a piece's second-pass reader starts from: the state before it, without diagnostics. */
+type Before = Omit<RunlogReaderState, 'diagnostics' | 'ended'>;
+
+type PieceRequest = { op: 'count'; k: number } | { op: 'write'; k: number; start: number; end: number; before: Before; format: EventFormat };
+
+/** What the first pass found in one piece. */
+interface CountResult {
   k: number;
   /** Bytes [start, end) of the file: whole lines (the last piece may end without a newline). */
   start: number;
@@ -44,11 +61,20 @@ interface PieceResult {
   kinds: Array<[string, number]>;
 }
 
+/** What the second pass wrote for one piece. */
+interface WriteResult {
+  k: number;
+  text: string;
+  events: number;
+}
+
 interface PieceJob {
   path: string;
   display: string;
   size: number;
   pieces: number;
+  /** The nominal size of a piece (PIECE_BYTES but in tests). */
+  pieceBytes: number;
 }
 
 /** Bytes [from, to) of `fd` into `buffer`, which is large enough. */
@@ -62,169 +88,251 @@ function readAt(fd: number, buffer: Buffer, from: number, to: number): Buffer {
   return buffer.subarray(0, n);
 }
 
-/** The offset just after the first newline at or after `at` (or `size`). */
-function lineEndFrom(fd: number, buffer: Buffer, at: number, size: number): number {
-  while (at < size) {
-    const bytes = readAt(fd, buffer, at, Math.min(size, at + READ_BYTES));
-    if (bytes.length === 0) return size;
+/** Where piece k's lines begin: at 0, or after the newline ending the line that holds byte k·pieceBytes − 1. */
+function pieceStart(fd: number, buffer: Buffer, k: number, job: PieceJob): number {
+  if (k === 0) return 0;
+  // Lines are short next to a piece: look 64 KB ahead first, more only for a longer line.
+  for (let at = Math.min(job.size, k * job.pieceBytes) - 1, look = 64 * 1024; at < job.size; look = READ_BYTES) {
+    const bytes = readAt(fd, buffer, at, Math.min(job.size, at + look));
+    if (bytes.length === 0) break;
     const nl = bytes.indexOf(10);
     if (nl >= 0) return at + nl + 1;
     at += bytes.length;
   }
-  return size;
+  return job.size;
 }
 
-/** Where piece k's lines begin: at 0, or after the newline ending the line that holds byte k·PIECE_BYTES − 1. */
-function pieceStart(fd: number, buffer: Buffer, k: number, job: PieceJob): number {
-  if (k === 0) return 0;
-  return lineEndFrom(fd, buffer, Math.min(job.size, k * PIECE_BYTES) - 1, job.size);
-}
-
-/**
- * Bytes [start, end) of the log pushed through `reader`, `onEvent` seeing each event; `last`: the end of
- * the file, where a line without a newline is read too.
- */
-function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: number, end: number, last: boolean, onEvent: (kind: string) => void): void {
+/** Bytes [start, end) pushed through `reader`, `onEvent` seeing each event; `last`: the file's end, where a line without a newline is read too. */
+function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: number, end: number, last: boolean, onEvent: (e: TranscriptEvent) => void): void {
   for (let at = start; at < end; ) {
     const bytes = readAt(fd, buffer, at, Math.min(end, at + READ_BYTES));
     if (bytes.length === 0) break;
-    for (const e of reader.pushBytes(bytes)) onEvent(e.kind);
+    for (const e of reader.pushBytes(bytes)) onEvent(e);
     at += bytes.length;
   }
-  if (last) for (const e of reader.finish()) onEvent(e.kind);
+  if (last) for (const e of reader.finish()) onEvent(e);
 }
 
 /** A header standing for the one the lines before a piece gave (only that there was one matters). */
-const ASSUMED_HEADER = RunHeader.parse({ format: 'runlog' });
-const ASSUMED: RunlogReaderState = { lines: 0, events: 0, header: ASSUMED_HEADER, stopped: false, diagnostics: [] };
+const ASSUMED: RunlogReaderState = { lines: 0, events: 0, header: RunHeader.parse({ format: 'runlog' }), stopped: false, diagnostics: [] };
 
-/** Reads piece k on its own: piece 0 as the log's start, any other as if the header were read. */
-function readPiece(fd: number, buffer: Buffer, k: number, job: PieceJob): PieceResult {
+/** First pass over piece k on its own: piece 0 as the log's start, any other as if the header were read. */
+function countPiece(fd: number, buffer: Buffer, k: number, job: PieceJob): CountResult {
   const start = pieceStart(fd, buffer, k, job);
   const last = k === job.pieces - 1;
   const end = last ? job.size : pieceStart(fd, buffer, k + 1, job);
   const reader = new RunlogReader(job.display, { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }) });
   const kinds = new Map<string, number>();
-  readRange(fd, buffer, reader, start, end, last, (kind) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1));
+  readRange(fd, buffer, reader, start, end, last, (e) => kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1));
   return { k, start, end, state: reader.state(), kinds: [...kinds] };
 }
 
-/** In a worker started by summarizeRunlogFile: reads the pieces asked for. */
-function serveRunlogPieces(job: PieceJob): void {
-  const fd = openSync(job.path, 'r');
-  const buffer = Buffer.allocUnsafe(READ_BYTES);
-  parentPort!.on('message', (m: PieceRequest) => parentPort!.postMessage(readPiece(fd, buffer, m.k, job) satisfies PieceResult));
+/** Second pass over piece k: its events, numbered from the state before it, as `format` writes them. */
+function writePiece(fd: number, buffer: Buffer, m: Extract<PieceRequest, { op: 'write' }>, job: PieceJob): WriteResult {
+  const reader = new RunlogReader(job.display, { keepEvents: false, ...(m.k === 0 ? {} : { resume: { ...m.before, diagnostics: [] } }) });
+  const parts: string[] = [];
+  readRange(fd, buffer, reader, m.start, m.end, m.k === job.pieces - 1, (e) => parts.push(eventText(e, m.format)));
+  return { k: m.k, text: parts.join(''), events: parts.length };
 }
 
-if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) serveRunlogPieces((workerData as Record<string, PieceJob>)[WORKER_MARK]!);
+function answer(fd: number, buffer: Buffer, m: PieceRequest, job: PieceJob): CountResult | WriteResult {
+  return m.op === 'count' ? countPiece(fd, buffer, m.k, job) : writePiece(fd, buffer, m, job);
+}
+
+/** In a worker started by inPieces: reads the pieces asked for. */
+function servePieces(job: PieceJob): void {
+  const fd = openSync(job.path, 'r');
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  parentPort!.on('message', (m: PieceRequest) => parentPort!.postMessage(answer(fd, buffer, m, job)));
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) servePieces((workerData as Record<string, PieceJob>)[WORKER_MARK]!);
+
+/** Workers to start for a file of `size` bytes in `pieces` pieces. */
+function workerCount(size: number, pieces: number, opts: { workerFile?: string; workers?: number }, pieceBytes: number): number {
+  if (size < (PARALLEL_MIN_BYTES / PIECE_BYTES) * pieceBytes || !opts.workerFile) return 0;
+  return Math.max(0, Math.min(opts.workers ?? Math.min(3, availableParallelism() - 1), pieces - 1));
+}
+
+/**
+ * Runs `request(k)` for every piece, in `workers` workers and on the main thread (whichever is free),
+ * at most `window` pieces ahead of the last one taken; `take` sees the results in file order.
+ * `first`: work for the main thread before it reads pieces (the workers start meanwhile).
+ */
+async function inPieces<R extends { k: number }>(
+  fd: number,
+  job: PieceJob,
+  workerFile: string,
+  workers: number,
+  request: (k: number) => PieceRequest,
+  take: (r: R) => void,
+  opts: { window?: number; first?: () => Promise<void> } = {},
+): Promise<void> {
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  const window = opts.window ?? Infinity;
+  const results = new Map<number, R>();
+  let next = 0;
+  let taken = 0;
+  /** Pieces a worker was given and has not answered, by worker. */
+  const given = new Map<Worker, number>();
+  /** Pieces of a worker that died, read by the main thread instead. */
+  const orphans: number[] = [];
+  const idle: Worker[] = [];
+  let wake: (() => void) | undefined;
+  let closing = false;
+  const give = (w: Worker) => {
+    given.delete(w);
+    if (next < job.pieces && next < taken + window) {
+      given.set(w, next);
+      w.postMessage(request(next++));
+    } else if (!closing) idle.push(w);
+  };
+  const started: Worker[] = [];
+  for (let i = 0; i < workers; i++) {
+    const w = new Worker(workerFile, { workerData: { [WORKER_MARK]: job } });
+    w.on('message', (r: R) => {
+      results.set(r.k, r);
+      give(w);
+      wake?.();
+    });
+    const died = () => {
+      const k = given.get(w);
+      given.delete(w);
+      const at = idle.indexOf(w);
+      if (at >= 0) idle.splice(at, 1);
+      if (k !== undefined && !closing) orphans.push(k);
+      wake?.();
+    };
+    w.on('error', died);
+    w.on('exit', died);
+    started.push(w);
+    give(w);
+  }
+  const takeReady = () => {
+    for (let r = results.get(taken); r; r = results.get(taken)) {
+      results.delete(taken);
+      take(r);
+      taken++;
+    }
+    // Workers held back by the window get work again.
+    for (const w of idle.splice(0)) give(w);
+  };
+  try {
+    await opts.first?.();
+    while (taken < job.pieces) {
+      const k = orphans.length ? orphans.shift()! : next < job.pieces && next < taken + window ? next++ : undefined;
+      if (k !== undefined) {
+        results.set(k, answer(fd, buffer, request(k), job) as unknown as R);
+        takeReady();
+        // Lets the workers' answers in.
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        takeReady();
+        if (taken < job.pieces && !orphans.length) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    }
+  } finally {
+    closing = true;
+    await Promise.all(started.map((w) => w.terminate()));
+  }
+}
+
+/** The state before each piece, noted by the first pass for the second. */
+export interface RunlogPieces {
+  readonly pieces: ReadonlyArray<{ start: number; end: number; before: Before }>;
+  readonly pieceBytes: number;
+}
 
 /** A run log read for its summary: what streamRunlogFile gives, with the events counted by kind. */
 export interface SummarizedRunlog extends StreamedRunlog {
   readonly counts: Map<string, number>;
+  /** How the second pass (writeRunlogEvents) reads it again in pieces. */
+  readonly split: RunlogPieces;
 }
 
 /**
  * Reads the run log at `path` for its header, diagnostics and event counts (no event is kept), on the
- * main thread and in up to `workers` worker threads running `workerFile` (this bundle): the same
+ * main thread and in worker threads running `workerFile` (this bundle; at most `workers`): the same
  * result as streamRunlogFile counting the events, in the same order. Files under PARALLEL_MIN_BYTES,
- * or no workers, are read on the main thread only.
+ * or no workerFile, are read on the main thread only. `hash`: the file's SHA-256 too.
  */
-export async function summarizeRunlogFile(path: string, opts: { workerFile?: string; workers?: number } = {}): Promise<SummarizedRunlog> {
+export async function summarizeRunlogFile(path: string, opts: { workerFile?: string; workers?: number; hash?: boolean; pieceBytes?: number } = {}): Promise<SummarizedRunlog> {
   const display = nodeRunFiles.display?.(path) ?? path;
   const fd = openSync(path, 'r');
-  const workers: Worker[] = [];
   try {
     const size = fstatSync(fd).size;
-    const job: PieceJob = { path, display, size, pieces: Math.max(1, Math.ceil(size / PIECE_BYTES)) };
-    const wanted = size < PARALLEL_MIN_BYTES || !opts.workerFile ? 0 : Math.min(opts.workers ?? Math.min(3, availableParallelism() - 1), job.pieces - 1);
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    if (wanted <= 0) {
-      // One piece: the whole file, read as the one-thread reader reads it.
-      const r = readPiece(fd, buffer, 0, { ...job, pieces: 1 });
-      return finished(path, display, r.state, new Map(r.kinds), size);
-    }
+    const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
+    const job: PieceJob = { path, display, size, pieces: Math.max(1, Math.ceil(size / pieceBytes)), pieceBytes };
+    const workers = workerCount(size, job.pieces, opts, pieceBytes);
+    if (workers === 0) job.pieces = 1;
 
-    const results = new Map<number, PieceResult>();
-    let next = 0;
-    let joined = 0;
     let state: RunlogReaderState | undefined;
     const counts = new Map<string, number>();
-    /** Pieces a worker was given and has not answered, by worker. */
-    const given = new Map<Worker, number>();
-    /** Pieces of a worker that died, read by the main thread instead. */
-    const orphans: number[] = [];
-    let wake: (() => void) | undefined;
-    const give = (w: Worker) => {
-      given.delete(w);
-      if (next < job.pieces) {
-        given.set(w, next);
-        w.postMessage({ k: next++ } satisfies PieceRequest);
-      }
-    };
-    let closing = false;
-    for (let i = 0; i < wanted; i++) {
-      const w = new Worker(opts.workerFile!, { workerData: { [WORKER_MARK]: job } });
-      w.on('message', (r: PieceResult) => {
-        results.set(r.k, r);
-        give(w);
-        wake?.();
-      });
-      // A worker that fails leaves its piece to the main thread (which reads the rest then).
-      const died = () => {
-        const k = given.get(w);
-        given.delete(w);
-        if (k !== undefined && !closing) orphans.push(k);
-        wake?.();
-      };
-      w.on('error', died);
-      w.on('exit', died);
-      workers.push(w);
-      give(w);
-    }
-
-    /** Joins the pieces that arrived, in file order. */
-    const join = () => {
-      for (let r = results.get(joined); r; r = results.get(joined)) {
-        results.delete(joined);
-        const add = (kind: string, n: number) => counts.set(kind, (counts.get(kind) ?? 0) + n);
-        if (!state) {
-          state = r.state;
-          for (const [kind, n] of r.kinds) add(kind, n);
-        } else if (r.state.diagnostics.length === 0 && state.header && !state.stopped) {
-          state = { ...state, lines: state.lines + r.state.lines, events: state.events + r.state.events, ...(r.state.ended ? { ended: r.state.ended } : {}) };
-          for (const [kind, n] of r.kinds) add(kind, n);
-        } else {
-          // Read again after the lines before it, as the one-thread reader reads it.
-          const reader = new RunlogReader(display, { keepEvents: false, resume: state });
-          readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (kind) => add(kind, 1));
-          state = reader.state();
-        }
-        joined++;
-      }
-    };
-
-    // The main thread reads pieces too, between joining what the workers sent.
-    while (joined < job.pieces) {
-      const k = orphans.length ? orphans.shift()! : next < job.pieces ? next++ : undefined;
-      if (k !== undefined) {
-        results.set(k, readPiece(fd, buffer, k, job));
-        join();
-        await new Promise((resolve) => setImmediate(resolve));
+    const add = (kind: string, n: number) => counts.set(kind, (counts.get(kind) ?? 0) + n);
+    const pieces: Array<{ start: number; end: number; before: Before }> = [];
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    const take = (r: CountResult) => {
+      const { diagnostics: _d, ended: _e, ...before } = state ?? { lines: 0, events: 0, stopped: false, diagnostics: [] };
+      pieces.push({ start: r.start, end: r.end, before });
+      if (!state) {
+        state = r.state;
+        for (const [kind, n] of r.kinds) add(kind, n);
+      } else if (r.state.diagnostics.length === 0 && state.header && !state.stopped) {
+        state = { ...state, lines: state.lines + r.state.lines, events: state.events + r.state.events, ...(r.state.ended ? { ended: r.state.ended } : {}) };
+        for (const [kind, n] of r.kinds) add(kind, n);
       } else {
-        join();
-        if (joined < job.pieces && !orphans.length) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+        // Read again after the lines before it, as the one-thread reader reads it.
+        const reader = new RunlogReader(display, { keepEvents: false, resume: state });
+        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => add(e.kind, 1));
+        state = reader.state();
       }
-    }
-    closing = true;
-    return finished(path, display, state!, counts, size);
+    };
+    let sha256: string | undefined;
+    const hashFile = async () => {
+      if (!opts.hash) return;
+      const hash = createHash('sha256');
+      const chunk = Buffer.allocUnsafe(4 * READ_BYTES);
+      for (let at = 0; at < size; ) {
+        const bytes = readAt(fd, chunk, at, Math.min(size, at + chunk.length));
+        if (bytes.length === 0) break;
+        hash.update(bytes);
+        at += bytes.length;
+        // Lets the workers' answers in.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      sha256 = hash.digest('hex');
+    };
+    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: 'count', k }), take, { first: hashFile });
+    const transcript = new RunlogReader(display, { keepEvents: false, resume: state! }).transcript();
+    return { source: path, transcript, eventCount: state!.events, bytes: size, counts, split: { pieces, pieceBytes }, ...(sha256 ? { sha256 } : {}) };
   } finally {
     closeSync(fd);
-    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-function finished(path: string, display: string, state: RunlogReaderState, counts: Map<string, number>, bytes: number): SummarizedRunlog {
-  const transcript = new RunlogReader(display, { keepEvents: false, resume: state }).transcript();
-  return { source: path, transcript, eventCount: state.events, bytes, counts };
+/**
+ * The second pass: every event of the run log the first pass read (`split`), as `format` writes it,
+ * handed to `write` in file order, a piece's text at a time, read on the main thread and in worker
+ * threads running `workerFile` (at most `workers`). Returns how many events were written.
+ */
+export async function writeRunlogEvents(path: string, split: RunlogPieces, format: EventFormat, write: (text: string) => void, opts: { workerFile?: string; workers?: number } = {}): Promise<number> {
+  const display = nodeRunFiles.display?.(path) ?? path;
+  const fd = openSync(path, 'r');
+  try {
+    const last = split.pieces.at(-1);
+    const size = last?.end ?? 0;
+    const job: PieceJob = { path, display, size, pieces: split.pieces.length, pieceBytes: split.pieceBytes };
+    const workers = workerCount(size, job.pieces, opts, split.pieceBytes);
+    let events = 0;
+    const request = (k: number): PieceRequest => ({ op: 'write', k, start: split.pieces[k]!.start, end: split.pieces[k]!.end, before: split.pieces[k]!.before, format });
+    // A few pieces in flight: the text waiting to be written stays bounded.
+    await inPieces<WriteResult>(fd, job, opts.workerFile ?? '', workers, request, (r) => {
+      if (r.text) write(r.text);
+      events += r.events;
+    }, { window: 2 * (workers + 1) });
+    return events;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -11,7 +11,7 @@ import { runSourceRecord } from '../../src/core/formats/readRun';
 import { serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
 import type { TranscriptEvent } from '../../src/core/model';
 import { readRunFile } from '../../src/node/readTranscript';
-import { PIECE_BYTES, summarizeRunlogFile } from '../../src/node/runlogChunks';
+import { PIECE_BYTES, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
 import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
 
 const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
@@ -97,7 +97,6 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
 
   it('reads a large log on every core and finds what the one-thread reader finds, damage and all', async function () {
     this.timeout(180_000);
-    const piece = PIECE_BYTES;
     /** Writes a log line by line; `fillTo(offset)` adds valid events until the next line starts at `offset`. */
     const writer = (name: string) => {
       const file = join(dir, name);
@@ -120,59 +119,74 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
       };
     };
     const header = serializeHeader({ format: 'runlog', model: 'test/model' } as never);
+    /** Logs cut into pieces of `piece` bytes, with what could go wrong where pieces meet. */
+    const logs = (piece: number, tag: string, onlyDamaged = false) => {
+      // Damage in several pieces, on their edges and across them; an end record and a second header mid-file.
+      const damaged = writer(`damaged-${tag}.runlog.jsonl`);
+      damaged.raw(header);
+      damaged.fillTo(piece);
+      damaged.raw('{"type":"event","kind":"message", oops}\n'); // the first line of piece 1
+      damaged.fillTo(2 * piece - 10);
+      damaged.raw(JSON.stringify({ type: 'event', kind: 'message', role: 'wizard', text: 'y'.repeat(40) }) + '\n'); // across pieces 1 and 2
+      damaged.raw('\n  \r\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }) + '\r\n');
+      damaged.raw(JSON.stringify({ type: 'checkpoint' }) + '\n' + header + '\ufeff' + JSON.stringify({ type: 'event', kind: 'message', role: 'user', text: 'z' }) + '\n');
+      damaged.fillTo(3 * piece + 1);
+      damaged.raw(JSON.stringify({ type: 'end', status: 'failed', error: 'out of turns' }) + '\n');
+      damaged.fillTo(3 * piece + 5000);
+      damaged.raw('{"type":"event","kind":"mess');
+      damaged.close();
+      if (onlyDamaged) return [damaged.file];
+      // A header of a newer version: nothing after it is read.
+      const newer = writer(`newer-${tag}.runlog.jsonl`);
+      newer.raw(header.replace('"version":1', '"version":9'));
+      newer.fillTo(3 * piece + 100);
+      newer.close();
+      // No header in the first piece (blank lines), then a log without one.
+      const blank = writer(`blank-${tag}.runlog.jsonl`);
+      blank.raw('\n'.repeat(piece + 3));
+      blank.fillTo(3 * piece + 7);
+      blank.close();
+      // And a clean one, read in many pieces joined by their counts alone.
+      const clean = writer(`clean-${tag}.runlog.jsonl`);
+      clean.raw(header);
+      clean.fillTo(12 * piece + 11);
+      clean.raw(JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 90 } }) + '\n');
+      clean.close();
+      return [damaged.file, newer.file, blank.file, clean.file];
+    };
 
-    // Damage in several pieces, on their edges and across them; an end record and a second header mid-file.
-    const damagedBig = writer('damaged-big.runlog.jsonl');
-    damagedBig.raw(header);
-    damagedBig.fillTo(piece);
-    damagedBig.raw('{"type":"event","kind":"message", oops}\n'); // the first line of piece 1
-    damagedBig.fillTo(2 * piece - 10);
-    damagedBig.raw(JSON.stringify({ type: 'event', kind: 'message', role: 'wizard', text: 'y'.repeat(40) }) + '\n'); // across pieces 1 and 2
-    damagedBig.raw('\n  \r\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }) + '\r\n');
-    damagedBig.raw(JSON.stringify({ type: 'checkpoint' }) + '\n' + header + '\ufeff' + JSON.stringify({ type: 'event', kind: 'message', role: 'user', text: 'z' }) + '\n');
-    damagedBig.fillTo(3 * piece + 1);
-    damagedBig.raw(JSON.stringify({ type: 'end', status: 'failed', error: 'out of turns' }) + '\n');
-    damagedBig.fillTo(3 * piece + 5000);
-    damagedBig.raw('{"type":"event","kind":"mess');
-    damagedBig.close();
-
-    // A header of a newer version: nothing after it is read.
-    const newer = writer('newer-big.runlog.jsonl');
-    newer.raw(header.replace('"version":1', '"version":9'));
-    newer.fillTo(3 * piece + 100);
-    newer.close();
-
-    // No header in the first piece (blank lines), then a log without one.
-    const blank = writer('blank-big.runlog.jsonl');
-    blank.raw('\n'.repeat(piece + 3));
-    blank.fillTo(3 * piece + 7);
-    blank.close();
-
-    // And a clean one, read in pieces joined by their counts alone.
-    const clean = writer('clean-big.runlog.jsonl');
-    clean.raw(header);
-    clean.fillTo(4 * piece + 11);
-    clean.raw(JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 90 } }) + '\n');
-    clean.close();
-
+    // Small pieces, read in this process with workers running the built CLI: both passes against the whole file.
     const workerFile = join(repoRoot, 'dist', 'cli.js');
-    for (const { file } of [damagedBig, newer, blank, clean]) {
-      const whole = await readRunFile(file);
+    for (const file of logs(64 * 1024, 'small')) {
+      const whole = await readRunFile(file, { hash: true });
       const counts = new Map<string, number>();
       for (const e of whole.transcript.events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
-      const parallel = await summarizeRunlogFile(file, { workerFile, workers: 2 });
+      const first = await summarizeRunlogFile(file, { workerFile, workers: 2, pieceBytes: 64 * 1024, hash: true });
       const name = relative(dir, file);
-      assert.deepEqual({ ...parallel.transcript, events: [] }, { ...whole.transcript, events: [] }, `${name}: header, diagnostics and end as the whole file gives them`);
-      assert.equal(parallel.eventCount, whole.transcript.events.length, `${name}: events`);
-      assert.deepEqual([...parallel.counts], [...counts], `${name}: events by kind, in order of first appearance`);
+      assert.ok(first.split.pieces.length >= 4, `${name}: read in pieces`);
+      assert.deepEqual({ ...first.transcript, events: [] }, { ...whole.transcript, events: [] }, `${name}: header, diagnostics and end as the whole file gives them`);
+      assert.equal(first.eventCount, whole.transcript.events.length, `${name}: events`);
+      assert.deepEqual([...first.counts], [...counts], `${name}: events by kind, in order of first appearance`);
+      assert.equal(first.sha256, whole.sha256, `${name}: SHA-256`);
+      let text = '';
+      const n = await writeRunlogEvents(file, first.split, { kind: 'runlog' }, (t) => (text += t), { workerFile, workers: 2 });
+      assert.equal(n, whole.transcript.events.length, `${name}: events written`);
+      assert.ok(text === whole.transcript.events.map(serializeEvent).join(''), `${name}: the events written again are the whole file's, numbered alike`);
     }
-    const whole = await readRunFile(damagedBig.file);
-    assert.equal(whole.transcript.diagnostics.length, 6, 'the damage the test planted is there to find');
-    // The command line reads it the same way, on every core.
-    const cli = peerwatch(['parse', damagedBig.file]);
+    assert.equal((await readRunFile(join(dir, 'damaged-small.runlog.jsonl'))).transcript.diagnostics.length, 6, 'the damage the test planted is there to find');
+
+    // The command line on a log large enough for its own pieces: parse, parse --json and convert.
+    const [damaged] = logs(PIECE_BYTES, 'big', true);
+    const whole = await readRunFile(damaged!, { hash: true });
+    const cli = peerwatch(['parse', damaged!]);
     assert.equal(cli.code, 1);
     assert.equal(cli.stderr, whole.transcript.diagnostics.map((d) => `${d.severity}: ${d.message}\n`).join(''));
     assert.ok(cli.stdout.includes(`  ${whole.transcript.events.length} events: `), cli.stdout);
+    const json = peerwatch(['parse', damaged!, '--json']);
+    assert.ok(json.stdout === JSON.stringify({ file: damaged, ...whole.transcript }, null, 2) + '\n', 'parse --json differs from the whole file\'s');
+    const out = join(dir, 'converted-big.runlog.jsonl');
+    peerwatch(['convert', damaged!, '--to', 'runlog', '-o', out]);
+    assert.ok(readFileSync(out, 'utf8') === transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), 'convert differs from the whole file\'s');
   });
 
   it('parses and converts a run log several times the size of the memory Node is given', () => {

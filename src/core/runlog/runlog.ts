@@ -132,8 +132,8 @@ export function serializeHeader(run: RunHeader, extra: { created?: string; write
 
 /** Serializes one event (one line). The source pointer is not written: in the log, the line is the source. */
 export function serializeEvent(event: TranscriptEvent): string {
-  const { source: _source, ...rest } = event;
-  return JSON.stringify({ type: 'event', ...rest }) + '\n';
+  // One copy, not two (a rest and a spread): JSON.stringify leaves out a key whose value is undefined.
+  return JSON.stringify({ type: 'event', ...event, source: undefined }) + '\n';
 }
 
 /** Serializes the end record. */
