@@ -20,7 +20,7 @@ import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runl
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
-import { summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
+import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
 import { isRunlogFile, streamRunlogFile } from '../node/runlogFile';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
@@ -353,6 +353,10 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
     err(`peerwatch convert: --sample picks a sample of an Inspect log (.eval, or an Inspect .json) or a run of a file of many runs; ${file} holds one run\n`);
     return 2;
   }
+  if (existsSync(file) && (await isRunlogFile(file))) {
+    const code = await convertRunlogInOnePass(file, opts.output, out, err);
+    if (code !== undefined) return code;
+  }
   const r = await readForCommand(file, err, { hash: true });
   if (!r) return 1;
   if (!r.streamed) {
@@ -374,6 +378,36 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
     if (fd !== undefined) closeSync(fd);
   }
   return r.failed ? 1 : 0;
+}
+
+/**
+ * `peerwatch convert` of a run log whose first line is its header and last its end record: read once,
+ * on every core, its events written as they are read (node/runlogChunks.ts), the header first as the
+ * end record makes it; diagnostics after. Undefined: the log is not so, and is read twice instead.
+ */
+async function convertRunlogInOnePass(file: string, output: string | undefined, out: Out, err: Out): Promise<number | undefined> {
+  let predicted: Transcript | undefined;
+  try {
+    predicted = predictRunlogFrame(file);
+  } catch {
+    // Whatever the two passes make of it, they report it.
+  }
+  if (!predicted) return undefined;
+  const fd = output ? openSync(output, 'w') : undefined;
+  try {
+    const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
+    const frame = (t: Transcript, sha256?: string) => runlogFrame(t, CONVERT_WRITER, runSourceRecord({ source: file, transcript: t, ...(sha256 ? { sha256 } : {}) }));
+    const run = await summarizeRunlogFile(file, { workerFile: __filename, convert: { predicted, head: (sha256) => frame(predicted, sha256).head, write: (text) => w.write(text) } });
+    w.write(frame(run.transcript).tail);
+    w.flush();
+    for (const d of run.transcript.diagnostics) err(`${d.severity}: ${d.message}\n`);
+    return run.transcript.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  } catch (e) {
+    err(`peerwatch: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** One file's result in `peerwatch tag --json`. */

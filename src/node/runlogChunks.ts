@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { RunHeader, type TranscriptEvent } from '../core/model';
+import { RunHeader, type Transcript, type TranscriptEvent } from '../core/model';
 import { RunlogReader, serializeEvent, type RunlogReaderState } from '../core/runlog/runlog';
 import type { StreamedRunlog } from './runlogFile';
 import { nodeRunFiles } from './readTranscript';
@@ -47,7 +47,7 @@ export function eventText(e: TranscriptEvent, format: EventFormat): string {
 /** What a piece's second-pass reader starts from: the state before it, without diagnostics. */
 type Before = Omit<RunlogReaderState, 'diagnostics' | 'ended'>;
 
-type PieceRequest = { op: 'count'; k: number } | { op: 'write'; k: number; start: number; end: number; before: Before; format: EventFormat };
+type PieceRequest = { op: 'count' | 'convert'; k: number } | { op: 'write'; k: number; start: number; end: number; before: Before; format: EventFormat };
 
 /** What the first pass found in one piece. */
 interface CountResult {
@@ -59,6 +59,8 @@ interface CountResult {
   state: RunlogReaderState;
   /** Events by kind, in order of first appearance. */
   kinds: Array<[string, number]>;
+  /** `convert`: the piece's events as run-log lines, each index a NUL for the joiner to number. */
+  text?: string;
 }
 
 /** What the second pass wrote for one piece. */
@@ -117,14 +119,40 @@ function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: numb
 const ASSUMED: RunlogReaderState = { lines: 0, events: 0, header: RunHeader.parse({ format: 'runlog' }), stopped: false, diagnostics: [] };
 
 /** First pass over piece k on its own: piece 0 as the log's start, any other as if the header were read. */
-function countPiece(fd: number, buffer: Buffer, k: number, job: PieceJob): CountResult {
+function countPiece(fd: number, buffer: Buffer, k: number, job: PieceJob, convert = false): CountResult {
   const start = pieceStart(fd, buffer, k, job);
   const last = k === job.pieces - 1;
   const end = last ? job.size : pieceStart(fd, buffer, k + 1, job);
   const reader = new RunlogReader(job.display, { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }) });
   const kinds = new Map<string, number>();
-  readRange(fd, buffer, reader, start, end, last, (e) => kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1));
-  return { k, start, end, state: reader.state(), kinds: [...kinds] };
+  const lines: string[] = [];
+  readRange(fd, buffer, reader, start, end, last, (e) => {
+    kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+    if (convert) lines.push(unnumbered(e));
+  });
+  return { k, start, end, state: reader.state(), kinds: [...kinds], ...(convert ? { text: lines.join('') } : {}) };
+}
+
+/** The start of every run-log event line, up to its index (the event's first field). */
+const EVENT_PREFIX = '{"type":"event","index":';
+
+/**
+ * An event's run-log line with a NUL where its index goes (NUL is never raw in JSON text), for a
+ * piece read before the events ahead of it are counted.
+ */
+function unnumbered(e: TranscriptEvent): string {
+  const line = serializeEvent(e);
+  const numbered = `${EVENT_PREFIX}${e.index}`;
+  if (!line.startsWith(numbered)) throw new Error(`an event line does not begin ${numbered}`);
+  return `${EVENT_PREFIX}\u0000${line.slice(numbered.length)}`;
+}
+
+/** `unnumbered` lines numbered from `base`. */
+function numbered(text: string, base: number): string {
+  const parts = text.split('\u0000');
+  const out: string[] = [parts[0]!];
+  for (let i = 1; i < parts.length; i++) out.push(String(base + i - 1), parts[i]!);
+  return out.join('');
 }
 
 /** Second pass over piece k: its events, numbered from the state before it, as `format` writes them. */
@@ -136,7 +164,7 @@ function writePiece(fd: number, buffer: Buffer, m: Extract<PieceRequest, { op: '
 }
 
 function answer(fd: number, buffer: Buffer, m: PieceRequest, job: PieceJob): CountResult | WriteResult {
-  return m.op === 'count' ? countPiece(fd, buffer, m.k, job) : writePiece(fd, buffer, m, job);
+  return m.op === 'write' ? writePiece(fd, buffer, m, job) : countPiece(fd, buffer, m.k, job, m.op === 'convert');
 }
 
 /** In a worker started by inPieces: reads the pieces asked for. */
@@ -251,13 +279,25 @@ export interface SummarizedRunlog extends StreamedRunlog {
   readonly split: RunlogPieces;
 }
 
+interface SummarizeOptions {
+  workerFile?: string;
+  workers?: number;
+  hash?: boolean;
+  pieceBytes?: number;
+  /**
+   * One pass of `convert`: once the file is hashed, `head` is written, then every event as a run-log
+   * line, numbered, in file order (`write`); `head` is given the run as it will have been read.
+   */
+  convert?: { predicted: Transcript; head: (sha256: string) => string; write: (text: string) => void };
+}
+
 /**
  * Reads the run log at `path` for its header, diagnostics and event counts (no event is kept), on the
  * main thread and in worker threads running `workerFile` (this bundle; at most `workers`): the same
  * result as streamRunlogFile counting the events, in the same order. Files under PARALLEL_MIN_BYTES,
  * or no workerFile, are read on the main thread only. `hash`: the file's SHA-256 too.
  */
-export async function summarizeRunlogFile(path: string, opts: { workerFile?: string; workers?: number; hash?: boolean; pieceBytes?: number } = {}): Promise<SummarizedRunlog> {
+export async function summarizeRunlogFile(path: string, opts: SummarizeOptions = {}): Promise<SummarizedRunlog> {
   const display = nodeRunFiles.display?.(path) ?? path;
   const fd = openSync(path, 'r');
   try {
@@ -278,19 +318,27 @@ export async function summarizeRunlogFile(path: string, opts: { workerFile?: str
       if (!state) {
         state = r.state;
         for (const [kind, n] of r.kinds) add(kind, n);
+        if (r.text) convert?.write(numbered(r.text, 0));
       } else if (r.state.diagnostics.length === 0 && state.header && !state.stopped) {
+        if (r.text) convert?.write(numbered(r.text, state.events));
         state = { ...state, lines: state.lines + r.state.lines, events: state.events + r.state.events, ...(r.state.ended ? { ended: r.state.ended } : {}) };
         for (const [kind, n] of r.kinds) add(kind, n);
       } else {
         // Read again after the lines before it, as the one-thread reader reads it.
         const reader = new RunlogReader(display, { keepEvents: false, resume: state });
-        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => add(e.kind, 1));
+        const lines: string[] = [];
+        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => {
+          add(e.kind, 1);
+          if (convert) lines.push(serializeEvent(e));
+        });
+        if (lines.length) convert?.write(lines.join(''));
         state = reader.state();
       }
     };
+    const convert = opts.convert;
     let sha256: string | undefined;
     const hashFile = async () => {
-      if (!opts.hash) return;
+      if (!opts.hash && !convert) return;
       const hash = createHash('sha256');
       const chunk = Buffer.allocUnsafe(4 * READ_BYTES);
       for (let at = 0; at < size; ) {
@@ -302,9 +350,14 @@ export async function summarizeRunlogFile(path: string, opts: { workerFile?: str
         await new Promise((resolve) => setImmediate(resolve));
       }
       sha256 = hash.digest('hex');
+      if (convert) convert.write(convert.head(sha256));
     };
-    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: 'count', k }), take, { first: hashFile });
+    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: 2 * (workers + 1) } : {}) });
     const transcript = new RunlogReader(display, { keepEvents: false, resume: state! }).transcript();
+    if (convert && JSON.stringify([transcript.header, transcript.live]) !== JSON.stringify([convert.predicted.header, convert.predicted.live])) {
+      // closingEndRecord's prediction is the reader's by construction; should they ever differ, the output is not trusted.
+      throw new Error(`${display}: the run log's header was written before its end was read, and the end read differs; convert it again`);
+    }
     return { source: path, transcript, eventCount: state!.events, bytes: size, counts, split: { pieces, pieceBytes }, ...(sha256 ? { sha256 } : {}) };
   } finally {
     closeSync(fd);
@@ -332,6 +385,44 @@ export async function writeRunlogEvents(path: string, split: RunlogPieces, forma
       events += r.events;
     }, { window: 2 * (workers + 1) });
     return events;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What reading the whole log at `path` will give as its transcript's header and `live`, known from its
+ * first and last lines alone when the first is a valid header and the last one that is not blank a
+ * valid end record (the record the reader keeps then); undefined otherwise. Both lines are read by
+ * the reader itself, so its rules (byte order mark, CRLF, depth, the records' schemas) hold.
+ */
+export function predictRunlogFrame(path: string): Transcript | undefined {
+  const display = nodeRunFiles.display?.(path) ?? path;
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    // The first line, whole (a header longer than READ_BYTES is left to the two passes).
+    const head = readAt(fd, buffer, 0, Math.min(size, READ_BYTES));
+    const nl = head.indexOf(10);
+    if (nl < 0) return undefined;
+    const first = new RunlogReader(display, { keepEvents: false });
+    first.pushBytes(head.subarray(0, nl + 1));
+    const opened = first.state();
+    if (opened.diagnostics.length || !opened.header || opened.stopped || opened.events) return undefined;
+    // The last line that holds more than whitespace, within the last READ_BYTES.
+    const from = Math.max(nl + 1, size - READ_BYTES);
+    const tail = Buffer.from(readAt(fd, buffer, from, size));
+    let end = tail.length;
+    while (end > 0 && (tail[end - 1] === 10 || tail[end - 1] === 13 || tail[end - 1] === 32 || tail[end - 1] === 9)) end--;
+    const start = tail.lastIndexOf(10, end - 1) + 1;
+    if (end === 0 || (start === 0 && from > nl + 1)) return undefined;
+    const last = new RunlogReader(display, { keepEvents: false, resume: ASSUMED });
+    last.pushBytes(tail.subarray(start));
+    last.finish();
+    const closed = last.state();
+    if (closed.diagnostics.length || closed.events || !closed.ended) return undefined;
+    return new RunlogReader(display, { keepEvents: false, resume: { ...opened, ended: closed.ended } }).transcript();
   } finally {
     closeSync(fd);
   }

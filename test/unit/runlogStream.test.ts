@@ -8,10 +8,10 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runSourceRecord } from '../../src/core/formats/readRun';
-import { serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
+import { runlogFrame, serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
 import type { TranscriptEvent } from '../../src/core/model';
 import { readRunFile } from '../../src/node/readTranscript';
-import { PIECE_BYTES, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
+import { PIECE_BYTES, predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
 import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
 
 const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
@@ -122,20 +122,26 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
     /** Logs cut into pieces of `piece` bytes, with what could go wrong where pieces meet. */
     const logs = (piece: number, tag: string, onlyDamaged = false) => {
       // Damage in several pieces, on their edges and across them; an end record and a second header mid-file.
-      const damaged = writer(`damaged-${tag}.runlog.jsonl`);
-      damaged.raw(header);
-      damaged.fillTo(piece);
-      damaged.raw('{"type":"event","kind":"message", oops}\n'); // the first line of piece 1
-      damaged.fillTo(2 * piece - 10);
-      damaged.raw(JSON.stringify({ type: 'event', kind: 'message', role: 'wizard', text: 'y'.repeat(40) }) + '\n'); // across pieces 1 and 2
-      damaged.raw('\n  \r\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }) + '\r\n');
-      damaged.raw(JSON.stringify({ type: 'checkpoint' }) + '\n' + header + '\ufeff' + JSON.stringify({ type: 'event', kind: 'message', role: 'user', text: 'z' }) + '\n');
-      damaged.fillTo(3 * piece + 1);
-      damaged.raw(JSON.stringify({ type: 'end', status: 'failed', error: 'out of turns' }) + '\n');
-      damaged.fillTo(3 * piece + 5000);
-      damaged.raw('{"type":"event","kind":"mess');
-      damaged.close();
-      if (onlyDamaged) return [damaged.file];
+      const damagedLog = (name: string, closed: boolean) => {
+        const damaged = writer(name);
+        damaged.raw(header);
+        damaged.fillTo(piece);
+        damaged.raw('{"type":"event","kind":"message", oops}\n'); // the first line of piece 1
+        damaged.fillTo(2 * piece - 10);
+        damaged.raw(JSON.stringify({ type: 'event', kind: 'message', role: 'wizard', text: 'y'.repeat(40) }) + '\n'); // across pieces 1 and 2
+        damaged.raw('\n  \r\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }) + '\r\n');
+        damaged.raw(JSON.stringify({ type: 'checkpoint' }) + '\n' + header + '\ufeff' + JSON.stringify({ type: 'event', kind: 'message', role: 'user', text: 'z' }) + '\n');
+        damaged.fillTo(3 * piece + 1);
+        damaged.raw(JSON.stringify({ type: 'end', status: 'failed', error: 'out of turns' }) + '\n');
+        damaged.fillTo(3 * piece + 5000);
+        // Cut off, or closed by an end record after trailing blank lines (then convert reads it once).
+        damaged.raw(closed ? '\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 70 } }) + '\r\n \n' : '{"type":"event","kind":"mess');
+        damaged.close();
+        return damaged;
+      };
+      const damaged = damagedLog(`damaged-${tag}.runlog.jsonl`, false);
+      if (onlyDamaged) return [damaged.file, damagedLog(`closed-${tag}.runlog.jsonl`, true).file];
+      const closed = damagedLog(`closed-${tag}.runlog.jsonl`, true);
       // A header of a newer version: nothing after it is read.
       const newer = writer(`newer-${tag}.runlog.jsonl`);
       newer.raw(header.replace('"version":1', '"version":9'));
@@ -152,7 +158,7 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
       clean.fillTo(12 * piece + 11);
       clean.raw(JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 90 } }) + '\n');
       clean.close();
-      return [damaged.file, newer.file, blank.file, clean.file];
+      return [damaged.file, closed.file, newer.file, blank.file, clean.file];
     };
 
     // Small pieces, read in this process with workers running the built CLI: both passes against the whole file.
@@ -172,11 +178,28 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
       const n = await writeRunlogEvents(file, first.split, { kind: 'runlog' }, (t) => (text += t), { workerFile, workers: 2 });
       assert.equal(n, whole.transcript.events.length, `${name}: events written`);
       assert.ok(text === whole.transcript.events.map(serializeEvent).join(''), `${name}: the events written again are the whole file's, numbered alike`);
+      // convert in one pass, when the first line is a header and the last an end record.
+      const predicted = predictRunlogFrame(file);
+      assert.equal(predicted !== undefined, /closed|clean/.test(name), `${name}: read once by convert`);
+      if (predicted) {
+        let once = '';
+        const frame = (t: typeof predicted, sha256?: string) => runlogFrame(t, 'peerwatch convert', runSourceRecord({ source: file, transcript: t, ...(sha256 ? { sha256 } : {}) }));
+        const run = await summarizeRunlogFile(file, { workerFile, workers: 2, pieceBytes: 64 * 1024, convert: { predicted, head: (sha) => frame(predicted, sha).head, write: (t) => (once += t) } });
+        once += frame(run.transcript).tail;
+        assert.ok(once === transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), `${name}: converted in one pass as the whole file converts`);
+        assert.deepEqual(run.transcript.diagnostics, whole.transcript.diagnostics, `${name}: diagnostics of the one pass`);
+      }
     }
     assert.equal((await readRunFile(join(dir, 'damaged-small.runlog.jsonl'))).transcript.diagnostics.length, 6, 'the damage the test planted is there to find');
 
     // The command line on a log large enough for its own pieces: parse, parse --json and convert.
-    const [damaged] = logs(PIECE_BYTES, 'big', true);
+    const [damaged, closed] = logs(PIECE_BYTES, 'big', true);
+    const wholeClosed = await readRunFile(closed!, { hash: true });
+    const outClosed = join(dir, 'converted-closed.runlog.jsonl');
+    const convertedClosed = peerwatch(['convert', closed!, '--to', 'runlog', '-o', outClosed]);
+    assert.equal(convertedClosed.code, 1, 'the damage fails the conversion');
+    assert.equal(convertedClosed.stderr, wholeClosed.transcript.diagnostics.map((d) => `${d.severity}: ${d.message}\n`).join(''));
+    assert.ok(readFileSync(outClosed, 'utf8') === transcriptToRunlog(wholeClosed.transcript, 'peerwatch convert', runSourceRecord(wholeClosed)), 'convert in one pass differs from the whole file\'s');
     const whole = await readRunFile(damaged!, { hash: true });
     const cli = peerwatch(['parse', damaged!]);
     assert.equal(cli.code, 1);
