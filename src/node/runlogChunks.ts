@@ -147,12 +147,24 @@ function unnumbered(e: TranscriptEvent): string {
   return `${EVENT_PREFIX}\u0000${line.slice(numbered.length)}`;
 }
 
-/** `unnumbered` lines numbered from `base`. */
-function numbered(text: string, base: number): string {
-  const parts = text.split('\u0000');
-  const out: string[] = [parts[0]!];
-  for (let i = 1; i < parts.length; i++) out.push(String(base + i - 1), parts[i]!);
-  return out.join('');
+/** `unnumbered` lines numbered from `base`, handed to `write` about a megabyte at a time (no copy of the whole). */
+function writeNumbered(text: string, base: number, write: (text: string) => void): void {
+  const parts: string[] = [];
+  let size = 0;
+  let from = 0;
+  let n = base;
+  for (let at = text.indexOf('\u0000'); at >= 0; at = text.indexOf('\u0000', from)) {
+    parts.push(text.slice(from, at), String(n++));
+    size += at - from;
+    from = at + 1;
+    if (size >= 1 << 20) {
+      write(parts.join(''));
+      parts.length = 0;
+      size = 0;
+    }
+  }
+  parts.push(text.slice(from));
+  write(parts.join(''));
 }
 
 /** Second pass over piece k: its events, numbered from the state before it, as `format` writes them. */
@@ -318,9 +330,9 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       if (!state) {
         state = r.state;
         for (const [kind, n] of r.kinds) add(kind, n);
-        if (r.text) convert?.write(numbered(r.text, 0));
+        if (r.text && convert) writeNumbered(r.text, 0, convert.write);
       } else if (r.state.diagnostics.length === 0 && state.header && !state.stopped) {
-        if (r.text) convert?.write(numbered(r.text, state.events));
+        if (r.text && convert) writeNumbered(r.text, state.events, convert.write);
         state = { ...state, lines: state.lines + r.state.lines, events: state.events + r.state.events, ...(r.state.ended ? { ended: r.state.ended } : {}) };
         for (const [kind, n] of r.kinds) add(kind, n);
       } else {
@@ -352,7 +364,8 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       sha256 = hash.digest('hex');
       if (convert) convert.write(convert.head(sha256));
     };
-    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: 2 * (workers + 1) } : {}) });
+    // convert: a piece's text waits for the pieces before it; one a thread keeps that small.
+    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: workers + 1 } : {}) });
     const transcript = new RunlogReader(display, { keepEvents: false, resume: state! }).transcript();
     if (convert && JSON.stringify([transcript.header, transcript.live]) !== JSON.stringify([convert.predicted.header, convert.predicted.live])) {
       // closingEndRecord's prediction is the reader's by construction; should they ever differ, the output is not trusted.
