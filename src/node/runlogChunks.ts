@@ -15,6 +15,11 @@
  * by a reader resumed from the state the first pass noted before it, so its events are numbered as the
  * one-thread reader numbers them; each piece's text is written in file order, a few pieces in flight.
  *
+ * `convert` of a log whose first line is its header and last its end record needs no second pass
+ * (`predictRunlogFrame`, the `convert` option of the first pass): the header it writes is known from
+ * those two lines and the file's hash, and each piece's events are written as the piece is joined,
+ * numbered from the events before it.
+ *
  * The workers run this same bundle (dist/cli.js): `servePieces` below answers when it is loaded in a
  * worker started here. A worker that dies leaves its piece to the main thread.
  */
@@ -40,7 +45,7 @@ const READ_BYTES = 1024 * 1024;
 export type EventFormat = { kind: 'runlog' } | { kind: 'json'; inner: string };
 
 /** One event as `format` writes it; in JSON each begins with a comma (the first one's is the caller's to replace). */
-export function eventText(e: TranscriptEvent, format: EventFormat): string {
+function eventText(e: TranscriptEvent, format: EventFormat): string {
   return format.kind === 'runlog' ? serializeEvent(e) : `,${format.inner}${JSON.stringify(e, null, 2).replace(/\n/g, format.inner)}`;
 }
 
