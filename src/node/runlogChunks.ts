@@ -34,6 +34,8 @@ import { nodeRunFiles } from './readTranscript';
 
 /** The nominal size of a piece: its lines are those starting in it. */
 export const PIECE_BYTES = 8 * 1024 * 1024;
+/** The pieces of a one-pass convert (its text waits in memory for the pieces before it). */
+const CONVERT_PIECE_BYTES = 2 * 1024 * 1024;
 /** Smaller files are read on the main thread alone (a worker takes longer to start than they to read). */
 export const PARALLEL_MIN_BYTES = 3 * PIECE_BYTES;
 
@@ -189,13 +191,16 @@ function servePieces(job: PieceJob): void {
   const fd = openSync(job.path, 'r');
   const buffer = Buffer.allocUnsafe(READ_BYTES);
   parentPort!.on('message', (m: PieceRequest) => parentPort!.postMessage(answer(fd, buffer, m, job)));
+  // Work is given once the bundle is loaded: until then the main thread reads the first pieces.
+  parentPort!.postMessage({ ready: true });
 }
 
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) servePieces((workerData as Record<string, PieceJob>)[WORKER_MARK]!);
 
 /** Workers to start for a file of `size` bytes in `pieces` pieces. */
-function workerCount(size: number, pieces: number, opts: { workerFile?: string; workers?: number }, pieceBytes: number): number {
-  if (size < (PARALLEL_MIN_BYTES / PIECE_BYTES) * pieceBytes || !opts.workerFile) return 0;
+function workerCount(size: number, pieces: number, opts: { workerFile?: string; workers?: number; pieceBytes?: number }): number {
+  // Tests cut small logs into small pieces: the threshold is then three of them.
+  if (size < (opts.pieceBytes ? 3 * opts.pieceBytes : PARALLEL_MIN_BYTES) || !opts.workerFile) return 0;
   return Math.max(0, Math.min(opts.workers ?? Math.min(3, availableParallelism() - 1), pieces - 1));
 }
 
@@ -235,8 +240,8 @@ async function inPieces<R extends { k: number }>(
   const started: Worker[] = [];
   for (let i = 0; i < workers; i++) {
     const w = new Worker(workerFile, { workerData: { [WORKER_MARK]: job } });
-    w.on('message', (r: R) => {
-      results.set(r.k, r);
+    w.on('message', (r: R | { ready: true }) => {
+      if ('k' in r) results.set(r.k, r);
       give(w);
       wake?.();
     });
@@ -251,7 +256,6 @@ async function inPieces<R extends { k: number }>(
     w.on('error', died);
     w.on('exit', died);
     started.push(w);
-    give(w);
   }
   const takeReady = () => {
     for (let r = results.get(taken); r; r = results.get(taken)) {
@@ -319,9 +323,10 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
+    // convert keeps a piece's text until the pieces before it are written: smaller pieces keep that small.
+    const pieceBytes = opts.pieceBytes ?? (opts.convert ? CONVERT_PIECE_BYTES : PIECE_BYTES);
     const job: PieceJob = { path, display, size, pieces: Math.max(1, Math.ceil(size / pieceBytes)), pieceBytes };
-    const workers = workerCount(size, job.pieces, opts, pieceBytes);
+    const workers = workerCount(size, job.pieces, opts);
     if (workers === 0) job.pieces = 1;
 
     let state: RunlogReaderState | undefined;
@@ -369,8 +374,8 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       sha256 = hash.digest('hex');
       if (convert) convert.write(convert.head(sha256));
     };
-    // convert: a piece's text waits for the pieces before it; one a thread keeps that small.
-    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: workers + 1 } : {}) });
+    // convert: a piece's text waits for the pieces before it; a few pieces a thread keep that small.
+    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: 4 * (workers + 1) } : {}) });
     const transcript = new RunlogReader(display, { keepEvents: false, resume: state! }).transcript();
     if (convert && JSON.stringify([transcript.header, transcript.live]) !== JSON.stringify([convert.predicted.header, convert.predicted.live])) {
       // closingEndRecord's prediction is the reader's by construction; should they ever differ, the output is not trusted.
@@ -394,7 +399,7 @@ export async function writeRunlogEvents(path: string, split: RunlogPieces, forma
     const last = split.pieces.at(-1);
     const size = last?.end ?? 0;
     const job: PieceJob = { path, display, size, pieces: split.pieces.length, pieceBytes: split.pieceBytes };
-    const workers = workerCount(size, job.pieces, opts, split.pieceBytes);
+    const workers = workerCount(size, job.pieces, { ...opts, ...(split.pieceBytes !== PIECE_BYTES ? { pieceBytes: split.pieceBytes } : {}) });
     let events = 0;
     const request = (k: number): PieceRequest => ({ op: 'write', k, start: split.pieces[k]!.start, end: split.pieces[k]!.end, before: split.pieces[k]!.before, format });
     // A few pieces in flight: the text waiting to be written stays bounded.
