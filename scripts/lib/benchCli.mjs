@@ -23,6 +23,9 @@ const { createInterface } = require('node:readline');
 const CLI = (cliFile) => `${REPORT}
 require(${JSON.stringify(cliFile)}).main(process.argv.slice(1), () => undefined, (s) => process.stderr.write(s)).then((code) => (process.exitCode = code));`;
 
+/** What each command is given besides the log (its output goes nowhere: stdout is dropped). */
+const COMMAND_ARGS = { tag: ['--no-rules'], convert: ['--to', 'runlog'] };
+
 function run(script, args) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 16 << 20 });
@@ -34,7 +37,7 @@ function run(script, args) {
 }
 
 /**
- * `peerwatch COMMAND FILE` against the baseline on `log` (a generated run log: { file, bytes, sizeMB }):
+ * `peerwatch COMMAND FILE` (COMMAND: parse, parse --json, convert or tag) against the baseline on `log` (a generated run log: { file, bytes, sizeMB }):
  * best of `runs` for time, peak RSS of the same runs. Exit codes other than 0 are errors.
  */
 export function benchCliCommand(repoRoot, log, command, runs) {
@@ -49,7 +52,9 @@ export function benchCliCommand(repoRoot, log, command, runs) {
         best.baselineMs = Math.min(best.baselineMs, b.ms);
         best.baselineRssMB = Math.max(best.baselineRssMB, b.rssMB);
       } else {
-        const c = run(cli, [command, log.file, ...(command === 'tag' ? ['--no-rules'] : [])]);
+        // `command` may carry options after its verb (`parse --json`).
+        const [verb, ...options] = command.split(' ');
+        const c = run(cli, [verb, log.file, ...options, ...(COMMAND_ARGS[verb] ?? [])]);
         if (c.code !== 0) throw new Error(`peerwatch ${command} failed on ${log.file} (exit ${c.code}): ${c.stderr.slice(-300)}`);
         best.ms = Math.min(best.ms, c.ms);
         best.rssMB = Math.max(best.rssMB, c.rssMB);

@@ -11,15 +11,17 @@
  *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
 import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { NotATranscriptError } from '../core/formats';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
-import { runlogFrame, serializeEvent, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
+import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
-import { isRunlogFile, streamRunlogFile, type StreamedRunlog } from '../node/runlogFile';
+import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
+import { isRunlogFile, streamRunlogFile } from '../node/runlogFile';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
 import { rerunCommand } from './rerun';
@@ -221,7 +223,7 @@ interface ReadForCommand {
   run: RunRead;
   failed: boolean;
   counts: Map<string, number>;
-  streamed?: StreamedRunlog;
+  streamed?: SummarizedRunlog;
 }
 
 /** Reads one ordinary transcript for parse/convert; problems go to stderr. Undefined: not read at all. */
@@ -230,9 +232,9 @@ async function readForCommand(file: string, err: Out, opts: { hash?: boolean } =
   try {
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
     if (await isRunlogFile(file)) {
-      const counts = new Map<string, number>();
-      const streamed = await streamRunlogFile(file, (e) => counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1), opts);
-      r = { run: streamed, failed: false, counts, streamed };
+      // Read on every core (node/runlogChunks.ts); the workers run this bundle.
+      const streamed = await summarizeRunlogFile(file, { workerFile: __filename, ...opts });
+      r = { run: streamed, failed: false, counts: streamed.counts, streamed };
     } else {
       const run = await readRunFile(file, opts);
       r = { run, failed: false, counts: kindCounts(run.transcript.events) };
@@ -286,8 +288,12 @@ async function writeTranscriptJson(w: Batched, file: string, r: ReadForCommand, 
   const keyIndent = /^ */.exec(before.slice(before.lastIndexOf('\n') + 1))![0];
   const inner = `\n${keyIndent}  `;
   w.write(before);
-  let n = 0;
-  await streamRunlogFile(streamed.source, (e) => w.write(`${n++ ? ',' : '['}${inner}${JSON.stringify(e, null, 2).replace(/\n/g, inner)}`), { maxBytes: streamed.bytes });
+  // Each event's text begins with a comma: the first one's becomes the array's bracket.
+  let first = true;
+  const n = await writeRunlogEvents(streamed.source, streamed.split, { kind: 'json', inner }, (text) => {
+    w.write(first ? `[${text.slice(1)}` : text);
+    first = false;
+  }, { workerFile: __filename });
   w.write(n ? `\n${keyIndent}]` : '[]');
   w.write(text.slice(at + quoted.length));
 }
@@ -347,6 +353,10 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
     err(`peerwatch convert: --sample picks a sample of an Inspect log (.eval, or an Inspect .json) or a run of a file of many runs; ${file} holds one run\n`);
     return 2;
   }
+  if (existsSync(file) && (await isRunlogFile(file))) {
+    const code = await convertRunlogInOnePass(file, opts.output, out, err);
+    if (code !== undefined) return code;
+  }
   const r = await readForCommand(file, err, { hash: true });
   if (!r) return 1;
   if (!r.streamed) {
@@ -355,19 +365,49 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
     else out(text);
     return r.failed ? 1 : 0;
   }
-  // A run log is written as it is read again, event by event (as toRunlog would write it whole).
+  // A run log is written as it is read again, piece by piece on every core (as toRunlog would write it whole).
   const fd = opts.output ? openSync(opts.output, 'w') : undefined;
   try {
     const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
     const { head, tail } = runlogFrame(r.run.transcript, CONVERT_WRITER, runSourceRecord(r.run));
     w.write(head);
-    await streamRunlogFile(r.streamed.source, (e) => w.write(serializeEvent(e)), { maxBytes: r.streamed.bytes });
+    await writeRunlogEvents(r.streamed.source, r.streamed.split, { kind: 'runlog' }, (text) => w.write(text), { workerFile: __filename });
     w.write(tail);
     w.flush();
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   return r.failed ? 1 : 0;
+}
+
+/**
+ * `peerwatch convert` of a run log whose first line is its header and last its end record: read once,
+ * on every core, its events written as they are read (node/runlogChunks.ts), the header first as the
+ * end record makes it; diagnostics after. Undefined: the log is not so, and is read twice instead.
+ */
+async function convertRunlogInOnePass(file: string, output: string | undefined, out: Out, err: Out): Promise<number | undefined> {
+  let predicted: Transcript | undefined;
+  try {
+    predicted = predictRunlogFrame(file);
+  } catch {
+    // Whatever the two passes make of it, they report it.
+  }
+  if (!predicted) return undefined;
+  const fd = output ? openSync(output, 'w') : undefined;
+  try {
+    const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
+    const frame = (t: Transcript, sha256?: string) => runlogFrame(t, CONVERT_WRITER, runSourceRecord({ source: file, transcript: t, ...(sha256 ? { sha256 } : {}) }));
+    const run = await summarizeRunlogFile(file, { workerFile: __filename, convert: { predicted, head: (sha256) => frame(predicted, sha256).head, write: (text) => w.write(text) } });
+    w.write(frame(run.transcript).tail);
+    w.flush();
+    for (const d of run.transcript.diagnostics) err(`${d.severity}: ${d.message}\n`);
+    return run.transcript.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  } catch (e) {
+    err(`peerwatch: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** One file's result in `peerwatch tag --json`. */
@@ -505,4 +545,4 @@ function tagListing(reports: readonly TagReport[]): string {
   return lines.join('\n') + '\n';
 }
 
-if (require.main === module) void Promise.resolve(main(process.argv.slice(2))).then((code) => (process.exitCode = code));
+if (require.main === module && isMainThread) void Promise.resolve(main(process.argv.slice(2))).then((code) => (process.exitCode = code));

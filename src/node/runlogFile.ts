@@ -1,8 +1,9 @@
 /**
  * A Peerwatch run log read from disk as a stream: 4 MB at a time through the run-log reader
  * (core/runlog/runlog.ts, the reader `peerwatch parse` used on the whole text), each event handed on
- * and dropped, so a log of any size is read in bounded memory and no string longer than a chunk is
- * ever made. The CLI's parse, convert and tag read `.runlog.jsonl` files this way.
+ * and dropped, so a log of any size is read in bounded memory. Lines are split at their newline byte
+ * and decoded one at a time (RunlogReader.pushBytes): no string longer than a line is made. The CLI's
+ * parse, convert and tag read `.runlog.jsonl` files this way.
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
@@ -57,10 +58,11 @@ export async function streamRunlogFile(
 ): Promise<StreamedRunlog> {
   const display = nodeRunFiles.display?.(path) ?? path;
   const reader = new RunlogReader(display, { keepEvents: opts.keepEvents ?? false });
-  const decoder = new TextDecoder('utf-8');
   const hash = opts.hash ? createHash('sha256') : undefined;
-  let firstLine: string | undefined;
-  let head = '';
+  // The first line's bytes, for the source a converted log records (up to FIRST_LINE_MAX).
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let headDone = false;
   let bytesTotal = 0;
   const limit = opts.maxBytes ?? Infinity;
   const fh = await open(path, 'r');
@@ -72,23 +74,22 @@ export async function streamRunlogFile(
       bytesTotal += bytesRead;
       const bytes = buffer.subarray(0, bytesRead);
       hash?.update(bytes);
-      const text = decoder.decode(bytes, { stream: true });
-      if (firstLine === undefined) {
-        head += text;
-        const nl = head.indexOf('\n');
-        if (nl >= 0) firstLine = head.slice(0, nl);
-        if (nl >= 0 || head.length > FIRST_LINE_MAX) head = '';
+      if (!headDone) {
+        const nl = bytes.indexOf(10);
+        const part = nl < 0 ? bytes : bytes.subarray(0, nl);
+        if (headBytes + part.length <= FIRST_LINE_MAX) head.push(Buffer.from(part));
+        headBytes += part.length;
+        headDone = nl >= 0 || headBytes > FIRST_LINE_MAX;
       }
-      for (const e of reader.push(text)) onEvent(e);
+      // Lines are split and decoded one by one from the bytes (no string of the whole chunk).
+      for (const e of reader.pushBytes(bytes)) onEvent(e);
     }
-    const rest = decoder.decode();
-    for (const e of reader.push(rest)) onEvent(e);
     for (const e of reader.finish()) onEvent(e);
   } finally {
     await fh.close();
   }
   const transcript: Transcript = reader.transcript();
-  const convertedFrom = readRunlogSource(firstLine ?? head);
+  const convertedFrom = headBytes <= FIRST_LINE_MAX ? readRunlogSource(new TextDecoder('utf-8').decode(Buffer.concat(head))) : undefined;
   return {
     source: path,
     transcript,

@@ -73,3 +73,52 @@ describe('Peerwatch run log', () => {
     assert.equal(t.diagnostics[0]!.severity, 'warning');
   });
 });
+
+describe('Peerwatch run log read as bytes (pushBytes, as the CLI streams a file)', () => {
+  /** A log with what decoding line by line could get wrong: a BOM, CRLF, multibyte text, invalid UTF-8, damage, a cut-off end. */
+  function trickyLog(): Uint8Array {
+    const enc = new TextEncoder();
+    const parts: Uint8Array[] = [
+      new Uint8Array([0xef, 0xbb, 0xbf]),
+      enc.encode(serializeHeader(header).replace('\n', '\r\n')),
+      enc.encode(serializeEvent({ ...call, arguments: { key: 'café ☕ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢', value: 'False' } } as TranscriptEvent)),
+      enc.encode('{"type":"event","kind":"message","role":"user","text":"broken '),
+      new Uint8Array([0xe2, 0x82, 0xff, 0xc3]),
+      enc.encode('"}\n\n   \n{"type":"event","kind":"message","role":"wizard","text":"x"}\n'),
+      enc.encode('\ufeff' + serializeEvent(result)),
+      enc.encode(serializeEvent({ ...result, index: 3, output: 'x'.repeat(5000) } as TranscriptEvent).replace('\n', '\r\n')),
+      enc.encode('{"type":"event","kind":"message","role":"assistant","text":"cut o'),
+    ];
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  it('reads what the decoded text reads, however the bytes are cut and when the caller reuses its buffer', () => {
+    const bytes = trickyLog();
+    const expected = readRunlog('t.runlog.jsonl', new TextDecoder('utf-8').decode(bytes));
+    assert.equal(expected.events.length, 3, 'the valid events');
+    assert.deepEqual(expected.diagnostics.map((d) => d.line), [6, 7, 9], 'the damage is reported: a bad role, a BOM inside the file, the cut-off end');
+    assert.match((expected.events[1] as { text: string }).text, /broken \ufffd+"?/, 'invalid UTF-8 reads as replacement characters');
+    for (const size of [1, 2, 3, 7, 64, 1000, bytes.length]) {
+      const reader = new RunlogReader('t.runlog.jsonl');
+      const seen: TranscriptEvent[] = [];
+      // One buffer refilled for each chunk, as the CLI's file reader does.
+      const buffer = new Uint8Array(size);
+      for (let at = 0; at < bytes.length; at += size) {
+        const n = Math.min(size, bytes.length - at);
+        buffer.set(bytes.subarray(at, at + n));
+        seen.push(...reader.pushBytes(buffer.subarray(0, n)));
+        buffer.fill(0x41);
+      }
+      seen.push(...reader.finish());
+      const t = reader.transcript();
+      assert.deepEqual(t, expected, `chunks of ${size} bytes`);
+      assert.deepEqual(seen, expected.events, `events handed on, chunks of ${size} bytes`);
+    }
+  });
+});

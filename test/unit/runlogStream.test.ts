@@ -8,9 +8,10 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runSourceRecord } from '../../src/core/formats/readRun';
-import { serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
+import { runlogFrame, serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
 import type { TranscriptEvent } from '../../src/core/model';
 import { readRunFile } from '../../src/node/readTranscript';
+import { PIECE_BYTES, predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
 import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
 
 const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
@@ -92,6 +93,123 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
     assert.equal(r.code, 0, r.stderr);
     const [report] = JSON.parse(r.stdout) as Array<{ tags: Array<{ behaviour: string }> }>;
     assert.ok(report!.tags.some((t) => t.behaviour === 'shutdown-tampering'), JSON.stringify(report));
+  });
+
+  it('reads a large log on every core and finds what the one-thread reader finds, damage and all', async function () {
+    this.timeout(180_000);
+    /** Writes a log line by line; `fillTo(offset)` adds valid events until the next line starts at `offset`. */
+    const writer = (name: string) => {
+      const file = join(dir, name);
+      const fd = openSync(file, 'w');
+      let bytes = 0;
+      let n = 0;
+      const raw = (s: string) => (bytes += writeSync(fd, s));
+      const event = (text: string) => JSON.stringify({ type: 'event', kind: n % 3 ? 'message' : 'reasoning', role: 'assistant', via: 'provider', text }) + '\n';
+      return {
+        file,
+        raw,
+        fillTo(offset: number) {
+          const filler = 'The peer scored 60; the threshold is 80. '.repeat(20);
+          for (; bytes + 2 * filler.length < offset; n++) raw(event(filler));
+          raw(event('x'.repeat(offset - bytes - event('').length)));
+          n++;
+          assert.equal(bytes, offset);
+        },
+        close: () => closeSync(fd),
+      };
+    };
+    const header = serializeHeader({ format: 'runlog', model: 'test/model' } as never);
+    /** Logs cut into pieces of `piece` bytes, with what could go wrong where pieces meet. */
+    const logs = (piece: number, tag: string, onlyDamaged = false) => {
+      // Damage in several pieces, on their edges and across them; an end record and a second header mid-file.
+      const damagedLog = (name: string, closed: boolean) => {
+        const damaged = writer(name);
+        damaged.raw(header);
+        damaged.fillTo(piece);
+        damaged.raw('{"type":"event","kind":"message", oops}\n'); // the first line of piece 1
+        damaged.fillTo(2 * piece - 10);
+        damaged.raw(JSON.stringify({ type: 'event', kind: 'message', role: 'wizard', text: 'y'.repeat(40) }) + '\n'); // across pieces 1 and 2
+        damaged.raw('\n  \r\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 60 } }) + '\r\n');
+        damaged.raw(JSON.stringify({ type: 'checkpoint' }) + '\n' + header + '\ufeff' + JSON.stringify({ type: 'event', kind: 'message', role: 'user', text: 'z' }) + '\n');
+        damaged.fillTo(3 * piece + 1);
+        damaged.raw(JSON.stringify({ type: 'end', status: 'failed', error: 'out of turns' }) + '\n');
+        damaged.fillTo(3 * piece + 5000);
+        // Cut off, or closed by an end record after trailing blank lines (then convert reads it once).
+        damaged.raw(closed ? '\n' + JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 70 } }) + '\r\n \n' : '{"type":"event","kind":"mess');
+        damaged.close();
+        return damaged;
+      };
+      const damaged = damagedLog(`damaged-${tag}.runlog.jsonl`, false);
+      if (onlyDamaged) return [damaged.file, damagedLog(`closed-${tag}.runlog.jsonl`, true).file];
+      const closed = damagedLog(`closed-${tag}.runlog.jsonl`, true);
+      // A header of a newer version: nothing after it is read.
+      const newer = writer(`newer-${tag}.runlog.jsonl`);
+      newer.raw(header.replace('"version":1', '"version":9'));
+      newer.fillTo(3 * piece + 100);
+      newer.close();
+      // No header in the first piece (blank lines), then a log without one.
+      const blank = writer(`blank-${tag}.runlog.jsonl`);
+      blank.raw('\n'.repeat(piece + 3));
+      blank.fillTo(3 * piece + 7);
+      blank.close();
+      // And a clean one, read in many pieces joined by their counts alone.
+      const clean = writer(`clean-${tag}.runlog.jsonl`);
+      clean.raw(header);
+      clean.fillTo(12 * piece + 11);
+      clean.raw(JSON.stringify({ type: 'end', status: 'completed', evaluation: { score: 90 } }) + '\n');
+      clean.close();
+      return [damaged.file, closed.file, newer.file, blank.file, clean.file];
+    };
+
+    // Small pieces, read in this process with workers running the built CLI: both passes against the whole file.
+    const workerFile = join(repoRoot, 'dist', 'cli.js');
+    for (const file of logs(64 * 1024, 'small')) {
+      const whole = await readRunFile(file, { hash: true });
+      const counts = new Map<string, number>();
+      for (const e of whole.transcript.events) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+      const first = await summarizeRunlogFile(file, { workerFile, workers: 2, pieceBytes: 64 * 1024, hash: true });
+      const name = relative(dir, file);
+      assert.ok(first.split.pieces.length >= 4, `${name}: read in pieces`);
+      assert.deepEqual({ ...first.transcript, events: [] }, { ...whole.transcript, events: [] }, `${name}: header, diagnostics and end as the whole file gives them`);
+      assert.equal(first.eventCount, whole.transcript.events.length, `${name}: events`);
+      assert.deepEqual([...first.counts], [...counts], `${name}: events by kind, in order of first appearance`);
+      assert.equal(first.sha256, whole.sha256, `${name}: SHA-256`);
+      let text = '';
+      const n = await writeRunlogEvents(file, first.split, { kind: 'runlog' }, (t) => (text += t), { workerFile, workers: 2 });
+      assert.equal(n, whole.transcript.events.length, `${name}: events written`);
+      assert.ok(text === whole.transcript.events.map(serializeEvent).join(''), `${name}: the events written again are the whole file's, numbered alike`);
+      // convert in one pass, when the first line is a header and the last an end record.
+      const predicted = predictRunlogFrame(file);
+      assert.equal(predicted !== undefined, /closed|clean/.test(name), `${name}: read once by convert`);
+      if (predicted) {
+        let once = '';
+        const frame = (t: typeof predicted, sha256?: string) => runlogFrame(t, 'peerwatch convert', runSourceRecord({ source: file, transcript: t, ...(sha256 ? { sha256 } : {}) }));
+        const run = await summarizeRunlogFile(file, { workerFile, workers: 2, pieceBytes: 64 * 1024, convert: { predicted, head: (sha) => frame(predicted, sha).head, write: (t) => (once += t) } });
+        once += frame(run.transcript).tail;
+        assert.ok(once === transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), `${name}: converted in one pass as the whole file converts`);
+        assert.deepEqual(run.transcript.diagnostics, whole.transcript.diagnostics, `${name}: diagnostics of the one pass`);
+      }
+    }
+    assert.equal((await readRunFile(join(dir, 'damaged-small.runlog.jsonl'))).transcript.diagnostics.length, 6, 'the damage the test planted is there to find');
+
+    // The command line on a log large enough for its own pieces: parse, parse --json and convert.
+    const [damaged, closed] = logs(PIECE_BYTES, 'big', true);
+    const wholeClosed = await readRunFile(closed!, { hash: true });
+    const outClosed = join(dir, 'converted-closed.runlog.jsonl');
+    const convertedClosed = peerwatch(['convert', closed!, '--to', 'runlog', '-o', outClosed]);
+    assert.equal(convertedClosed.code, 1, 'the damage fails the conversion');
+    assert.equal(convertedClosed.stderr, wholeClosed.transcript.diagnostics.map((d) => `${d.severity}: ${d.message}\n`).join(''));
+    assert.ok(readFileSync(outClosed, 'utf8') === transcriptToRunlog(wholeClosed.transcript, 'peerwatch convert', runSourceRecord(wholeClosed)), 'convert in one pass differs from the whole file\'s');
+    const whole = await readRunFile(damaged!, { hash: true });
+    const cli = peerwatch(['parse', damaged!]);
+    assert.equal(cli.code, 1);
+    assert.equal(cli.stderr, whole.transcript.diagnostics.map((d) => `${d.severity}: ${d.message}\n`).join(''));
+    assert.ok(cli.stdout.includes(`  ${whole.transcript.events.length} events: `), cli.stdout);
+    const json = peerwatch(['parse', damaged!, '--json']);
+    assert.ok(json.stdout === JSON.stringify({ file: damaged, ...whole.transcript }, null, 2) + '\n', 'parse --json differs from the whole file\'s');
+    const out = join(dir, 'converted-big.runlog.jsonl');
+    peerwatch(['convert', damaged!, '--to', 'runlog', '-o', out]);
+    assert.ok(readFileSync(out, 'utf8') === transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), 'convert differs from the whole file\'s');
   });
 
   it('parses and converts a run log several times the size of the memory Node is given', () => {

@@ -13,6 +13,7 @@ import { Diagnostic, Evaluation, RunHeader, Timing, Transcript, TranscriptEvent,
 import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
+import { compileFastParse, UNSURE } from './fastParse';
 
 export const RUNLOG_SCHEMA = 'peerwatch.runlog';
 /** The name the header gives the run log reader (`header.reader.name`). */
@@ -103,8 +104,24 @@ export function readFirstRecord(record: object, lineNo: number): FirstRecord {
   return { kind: 'header', header: { ...parsed.data.run, format: 'runlog', formatVersion: parsed.data.version } };
 }
 
-/** An event line is an event with `type: "event"`; `index` may be left out (it is the line's position). */
-type EventLine = { type: 'event' } & Omit<TranscriptEvent, 'index' | 'source'> & { index?: number };
+/** The events' schema compiled to plain checks (core/runlog/fastParse.ts); zod answers what it declines. */
+const fastEvent = compileFastParse(TranscriptEvent);
+
+/**
+ * An event line's record (JSON-parsed, owned by the caller: it is written to) as the model's event at
+ * `index`, citing line `lineNo`; or zod's first issue with it. Its `type` is not part of the event.
+ */
+export function parseEventRecord(record: object, index: number, lineNo: number): { event: TranscriptEvent } | { issue: z.core.$ZodIssue } {
+  const r = record as Record<string, unknown>;
+  // Written onto the record as the spread below would write them, so both paths see the same input.
+  r['index'] = index;
+  r['source'] = { line: lineNo };
+  const fast = fastEvent?.(r);
+  if (fast !== undefined && fast !== UNSURE) return { event: fast };
+  const { type: _type, ...rest } = r;
+  const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
+  return parsed.success ? { event: parsed.data } : { issue: parsed.error.issues[0]! };
+}
 
 /** Serializes the header record (one line, newline-terminated). */
 export function serializeHeader(run: RunHeader, extra: { created?: string; writer?: string; source?: RunlogSource } = {}): string {
@@ -115,8 +132,8 @@ export function serializeHeader(run: RunHeader, extra: { created?: string; write
 
 /** Serializes one event (one line). The source pointer is not written: in the log, the line is the source. */
 export function serializeEvent(event: TranscriptEvent): string {
-  const { source: _source, ...rest } = event;
-  return JSON.stringify({ type: 'event', ...rest }) + '\n';
+  // One copy, not two (a rest and a spread): JSON.stringify leaves out a key whose value is undefined.
+  return JSON.stringify({ type: 'event', ...event, source: undefined }) + '\n';
 }
 
 /** Serializes the end record. */
@@ -145,6 +162,21 @@ export function runlogFrame(t: Pick<Transcript, 'header' | 'live'>, writer = 'pe
   };
 }
 
+/** What a RunlogReader knows after some lines of a log, besides its events (RunlogReader.state). */
+export interface RunlogReaderState {
+  /** Lines read. */
+  readonly lines: number;
+  /** Valid events read. */
+  readonly events: number;
+  /** The header as the first record gave it (set once a first record was read, even a wrong one). */
+  readonly header?: RunHeader;
+  /** The last valid end record. */
+  readonly ended?: RunlogEndRecord;
+  /** The header names a newer version: nothing after it is read. */
+  readonly stopped: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /**
  * Reads a Peerwatch log incrementally. `push` text as it arrives; `finish` when the file is complete
  * (a cut-off last line is then reported). `transcript()` gives the current state at any time.
@@ -163,17 +195,110 @@ export class RunlogReader {
   private stopped = false;
   private count = 0;
   private readonly keepEvents: boolean;
+  /** pushBytes: the bytes of the last line so far, not yet ended by a newline. */
+  private pendingParts: Uint8Array[] = [];
+  private pendingLength = 0;
+  /** The BOM is dropped by hand (at the file's start only), not by the decoder at each line's start. */
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+  /** The next line fed as bytes is the file's first (where a byte order mark is dropped). */
+  private atFileStart = true;
+
+  /**
+   * `resume`: go on from what another reader knew after some lines of the same log (`state()`), as
+   * if it had read them: a log read in pieces, each by its own reader.
+   */
   constructor(
     private readonly file: string,
-    opts: { keepEvents?: boolean } = {},
+    opts: { keepEvents?: boolean; resume?: RunlogReaderState } = {},
   ) {
     this.keepEvents = opts.keepEvents ?? true;
+    const r = opts.resume;
+    if (r) {
+      this.lineNo = r.lines;
+      this.count = r.events;
+      this.header = r.header;
+      this.ended = r.ended;
+      this.stopped = r.stopped;
+      this.diagnostics.push(...r.diagnostics);
+      this.atFileStart = false;
+    }
+  }
+
+  /** What this reader knows after the lines it has read (events aside), to resume from. */
+  state(): RunlogReaderState {
+    return {
+      lines: this.lineNo,
+      events: this.count,
+      ...(this.header ? { header: this.header } : {}),
+      ...(this.ended ? { ended: this.ended } : {}),
+      stopped: this.stopped,
+      diagnostics: [...this.diagnostics],
+    };
   }
 
   /** The events read so far (kept or not). */
   get eventCount(): number {
     return this.count;
+  }
+
+  /**
+   * Feeds the file's next bytes (a reader is fed bytes or text, not both); returns the events they
+   * completed. Lines are split at their newline byte and each decoded alone, so no string longer than
+   * a line is made, and the text is what `push` of the file's decoded text would read (a UTF-8 byte
+   * order mark at the start of the file is dropped, as TextDecoder drops it). `chunk` may be reused
+   * by the caller afterwards.
+   */
+  pushBytes(chunk: Uint8Array): TranscriptEvent[] {
+    const added: TranscriptEvent[] = [];
+    let pos = 0;
+    if (this.pendingLength > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.pendingParts.push(new Uint8Array(chunk)); // a copy (a Node Buffer's slice is a view)
+        this.pendingLength += chunk.length;
+        return added;
+      }
+      const line = this.joinPendingBytes(chunk.subarray(0, nl));
+      this.byteLine(line, 0, line.length, added);
+      pos = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) break;
+      this.byteLine(chunk, pos, nl, added);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      this.pendingParts.push(new Uint8Array(chunk.subarray(pos)));
+      this.pendingLength += chunk.length - pos;
+    }
+    return added;
+  }
+
+  /** Reads bytes[from, to), a line without its newline. */
+  private byteLine(bytes: Uint8Array, from: number, to: number, added: TranscriptEvent[]): void {
+    const atFileStart = this.atFileStart;
+    this.atFileStart = false;
+    this.lineNo++;
+    if (atFileStart && to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3;
+    if (to > from && bytes[to - 1] === 13) to--;
+    const e = this.readLine(to > from ? this.decoder.decode(bytes.subarray(from, to)) : '', this.lineNo);
+    if (e) added.push(e);
+  }
+
+  /** The pending bytes and `tail` as one array; nothing is pending after. */
+  private joinPendingBytes(tail: Uint8Array): Uint8Array {
+    const line = new Uint8Array(this.pendingLength + tail.length);
+    let at = 0;
+    for (const p of this.pendingParts) {
+      line.set(p, at);
+      at += p.length;
+    }
+    line.set(tail, at);
+    this.pendingParts = [];
+    this.pendingLength = 0;
+    return line;
   }
 
   /** Feeds more text; returns the events completed by it. */
@@ -193,6 +318,13 @@ export class RunlogReader {
   /** The file is complete: a last line without a newline is read now, and a missing header reported. */
   finish(): TranscriptEvent[] {
     const added: TranscriptEvent[] = [];
+    if (this.pendingLength > 0) {
+      // The last line of bytes fed, without its newline: read below as pushed text's would be.
+      const atFileStart = this.atFileStart;
+      let line = this.joinPendingBytes(new Uint8Array(0));
+      if (atFileStart && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
+      this.pending = this.decoder.decode(line);
+    }
     if (this.pending.trim() !== '') {
       this.lineNo++;
       const e = this.readLine(this.pending, this.lineNo, true);
@@ -249,7 +381,8 @@ export class RunlogReader {
       this.error(lineNo, 1, `line ${lineNo} is not a record`, 'a JSON object with a "type" field');
       return undefined;
     }
-    if (nestsDeeperThan(record)) {
+    // Only a line of more than 2,000 characters can hold 1,000 levels of brackets: shorter ones skip the walk.
+    if (line.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(record)) {
       this.error(lineNo, 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
       return undefined;
     }
@@ -304,15 +437,12 @@ export class RunlogReader {
   }
 
   private readEvent(record: object, lineNo: number): TranscriptEvent | undefined {
-    const { type: _type, ...rest } = record as EventLine;
-    const index = this.count;
-    const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      this.zodError(lineNo, 'the event', issue);
+    const parsed = parseEventRecord(record, this.count, lineNo);
+    if ('issue' in parsed) {
+      this.zodError(lineNo, 'the event', parsed.issue);
       return undefined;
     }
-    const event = parsed.data;
+    const event = parsed.event;
     this.count++;
     if (this.keepEvents) this.events.push(event);
     return event;

@@ -22,7 +22,7 @@ import { Diagnostic, EventGroup, RunHeader, TranscriptEvent } from '../model';
 import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
-import { RUNLOG_READER, RunlogEndRecord, readFirstRecord } from './runlog';
+import { RUNLOG_READER, RunlogEndRecord, parseEventRecord, readFirstRecord } from './runlog';
 
 type EventKind = TranscriptEvent['kind'];
 
@@ -403,16 +403,12 @@ export class RunlogIndex {
     if (nestsDeeperThan(record)) {
       return fail(1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
     }
-    const { type, ...rest } = record as { type?: unknown };
-    if (type !== 'event') {
+    if ((record as { type?: unknown }).type !== 'event') {
       return fail(1, `line ${lineNo} is not an event record`, '{"type": "event", "kind": …}', '$.type');
     }
-    const parsed = TranscriptEvent.safeParse({ ...rest, index, source: { line: lineNo } }, { reportInput: true });
-    if (!parsed.success) {
-      const described = describeZodIssue(parsed.error.issues[0]!);
-      return { diagnostic: makeZodError(fileName, lineNo, 'the event', parsed.error.issues[0]!, described, afterEvent) };
-    }
-    return { event: parsed.data };
+    const parsed = parseEventRecord(record, index, lineNo);
+    if ('issue' in parsed) return { diagnostic: makeZodError(fileName, lineNo, 'the event', parsed.issue, describeZodIssue(parsed.issue), afterEvent) };
+    return parsed;
   }
 
   // ----------------------------------------------------------------------------------------------

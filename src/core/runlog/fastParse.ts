@@ -1,0 +1,238 @@
+/**
+ * A fast path for validating run-log records against the model's zod schemas, compiled from the
+ * schemas themselves (so the model stays their one definition): plain closures over the schema's
+ * shape, no per-value payloads or issue lists. A compiled parser either returns exactly what the
+ * schema's `parse` would (same fields, same order, defaults filled in, unknown keys dropped) or
+ * `UNSURE` when it does not vouch for the value (anything invalid, or unusual); the caller then asks
+ * zod, so a damaged record gets zod's own issue, worded as before.
+ *
+ * Only what the run-log's records use is compiled: objects (stripping), discriminated unions,
+ * arrays, records of strings to anything, strings, numbers (integer and bound checks), booleans,
+ * literals, enums, optional, nullable, default and unknown. A schema with anything else (a refinement,
+ * a transform, a check this does not know) does not compile, and `compileFastParse` gives undefined.
+ *
+ * Pure module: no `vscode`, no Node built-ins, no eval (the webview's CSP forbids it).
+ */
+import type { z } from 'zod';
+
+/** Returned by a compiled parser for a value it does not vouch for: ask the schema itself. */
+export const UNSURE: unique symbol = Symbol('unsure');
+export type Unsure = typeof UNSURE;
+
+type Fast = (value: unknown) => unknown;
+
+/** The internals of a zod 4 schema this reads (`schema._zod`). */
+interface Internals {
+  def: {
+    type: string;
+    checks?: Array<{ _zod: { def: CheckDef } }>;
+    coerce?: boolean;
+    shape?: Record<string, ZodLike>;
+    catchall?: unknown;
+    innerType?: ZodLike;
+    element?: ZodLike;
+    keyType?: ZodLike;
+    valueType?: ZodLike;
+    options?: ZodLike[];
+    discriminator?: string;
+    unionFallback?: boolean;
+    mode?: string;
+    readonly defaultValue?: unknown;
+  };
+  values?: Set<unknown>;
+  optin?: 'optional' | 'defaulted';
+  optout?: 'optional';
+}
+interface CheckDef {
+  check: string;
+  format?: string;
+  value?: unknown;
+  inclusive?: boolean;
+  when?: unknown;
+}
+interface ZodLike {
+  _zod: Internals;
+}
+
+/**
+ * The fast parser of `schema`, or undefined when the schema uses something it does not compile.
+ * `fast(value)` is `schema.parse(value)` when it returns anything but UNSURE.
+ */
+export function compileFastParse<T>(schema: z.ZodType<T>): ((value: unknown) => T | Unsure) | undefined {
+  return compile(schema as unknown as ZodLike) as ((value: unknown) => T | Unsure) | undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function compile(schema: ZodLike): Fast | undefined {
+  const zod = schema._zod;
+  const def = zod.def;
+  const checks = def.checks ?? [];
+  if (def.coerce) return undefined;
+  if (def.type !== 'number' && checks.length) return undefined;
+  switch (def.type) {
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : UNSURE);
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? v : UNSURE);
+    case 'number':
+      return compileNumber(checks.map((c) => c._zod.def));
+    case 'unknown':
+    case 'any':
+      return (v) => v;
+    case 'literal':
+    case 'enum': {
+      const values = zod.values;
+      if (!values) return undefined;
+      return (v) => (values.has(v) ? v : UNSURE);
+    }
+    case 'optional': {
+      const innerType = def.innerType!;
+      // An optional default substitutes for absence in its own way: not compiled.
+      if (innerType._zod.optin === 'defaulted') return undefined;
+      const inner = compile(innerType);
+      return inner && ((v) => (v === undefined ? undefined : inner(v)));
+    }
+    case 'nullable': {
+      const inner = compile(def.innerType!);
+      return inner && ((v) => (v === null ? null : inner(v)));
+    }
+    case 'default': {
+      const inner = compile(def.innerType!);
+      // `defaultValue` is a getter giving a fresh copy each time, as zod gives it.
+      return inner && ((v) => (v === undefined ? def.defaultValue : inner(v)));
+    }
+    case 'array': {
+      const element = compile(def.element!);
+      if (!element) return undefined;
+      return (v) => {
+        if (!Array.isArray(v)) return UNSURE;
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const r = element(v[i]);
+          if (r === UNSURE) return UNSURE;
+          out[i] = r;
+        }
+        return out;
+      };
+    }
+    case 'record':
+      return compileRecord(def.keyType!, def.valueType!, def.mode);
+    case 'object':
+      return compileObject(def.shape!, def.catchall);
+    case 'union':
+      return compileDiscriminated(def.options!, def.discriminator, def.unionFallback);
+    default:
+      return undefined;
+  }
+}
+
+function compileNumber(checks: CheckDef[]): Fast | undefined {
+  let integer = false;
+  let min = -Infinity;
+  let minInclusive = true;
+  let max = Infinity;
+  let maxInclusive = true;
+  for (const c of checks) {
+    if (c.when !== undefined) return undefined;
+    if (c.check === 'number_format' && c.format === 'safeint') integer = true;
+    else if (c.check === 'greater_than' && typeof c.value === 'number' && c.value >= min) {
+      min = c.value;
+      minInclusive = c.inclusive === true;
+    } else if (c.check === 'less_than' && typeof c.value === 'number' && c.value <= max) {
+      max = c.value;
+      maxInclusive = c.inclusive === true;
+    } else return undefined;
+  }
+  return (v) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return UNSURE;
+    if (integer && !Number.isSafeInteger(v)) return UNSURE;
+    if (minInclusive ? v < min : v <= min) return UNSURE;
+    if (maxInclusive ? v > max : v >= max) return UNSURE;
+    return v;
+  };
+}
+
+function compileRecord(keyType: ZodLike, valueType: ZodLike, mode: string | undefined): Fast | undefined {
+  const k = keyType._zod.def;
+  if (k.type !== 'string' || k.coerce || k.checks?.length || mode !== undefined) return undefined;
+  const value = compile(valueType);
+  if (!value) return undefined;
+  return (v) => {
+    // A JSON object always has the plain prototype; anything else is left to zod.
+    if (!isObject(v) || Object.getPrototypeOf(v) !== Object.prototype) return UNSURE;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(v)) {
+      // zod skips a `__proto__` key: rare enough to leave to it.
+      if (key === '__proto__') return UNSURE;
+      const r = value(v[key]);
+      if (r === UNSURE) return UNSURE;
+      out[key] = r;
+    }
+    return out;
+  };
+}
+
+/** How an object field is filled: required, optional (left out when absent) or defaulted. */
+const REQUIRED = 0;
+const OPTIONAL = 1;
+const DEFAULTED = 2;
+
+function compileObject(shape: Record<string, ZodLike>, catchall: unknown): Fast | undefined {
+  if (catchall !== undefined) return undefined;
+  const keys = Object.keys(shape);
+  const fields: Fast[] = [];
+  const modes: number[] = [];
+  for (const key of keys) {
+    if (key === '__proto__') return undefined;
+    const field = shape[key]!;
+    const f = compile(field);
+    if (!f) return undefined;
+    const { optin, optout } = field._zod;
+    // The cases zod's object parser tells apart (core/schemas.js, $ZodObjectJIT).
+    if (optin === undefined) modes.push(REQUIRED);
+    else if (optin === 'optional' && optout === 'optional') modes.push(OPTIONAL);
+    else if (optin === 'defaulted' && optout === undefined) modes.push(DEFAULTED);
+    else return undefined;
+    fields.push(f);
+  }
+  const n = keys.length;
+  return (v) => {
+    if (!isObject(v)) return UNSURE;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const mode = modes[i]!;
+      if (mode !== DEFAULTED && !(key in v)) {
+        if (mode === REQUIRED) return UNSURE;
+        continue;
+      }
+      const r = fields[i]!(v[key]);
+      if (r === UNSURE) return UNSURE;
+      out[key] = r;
+    }
+    return out;
+  };
+}
+
+function compileDiscriminated(options: ZodLike[], discriminator: string | undefined, unionFallback: boolean | undefined): Fast | undefined {
+  if (discriminator === undefined || unionFallback) return undefined;
+  const byValue = new Map<unknown, Fast>();
+  for (const option of options) {
+    const shape = option._zod.def.shape;
+    const tag = shape?.[discriminator];
+    if (!tag || tag._zod.optin !== undefined) return undefined;
+    const values = tag._zod.values;
+    const f = compile(option);
+    if (!values || !f) return undefined;
+    for (const value of values) {
+      if (byValue.has(value)) return undefined;
+      byValue.set(value, f);
+    }
+  }
+  return (v) => {
+    if (!isObject(v)) return UNSURE;
+    const f = byValue.get(v[discriminator]);
+    return f ? f(v) : UNSURE;
+  };
+}

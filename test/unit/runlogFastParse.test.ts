@@ -1,0 +1,120 @@
+// The run log's fast path (src/core/runlog/fastParse.ts) against zod itself: for every event in the
+// repository's run logs, and for thousands of damaged copies of them, the fast parser either gives
+// exactly what zod's parse gives (same fields, same order, defaults filled, unknown keys dropped) or
+// declines, and it never accepts what zod rejects, so every diagnostic still comes from zod.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TranscriptEvent } from '../../src/core/model';
+import { compileFastParse, UNSURE } from '../../src/core/runlog/fastParse';
+import { repoRoot } from './peerwatchCli';
+
+function runlogsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...runlogsUnder(p));
+    else if (e.name.endsWith('.runlog.jsonl')) out.push(p);
+  }
+  return out;
+}
+
+/** Every event record of the repository's run logs, as the reader hands them to the schema. */
+function repositoryEvents(): Array<Record<string, unknown>> {
+  const events: Array<Record<string, unknown>> = [];
+  for (const file of [...runlogsUnder(join(repoRoot, 'examples')), ...runlogsUnder(join(repoRoot, 'test', 'fixtures'))]) {
+    for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries()) {
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (typeof record !== 'object' || record === null || (record as { type?: unknown }).type !== 'event') continue;
+      const { type: _type, ...rest } = record as Record<string, unknown>;
+      events.push({ ...rest, index: events.length, source: { line: i + 1 } });
+    }
+  }
+  return events;
+}
+
+/** The fast parser agrees with zod on `input`: the same output (in the same key order), or it declines. */
+function agrees(fast: (v: unknown) => unknown, schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }, input: unknown, what: string): 'fast' | 'zod' {
+  const zod = schema.safeParse(input);
+  const got = fast(input);
+  if (got === UNSURE) return 'zod';
+  assert.ok(zod.success, `${what}: the fast path accepted what zod rejects: ${JSON.stringify(input).slice(0, 300)}`);
+  assert.deepStrictEqual(got, zod.data, `${what}: the fast path's output differs from zod's`);
+  assert.equal(JSON.stringify(got), JSON.stringify(zod.data), `${what}: the fast path's keys are in another order`);
+  return 'fast';
+}
+
+const JUNK: unknown[] = [null, 0, -1, 1.5, 2 ** 53, Infinity, '', 'x', true, false, [], {}, [1, 'a'], { a: 1 }, { __proto__: null }];
+
+/** Copies of `value` each damaged in one place: every path deleted, replaced by each junk value, or given an extra key. */
+function* damaged(value: unknown): Generator<unknown> {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      for (const j of JUNK) yield value.map((x, k) => (k === i ? j : x));
+      for (const d of damaged(value[i])) yield value.map((x, k) => (k === i ? d : x));
+    }
+    yield [...value, 'extra'];
+  } else if (typeof value === 'object' && value !== null) {
+    const obj = value as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      const { [key]: _gone, ...without } = obj;
+      yield without;
+      for (const j of JUNK) yield { ...obj, [key]: j };
+      for (const d of damaged(obj[key])) yield { ...obj, [key]: d };
+    }
+    yield { ...obj, unknownKey: 1 };
+    yield JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(obj).slice(1)}`.replace(/, }$/, '}'));
+  }
+}
+
+describe('run-log fast path agrees with zod', () => {
+  const fast = compileFastParse(TranscriptEvent);
+
+  it("compiles for the model's events (the run log is read through it)", () => {
+    assert.ok(fast, 'TranscriptEvent has a fast parser');
+  });
+
+  it("gives zod's own output for every event of the repository's run logs", () => {
+    const events = repositoryEvents();
+    assert.ok(events.length > 500, `the repository's run logs hold events (${events.length})`);
+    const kinds = new Set<string>();
+    for (const e of events) {
+      assert.equal(agrees(fast!, TranscriptEvent, e, `event ${String(e['kind'])} of line ${JSON.stringify(e['source'])}`), 'fast', 'a valid event takes the fast path');
+      kinds.add(String(e['kind']));
+    }
+    assert.deepEqual([...kinds].sort(), ['config_change', 'environment', 'file_change', 'message', 'reasoning', 'tool_call', 'tool_result']);
+  });
+
+  it('never accepts a damaged event zod rejects, and matches zod on every one it accepts', () => {
+    // One event of each kind, with its optional parts (effects, images, groups) where the logs have them.
+    const byKind = new Map<string, Record<string, unknown>>();
+    for (const e of repositoryEvents()) {
+      const prev = byKind.get(String(e['kind']));
+      if (!prev || JSON.stringify(e).length > JSON.stringify(prev).length) byKind.set(String(e['kind']), e);
+    }
+    let tried = 0;
+    const took = { fast: 0, zod: 0 };
+    for (const [kind, e] of byKind) {
+      for (const d of damaged(e)) {
+        took[agrees(fast!, TranscriptEvent, d, `damaged ${kind}`)]++;
+        tried++;
+      }
+    }
+    assert.ok(tried > 1000, `damaged copies tried (${tried})`);
+    // Both paths are exercised: damage in an unknown-typed field is still valid, damage elsewhere is not.
+    assert.ok(took.fast > 100 && took.zod > 500, `fast ${took.fast}, zod ${took.zod}`);
+  });
+
+  it('fills defaults as fresh values, as zod does', () => {
+    const a = fast!({ kind: 'tool_call', index: 0, name: 'bash', id: 'c1' }) as { arguments: object; source: object };
+    const b = fast!({ kind: 'tool_call', index: 1, name: 'bash', id: 'c2' }) as { arguments: object; source: object };
+    assert.deepEqual(a.arguments, {});
+    assert.notEqual(a.arguments, b.arguments, 'each event has its own arguments object');
+    assert.notEqual(a.source, b.source);
+  });
+});
