@@ -125,7 +125,9 @@ export async function readCorpus(command: string, o: { paths: readonly string[] 
         ...(g.indexFile ? { indexFile: g.indexFile } : {}),
         detector,
         tag: (path, shown) => pool.tag(path, shown),
-        concurrency: o.jobs * 2,
+        // Enough files in flight for every worker's batches (tagPool.ts).
+        concurrency: pool.capacity,
+        blockingStat: true,
         signal: controller.signal,
         display,
         warn: (m) => err(`peerwatch ${command}: ${m}\n`),

@@ -65,21 +65,29 @@ describe('corpus reading: the tagging pool', function () {
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
   /**
-   * A worker speaking the corpus worker's protocol ({id, path} in, {id, result} out, in order) that
-   * exits when a path names "die": the pool's own code is what is tested, with real threads.
+   * A worker speaking the corpus worker's protocol ({files: [{id, path}]} in, {results: [{id, result}]}
+   * out, batch by batch, in order) that exits when a path names "die": the pool's own code is what is
+   * tested, with real threads. It records the batches it was sent in `batches.log`.
    */
   function worker(): string {
     const file = join(tmp, 'worker.js');
     writeFileSync(
       file,
       `const { parentPort } = require('node:worker_threads');
+       const { appendFileSync } = require('node:fs');
        parentPort.on('message', (req) => {
-         if (req.path.includes('die')) process.exit(7);
-         parentPort.postMessage({ id: req.id, result: { runs: [{ sample: req.path, tags: [] }] } });
+         appendFileSync(${JSON.stringify(join(tmp, 'batches.log'))}, req.files.length + '\\n');
+         const results = [];
+         for (const f of req.files) {
+           if (f.path.includes('die')) process.exit(7);
+           results.push({ id: f.id, result: { runs: [{ sample: f.path, tags: [] }] } });
+         }
+         parentPort.postMessage({ results });
        });`,
     );
     return file;
   }
+  const batchSizes = () => readFileSync(join(tmp, 'batches.log'), 'utf8').trim().split('\n').map(Number);
 
   it('answers every file once, in any order of workers, with several files sent ahead', async () => {
     const pool = new TagPool(worker(), 2);
@@ -88,18 +96,21 @@ describe('corpus reading: the tagging pool', function () {
       const results = await Promise.all(paths.map((p) => pool.tag(p)));
       assert.deepEqual(results.map((r) => r?.runs[0]?.sample), paths);
       assert.equal(pool.pending, 0);
+      assert.ok(batchSizes().some((n) => n > 1), `files went in batches: ${batchSizes().join(' ')}`);
     } finally {
       await pool.close();
     }
   });
 
-  it('a worker that dies fails the file it was on, and the files sent after it are tagged elsewhere', async () => {
+  it('a worker that dies fails the file it was on, and the files sent with it or after it are tagged elsewhere', async () => {
     const pool = new TagPool(worker(), 1);
     try {
-      const paths = ['/corpus/a.json', '/corpus/die.json', '/corpus/b.json', '/corpus/c.json', '/corpus/d.json'];
+      // The first two files go alone (the worker is idle, then has one batch); die.json is in the third, with others.
+      const paths = Array.from({ length: 30 }, (_, i) => (i === 5 ? '/corpus/die.json' : `/corpus/r${i}.json`));
       const results = await Promise.all(paths.map((p) => pool.tag(p, p.replace('/corpus/', ''))));
-      assert.deepEqual(results[1], { runs: [], problems: ['die.json: could not be tagged: the worker stopped (exit code 7)'] });
-      for (const i of [0, 2, 3, 4]) assert.equal(results[i]?.runs[0]?.sample, paths[i], `${paths[i]} is tagged`);
+      assert.ok(batchSizes().some((n) => n > 1), `files went in batches: ${batchSizes().join(' ')}`);
+      assert.deepEqual(results[5], { runs: [], problems: ['die.json: could not be tagged: the worker stopped (exit code 7)'] });
+      for (let i = 0; i < paths.length; i++) if (i !== 5) assert.equal(results[i]?.runs[0]?.sample, paths[i], `${paths[i]} is tagged`);
     } finally {
       await pool.close();
     }

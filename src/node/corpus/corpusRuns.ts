@@ -55,7 +55,8 @@ export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRu
     indexFile: defaultIndexFile(o.folder),
     detector: o.detector,
     tag: (path, shown) => o.pool.tag(path, shown),
-    concurrency: o.pool.size * 2,
+    // Enough files in flight for every worker's batches (tagPool.ts).
+    concurrency: o.pool.capacity,
     display,
     warn: o.warn,
     onEntry: (entry, path) => sidecars.collectEntry(entry, path, false, runs, display, o.problem),

@@ -11,16 +11,14 @@ import { syncNodeRunFiles } from '../readTranscript';
 import { tagFile, type FileTags } from '../../core/corpus/tagFile';
 import { openSampleLogFile } from '../sampleLogs';
 
-/** A file to tag. */
+/** Files to tag, a few at a time (one message each way per batch: the main thread's cost is per message). */
 export interface TagRequest {
-  id: number;
-  path: string;
+  files: Array<{ id: number; path: string }>;
 }
 
-/** Its runs (or why none). */
+/** Their runs (or why none), in the order asked. */
 export interface TagReply {
-  id: number;
-  result: FileTags;
+  results: Array<{ id: number; result: FileTags }>;
 }
 
 /** What a worker starts with: the rules file to tag with besides the built-in detectors. */
@@ -30,9 +28,13 @@ export interface TagWorkerData {
 
 const rules = rulesFromText((workerData as TagWorkerData | null)?.rules);
 
-// The pool sends a few files ahead (tagPool.ts); they are tagged one after another, in the order sent,
-// so the worker holds one parsed run at a time and the pool knows which file it is on.
+// The pool sends batches ahead (tagPool.ts); their files are tagged one after another, in the order
+// sent, so the worker holds one parsed run at a time, and each batch is answered as a whole.
 let done: Promise<void> = Promise.resolve();
 parentPort?.on('message', (req: TagRequest) => {
-  done = done.then(() => tagFile(req.path, syncNodeRunFiles, openSampleLogFile, undefined, rules).then((result) => parentPort!.postMessage({ id: req.id, result } satisfies TagReply)));
+  done = done.then(async () => {
+    const results: TagReply['results'] = [];
+    for (const f of req.files) results.push({ id: f.id, result: await tagFile(f.path, syncNodeRunFiles, openSampleLogFile, undefined, rules) });
+    parentPort!.postMessage({ results } satisfies TagReply);
+  });
 });

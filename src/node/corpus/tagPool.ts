@@ -1,9 +1,12 @@
 /**
  * A pool of corpus workers (corpusWorker.ts), one per core by default: `tag(path)` reads and tags a
- * file in whichever worker has the fewest. Each worker is sent a few files ahead (IN_FLIGHT), so it
- * never waits for the main thread between two small files, and tags them one after another: memory
- * holds at most one parsed run per worker. A worker that dies (a file too large for its heap) fails
- * the file it was on with a message; the files sent after it go to the other workers or a new one.
+ * file in whichever worker has the fewest. Files go in batches (up to BATCH, one message each way),
+ * and each worker is sent a batch ahead (BATCHES_IN_FLIGHT), so it never waits for the main thread
+ * between two small files, and the main thread, which shares the machine's cores with the workers,
+ * handles one message per batch rather than per file. A worker tags its files one after another:
+ * memory holds at most one parsed run per worker. A worker that dies (a file too large for its heap)
+ * fails the file it was on with a message: the files of the batch it was on are sent again one by
+ * one (so only that file fails), the batches after it as they were, to the other workers or a new one.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -15,22 +18,25 @@ interface Job {
   id: number;
   path: string;
   display: string;
+  /** Sent alone: it was in the batch of a worker that died. */
+  alone?: boolean;
   /** Undefined: the pool was closed first. */
   resolve(r: FileTags | undefined): void;
 }
 
 interface Slot {
   worker: Worker;
-  /** Sent and not yet answered, in the order sent: the first is the one being tagged. */
-  jobs: Job[];
+  /** Batches sent and not yet answered, in the order sent: the first is the one being tagged. */
+  batches: Job[][];
 }
 
 /**
- * Files sent to a worker ahead of its answers. Two or three hide the main thread's turnaround
- * (a study transcript is tagged in about a millisecond); more would only leave other workers idle
- * at the end of a folder.
+ * Files in a batch. A study transcript is tagged in about half a millisecond, and the main thread's
+ * share of each message (waking, reading it, answering) was a third of a core over a corpus.
  */
-const IN_FLIGHT = 3;
+const BATCH = 8;
+/** Batches sent to a worker ahead of its answers: one being tagged, one waiting, so it never idles. */
+const BATCHES_IN_FLIGHT = 2;
 
 export class TagPool {
   private readonly slots: Slot[] = [];
@@ -45,6 +51,11 @@ export class TagPool {
     private readonly rules?: RulesText,
   ) {}
 
+  /** How many files to give the pool at once to keep every worker busy with full batches. */
+  get capacity(): number {
+    return this.size * BATCH * (BATCHES_IN_FLIGHT + 1);
+  }
+
   /** Reads and tags `path` in a worker; `display` names it in a message if the worker dies on it. Undefined: closed first. */
   tag(path: string, display: string = path): Promise<FileTags | undefined> {
     if (this.closed) return Promise.resolve(undefined);
@@ -56,39 +67,43 @@ export class TagPool {
 
   /** Files waiting for a worker plus files being tagged. */
   get pending(): number {
-    return this.queue.length + this.slots.reduce((n, s) => n + s.jobs.length, 0);
+    return this.queue.length + this.slots.reduce((n, s) => n + s.batches.reduce((m, b) => m + b.length, 0), 0);
   }
 
   private pump(): void {
     while (this.queue.length) {
       // An idle worker first, then a new one while there are fewer than `size`, then the least busy.
-      let slot = this.slots.find((s) => s.jobs.length === 0);
+      let slot = this.slots.find((s) => s.batches.length === 0);
       if (!slot && this.slots.length < this.size) slot = this.start();
-      slot ??= this.slots.filter((s) => s.jobs.length < IN_FLIGHT).sort((a, b) => a.jobs.length - b.jobs.length)[0];
+      slot ??= this.slots.filter((s) => s.batches.length < BATCHES_IN_FLIGHT).sort((a, b) => a.batches.length - b.batches.length)[0];
       if (!slot) return;
-      const job = this.queue.shift()!;
-      slot.jobs.push(job);
-      slot.worker.postMessage({ id: job.id, path: job.path } satisfies TagRequest);
+      // A file once in a dead worker's batch goes alone; the others go up to BATCH together.
+      const batch = [this.queue.shift()!];
+      while (!batch[0]!.alone && batch.length < BATCH && this.queue.length && !this.queue[0]!.alone) batch.push(this.queue.shift()!);
+      slot.batches.push(batch);
+      slot.worker.postMessage({ files: batch.map((j) => ({ id: j.id, path: j.path })) } satisfies TagRequest);
     }
   }
 
   private start(): Slot {
-    const slot: Slot = { worker: new Worker(this.workerFile, { workerData: (this.rules ? { rules: this.rules } : {}) satisfies TagWorkerData }), jobs: [] };
+    const slot: Slot = { worker: new Worker(this.workerFile, { workerData: (this.rules ? { rules: this.rules } : {}) satisfies TagWorkerData }), batches: [] };
     slot.worker.on('message', (reply: TagReply) => {
-      const job = slot.jobs[0];
-      if (!job || job.id !== reply.id) return;
-      slot.jobs.shift();
-      job.resolve(reply.result);
+      const batch = slot.batches[0];
+      if (!batch || batch.length !== reply.results.length || batch.some((j, i) => j.id !== reply.results[i]!.id)) return;
+      slot.batches.shift();
+      batch.forEach((job, i) => job.resolve(reply.results[i]!.result));
       this.pump();
     });
     const died = (why: string) => {
       const i = this.slots.indexOf(slot);
       if (i < 0) return;
       this.slots.splice(i, 1);
-      const [job, ...after] = slot.jobs.splice(0);
-      if (job) job.resolve({ runs: [], problems: [`${job.display}: could not be tagged: ${why}`] });
-      // The worker answers in order: it died on the first; the files sent after it were never begun.
-      this.queue.unshift(...after);
+      const [on, ...after] = slot.batches.splice(0);
+      if (on?.length === 1) on[0]!.resolve({ runs: [], problems: [`${on[0]!.display}: could not be tagged: ${why}`] });
+      // The worker answers batch by batch, in order: it died in the first, on one of its files; each
+      // is sent again alone, so only the one it dies on fails. The batches after it were never begun.
+      else if (on) for (const job of on) job.alone = true;
+      this.queue.unshift(...(on && on.length > 1 ? on : []), ...after.flat());
       if (!this.closed) this.pump();
     };
     slot.worker.on('error', (e) => died(e.message));
@@ -102,7 +117,7 @@ export class TagPool {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.resolve(undefined);
     const slots = this.slots.splice(0);
-    for (const s of slots) for (const job of s.jobs.splice(0)) job.resolve(undefined);
+    for (const s of slots) for (const job of s.batches.splice(0).flat()) job.resolve(undefined);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
