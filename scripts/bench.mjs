@@ -1245,7 +1245,7 @@ try {
     results.cli = [];
     for (const log of logs.filter((l) => l.sizeMB >= 100)) {
       // tag holds the run's events for the detectors: timed at 100 MB, not at 1 GB.
-      for (const command of log.sizeMB <= 100 ? ['parse', 'tag'] : ['parse']) {
+      for (const command of log.sizeMB <= 100 ? ['parse', 'convert', 'tag'] : ['parse', 'convert']) {
         say(`cli: peerwatch ${command} ${log.sizeMB} MB against a line-by-line JSON.parse`);
         const r = benchCliCommand(repoRoot, log, command, log.sizeMB <= 100 ? 3 : 1);
         results.cli.push(r);
