@@ -11,6 +11,13 @@
  * literals, enums, optional, nullable, default and unknown. A schema with anything else (a refinement,
  * a transform, a check this does not know) does not compile, and `compileFastParse` gives undefined.
  *
+ * Why not zod alone, or another library: profiling `peerwatch parse` showed zod's per-event parse
+ * (zod 4, its own JIT on) as the main cost, about as long again as reading the log; a second
+ * schema library would mean a second definition of the model, and zod's JIT needs eval, which the
+ * webview's CSP forbids. Reading zod's own schema objects keeps one definition; the differential test
+ * (test/unit/runlogFastParse.test.ts) holds this to zod's output on every event in the repository
+ * and on damaged copies, so a zod upgrade that changes its internals fails there, not in use.
+ *
  * Pure module: no `vscode`, no Node built-ins, no eval (the webview's CSP forbids it).
  */
 import type { z } from 'zod';
