@@ -278,6 +278,12 @@ function asRecord(v: unknown): Record<string, string> | undefined {
  * when the text is not that.
  */
 export function readYamlRecords(text: string, options: { oneRecord?: boolean } = {}): Array<Record<string, string>> | undefined {
+  const quick = plainRecords(text, options.oneRecord === true);
+  return quick === NOT_PLAIN ? readYamlRecordsThroughParser(text, options) : quick;
+}
+
+/** readYamlRecords through the `yaml` package alone: the definition the plain reader below is held to (test/unit/yaml.test.ts). */
+export function readYamlRecordsThroughParser(text: string, options: { oneRecord?: boolean } = {}): Array<Record<string, string>> | undefined {
   const yaml = readYaml(text, { scalarsAsText: true });
   if (yaml.error) return undefined;
   if (!Array.isArray(yaml.value)) {
@@ -416,3 +422,84 @@ export function yamlScalar(value: unknown): string {
   oneLineStrings(doc);
   return doc.toString({ ...BASE, doubleQuotedAsJSON: true, collectionStyle: 'flow' }).replace(/\n$/, '');
 }
+
+/** Characters YAML refuses or reads as breaks or marks (controls, tab, NEL, line and paragraph separators, BOM): left to the parser. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+/** plainRecords' answer for text it leaves to the parser. */
+const NOT_PLAIN: unique symbol = Symbol('not plain');
+
+/** `key: value` with a key of word characters and one space; the value is checked apart. */
+const PLAIN_PAIR = /^([A-Za-z_][A-Za-z0-9_]*): (.*)$/;
+/** Keys the core schema reads as something else than their text (true, null, …): left to the parser. */
+const SPECIAL_KEY = /^(?:true|false|null|__proto__)$/i;
+/** The first character of a plain scalar that may be left unquoted and means nothing else in YAML. */
+const PLAIN_START = /^[^\s\-?:,[\]{}#&*!|>'"%@`~]/;
+
+/**
+ * A value as written on one line: a plain scalar that is its own text, or a single-quoted one
+ * (`''` is a quote); undefined for anything else (double quotes, escapes, comments, `: ` inside, a
+ * value that goes on to the next line, trailing blanks).
+ */
+function plainValue(v: string): string | undefined {
+  if (v.length === 0 || v.endsWith(' ') || CONTROL.test(v)) return undefined;
+  if (v[0] === "'") {
+    if (v.length < 2 || v[v.length - 1] !== "'") return undefined;
+    const inner = v.slice(1, -1);
+    return /^(?:[^']|'')*$/.test(inner) ? inner.replace(/''/g, "'") : undefined;
+  }
+  if (!PLAIN_START.test(v) && !/^-[^\s-]/.test(v)) return undefined;
+  if (v.includes(': ') || v.includes(' #') || v.endsWith(':')) return undefined;
+  return v;
+}
+
+/**
+ * The records of the plainest tool answers (PyYAML's default style: `- key: value` items, two-space
+ * continuation lines, plain or single-quoted one-line values), read line by line: the `yaml`
+ * package takes 40–90 µs even for a four-line record, and a run log of many listings spent most of
+ * `peerwatch tag` there. Anything else (comments, double quotes, nesting, folded values, odd keys,
+ * repeated keys, blank lines, tabs, CR) gives NOT_PLAIN and is read by the parser, so the answer is
+ * always the parser's (test/unit/yaml.test.ts compares the two on every tool output of the fixtures).
+ */
+function plainRecords(text: string, oneRecord: boolean): Array<Record<string, string>> | undefined | typeof NOT_PLAIN {
+  if (text.includes('\r') || CONTROL.test(text)) return NOT_PLAIN;
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  if (lines.length === 0 || lines[0] === '') return NOT_PLAIN;
+  const list = lines[0]!.startsWith('- ');
+  const records: Array<Record<string, string>> = [];
+  let scalarItem = false;
+  let current: Record<string, string> | undefined;
+  const put = (line: string): boolean => {
+    const m = PLAIN_PAIR.exec(line);
+    if (!m || SPECIAL_KEY.test(m[1]!)) return false;
+    const value = plainValue(m[2]!);
+    if (value === undefined || Object.prototype.hasOwnProperty.call(current, m[1]!)) return false;
+    current![m[1]!] = value;
+    return true;
+  };
+  for (const line of lines) {
+    if (list && line.startsWith('- ')) {
+      const item = line.slice(2);
+      if (PLAIN_PAIR.test(item)) {
+        current = {};
+        records.push(current);
+        if (!put(item)) return NOT_PLAIN;
+      } else {
+        // A list item that is a plain scalar (`- 10.0.12.45`): the list is not one of records.
+        if (plainValue(item) === undefined || item.includes(':')) return NOT_PLAIN;
+        current = undefined;
+        scalarItem = true;
+      }
+    } else if (list && line.startsWith('  ') && current) {
+      if (!put(line.slice(2))) return NOT_PLAIN;
+    } else if (!list) {
+      current ??= {};
+      if (records.length === 0) records.push(current);
+      if (!put(line)) return NOT_PLAIN;
+    } else return NOT_PLAIN;
+  }
+  if (scalarItem) return undefined;
+  if (!list) return oneRecord ? records : undefined;
+  return records;
+}
+

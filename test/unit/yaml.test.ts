@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRules } from '../../src/core/behaviours';
 import { parseScenario } from '../../src/core/runner/scenario';
-import { readYaml, readYamlRecords, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
+import { readYaml, readYamlRecords, readYamlRecordsThroughParser, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
+import { parseTranscript } from '../../src/core/formats';
 
 const root = resolve(__dirname, '../../..');
 
@@ -211,5 +212,91 @@ describe('the YAML files the repository ships', () => {
   it('the rules example files read without diagnostics', () => {
     const dir = join(root, 'test/fixtures/behaviours/rules');
     for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x))) assert.deepEqual(parseRules(f, readFileSync(join(dir, f), 'utf8')).diagnostics, [], f);
+  });
+});
+
+describe('tool answers read as records without the parser', () => {
+  /** Every tool output of the transcripts the repository ships (real study runs, examples, fixtures). */
+  function toolOutputs(): string[] {
+    const outputs = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const n of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, n.name);
+        if (n.isDirectory()) walk(p);
+        else if (/\.(json|jsonl)$/.test(n.name)) {
+          let t;
+          try {
+            t = parseTranscript({ fileName: p, text: readFileSync(p, 'utf8') });
+          } catch {
+            continue;
+          }
+          for (const e of t.events) if (e.kind === 'tool_result') outputs.add(e.output);
+        }
+      }
+    };
+    for (const d of ['examples', 'test/fixtures', 'test/unit/fixtures']) walk(join(root, d));
+    return [...outputs];
+  }
+
+  /** Answers in and out of the plain style, each a place where a line reader could differ from YAML. */
+  const TRICKY = [
+    "- filename: a.txt\n  last_modified: '2025-01-02 03:04:05'\n  size: 12\n- filename: b.txt\n  size: 7\n",
+    'filename: x copy.safetensors\nlast_modified: 2026-02-18\nsize: 731642117000\n',
+    "- name: 'it''s'\n  note: 'a ''quoted'' word'\n",
+    '- 10.0.12.45\n- 10.0.12.46',
+    '- a: 1\n- plain\n',
+    'key: value # a comment\n',
+    'key: "double \\"quoted\\""\n',
+    'key: a: b\n',
+    'key:\n  nested: 1\n',
+    '- a: 1\n  a: 2\n',
+    'true: yes\nnull: ~\n',
+    '__proto__: polluted\n',
+    'key: -5\nother: -x\n',
+    'key: [1, 2]\n',
+    'key: {a: 1}\n',
+    'key: &anchor v\nother: *anchor\n',
+    'key: |\n  block\n',
+    'key: >\n  folded\n',
+    "key: 'unterminated\n",
+    'key: value \n',
+    'key: tab\there\n',
+    'key: 10:30\nurl: http://x.y/z?a=b#c\n',
+    'key: 100%\n',
+    '- filename: a\n\n- filename: b\n',
+    'key: value\r\nother: v\r\n',
+    '\ufeffkey: bom\n',
+    '--- \nkey: v\n',
+    'Just a sentence: with a colon and more words.',
+    'Error: file not found',
+    'key: v\n  continued line\n',
+    '- a: 1\n    b: 2\n',
+    'a.b: dotted\n',
+    'ключ: значение\n',
+    'key: значение, with unicode ✓\n',
+    'key: nel\u0085here\n',
+    '',
+    '\n',
+    'key: v\n\n',
+  ];
+
+  it('gives what the yaml package gives, for every tool output in the repository and the tricky cases', () => {
+    const texts = [...toolOutputs(), ...TRICKY];
+    assert.ok(texts.length > 200, `${texts.length} texts`);
+    let plain = 0;
+    for (const text of texts) {
+      for (const oneRecord of [false, true]) {
+        const expected = readYamlRecordsThroughParser(text, { oneRecord });
+        assert.deepEqual(readYamlRecords(text, { oneRecord }), expected, `${JSON.stringify(text.slice(0, 200))} (oneRecord: ${oneRecord})`);
+        if (expected) plain++;
+      }
+    }
+    assert.ok(plain > 20, `${plain} texts read as records`);
+  });
+
+  it('keeps a key called __proto__ as data', () => {
+    const r = readYamlRecords('__proto__: x\nsafe: y\n', { oneRecord: true });
+    assert.deepEqual(Object.keys(r![0]!), ['__proto__', 'safe']);
+    assert.equal(({} as { safe?: string }).safe, undefined);
   });
 });
