@@ -5,7 +5,6 @@
  * and decoded one at a time (RunlogReader.pushBytes): no string longer than a line is made. The CLI's
  * parse, convert and tag read `.runlog.jsonl` files this way.
  */
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { harnessRunFiles, isRunlogText } from '../core/formats';
 import type { RunRead } from '../core/formats/readRun';
@@ -47,33 +46,29 @@ export interface StreamedRunlog extends RunRead {
 /**
  * Reads the run log at `path` chunk by chunk; `onEvent` sees each event in order. The transcript it
  * resolves to has every field but `events` (empty unless `keepEvents`): the header as the end
- * record completes it, the diagnostics (file, line:column, what was expected), and `live`.
- * `hash`: the file's SHA-256, computed on the way. `maxBytes`: read no further (a second pass over a
- * log still being written reads what the first did).
+ * record completes it, the diagnostics (file, line:column, what was expected), and `live`. (`tag`
+ * reads a log this way; `parse` and `convert` read it on every core, node/runlogChunks.ts.)
  */
 export async function streamRunlogFile(
   path: string,
   onEvent: (e: TranscriptEvent) => void,
-  opts: { hash?: boolean; keepEvents?: boolean; maxBytes?: number } = {},
+  opts: { keepEvents?: boolean } = {},
 ): Promise<StreamedRunlog> {
   const display = nodeRunFiles.display?.(path) ?? path;
   const reader = new RunlogReader(display, { keepEvents: opts.keepEvents ?? false });
-  const hash = opts.hash ? createHash('sha256') : undefined;
   // The first line's bytes, for the source a converted log records (up to FIRST_LINE_MAX).
   const head: Buffer[] = [];
   let headBytes = 0;
   let headDone = false;
   let bytesTotal = 0;
-  const limit = opts.maxBytes ?? Infinity;
   const fh = await open(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
-    while (bytesTotal < limit) {
-      const { bytesRead } = await fh.read(buffer, 0, Math.min(CHUNK, limit - bytesTotal), null);
+    for (;;) {
+      const { bytesRead } = await fh.read(buffer, 0, CHUNK, null);
       if (bytesRead === 0) break;
       bytesTotal += bytesRead;
       const bytes = buffer.subarray(0, bytesRead);
-      hash?.update(bytes);
       if (!headDone) {
         const nl = bytes.indexOf(10);
         const part = nl < 0 ? bytes : bytes.subarray(0, nl);
@@ -95,7 +90,6 @@ export async function streamRunlogFile(
     transcript,
     eventCount: reader.eventCount,
     bytes: bytesTotal,
-    ...(hash ? { sha256: hash.digest('hex') } : {}),
     ...(convertedFrom ? { convertedFrom } : {}),
   };
 }
