@@ -5,7 +5,7 @@
 // The transcripts are made once from the study examples (examples/study/*.json), each one distinct (its
 // own line in the first message, so its own SHA-256; models and conditions varied so the table has
 // many cells), into <cache>/corpus-<n>/ and reused while the generator's version is unchanged.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -69,6 +69,34 @@ function readAndParse(files) {
   return { ms: performance.now() - t0, events };
 }
 
+/**
+ * How many cores this machine really has for the workers: the same read + JSON.parse of every file,
+ * once alone and then in two processes side by side. 2 means two threads run at full speed each; 1,
+ * that two busy threads share one core's worth (as on this project's machine), so the corpus
+ * workers can go no faster than one.
+ */
+async function parallelism(dir) {
+  const script = `const fs = require('node:fs'), path = require('node:path');
+    const dir = process.argv[1];
+    const t0 = performance.now();
+    for (const sub of fs.readdirSync(dir).sort()) {
+      if (!sub.startsWith('batch-')) continue;
+      for (const n of fs.readdirSync(path.join(dir, sub))) JSON.parse(fs.readFileSync(path.join(dir, sub, n), 'utf8'));
+    }
+    process.stdout.write(String(performance.now() - t0));`;
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`the parallelism probe exited ${code}`))));
+    });
+  const alone = await once();
+  const both = await Promise.all([once(), once()]);
+  return Math.round(((2 * alone) / Math.max(...both)) * 100) / 100;
+}
+
 /** `peerwatch summarize DIR --json` as a user runs it (the built CLI), timed, with its peak RSS when /usr/bin/time is there. */
 function summarize(repoRoot, dir) {
   const cli = join(repoRoot, 'dist', 'cli.js');
@@ -100,6 +128,8 @@ export async function benchCorpus({ repoRoot, cacheDir, count = 10_000, say = ()
   const read = readAndParse(files);
   say(`  read + JSON.parse: ${Math.round(read.ms)} ms`);
   rmSync(join(dir, '.peerwatch'), { recursive: true, force: true });
+  const cores = await parallelism(dir);
+  say(`  two reading processes side by side do the work of ${cores} alone (the cores the workers really have)`);
   const first = summarize(repoRoot, dir);
   say(`  summarize, no index: ${Math.round(first.ms)} ms (${first.files.read} read)`);
   const second = summarize(repoRoot, dir);
@@ -118,6 +148,7 @@ export async function benchCorpus({ repoRoot, cacheDir, count = 10_000, say = ()
       secondMs: Math.round(second.ms),
       secondPeakRssMB: second.peakRssMB,
       rows: first.rows,
+      parallelism: cores,
       firstVsRead: round(firstVsRead),
       secondVsFirst: round(secondVsFirst),
       targets: { firstVsRead: 3, secondVsFirst: 0.25 },
@@ -131,6 +162,7 @@ export function printCorpus(f) {
   const mark = (ok) => (ok ? 'meets' : 'misses');
   console.log(`\nCorpus: peerwatch summarize over ${f.files} distinct study transcripts (${f.mb} MB)\n`);
   console.log(`  read + JSON.parse every file     ${String(f.readParseMs).padStart(6)} ms  (the same-run baseline)`);
+  if (f.parallelism != null) console.log(`  the same in two processes at once: the work of ${f.parallelism} alone (the cores the workers really have)`);
   console.log(`  summarize, no index              ${String(f.firstMs).padStart(6)} ms  ${f.firstVsRead}× the baseline (${mark(f.meets.firstVsRead)} ≤ ${f.targets.firstVsRead}×), peak RSS ${f.firstPeakRssMB ?? '?'} MB`);
   console.log(`  summarize again, from the index  ${String(f.secondMs).padStart(6)} ms  ${f.secondVsFirst}× the first (${mark(f.meets.secondVsFirst)} ≤ ${f.targets.secondVsFirst}×), peak RSS ${f.secondPeakRssMB ?? '?'} MB`);
 }
