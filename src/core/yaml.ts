@@ -464,7 +464,7 @@ function plainValue(v: string): string | undefined {
 function plainRecords(text: string, oneRecord: boolean): Array<Record<string, string>> | undefined | typeof NOT_PLAIN {
   if (text.includes('\r') || CONTROL.test(text)) return NOT_PLAIN;
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  if (lines.length === 0 || lines[0] === '') return NOT_PLAIN;
+  if (lines[0] === '') return NOT_PLAIN;
   const list = lines[0]!.startsWith('- ');
   const records: Array<Record<string, string>> = [];
   let scalarItem = false;
