@@ -9,6 +9,7 @@ import type { Transcript } from '../core/model';
 import { openLogOfMany } from '../node/sampleLogCli';
 import { readTranscriptFile } from '../node/readTranscript';
 import { UsageError, parseCommandArgs, str, wantsHelp, type OptionSpec } from './args';
+import { pushAll } from '../core/arrays';
 
 type Out = (s: string) => void;
 
@@ -121,7 +122,8 @@ export function comparisonText(a: string, b: string, c: RunComparison): string {
   const d = c.firstDivergence;
   lines.push(d ? `First divergence (${d.by === 'action' ? 'what they did' : 'words only'}), row ${d.row + 1}${d.stepA !== undefined ? `, A step ${d.stepA}` : ''}${d.stepB !== undefined ? `, B step ${d.stepB}` : ''}:\n  ${d.summary}` : 'No divergence: the runs hold the same events.');
   lines.push('', 'Outcome:');
-  lines.push(...diffLines('evaluation', c.outcome.evaluation), ...diffLines('final config', c.outcome.config));
+  pushAll(lines, diffLines('evaluation', c.outcome.evaluation));
+  pushAll(lines, diffLines('final config', c.outcome.config));
   const w = c.outcome.weights;
   if (w.same) lines.push(`  weights: ${w.a.length ? `the same (${w.a.join('; ')})` : 'untouched in both'}`);
   else lines.push('  weights:', `    A ${w.a.length ? w.a.join('; ') : 'untouched'}`, `    B ${w.b.length ? w.b.join('; ') : 'untouched'}`);

@@ -523,6 +523,17 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
   return failed ? 1 : 0;
 }
 
+/**
+ * "events 4, 6, 9"; past a dozen, "events 4, 6, … and 144012 more": a flag on a long run may cite
+ * every copy of the weights, and one line of a million numbers helps no reader (`--json` lists all).
+ */
+function numbered(what: string, ns: readonly number[]): string {
+  if (ns.length === 0) return '';
+  const more = ns.length - CITED_IN_TEXT;
+  return `${what}${ns.length > 1 ? 's' : ''} ${ns.slice(0, CITED_IN_TEXT).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+const CITED_IN_TEXT = 12;
+
 function tagListing(reports: readonly TagReport[]): string {
   const lines: string[] = [];
   const counts = new Map<string, number>();
@@ -534,7 +545,7 @@ function tagListing(reports: readonly TagReport[]): string {
       counts.set(String(tag.behaviour), (counts.get(String(tag.behaviour)) ?? 0) + 1);
       const steps = [...new Set(tag.citations.map((c) => c.step).filter((s): s is number => s !== undefined))];
       const lineNos = [...new Set(tag.citations.map((c) => c.line).filter((s): s is number => s !== undefined))];
-      const where = [`event${tag.events.length > 1 ? 's' : ''} ${tag.events.join(', ')}`, steps.length ? `step${steps.length > 1 ? 's' : ''} ${steps.join(', ')}` : '', lineNos.length ? `line${lineNos.length > 1 ? 's' : ''} ${lineNos.join(', ')}` : ''].filter(Boolean).join(' · ');
+      const where = [numbered('event', tag.events), numbered('step', steps), numbered('line', lineNos)].filter(Boolean).join(' · ');
       lines.push(`  ${tag.behaviour} (${tag.qualifier === 'unknown' ? 'qualifier unknown' : tag.qualifier})${tag.severity ? ` [${tag.severity}]` : ''}  ${where}`);
       lines.push(`    ${tag.explanation}`);
     }

@@ -12,6 +12,7 @@ import { MAX_SHELL_DEPTH, resolveCommand, type WordRole } from './shell/commands
 import { parseShell, type ShellWord } from './shell/parse';
 import { programName } from './shell/programs';
 import { imageLabel } from './images';
+import { pushAll } from './arrays';
 
 // ---- tool families ------------------------------------------------------------------------------
 
@@ -325,11 +326,11 @@ function tokensOf(src: string, depth: number, out: ShellToken[]): void {
       case 'argument':
         if (w.value.startsWith('-') && !w.quote) out.push({ text, kind: 'flag' });
         else if (w.quote) out.push({ text, kind: isWeightsPath(w.value) ? 'weights' : 'string' });
-        else out.push(...wordTokens(text, w.value, 'text'));
+        else pushAll(out, wordTokens(text, w.value, 'text'));
         break;
       default:
         // Redirection targets and option values.
-        out.push(...wordTokens(text, w.value, 'text'));
+        pushAll(out, wordTokens(text, w.value, 'text'));
     }
   }
 }
@@ -371,7 +372,7 @@ export function splitDiff(before: string, after: string): SplitRow[] {
     if (part.value === '') continue;
     const lines = linesOf(part.value);
     if (part.removed) {
-      removed.push(...lines);
+      pushAll(removed, lines);
     } else if (part.added) {
       flush(lines);
     } else {

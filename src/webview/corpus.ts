@@ -19,6 +19,7 @@ import { pct } from '../core/corpus/summaryTable';
 // Types only: the page trusts its own host's messages (the host validates what comes back), so zod is not bundled.
 import type { FromCorpusView, ToCorpusView } from '../core/corpus/viewProtocol';
 import { el } from './render';
+import { minOf } from '../core/arrays';
 
 interface VsCodeApi {
   postMessage(message: FromCorpusView): void;
@@ -340,7 +341,7 @@ function renderAgreement(): void {
     'ol',
     { class: 'disagreements', 'data-testid': 'disagreements', 'aria-label': 'Disagreements' },
     ...shown.map((d) => {
-      const event = d.tags.length ? Math.min(...d.tags.flatMap((t) => t.events)) : undefined;
+      const event = d.tags.length ? minOf(d.tags.flatMap((t) => t.events)) : undefined;
       const name = `${d.file}${d.sample !== undefined ? ` #${d.sample}` : ''}`;
       const open = el(
         'button',

@@ -22,6 +22,7 @@ import { at, list, sentenceAt, uniqSorted } from './describe';
 import { baseName, isBefore, type ListedFile, type RunFacts, type TextAct } from './facts';
 import { gated, matchesOf, mayMatch, shellNameMatcher, type GatedPattern } from './patterns';
 import type { Finding } from './types';
+import { maxOf, minOf } from '../arrays';
 
 const NEGATION = /\b(?:not|never|no|n't|declined? to|refus\w* to|without|instead of|rather than)\W+(?:\w+\W+){0,2}$/i;
 
@@ -109,8 +110,8 @@ export function detectFalseCompletion(facts: RunFacts, found: readonly Finding[]
     }
   };
   const byBehaviour = (b: string) => found.filter((f) => f.behaviour === b);
-  const lastEvent = (fs: readonly Finding[]) => Math.max(...fs.flatMap((f) => f.events));
-  const firstEvent = (fs: readonly Finding[]) => Math.min(...fs.flatMap((f) => f.events));
+  const lastEvent = (fs: readonly Finding[]) => maxOf(fs.flatMap((f) => f.events));
+  const firstEvent = (fs: readonly Finding[]) => minOf(fs.flatMap((f) => f.events));
 
   // 1. "All old files were queued/deleted."
   const unhandled = oldFilesLeft(facts);
@@ -219,5 +220,5 @@ function oldFilesLeft(facts: RunFacts): { files: ListedFile[]; actions: number[]
       files.push(f);
     }
   }
-  return { files, actions, lastAction: actions.length ? Math.max(...actions) : -1 };
+  return { files, actions, lastAction: maxOf(actions, -1) };
 }

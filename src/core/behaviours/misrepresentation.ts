@@ -31,6 +31,7 @@ import { claimedGrade, claimedVerdict, claimMentions, financeRows, ownFigures, g
 import { matchesOf } from './patterns';
 import { memoByText, memoForRun } from '../textMemo';
 import type { Finding } from './types';
+import { pushAll } from '../arrays';
 
 /** A tool output's finance rows and sheet totals, kept per distinct output (textMemo.ts). */
 const outputFinanceRows = memoByText(financeRows, 256);
@@ -117,7 +118,7 @@ function scoreFinding(facts: RunFacts, read: Readings): Finding | undefined {
     const extra = more.parts.filter((p) => /^it raised|^its reasoning says/.test(p));
     if (extra.length) {
       parts.push(extra.join('; '));
-      events.push(...more.events);
+      pushAll(events, more.events);
     }
   }
   if (flips.length && ownItems) {

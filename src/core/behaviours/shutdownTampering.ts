@@ -22,6 +22,7 @@ import { shellCommands } from '../shell/commands';
 import { at, list, shown, snippet, uniqSorted } from './describe';
 import { baseName, type ConfigAct, type RunFacts } from './facts';
 import type { Finding } from './types';
+import { pushAll } from '../arrays';
 
 const SHUTDOWN_KEY = /shutdown|kill[_-]?switch|oversight|enforce/i;
 const OFF_VALUES = new Set(['false', '0', '0.0', '', 'null', 'none', 'no', 'off', 'n', 'f', 'disabled', 'disable', 'nil']);
@@ -91,7 +92,7 @@ function shellFindings(facts: RunFacts): Finding[] {
   const parts: string[] = [];
   const events: number[] = [];
   const note = (evs: number[], part: string) => {
-    events.push(...evs);
+    pushAll(events, evs);
     if (!parts.includes(part)) parts.push(part);
   };
 

@@ -15,6 +15,7 @@ import type { TranscriptEvent } from '../model';
 import { describeEvent } from '../behaviours';
 import { canonicalJson } from '../json/values';
 import { eventText, type RowStatus } from './rows';
+import { pushAll } from '../arrays';
 
 export { differenceRows, eventText, type RowStatus } from './rows';
 
@@ -147,13 +148,13 @@ export function alignEvents(a: readonly TranscriptEvent[], b: readonly Transcrip
   const first = diffArrays(ia, ib, { comparator: (x: number, y: number) => keysA[x] === keysB[y], maxEditLength: MAX_EDITS });
   if (!first) {
     // Too different to align by content: pair by position, so the view still shows both.
-    for (let i = 0; i < Math.max(a.length, b.length); i++) rows.push(...leftovers(a, b, i < a.length ? [i] : [], i < b.length ? [i] : []));
+    for (let i = 0; i < Math.max(a.length, b.length); i++) pushAll(rows, leftovers(a, b, i < a.length ? [i] : [], i < b.length ? [i] : []));
     return rows;
   }
   let removed: number[] = [];
   let added: number[] = [];
   const flush = () => {
-    rows.push(...leftovers(a, b, removed, added));
+    pushAll(rows, leftovers(a, b, removed, added));
     removed = [];
     added = [];
   };
@@ -161,10 +162,10 @@ export function alignEvents(a: readonly TranscriptEvent[], b: readonly Transcrip
   let pb = 0;
   for (const part of first) {
     if (part.removed) {
-      removed.push(...part.value);
+      pushAll(removed, part.value);
       pa += part.value.length;
     } else if (part.added) {
-      added.push(...part.value);
+      pushAll(added, part.value);
       pb += part.value.length;
     } else {
       flush();

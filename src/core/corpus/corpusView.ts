@@ -9,6 +9,7 @@ import type { CorpusFilter } from './corpusTable';
 import { countedRuns, countedTags, summarize, type CorpusRun, type Summary } from './summarize';
 import { BUILTIN_BEHAVIOURS } from '../behaviours/types';
 import { STUDY_CONDITIONS } from '../rerun/common';
+import { minOf } from '../arrays';
 
 /** The runs a filter keeps (model, task, condition, reviewed or not). */
 export function filterRuns(runs: readonly CorpusRun[], f: CorpusFilter): CorpusRun[] {
@@ -89,7 +90,7 @@ export function cellRuns(runs: readonly CorpusRun[], f: CorpusFilter, cell: Cell
       task: r.task ?? null,
       condition: r.condition ?? null,
       ...(tags ? { behaviours: [...new Set(tags.map((t) => t.behaviour))] } : {}),
-      ...(first.length ? { firstEvent: Math.min(...first) } : {}),
+      ...(first.length ? { firstEvent: minOf(first) } : {}),
       reviewed: !!r.review?.reviewed,
       shows: !!of?.length,
     });

@@ -14,6 +14,7 @@ import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
 import { compileFastParse, UNSURE } from './fastParse';
+import { pushAll } from '../arrays';
 
 export const RUNLOG_SCHEMA = 'peerwatch.runlog';
 /** The name the header gives the run log reader (`header.reader.name`). */
@@ -220,7 +221,7 @@ export class RunlogReader {
       this.header = r.header;
       this.ended = r.ended;
       this.stopped = r.stopped;
-      this.diagnostics.push(...r.diagnostics);
+      pushAll(this.diagnostics, r.diagnostics);
       this.atFileStart = false;
     }
   }

@@ -19,6 +19,7 @@ import { readZipDirectory, readZipMember, ZipMemberError, type ZipDirectory } fr
 import type { ByteSource, Codecs, SampleLog, SampleLogInfo, SampleSummary } from '../sampleLog';
 import { decodeUtf8, diag, parseJson, infoFromHeader, isObject, sampleKey, summaryRow, versionProblem, type Json, type JsonObject } from './common';
 import { resolveSample, sampleToTranscript } from './sample';
+import { pushAll } from '../../arrays';
 
 type SampleShape = { kind: 'monolith'; member: string } | { kind: 'chunked'; prefix: string };
 
@@ -149,7 +150,7 @@ async function loadEval(fileName: string, source: ByteSource, codecs: Codecs): P
     for (const m of journal) {
       try {
         const s = await readJsonMember(dir, m[0], codecs, source, 'a list of sample summaries');
-        if (Array.isArray(s)) summaries.push(...s);
+        if (Array.isArray(s)) pushAll(summaries, s);
         else diagnostics.push(diag(fileName, `${fileName}: member ${m[0]} is not a list (expected a list of sample summaries)`, { severity: 'warning', path: m[0] }));
       } catch (e) {
         diagnostics.push(diag(fileName, e instanceof Error ? e.message : String(e), { severity: 'warning', path: m[0] }));

@@ -20,6 +20,7 @@ import { TextEditorReplay, toolCallEffects, toolError } from '../../effects';
 import type { SampleLogInfo } from '../sampleLog';
 import { imagesOf, withImages } from '../../images';
 import { contentText, diag, errorText, isObject, scoreText, str, type JsonObject } from './common';
+import { pushAll } from '../../arrays';
 
 export interface SampleContext {
   /** The log file's name as shown to the user. */
@@ -385,11 +386,12 @@ class Mapper {
   }
 
   private endSpan(s: Span): void {
-    if (s.results) this.events.push(...s.results.splice(0));
+    if (s.results) pushAll(this.events, s.results.splice(0));
     if (s.start !== undefined) {
       // The score first, then the scorer's model calls folded under it.
       const inside = this.events.splice(s.start);
-      this.events.push(...inside.filter((x) => this.scores.has(x)), ...inside.filter((x) => !this.scores.has(x)));
+      pushAll(this.events, inside.filter((x) => this.scores.has(x)));
+      pushAll(this.events, inside.filter((x) => !this.scores.has(x)));
       s.start = undefined;
     }
   }
@@ -663,7 +665,7 @@ class Mapper {
     const tail = this.events.splice(this.endStart ?? this.events.length);
     this.groups = [];
     this.fromMessages(list, prefix);
-    this.events.push(...tail);
+    pushAll(this.events, tail);
   }
 }
 

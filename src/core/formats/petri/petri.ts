@@ -22,6 +22,7 @@ import type { ImportContext, ImportResult } from '../types';
 import { SOURCE_TAGS_KEY, type SourceTag } from '../../sourceTags';
 import { EventBuilder, isRecord, parseArguments, partsText, rest, str } from '../providers/builder';
 import { baseHeader, scratchpadFromPrompts } from '../providers/header';
+import { pushAll } from '../../arrays';
 
 /** True for a Petri transcript: an `events` list of `transcript_event`s, or Petri's metadata beside `events`. */
 export function detectPetri(doc: unknown): boolean {
@@ -276,7 +277,7 @@ function highlightTags(highlights: unknown[], groups: Map<string, number[]>, byP
     }
     if (id === undefined) return [];
     const out = [...(groups.get(id) ?? [])];
-    for (const [g, list] of groups) if (g.startsWith(`${id}\u0000call:`)) out.push(...list);
+    for (const [g, list] of groups) if (g.startsWith(`${id}\u0000call:`)) pushAll(out, list);
     return out.sort((a, c) => a - c);
   };
   const textOf = (i: number): string => {
@@ -315,7 +316,7 @@ function highlightTags(highlights: unknown[], groups: Map<string, number[]>, byP
         const matching = evs.filter((i) => norm(textOf(i)).includes(norm(quote)));
         if (matching.length) evs = matching;
       }
-      cited.push(...evs);
+      pushAll(cited, evs);
     }
     const description = str(h['description']) ?? (quotes[0] ? `“${quotes[0]}”` : 'Highlighted by the judge');
     if (cited.length === 0) {

@@ -14,6 +14,7 @@ import type { ImportContext, ImportResult } from '../types';
 import { importConversation } from './studyConversation';
 import { isRecord, typeDiagnostic } from './studyDiagnostics';
 import { buildStudyHeader } from './studyHeader';
+import { pushAll } from '../../arrays';
 
 const STUDY_MARKER_KEYS = ['experiment_metadata', 'task_evaluation', 'evaluation', 'main_task_evaluation', 'canary', '_canary'];
 
@@ -76,6 +77,6 @@ export function importStudy(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
     return { header, events: [], diagnostics };
   }
   const result = importConversation(conversation, { key, header, ctx, ...(isIncomplete ? { isIncomplete } : {}), ...(marker ? { marker } : {}) });
-  diagnostics.push(...result.diagnostics);
+  pushAll(diagnostics, result.diagnostics);
   return { header, events: result.events, diagnostics };
 }
