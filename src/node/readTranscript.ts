@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { readRun, type RunFiles, type RunRead } from '../core/formats/readRun';
 import type { Transcript } from '../core/model';
+import { isRunlogFile, streamRunlogFile } from './runlogFile';
 
 /** Node's file system for the run reader; `display` names a file relative to the current folder. */
 export const nodeRunFiles: RunFiles = {
@@ -24,6 +25,9 @@ export const nodeRunFiles: RunFiles = {
   },
   display: (path) => relative(process.cwd(), path) || path,
   sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
+  // A run log is streamed with its events kept: `summarize` of a folder holding a 1 GB log read it
+  // whole into one string and failed ("Cannot create a string longer than 0x1fffffe8 characters").
+  readRunlog: async (path, opts) => ((await isRunlogFile(path)) ? streamRunlogFile(path, () => undefined, { keepEvents: true, ...opts }) : undefined),
 };
 
 /**

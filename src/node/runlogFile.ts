@@ -5,6 +5,7 @@
  * and decoded one at a time (RunlogReader.pushBytes): no string longer than a line is made. The CLI's
  * parse, convert and tag read `.runlog.jsonl` files this way.
  */
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { harnessRunFiles, isRunlogText } from '../core/formats';
 import type { RunRead } from '../core/formats/readRun';
@@ -46,14 +47,16 @@ export interface StreamedRunlog extends RunRead {
 /**
  * Reads the run log at `path` chunk by chunk; `onEvent` sees each event in order. The transcript it
  * resolves to has every field but `events` (empty unless `keepEvents`): the header as the end
- * record completes it, the diagnostics (file, line:column, what was expected), and `live`. (`tag`
- * reads a log this way; `parse` and `convert` read it on every core, node/runlogChunks.ts.)
+ * record completes it, the diagnostics (file, line:column, what was expected), and `live`; with
+ * `hash`, the file's SHA-256. (`tag` and the run reader's Node files, readTranscript.ts, read a log
+ * this way; `parse` and `convert` read it on every core, node/runlogChunks.ts.)
  */
 export async function streamRunlogFile(
   path: string,
   onEvent: (e: TranscriptEvent) => void,
-  opts: { keepEvents?: boolean } = {},
+  opts: { keepEvents?: boolean; hash?: boolean } = {},
 ): Promise<StreamedRunlog> {
+  const hash = opts.hash ? createHash('sha256') : undefined;
   const display = nodeRunFiles.display?.(path) ?? path;
   const reader = new RunlogReader(display, { keepEvents: opts.keepEvents ?? false });
   // The first line's bytes, for the source a converted log records (up to FIRST_LINE_MAX).
@@ -69,6 +72,7 @@ export async function streamRunlogFile(
       if (bytesRead === 0) break;
       bytesTotal += bytesRead;
       const bytes = buffer.subarray(0, bytesRead);
+      hash?.update(bytes);
       if (!headDone) {
         const nl = bytes.indexOf(10);
         const part = nl < 0 ? bytes : bytes.subarray(0, nl);
@@ -90,6 +94,7 @@ export async function streamRunlogFile(
     transcript,
     eventCount: reader.eventCount,
     bytes: bytesTotal,
+    ...(hash ? { sha256: hash.digest('hex') } : {}),
     ...(convertedFrom ? { convertedFrom } : {}),
   };
 }

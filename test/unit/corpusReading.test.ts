@@ -1,6 +1,7 @@
 // How the corpus reads runs quickly, checked against the ordinary way: without places (positions:
 // false) every run of the study's real transcripts and the examples gives the same events, header,
-// diagnostics and tags, only without line numbers; and the worker pool that tags a corpus, sent
+// diagnostics and tags, only without line numbers; run logs streamed give what their whole text
+// gives; and the worker pool that tags a corpus, sent
 // several files ahead, answers each file once and fails only the file a worker died on.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { parseTranscript } from '../../src/core/formats';
 import { TagPool } from '../../src/node/corpus/tagPool';
+import { readRun, type RunFiles } from '../../src/core/formats/readRun';
+import { nodeRunFiles } from '../../src/node/readTranscript';
 import { repoRoot } from './peerwatchCli';
 import { realFixtures } from './realFixtures';
 
@@ -114,5 +117,39 @@ describe('corpus reading: the tagging pool', function () {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('corpus reading: run logs streamed', () => {
+  /** Every .jsonl under `dir`. */
+  const jsonlFiles = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? jsonlFiles(p) : n.endsWith('.jsonl') ? [p] : [];
+    });
+  // The same files without the platform's stream: the whole text through parseTranscript.
+  const wholeText: RunFiles = { read: nodeRunFiles.read, exists: nodeRunFiles.exists, display: nodeRunFiles.display!, sha256: nodeRunFiles.sha256! };
+
+  it("give what the whole text gives: header, events, problems, source, hash and tags (a 1 GB log is longer than V8's longest string)", async () => {
+    const files = [...jsonlFiles(join(repoRoot, 'examples')), ...jsonlFiles(join(repoRoot, 'test', 'fixtures'))];
+    let streamed = 0;
+    for (const file of files) {
+      const whole = await readRun(wholeText, file, { hash: true }).catch((e: unknown) => e as Error);
+      const wholeReads: string[] = [];
+      const streaming: RunFiles = { ...nodeRunFiles, read: (p) => (wholeReads.push(p), nodeRunFiles.read(p)) };
+      const read = await readRun(streaming, file, { hash: true }).catch((e: unknown) => e as Error);
+      if (whole instanceof Error || read instanceof Error) {
+        assert.equal(String(read), String(whole), file);
+        continue;
+      }
+      if (whole.transcript.header.format !== 'runlog') continue;
+      streamed++;
+      assert.deepEqual(wholeReads, [], `${file} is streamed, never read whole`);
+      assert.deepEqual(read.transcript, whole.transcript, file);
+      assert.equal(read.sha256, whole.sha256, file);
+      assert.deepEqual(read.convertedFrom, whole.convertedFrom, file);
+      assert.deepEqual(detectBehaviours(read.transcript), detectBehaviours(whole.transcript), file);
+    }
+    assert.ok(streamed >= 100, `${streamed} run logs compared`);
   });
 });

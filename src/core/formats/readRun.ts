@@ -25,6 +25,12 @@ export interface RunFiles {
    * (Node's is synchronous and about ten times quicker on a transcript: it matters over a corpus).
    */
   sha256?(bytes: Uint8Array): string;
+  /**
+   * The run log at `path` read as a stream, when the platform can (Node: node/runlogFile.ts), with
+   * the same run-log reader: no string of the whole file is made, and a log of 1 GB is longer than
+   * any string V8 makes. Undefined when `path` is not a run log. readRun asks it for `.jsonl` files.
+   */
+  readRunlog?(path: string, opts: { hash?: boolean }): Promise<RunRead | undefined>;
 }
 
 /** A run as read. */
@@ -62,6 +68,10 @@ export async function readRun(files: RunFiles, path: string, opts: { hash?: bool
   const harness = harnessRunFiles(source);
   if (harness) {
     for (const s of harness.siblings) if (s !== source && (await files.exists(s))) siblings[baseName(s)] = decode(await files.read(s));
+  }
+  if (files.readRunlog && !harness && /\.jsonl$/i.test(source)) {
+    const streamed = await files.readRunlog(source, { ...(opts.hash ? { hash: true } : {}) });
+    if (streamed) return streamed;
   }
   const bytes = await files.read(source);
   const text = decode(bytes);
