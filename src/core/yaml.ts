@@ -436,6 +436,30 @@ const SPECIAL_KEY = /^(?:true|false|null|__proto__)$/i;
 /** The first character of a plain scalar that may be left unquoted and means nothing else in YAML. */
 const PLAIN_START = /^[^\s\-?:,[\]{}#&*!|>'"%@`~]/;
 
+/** A character without which a text holds no mapping, nor an empty list, for the parser to find. */
+const MAPPING_MARK = /[:?{![]/;
+/** One `'key': 'value'` pair of a one-line flow mapping and what follows it (`, ` or the closing brace). */
+const QUOTED_PAIR = /'((?:[^'\n]|'')*)': '((?:[^'\n]|'')*)'(, |\}\n?$)/y;
+
+/**
+ * A one-line flow mapping of single-quoted keys and values, as Python prints a dict of strings
+ * (`{'status': 'ok', 'message': '…'}`): the record it is, with `''` read as a quote. Anything else
+ * (double quotes, numbers, nesting, a repeated key, text after the brace) is left to the parser.
+ */
+function quotedFlowRecord(text: string): Array<Record<string, string>> | typeof NOT_PLAIN {
+  const record: Record<string, string> = {};
+  QUOTED_PAIR.lastIndex = 1;
+  for (;;) {
+    const at = QUOTED_PAIR.lastIndex;
+    const m = QUOTED_PAIR.exec(text);
+    if (!m || m.index !== at) return NOT_PLAIN;
+    const key = m[1]!.replace(/''/g, "'");
+    if (key === '__proto__' || Object.prototype.hasOwnProperty.call(record, key)) return NOT_PLAIN;
+    record[key] = m[2]!.replace(/''/g, "'");
+    if (m[3] !== ', ') return QUOTED_PAIR.lastIndex === text.length ? [record] : NOT_PLAIN;
+  }
+}
+
 /**
  * A value as written on one line: a plain scalar that is its own text, or a single-quoted one
  * (`''` is a quote); undefined for anything else (double quotes, escapes, comments, `: ` inside, a
@@ -462,7 +486,12 @@ function plainValue(v: string): string | undefined {
  * always the parser's (test/unit/yaml.test.ts compares the two on every tool output of the fixtures).
  */
 function plainRecords(text: string, oneRecord: boolean): Array<Record<string, string>> | undefined | typeof NOT_PLAIN {
+  // Without `:`, `?`, `{` or `!` no line can hold a mapping (`key: v`, `? key`, `{k}`, `!!map`), and
+  // without `[` no empty list (`[]`, no records): the parser reads prose, a list of scalars or damage
+  // as something else than records.
+  if (!MAPPING_MARK.test(text)) return undefined;
   if (text.includes('\r') || CONTROL.test(text)) return NOT_PLAIN;
+  if (text[0] === '{') return oneRecord ? quotedFlowRecord(text) : undefined;
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
   if (lines[0] === '') return NOT_PLAIN;
   const list = lines[0]!.startsWith('- ');

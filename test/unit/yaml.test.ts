@@ -278,6 +278,30 @@ describe('tool answers read as records without the parser', () => {
     '',
     '\n',
     'key: v\n\n',
+    // Prose and lists without a mapping; marks that make one without a colon.
+    'check the spreadsheet, then report.\n\nmove on - later',
+    '- a\n- b\n',
+    '? key\n',
+    '{a, b}',
+    '!!map',
+    '!!set\n? a\n',
+    '[1, 2, 3]',
+    '[]',
+    '- [ ]\n',
+    // Python's dicts of strings, and their near misses.
+    "{'status': 'ok', 'message': 'the results are in'}",
+    "{'status': 'ok', 'message': 'it''s done'}\n",
+    "{'status': 'ok', 'status': 'again'}",
+    "{'status': 'ok', 'count': 3}",
+    "{'status': 'ok', 'message': \"it's\"}",
+    "{'status': 'ok'} trailing",
+    "{'status':'ok'}",
+    "{'a': 'b', }",
+    "{'a': 'b'}\n{'c': 'd'}",
+    "{'a': 'line\\nbreak', 'b': 'tab\\t'}",
+    "{'__proto__': 'x'}",
+    "{'': ''}",
+    '{}',
   ];
 
   it('gives what the yaml package gives, for every tool output in the repository and the tricky cases', () => {
