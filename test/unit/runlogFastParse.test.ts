@@ -1,11 +1,13 @@
 // The run log's fast path (src/core/runlog/fastParse.ts) against zod itself: for every event in the
 // repository's run logs, and for thousands of damaged copies of them, the fast parser either gives
 // exactly what zod's parse gives (same fields, same order, defaults filled, unknown keys dropped) or
-// declines, and it never accepts what zod rejects, so every diagnostic still comes from zod.
+// declines, and it never accepts what zod rejects, so every diagnostic still comes from zod. The same
+// holds for the run header every reader validates.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TranscriptEvent } from '../../src/core/model';
+import { RunHeader, TranscriptEvent } from '../../src/core/model';
+import { parseTranscript } from '../../src/core/formats';
 import { compileFastParse, UNSURE } from '../../src/core/runlog/fastParse';
 import { repoRoot } from './peerwatchCli';
 
@@ -116,5 +118,43 @@ describe('run-log fast path agrees with zod', () => {
     assert.deepEqual(a.arguments, {});
     assert.notEqual(a.arguments, b.arguments, 'each event has its own arguments object');
     assert.notEqual(a.source, b.source);
+  });
+});
+
+describe("the run header's fast path agrees with zod", () => {
+  const fastHeader = compileFastParse(RunHeader);
+  /** The headers of every run the examples hold, as the readers validated them. */
+  const headers = (): Array<Record<string, unknown>> => {
+    const out: Array<Record<string, unknown>> = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(json|jsonl)$/.test(e.name)) {
+          try {
+            out.push(parseTranscript({ fileName: p, text: readFileSync(p, 'utf8') }).header as Record<string, unknown>);
+          } catch {
+            // Not one run (an Inspect log, a file of many runs): its samples' headers come through the same check.
+          }
+        }
+      }
+    };
+    walk(join(repoRoot, 'examples'));
+    return out;
+  };
+
+  it('compiles (every reader validates its header through it), and gives zod\'s output for every header of the examples', () => {
+    assert.ok(fastHeader, 'RunHeader has a fast parser');
+    const all = headers();
+    assert.ok(all.length >= 20, `${all.length} headers`);
+    for (const h of all) assert.equal(agrees(fastHeader, RunHeader, h, `header of ${String(h['format'])}`), 'fast', 'a valid header takes the fast path');
+  });
+
+  it('never accepts a damaged header zod rejects (the reader then names the field), and matches zod on every one it accepts', () => {
+    const richest = headers().sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0]!;
+    const took = { fast: 0, zod: 0 };
+    for (const d of damaged({ ...richest, formatVersion: 1 })) took[agrees(fastHeader!, RunHeader, d, 'damaged header')]++;
+    for (const v of ['1.2', 2, true, null, [1]]) took[agrees(fastHeader!, RunHeader, { ...richest, formatVersion: v }, `formatVersion ${JSON.stringify(v)}`)]++;
+    assert.ok(took.fast > 100 && took.zod > 100, `fast ${took.fast}, zod ${took.zod}`);
   });
 });

@@ -10,6 +10,7 @@ import { isJsonLines, lineErrorMessage, parseJsonLines, type JsonLinesResult } f
 import { isRecord } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
 import { readRunlog } from '../runlog/runlog';
+import { compileFastParse, UNSURE } from '../runlog/fastParse';
 import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticMisalignment/response';
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
 import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
@@ -350,12 +351,18 @@ function importParsed(run: ParsedRun, match: RunMatch): { transcript: Transcript
   return { transcript: { header: validHeader(result.header, run.file, diagnostics), events, diagnostics, live: false }, events };
 }
 
+/** The header's schema compiled to plain checks (core/runlog/fastParse.ts); zod answers what they decline. */
+const fastHeader = compileFastParse(RunHeader);
+
 /**
  * The importer's header, validated. A field that fails the schema (an API-call count of 1e20, a
  * value of the wrong type) is left out of the header with a warning naming the field and what was
  * expected, instead of refusing the whole file; the file itself is never changed.
  */
 function validHeader(raw: unknown, fileName: string, diagnostics: Diagnostic[]): RunHeader {
+  // A valid header through the plain checks compiled from the schema (zod took about 5% of tagging a corpus).
+  const fast = fastHeader?.(raw);
+  if (fast !== undefined && fast !== UNSURE) return fast;
   let candidate: unknown = raw;
   for (let attempt = 0; attempt < 50; attempt++) {
     const parsed = RunHeader.safeParse(candidate, { reportInput: true });

@@ -6,9 +6,9 @@
  * `UNSURE` when it does not vouch for the value (anything invalid, or unusual); the caller then asks
  * zod, so a damaged record gets zod's own issue, worded as before.
  *
- * Only what the run-log's records use is compiled: objects (stripping), discriminated unions,
- * arrays, records of strings to anything, strings, numbers (integer and bound checks), booleans,
- * literals, enums, optional, nullable, default and unknown. A schema with anything else (a refinement,
+ * Only what the run-log's records and the run header use is compiled: objects (stripping),
+ * discriminated unions, unions of scalars, arrays, records of strings to anything, strings, numbers
+ * (integer and bound checks), booleans, literals, enums, optional, nullable, default and unknown. A schema with anything else (a refinement,
  * a transform, a check this does not know) does not compile, and `compileFastParse` gives undefined.
  *
  * Why not zod alone, or another library: profiling `peerwatch parse` showed zod's per-event parse
@@ -128,7 +128,7 @@ function compile(schema: ZodLike): Fast | undefined {
     case 'object':
       return compileObject(def.shape!, def.catchall);
     case 'union':
-      return compileDiscriminated(def.options!, def.discriminator, def.unionFallback);
+      return def.discriminator === undefined ? compileScalarUnion(def.options!) : compileDiscriminated(def.options!, def.discriminator, def.unionFallback);
     default:
       return undefined;
   }
@@ -243,3 +243,27 @@ function compileDiscriminated(options: ZodLike[], discriminator: string | undefi
     return f ? f(v) : UNSURE;
   };
 }
+
+/** Kinds of schema whose parse gives back the value itself, never a changed copy. */
+const SCALAR_KINDS = new Set(['string', 'number', 'boolean', 'literal', 'enum']);
+
+/**
+ * A union of scalars (`z.union([z.string(), z.number()])`): zod gives the value itself when any
+ * option takes it, so whichever compiled option vouches for it gives the same answer. Unions of
+ * anything that parses to a copy (objects, arrays) are left to zod, which picks the first option.
+ */
+function compileScalarUnion(options: ZodLike[]): Fast | undefined {
+  const fs: Fast[] = [];
+  for (const option of options) {
+    const d = option._zod.def;
+    if (!SCALAR_KINDS.has(d.type) || d.coerce) return undefined;
+    const f = compile(option);
+    if (!f) return undefined;
+    fs.push(f);
+  }
+  return (v) => {
+    for (const f of fs) if (f(v) !== UNSURE) return v;
+    return UNSURE;
+  };
+}
+
