@@ -88,7 +88,9 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
   }
 
   async openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): Promise<TranscriptDocument> {
-    const doc = await TranscriptDocument.open(uri, openContext.backupId);
+    // An .eval is listed once its editor has given VS Code its page, while the page loads (the session
+    // waits for the list on `ready`).
+    const doc = await TranscriptDocument.start(uri, openContext.backupId);
     this.wireBehaviours(doc, doc.behaviours);
     // A sample log's samples each have their own review, opened with the sample.
     doc.onDidAddBehaviours((b) => this.wireBehaviours(doc, b));
@@ -253,6 +255,7 @@ export class EditorSession {
   /** In a sample log: the sample `folds` belong to (another sample starts with the default folds). */
   private foldsSample: string | undefined;
   private ready = false;
+  private disposed = false;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private tagsTimer: ReturnType<typeof setTimeout> | undefined;
   private samplesTimer: ReturnType<typeof setTimeout> | undefined;
@@ -290,9 +293,11 @@ export class EditorSession {
         else this.scheduleUpdate();
       }),
     );
-    // A sample log's samples are tagged in the worker as soon as it opens; the list fills in as they are.
-    const flags = document.sampleFlags;
-    if (flags) this.disposables.push(flags.onDidChange(() => this.scheduleSamples()));
+    // A sample log's samples are tagged in the worker as soon as it is listed; the list fills in as they are.
+    void document.listed.then(() => {
+      const flags = this.disposed ? undefined : document.sampleFlags;
+      if (flags) this.disposables.push(flags.onDidChange(() => this.scheduleSamples()));
+    });
   }
 
   /**
@@ -537,6 +542,7 @@ export class EditorSession {
    * flag; from the list, after (before) the one last opened. Gives the sample and event opened.
    */
   async stepFlaggedSample(direction: 1 | -1): Promise<{ sample: string; event: number } | undefined> {
+    await this.document.listed;
     const doc = this.document;
     const log = doc.sampleLog;
     const tracker = doc.sampleFlags;
@@ -562,6 +568,7 @@ export class EditorSession {
 
   /** Writes the sample list (as shown) as CSV to `to`, or where a save dialog says. Gives the file written. */
   async exportSamples(to?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    await this.document.listed;
     const log = this.document.sampleLog;
     if (!log) {
       void vscode.window.showInformationMessage('Peerwatch: this file holds one transcript; Export Samples as CSV writes the sample list of a log of many samples.');
@@ -585,6 +592,7 @@ export class EditorSession {
 
   /** Opens the next (1) or previous (-1) sample of a sample log; from the list, the one after (before) the last opened. */
   async stepSample(direction: 1 | -1): Promise<void> {
+    await this.document.listed;
     const doc = this.document;
     const log = doc.sampleLog;
     if (!log) {
@@ -623,6 +631,8 @@ export class EditorSession {
   private async handle(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready': {
+        await this.document.listed;
+        if (this.disposed) break;
         if (message.filter) this.filter = message.filter;
         if (message.folds) this.folds = message.folds;
         this.foldsSample = message.sample;
@@ -879,6 +889,7 @@ export class EditorSession {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.search?.cancel();
     if (this.updateTimer) clearTimeout(this.updateTimer);
     if (this.tagsTimer) clearTimeout(this.tagsTimer);
