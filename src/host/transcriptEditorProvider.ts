@@ -38,6 +38,13 @@ const MAX_DIAGNOSTICS_SENT = 200;
 /** Rows sent with a first showing, unasked (the page asks for what else it needs). */
 const FIRST_ROWS = 60;
 
+/**
+ * A sample list longer than this goes to a new page in two messages: its first rows (a screenful on
+ * any screen), drawn at once, then the whole list when the page asks for it. 10,000 rows are a
+ * message the host takes tens of milliseconds to send and the page as long to receive and unpack.
+ */
+const FIRST_SAMPLE_ROWS = 100;
+
 /** Events shown of a log's end read ahead of its index. */
 const TAIL_EVENTS = 60;
 
@@ -272,6 +279,10 @@ export class EditorSession {
   /** In a sample log: the sample shown by the last attach, and the one last opened (selected in the list). */
   private attachedSample: string | undefined;
   private lastSample: string | undefined;
+  /** The page is new and has not had the whole sample list yet: it gets the first rows first. */
+  private listFirstRows = false;
+  /** The page has only the sample list's first rows: the whole list is owed when it asks (`getSamples`). */
+  private listRestOwed = false;
 
   constructor(
     readonly document: TranscriptDocument,
@@ -487,6 +498,10 @@ export class EditorSession {
     }
     const info = log.info;
     const flags = this.document.sampleFlags;
+    const first = this.listFirstRows && log.samples.length > FIRST_SAMPLE_ROWS;
+    this.listFirstRows = false;
+    this.listRestOwed = first;
+    const summaries = first ? log.samples.slice(0, FIRST_SAMPLE_ROWS) : log.samples;
     const message: SamplesMessage = {
       type: 'samples',
       fileName: this.document.displayName,
@@ -498,7 +513,7 @@ export class EditorSession {
       ...(info.created !== undefined ? { created: info.created } : {}),
       live: info.status === undefined || info.status === 'started',
       samples: packSampleRows(
-        log.samples.map((s) => ({
+        summaries.map((s) => ({
           key: s.key,
           id: String(s.id),
           epoch: s.epoch,
@@ -512,6 +527,7 @@ export class EditorSession {
           ...(flags?.errors.has(s.key) ? { flagsError: flags.errors.get(s.key)! } : {}),
         })),
       ),
+      ...(first ? { total: log.samples.length } : {}),
       diagnostics: log.diagnostics.slice(0, MAX_DIAGNOSTICS_SENT),
       diagnosticCount: log.diagnostics.length,
       ...(this.document.sampleError ? { error: this.document.sampleError } : {}),
@@ -644,6 +660,7 @@ export class EditorSession {
           if (want !== undefined && want !== doc.sampleKey) await doc.selectSample(want);
         }
         this.ready = true;
+        this.listFirstRows = true;
         this.attach(true);
         // The first rows go out with the init, saving the webview a round trip before it shows them.
         void this.sendEvents(this.generation, message.around?.start ?? 0, message.around?.end ?? FIRST_ROWS).finally(() => {
@@ -670,6 +687,9 @@ export class EditorSession {
         this.listOrder = message.keys;
         // The page has drawn the list: tagging the samples may take the CPU now.
         this.document.sampleFlags?.listShown();
+        break;
+      case 'getSamples':
+        if (this.listRestOwed && this.document.sampleLog && this.document.sampleKey === undefined) this.postSamples();
         break;
       case 'exportSamples':
         await this.exportSamples();

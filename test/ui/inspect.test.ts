@@ -300,7 +300,7 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     assert.match(await frame2.locator('[data-testid="event-list"] .event.focused').innerText(), /bash/);
   });
 
-  it('lists 10,000 samples with only the rows in view in the page; End reaches the last, which opens', async () => {
+  it('lists 10,000 samples with only the rows in view in the page; End reaches the last, which opens; the list stays sorted in a page made again', async () => {
     const many: SampleSpec[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, tool: 'bash', needle: `needle-${i + 1}`, score: i % 7 ? 'C' : 'I' }));
     fs.writeFileSync(path.join(workspace, 'many.eval'), finishedLog(many));
     wb = await openWorkbench(workspace);
@@ -331,6 +331,22 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     await filterBox.fill('9999');
     await waitForIds(frame, ['9999']);
     assert.match(await frame.locator('[data-testid="sample-count"]').innerText(), /1 of 10000 samples/);
+
+    // Sorted by sample, highest first, the list starts at the last sample, also in a page made again
+    // from its saved state (another editor in front, then this one), which the host sends the log's
+    // first rows first (samplesFirstRows.test.ts: a sorted list waits for them all).
+    await filterBox.fill('');
+    const idSort = frame.locator('[data-testid="sample-sort"][data-sort="id"]');
+    await idSort.click();
+    await idSort.click();
+    await frame.locator('[data-testid="sample-sort"][data-sort="id"][aria-sort="descending"]').waitFor({ timeout: LONG });
+    await frame.locator('[data-testid="sample-row"][data-key="10000#1"]').waitFor({ timeout: LONG });
+    await quickOpen(page, 'notes.md');
+    await waitFor('the list\'s page to be taken down', async () => !(await frame.locator('[data-testid="samples-view"]').count().catch(() => 0)), LONG);
+    await quickOpen(page, 'many.eval');
+    const again = await frameWith(page, '[data-testid="sample-row"][data-key="10000#1"]');
+    await again.locator('[data-testid="sample-sort"][data-sort="id"][aria-sort="descending"]').waitFor({ timeout: LONG });
+    assert.match(await again.locator('[data-testid="sample-count"]').innerText(), /^10000 samples$/);
   });
 
   it("lists the log's problems over its samples, and a damaged sample's reason over the list", async () => {
