@@ -349,10 +349,11 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     assert.match(await again.locator('[data-testid="sample-count"]').innerText(), /^10000 samples$/);
   });
 
-  it("lists the log's problems over its samples, and a damaged sample's reason over the list", async () => {
+  it("lists the log's problems over its samples, and a damaged sample's reason over the list; a log that cannot be read says why", async () => {
     const fixtures = path.join(repoRoot, 'test', 'unit', 'fixtures', 'inspect');
     fs.copyFileSync(path.join(fixtures, 'future.eval'), path.join(workspace, 'future.eval'));
     fs.copyFileSync(path.join(fixtures, 'damaged.eval'), path.join(workspace, 'damaged.eval'));
+    fs.writeFileSync(path.join(workspace, 'broken.eval'), 'PK\x03\x04 and then not a zip archive');
     wb = await openWorkbench(workspace);
     const { page } = wb;
     await quickOpen(page, 'future.eval');
@@ -372,6 +373,11 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     // The other samples still open.
     await frame.locator('[data-testid="sample-row"][data-key="3#1"]').click();
     await expectStatus(frame, 'Sample 3 of 3: 3 (epoch 1)');
+
+    // A log that cannot be read at all (its editor's page is made while it is read): why, naming the file.
+    await quickOpen(page, 'broken.eval');
+    const fatal = (await frameWith(page, '[data-testid="fatal"]')).locator('[data-testid="fatal"]');
+    assert.match(await fatal.innerText(), /broken\.eval could not be read as an Inspect AI log: .*not a zip archive \(no local file header at its start\)/);
   });
 
   it("tags a sample's behaviours: the flag count, F8 and the Behaviours view follow the open sample", async () => {
