@@ -127,6 +127,12 @@ export const SamplesMessage = z.object({
   live: z.boolean(),
   /** The rows (SampleRow), packed: core/packedSampleRows.ts. */
   samples: PackedSampleRows,
+  /**
+   * Present when `samples` are only the list's first rows, in the log's order, of `total`: a first
+   * showing of a long list, drawn before the whole of it travels. The page asks for the rest
+   * (`getSamples`) once it has drawn them.
+   */
+  total: Index.optional(),
   diagnostics: z.array(Diagnostic),
   diagnosticCount: Index,
   /** A sample that could not be opened just now, and why. */
@@ -332,6 +338,8 @@ export const StepSampleMessage = z.object({ type: z.literal('stepSample'), direc
  * order and Export CSV writes these rows.
  */
 export const SamplesShownMessage = z.object({ type: z.literal('samplesShown'), keys: z.array(z.string().max(2000)).max(1_000_000) });
+/** Send the whole sample list (the page has drawn the first rows, `SamplesMessage.total`). */
+export const GetSamplesMessage = z.object({ type: z.literal('getSamples') });
 /** Save the sample list as CSV (the rows as shown). */
 export const ExportSamplesMessage = z.object({ type: z.literal('exportSamples') });
 /** Open the next or previous sample with a flag, at its first flag. */
@@ -361,6 +369,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   ShowSamplesMessage,
   StepSampleMessage,
   SamplesShownMessage,
+  GetSamplesMessage,
   ExportSamplesMessage,
   StepFlaggedSampleMessage,
 ]);

@@ -78,6 +78,18 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   private readonly samplesChanged = this._register(new vscode.EventEmitter<void>());
   /** A sample log's list changed (samples added or finished) or the open sample changed. */
   readonly onDidChangeSamples = this.samplesChanged.event;
+  /** Reads the list of a log of many samples (see `listed`). */
+  private listing: (() => Promise<void>) | undefined;
+  private listedOnce: Promise<void> | undefined;
+  /**
+   * Settles once a log of many samples is listed (its samples known, or why they cannot be); at once
+   * for any other file. An `.eval` is read when this is first asked for, after `start` returns (the
+   * editor asks once it has given VS Code its page, so the page loads while the log is read and the
+   * reading does not hold up the page's creation); what needs the list waits on this.
+   */
+  get listed(): Promise<void> {
+    return (this.listedOnce ??= this.listing ? this.listing() : Promise.resolve());
+  }
   /** Sample selections run one after another. */
   private selecting: Promise<void> = Promise.resolve();
   /** Hot-exit backups of samples' unsaved judgements (key → backup file), used when the sample opens. */
@@ -88,17 +100,17 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     /** The file whose text is read: the opened file, or the run's transcript.json for harness files. */
     readonly sourceUri: vscode.Uri,
     initial: Content,
-    sampleLog?: SampleLog,
+    /** A log of many samples (or an `.eval`, which is one or cannot be read), listed or to be. */
+    private readonly manySamples: boolean,
   ) {
     super();
     this.current = initial;
-    this.samples = sampleLog;
     const watcher = this._register(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(sourceUri, '..'), basename(sourceUri))),
     );
     let pending: ReturnType<typeof setTimeout> | undefined;
     const changed = () => {
-      if (this.samples) {
+      if (this.manySamples) {
         if (pending) return;
         pending = setTimeout(() => {
           pending = undefined;
@@ -178,7 +190,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
    * A sample that cannot be read leaves the list showing, with the reason in `sampleError`.
    */
   selectSample(key: string | undefined): Promise<void> {
-    const run = this.selecting.then(() => this.doSelect(key));
+    const run = this.selecting.then(() => this.listed).then(() => this.doSelect(key));
     this.selecting = run.catch(() => undefined);
     return run;
   }
@@ -300,6 +312,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
    * file is which sample's; they come back when that sample is opened. Returns every file written.
    */
   async backup(destination: vscode.Uri): Promise<vscode.Uri[]> {
+    await this.listed;
     if (!this.samples) {
       await this.logBehaviours.backup(destination);
       return [destination];
@@ -337,28 +350,55 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   }
 
   /**
-   * Opens `uri`; a very large file asks first (declining shows a message instead of the log).
-   * `backupId`: VS Code's hot-exit backup of unsaved judgements, restored instead of the sidecar.
+   * Opens `uri`, a log of many samples listed; a very large file asks first (declining shows a
+   * message instead of the log). `backupId`: VS Code's hot-exit backup of unsaved judgements,
+   * restored instead of the sidecar.
    */
   static async open(uri: vscode.Uri, backupId?: string): Promise<TranscriptDocument> {
+    const doc = await TranscriptDocument.start(uri, backupId);
+    await doc.listed;
+    return doc;
+  }
+
+  /**
+   * Opens `uri` as `open` does, but an `.eval` (always a log of many samples, or one that cannot be
+   * read) is listed only once `listed` is asked for: the editor's page loads meanwhile.
+   */
+  static async start(uri: vscode.Uri, backupId?: string): Promise<TranscriptDocument> {
     const sourceUri = await TranscriptDocument.sourceFor(uri);
-    const samples = await TranscriptDocument.openSamples(sourceUri);
-    const content: Content = samples
-      ? 'log' in samples
-        ? { ok: false, message: 'No sample is open.' }
-        : { ok: false, message: samples.message }
-      : await TranscriptDocument.load(sourceUri, true);
-    const doc = new TranscriptDocument(uri, sourceUri, content, samples && 'log' in samples ? samples.log : undefined);
+    const isEval = EVAL_FILE.test(sourceUri.path);
+    const samples = isEval ? undefined : await TranscriptDocument.openSamples(sourceUri);
+    const content: Content = isEval || samples ? { ok: false, message: 'No sample is open.' } : await TranscriptDocument.load(sourceUri, true);
+    const doc = new TranscriptDocument(uri, sourceUri, content, isEval || !!samples);
     // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
     // every file of one run shares one review.
     doc.logBehaviours = doc._register(await DocumentBehaviours.open(sourceUri, () => (doc.current.ok && !doc.samples ? doc.current.source : undefined), backupId));
     doc.logBehaviours.setJudgeTarget(sourceUri);
     doc.logBehaviours.onDidChange(() => doc.openKey === undefined && doc.tagsChanged.fire());
-    if (doc.samples) {
-      doc.logBehaviours.idleReason = 'this log holds many samples; open one to see its behaviour tags';
-      if (backupId) doc.sampleBackups = await readSampleBackups(backupId);
-    }
+    if (isEval || samples) doc.listing = () => doc.receiveSamples(isEval ? TranscriptDocument.openSamples(sourceUri) : Promise.resolve(samples), backupId);
     return doc;
+  }
+
+  /** A log of many samples is listed: its samples show, or why it cannot be read (instead of the list). */
+  private async receiveSamples(listing: Promise<{ log: SampleLog } | { message: string } | undefined>, backupId: string | undefined): Promise<void> {
+    let samples: { log: SampleLog } | { message: string } | undefined;
+    let backups: Map<string, string> | undefined;
+    try {
+      samples = await listing;
+      if (samples && 'log' in samples && backupId) backups = await readSampleBackups(backupId);
+    } catch (e) {
+      samples = { message: `${this.displayName} could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (this.isDisposed) return;
+    if (samples && 'log' in samples) {
+      this.samples = samples.log;
+      if (backups) this.sampleBackups = backups;
+      this.logBehaviours.idleReason = 'this log holds many samples; open one to see its behaviour tags';
+      this.logBehaviours.sourceChanged();
+      this.samplesChanged.fire();
+      return;
+    }
+    this.setContent({ ok: false, message: samples?.message ?? `${this.displayName} is not a log of many samples.` });
   }
 
   /**

@@ -38,6 +38,13 @@ const MAX_DIAGNOSTICS_SENT = 200;
 /** Rows sent with a first showing, unasked (the page asks for what else it needs). */
 const FIRST_ROWS = 60;
 
+/**
+ * A sample list longer than this goes to a new page in two messages: its first rows (a screenful on
+ * any screen), drawn at once, then the whole list when the page asks for it. 10,000 rows are a
+ * message the host takes tens of milliseconds to send and the page as long to receive and unpack.
+ */
+const FIRST_SAMPLE_ROWS = 100;
+
 /** Events shown of a log's end read ahead of its index. */
 const TAIL_EVENTS = 60;
 
@@ -88,7 +95,9 @@ export class TranscriptEditorProvider extends Disposable implements vscode.Custo
   }
 
   async openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): Promise<TranscriptDocument> {
-    const doc = await TranscriptDocument.open(uri, openContext.backupId);
+    // An .eval is listed once its editor has given VS Code its page, while the page loads (the session
+    // waits for the list on `ready`).
+    const doc = await TranscriptDocument.start(uri, openContext.backupId);
     this.wireBehaviours(doc, doc.behaviours);
     // A sample log's samples each have their own review, opened with the sample.
     doc.onDidAddBehaviours((b) => this.wireBehaviours(doc, b));
@@ -253,6 +262,7 @@ export class EditorSession {
   /** In a sample log: the sample `folds` belong to (another sample starts with the default folds). */
   private foldsSample: string | undefined;
   private ready = false;
+  private disposed = false;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private tagsTimer: ReturnType<typeof setTimeout> | undefined;
   private samplesTimer: ReturnType<typeof setTimeout> | undefined;
@@ -269,6 +279,10 @@ export class EditorSession {
   /** In a sample log: the sample shown by the last attach, and the one last opened (selected in the list). */
   private attachedSample: string | undefined;
   private lastSample: string | undefined;
+  /** The page is new and has not had the whole sample list yet: it gets the first rows first. */
+  private listFirstRows = false;
+  /** The page has only the sample list's first rows: the whole list is owed when it asks (`getSamples`). */
+  private listRestOwed = false;
 
   constructor(
     readonly document: TranscriptDocument,
@@ -290,9 +304,11 @@ export class EditorSession {
         else this.scheduleUpdate();
       }),
     );
-    // A sample log's samples are tagged in the worker as soon as it opens; the list fills in as they are.
-    const flags = document.sampleFlags;
-    if (flags) this.disposables.push(flags.onDidChange(() => this.scheduleSamples()));
+    // A sample log's samples are tagged in the worker as soon as it is listed; the list fills in as they are.
+    void document.listed.then(() => {
+      const flags = this.disposed ? undefined : document.sampleFlags;
+      if (flags) this.disposables.push(flags.onDidChange(() => this.scheduleSamples()));
+    });
   }
 
   /**
@@ -482,6 +498,10 @@ export class EditorSession {
     }
     const info = log.info;
     const flags = this.document.sampleFlags;
+    const first = this.listFirstRows && log.samples.length > FIRST_SAMPLE_ROWS;
+    this.listFirstRows = false;
+    this.listRestOwed = first;
+    const summaries = first ? log.samples.slice(0, FIRST_SAMPLE_ROWS) : log.samples;
     const message: SamplesMessage = {
       type: 'samples',
       fileName: this.document.displayName,
@@ -493,7 +513,7 @@ export class EditorSession {
       ...(info.created !== undefined ? { created: info.created } : {}),
       live: info.status === undefined || info.status === 'started',
       samples: packSampleRows(
-        log.samples.map((s) => ({
+        summaries.map((s) => ({
           key: s.key,
           id: String(s.id),
           epoch: s.epoch,
@@ -507,6 +527,7 @@ export class EditorSession {
           ...(flags?.errors.has(s.key) ? { flagsError: flags.errors.get(s.key)! } : {}),
         })),
       ),
+      ...(first ? { total: log.samples.length } : {}),
       diagnostics: log.diagnostics.slice(0, MAX_DIAGNOSTICS_SENT),
       diagnosticCount: log.diagnostics.length,
       ...(this.document.sampleError ? { error: this.document.sampleError } : {}),
@@ -537,6 +558,7 @@ export class EditorSession {
    * flag; from the list, after (before) the one last opened. Gives the sample and event opened.
    */
   async stepFlaggedSample(direction: 1 | -1): Promise<{ sample: string; event: number } | undefined> {
+    await this.document.listed;
     const doc = this.document;
     const log = doc.sampleLog;
     const tracker = doc.sampleFlags;
@@ -562,6 +584,7 @@ export class EditorSession {
 
   /** Writes the sample list (as shown) as CSV to `to`, or where a save dialog says. Gives the file written. */
   async exportSamples(to?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    await this.document.listed;
     const log = this.document.sampleLog;
     if (!log) {
       void vscode.window.showInformationMessage('Peerwatch: this file holds one transcript; Export Samples as CSV writes the sample list of a log of many samples.');
@@ -585,6 +608,7 @@ export class EditorSession {
 
   /** Opens the next (1) or previous (-1) sample of a sample log; from the list, the one after (before) the last opened. */
   async stepSample(direction: 1 | -1): Promise<void> {
+    await this.document.listed;
     const doc = this.document;
     const log = doc.sampleLog;
     if (!log) {
@@ -623,6 +647,8 @@ export class EditorSession {
   private async handle(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready': {
+        await this.document.listed;
+        if (this.disposed) break;
         if (message.filter) this.filter = message.filter;
         if (message.folds) this.folds = message.folds;
         this.foldsSample = message.sample;
@@ -634,6 +660,7 @@ export class EditorSession {
           if (want !== undefined && want !== doc.sampleKey) await doc.selectSample(want);
         }
         this.ready = true;
+        this.listFirstRows = true;
         this.attach(true);
         // The first rows go out with the init, saving the webview a round trip before it shows them.
         void this.sendEvents(this.generation, message.around?.start ?? 0, message.around?.end ?? FIRST_ROWS).finally(() => {
@@ -660,6 +687,9 @@ export class EditorSession {
         this.listOrder = message.keys;
         // The page has drawn the list: tagging the samples may take the CPU now.
         this.document.sampleFlags?.listShown();
+        break;
+      case 'getSamples':
+        if (this.listRestOwed && this.document.sampleLog && this.document.sampleKey === undefined) this.postSamples();
         break;
       case 'exportSamples':
         await this.exportSamples();
@@ -879,6 +909,7 @@ export class EditorSession {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.search?.cancel();
     if (this.updateTimer) clearTimeout(this.updateTimer);
     if (this.tagsTimer) clearTimeout(this.tagsTimer);

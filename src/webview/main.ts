@@ -296,6 +296,10 @@ function renderSampleBar(s: Summary): void {
 
 /** A sample log's list replaces whatever showed. */
 function showSamples(m: Extract<ToWebview, { type: 'samples' }>): void {
+  // A long list's first rows come first: drawn when they are what the list shows first, then the rest
+  // is asked for once they are on screen.
+  const firstRows = m.total !== undefined;
+  if (firstRows && !samples.showsFirstRows(m)) return post({ type: 'getSamples' });
   const wasList = mode === 'samples' && app.contains(samples.element);
   mode = 'samples';
   if (openSample !== undefined || summary) {
@@ -312,6 +316,7 @@ function showSamples(m: Extract<ToWebview, { type: 'samples' }>): void {
     app.replaceChildren(samples.element);
     samples.shown();
   }
+  if (firstRows) requestAnimationFrame(() => setTimeout(() => post({ type: 'getSamples' })));
   saveSoon();
 }
 

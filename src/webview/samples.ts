@@ -85,6 +85,8 @@ export class SamplesView {
   private readonly empty = el('p', { class: 'empty', 'data-testid': 'samples-empty', hidden: '' });
   private readonly list: VirtualList<ShownRow>;
   private rows: SampleRow[] = [];
+  /** While `rows` are only the list's first rows: how many samples it has (SamplesMessage.total). */
+  private firstOf: number | undefined;
   /** The rows as shown (filtered and sorted), and their keys' positions. */
   private shownRows: SampleRow[] = [];
   private shownPos = new Map<string, number>();
@@ -199,13 +201,32 @@ export class SamplesView {
     };
   }
 
-  /** Shows the list in `m` (a first showing, or samples added / finished in a log being written). */
+  /**
+   * Whether the first rows of a long list (`m.total`) are what this view shows first, so they can be
+   * drawn before the rest comes: the list in the log's order, unfiltered, scrolled and selected
+   * among them. Otherwise the view waits for the whole list.
+   */
+  showsFirstRows(m: SamplesMessage): boolean {
+    if (this.sort || this.behaviour !== undefined || this.score || this.flagged !== undefined || this.filterInput.value) return false;
+    const rows = unpackSampleRows(m.samples);
+    const selected = m.selected ?? this.selected;
+    if (selected !== undefined && !rows.some((r) => r.key === selected)) return false;
+    const at = this.list.total ? this.list.anchorState() : this.anchor;
+    return !at || (!at.atEnd && at.pos < rows.length);
+  }
+
+  /**
+   * Shows the list in `m` (a first showing, or samples added / finished in a log being written). With
+   * `m.total`, `m` holds only the first rows (see showsFirstRows): the rest of the list shows as
+   * pending rows until the whole list comes.
+   */
   render(m: SamplesMessage): void {
     if (m.selected !== undefined && m.selected !== this.hostSelected) {
       this.selected = m.selected;
       this.hostSelected = m.selected;
     }
     this.rows = unpackSampleRows(m.samples);
+    this.firstOf = m.total;
     const field = (name: string, label: string, value: string | undefined) =>
       value === undefined || value === '' ? null : el('div', { class: 'field', 'data-field': name }, el('dt', {}, label), el('dd', {}, value));
     const running = this.rows.filter((s) => !s.complete).length;
@@ -228,7 +249,7 @@ export class SamplesView {
           field('model', 'Model', m.model),
           field('status', 'Status', m.status ?? 'unknown (no header yet)'),
           field('created', 'Created', m.created),
-          field('samples', m.format.startsWith('inspect') ? 'Samples' : 'Runs', `${this.rows.length}${running ? ` (${running} running)` : ''}${errored ? `, ${errored} with errors` : ''}`),
+          field('samples', m.format.startsWith('inspect') ? 'Samples' : 'Runs', `${m.total ?? this.rows.length}${running ? ` (${running} running)` : ''}${errored ? `, ${errored} with errors` : ''}`),
         ),
       ),
     );
@@ -366,14 +387,20 @@ export class SamplesView {
     };
     const filtered = filterRows(this.rows, filter);
     const shown = this.sort ? sortRows(filtered, this.sort) : filtered;
-    this.count.textContent =
-      shown.length !== this.rows.length ? `${shown.length} of ${this.rows.length} samples` : `${this.rows.length} sample${this.rows.length === 1 ? '' : 's'}`;
+    const all = this.firstOf ?? this.rows.length;
+    this.count.textContent = shown.length !== this.rows.length ? `${shown.length} of ${all} samples` : `${all} sample${all === 1 ? '' : 's'}`;
     this.empty.textContent = shown.length ? '' : this.rows.length ? 'No sample matches the filter.' : 'No samples yet.';
     this.empty.hidden = shown.length > 0;
     const keys = shown.map((r) => r.key);
-    const joined = keys.join('\n');
     this.shownRows = shown;
     this.shownPos = new Map(keys.map((k, i) => [k, i]));
+    if (this.firstOf !== undefined) {
+      // The first rows in the log's order (showsFirstRows): the others are pending until the whole list
+      // comes, which is what the host is told of (samplesShown) and what tagging waits for.
+      this.list.invalidate(this.firstOf);
+      return;
+    }
+    const joined = keys.join('\n');
     // Other rows (a filter, a sort): from the top; the same rows with new data (flags counted, a
     // sample finished): where the list is.
     const grown = joined === this.shownKeys || this.shownKeys === '' || joined.startsWith(`${this.shownKeys}\n`);

@@ -136,6 +136,31 @@ describe('Inspect AI logs as Peerwatch documents', function () {
     assert.notEqual(r1.sampleLog, r2.sampleLog, 'a log still being written is read each time');
   });
 
+  it('an editor gets a .eval before it is listed; the list, a sample asked for meanwhile, and a damaged log\'s reason follow', async () => {
+    const doc = await TranscriptDocument.start(copy('peer_runs.eval'));
+    docs.push(doc);
+    assert.equal(doc.sampleLog === undefined, true, 'not listed until asked for');
+    // Opening a sample waits for the list.
+    const opened = doc.selectSample('2#1');
+    await doc.listed;
+    assert.deepEqual(doc.sampleLog?.samples.map((s) => s.key), (await open(copy('peer_runs.eval'))).sampleLog?.samples.map((s) => s.key));
+    await opened;
+    assert.equal(doc.sampleKey, '2#1');
+    assert.ok(doc.content.ok, 'the sample shows');
+
+    // A log that cannot be read at all: its editor says why, naming the file and the place.
+    const broken = path.join(dir, 'broken.eval');
+    fs.writeFileSync(broken, 'PK\x03\x04 and then not a zip archive');
+    const bad = await TranscriptDocument.start(vscode.Uri.file(broken));
+    docs.push(bad);
+    const replaced = new Promise<void>((resolve) => bad.onDidReplace(() => resolve()));
+    await bad.listed;
+    await replaced;
+    assert.equal(bad.sampleLog, undefined);
+    assert.ok(!bad.content.ok);
+    assert.match(bad.content.message, /broken\.eval could not be read as an Inspect AI log: .*not a zip archive \(no local file header at its start\)/);
+  });
+
   it('gives every sample key its own review file name', () => {
     const uri = vscode.Uri.file('/tmp/x.eval');
     const names = ['1#1', '1_1', '1~1', 'a/b#1', 'a b#1'].map((k) => path.basename(sampleReviewUri(uri, k).fsPath));

@@ -300,7 +300,7 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     assert.match(await frame2.locator('[data-testid="event-list"] .event.focused').innerText(), /bash/);
   });
 
-  it('lists 10,000 samples with only the rows in view in the page; End reaches the last, which opens', async () => {
+  it('lists 10,000 samples with only the rows in view in the page; End reaches the last, which opens; the list stays sorted in a page made again', async () => {
     const many: SampleSpec[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, tool: 'bash', needle: `needle-${i + 1}`, score: i % 7 ? 'C' : 'I' }));
     fs.writeFileSync(path.join(workspace, 'many.eval'), finishedLog(many));
     wb = await openWorkbench(workspace);
@@ -331,12 +331,29 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     await filterBox.fill('9999');
     await waitForIds(frame, ['9999']);
     assert.match(await frame.locator('[data-testid="sample-count"]').innerText(), /1 of 10000 samples/);
+
+    // Sorted by sample, highest first, the list starts at the last sample, also in a page made again
+    // from its saved state (another editor in front, then this one), which the host sends the log's
+    // first rows first (samplesFirstRows.test.ts: a sorted list waits for them all).
+    await filterBox.fill('');
+    const idSort = frame.locator('[data-testid="sample-sort"][data-sort="id"]');
+    await idSort.click();
+    await idSort.click();
+    await frame.locator('[data-testid="sample-sort"][data-sort="id"][aria-sort="descending"]').waitFor({ timeout: LONG });
+    await frame.locator('[data-testid="sample-row"][data-key="10000#1"]').waitFor({ timeout: LONG });
+    await quickOpen(page, 'notes.md');
+    await waitFor('the list\'s page to be taken down', async () => !(await frame.locator('[data-testid="samples-view"]').count().catch(() => 0)), LONG);
+    await quickOpen(page, 'many.eval');
+    const again = await frameWith(page, '[data-testid="sample-row"][data-key="10000#1"]');
+    await again.locator('[data-testid="sample-sort"][data-sort="id"][aria-sort="descending"]').waitFor({ timeout: LONG });
+    assert.match(await again.locator('[data-testid="sample-count"]').innerText(), /^10000 samples$/);
   });
 
-  it("lists the log's problems over its samples, and a damaged sample's reason over the list", async () => {
+  it("lists the log's problems over its samples, and a damaged sample's reason over the list; a log that cannot be read says why", async () => {
     const fixtures = path.join(repoRoot, 'test', 'unit', 'fixtures', 'inspect');
     fs.copyFileSync(path.join(fixtures, 'future.eval'), path.join(workspace, 'future.eval'));
     fs.copyFileSync(path.join(fixtures, 'damaged.eval'), path.join(workspace, 'damaged.eval'));
+    fs.writeFileSync(path.join(workspace, 'broken.eval'), 'PK\x03\x04 and then not a zip archive');
     wb = await openWorkbench(workspace);
     const { page } = wb;
     await quickOpen(page, 'future.eval');
@@ -356,6 +373,11 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     // The other samples still open.
     await frame.locator('[data-testid="sample-row"][data-key="3#1"]').click();
     await expectStatus(frame, 'Sample 3 of 3: 3 (epoch 1)');
+
+    // A log that cannot be read at all (its editor's page is made while it is read): why, naming the file.
+    await quickOpen(page, 'broken.eval');
+    const fatal = (await frameWith(page, '[data-testid="fatal"]')).locator('[data-testid="fatal"]');
+    assert.match(await fatal.innerText(), /broken\.eval could not be read as an Inspect AI log: .*not a zip archive \(no local file header at its start\)/);
   });
 
   it("tags a sample's behaviours: the flag count, F8 and the Behaviours view follow the open sample", async () => {
