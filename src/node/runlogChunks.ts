@@ -28,7 +28,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { RunHeader, type Transcript, type TranscriptEvent } from '../core/model';
-import { RunlogReader, serializeEvent, type RunlogReaderState } from '../core/runlog/runlog';
+import { EVENT_LINE_PREFIX, RunlogReader, serializedEventTail, type EventLineListener, type RunlogReaderState } from '../core/runlog/runlog';
 import type { StreamedRunlog } from './runlogFile';
 import { nodeRunFiles } from './readTranscript';
 
@@ -46,9 +46,78 @@ const READ_BYTES = 1024 * 1024;
 /** How the second pass writes each event: a run-log line, or an element of `parse --json`'s events array. */
 export type EventFormat = { kind: 'runlog' } | { kind: 'json'; inner: string };
 
-/** One event as `format` writes it; in JSON each begins with a comma (the first one's is the caller's to replace). */
-function eventText(e: TranscriptEvent, format: EventFormat): string {
-  return format.kind === 'runlog' ? serializeEvent(e) : `,${format.inner}${JSON.stringify(e, null, 2).replace(/\n/g, format.inner)}`;
+/** One event as `parse --json` writes it, beginning with a comma (the first one's is the caller's to replace). */
+function eventJson(e: TranscriptEvent, inner: string): string {
+  return `,${inner}${JSON.stringify(e, null, 2).replace(/\n/g, inner)}`;
+}
+
+/**
+ * A piece's events as run-log lines before they are numbered: event i's line is EVENT_LINE_PREFIX,
+ * its index, and tails[ends[i − 1], ends[i]) (newline included). A line the reader can keep
+ * (keptEventTail) gives its own bytes; any other event is serialized.
+ */
+interface UnnumberedLines {
+  tails: Uint8Array;
+  ends: Uint32Array;
+}
+
+/** Gathers UnnumberedLines from a reader's onEventLine, in a buffer of its own (it is moved, not copied, to the main thread). */
+class LineTails {
+  private buffer: Buffer;
+  private length = 0;
+  private ends: number[] = [];
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafeSlow(capacity);
+  }
+  readonly add: EventLineListener = (e, bytes, tail, to) => {
+    if (tail >= 0) {
+      this.room(to - tail + 1);
+      this.buffer.set(bytes.subarray(tail, to), this.length);
+      this.length += to - tail;
+      this.buffer[this.length++] = 10;
+    } else {
+      const text = serializedEventTail(e);
+      this.room(3 * text.length);
+      this.length += this.buffer.write(text, this.length, 'utf8');
+    }
+    this.ends.push(this.length);
+  };
+  private room(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + n));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+  get count(): number {
+    return this.ends.length;
+  }
+  lines(): UnnumberedLines {
+    return { tails: this.buffer.subarray(0, this.length), ends: Uint32Array.from(this.ends) };
+  }
+}
+
+const PREFIX = Buffer.from(EVENT_LINE_PREFIX, 'latin1');
+
+/** The lines numbered from `base`: the run-log text of the events. */
+function numberLines(lines: UnnumberedLines, base: number): Buffer {
+  const { tails, ends } = lines;
+  const n = ends.length;
+  const digits = (v: number) => (v < 10 ? 1 : Math.floor(Math.log10(v)) + 1);
+  // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
+  const out = Buffer.allocUnsafeSlow(tails.length + n * (PREFIX.length + digits(base + n)));
+  let at = 0;
+  let from = 0;
+  for (let i = 0; i < n; i++) {
+    at += PREFIX.copy(out, at);
+    let v = base + i;
+    const d = digits(v);
+    for (let p = at + d - 1; p >= at; p--, v = Math.floor(v / 10)) out[p] = 48 + (v % 10);
+    at += d;
+    out.set(tails.subarray(from, ends[i]), at);
+    at += ends[i]! - from;
+    from = ends[i]!;
+  }
+  return out.subarray(0, at);
 }
 
 /** What a piece's second-pass reader starts from: the state before it, without diagnostics. */
@@ -66,14 +135,14 @@ interface CountResult {
   state: RunlogReaderState;
   /** Events by kind, in order of first appearance. */
   kinds: Array<[string, number]>;
-  /** `convert`: the piece's events as run-log lines, each index a NUL for the joiner to number. */
-  text?: string;
+  /** `convert`: the piece's events as run-log lines, for the joiner to number. */
+  lines?: UnnumberedLines;
 }
 
-/** What the second pass wrote for one piece. */
+/** What the second pass wrote for one piece: JSON text, or run-log lines. */
 interface WriteResult {
   k: number;
-  text: string;
+  text: string | Uint8Array;
   events: number;
 }
 
@@ -112,14 +181,18 @@ function pieceStart(fd: number, buffer: Buffer, k: number, job: PieceJob): numbe
 }
 
 /** Bytes [start, end) pushed through `reader`, `onEvent` seeing each event; `last`: the file's end, where a line without a newline is read too. */
-function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: number, end: number, last: boolean, onEvent: (e: TranscriptEvent) => void): void {
+function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: number, end: number, last: boolean, onEvent?: (e: TranscriptEvent) => void): void {
   for (let at = start; at < end; ) {
     const bytes = readAt(fd, buffer, at, Math.min(end, at + READ_BYTES));
     if (bytes.length === 0) break;
-    for (const e of reader.pushBytes(bytes)) onEvent(e);
+    const events = reader.pushBytes(bytes);
+    if (onEvent) for (const e of events) onEvent(e);
     at += bytes.length;
   }
-  if (last) for (const e of reader.finish()) onEvent(e);
+  if (last) {
+    const events = reader.finish();
+    if (onEvent) for (const e of events) onEvent(e);
+  }
 }
 
 /** A header standing for the one the lines before a piece gave (only that there was one matters). */
@@ -130,55 +203,26 @@ function countPiece(fd: number, buffer: Buffer, k: number, job: PieceJob, conver
   const start = pieceStart(fd, buffer, k, job);
   const last = k === job.pieces - 1;
   const end = last ? job.size : pieceStart(fd, buffer, k + 1, job);
-  const reader = new RunlogReader(job.display, { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }) });
+  // convert: the piece's event lines, about as long as the piece.
+  const tails = convert ? new LineTails(end - start + 1024) : undefined;
+  const reader = new RunlogReader(job.display, { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }), ...(tails ? { onEventLine: tails.add } : {}) });
   const kinds = new Map<string, number>();
-  const lines: string[] = [];
-  readRange(fd, buffer, reader, start, end, last, (e) => {
-    kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
-    if (convert) lines.push(unnumbered(e));
-  });
-  return { k, start, end, state: reader.state(), kinds: [...kinds], ...(convert ? { text: lines.join('') } : {}) };
-}
-
-/** The start of every run-log event line, up to its index (the event's first field). */
-const EVENT_PREFIX = '{"type":"event","index":';
-
-/**
- * An event's run-log line with a NUL where its index goes (NUL is never raw in JSON text), for a
- * piece read before the events ahead of it are counted.
- */
-function unnumbered(e: TranscriptEvent): string {
-  const line = serializeEvent(e);
-  const numbered = `${EVENT_PREFIX}${e.index}`;
-  if (!line.startsWith(numbered)) throw new Error(`an event line does not begin ${numbered}`);
-  return `${EVENT_PREFIX}\u0000${line.slice(numbered.length)}`;
-}
-
-/** `unnumbered` lines numbered from `base`, handed to `write` about a megabyte at a time (no copy of the whole). */
-function writeNumbered(text: string, base: number, write: (text: string) => void): void {
-  const parts: string[] = [];
-  let size = 0;
-  let from = 0;
-  let n = base;
-  for (let at = text.indexOf('\u0000'); at >= 0; at = text.indexOf('\u0000', from)) {
-    parts.push(text.slice(from, at), String(n++));
-    size += at - from;
-    from = at + 1;
-    if (size >= 1 << 20) {
-      write(parts.join(''));
-      parts.length = 0;
-      size = 0;
-    }
-  }
-  parts.push(text.slice(from));
-  write(parts.join(''));
+  readRange(fd, buffer, reader, start, end, last, (e) => kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1));
+  return { k, start, end, state: reader.state(), kinds: [...kinds], ...(tails ? { lines: tails.lines() } : {}) };
 }
 
 /** Second pass over piece k: its events, numbered from the state before it, as `format` writes them. */
 function writePiece(fd: number, buffer: Buffer, m: Extract<PieceRequest, { op: 'write' }>, job: PieceJob): WriteResult {
-  const reader = new RunlogReader(job.display, { keepEvents: false, ...(m.k === 0 ? {} : { resume: { ...m.before, diagnostics: [] } }) });
+  const resume = m.k === 0 ? {} : { resume: { ...m.before, diagnostics: [] } };
+  const last = m.k === job.pieces - 1;
+  if (m.format.kind === 'runlog') {
+    const tails = new LineTails(m.end - m.start + 1024);
+    readRange(fd, buffer, new RunlogReader(job.display, { keepEvents: false, ...resume, onEventLine: tails.add }), m.start, m.end, last);
+    return { k: m.k, text: numberLines(tails.lines(), m.k === 0 ? 0 : m.before.events), events: tails.count };
+  }
+  const inner = m.format.inner;
   const parts: string[] = [];
-  readRange(fd, buffer, reader, m.start, m.end, m.k === job.pieces - 1, (e) => parts.push(eventText(e, m.format)));
+  readRange(fd, buffer, new RunlogReader(job.display, { keepEvents: false, ...resume }), m.start, m.end, last, (e) => parts.push(eventJson(e, inner)));
   return { k: m.k, text: parts.join(''), events: parts.length };
 }
 
@@ -190,7 +234,14 @@ function answer(fd: number, buffer: Buffer, m: PieceRequest, job: PieceJob): Cou
 function servePieces(job: PieceJob): void {
   const fd = openSync(job.path, 'r');
   const buffer = Buffer.allocUnsafe(READ_BYTES);
-  parentPort!.on('message', (m: PieceRequest) => parentPort!.postMessage(answer(fd, buffer, m, job)));
+  parentPort!.on('message', (m: PieceRequest) => {
+    const r = answer(fd, buffer, m, job);
+    // Run-log lines are moved to the main thread, not copied (each is in a buffer of its own).
+    const moved: ArrayBuffer[] = [];
+    if ('lines' in r && r.lines) moved.push(r.lines.tails.buffer as ArrayBuffer, r.lines.ends.buffer as ArrayBuffer);
+    if ('text' in r && typeof r.text !== 'string') moved.push(r.text.buffer as ArrayBuffer);
+    parentPort!.postMessage(r, moved);
+  });
   // Work is given once the bundle is loaded: until then the main thread reads the first pieces.
   parentPort!.postMessage({ ready: true });
 }
@@ -309,7 +360,7 @@ interface SummarizeOptions {
    * One pass of `convert`: once the file is hashed, `head` is written, then every event as a run-log
    * line, numbered, in file order (`write`); `head` is given the run as it will have been read.
    */
-  convert?: { predicted: Transcript; head: (sha256: string) => string; write: (text: string) => void };
+  convert?: { predicted: Transcript; head: (sha256: string) => string; write: (text: string | Uint8Array) => void };
 }
 
 /**
@@ -340,20 +391,17 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       if (!state) {
         state = r.state;
         for (const [kind, n] of r.kinds) add(kind, n);
-        if (r.text && convert) writeNumbered(r.text, 0, convert.write);
+        if (r.lines && convert) convert.write(numberLines(r.lines, 0));
       } else if (r.state.diagnostics.length === 0 && state.header && !state.stopped) {
-        if (r.text && convert) writeNumbered(r.text, state.events, convert.write);
+        if (r.lines && convert) convert.write(numberLines(r.lines, state.events));
         state = { ...state, lines: state.lines + r.state.lines, events: state.events + r.state.events, ...(r.state.ended ? { ended: r.state.ended } : {}) };
         for (const [kind, n] of r.kinds) add(kind, n);
       } else {
         // Read again after the lines before it, as the one-thread reader reads it.
-        const reader = new RunlogReader(display, { keepEvents: false, resume: state });
-        const lines: string[] = [];
-        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => {
-          add(e.kind, 1);
-          if (convert) lines.push(serializeEvent(e));
-        });
-        if (lines.length) convert?.write(lines.join(''));
+        const tails = convert ? new LineTails(r.end - r.start + 1024) : undefined;
+        const reader = new RunlogReader(display, { keepEvents: false, resume: state, ...(tails ? { onEventLine: tails.add } : {}) });
+        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => add(e.kind, 1));
+        if (tails?.count) convert!.write(numberLines(tails.lines(), state.events));
         state = reader.state();
       }
     };
@@ -392,7 +440,13 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
  * handed to `write` in file order, a piece's text at a time, read on the main thread and in worker
  * threads running `workerFile` (at most `workers`). Returns how many events were written.
  */
-export async function writeRunlogEvents(path: string, split: RunlogPieces, format: EventFormat, write: (text: string) => void, opts: { workerFile?: string; workers?: number } = {}): Promise<number> {
+export async function writeRunlogEvents<F extends EventFormat>(
+  path: string,
+  split: RunlogPieces,
+  format: F,
+  write: (text: F extends { kind: 'runlog' } ? Uint8Array : string) => void,
+  opts: { workerFile?: string; workers?: number } = {},
+): Promise<number> {
   const display = nodeRunFiles.display?.(path) ?? path;
   const fd = openSync(path, 'r');
   try {
@@ -404,7 +458,8 @@ export async function writeRunlogEvents(path: string, split: RunlogPieces, forma
     const request = (k: number): PieceRequest => ({ op: 'write', k, start: split.pieces[k]!.start, end: split.pieces[k]!.end, before: split.pieces[k]!.before, format });
     // A few pieces in flight: the text waiting to be written stays bounded.
     await inPieces<WriteResult>(fd, job, opts.workerFile ?? '', workers, request, (r) => {
-      if (r.text) write(r.text);
+      // A run log's pieces are bytes, JSON's text (writePiece).
+      if (r.text.length) write(r.text as Parameters<typeof write>[0]);
       events += r.events;
     }, { window: 2 * (workers + 1) });
     return events;
