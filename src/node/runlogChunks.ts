@@ -42,6 +42,8 @@ export const PARALLEL_MIN_BYTES = 3 * PIECE_BYTES;
 /** Marks the worker data of a piece reader. */
 const WORKER_MARK = 'peerwatchRunlogPieces';
 const READ_BYTES = 1024 * 1024;
+/** Pieces a worker holds at once: one it reads, one waiting, so it never waits for the main thread to give it the next. */
+const QUEUED = 2;
 
 /** How the second pass writes each event: a run-log line, or an element of `parse --json`'s events array. */
 export type EventFormat = { kind: 'runlog' } | { kind: 'json'; inner: string };
@@ -274,34 +276,36 @@ async function inPieces<R extends { k: number }>(
   const results = new Map<number, R>();
   let next = 0;
   let taken = 0;
-  /** Pieces a worker was given and has not answered, by worker. */
-  const given = new Map<Worker, number>();
+  /** Pieces a worker was given and has not answered, by worker, in the order given. */
+  const given = new Map<Worker, number[]>();
   /** Pieces of a worker that died, read by the main thread instead. */
   const orphans: number[] = [];
-  const idle: Worker[] = [];
   let wake: (() => void) | undefined;
   let closing = false;
+  /** Gives `w` pieces until it holds QUEUED (or the window is full): its next piece waits there while the main thread reads one of its own. */
   const give = (w: Worker) => {
-    given.delete(w);
-    if (next < job.pieces && next < taken + window) {
-      given.set(w, next);
+    const queue = given.get(w);
+    if (!queue || closing) return;
+    while (queue.length < QUEUED && next < job.pieces && next < taken + window) {
+      queue.push(next);
       w.postMessage(request(next++));
-    } else if (!closing) idle.push(w);
+    }
   };
   const started: Worker[] = [];
   for (let i = 0; i < workers; i++) {
     const w = new Worker(workerFile, { workerData: { [WORKER_MARK]: job } });
     w.on('message', (r: R | { ready: true }) => {
-      if ('k' in r) results.set(r.k, r);
+      if ('k' in r) {
+        results.set(r.k, r);
+        given.get(w)?.shift();
+      } else given.set(w, []);
       give(w);
       wake?.();
     });
     const died = () => {
-      const k = given.get(w);
+      const queue = given.get(w) ?? [];
       given.delete(w);
-      const at = idle.indexOf(w);
-      if (at >= 0) idle.splice(at, 1);
-      if (k !== undefined && !closing) orphans.push(k);
+      if (!closing) orphans.push(...queue);
       wake?.();
     };
     w.on('error', died);
@@ -315,7 +319,7 @@ async function inPieces<R extends { k: number }>(
       taken++;
     }
     // Workers held back by the window get work again.
-    for (const w of idle.splice(0)) give(w);
+    for (const w of given.keys()) give(w);
   };
   try {
     await opts.first?.();
