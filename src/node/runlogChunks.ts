@@ -55,69 +55,77 @@ function eventJson(e: TranscriptEvent, inner: string): string {
 
 /**
  * A piece's events as run-log lines before they are numbered: event i's line is EVENT_LINE_PREFIX,
- * its index, and tails[ends[i − 1], ends[i]) (newline included). A line the reader can keep
- * (keptEventTail) gives its own bytes; any other event is serialized.
+ * its index, then its tail: `bytes`[from[i], to[i]) and a newline for a line kept as written
+ * (keptEventTail) and read with the piece, else (from[i] is −1) the next of `others`, newline
+ * included: the serializer's tail, or a kept line's that was read apart (the file's last line, when
+ * it has no newline).
  */
 interface UnnumberedLines {
-  tails: Uint8Array;
-  ends: Uint32Array;
+  /** The piece's bytes as read (moved, not copied, from a worker to the main thread). */
+  bytes: Uint8Array;
+  from: number[];
+  to: number[];
+  others: Uint8Array[];
 }
 
-/** Gathers UnnumberedLines from a reader's onEventLine, in a buffer of its own (it is moved, not copied, to the main thread). */
-class LineTails {
-  private buffer: Buffer;
-  private length = 0;
-  private ends: number[] = [];
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafeSlow(capacity);
-  }
-  readonly add: EventLineListener = (e, bytes, tail, to) => {
-    if (tail >= 0) {
-      this.room(to - tail + 1);
-      this.buffer.set(bytes.subarray(tail, to), this.length);
-      this.length += to - tail;
-      this.buffer[this.length++] = 10;
-    } else {
-      const text = serializedEventTail(e);
-      this.room(3 * text.length);
-      this.length += this.buffer.write(text, this.length, 'utf8');
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Bytes [start, end) of `fd` read whole and pushed through a reader made by `reader` (given the
+ * listener that notes each event's line); `last`: the file's end, where a line without a newline is
+ * read too. `onEvent` sees each event.
+ */
+function readLines(fd: number, start: number, end: number, last: boolean, reader: (onEventLine: EventLineListener) => RunlogReader, onEvent?: (e: TranscriptEvent) => void): { reader: RunlogReader; lines: UnnumberedLines } {
+  // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
+  const bytes = readAt(fd, Buffer.allocUnsafeSlow(end - start), start, end);
+  const lines: UnnumberedLines = { bytes, from: [], to: [], others: [] };
+  const r = reader((e, line, tail, to) => {
+    if (tail >= 0 && line === bytes) {
+      lines.from.push(tail);
+      lines.to.push(to);
+      return;
     }
-    this.ends.push(this.length);
-  };
-  private room(n: number): void {
-    if (this.length + n <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + n));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
-  }
-  get count(): number {
-    return this.ends.length;
-  }
-  lines(): UnnumberedLines {
-    return { tails: this.buffer.subarray(0, this.length), ends: Uint32Array.from(this.ends) };
-  }
+    lines.from.push(-1);
+    lines.to.push(0);
+    lines.others.push(tail >= 0 ? Buffer.concat([line.subarray(tail, to), NEWLINE]) : Buffer.from(serializedEventTail(e), 'utf8'));
+  });
+  const events = r.pushBytes(bytes);
+  if (last) events.push(...r.finish());
+  if (onEvent) for (const e of events) onEvent(e);
+  return { reader: r, lines };
 }
 
 const PREFIX = Buffer.from(EVENT_LINE_PREFIX, 'latin1');
 
 /** The lines numbered from `base`: the run-log text of the events. */
 function numberLines(lines: UnnumberedLines, base: number): Buffer {
-  const { tails, ends } = lines;
-  const n = ends.length;
+  const { from, to, others } = lines;
+  const bytes = Buffer.from(lines.bytes.buffer, lines.bytes.byteOffset, lines.bytes.length);
+  const n = from.length;
   const digits = (v: number) => (v < 10 ? 1 : Math.floor(Math.log10(v)) + 1);
+  // The kept tails are parts of the piece, each followed in it by at least its newline.
+  let size = bytes.length + n * (PREFIX.length + digits(base + n));
+  for (const o of others) size += o.length;
   // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
-  const out = Buffer.allocUnsafeSlow(tails.length + n * (PREFIX.length + digits(base + n)));
+  const out = Buffer.allocUnsafeSlow(size);
   let at = 0;
-  let from = 0;
+  let other = 0;
   for (let i = 0; i < n; i++) {
-    at += PREFIX.copy(out, at);
+    out.set(PREFIX, at);
+    at += PREFIX.length;
     let v = base + i;
     const d = digits(v);
     for (let p = at + d - 1; p >= at; p--, v = Math.floor(v / 10)) out[p] = 48 + (v % 10);
     at += d;
-    out.set(tails.subarray(from, ends[i]), at);
-    at += ends[i]! - from;
-    from = ends[i]!;
+    const f = from[i]!;
+    if (f >= 0) {
+      at += bytes.copy(out, at, f, to[i]);
+      out[at++] = 10;
+    } else {
+      const o = others[other++]!;
+      out.set(o, at);
+      at += o.length;
+    }
   }
   return out.subarray(0, at);
 }
@@ -205,12 +213,17 @@ function countPiece(fd: number, buffer: Buffer, k: number, job: PieceJob, conver
   const start = pieceStart(fd, buffer, k, job);
   const last = k === job.pieces - 1;
   const end = last ? job.size : pieceStart(fd, buffer, k + 1, job);
-  // convert: the piece's event lines, about as long as the piece.
-  const tails = convert ? new LineTails(end - start + 1024) : undefined;
-  const reader = new RunlogReader(job.display, { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }), ...(tails ? { onEventLine: tails.add } : {}) });
   const kinds = new Map<string, number>();
-  readRange(fd, buffer, reader, start, end, last, (e) => kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1));
-  return { k, start, end, state: reader.state(), kinds: [...kinds], ...(tails ? { lines: tails.lines() } : {}) };
+  const count = (e: TranscriptEvent) => kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+  const opts = { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }) };
+  if (convert) {
+    // The piece is read whole, so that its kept lines are written from the bytes read.
+    const { reader, lines } = readLines(fd, start, end, last, (onEventLine) => new RunlogReader(job.display, { ...opts, onEventLine }), count);
+    return { k, start, end, state: reader.state(), kinds: [...kinds], lines };
+  }
+  const reader = new RunlogReader(job.display, opts);
+  readRange(fd, buffer, reader, start, end, last, count);
+  return { k, start, end, state: reader.state(), kinds: [...kinds] };
 }
 
 /** Second pass over piece k: its events, numbered from the state before it, as `format` writes them. */
@@ -218,9 +231,8 @@ function writePiece(fd: number, buffer: Buffer, m: Extract<PieceRequest, { op: '
   const resume = m.k === 0 ? {} : { resume: { ...m.before, diagnostics: [] } };
   const last = m.k === job.pieces - 1;
   if (m.format.kind === 'runlog') {
-    const tails = new LineTails(m.end - m.start + 1024);
-    readRange(fd, buffer, new RunlogReader(job.display, { keepEvents: false, ...resume, onEventLine: tails.add }), m.start, m.end, last);
-    return { k: m.k, text: numberLines(tails.lines(), m.k === 0 ? 0 : m.before.events), events: tails.count };
+    const { lines } = readLines(fd, m.start, m.end, last, (onEventLine) => new RunlogReader(job.display, { keepEvents: false, ...resume, onEventLine }));
+    return { k: m.k, text: numberLines(lines, m.k === 0 ? 0 : m.before.events), events: lines.from.length };
   }
   const inner = m.format.inner;
   const parts: string[] = [];
@@ -240,7 +252,7 @@ function servePieces(job: PieceJob): void {
     const r = answer(fd, buffer, m, job);
     // Run-log lines are moved to the main thread, not copied (each is in a buffer of its own).
     const moved: ArrayBuffer[] = [];
-    if ('lines' in r && r.lines) moved.push(r.lines.tails.buffer as ArrayBuffer, r.lines.ends.buffer as ArrayBuffer);
+    if ('lines' in r && r.lines) moved.push(r.lines.bytes.buffer as ArrayBuffer);
     if ('text' in r && typeof r.text !== 'string') moved.push(r.text.buffer as ArrayBuffer);
     parentPort!.postMessage(r, moved);
   });
@@ -402,11 +414,17 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
         for (const [kind, n] of r.kinds) add(kind, n);
       } else {
         // Read again after the lines before it, as the one-thread reader reads it.
-        const tails = convert ? new LineTails(r.end - r.start + 1024) : undefined;
-        const reader = new RunlogReader(display, { keepEvents: false, resume: state, ...(tails ? { onEventLine: tails.add } : {}) });
-        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => add(e.kind, 1));
-        if (tails?.count) convert!.write(numberLines(tails.lines(), state.events));
-        state = reader.state();
+        const last = r.k === job.pieces - 1;
+        const resume = { keepEvents: false, resume: state };
+        if (convert) {
+          const { reader, lines } = readLines(fd, r.start, r.end, last, (onEventLine) => new RunlogReader(display, { ...resume, onEventLine }), (e) => add(e.kind, 1));
+          if (lines.from.length) convert.write(numberLines(lines, state.events));
+          state = reader.state();
+        } else {
+          const reader = new RunlogReader(display, resume);
+          readRange(fd, buffer, reader, r.start, r.end, last, (e) => add(e.kind, 1));
+          state = reader.state();
+        }
       }
     };
     const convert = opts.convert;
