@@ -26,6 +26,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isUtf8 } from 'node:buffer';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { RunHeader, type Transcript, type TranscriptEvent } from '../core/model';
 import { EVENT_LINE_PREFIX, RunlogReader, serializedEventTail, type EventLineListener, type RunlogReaderState } from '../core/runlog/runlog';
@@ -56,9 +57,9 @@ function eventJson(e: TranscriptEvent, inner: string): string {
 /**
  * A piece's events as run-log lines before they are numbered: event i's line is EVENT_LINE_PREFIX,
  * its index, then its tail: `bytes`[from[i], to[i]) and a newline for a line kept as written
- * (keptEventTail) and read with the piece, else (from[i] is −1) the next of `others`, newline
- * included: the serializer's tail, or a kept line's that was read apart (the file's last line, when
- * it has no newline).
+ * (keptEventTail, and its bytes UTF-8) and read with the piece, else (from[i] is −1) the next of
+ * `others`, newline included: the serializer's tail, or a kept line's that was read apart (the
+ * file's last line, when it has no newline).
  */
 interface UnnumberedLines {
   /** The piece's bytes as read (moved, not copied, from a worker to the main thread). */
@@ -79,15 +80,19 @@ function readLines(fd: number, start: number, end: number, last: boolean, reader
   // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
   const bytes = readAt(fd, Buffer.allocUnsafeSlow(end - start), start, end);
   const lines: UnnumberedLines = { bytes, from: [], to: [], others: [] };
+  // A line is cut from the piece at a newline byte, never inside a character: in a piece of UTF-8, every line is UTF-8.
+  const utf8 = isUtf8(bytes);
   const r = reader((e, line, tail, to) => {
-    if (tail >= 0 && line === bytes) {
+    // A line that is not UTF-8 (the reader read U+FFFD for its bad bytes) is serialized: the output stays UTF-8.
+    const kept = tail >= 0 && ((utf8 && line === bytes) || isUtf8(line.subarray(tail, to)));
+    if (kept && line === bytes) {
       lines.from.push(tail);
       lines.to.push(to);
       return;
     }
     lines.from.push(-1);
     lines.to.push(0);
-    lines.others.push(tail >= 0 ? Buffer.concat([line.subarray(tail, to), NEWLINE]) : Buffer.from(serializedEventTail(e), 'utf8'));
+    lines.others.push(kept ? Buffer.concat([line.subarray(tail, to), NEWLINE]) : Buffer.from(serializedEventTail(e), 'utf8'));
   });
   const events = r.pushBytes(bytes);
   if (last) events.push(...r.finish());
@@ -102,19 +107,24 @@ function numberLines(lines: UnnumberedLines, base: number): Buffer {
   const { from, to, others } = lines;
   const bytes = Buffer.from(lines.bytes.buffer, lines.bytes.byteOffset, lines.bytes.length);
   const n = from.length;
-  const digits = (v: number) => (v < 10 ? 1 : Math.floor(Math.log10(v)) + 1);
   // The kept tails are parts of the piece, each followed in it by at least its newline.
-  let size = bytes.length + n * (PREFIX.length + digits(base + n));
+  let size = bytes.length + n * (PREFIX.length + String(base + n).length);
   for (const o of others) size += o.length;
   // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
   const out = Buffer.allocUnsafeSlow(size);
   let at = 0;
   let other = 0;
+  // The index's digits, and the next index that has one more.
+  let d = String(base).length;
+  let more = 10 ** d;
   for (let i = 0; i < n; i++) {
     out.set(PREFIX, at);
     at += PREFIX.length;
     let v = base + i;
-    const d = digits(v);
+    if (v >= more) {
+      d++;
+      more *= 10;
+    }
     for (let p = at + d - 1; p >= at; p--, v = Math.floor(v / 10)) out[p] = 48 + (v % 10);
     at += d;
     const f = from[i]!;

@@ -179,7 +179,9 @@ export function keptEventTail(bytes: Uint8Array, from: number, to: number, writt
 /**
  * Sees each valid event a RunlogReader reads from bytes (`pushBytes`, `finish`), with its line
  * bytes[·, to) and where the line's tail begins (keptEventTail; -1: the event is to be serialized).
- * `bytes` is the caller's or the reader's buffer: what is needed of it must be copied at once.
+ * `bytes` is the caller's or the reader's buffer: what is needed of it must be copied at once. The
+ * line may hold bytes that are not UTF-8 (the reader read each as U+FFFD): a writer that keeps it
+ * checks.
  */
 export type EventLineListener = (event: TranscriptEvent, bytes: Uint8Array, tail: number, to: number) => void;
 
@@ -335,17 +337,15 @@ export class RunlogReader {
     this.lineNo++;
     if (atFileStart && to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3;
     if (to > from && bytes[to - 1] === 13) to--;
-    const text = to > from ? this.decoder.decode(bytes.subarray(from, to)) : '';
-    const e = this.readLine(text, this.lineNo);
+    const e = this.readLine(to > from ? this.decoder.decode(bytes.subarray(from, to)) : '', this.lineNo);
     if (!e) return;
     added.push(e);
-    if (this.onEventLine) this.seeLine(e, text, bytes, from, to);
+    if (this.onEventLine) this.seeLine(e, bytes, from, to);
   }
 
-  /** onEventLine for event `e` read from `text`, decoded from bytes[from, to). */
-  private seeLine(e: TranscriptEvent, text: string, bytes: Uint8Array, from: number, to: number): void {
-    // A replacement character may stand for bytes that are not UTF-8: the event is serialized then, so the output is UTF-8.
-    this.onEventLine!(e, bytes, text.includes('\ufffd') ? -1 : keptEventTail(bytes, from, to, this.writtenIndex), to);
+  /** onEventLine for event `e` read from bytes[from, to). */
+  private seeLine(e: TranscriptEvent, bytes: Uint8Array, from: number, to: number): void {
+    this.onEventLine!(e, bytes, keptEventTail(bytes, from, to, this.writtenIndex), to);
   }
 
   /** The pending bytes and `tail` as one array; nothing is pending after. */
@@ -393,7 +393,7 @@ export class RunlogReader {
       const e = this.readLine(this.pending, this.lineNo, true);
       if (e) added.push(e);
       // Its line as byteLine would give it, had it ended with a newline.
-      if (e && lastBytes && this.onEventLine) this.seeLine(e, this.pending, lastBytes, 0, lastBytes.length - (lastBytes[lastBytes.length - 1] === 13 ? 1 : 0));
+      if (e && lastBytes && this.onEventLine) this.seeLine(e, lastBytes, 0, lastBytes.length - (lastBytes[lastBytes.length - 1] === 13 ? 1 : 0));
     }
     this.pending = '';
     if (!this.header && !this.diagnostics.some((d) => d.severity === 'error')) {
