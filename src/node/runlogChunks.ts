@@ -104,8 +104,8 @@ const PREFIX = Buffer.from(EVENT_LINE_PREFIX, 'latin1');
 
 /** The lines numbered from `base`: the run-log text of the events. */
 function numberLines(lines: UnnumberedLines, base: number): Buffer {
-  const { from, to, others } = lines;
-  const bytes = Buffer.from(lines.bytes.buffer, lines.bytes.byteOffset, lines.bytes.length);
+  const { bytes, from, to, others } = lines;
+  const { buffer, byteOffset } = bytes;
   const n = from.length;
   // The kept tails are parts of the piece, each followed in it by at least its newline.
   let size = bytes.length + n * (PREFIX.length + String(base + n).length);
@@ -129,7 +129,9 @@ function numberLines(lines: UnnumberedLines, base: number): Buffer {
     at += d;
     const f = from[i]!;
     if (f >= 0) {
-      at += bytes.copy(out, at, f, to[i]);
+      // A plain view and set: Buffer's copy makes the view too, behind more calls.
+      out.set(new Uint8Array(buffer, byteOffset + f, to[i]! - f), at);
+      at += to[i]! - f;
       out[at++] = 10;
     } else {
       const o = others[other++]!;
