@@ -83,6 +83,7 @@ function readLines(fd: number, start: number, end: number, last: boolean, reader
   // A line is cut from the piece at a newline byte, never inside a character: in a piece of UTF-8, every line is UTF-8.
   const utf8 = isUtf8(bytes);
   const r = reader((e, line, tail, to) => {
+    onEvent?.(e);
     // A line that is not UTF-8 (the reader read U+FFFD for its bad bytes) is serialized: the output stays UTF-8.
     const kept = tail >= 0 && ((utf8 && line === bytes) || isUtf8(line.subarray(tail, to)));
     if (kept && line === bytes) {
@@ -94,9 +95,8 @@ function readLines(fd: number, start: number, end: number, last: boolean, reader
     lines.to.push(0);
     lines.others.push(kept ? Buffer.concat([line.subarray(tail, to), NEWLINE]) : Buffer.from(serializedEventTail(e), 'utf8'));
   });
-  const events = r.pushBytes(bytes);
-  if (last) events.push(...r.finish());
-  if (onEvent) for (const e of events) onEvent(e);
+  r.pushBytes(bytes);
+  if (last) r.finish();
   return { reader: r, lines };
 }
 

@@ -177,7 +177,8 @@ export function keptEventTail(bytes: Uint8Array, from: number, to: number, writt
 }
 
 /**
- * Sees each valid event a RunlogReader reads from bytes (`pushBytes`, `finish`), with its line
+ * Sees each valid event a RunlogReader reads from bytes (`pushBytes`, `finish`, which then do not
+ * return the events they read, so none lives longer than its line's reading), with its line
  * bytes[·, to) and where the line's tail begins (keptEventTail; -1: the event is to be serialized).
  * `bytes` is the caller's or the reader's buffer: what is needed of it must be copied at once. The
  * line may hold bytes that are not UTF-8 (the reader read each as U+FFFD): a writer that keeps it
@@ -339,8 +340,8 @@ export class RunlogReader {
     if (to > from && bytes[to - 1] === 13) to--;
     const e = this.readLine(to > from ? this.decoder.decode(bytes.subarray(from, to)) : '', this.lineNo);
     if (!e) return;
-    added.push(e);
     if (this.onEventLine) this.seeLine(e, bytes, from, to);
+    else added.push(e);
   }
 
   /** onEventLine for event `e` read from bytes[from, to). */
@@ -391,9 +392,9 @@ export class RunlogReader {
     if (this.pending.trim() !== '') {
       this.lineNo++;
       const e = this.readLine(this.pending, this.lineNo, true);
-      if (e) added.push(e);
       // Its line as byteLine would give it, had it ended with a newline.
       if (e && lastBytes && this.onEventLine) this.seeLine(e, lastBytes, 0, lastBytes.length - (lastBytes[lastBytes.length - 1] === 13 ? 1 : 0));
+      else if (e) added.push(e);
     }
     this.pending = '';
     if (!this.header && !this.diagnostics.some((d) => d.severity === 'error')) {
