@@ -37,6 +37,8 @@ import { nodeRunFiles } from './readTranscript';
 export const PIECE_BYTES = 8 * 1024 * 1024;
 /** The pieces of a one-pass convert (its text waits in memory for the pieces before it). */
 const CONVERT_PIECE_BYTES = 2 * 1024 * 1024;
+/** How far a one-pass convert's pieces may run ahead of those written (their bytes wait in memory). */
+const CONVERT_AHEAD_BYTES = 48 * 1024 * 1024;
 /** Smaller files are read on the main thread alone (a worker takes longer to start than they to read). */
 export const PARALLEL_MIN_BYTES = 3 * PIECE_BYTES;
 
@@ -456,8 +458,11 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       sha256 = hash.digest('hex');
       if (convert) convert.write(convert.head(sha256));
     };
-    // convert: a piece's text waits for the pieces before it; a few pieces a thread keep that small.
-    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: 4 * (workers + 1) } : {}) });
+    // convert: a piece's lines wait for the pieces before it, so the pieces ahead are bounded: enough
+    // for the workers to read on while the main thread hashes the file (about 1 GB/s) before anything
+    // can be written, and a few a thread after.
+    const window = Math.max(4 * (workers + 1), Math.floor(CONVERT_AHEAD_BYTES / CONVERT_PIECE_BYTES));
+    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window } : {}) });
     const transcript = new RunlogReader(display, { keepEvents: false, resume: state! }).transcript();
     if (convert && JSON.stringify([transcript.header, transcript.live]) !== JSON.stringify([convert.predicted.header, convert.predicted.live])) {
       // closingEndRecord's prediction is the reader's by construction; should they ever differ, the output is not trusted.
