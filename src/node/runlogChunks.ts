@@ -18,7 +18,8 @@
  * `convert` of a log whose first line is its header and last its end record needs no second pass
  * (`predictRunlogFrame`, the `convert` option of the first pass): the header it writes is known from
  * those two lines and the file's hash, and each piece's events are written as the piece is joined,
- * numbered from the events before it.
+ * numbered from the events before it. convert writes each event's line as it was read where it can
+ * (readLines, numberLines; docs/runlog-cli.md "What convert writes"), so no event is serialized again.
  *
  * The workers run this same bundle (dist/cli.js): `servePieces` below answers when it is loaded in a
  * worker started here. A worker that dies leaves its piece to the main thread.
