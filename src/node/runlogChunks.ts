@@ -206,18 +206,14 @@ function pieceStart(fd: number, buffer: Buffer, k: number, job: PieceJob): numbe
 }
 
 /** Bytes [start, end) pushed through `reader`, `onEvent` seeing each event; `last`: the file's end, where a line without a newline is read too. */
-function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: number, end: number, last: boolean, onEvent?: (e: TranscriptEvent) => void): void {
+function readRange(fd: number, buffer: Buffer, reader: RunlogReader, start: number, end: number, last: boolean, onEvent: (e: TranscriptEvent) => void): void {
   for (let at = start; at < end; ) {
     const bytes = readAt(fd, buffer, at, Math.min(end, at + READ_BYTES));
     if (bytes.length === 0) break;
-    const events = reader.pushBytes(bytes);
-    if (onEvent) for (const e of events) onEvent(e);
+    for (const e of reader.pushBytes(bytes)) onEvent(e);
     at += bytes.length;
   }
-  if (last) {
-    const events = reader.finish();
-    if (onEvent) for (const e of events) onEvent(e);
-  }
+  if (last) for (const e of reader.finish()) onEvent(e);
 }
 
 /** A header standing for the one the lines before a piece gave (only that there was one matters). */
