@@ -144,6 +144,8 @@ function summary(file: string, t: Transcript, counts = kindCounts(t.events)): st
 }
 
 type Out = (s: string) => void;
+/** Where a command's output goes: text, or bytes as they are (convert writes a run log's lines as it read them). */
+type BytesOut = (s: string | Uint8Array) => void;
 
 /** The usage lines of one command (from USAGE), for a usage error; `peerwatch --help` has the rest. */
 function usageOf(command: string): string {
@@ -176,7 +178,7 @@ const TAG_OPTIONS: Record<string, OptionSpec> = {
 const CONVERT_TARGETS = ['runlog'] as const;
 
 /** Runs the CLI; resolves to the exit code (0 done, 1 a file could not be read whole, 2 usage). */
-export async function main(argv: string[], out: Out = (s) => process.stdout.write(s), err: Out = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(argv: string[], out: BytesOut = (s) => process.stdout.write(s), err: Out = (s) => process.stderr.write(s)): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') return runCommandAsync(rest, out, err);
   if (command === 'rerun') return rerunCommand(rest, out, err);
@@ -249,12 +251,25 @@ async function readForCommand(file: string, err: Out, opts: { hash?: boolean } =
   return r;
 }
 
-/** Output gathered into pieces of about a megabyte: one write per event is slow, the whole at once unbounded. */
+/** Output to the open file `fd`, text or bytes, each written whole. */
+function toFile(fd: number): BytesOut {
+  return (s) => {
+    const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  };
+}
+
+/** Output gathered into pieces of about a megabyte: one write per event is slow, the whole at once unbounded. Bytes go out as they come, after the text before them. */
 class Batched {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly out: Out) {}
-  write(s: string): void {
+  constructor(private readonly out: BytesOut) {}
+  write(s: string | Uint8Array): void {
+    if (typeof s !== 'string') {
+      this.flush();
+      if (s.length) this.out(s);
+      return;
+    }
     this.parts.push(s);
     this.size += s.length;
     if (this.size >= 1 << 20) this.flush();
@@ -299,7 +314,7 @@ async function writeTranscriptJson(w: Batched, file: string, r: ReadForCommand, 
 }
 
 /** `peerwatch parse FILE...`: every file with the same options; Inspect logs sample by sample. */
-async function parseCommand(files: string[], opts: { json: boolean; all: boolean; sample?: string }, out: Out, err: Out): Promise<number> {
+async function parseCommand(files: string[], opts: { json: boolean; all: boolean; sample?: string }, out: BytesOut, err: Out): Promise<number> {
   const opened: Array<Awaited<ReturnType<typeof openLogOfMany>>> = [];
   for (const f of files) opened.push(await openLogOfMany(f));
   const sampleLogs = opened.map((l) => l !== undefined);
@@ -346,7 +361,7 @@ async function parseCommand(files: string[], opts: { json: boolean; all: boolean
 }
 
 /** `peerwatch convert FILE --to runlog`: the run log records FILE (name, format, SHA-256) as its source. */
-async function convertCommand(file: string, opts: { sample?: string; output?: string }, out: Out, err: Out): Promise<number> {
+async function convertCommand(file: string, opts: { sample?: string; output?: string }, out: BytesOut, err: Out): Promise<number> {
   const log = await openLogOfMany(file);
   if (log) return sampleLogCommand('convert', file, { json: false, all: false, to: 'runlog', ...opts, summarize: summary }, out, err, log);
   if (opts.sample !== undefined) {
@@ -368,7 +383,7 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
   // A run log is written as it is read again, piece by piece on every core (as toRunlog would write it whole).
   const fd = opts.output ? openSync(opts.output, 'w') : undefined;
   try {
-    const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
+    const w = new Batched(fd === undefined ? out : toFile(fd));
     const { head, tail } = runlogFrame(r.run.transcript, CONVERT_WRITER, runSourceRecord(r.run));
     w.write(head);
     await writeRunlogEvents(r.streamed.source, r.streamed.split, { kind: 'runlog' }, (text) => w.write(text), { workerFile: __filename });
@@ -385,7 +400,7 @@ async function convertCommand(file: string, opts: { sample?: string; output?: st
  * on every core, its events written as they are read (node/runlogChunks.ts), the header first as the
  * end record makes it; diagnostics after. Undefined: the log is not so, and is read twice instead.
  */
-async function convertRunlogInOnePass(file: string, output: string | undefined, out: Out, err: Out): Promise<number | undefined> {
+async function convertRunlogInOnePass(file: string, output: string | undefined, out: BytesOut, err: Out): Promise<number | undefined> {
   let predicted: Transcript | undefined;
   try {
     predicted = predictRunlogFrame(file);
@@ -395,7 +410,7 @@ async function convertRunlogInOnePass(file: string, output: string | undefined, 
   if (!predicted) return undefined;
   const fd = output ? openSync(output, 'w') : undefined;
   try {
-    const w = new Batched(fd === undefined ? out : (s) => writeSync(fd, s));
+    const w = new Batched(fd === undefined ? out : toFile(fd));
     const frame = (t: Transcript, sha256?: string) => runlogFrame(t, CONVERT_WRITER, runSourceRecord({ source: file, transcript: t, ...(sha256 ? { sha256 } : {}) }));
     const run = await summarizeRunlogFile(file, { workerFile: __filename, convert: { predicted, head: (sha256) => frame(predicted, sha256).head, write: (text) => w.write(text) } });
     w.write(frame(run.transcript).tail);

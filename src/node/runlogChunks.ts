@@ -18,7 +18,8 @@
  * `convert` of a log whose first line is its header and last its end record needs no second pass
  * (`predictRunlogFrame`, the `convert` option of the first pass): the header it writes is known from
  * those two lines and the file's hash, and each piece's events are written as the piece is joined,
- * numbered from the events before it.
+ * numbered from the events before it. convert writes each event's line as it was read where it can
+ * (readLines, numberLines; docs/runlog-cli.md "What convert writes"), so no event is serialized again.
  *
  * The workers run this same bundle (dist/cli.js): `servePieces` below answers when it is loaded in a
  * worker started here. A worker that dies leaves its piece to the main thread.
@@ -26,9 +27,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isUtf8 } from 'node:buffer';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { RunHeader, type Transcript, type TranscriptEvent } from '../core/model';
-import { RunlogReader, serializeEvent, type RunlogReaderState } from '../core/runlog/runlog';
+import { EVENT_LINE_PREFIX, RunlogReader, serializedEventTail, type EventLineListener, type RunlogReaderState } from '../core/runlog/runlog';
 import type { StreamedRunlog } from './runlogFile';
 import { nodeRunFiles } from './readTranscript';
 
@@ -36,19 +38,111 @@ import { nodeRunFiles } from './readTranscript';
 export const PIECE_BYTES = 8 * 1024 * 1024;
 /** The pieces of a one-pass convert (its text waits in memory for the pieces before it). */
 const CONVERT_PIECE_BYTES = 2 * 1024 * 1024;
+/** How far a one-pass convert's pieces may run ahead of those written (their bytes wait in memory). */
+const CONVERT_AHEAD_BYTES = 48 * 1024 * 1024;
 /** Smaller files are read on the main thread alone (a worker takes longer to start than they to read). */
 export const PARALLEL_MIN_BYTES = 3 * PIECE_BYTES;
 
 /** Marks the worker data of a piece reader. */
 const WORKER_MARK = 'peerwatchRunlogPieces';
 const READ_BYTES = 1024 * 1024;
+/** Pieces a worker holds at once: one it reads, one waiting, so it never waits for the main thread to give it the next. */
+const QUEUED = 2;
 
 /** How the second pass writes each event: a run-log line, or an element of `parse --json`'s events array. */
 export type EventFormat = { kind: 'runlog' } | { kind: 'json'; inner: string };
 
-/** One event as `format` writes it; in JSON each begins with a comma (the first one's is the caller's to replace). */
-function eventText(e: TranscriptEvent, format: EventFormat): string {
-  return format.kind === 'runlog' ? serializeEvent(e) : `,${format.inner}${JSON.stringify(e, null, 2).replace(/\n/g, format.inner)}`;
+/** One event as `parse --json` writes it, beginning with a comma (the first one's is the caller's to replace). */
+function eventJson(e: TranscriptEvent, inner: string): string {
+  return `,${inner}${JSON.stringify(e, null, 2).replace(/\n/g, inner)}`;
+}
+
+/**
+ * A piece's events as run-log lines before they are numbered: event i's line is EVENT_LINE_PREFIX,
+ * its index, then its tail: `bytes`[from[i], to[i]) and a newline for a line kept as written
+ * (keptEventTail, and its bytes UTF-8) and read with the piece, else (from[i] is −1) the next of
+ * `others`, newline included: the serializer's tail, or a kept line's that was read apart (the
+ * file's last line, when it has no newline).
+ */
+interface UnnumberedLines {
+  /** The piece's bytes as read (moved, not copied, from a worker to the main thread). */
+  bytes: Uint8Array;
+  from: number[];
+  to: number[];
+  others: Uint8Array[];
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Bytes [start, end) of `fd` read whole and pushed through a reader made by `reader` (given the
+ * listener that notes each event's line); `last`: the file's end, where a line without a newline is
+ * read too. `onEvent` sees each event.
+ */
+function readLines(fd: number, start: number, end: number, last: boolean, reader: (onEventLine: EventLineListener) => RunlogReader, onEvent?: (e: TranscriptEvent) => void): { reader: RunlogReader; lines: UnnumberedLines } {
+  // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
+  const bytes = readAt(fd, Buffer.allocUnsafeSlow(end - start), start, end);
+  const lines: UnnumberedLines = { bytes, from: [], to: [], others: [] };
+  // A line is cut from the piece at a newline byte, never inside a character: in a piece of UTF-8, every line is UTF-8.
+  const utf8 = isUtf8(bytes);
+  const r = reader((e, line, tail, to) => {
+    onEvent?.(e);
+    // A line that is not UTF-8 (the reader read U+FFFD for its bad bytes) is serialized: the output stays UTF-8.
+    const kept = tail >= 0 && ((utf8 && line === bytes) || isUtf8(line.subarray(tail, to)));
+    if (kept && line === bytes) {
+      lines.from.push(tail);
+      lines.to.push(to);
+      return;
+    }
+    lines.from.push(-1);
+    lines.to.push(0);
+    lines.others.push(kept ? Buffer.concat([line.subarray(tail, to), NEWLINE]) : Buffer.from(serializedEventTail(e), 'utf8'));
+  });
+  r.pushBytes(bytes);
+  if (last) r.finish();
+  return { reader: r, lines };
+}
+
+const PREFIX = Buffer.from(EVENT_LINE_PREFIX, 'latin1');
+
+/** The lines numbered from `base`: the run-log text of the events. */
+function numberLines(lines: UnnumberedLines, base: number): Buffer {
+  const { bytes, from, to, others } = lines;
+  const { buffer, byteOffset } = bytes;
+  const n = from.length;
+  // The kept tails are parts of the piece, each followed in it by at least its newline.
+  let size = bytes.length + n * (PREFIX.length + String(base + n).length);
+  for (const o of others) size += o.length;
+  // A buffer of its own (never Node's shared pool): a worker moves it to the main thread.
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  let other = 0;
+  // The index's digits, and the next index that has one more.
+  let d = String(base).length;
+  let more = 10 ** d;
+  for (let i = 0; i < n; i++) {
+    out.set(PREFIX, at);
+    at += PREFIX.length;
+    let v = base + i;
+    if (v >= more) {
+      d++;
+      more *= 10;
+    }
+    for (let p = at + d - 1; p >= at; p--, v = Math.floor(v / 10)) out[p] = 48 + (v % 10);
+    at += d;
+    const f = from[i]!;
+    if (f >= 0) {
+      // A plain view and set: Buffer's copy makes the view too, behind more calls.
+      out.set(new Uint8Array(buffer, byteOffset + f, to[i]! - f), at);
+      at += to[i]! - f;
+      out[at++] = 10;
+    } else {
+      const o = others[other++]!;
+      out.set(o, at);
+      at += o.length;
+    }
+  }
+  return out.subarray(0, at);
 }
 
 /** What a piece's second-pass reader starts from: the state before it, without diagnostics. */
@@ -66,14 +160,14 @@ interface CountResult {
   state: RunlogReaderState;
   /** Events by kind, in order of first appearance. */
   kinds: Array<[string, number]>;
-  /** `convert`: the piece's events as run-log lines, each index a NUL for the joiner to number. */
-  text?: string;
+  /** `convert`: the piece's events as run-log lines, for the joiner to number. */
+  lines?: UnnumberedLines;
 }
 
-/** What the second pass wrote for one piece. */
+/** What the second pass wrote for one piece: JSON text, or run-log lines. */
 interface WriteResult {
   k: number;
-  text: string;
+  text: string | Uint8Array;
   events: number;
 }
 
@@ -130,55 +224,30 @@ function countPiece(fd: number, buffer: Buffer, k: number, job: PieceJob, conver
   const start = pieceStart(fd, buffer, k, job);
   const last = k === job.pieces - 1;
   const end = last ? job.size : pieceStart(fd, buffer, k + 1, job);
-  const reader = new RunlogReader(job.display, { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }) });
   const kinds = new Map<string, number>();
-  const lines: string[] = [];
-  readRange(fd, buffer, reader, start, end, last, (e) => {
-    kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
-    if (convert) lines.push(unnumbered(e));
-  });
-  return { k, start, end, state: reader.state(), kinds: [...kinds], ...(convert ? { text: lines.join('') } : {}) };
-}
-
-/** The start of every run-log event line, up to its index (the event's first field). */
-const EVENT_PREFIX = '{"type":"event","index":';
-
-/**
- * An event's run-log line with a NUL where its index goes (NUL is never raw in JSON text), for a
- * piece read before the events ahead of it are counted.
- */
-function unnumbered(e: TranscriptEvent): string {
-  const line = serializeEvent(e);
-  const numbered = `${EVENT_PREFIX}${e.index}`;
-  if (!line.startsWith(numbered)) throw new Error(`an event line does not begin ${numbered}`);
-  return `${EVENT_PREFIX}\u0000${line.slice(numbered.length)}`;
-}
-
-/** `unnumbered` lines numbered from `base`, handed to `write` about a megabyte at a time (no copy of the whole). */
-function writeNumbered(text: string, base: number, write: (text: string) => void): void {
-  const parts: string[] = [];
-  let size = 0;
-  let from = 0;
-  let n = base;
-  for (let at = text.indexOf('\u0000'); at >= 0; at = text.indexOf('\u0000', from)) {
-    parts.push(text.slice(from, at), String(n++));
-    size += at - from;
-    from = at + 1;
-    if (size >= 1 << 20) {
-      write(parts.join(''));
-      parts.length = 0;
-      size = 0;
-    }
+  const count = (e: TranscriptEvent) => kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+  const opts = { keepEvents: false, ...(k === 0 ? {} : { resume: ASSUMED }) };
+  if (convert) {
+    // The piece is read whole, so that its kept lines are written from the bytes read.
+    const { reader, lines } = readLines(fd, start, end, last, (onEventLine) => new RunlogReader(job.display, { ...opts, onEventLine }), count);
+    return { k, start, end, state: reader.state(), kinds: [...kinds], lines };
   }
-  parts.push(text.slice(from));
-  write(parts.join(''));
+  const reader = new RunlogReader(job.display, opts);
+  readRange(fd, buffer, reader, start, end, last, count);
+  return { k, start, end, state: reader.state(), kinds: [...kinds] };
 }
 
 /** Second pass over piece k: its events, numbered from the state before it, as `format` writes them. */
 function writePiece(fd: number, buffer: Buffer, m: Extract<PieceRequest, { op: 'write' }>, job: PieceJob): WriteResult {
-  const reader = new RunlogReader(job.display, { keepEvents: false, ...(m.k === 0 ? {} : { resume: { ...m.before, diagnostics: [] } }) });
+  const resume = m.k === 0 ? {} : { resume: { ...m.before, diagnostics: [] } };
+  const last = m.k === job.pieces - 1;
+  if (m.format.kind === 'runlog') {
+    const { lines } = readLines(fd, m.start, m.end, last, (onEventLine) => new RunlogReader(job.display, { keepEvents: false, ...resume, onEventLine }));
+    return { k: m.k, text: numberLines(lines, m.k === 0 ? 0 : m.before.events), events: lines.from.length };
+  }
+  const inner = m.format.inner;
   const parts: string[] = [];
-  readRange(fd, buffer, reader, m.start, m.end, m.k === job.pieces - 1, (e) => parts.push(eventText(e, m.format)));
+  readRange(fd, buffer, new RunlogReader(job.display, { keepEvents: false, ...resume }), m.start, m.end, last, (e) => parts.push(eventJson(e, inner)));
   return { k: m.k, text: parts.join(''), events: parts.length };
 }
 
@@ -190,7 +259,14 @@ function answer(fd: number, buffer: Buffer, m: PieceRequest, job: PieceJob): Cou
 function servePieces(job: PieceJob): void {
   const fd = openSync(job.path, 'r');
   const buffer = Buffer.allocUnsafe(READ_BYTES);
-  parentPort!.on('message', (m: PieceRequest) => parentPort!.postMessage(answer(fd, buffer, m, job)));
+  parentPort!.on('message', (m: PieceRequest) => {
+    const r = answer(fd, buffer, m, job);
+    // Run-log lines are moved to the main thread, not copied (each is in a buffer of its own).
+    const moved: ArrayBuffer[] = [];
+    if ('lines' in r && r.lines) moved.push(r.lines.bytes.buffer as ArrayBuffer);
+    if ('text' in r && typeof r.text !== 'string') moved.push(r.text.buffer as ArrayBuffer);
+    parentPort!.postMessage(r, moved);
+  });
   // Work is given once the bundle is loaded: until then the main thread reads the first pieces.
   parentPort!.postMessage({ ready: true });
 }
@@ -223,34 +299,36 @@ async function inPieces<R extends { k: number }>(
   const results = new Map<number, R>();
   let next = 0;
   let taken = 0;
-  /** Pieces a worker was given and has not answered, by worker. */
-  const given = new Map<Worker, number>();
+  /** Pieces a worker was given and has not answered, by worker, in the order given. */
+  const given = new Map<Worker, number[]>();
   /** Pieces of a worker that died, read by the main thread instead. */
   const orphans: number[] = [];
-  const idle: Worker[] = [];
   let wake: (() => void) | undefined;
   let closing = false;
+  /** Gives `w` pieces until it holds QUEUED (or the window is full): its next piece waits there while the main thread reads one of its own. */
   const give = (w: Worker) => {
-    given.delete(w);
-    if (next < job.pieces && next < taken + window) {
-      given.set(w, next);
+    const queue = given.get(w);
+    if (!queue || closing) return;
+    while (queue.length < QUEUED && next < job.pieces && next < taken + window) {
+      queue.push(next);
       w.postMessage(request(next++));
-    } else if (!closing) idle.push(w);
+    }
   };
   const started: Worker[] = [];
   for (let i = 0; i < workers; i++) {
     const w = new Worker(workerFile, { workerData: { [WORKER_MARK]: job } });
     w.on('message', (r: R | { ready: true }) => {
-      if ('k' in r) results.set(r.k, r);
+      if ('k' in r) {
+        results.set(r.k, r);
+        given.get(w)?.shift();
+      } else given.set(w, []);
       give(w);
       wake?.();
     });
     const died = () => {
-      const k = given.get(w);
+      const queue = given.get(w) ?? [];
       given.delete(w);
-      const at = idle.indexOf(w);
-      if (at >= 0) idle.splice(at, 1);
-      if (k !== undefined && !closing) orphans.push(k);
+      if (!closing) orphans.push(...queue);
       wake?.();
     };
     w.on('error', died);
@@ -264,7 +342,7 @@ async function inPieces<R extends { k: number }>(
       taken++;
     }
     // Workers held back by the window get work again.
-    for (const w of idle.splice(0)) give(w);
+    for (const w of given.keys()) give(w);
   };
   try {
     await opts.first?.();
@@ -309,7 +387,7 @@ interface SummarizeOptions {
    * One pass of `convert`: once the file is hashed, `head` is written, then every event as a run-log
    * line, numbered, in file order (`write`); `head` is given the run as it will have been read.
    */
-  convert?: { predicted: Transcript; head: (sha256: string) => string; write: (text: string) => void };
+  convert?: { predicted: Transcript; head: (sha256: string) => string; write: (text: string | Uint8Array) => void };
 }
 
 /**
@@ -340,21 +418,24 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       if (!state) {
         state = r.state;
         for (const [kind, n] of r.kinds) add(kind, n);
-        if (r.text && convert) writeNumbered(r.text, 0, convert.write);
+        if (r.lines && convert) convert.write(numberLines(r.lines, 0));
       } else if (r.state.diagnostics.length === 0 && state.header && !state.stopped) {
-        if (r.text && convert) writeNumbered(r.text, state.events, convert.write);
+        if (r.lines && convert) convert.write(numberLines(r.lines, state.events));
         state = { ...state, lines: state.lines + r.state.lines, events: state.events + r.state.events, ...(r.state.ended ? { ended: r.state.ended } : {}) };
         for (const [kind, n] of r.kinds) add(kind, n);
       } else {
         // Read again after the lines before it, as the one-thread reader reads it.
-        const reader = new RunlogReader(display, { keepEvents: false, resume: state });
-        const lines: string[] = [];
-        readRange(fd, buffer, reader, r.start, r.end, r.k === job.pieces - 1, (e) => {
-          add(e.kind, 1);
-          if (convert) lines.push(serializeEvent(e));
-        });
-        if (lines.length) convert?.write(lines.join(''));
-        state = reader.state();
+        const last = r.k === job.pieces - 1;
+        const resume = { keepEvents: false, resume: state };
+        if (convert) {
+          const { reader, lines } = readLines(fd, r.start, r.end, last, (onEventLine) => new RunlogReader(display, { ...resume, onEventLine }), (e) => add(e.kind, 1));
+          if (lines.from.length) convert.write(numberLines(lines, state.events));
+          state = reader.state();
+        } else {
+          const reader = new RunlogReader(display, resume);
+          readRange(fd, buffer, reader, r.start, r.end, last, (e) => add(e.kind, 1));
+          state = reader.state();
+        }
       }
     };
     const convert = opts.convert;
@@ -374,8 +455,11 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
       sha256 = hash.digest('hex');
       if (convert) convert.write(convert.head(sha256));
     };
-    // convert: a piece's text waits for the pieces before it; a few pieces a thread keep that small.
-    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window: 4 * (workers + 1) } : {}) });
+    // convert: a piece's lines wait for the pieces before it, so the pieces ahead are bounded: enough
+    // for the workers to read on while the main thread hashes the file (about 1 GB/s) before anything
+    // can be written, and a few a thread after.
+    const window = Math.max(4 * (workers + 1), Math.floor(CONVERT_AHEAD_BYTES / CONVERT_PIECE_BYTES));
+    await inPieces<CountResult>(fd, job, opts.workerFile ?? '', workers, (k) => ({ op: convert ? 'convert' : 'count', k }), take, { first: hashFile, ...(convert ? { window } : {}) });
     const transcript = new RunlogReader(display, { keepEvents: false, resume: state! }).transcript();
     if (convert && JSON.stringify([transcript.header, transcript.live]) !== JSON.stringify([convert.predicted.header, convert.predicted.live])) {
       // closingEndRecord's prediction is the reader's by construction; should they ever differ, the output is not trusted.
@@ -392,7 +476,13 @@ export async function summarizeRunlogFile(path: string, opts: SummarizeOptions =
  * handed to `write` in file order, a piece's text at a time, read on the main thread and in worker
  * threads running `workerFile` (at most `workers`). Returns how many events were written.
  */
-export async function writeRunlogEvents(path: string, split: RunlogPieces, format: EventFormat, write: (text: string) => void, opts: { workerFile?: string; workers?: number } = {}): Promise<number> {
+export async function writeRunlogEvents<F extends EventFormat>(
+  path: string,
+  split: RunlogPieces,
+  format: F,
+  write: (text: F extends { kind: 'runlog' } ? Uint8Array : string) => void,
+  opts: { workerFile?: string; workers?: number } = {},
+): Promise<number> {
   const display = nodeRunFiles.display?.(path) ?? path;
   const fd = openSync(path, 'r');
   try {
@@ -404,7 +494,8 @@ export async function writeRunlogEvents(path: string, split: RunlogPieces, forma
     const request = (k: number): PieceRequest => ({ op: 'write', k, start: split.pieces[k]!.start, end: split.pieces[k]!.end, before: split.pieces[k]!.before, format });
     // A few pieces in flight: the text waiting to be written stays bounded.
     await inPieces<WriteResult>(fd, job, opts.workerFile ?? '', workers, request, (r) => {
-      if (r.text) write(r.text);
+      // A run log's pieces are bytes, JSON's text (writePiece).
+      if (r.text.length) write(r.text as Parameters<typeof write>[0]);
       events += r.events;
     }, { window: 2 * (workers + 1) });
     return events;

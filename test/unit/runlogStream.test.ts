@@ -13,6 +13,7 @@ import type { TranscriptEvent } from '../../src/core/model';
 import { readRunFile } from '../../src/node/readTranscript';
 import { PIECE_BYTES, predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
 import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
+import { assertConvertedAs } from './convertedRunlog';
 
 const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
   .filter((n) => n.endsWith('.runlog.jsonl'))
@@ -73,7 +74,7 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
     assert.match(d.stderr, /damaged\.runlog\.jsonl:11:\d+: line 11 is cut off/);
   });
 
-  it('parse prints the same event counts as the whole transcript has, and convert writes the same run log', async () => {
+  it('parse prints the same event counts as the whole transcript has, and convert writes a run log of the same run', async () => {
     for (const file of [...examples, damaged]) {
       const run = await readRunFile(join(repoRoot, file), { hash: true });
       const counts = new Map<string, number>();
@@ -82,7 +83,7 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
       assert.ok(summary.includes(`  ${run.transcript.events.length} events: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}\n`), `${file}: ${summary}`);
       const out = join(dir, 'converted.runlog.jsonl');
       peerwatch(['convert', file, '--to', 'runlog', '-o', out]);
-      assert.equal(readFileSync(out, 'utf8'), transcriptToRunlog(run.transcript, 'peerwatch convert', runSourceRecord(run)), `${file}: converted log differs`);
+      assertConvertedAs(readFileSync(out), transcriptToRunlog(run.transcript, 'peerwatch convert', runSourceRecord(run)), file);
       assert.equal(peerwatch(['convert', file, '--to', 'runlog']).stdout, readFileSync(out, 'utf8'), `${file}: convert to stdout and to a file differ`);
     }
   });
@@ -174,19 +175,20 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
       assert.equal(first.eventCount, whole.transcript.events.length, `${name}: events`);
       assert.deepEqual([...first.counts], [...counts], `${name}: events by kind, in order of first appearance`);
       assert.equal(first.sha256, whole.sha256, `${name}: SHA-256`);
-      let text = '';
-      const n = await writeRunlogEvents(file, first.split, { kind: 'runlog' }, (t) => (text += t), { workerFile, workers: 2 });
+      const written: Uint8Array[] = [];
+      const n = await writeRunlogEvents(file, first.split, { kind: 'runlog' }, (t) => written.push(t), { workerFile, workers: 2 });
       assert.equal(n, whole.transcript.events.length, `${name}: events written`);
-      assert.ok(text === whole.transcript.events.map(serializeEvent).join(''), `${name}: the events written again are the whole file's, numbered alike`);
+      const head = serializeHeader(whole.transcript.header);
+      assertConvertedAs(Buffer.concat([Buffer.from(head), ...written]), head + whole.transcript.events.map(serializeEvent).join(''), `${name}: the events written again`);
       // convert in one pass, when the first line is a header and the last an end record.
       const predicted = predictRunlogFrame(file);
       assert.equal(predicted !== undefined, /closed|clean/.test(name), `${name}: read once by convert`);
       if (predicted) {
-        let once = '';
+        const once: Array<string | Uint8Array> = [];
         const frame = (t: typeof predicted, sha256?: string) => runlogFrame(t, 'peerwatch convert', runSourceRecord({ source: file, transcript: t, ...(sha256 ? { sha256 } : {}) }));
-        const run = await summarizeRunlogFile(file, { workerFile, workers: 2, pieceBytes: 64 * 1024, convert: { predicted, head: (sha) => frame(predicted, sha).head, write: (t) => (once += t) } });
-        once += frame(run.transcript).tail;
-        assert.ok(once === transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), `${name}: converted in one pass as the whole file converts`);
+        const run = await summarizeRunlogFile(file, { workerFile, workers: 2, pieceBytes: 64 * 1024, convert: { predicted, head: (sha) => frame(predicted, sha).head, write: (t) => once.push(t) } });
+        once.push(frame(run.transcript).tail);
+        assertConvertedAs(Buffer.concat(once.map((t) => Buffer.from(t))), transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), `${name}: converted in one pass`);
         assert.deepEqual(run.transcript.diagnostics, whole.transcript.diagnostics, `${name}: diagnostics of the one pass`);
       }
     }
@@ -199,7 +201,7 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
     const convertedClosed = peerwatch(['convert', closed!, '--to', 'runlog', '-o', outClosed]);
     assert.equal(convertedClosed.code, 1, 'the damage fails the conversion');
     assert.equal(convertedClosed.stderr, wholeClosed.transcript.diagnostics.map((d) => `${d.severity}: ${d.message}\n`).join(''));
-    assert.ok(readFileSync(outClosed, 'utf8') === transcriptToRunlog(wholeClosed.transcript, 'peerwatch convert', runSourceRecord(wholeClosed)), 'convert in one pass differs from the whole file\'s');
+    assertConvertedAs(readFileSync(outClosed), transcriptToRunlog(wholeClosed.transcript, 'peerwatch convert', runSourceRecord(wholeClosed)), 'convert in one pass');
     const whole = await readRunFile(damaged!, { hash: true });
     const cli = peerwatch(['parse', damaged!]);
     assert.equal(cli.code, 1);
@@ -209,7 +211,7 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
     assert.ok(json.stdout === JSON.stringify({ file: damaged, ...whole.transcript }, null, 2) + '\n', 'parse --json differs from the whole file\'s');
     const out = join(dir, 'converted-big.runlog.jsonl');
     peerwatch(['convert', damaged!, '--to', 'runlog', '-o', out]);
-    assert.ok(readFileSync(out, 'utf8') === transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), 'convert differs from the whole file\'s');
+    assertConvertedAs(readFileSync(out), transcriptToRunlog(whole.transcript, 'peerwatch convert', runSourceRecord(whole)), 'convert in two passes');
   });
 
   it('parses and converts a run log several times the size of the memory Node is given', () => {

@@ -137,6 +137,56 @@ export function serializeEvent(event: TranscriptEvent): string {
   return JSON.stringify({ type: 'event', ...event, source: undefined }) + '\n';
 }
 
+/**
+ * How every event line `peerwatch convert` writes begins, up to its index: the line is this, the
+ * event's index, then its tail (`serializedEventTail`, or a kept line's tail, `keptEventTail`).
+ */
+export const EVENT_LINE_PREFIX = '{"type":"event","index":';
+const PREFIX_BYTES = new TextEncoder().encode(EVENT_LINE_PREFIX);
+/** `{"type":"event",`: the prefix up to where an index is put into a line that has none. */
+const TYPE_BYTES = 16;
+
+/** `serializeEvent(event)` after EVENT_LINE_PREFIX and the event's index (from the comma or brace on, newline included). */
+export function serializedEventTail(event: TranscriptEvent): string {
+  const line = serializeEvent(event);
+  const numbered = `${EVENT_LINE_PREFIX}${event.index}`;
+  if (!line.startsWith(numbered)) throw new Error(`an event line does not begin ${numbered}`);
+  return line.slice(numbered.length);
+}
+
+/**
+ * Where the tail of a valid event line bytes[from, to) begins (after its index, or where an index
+ * goes), when the line can be written again as it is with its index put right; -1 when it cannot
+ * (then its event is serialized). It can when it begins `{"type":"event",` followed by either no
+ * index at all (`written`, the record's `index` as parsed, is undefined) or `"index":` and the
+ * digits of `written` (the index the record holds: no other `index` key overrides it). Reading
+ * EVENT_LINE_PREFIX + n + the tail back gives the event the line gave, numbered n: the reader
+ * overwrites `index` with the line's place, so nothing else in the record changes what it reads.
+ */
+export function keptEventTail(bytes: Uint8Array, from: number, to: number, written: unknown): number {
+  if (to - from <= PREFIX_BYTES.length) return -1;
+  for (let i = 0; i < TYPE_BYTES; i++) if (bytes[from + i] !== PREFIX_BYTES[i]) return -1;
+  // The comma after `"event"`: the tail begins there, and the index goes before it.
+  if (written === undefined) return from + TYPE_BYTES - 1;
+  if (typeof written !== 'number' || !Number.isSafeInteger(written) || written < 0) return -1;
+  for (let i = TYPE_BYTES; i < PREFIX_BYTES.length; i++) if (bytes[from + i] !== PREFIX_BYTES[i]) return -1;
+  let at = from + PREFIX_BYTES.length;
+  let value = 0;
+  for (; at < to && at - from - PREFIX_BYTES.length < 16 && bytes[at]! >= 48 && bytes[at]! <= 57; at++) value = value * 10 + bytes[at]! - 48;
+  if (at === from + PREFIX_BYTES.length || value !== written || (bytes[at] !== 44 && bytes[at] !== 125)) return -1;
+  return at;
+}
+
+/**
+ * Sees each valid event a RunlogReader reads from bytes (`pushBytes`, `finish`, which then do not
+ * return the events they read, so none lives longer than its line's reading), with its line
+ * bytes[·, to) and where the line's tail begins (keptEventTail; -1: the event is to be serialized).
+ * `bytes` is the caller's or the reader's buffer: what is needed of it must be copied at once. The
+ * line may hold bytes that are not UTF-8 (the reader read each as U+FFFD): a writer that keeps it
+ * checks.
+ */
+export type EventLineListener = (event: TranscriptEvent, bytes: Uint8Array, tail: number, to: number) => void;
+
 /** Serializes the end record. */
 export function serializeEnd(end: Omit<RunlogEndRecord, 'type'>): string {
   return JSON.stringify({ type: 'end', ...end }) + '\n';
@@ -204,6 +254,10 @@ export class RunlogReader {
 
   /** The next line fed as bytes is the file's first (where a byte order mark is dropped). */
   private atFileStart = true;
+  /** `onEventLine`: sees each event read from bytes with its line (`peerwatch convert` writes it again). */
+  private readonly onEventLine: EventLineListener | undefined;
+  /** The `index` the last event's record held as parsed (before the reader numbered it). */
+  private writtenIndex: unknown;
 
   /**
    * `resume`: go on from what another reader knew after some lines of the same log (`state()`), as
@@ -211,9 +265,10 @@ export class RunlogReader {
    */
   constructor(
     private readonly file: string,
-    opts: { keepEvents?: boolean; resume?: RunlogReaderState } = {},
+    opts: { keepEvents?: boolean; resume?: RunlogReaderState; onEventLine?: EventLineListener } = {},
   ) {
     this.keepEvents = opts.keepEvents ?? true;
+    this.onEventLine = opts.onEventLine;
     const r = opts.resume;
     if (r) {
       this.lineNo = r.lines;
@@ -285,7 +340,14 @@ export class RunlogReader {
     if (atFileStart && to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3;
     if (to > from && bytes[to - 1] === 13) to--;
     const e = this.readLine(to > from ? this.decoder.decode(bytes.subarray(from, to)) : '', this.lineNo);
-    if (e) added.push(e);
+    if (!e) return;
+    if (this.onEventLine) this.seeLine(e, bytes, from, to);
+    else added.push(e);
+  }
+
+  /** onEventLine for event `e` read from bytes[from, to). */
+  private seeLine(e: TranscriptEvent, bytes: Uint8Array, from: number, to: number): void {
+    this.onEventLine!(e, bytes, keptEventTail(bytes, from, to, this.writtenIndex), to);
   }
 
   /** The pending bytes and `tail` as one array; nothing is pending after. */
@@ -319,17 +381,21 @@ export class RunlogReader {
   /** The file is complete: a last line without a newline is read now, and a missing header reported. */
   finish(): TranscriptEvent[] {
     const added: TranscriptEvent[] = [];
+    let lastBytes: Uint8Array | undefined;
     if (this.pendingLength > 0) {
       // The last line of bytes fed, without its newline: read below as pushed text's would be.
       const atFileStart = this.atFileStart;
       let line = this.joinPendingBytes(new Uint8Array(0));
       if (atFileStart && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
       this.pending = this.decoder.decode(line);
+      lastBytes = line;
     }
     if (this.pending.trim() !== '') {
       this.lineNo++;
       const e = this.readLine(this.pending, this.lineNo, true);
-      if (e) added.push(e);
+      // Its line as byteLine would give it, had it ended with a newline.
+      if (e && lastBytes && this.onEventLine) this.seeLine(e, lastBytes, 0, lastBytes.length - (lastBytes[lastBytes.length - 1] === 13 ? 1 : 0));
+      else if (e) added.push(e);
     }
     this.pending = '';
     if (!this.header && !this.diagnostics.some((d) => d.severity === 'error')) {
@@ -438,6 +504,8 @@ export class RunlogReader {
   }
 
   private readEvent(record: object, lineNo: number): TranscriptEvent | undefined {
+    // Before parseEventRecord numbers the record.
+    this.writtenIndex = (record as { index?: unknown }).index;
     const parsed = parseEventRecord(record, this.count, lineNo);
     if ('issue' in parsed) {
       this.zodError(lineNo, 'the event', parsed.issue);
