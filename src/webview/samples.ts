@@ -87,6 +87,8 @@ export class SamplesView {
   private rows: SampleRow[] = [];
   /** While `rows` are only the list's first rows: how many samples it has (SamplesMessage.total). */
   private firstOf: number | undefined;
+  /** A key that moves past the first rows (End, or down from the last of them), kept until the whole list comes. */
+  private pendingKey: string | undefined;
   /** The rows as shown (filtered and sorted), and their keys' positions. */
   private shownRows: SampleRow[] = [];
   private shownPos = new Map<string, number>();
@@ -280,6 +282,11 @@ export class SamplesView {
     this.renderFilters();
     this.renderColumns();
     this.renderRows();
+    if (this.firstOf === undefined && this.pendingKey !== undefined) {
+      const key = this.pendingKey;
+      this.pendingKey = undefined;
+      this.key(new KeyboardEvent('keydown', { key }));
+    }
   }
 
   /** The behaviour and score filters' choices (those of the rows so far; a chosen one stays). */
@@ -343,6 +350,11 @@ export class SamplesView {
     const keys = this.visibleKeys();
     if (!keys.length) return false;
     const at = this.selected === undefined ? -1 : keys.indexOf(this.selected);
+    // Only a long list's first rows are here yet: a move past them waits for the whole list (render).
+    if (this.firstOf !== undefined && (ev.key === 'End' || ev.key === 'G' || ((ev.key === 'j' || ev.key === 'ArrowDown') && at === keys.length - 1))) {
+      this.pendingKey = ev.key;
+      return true;
+    }
     const move = (to: number) => this.select(keys[Math.max(0, Math.min(keys.length - 1, to))]!, true);
     switch (ev.key) {
       case 'j':

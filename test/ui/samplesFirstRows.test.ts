@@ -98,4 +98,33 @@ describe("The sample list drawn from a long list's first rows (samples.ts)", fun
     assert.equal(near.drawsFirst, true, 'scrolled and selected among the first rows');
     assert.ok(near.first?.keys.includes('3#1'));
   });
+
+  it('End (or down from the last first row) pressed before the whole list comes goes to the end once it has come', async () => {
+    const got = await page.evaluate(() => {
+      type Row = { key: string; id: string; epoch: number; scores: Record<string, string>; complete: boolean };
+      const { SamplesView, packSampleRows } = (window as unknown as { PW: { SamplesView: any; packSampleRows: (rows: Row[]) => unknown } }).PW;
+      const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ key: `${i + 1}#1`, id: String(i + 1), epoch: 1, scores: {}, complete: true }));
+      const message = (n: number, total?: number) => ({ type: 'samples', fileName: 'many.eval', format: 'inspect-eval', live: false, samples: packSampleRows(rows(n)), ...(total ? { total } : {}), diagnostics: [], diagnosticCount: 0 });
+      const out: Record<string, { before: string | undefined; after: string | undefined; inPage: boolean }> = {};
+      for (const [what, keys, state] of [
+        ['End', ['End'], {}],
+        ['G', ['G'], {}],
+        ['j from the last first row', ['j'], { selected: '100#1' }],
+      ] as Array<[string, string[], object]>) {
+        const view = new SamplesView({ open() {}, changed() {}, shown() {} }, state);
+        document.body.replaceChildren(view.element);
+        view.render(message(100, 10_000));
+        view.shown();
+        for (const key of keys) view.key(new KeyboardEvent('keydown', { key }));
+        const before = view.state.selected as string | undefined;
+        view.render(message(10_000));
+        const after = view.state.selected as string | undefined;
+        out[what] = { before, after, inPage: !!document.querySelector(`[data-testid="sample-row"][data-key="${after}"]`) };
+      }
+      return out;
+    });
+    assert.deepEqual(got['End'], { before: undefined, after: '10000#1', inPage: true }, 'End waits for the whole list, then selects and shows its last row');
+    assert.deepEqual(got['G'], { before: undefined, after: '10000#1', inPage: true });
+    assert.deepEqual(got['j from the last first row'], { before: '100#1', after: '101#1', inPage: true });
+  });
 });
