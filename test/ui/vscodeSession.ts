@@ -114,8 +114,10 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill(fileName);
+  // The row Enter opens is the focused one: until Quick Open has filtered, that can be the editor
+  // last active (another file named in the recent list), so wait until the focused row is the file.
   await page
-    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName })
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: fileName })
     .first()
     .waitFor({ state: 'visible', timeout: 30_000 });
   await page.keyboard.press('Enter');
