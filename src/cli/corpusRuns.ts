@@ -6,13 +6,12 @@
  * Ctrl-C stops, keeps what was done in the index, and the command exits 130.
  */
 import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { RulesText } from '../core/behaviours';
 import type { CorpusRun } from '../core/corpus/summarize';
 import { defaultIndexFile, updateIndex } from '../node/corpus/corpusIndexer';
 import { collectEntry, corpusDetectorVersion } from '../node/corpus/corpusRuns';
-import { TagPool } from '../node/corpus/tagPool';
+import { TagPool, defaultWorkers } from '../node/corpus/tagPool';
 import { UsageError, str, type OptionSpec, type ParsedArgs } from './args';
 import { RULES_OPTIONS, loadRulesChoice, rulesChoice, type RulesChoice } from './rules';
 
@@ -31,9 +30,9 @@ export interface CorpusOptions extends RulesChoice {
   jobs: number;
 }
 
-/** `--index`, `--jobs` (default: one worker per core), `--rules` / `--no-rules` checked; throws UsageError. */
+/** `--index`, `--jobs` (default: one worker per core but one), `--rules` / `--no-rules` checked; throws UsageError. */
 export function corpusOptions(v: ParsedArgs['values']): CorpusOptions {
-  const o: CorpusOptions = { jobs: availableParallelism(), ...rulesChoice(v) };
+  const o: CorpusOptions = { jobs: defaultWorkers(), ...rulesChoice(v) };
   if (str(v['index']) !== undefined) o.index = str(v['index']);
   const jobs = str(v['jobs']);
   if (jobs !== undefined) {

@@ -40,7 +40,7 @@ peerwatch tag; docs/rules.md). The index records the rules text's hash: editing 
 
 Each folder's index is FOLDER/.peerwatch/index.jsonl (--index FILE: one index for every PATH): a
 file whose path, size and mtime are unchanged is not read again. Files are read and tagged in --jobs
-worker threads (default: one per core). Exit 0; 1 when a file could not be read whole (reported on
+worker threads (default: one per core but one, at least one). Exit 0; 1 when a file could not be read whole (reported on
 stderr, the rest summarised); 2 for a usage error; 130 when interrupted (the index keeps what was done).`;
 
 const SUMMARIZE_OPTIONS: Record<string, OptionSpec> = {

@@ -4,13 +4,12 @@
  * host's thread, through the folder's corpus index (node/corpus/corpusRuns.ts: the one path `peerwatch
  * summarize` takes too). corpusFolder.web.ts is the web extension's twin.
  */
-import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { RulesText } from '../../core/behaviours';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import type { IndexProgress, UpdateIndexResult } from '../../core/corpus/updateIndex';
 import { corpusDetectorVersion, folderRuns } from '../../node/corpus/corpusRuns';
-import { TagPool } from '../../node/corpus/tagPool';
+import { TagPool, defaultWorkers } from '../../node/corpus/tagPool';
 
 /** What reading a folder needs besides the folder. */
 export interface ReadFolderOptions {
@@ -35,7 +34,7 @@ export interface FolderRead {
 export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.Uri, o: ReadFolderOptions): Promise<FolderRead> {
   if (folder.scheme !== 'file') throw new Error(`the corpus is read from folders on this machine's disk; ${folder.toString()} is not one`);
   const workerFile = vscode.Uri.joinPath(extensionUri, 'dist', 'corpusWorker.js').fsPath;
-  const pool = new TagPool(workerFile, Math.max(1, availableParallelism()), o.rules);
+  const pool = new TagPool(workerFile, defaultWorkers(), o.rules);
   const close = () => void pool.close();
   o.signal.addEventListener('abort', close);
   try {

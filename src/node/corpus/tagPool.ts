@@ -38,16 +38,28 @@ const BATCH = 8;
 /** Batches sent to a worker ahead of its answers: one being tagged, one waiting, so it never idles. */
 const BATCHES_IN_FLIGHT = 2;
 
+/**
+ * How many workers a pool starts unless told: one per core but one (at least one). A tagging worker
+ * keeps V8's compiler and collector threads busy beside it (one worker used about 1.4 cores of CPU
+ * here), and the main thread walks the folder and writes the index; on this project's 2-core
+ * machine one worker summarized 10,000 transcripts in 5.7–6.1 s and two in 6.5–6.6 s, with 45% more
+ * CPU (each worker also warms its own memo and compiled code, docs/corpus.md). In VS Code the core
+ * left over keeps the window responsive while a folder is indexed.
+ */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 export class TagPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
 
-  /** `size` workers (default: every core) running `workerFile` (the built dist/corpusWorker.js), tagging with `rules` besides the built-in detectors. */
+  /** `size` workers (default: defaultWorkers()) running `workerFile` (the built dist/corpusWorker.js), tagging with `rules` besides the built-in detectors. */
   constructor(
     private readonly workerFile: string,
-    readonly size: number = availableParallelism(),
+    readonly size: number = defaultWorkers(),
     private readonly rules?: RulesText,
   ) {}
 
