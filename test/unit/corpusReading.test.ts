@@ -4,7 +4,7 @@
 // gives; and the worker pool that tags a corpus, sent
 // several files ahead, answers each file once and fails only the file a worker died on.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectBehaviours } from '../../src/core/behaviours';
@@ -13,18 +13,12 @@ import { TagPool } from '../../src/node/corpus/tagPool';
 import { readRun, type RunFiles } from '../../src/core/formats/readRun';
 import { nodeRunFiles } from '../../src/node/readTranscript';
 import { repoRoot } from './peerwatchCli';
+import { filesUnder } from './filesUnder';
 import { realFixtures } from './realFixtures';
 
-/** Every .json under `dir`. */
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? jsonFiles(p) : n.endsWith('.json') ? [p] : [];
-  });
-}
 
 describe('corpus reading: runs read without places', () => {
-  const files = [...jsonFiles(realFixtures('peer-preservation')), ...jsonFiles(join(repoRoot, 'examples', 'study')), ...jsonFiles(join(repoRoot, 'examples', 'providers'))];
+  const files = [...filesUnder(realFixtures('peer-preservation'), '.json'), ...filesUnder(join(repoRoot, 'examples', 'study'), '.json'), ...filesUnder(join(repoRoot, 'examples', 'providers'), '.json')];
 
   it('give the same run and tags as the editor reads, only without line numbers', () => {
     assert.ok(files.length >= 20, `found ${files.length} files`);
@@ -121,17 +115,11 @@ describe('corpus reading: the tagging pool', function () {
 });
 
 describe('corpus reading: run logs streamed', () => {
-  /** Every .jsonl under `dir`. */
-  const jsonlFiles = (dir: string): string[] =>
-    readdirSync(dir).flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? jsonlFiles(p) : n.endsWith('.jsonl') ? [p] : [];
-    });
   // The same files without the platform's stream: the whole text through parseTranscript.
   const wholeText: RunFiles = { read: nodeRunFiles.read, exists: nodeRunFiles.exists, display: nodeRunFiles.display!, sha256: nodeRunFiles.sha256! };
 
   it("give what the whole text gives: header, events, problems, source, hash and tags (a 1 GB log is longer than V8's longest string)", async () => {
-    const files = [...jsonlFiles(join(repoRoot, 'examples')), ...jsonlFiles(join(repoRoot, 'test', 'fixtures'))];
+    const files = [...filesUnder(join(repoRoot, 'examples'), '.jsonl'), ...filesUnder(join(repoRoot, 'test', 'fixtures'), '.jsonl')];
     let streamed = 0;
     for (const file of files) {
       const whole = await readRun(wholeText, file, { hash: true }).catch((e: unknown) => e as Error);

@@ -6,7 +6,7 @@
 // indexes right and wrong, damage, CRLF, lines across pieces and across reads, a last line without
 // a newline), read on one thread and in pieces on two.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSourceRecord } from '../../src/core/formats/readRun';
@@ -16,17 +16,8 @@ import { readRunFile } from '../../src/node/readTranscript';
 import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
 import { assertConvertedAs } from './convertedRunlog';
 import { peerwatch, repoRoot } from './peerwatchCli';
+import { filesUnder } from './filesUnder';
 
-/** Every run log under `dir`, recursively. */
-function runlogsUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...runlogsUnder(p));
-    else if (name.endsWith('.runlog.jsonl')) out.push(p);
-  }
-  return out;
-}
 
 /**
  * `file` converted as the CLI converts it (src/cli/main.ts): in one pass when its first line is a
@@ -146,7 +137,7 @@ describe('peerwatch convert writes a run log\'s event lines as they were, number
   });
 
   it('converts every run log in examples/ and test/fixtures/ to what the serializer\'s log reads back as', async () => {
-    const files = [...runlogsUnder(join(repoRoot, 'examples')), ...runlogsUnder(join(repoRoot, 'test', 'fixtures'))];
+    const files = [...filesUnder(join(repoRoot, 'examples'), '.runlog.jsonl'), ...filesUnder(join(repoRoot, 'test', 'fixtures'), '.runlog.jsonl')];
     assert.ok(files.length >= 100, `the repository's run logs (${files.length})`);
     let onePass = 0;
     for (const file of files) {

@@ -4,27 +4,19 @@
 // declines, and it never accepts what zod rejects, so every diagnostic still comes from zod. The same
 // holds for the run header every reader validates.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunHeader, TranscriptEvent } from '../../src/core/model';
 import { parseTranscript } from '../../src/core/formats';
 import { compileFastParse, UNSURE } from '../../src/core/runlog/fastParse';
 import { repoRoot } from './peerwatchCli';
+import { filesUnder } from './filesUnder';
 
-function runlogsUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...runlogsUnder(p));
-    else if (e.name.endsWith('.runlog.jsonl')) out.push(p);
-  }
-  return out;
-}
 
 /** Every event record of the repository's run logs, as the reader hands them to the schema. */
 function repositoryEvents(): Array<Record<string, unknown>> {
   const events: Array<Record<string, unknown>> = [];
-  for (const file of [...runlogsUnder(join(repoRoot, 'examples')), ...runlogsUnder(join(repoRoot, 'test', 'fixtures'))]) {
+  for (const file of [...filesUnder(join(repoRoot, 'examples'), '.runlog.jsonl'), ...filesUnder(join(repoRoot, 'test', 'fixtures'), '.runlog.jsonl')]) {
     for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries()) {
       let record: unknown;
       try {
@@ -126,20 +118,13 @@ describe("the run header's fast path agrees with zod", () => {
   /** The headers of every run the examples hold, as the readers validated them. */
   const headers = (): Array<Record<string, unknown>> => {
     const out: Array<Record<string, unknown>> = [];
-    const walk = (dir: string): void => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (/\.(json|jsonl)$/.test(e.name)) {
-          try {
-            out.push(parseTranscript({ fileName: p, text: readFileSync(p, 'utf8') }).header as Record<string, unknown>);
-          } catch {
-            // Not one run (an Inspect log, a file of many runs): its samples' headers come through the same check.
-          }
-        }
+    for (const p of filesUnder(join(repoRoot, 'examples'), '.json', '.jsonl')) {
+      try {
+        out.push(parseTranscript({ fileName: p, text: readFileSync(p, 'utf8') }).header as Record<string, unknown>);
+      } catch {
+        // Not one run (an Inspect log, a file of many runs): its samples' headers come through the same check.
       }
-    };
-    walk(join(repoRoot, 'examples'));
+    }
     return out;
   };
 
