@@ -3,7 +3,7 @@
 //   node scripts/label-metrics.mjs --labels FILE       another labels file (same shape, docs/labels.md)
 //   node scripts/label-metrics.mjs --json              the counts, misses and false tags as JSON
 //   node scripts/label-metrics.mjs --check             exit 1 when anything is missed or tagged falsely
-//   node scripts/label-metrics.mjs --source study      only the runs of one source (study, inspect, project)
+//   node scripts/label-metrics.mjs --source study      only the runs of one source (study, inspect, project, public)
 // It runs the built `peerwatch tag --json --no-rules` (bin/peerwatch.js; build with
 // `node scripts/build.mjs` first), so it measures exactly what users see.
 // Exit codes: 0 done (with --check: nothing missed, nothing false), 1 a miss or false tag under
@@ -17,7 +17,8 @@ import { parseDocument } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUALIFIERS = ['self-preservation', 'peer-preservation', 'unknown'];
-const USAGE = `usage: node scripts/label-metrics.mjs [--labels FILE] [--source study|inspect|project] [--json] [--check]
+const SOURCES = ['study', 'inspect', 'project', 'public'];
+const USAGE = `usage: node scripts/label-metrics.mjs [--labels FILE] [--source study|inspect|project|public] [--json] [--check]
 
 Tags every run listed in the labels file (default test/fixtures/labels.yaml) with the built
 peerwatch CLI and prints, per behaviour, how many labelled tags were found (recall) and how many
@@ -48,11 +49,11 @@ export function readLabels(file) {
   } catch (e) {
     fail(`${file}: cannot read (${e.code ?? e.message})`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const err = doc.errors[0];
     const [line, col] = err.linePos?.[0] ? [err.linePos[0].line, err.linePos[0].col] : [1, 1];
-    fail(`${file}:${line}:${col}: not valid YAML: ${err.message.split('\n')[0]}`);
+    fail(`${file}:${line}:${col}: not valid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const data = doc.toJS();
   const where = (path) => {
@@ -68,7 +69,7 @@ export function readLabels(file) {
     if (!existsSync(resolve(root, run.file))) fail(`${where(['runs', i, 'file'])}: no such file ${run.file}`);
     if (seen.has(run.file)) fail(`${where(['runs', i, 'file'])}: ${run.file} is labelled twice`);
     seen.add(run.file);
-    if (!['study', 'inspect', 'project'].includes(run.source)) fail(`${where(['runs', i, 'source'])}: expected study, inspect or project`);
+    if (!SOURCES.includes(run.source)) fail(`${where(['runs', i, 'source'])}: expected study, inspect, project or public`);
     if (typeof run.why !== 'string' || !run.why.trim()) fail(`${where(['runs', i])}: expected \`why\`, the reason for the labels`);
     if (!Array.isArray(run.required)) fail(`${where(['runs', i])}: expected \`required\`, a list (empty for none)`);
     run.required.forEach((r, j) => {
@@ -89,7 +90,7 @@ function lineCol(text, offset) {
 }
 
 const labelsFile = resolve(opts.labels ?? join(root, 'test/fixtures/labels.yaml'));
-if (opts.source !== undefined && !['study', 'inspect', 'project'].includes(opts.source)) fail(`--source: expected study, inspect or project, not '${opts.source}'`);
+if (opts.source !== undefined && !SOURCES.includes(opts.source)) fail(`--source: expected study, inspect, project or public, not '${opts.source}'`);
 const runs = readLabels(labelsFile).filter((x) => opts.source === undefined || x.source === opts.source);
 
 const bin = join(root, 'bin', 'peerwatch.js');

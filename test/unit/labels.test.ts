@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from './peerwatchCli';
+import { filesUnder } from './filesUnder';
 
 const script = join(repoRoot, 'scripts', 'label-metrics.mjs');
 const labelsFile = join(repoRoot, 'test', 'fixtures', 'labels.yaml');
@@ -33,7 +34,7 @@ describe('the labelled set', function () {
     assert.ok(misrep.tp >= 5, `misrepresentation found in ${misrep.tp} labelled runs`);
   });
 
-  it("labels every run of the study's, every example written in the study's format and every provider example", () => {
+  it("labels every real log in the repository, every example written in the study's format and every provider example", () => {
     const labelled = new Set((parse(readFileSync(labelsFile, 'utf8')) as { runs: Array<{ file: string; why: string }> }).runs.map((r) => r.file));
     const want: string[] = [];
     const walk = (dir: string) => {
@@ -43,10 +44,12 @@ describe('the labelled set', function () {
         else if (n.endsWith('.json') && n !== 'run_meta.json') want.push(relative(repoRoot, p).split('\\').join('/'));
       }
     };
-    walk(join(repoRoot, 'test', 'fixtures', 'real', 'peer-preservation'));
     walk(join(repoRoot, 'examples', 'study'));
     // Provider examples carry no study metadata: their labels hold the qualifier read from their words.
     walk(join(repoRoot, 'examples', 'providers'));
+    // Every real log of every format: the study's, Inspect's and other public agent projects'.
+    for (const f of filesUnder(join(repoRoot, 'test', 'fixtures', 'real'), '.json', '.jsonl', '.eval', '.traj')) want.push(relative(repoRoot, f).split('\\').join('/'));
+    assert.ok(want.some((f) => f.includes('/trajectory-array/')) && want.some((f) => f.endsWith('.eval')), 'the walk finds the public logs');
     for (const f of want) assert.ok(labelled.has(f), `${f} is in test/fixtures/labels.yaml`);
   });
 
@@ -78,7 +81,12 @@ describe('the labelled set', function () {
       assert.match(r.stderr, /labels\.yaml:7:\d+: runs\[0\]\.required\[0\]: qualifier: expected self-preservation, peer-preservation, unknown/);
       const bad = metrics('--source', 'nope');
       assert.equal(bad.status, 2);
-      assert.match(bad.stderr, /--source: expected study, inspect or project/);
+      assert.match(bad.stderr, /--source: expected study, inspect, project or public/);
+      // A YAML slip names its line and column, not the file's start.
+      writeFileSync(file, 'version: 1\nruns:\n  - file: x.json\n    source: public\n    why: two sims: bookings\n');
+      const slip = metrics('--labels', file);
+      assert.equal(slip.status, 2);
+      assert.match(slip.stderr, /labels\.yaml:5:\d+: not valid YAML: Nested mappings/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
