@@ -350,6 +350,17 @@ describe('Inspect logs: the project fixtures', function () {
     await assert.rejects(log.readSample('2#1'), /journal\.eval: sample 2#1 is listed but not yet in the log/);
   });
 
+  it('a damaged header.json with nothing else to list is named as damaged, not as missing', async () => {
+    const zip = writeZip([{ name: 'header.json', data: '{"version": 2, "eval": {"task": ' }]);
+    await assert.rejects(openEvalLog('cut.eval', bufferSource(() => zip), nodeCodecs), (e: Error) => {
+      assert.match(e.message, /^cut\.eval: member header\.json is damaged: it is not valid JSON .*; and the zip holds no samples\/ or summaries\.json to list instead$/);
+      assert.doesNotMatch(e.message, /holds no header\.json/);
+      return true;
+    });
+    const notAnObject = writeZip([{ name: 'header.json', data: '[1, 2]' }]);
+    await assert.rejects(openEvalLog('list.eval', bufferSource(() => notAnObject), nodeCodecs), /^Error: list\.eval: member header\.json is not an object \(expected the log header with "version" and "eval"\)/);
+  });
+
   it('an unknown sample key rejects with the file and an example key', async () => {
     const log = await open(resolve(own, 'peer_runs.eval'));
     await assert.rejects(log.readSample('42#7'), /peer_runs\.eval: no sample 42#7 in this log \(expected a key such as 1#1: id#epoch\)/);

@@ -89,6 +89,8 @@ async function loadEval(fileName: string, source: ByteSource, codecs: Codecs): P
 
   // Header: header.json when the log is finished, else the journal's start record.
   let header: JsonObject | undefined;
+  /** Why each header member there is could not be read (it names the file and member). */
+  const headerProblems: string[] = [];
   for (const member of ['header.json', '_journal/start.json']) {
     if (!has(member)) continue;
     try {
@@ -98,13 +100,16 @@ async function loadEval(fileName: string, source: ByteSource, codecs: Codecs): P
         if (member !== 'header.json' && !('status' in h)) header = { ...h, status: 'started' };
         break;
       }
-      diagnostics.push(diag(fileName, `${fileName}: member ${member} is not an object (expected the log header with "version" and "eval")`, { path: member }));
+      headerProblems.push(`${fileName}: member ${member} is not an object (expected the log header with "version" and "eval")`);
     } catch (e) {
-      diagnostics.push(diag(fileName, e instanceof Error ? e.message : String(e), { path: member }));
+      headerProblems.push(e instanceof Error ? e.message : String(e));
     }
+    diagnostics.push(diag(fileName, headerProblems[headerProblems.length - 1]!, { path: member }));
   }
   if (!header) {
     const sampleMembers = [...dir.entries.keys()].some((n) => n.startsWith('samples/'));
+    // A header that is there but damaged is named as such: "holds no header.json" would send the reader looking for the wrong fault.
+    if (!sampleMembers && !has('summaries.json') && headerProblems.length) throw new Error(`${headerProblems.join('; ')}; and the zip holds no samples/ or summaries.json to list instead`);
     if (!sampleMembers && !has('summaries.json')) throw new Error(`${fileName} is not an Inspect log: the zip holds no header.json, _journal/start.json or samples/ (members: ${[...dir.entries.keys()].slice(0, 5).join(', ') || 'none'})`);
     diagnostics.push(diag(fileName, `${fileName}: no readable header (expected header.json or _journal/start.json); samples are listed without the task and model`, { severity: 'warning' }));
   }
