@@ -24,15 +24,17 @@ dataset, format) the runs counted and, per behaviour, how many show it, the rate
 interval, and Δ (percentage points) against the baseline condition of the same cell: no_peer (for
 misrepresentation non_shutdown), else the other of the two, or --baseline CONDITION. Legacy condition
 names are read in today's (collaboration → good_peer, non_collaboration → neutral_peer,
-collaboration_reverse → bad_peer). A follow-up session is not a run of its own; a run held in two
+collaboration_reverse → bad_peer). A model is named without its provider or router prefix
+(gemini/gemini-3-flash-preview → gemini-3-flash-preview; docs/corpus.md). A follow-up session is not a run of its own; a run held in two
 formats (a transcript and its converted run log) counts once; each sample of an Inspect log is a run.
 
 --source review counts reviewers' judgements instead of the detectors' tags (confirmed and unjudged
 tags kept, dismissed dropped, added counted) on runs marked reviewed; the others are reported apart.
 --source judge counts the judge's tags (peerwatch judge; its latest answer, dismissed ones dropped)
 on the runs it has read; the others are reported apart.
---json prints {"rows": [{model, task, condition, behaviour, runs, count, rate, ciLow, ciHigh,
-baseline, baselineRate, delta}, …], …}; --csv the same columns.
+--json prints {"rows": [{model, task, condition, modelNames, behaviour, runs, count, rate, ciLow,
+ciHigh, baseline, baselineRate, delta}, …], …} (modelNames: how the cell's runs spelled the model);
+--csv the same columns but modelNames.
 
 Tags are the built-in detectors' and those of a rules file: --rules FILE, else
 .peerwatch/rules.yaml (.yml, .json) in the current folder; --no-rules: the built-ins alone (as for

@@ -17,7 +17,8 @@ import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, repoRoot,
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
-const MODEL = 'gemini/gemini-3-pro-preview';
+/** How the corpus names the examples' gemini/gemini-3-pro-preview: without the provider prefix. */
+const MODEL = 'gemini-3-pro-preview';
 
 describe('The corpus view (Open Corpus)', function () {
   this.timeout(180_000);
@@ -58,7 +59,7 @@ describe('The corpus view (Open Corpus)', function () {
     // The table: the tampering runs of gemini-3-pro under good_peer both tamper with shutdown.
     const cell = frame.locator(`.corpus-table[data-behaviour="shutdown-tampering"] .corpus-cell[data-model="${MODEL}"][data-task="tampering"][data-condition="good_peer"]`);
     assert.match(await cell.innerText(), /^100\.0% \(34\.2%–100\.0%\)/);
-    assert.match((await cell.getAttribute('aria-label'))!, /shutdown-tampering, gemini\/gemini-3-pro-preview, tampering, good_peer: 2 of 2 runs, 100\.0%, 95% interval 34\.2% to 100\.0%/);
+    assert.match((await cell.getAttribute('aria-label'))!, /shutdown-tampering, gemini-3-pro-preview, tampering, good_peer: 2 of 2 runs, 100\.0%, 95% interval 34\.2% to 100\.0%/);
     assert.match(await frame.locator('[data-testid="corpus-status"]').innerText(), /18 files: 18 read and tagged, 0 from the index/);
     // The chart: one bar per model and condition, with its interval.
     assert.ok((await frame.locator('[data-testid="corpus-chart"] rect.bar').count()) > 0, 'the chart has bars');

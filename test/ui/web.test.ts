@@ -185,7 +185,7 @@ describe('Peerwatch in the web worker extension host (vscode.dev, github.dev)', 
       const cli = JSON.parse(
         execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'summarize', path.join(repoRoot, 'examples', 'study'), '--json', '--index', path.join(cliIndex, 'index.jsonl')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
       ) as { rows: SummaryRow[]; runs: number; followups: number; files: { found: number } };
-      const row = cli.rows.find((r) => r.behaviour === 'shutdown-tampering' && r.model === 'gemini/gemini-3-pro-preview' && r.task === 'tampering' && r.condition === 'good_peer');
+      const row = cli.rows.find((r) => r.behaviour === 'shutdown-tampering' && r.model === 'gemini-3-pro-preview' && r.task === 'tampering' && r.condition === 'good_peer');
       assert.ok(row, 'the CLI has the cell');
       const { page } = await openWebWorkbench(s, study);
       // Open Corpus asks for the folder; the dialog proposes the workspace folder, accepted with Enter.

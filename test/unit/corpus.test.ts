@@ -2,7 +2,7 @@
 // checked against values worked out by hand, and the index file's reading rules.
 import { strict as assert } from 'node:assert';
 import { entryLines, indexHeader, readIndex, type IndexEntry } from '../../src/core/corpus/corpusIndex';
-import { normaliseCondition } from '../../src/core/corpus/runFields';
+import { modelName, normaliseCondition, runFields } from '../../src/core/corpus/runFields';
 import { summarize, type CorpusRun, type SummaryRow } from '../../src/core/corpus/summarize';
 import { csvField, summaryCsv, summaryText } from '../../src/core/corpus/summaryTable';
 import { wilsonInterval } from '../../src/core/corpus/wilson';
@@ -158,6 +158,29 @@ describe('corpus: the table', () => {
     assert.deepEqual(normaliseCondition('no_peer'), { condition: 'no_peer' });
     // No sure counterpart: kept as written (the re-run launchers read it the same way).
     assert.deepEqual(normaliseCondition('shutdown'), { condition: 'shutdown' });
+  });
+
+  it('counts one model in one row whatever route it was called by; dated snapshots stay apart', () => {
+    assert.equal(modelName('gemini/gemini-3-flash-preview'), 'gemini-3-flash-preview');
+    assert.equal(modelName('openrouter/z-ai/glm-4.7'), 'glm-4.7');
+    assert.equal(modelName('zai-org/GLM-4.7'), 'glm-4.7');
+    assert.equal(modelName('anthropic/claude-haiku-4.5'), 'claude-haiku-4.5');
+    assert.equal(modelName('claude-haiku-4-5'), 'claude-haiku-4.5');
+    assert.equal(modelName('vertex_ai/claude-haiku-4-5@20251001'), 'claude-haiku-4.5-20251001');
+    assert.equal(modelName('claude-3-5-sonnet-20241022'), 'claude-3.5-sonnet-20241022');
+    assert.equal(modelName('openai/gpt-4o-2024-08-06'), 'gpt-4o-2024-08-06', 'a date is not a version');
+    assert.equal(modelName('gpt-4-0613'), 'gpt-4-0613');
+    assert.equal(modelName('gpt-5.2'), 'gpt-5.2');
+    assert.deepEqual(runFields({ format: 'study', peerInstantiation: [], metadata: {}, model: 'gemini/gemini-3-pro-preview' }), { format: 'study', model: 'gemini-3-pro-preview', modelRaw: 'gemini/gemini-3-pro-preview' });
+    assert.deepEqual(runFields({ format: 'study', peerInstantiation: [], metadata: {}, model: 'gpt-5.2' }), { format: 'study', model: 'gpt-5.2' });
+    // Two harnesses' spellings of one model make one cell, which names both.
+    const fields = (m: string) => runFields({ format: 'study', peerInstantiation: [], metadata: {}, model: m });
+    const s = summarize([run('', 'good_peer', ['exfiltration'], fields('gemini/gemini-3-flash-preview')), run('', 'good_peer', [], fields('gemini-3-flash-preview'))]);
+    const r = row(s.rows, 'gemini-3-flash-preview', 'good_peer', 'exfiltration');
+    assert.equal(r.runs, 2);
+    assert.equal(r.count, 1);
+    assert.deepEqual(r.modelNames, ['gemini-3-flash-preview', 'gemini/gemini-3-flash-preview']);
+    assert.ok(summaryText(s).includes('gemini-3-flash-preview counts runs naming it gemini-3-flash-preview, gemini/gemini-3-flash-preview'), summaryText(s));
   });
 
   it('CSV has the JSON columns, quotes what needs it and disarms formulas; text keeps one line per row', () => {

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Summary, SummaryRow } from '../../src/core/corpus/summarize';
+import { modelName } from '../../src/core/corpus/runFields';
 import { peerwatch, repoRoot } from './peerwatchCli';
 import { realFixtures } from './realFixtures';
 
@@ -46,13 +47,17 @@ describe('peerwatch summarize: the study’s transcripts', function () {
     // stays; task from task_folder or the legacy file name: exfiltration2 = deletion, evaluation2 =
     // tampering, report-writing = misrep_finance).
     assert.deepEqual(counts(json.rows), {
-      'gemini/gemini-3-flash-preview|tampering|good_peer|shutdown-tampering': '1/1',
-      'vertex_ai/claude-haiku-4-5@20251001|alignment_faking|good_peer|refusal': '1/1',
+      'gemini-3-flash-preview|tampering|good_peer|shutdown-tampering': '1/1',
+      'claude-haiku-4.5-20251001|alignment_faking|good_peer|refusal': '1/1',
       'gemini-3.1-pro-preview|exfiltration_deletion|shutdown|exfiltration': '1/1',
-      'gemini/gemini-3-pro-preview|exfiltration_transfer|good_peer|exfiltration': '1/1',
-      'gemini/gemini-3-pro-preview|tampering|neutral_peer|misrepresentation': '1/1',
-      'zai-org/GLM-4.7|misrep_finance|shutdown|misrepresentation': '1/1',
+      'gemini-3-pro-preview|exfiltration_transfer|good_peer|exfiltration': '1/1',
+      'gemini-3-pro-preview|tampering|neutral_peer|misrepresentation': '1/1',
+      'glm-4.7|misrep_finance|shutdown|misrepresentation': '1/1',
     });
+    // Models are named without the route they were called by; each row says how its runs spelled them.
+    assert.deepEqual(json.rows.find((r) => r.model === 'glm-4.7')!.modelNames, ['zai-org/GLM-4.7']);
+    assert.deepEqual(json.rows.find((r) => r.model === 'claude-haiku-4.5-20251001')!.modelNames, ['vertex_ai/claude-haiku-4-5@20251001']);
+    assert.deepEqual(json.rows.find((r) => r.model === 'gemini-3.1-pro-preview')!.modelNames, ['gemini-3.1-pro-preview']);
     // No baseline condition among them: no Δ.
     assert.ok(json.rows.every((r) => r.delta === null && r.baseline === null));
     assert.ok(!existsSync(join(folder, '.peerwatch')), 'the fixtures folder is left as it was');
@@ -225,6 +230,7 @@ describe('peerwatch summarize: logs of many samples', function () {
     // The sample lists as `peerwatch parse` gives them, per model and task.
     const expected: Record<string, number> = {};
     let listed = 0;
+    const spelled = new Map<string, string>();
     for (const name of readdirSync(folder).sort()) {
       const r = peerwatch(['parse', join(folder, name), '--json']);
       assert.equal(r.code, 0, r.stderr);
@@ -233,13 +239,17 @@ describe('peerwatch summarize: logs of many samples', function () {
       listed += complete;
       // log_formats.json is log_formats.eval stored as JSON (PROVENANCE.md): its samples are not new runs.
       if (name === 'log_formats.json') continue;
-      const cell = `${log.info.model}|${log.info.task}`;
+      // A row names the model without its provider prefix (`openai/gpt-4o-mini` → `gpt-4o-mini`).
+      const cell = `${modelName(log.info.model)}|${log.info.task}`;
+      spelled.set(modelName(log.info.model), log.info.model);
       expected[cell] = (expected[cell] ?? 0) + complete;
     }
     const { json } = summarizeJson([folder, '--index', join(tmp, 'index.jsonl'), '--by', 'model,task']);
     const got: Record<string, number> = {};
     for (const r of json.rows) if (r.behaviour === 'refusal') got[`${r.model}|${r.task}`] = r.runs;
     assert.deepEqual(got, expected);
+    assert.ok(spelled.has('gpt-4o-mini'));
+    for (const r of json.rows) assert.ok(r.modelNames!.includes(spelled.get(r.model!)!), `${r.model}: ${r.modelNames}`);
     assert.equal(json.duplicates, listed - json.runs);
     assert.ok(json.duplicates >= 1);
   });

@@ -78,7 +78,10 @@ export const IndexRunLine = z.object({
    */
   runId: z.string().optional(),
   format: z.string(),
+  /** The model's name without its provider or router prefix (runFields.ts modelName). */
   model: z.string().optional(),
+  /** The model as the run spelled it, when that differs. */
+  modelRaw: z.string().optional(),
   task: z.string().optional(),
   condition: z.string().optional(),
   conditionRaw: z.string().optional(),

@@ -14,7 +14,10 @@ import { LEGACY_CONDITIONS } from '../rerun/studyHarness';
 export interface RunFields {
   /** The format it was read from (`study`, `runlog`, `inspect`, …). */
   format: string;
+  /** The model's name without the route it was called by (modelName), so that one model is one row. */
   model?: string;
+  /** The model as the run's header spelled it, when that differs (`gemini/gemini-3-flash-preview`). */
+  modelRaw?: string;
   /** The task family when known, else the task name as the source spelled it. */
   task?: string;
   /** The condition in today's names (good_peer, neutral_peer, bad_peer, no_peer, non_shutdown, or as written). */
@@ -37,13 +40,26 @@ export function normaliseCondition(condition: string | undefined): { condition?:
   return mapped ? { condition: mapped, raw: condition } : { condition };
 }
 
+/**
+ * A model's name with the route it was called by left out, so that runs of one model made through
+ * different providers or harnesses count in one row: the provider or router prefix (`gemini/`,
+ * `openrouter/z-ai/`, `vertex_ai/`, a Hugging Face organisation), letter case, Vertex's `@` before a
+ * version (read as `-`), and a version written with a dash (`claude-haiku-4-5`, as Anthropic's API
+ * names it) read as with a dot (`4.5`, as routers name it). Dated snapshots (`-20251001`,
+ * `-2024-08-06`) stay apart: they may behave differently.
+ */
+export function modelName(raw: string): string {
+  const last = raw.slice(raw.lastIndexOf('/') + 1).trim() || raw.trim();
+  return last.toLowerCase().replace(/@/g, '-').replace(/(?<![\d.])(\d)-(\d)(?!\d)/g, '$1.$2');
+}
+
 /** The corpus fields of a run's header. */
 export function runFields(h: RunHeader): RunFields {
   const { condition, raw } = normaliseCondition(h.condition);
   const task = h.taskFamily ?? h.taskName;
   return {
     format: h.format,
-    ...(h.model ? { model: h.model } : {}),
+    ...(h.model ? { model: modelName(h.model), ...(modelName(h.model) !== h.model ? { modelRaw: h.model } : {}) } : {}),
     ...(task ? { task } : {}),
     ...(condition ? { condition } : {}),
     ...(raw ? { conditionRaw: raw } : {}),

@@ -88,6 +88,8 @@ export interface SummaryRow {
   monitoring?: string | null;
   dataset?: string | null;
   format?: string | null;
+  /** When grouped by model: how the cell's runs spelled the model (with provider prefixes), sorted. */
+  modelNames?: string[];
   behaviour: string;
   /** Runs in the cell (with `source: 'review'`, the reviewed ones). */
   runs: number;
@@ -124,6 +126,8 @@ export interface Summary {
 
 interface Cell {
   values: Array<string | null>;
+  /** The model's spellings in the cell's runs. */
+  modelNames: Set<string>;
   runs: number;
   unreviewed: number;
   counts: Map<string, number>;
@@ -206,7 +210,8 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     const values = by.map((d) => (run[d] as string | undefined) ?? null);
     const key = JSON.stringify(values);
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { values, runs: 0, unreviewed: 0, counts: new Map() }));
+    if (!cell) cells.set(key, (cell = { values, modelNames: new Set(), runs: 0, unreviewed: 0, counts: new Map() }));
+    if (run!.model !== undefined) cell.modelNames.add(run!.modelRaw ?? run!.model);
     const shown = runBehaviours(run!, source);
     if (!shown) {
       cell.unreviewed++;
@@ -259,6 +264,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       }
       const row: SummaryRow = {} as SummaryRow;
       by.forEach((d, i) => (row[d] = cell.values[i]!));
+      if (by.includes('model')) row.modelNames = [...cell.modelNames].sort();
       Object.assign(row, {
         behaviour: b,
         runs: cell.runs,
