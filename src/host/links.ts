@@ -9,9 +9,14 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'peerwatch.peerwatch';
 
-/** The Peerwatch editor a file opens in: run logs and Inspect .eval logs in the run log view type (its default for them), others in the transcript one. */
+/**
+ * The Peerwatch editor a file opens in: the one package.json makes the default for it (run logs,
+ * Inspect .eval logs and SWE-agent .traj files: `peerwatch.runlog`), else the transcript one, which
+ * is an option for any JSON. Both are the same editor; opening in a file's default view type keeps
+ * one tab per file. The one home of this choice (links, Open in Peerwatch, the raw-view toggle, re-runs).
+ */
 export function viewTypeFor(uri: vscode.Uri): string {
-  return /\.runlog\.jsonl$|\.eval$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
+  return /\.runlog\.jsonl$|\.eval$|\.traj$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
 }
 
 /** Opens `uri` in the Peerwatch editor at event `index` (of sample `sample` in a log of many). */

@@ -10,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { RUNLOG_VIEW_TYPE, TRANSCRIPT_VIEW_TYPE } from './transcriptEditorProvider';
+import { viewTypeFor } from './links';
 
 export const TOGGLE_RAW_VIEW = 'peerwatch.toggleRawView';
 export const TOGGLE_RAW_VIEW_TO_PEERWATCH = 'peerwatch.toggleRawView.toPeerwatch';
@@ -25,11 +26,6 @@ export function registerRawToggle(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(TOGGLE_RAW_VIEW, run),
     vscode.commands.registerCommand(TOGGLE_RAW_VIEW_TO_PEERWATCH, run),
   );
-}
-
-/** The Peerwatch view a file opens in: the run log editor for `*.runlog.jsonl`, else the transcript editor. */
-export function peerwatchViewTypeFor(uri: vscode.Uri): string {
-  return /\.runlog\.jsonl$/i.test(uri.path) ? RUNLOG_VIEW_TYPE : TRANSCRIPT_VIEW_TYPE;
 }
 
 type View = { kind: 'text' } | { kind: 'peerwatch'; viewType: string };
@@ -76,7 +72,7 @@ export async function toggleRawView(uri?: vscode.Uri): Promise<void> {
     return;
   }
   const column = tab.group.viewColumn;
-  const target = from.kind === 'text' ? peerwatchViewTypeFor(file) : TEXT_EDITOR;
+  const target = from.kind === 'text' ? viewTypeFor(file) : TEXT_EDITOR;
   await vscode.commands.executeCommand('vscode.openWith', file, target, {
     viewColumn: column,
     preview: tab.isPreview,

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
@@ -78,6 +79,13 @@ describe('Peerwatch in a real VS Code', () => {
 
   it('opens a .runlog.jsonl in Peerwatch by default', async () => {
     const [uri] = await examples('runlog/*.runlog.jsonl');
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const input = await activeCustomTab('peerwatch.runlog', uri);
+    assert.equal(input.viewType, 'peerwatch.runlog');
+  });
+
+  it('opens a SWE-agent .traj in Peerwatch by default (nothing else claims the extension)', async () => {
+    const uri = vscode.Uri.file(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'real', 'swe-agent', 'gpt4-test-repo-i1.traj'));
     await vscode.commands.executeCommand('vscode.open', uri);
     const input = await activeCustomTab('peerwatch.runlog', uri);
     assert.equal(input.viewType, 'peerwatch.runlog');

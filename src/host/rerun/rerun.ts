@@ -19,6 +19,7 @@ import { pickLaunch } from './picker';
 import { setApiKeyInteractively } from './secrets';
 import { buildRerunTask, resolveEnv } from './task';
 import { OPEN_COMPARISON_COMMAND } from '../compare/compareWith';
+import { viewTypeFor } from '../links';
 
 export const RERUN_COMMAND = 'peerwatch.rerunScenario';
 export const COMPARE_COMMAND = 'peerwatch.compareRuns';
@@ -65,10 +66,6 @@ export interface LaunchedRun {
   readonly output: Promise<vscode.Uri | undefined>;
   /** Resolves with the exit code when the task's process ends (undefined: stopped or never started). */
   readonly exit: Promise<number | undefined>;
-}
-
-export function viewTypeFor(uri: vscode.Uri): string {
-  return /\.runlog\.jsonl$|\.eval$/i.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
 }
 
 /** The `peerwatch.rerun.launcher` setting: `auto` or a launcher id. */
