@@ -457,7 +457,8 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     else files.push({ file: a, explicit: true });
   }
 
-  const runs: Array<{ file: string; t: Transcript; tags: Tag[] }> = [];
+  /** Each run tagged, named `file` (`<log>#<key>` for a sample), `of` the file that holds it. */
+  const runs: Array<{ file: string; of: string; t: Transcript; tags: Tag[] }> = [];
   for (const { file, explicit } of files) {
     // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
     {
@@ -475,7 +476,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
           try {
             const t = await log.readSample(s.key);
             for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
-            runs.push({ file: `${file}#${s.key}`, t, tags: detectBehaviours(t, loaded.rules) });
+            runs.push({ file: `${file}#${s.key}`, of: file, t, tags: detectBehaviours(t, loaded.rules) });
           } catch (e) {
             failed = true;
             err(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -497,7 +498,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     }
     for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
     if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
-    runs.push({ file, t, tags: detectBehaviours(t, loaded.rules) });
+    runs.push({ file, of: file, t, tags: detectBehaviours(t, loaded.rules) });
   }
 
   // Two arms of one alignment-faking scenario given together: the difference is a tag too.
@@ -534,7 +535,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
   });
 
   if (opts.json) out(JSON.stringify(reports, null, 2) + '\n');
-  else out(tagListing(reports));
+  else out(tagListing(reports, new Set(runs.map((r) => r.of)).size));
   return failed ? 1 : 0;
 }
 
@@ -549,7 +550,8 @@ function numbered(what: string, ns: readonly number[]): string {
 }
 const CITED_IN_TEXT = 12;
 
-function tagListing(reports: readonly TagReport[]): string {
+/** The listing of `reports`, the runs of `fileCount` files. */
+function tagListing(reports: readonly TagReport[], fileCount: number): string {
   const lines: string[] = [];
   const counts = new Map<string, number>();
   for (const r of reports) {
@@ -567,7 +569,9 @@ function tagListing(reports: readonly TagReport[]): string {
     if (r.problems?.length) lines.push(`  ${r.problems.length} reading problem${r.problems.length > 1 ? 's' : ''} (on stderr): tags cover what could be read`);
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  lines.push('', `${reports.length} file${reports.length === 1 ? '' : 's'}, ${total} tag${total === 1 ? '' : 's'}${total ? `: ${[...counts].map(([b, n]) => `${n} ${b}`).join(', ')}` : ''}`);
+  // A log of many samples or runs is one file (its runs are named `<file>#<key>`).
+  const runCount = reports.length === fileCount ? '' : `, ${reports.length} runs`;
+  lines.push('', `${fileCount} file${fileCount === 1 ? '' : 's'}${runCount}, ${total} tag${total === 1 ? '' : 's'}${total ? `: ${[...counts].map(([b, n]) => `${n} ${b}`).join(', ')}` : ''}`);
   return lines.join('\n') + '\n';
 }
 

@@ -251,6 +251,9 @@ describe('peerwatch tag on Inspect logs', function () {
       reports.some((r) => behaviours(r).includes('shutdown-tampering')),
       `a sample is tagged shutdown-tampering: ${JSON.stringify(reports.map((r) => [r.file, behaviours(r)]))}`,
     );
+    // The listing's last line counts the log as one file of many runs (it said "N files").
+    const text = peerwatch(['tag', log, 'examples/study/tampering-faithful-peer-bad_peer.json']);
+    assert.match(text.stdout, new RegExp(`^2 files, ${reports.length + 1} runs, \\d+ tags?`, 'm'));
   });
 
   it('finds .eval logs inside a folder', function () {
