@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { inflateRawSync } from 'node:zlib';
 import { repoRoot, startCodeServer, launchBrowser, runCleanups, interruptedExitCode, onCleanup } from './vscode-server.mjs';
 import { mulberry32 } from './lib/prng.mjs';
-import { benchCorpus, printCorpus } from './lib/benchCorpus.mjs';
+import { benchCorpus, ensureCorpus, printCorpus } from './lib/benchCorpus.mjs';
 import { benchCliCommand, printCli } from './lib/benchCli.mjs';
 
 const { values: opts } = parseArgs({
@@ -36,10 +36,10 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: process.env.PEERWATCH_NO_BUILD === '1' },
     'ui-timeout': { type: 'string', default: '300' },
-    parts: { type: 'string', default: 'core,cli,corpus,inspect,ui' },
+    parts: { type: 'string', default: 'core,cli,corpus,corpus-ui,inspect,ui' },
   },
 });
-/** Which parts run: core (index vs JSON.parse), cli (parse/tag vs JSON.parse), corpus (summarize over 10,000 transcripts), inspect (the 10,000-sample log), ui (the run logs in VS Code). */
+/** Which parts run: core (index vs JSON.parse), cli (parse/tag vs JSON.parse), corpus (summarize over 10,000 transcripts), corpus-ui (the same folder in Open Corpus), inspect (the 10,000-sample log), ui (the run logs in VS Code). */
 const parts = new Set(opts.parts.split(',').map((s) => s.trim()));
 const sizes = opts.sizes.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 if (sizes.length === 0) {
@@ -55,6 +55,7 @@ const doUi = !opts['core-only'] && parts.has('ui');
 const doCli = !opts['ui-only'] && parts.has('cli');
 const doInspect = parts.has('inspect');
 const doCorpus = !opts['ui-only'] && parts.has('corpus');
+const doCorpusUi = parts.has('corpus-ui');
 const uiTimeoutMs = Number(opts['ui-timeout']) * 1000;
 const say = (m) => console.error(`[bench] ${m}`);
 const MB = 1e6;
@@ -1081,6 +1082,75 @@ async function benchInspectUi(server, browser) {
   return row;
 }
 
+/**
+ * The corpus folder of the corpus part (10,000 distinct study transcripts) in **Peerwatch: Open
+ * Corpus**, in a window of its own, as a user meets it: from the command until the view's status says
+ * every file is counted and the table has a cell, first with no index (every file read and tagged in
+ * the corpus workers), then again from the index it wrote. The same-run baseline is the command
+ * line's `peerwatch summarize` of the same folder (the corpus part).
+ */
+async function benchCorpusUi(server, browser) {
+  const count = 10_000;
+  const dir = join(cacheDir, `corpus-${count}`);
+  ensureCorpus(repoRoot, dir, count);
+  rmSync(join(dir, '.peerwatch'), { recursive: true, force: true });
+  const row = { files: count, firstMs: null, secondMs: null, hostPeakMB: null, notes: [] };
+  say(`ui: Open Corpus on ${count} study transcripts, a new window on ${dir}`);
+  let wb;
+  // From the command to the status naming every file and a cell of the table on screen.
+  const open = async (want) => {
+    const before = new Set(wb.page.frames());
+    const t0 = Date.now();
+    await runCommand(wb.page, 'Peerwatch: Open Corpus', 60_000);
+    const input = wb.page.locator('.quick-input-widget input');
+    const deadline = t0 + uiTimeoutMs;
+    let peak = 0;
+    for (;;) {
+      // The folder prompt proposes the workspace folder: Enter takes it.
+      if (await input.isVisible().catch(() => false)) await input.press('Enter').catch(() => undefined);
+      for (const pid of wb.hostPids ?? []) peak = Math.max(peak, rssBytes(pid) ?? 0);
+      for (const frame of wb.page.frames()) {
+        if (before.has(frame) || frame === wb.page.mainFrame() || !frame.url().includes('/webview/')) continue;
+        const at = await frame.evaluate((re) => {
+          const status = document.querySelector('[data-testid="corpus-status"]')?.textContent ?? '';
+          return new RegExp(re).test(status) && document.querySelector('.corpus-cell') ? Date.now() : null;
+        }, want.source).catch(() => null);
+        if (at) return { ms: at - t0, peakMB: Math.round(peak / MB) };
+      }
+      if (Date.now() > deadline) throw new Error(`Open Corpus did not count ${count} files within ${uiTimeoutMs / 1000} s`);
+      await wb.page.waitForTimeout(20);
+    }
+  };
+  try {
+    wb = await newWindow(server, browser, dir, row);
+    const first = await open(new RegExp(`^${count} files: ${count} read and tagged, 0 from the index`));
+    row.firstMs = first.ms;
+    row.hostPeakMB = first.peakMB;
+    say(`  no index: every file counted after ${row.firstMs} ms (extension host peak ${row.hostPeakMB} MB)`);
+    await closeAll(wb);
+    const second = await open(new RegExp(`^${count} files: 0 read and tagged, ${count} from the index`));
+    row.secondMs = second.ms;
+    say(`  from the index: after ${row.secondMs} ms`);
+  } catch (err) {
+    row.notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
+    say(`  error: ${err?.stack ?? err}`);
+    if (process.env.PEERWATCH_BENCH_SHOTS && wb) await wb.page.screenshot({ path: join(process.env.PEERWATCH_BENCH_SHOTS, 'error-corpus.png') }).catch(() => undefined);
+  } finally {
+    await closeWindow(wb);
+    rmSync(join(dir, '.peerwatch'), { recursive: true, force: true });
+  }
+  return row;
+}
+
+function printCorpusUi(r, cli) {
+  if (!r) return;
+  const s = (ms) => (ms == null ? '—' : `${(ms / 1000).toFixed(2)} s`);
+  console.log(`\nCorpus in VS Code: Peerwatch: Open Corpus on ${r.files.toLocaleString('en-US')} study transcripts, a window of its own\n`);
+  console.log(`  no index: every file counted      ${s(r.firstMs).padStart(8)}${cli ? `  (peerwatch summarize ${s(cli.firstMs)})` : ''}, extension host peak ${r.hostPeakMB ?? '?'} MB`);
+  console.log(`  again, from the index             ${s(r.secondMs).padStart(8)}${cli ? `  (peerwatch summarize ${s(cli.secondMs)})` : ''}${r.firstMs && r.secondMs ? `, ${(r.secondMs / r.firstMs).toFixed(2)}× the first` : ''}`);
+  for (const n of r.notes) console.log(`  note: ${n}`);
+}
+
 function printInspectUi(r) {
   if (!r) return;
   const open = r.openSampleMs.length ? `${Math.min(...r.openSampleMs)}–${Math.max(...r.openSampleMs)} ms` : '—';
@@ -1253,12 +1323,13 @@ try {
       }
     }
   }
-  if (doUi || doInspect) {
+  if (doUi || doInspect || doCorpusUi) {
     const server = await startCodeServer({ folder: cacheDir });
     say(`code-server ready in ${(server.startupMs / 1000).toFixed(1)} s on ${server.url}`);
     const browser = await launchBrowser();
     try {
       if (doInspect) results.inspectUi = await benchInspectUi(server, browser);
+      if (doCorpusUi) results.corpusUi = await benchCorpusUi(server, browser);
       if (doUi) results.ui = await benchUi(logs, server, browser);
     } finally {
       await browser.close();
@@ -1279,6 +1350,7 @@ if (opts.json) {
   if (results.inspect) printInspect(results.inspect);
   printInspectUi(results.inspectUi);
   if (results.corpus) printCorpus(results.corpus);
+  printCorpusUi(results.corpusUi, results.corpus);
   printReadmeTable(results);
 }
 process.exit(interruptedExitCode() ?? exitCode);
@@ -1329,10 +1401,10 @@ function printTables({ core, ui, machine: m }) {
 }
 
 /** The README's benchmark table (Markdown), every figure beside its baseline from this run. */
-function printReadmeTable({ core, ui, cli = [], inspectUi, corpus }) {
+function printReadmeTable({ core, ui, cli = [], inspectUi, corpus, corpusUi }) {
   const s = (ms) => (ms == null ? '—' : `${(ms / 1000).toFixed(2)} s`);
   const sizes = [...new Set([...core.map((r) => r.sizeMB), ...ui.map((r) => r.sizeMB)])];
-  if (!sizes.length && !cli.length && !inspectUi && !corpus) return;
+  if (!sizes.length && !cli.length && !inspectUi && !corpus && !corpusUi) return;
   console.log('\nFor the README (Markdown):\n');
   if (sizes.length) {
     console.log('| size | index vs `JSON.parse` | webview floor | first events cold / warm | last event shown cold / warm (numbered) | `peerwatch parse` vs line-by-line `JSON.parse` | host peak |');
@@ -1353,5 +1425,8 @@ function printReadmeTable({ core, ui, cli = [], inspectUi, corpus }) {
   }
   if (corpus) {
     console.log(`\n\`peerwatch summarize\` over ${corpus.files.toLocaleString('en-US')} distinct study transcripts (${corpus.mb} MB): ${s(corpus.firstMs)} with no index (${corpus.firstVsRead}× reading and \`JSON.parse\`-ing them, ${s(corpus.readParseMs)}), ${s(corpus.secondMs)} from the index (${corpus.secondVsFirst}× the first).`);
+  }
+  if (corpusUi) {
+    console.log(`\n**Open Corpus** on the same folder in VS Code counts every file ${s(corpusUi.firstMs)} after the command with no index and ${s(corpusUi.secondMs)} from the index (extension host peak ${corpusUi.hostPeakMB ?? '?'} MB).`);
   }
 }
