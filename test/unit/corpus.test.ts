@@ -6,7 +6,8 @@ import { modelName, normaliseCondition, runFields } from '../../src/core/corpus/
 import { summarize, type CorpusRun, type SummaryRow } from '../../src/core/corpus/summarize';
 import { csvField, summaryCsv, summaryText } from '../../src/core/corpus/summaryTable';
 import { wilsonInterval } from '../../src/core/corpus/wilson';
-import { addManualTag, emptyReview, setReviewed, setVerdict } from '../../src/core/review/sidecar';
+import { addManualTag, emptyReview, serializeReview, setReviewed, setVerdict } from '../../src/core/review/sidecar';
+import { loadJudgeTags, loadReviews } from '../../src/core/corpus/folderRuns';
 
 const close = (actual: number | null | undefined, expected: number, what: string) => assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 1e-6, `${what}: ${actual} ≠ ${expected}`);
 
@@ -216,5 +217,41 @@ describe('corpus: the index file', () => {
     const r = readIndex('index.jsonl', lines.join('\n'), 'v1');
     assert.deepEqual([...r.entries.keys()], ['b.json']);
     assert.match(r.warnings[0]!, /^index\.jsonl:3: not JSON/);
+  });
+});
+
+describe('corpus: review and judge sidecars', () => {
+  const review = (file: string) => serializeReview(setReviewed(emptyReview(file), { by: 'Ada', at: '2026-03-08T14:02:11Z' }));
+
+  it('are looked for by listing each folder once, and read only where the listing has them', async () => {
+    const runs = [run('m', 'good_peer', ['refusal'], { file: '/c/a/run1.json', key: '/c/a/run1.json' }), run('m', 'good_peer', [], { file: '/c/a/run2.json', key: '/c/a/run2.json' }), run('m', 'good_peer', [], { file: '/c/b/run3.json', key: '/c/b/run3.json' })];
+    const files = new Map([['/c/a/run2.json.review.json', review('run2.json')]]);
+    const read: string[] = [];
+    const listed: string[] = [];
+    const readText = async (p: string) => {
+      read.push(p);
+      return files.get(p);
+    };
+    const listDir = async (dir: string) => {
+      listed.push(dir);
+      return dir === '/c/a' ? new Set(['run1.json', 'run2.json', 'run2.json.review.json']) : dir === '/c/b' ? new Set(['run3.json']) : new Set<string>();
+    };
+    const problems: string[] = [];
+    await loadReviews(runs, readText, (p) => p, (m) => problems.push(m), listDir);
+    assert.deepEqual(read, ['/c/a/run2.json.review.json'], 'only the sidecar that is there is read');
+    assert.deepEqual(listed, ['/c/a', '/c/b'], 'each folder listed once');
+    assert.equal(runs[1]!.review?.reviewed?.by, 'Ada', 'the sidecar there is read');
+    assert.equal(runs[0]!.review, undefined);
+    assert.equal(problems.length, 0, problems.join('\n'));
+    // The judge's folder is listed once per run folder; none is there, so nothing is read.
+    read.length = 0;
+    listed.length = 0;
+    await loadJudgeTags(runs, readText, (p) => p, (m) => problems.push(m), listDir);
+    assert.deepEqual(read, []);
+    assert.deepEqual(listed, ['/c/a/.peerwatch/judge', '/c/b/.peerwatch/judge']);
+    // A folder that cannot be listed: every sidecar in it is tried.
+    read.length = 0;
+    await loadReviews(runs, readText, (p) => p, (m) => problems.push(m), async () => undefined);
+    assert.deepEqual(read, ['/c/a/run1.json.review.json', '/c/a/run2.json.review.json', '/c/b/run3.json.review.json']);
   });
 });

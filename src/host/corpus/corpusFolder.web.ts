@@ -119,8 +119,15 @@ export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.
       return undefined;
     }
   };
-  await loadReviews(runs, readText, display, o.problem);
-  await loadJudgeTags(runs, readText, display, o.problem);
+  const listDir = async (dir: string): Promise<ReadonlySet<string> | undefined> => {
+    try {
+      return new Set((await vscode.workspace.fs.readDirectory(at(dir))).map(([name]) => name));
+    } catch (e) {
+      return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? new Set() : undefined;
+    }
+  };
+  await loadReviews(runs, readText, display, o.problem, listDir);
+  await loadJudgeTags(runs, readText, display, o.problem, listDir);
   const { written: _written, ...counts } = result;
   return { runs, result: counts, uriOf: at };
 }

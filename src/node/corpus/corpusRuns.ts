@@ -10,7 +10,7 @@ import * as sidecars from '../../core/corpus/folderRuns';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import { defaultIndexFile, updateIndex, type IndexProgress, type IndexerResult } from './corpusIndexer';
 import type { TagPool } from './tagPool';
-import { loadJudgeTags, readTextOnDisk } from '../judge/judgeStore';
+import { listDirOnDisk, loadJudgeTags, readTextOnDisk } from '../judge/judgeStore';
 
 /**
  * The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads
@@ -25,7 +25,7 @@ export { collectEntry } from '../../core/corpus/folderRuns';
 
 /** Reads the review sidecar of every run that has one; a sidecar with errors is reported and not used. */
 export function loadReviews(runs: readonly CorpusRun[], display: (p: string) => string, problem: (m: string) => void): Promise<void> {
-  return sidecars.loadReviews(runs, readTextOnDisk, display, problem);
+  return sidecars.loadReviews(runs, readTextOnDisk, display, problem, listDirOnDisk);
 }
 
 export interface FolderRunsOptions {
