@@ -95,7 +95,28 @@ function cell(run: ComparedRun, index: number | undefined, side: 'a' | 'b', othe
   return box;
 }
 
+/**
+ * Runs too large to show row by row (core/compare/view.ts says why): the header's facts, how many rows
+ * of each kind the alignment has, and the command line that prints them all. The header's stepping
+ * buttons have no rows to step through and are left out.
+ */
+function renderTooLarge(m: Init, t: NonNullable<Init['tooLarge']>): void {
+  const header = renderHeader(m);
+  header.querySelector('.compare-nav')?.remove();
+  const r = t.rows;
+  const note = el(
+    'div',
+    { class: 'compare-too-large', 'data-testid': 'compare-too-large' },
+    el('p', {}, `These runs hold ${t.events.toLocaleString('en-US')} events together, more than the ${t.limit.toLocaleString('en-US')} this view shows row by row.`),
+    el('p', {}, `Their ${r.total.toLocaleString('en-US')} aligned rows: ${r.same.toLocaleString('en-US')} the same, ${r.changed.toLocaleString('en-US')} changed, ${r.onlyA.toLocaleString('en-US')} only in A, ${r.onlyB.toLocaleString('en-US')} only in B. Every row is printed by:`),
+    el('pre', { class: 'compare-command', 'data-testid': 'compare-command' }, t.command),
+  );
+  document.getElementById('app')!.replaceChildren(header, note);
+  state = { init: m, differences: [], at: -1 };
+}
+
 function render(m: Init): void {
+  if (m.tooLarge) return renderTooLarge(m, m.tooLarge);
   const app = document.getElementById('app')!;
   const rows = el('div', { class: 'compare-rows', 'data-testid': 'compare-rows' });
   m.comparison.aligned.forEach((r, i) => {

@@ -1,0 +1,48 @@
+/**
+ * Where a comparison runs, Node side: in a worker thread of its own (dist/compareWorker.js,
+ * src/node/compareWorker.ts) when both runs are on this machine's disk, so reading a run log of 100 MB
+ * and aligning it (seconds, close to a GB of memory) never holds up the extension host, which every
+ * other extension shares. Cancelling terminates the worker. Runs on other file systems are compared
+ * in the host (compareInHost.ts), as in the web extension, which is built with comparing.web.ts here.
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { CompareInit } from '../../core/compare/protocol';
+import type { CompareReply, CompareRequest } from '../../node/compareWorker';
+import { commandFor, compareInHost, type CompareRules, type CompareSide, type Comparing } from './compareInHost';
+
+export type { CompareRules, CompareSide, Comparing } from './compareInHost';
+
+/** Starts comparing A with B; `maxEvents` is the view's bound (core/compare/view.ts MAX_VIEW_EVENTS by default). */
+export function startComparison(extensionUri: vscode.Uri, a: CompareSide, b: CompareSide, rules: CompareRules, maxEvents?: number): Comparing {
+  const workerFile = vscode.Uri.joinPath(extensionUri, 'dist', 'compareWorker.js').fsPath;
+  if (a.uri.scheme !== 'file' || b.uri.scheme !== 'file' || !existsSync(workerFile)) return compareInHost(a, b, rules, maxEvents);
+  const side = (s: CompareSide) => ({ path: s.uri.fsPath, name: s.name, ...(s.sample !== undefined ? { sample: s.sample } : {}) });
+  const root = vscode.workspace.getWorkspaceFolder(a.uri)?.uri;
+  const req: CompareRequest = {
+    a: side(a),
+    b: side(b),
+    command: commandFor(a, b),
+    ...(rules.text ? { rules: rules.text } : {}),
+    ...(root?.scheme === 'file' ? { root: root.fsPath } : {}),
+    ...(maxEvents !== undefined ? { maxEvents } : {}),
+  };
+  const worker = new Worker(workerFile);
+  let settled = false;
+  let cancel: () => void = () => undefined;
+  const result = new Promise<CompareInit | undefined>((resolve, reject) => {
+    const done = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.once('message', (reply: CompareReply) => done(() => ('init' in reply ? resolve(reply.init) : reject(new Error(reply.error)))));
+    worker.once('error', (e) => done(() => reject(new Error(`comparing ${a.name} with ${b.name}: ${e.message}`))));
+    worker.once('exit', (code) => done(() => reject(new Error(`comparing ${a.name} with ${b.name}: the comparison worker stopped (exit code ${code})`))));
+    cancel = () => done(() => resolve(undefined));
+  });
+  worker.postMessage(req);
+  return { result, cancel: () => cancel() };
+}
