@@ -30,8 +30,8 @@ export interface CompareRequest {
   maxEvents?: number;
 }
 
-/** The worker's answer: the view's message, or why not (naming the file). */
-export type CompareReply = { init: CompareInit } | { error: string };
+/** The worker's answers: what it is doing (for the notification), then the view's message, or why not (naming the file). */
+export type CompareReply = { step: string } | { init: CompareInit } | { error: string };
 
 async function compare(req: CompareRequest): Promise<CompareInit> {
   const root = req.root;
@@ -40,8 +40,12 @@ async function compare(req: CompareRequest): Promise<CompareInit> {
     display: (p) => (root && p.startsWith(root + sep) ? relative(root, p) : p),
   };
   const open = (path: string, name: string) => openSampleLogFile(path, name);
+  const step = (what: string) => parentPort!.postMessage({ step: what } satisfies CompareReply);
+  step(`reading ${req.a.name}`);
   const a = await readComparedSide(req.a, files, open);
+  step(`reading ${req.b.name}`);
   const b = await readComparedSide(req.b, files, open);
+  step(`comparing ${a.transcript.events.length.toLocaleString('en-US')} events with ${b.transcript.events.length.toLocaleString('en-US')}`);
   return comparisonView(a, b, { rules: rulesFromText(req.rules), command: req.command, ...(req.maxEvents !== undefined ? { maxEvents: req.maxEvents } : {}) });
 }
 

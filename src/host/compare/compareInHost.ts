@@ -37,17 +37,22 @@ export function commandFor(a: CompareSide, b: CompareSide): string {
   return compareCommandLine(side(a), side(b));
 }
 
-/** Reads and compares A and B here, yielding between the steps. */
-export function compareInHost(a: CompareSide, b: CompareSide, rules: CompareRules, maxEvents?: number): Comparing {
+/** Reads and compares A and B here, yielding between the steps; `onStep` hears what it is doing. */
+export function compareInHost(a: CompareSide, b: CompareSide, rules: CompareRules, onStep: (what: string) => void, maxEvents?: number): Comparing {
   let cancel: () => void = () => undefined;
   const cancelled = new Promise<undefined>((resolve) => (cancel = () => resolve(undefined)));
   let stop = false;
   const read = (s: CompareSide) => readComparedSide({ path: s.uri.path, name: s.name, ...(s.sample !== undefined ? { sample: s.sample } : {}) }, vscodeRunFiles(s.uri), (_path, name) => openSampleLogAt(s.uri, name));
   const work = (async (): Promise<CompareInit | undefined> => {
+    onStep(`reading ${a.name}`);
     const ra = await read(a);
     await yieldToHost();
     if (stop) return undefined;
+    onStep(`reading ${b.name}`);
     const rb = await read(b);
+    await yieldToHost();
+    if (stop) return undefined;
+    onStep(`comparing ${ra.transcript.events.length.toLocaleString('en-US')} events with ${rb.transcript.events.length.toLocaleString('en-US')}`);
     await yieldToHost();
     if (stop) return undefined;
     return comparisonView(ra, rb, { rules: rules.rules, command: commandFor(a, b), ...(maxEvents !== undefined ? { maxEvents } : {}) });

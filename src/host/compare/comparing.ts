@@ -14,10 +14,13 @@ import { commandFor, compareInHost, type CompareRules, type CompareSide, type Co
 
 export type { CompareRules, CompareSide, Comparing } from './compareInHost';
 
-/** Starts comparing A with B; `maxEvents` is the view's bound (core/compare/view.ts MAX_VIEW_EVENTS by default). */
-export function startComparison(extensionUri: vscode.Uri, a: CompareSide, b: CompareSide, rules: CompareRules, maxEvents?: number): Comparing {
+/**
+ * Starts comparing A with B; `onStep` hears what it is doing; `maxEvents` is the view's bound
+ * (core/compare/view.ts MAX_VIEW_EVENTS by default).
+ */
+export function startComparison(extensionUri: vscode.Uri, a: CompareSide, b: CompareSide, rules: CompareRules, onStep: (what: string) => void, maxEvents?: number): Comparing {
   const workerFile = vscode.Uri.joinPath(extensionUri, 'dist', 'compareWorker.js').fsPath;
-  if (a.uri.scheme !== 'file' || b.uri.scheme !== 'file' || !existsSync(workerFile)) return compareInHost(a, b, rules, maxEvents);
+  if (a.uri.scheme !== 'file' || b.uri.scheme !== 'file' || !existsSync(workerFile)) return compareInHost(a, b, rules, onStep, maxEvents);
   const side = (s: CompareSide) => ({ path: s.uri.fsPath, name: s.name, ...(s.sample !== undefined ? { sample: s.sample } : {}) });
   const root = vscode.workspace.getWorkspaceFolder(a.uri)?.uri;
   const req: CompareRequest = {
@@ -38,7 +41,13 @@ export function startComparison(extensionUri: vscode.Uri, a: CompareSide, b: Com
       f();
       void worker.terminate();
     };
-    worker.once('message', (reply: CompareReply) => done(() => ('init' in reply ? resolve(reply.init) : reject(new Error(reply.error)))));
+    worker.on('message', (reply: CompareReply) => {
+      if ('step' in reply) {
+        if (!settled) onStep(reply.step);
+        return;
+      }
+      done(() => ('init' in reply ? resolve(reply.init) : reject(new Error(reply.error))));
+    });
     worker.once('error', (e) => done(() => reject(new Error(`comparing ${a.name} with ${b.name}: ${e.message}`))));
     worker.once('exit', (code) => done(() => reject(new Error(`comparing ${a.name} with ${b.name}: the comparison worker stopped (exit code ${code})`))));
     cancel = () => done(() => resolve(undefined));

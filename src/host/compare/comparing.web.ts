@@ -8,8 +8,8 @@ import type * as NodeComparing from './comparing';
 
 export type { CompareRules, CompareSide, Comparing } from './compareInHost';
 
-export function startComparison(_extensionUri: vscode.Uri, a: CompareSide, b: CompareSide, rules: CompareRules, maxEvents?: number): Comparing {
-  return compareInHost(a, b, rules, maxEvents);
+export function startComparison(_extensionUri: vscode.Uri, a: CompareSide, b: CompareSide, rules: CompareRules, onStep: (what: string) => void, maxEvents?: number): Comparing {
+  return compareInHost(a, b, rules, onStep, maxEvents);
 }
 
 export const nodeShapeCheck: typeof NodeComparing = { startComparison };

@@ -41,15 +41,15 @@ export async function pickRun(ref: RunRef): Promise<CompareSide | undefined> {
 export class ComparisonPanels extends Disposable {
   private readonly panels = new Set<ComparisonPanel>();
   private active: ComparisonPanel | undefined;
-  private running = 0;
+  private readonly running = new Set<{ step: string }>();
 
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
   }
 
-  /** How many comparisons are being read and compared now (shown as notifications). */
-  get comparing(): number {
-    return this.running;
+  /** What the comparisons under way are doing now ("reading A", …), as their notifications say. */
+  get comparing(): string[] {
+    return [...this.running].map((r) => r.step);
   }
 
   /**
@@ -63,15 +63,20 @@ export class ComparisonPanels extends Disposable {
     const sb = await pickRun(b);
     if (!sb) return undefined;
     const shown = (s: CompareSide) => basename(s.name) + (s.sample !== undefined ? `#${s.sample}` : '');
-    this.running++;
+    const running = { step: 'starting' };
+    this.running.add(running);
     let init: CompareInit | undefined;
     try {
       init = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Peerwatch: comparing ${shown(sa)} with ${shown(sb)}…`, cancellable: true },
-        async (_progress, progressToken) => {
+        { location: vscode.ProgressLocation.Notification, title: `Peerwatch: comparing ${shown(sa)} with ${shown(sb)}`, cancellable: true },
+        async (progress, progressToken) => {
           if (opts.token?.isCancellationRequested) return undefined;
           const { rules, text } = await loadRules(sa.uri);
-          const job = startComparison(this.extensionUri, sa, sb, { rules, ...(text ? { text } : {}) }, opts.maxEvents);
+          const onStep = (step: string) => {
+            running.step = step;
+            progress.report({ message: `${step}…` });
+          };
+          const job = startComparison(this.extensionUri, sa, sb, { rules, ...(text ? { text } : {}) }, onStep, opts.maxEvents);
           const stops = [progressToken.onCancellationRequested(() => job.cancel()), ...(opts.token ? [opts.token.onCancellationRequested(() => job.cancel())] : [])];
           if (opts.token?.isCancellationRequested) job.cancel();
           try {
@@ -82,7 +87,7 @@ export class ComparisonPanels extends Disposable {
         },
       );
     } finally {
-      this.running--;
+      this.running.delete(running);
     }
     if (!init || this.isDisposed) return undefined;
     const panel = new ComparisonPanel(this.extensionUri, init);
