@@ -15,7 +15,8 @@ import { COMPARISON_VIEW_TYPE, ComparisonPanels } from '../../src/host/compare/c
 import { OPEN_COMPARISON_COMMAND } from '../../src/host/compare/compareWith';
 import { readRunFile } from '../../src/node/readTranscript';
 import { waitFor } from '../wait';
-import { heartbeat, idleStall, report, STALL_MS, writeLargeRun } from './stall';
+import { writeLargeRun } from '../largeRun';
+import { heartbeat, idleStall, report, STALL_MS } from './stall';
 
 /**
  * Events of the large runs: A, and B (A's first events), together well over the view's bound; large

@@ -16,7 +16,8 @@ import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/m
 import { emptyReview } from '../../src/core/review/sidecar';
 import { readRunFile } from '../../src/node/readTranscript';
 import { waitFor } from '../wait';
-import { heartbeat, idleStall, report, STALL_MS, writeLargeRun } from './stall';
+import { writeLargeRun } from '../largeRun';
+import { heartbeat, idleStall, report, STALL_MS } from './stall';
 
 const EVENTS = 100_000;
 

@@ -1,10 +1,9 @@
 /**
  * What the extension-host tests of work kept off the host's thread share (detection, Compare with…):
- * a large run log to work on, a heartbeat that measures the host's event loop while the work runs,
- * the machine's own stall to measure it against, and a line of measured figures in the suite's output.
+ * a heartbeat that measures the host's event loop while the work runs, the machine's own stall to
+ * measure it against, and a line of measured figures in the suite's output.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { waitFor } from '../wait';
 
 /** A measured figure, printed with the suite's output (the runner streams PEERWATCH_HOST_TEST_LOG). */
@@ -12,21 +11,6 @@ export function report(line: string): void {
   console.log(line);
   const log = process.env.PEERWATCH_HOST_TEST_LOG;
   if (log) fs.appendFileSync(log, line + '\n');
-}
-
-/** A run log of `count` events: a study run's events (exfiltration, a refusal-free run) repeated. */
-export function writeLargeRun(file: string, examples: string, count: number): void {
-  const lines = fs.readFileSync(path.join(examples, 'runlog', 'exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'), 'utf8').trim().split('\n');
-  const header = lines[0]!;
-  const end = lines[lines.length - 1]!;
-  const events = lines.slice(1, -1).map((l) => {
-    const { index: _index, ...rest } = JSON.parse(l) as Record<string, unknown>;
-    return JSON.stringify(rest);
-  });
-  const out: string[] = [header];
-  for (let i = 0; out.length - 1 < count; i++) out.push(events[i % events.length]!);
-  out.push(end);
-  fs.writeFileSync(file, out.join('\n') + '\n');
 }
 
 /** Watches the host's event loop every 10 ms; `stop` gives the longest gap between beats and those over 50 ms. */
