@@ -95,21 +95,21 @@ describe('Compare with… (the comparison view)', function () {
   });
 
   it('runs too large to show row by row: the header, the rows counted, and the command that prints every row', async () => {
-    // 6,000 + 5,000 events: over the view's 10,000 (core/compare/view.ts MAX_VIEW_EVENTS).
+    // 3,000 + 2,500 events: over the view's 5,000 (core/compare/view.ts MAX_VIEW_EVENTS).
     const [a, b] = ['long-a.runlog.jsonl', 'long-b.runlog.jsonl'];
-    writeLargeRun(path.join(workspace, a), path.join(repoRoot, 'examples'), 6000);
-    writeLargeRun(path.join(workspace, b), path.join(repoRoot, 'examples'), 5000);
+    writeLargeRun(path.join(workspace, a), path.join(repoRoot, 'examples'), 3000);
+    writeLargeRun(path.join(workspace, b), path.join(repoRoot, 'examples'), 2500);
     wb = await openWorkbench(workspace);
     const { page } = wb;
     await compareFromExplorer(page, a, b);
     const frame = await frameWith(page, '[data-testid="compare-too-large"]');
     const note = await frame.locator('[data-testid="compare-too-large"]').innerText();
-    assert.match(note, /These runs hold 11,000 events together, more than the 10,000 this view shows row by row\./);
-    // B is A's first 5,000 events: 5,000 rows the same, 1,000 only in A.
-    assert.match(note, /Their 6,000 aligned rows: 5,000 the same, 0 changed, 1,000 only in A, 0 only in B\./);
+    assert.match(note, /These runs hold 5,500 events together, more than the 5,000 this view shows row by row\./);
+    // B is A's first 2,500 events: 2,500 rows the same, 500 only in A.
+    assert.match(note, /Their 3,000 aligned rows: 2,500 the same, 0 changed, 500 only in A, 0 only in B\./);
     assert.equal(await frame.locator('[data-testid="compare-command"]').innerText(), `peerwatch compare ${path.join(workspace, a)} ${path.join(workspace, b)}`);
-    assert.match(await frame.locator('[data-testid="first-divergence"]').innerText(), /First divergence \(what they did\), row 500\d: only in A: step \d+ tool call/);
-    // On screen from the start, above the weight operations the header lists (the first few of each run's thousands).
+    assert.match(await frame.locator('[data-testid="first-divergence"]').innerText(), /First divergence \(what they did\), row 250\d: only in A: step \d+ tool call/);
+    // On screen from the start, above the weight operations the header lists (the first few of each run's hundreds).
     const box = await frame.locator('[data-testid="compare-too-large"]').boundingBox();
     assert.ok(box && box.y + box.height < 600, `the note is near the top of the view: ${JSON.stringify(box)}`);
     assert.match(await frame.locator('[data-field="weights"]').innerText(), /^Weights:\nA copy [^\n]*; … and [\d,]+ more\nB copy [^\n]*; … and [\d,]+ more$/);
