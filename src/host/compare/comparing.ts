@@ -6,10 +6,10 @@
  * in the host (compareInHost.ts), as in the web extension, which is built with comparing.web.ts here.
  */
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { CompareInit } from '../../core/compare/protocol';
 import type { CompareReply, CompareRequest } from '../../node/compareWorker';
+import { startWorkerJob } from '../../node/workerJob';
 import { commandFor, compareInHost, type CompareRules, type CompareSide, type Comparing } from './compareInHost';
 
 export type { CompareRules, CompareSide, Comparing } from './compareInHost';
@@ -31,27 +31,9 @@ export function startComparison(extensionUri: vscode.Uri, a: CompareSide, b: Com
     ...(root?.scheme === 'file' ? { root: root.fsPath } : {}),
     ...(maxEvents !== undefined ? { maxEvents } : {}),
   };
-  const worker = new Worker(workerFile);
-  let settled = false;
-  let cancel: () => void = () => undefined;
-  const result = new Promise<CompareInit | undefined>((resolve, reject) => {
-    const done = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (reply: CompareReply) => {
-      if ('step' in reply) {
-        if (!settled) onStep(reply.step);
-        return;
-      }
-      done(() => ('init' in reply ? resolve(reply.init) : reject(new Error(reply.error))));
-    });
-    worker.once('error', (e) => done(() => reject(new Error(`comparing ${a.name} with ${b.name}: ${e.message}`))));
-    worker.once('exit', (code) => done(() => reject(new Error(`comparing ${a.name} with ${b.name}: the comparison worker stopped (exit code ${code})`))));
-    cancel = () => done(() => resolve(undefined));
+  return startWorkerJob<CompareRequest, CompareReply, CompareInit>(workerFile, req, `the comparison worker (comparing ${a.name} with ${b.name})`, (reply, settle) => {
+    if ('step' in reply) onStep(reply.step);
+    else if ('init' in reply) settle.resolve(reply.init);
+    else settle.reject(new Error(reply.error));
   });
-  worker.postMessage(req);
-  return { result, cancel: () => cancel() };
 }
