@@ -20,7 +20,8 @@ export interface Settle<R> {
 
 /**
  * Starts `workerFile` on `req`; `onReply` gets each message until the job settles. `what` names the
- * worker in the message of an exit before the answer ("the detection worker stopped (exit code 1)").
+ * worker in the error of a worker that failed ("the detection worker: …") or exited before the answer
+ * ("the detection worker stopped (exit code 1)").
  */
 export function startWorkerJob<Req, Reply, R>(workerFile: string, req: Req, what: string, onReply: (reply: Reply, settle: Settle<R>) => void): WorkerJob<R> {
   const worker = new Worker(workerFile);
@@ -37,7 +38,8 @@ export function startWorkerJob<Req, Reply, R>(workerFile: string, req: Req, what
     worker.on('message', (reply: Reply) => {
       if (!settled) onReply(reply, settle);
     });
-    worker.once('error', (e) => done(() => reject(e)));
+    // A worker that throws or runs out of memory: named, since the error alone does not say what failed.
+    worker.once('error', (e) => done(() => reject(new Error(`${what}: ${e.message}`))));
     worker.once('exit', (code) => done(() => reject(new Error(`${what} stopped (exit code ${code})`))));
     cancel = () => done(() => resolve(undefined));
   });
