@@ -96,7 +96,7 @@ describe('Compare with… off the extension host thread', function () {
     assert.equal(init.tooLarge?.command, `peerwatch compare ${a} ${b}`);
   });
 
-  it('cancelling a comparison under way stops it at once and opens nothing', async () => {
+  it('cancelling a comparison under way, or closing the window, stops it at once and opens nothing', async () => {
     const cancel = new vscode.CancellationTokenSource();
     const opening = panels.open({ uri: vscode.Uri.file(a) }, { uri: vscode.Uri.file(b) }, { token: cancel.token });
     // Cancelled once the worker has started reading the first run.
@@ -108,6 +108,15 @@ describe('Compare with… off the extension host thread', function () {
     report(`      a comparison cancelled settled in ${after.toFixed(0)} ms`);
     assert.ok(after < 1000, `cancelling took ${after.toFixed(0)} ms`);
     assert.deepEqual(panels.comparing, []);
+    assert.deepEqual(comparisonTabs(), [], 'no comparison view opened');
+    // The same when the extension stops (its comparisons disposed) with a comparison under way.
+    const closing = panels.open({ uri: vscode.Uri.file(a) }, { uri: vscode.Uri.file(b) });
+    await waitFor('the comparison under way', () => panels.comparing[0]?.startsWith('reading '), 10_000, 5);
+    const disposed = performance.now();
+    panels.dispose();
+    assert.equal(await closing, undefined);
+    const stopped = performance.now() - disposed;
+    assert.ok(stopped < 1000, `the comparison went on ${stopped.toFixed(0)} ms after the window closed`);
     assert.deepEqual(comparisonTabs(), [], 'no comparison view opened');
   });
 

@@ -41,7 +41,8 @@ export async function pickRun(ref: RunRef): Promise<CompareSide | undefined> {
 export class ComparisonPanels extends Disposable {
   private readonly panels = new Set<ComparisonPanel>();
   private active: ComparisonPanel | undefined;
-  private readonly running = new Set<{ step: string }>();
+  /** The comparisons under way: what each is doing, and how to stop it (once it has started). */
+  private readonly running = new Set<{ step: string; cancel?: () => void }>();
 
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
@@ -63,7 +64,7 @@ export class ComparisonPanels extends Disposable {
     const sb = await pickRun(b);
     if (!sb) return undefined;
     const shown = (s: CompareSide) => basename(s.name) + (s.sample !== undefined ? `#${s.sample}` : '');
-    const running = { step: 'starting' };
+    const running: { step: string; cancel?: () => void } = { step: 'starting' };
     this.running.add(running);
     let init: CompareInit | undefined;
     try {
@@ -77,8 +78,10 @@ export class ComparisonPanels extends Disposable {
             progress.report({ message: `${step}…` });
           };
           const job = startComparison(this.extensionUri, sa, sb, { rules, ...(text ? { text } : {}) }, onStep, opts.maxEvents);
+          running.cancel = () => job.cancel();
           const stops = [progressToken.onCancellationRequested(() => job.cancel()), ...(opts.token ? [opts.token.onCancellationRequested(() => job.cancel())] : [])];
-          if (opts.token?.isCancellationRequested) job.cancel();
+          // Cancelled while the rules were read, or the window is closing.
+          if (progressToken.isCancellationRequested || opts.token?.isCancellationRequested || this.isDisposed) job.cancel();
           try {
             return await job.result;
           } finally {
@@ -111,6 +114,8 @@ export class ComparisonPanels extends Disposable {
   }
 
   override dispose(): void {
+    // A comparison under way stops with the extension: its worker is terminated and nothing opens.
+    for (const r of this.running) r.cancel?.();
     for (const p of this.panels) p.dispose();
     super.dispose();
   }
