@@ -3,10 +3,10 @@
  * resolves with its tags. The extension host's event loop stays free while the worker reads and tags
  * the run; `cancel` terminates the worker (the promise then resolves with `undefined`).
  */
-import { Worker } from 'node:worker_threads';
 import type { Tag } from '../core/behaviours';
 import { NotATranscriptError } from '../core/formats';
 import type { RunlogSource } from '../core/runlog/runlog';
+import { startWorkerJob, type WorkerJob } from './workerJob';
 
 /** What a finished detection gives back. */
 export interface Detected {
@@ -18,45 +18,25 @@ export interface Detected {
 }
 import type { DetectReply, DetectRequest, SampleProgress, SampleReply } from './detectWorker';
 
-export interface DetectJob<R = Detected> {
-  /** The tags and the event count they cover, or undefined when cancelled; rejects with the worker's error. */
-  readonly result: Promise<R | undefined>;
-  cancel(): void;
-}
+/** A detection under way: its result (undefined when cancelled; rejects with the worker's error), and how to cancel it. */
+export type DetectJob<R = Detected> = WorkerJob<R>;
 
 /** Starts `workerFile` (the built dist/detectWorker.js) on `req`. */
 export function detectInWorker(workerFile: string, req: DetectRequest): DetectJob {
-  const worker = new Worker(workerFile);
-  let settled = false;
-  let cancel: () => void = () => undefined;
   const tags: Tag[] = [];
-  const result = new Promise<Detected | undefined>((resolve, reject) => {
-    const done = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (reply: DetectReply) => {
-      if ('tags' in reply) {
-        for (const t of reply.tags) tags.push(t);
-        return;
-      }
-      if ('error' in reply) {
-        // The folder scan tells "not a transcript" (skipped) from other failures, as in the host.
-        const e = reply.notATranscript ? new NotATranscriptError(reply.notATranscript.file, reply.notATranscript.reason) : new Error(reply.error);
-        done(() => reject(e));
-        return;
-      }
-      const { done: _done, ...rest } = reply;
-      done(() => resolve({ ...rest, tags }));
-    });
-    worker.once('error', (e) => done(() => reject(e)));
-    worker.once('exit', (code) => done(() => reject(new Error(`the detection worker stopped (exit code ${code})`))));
-    cancel = () => done(() => resolve(undefined));
+  return startWorkerJob<DetectRequest, DetectReply, Detected>(workerFile, req, 'the detection worker', (reply, settle) => {
+    if ('tags' in reply) {
+      for (const t of reply.tags) tags.push(t);
+      return;
+    }
+    if ('error' in reply) {
+      // The folder scan tells "not a transcript" (skipped) from other failures, as in the host.
+      settle.reject(reply.notATranscript ? new NotATranscriptError(reply.notATranscript.file, reply.notATranscript.reason) : new Error(reply.error));
+      return;
+    }
+    const { done: _done, ...rest } = reply;
+    settle.resolve({ ...rest, tags });
   });
-  worker.postMessage(req);
-  return { result, cancel: () => cancel() };
 }
 
 /**
@@ -65,26 +45,9 @@ export function detectInWorker(workerFile: string, req: DetectRequest): DetectJo
  * tagged, undefined when cancelled; rejects with the worker's error (the log could not be opened).
  */
 export function detectSamplesInWorker(workerFile: string, req: Omit<DetectRequest, 'samples' | 'maxEvents' | 'hash'>, onReply: (reply: SampleProgress) => void): DetectJob<true> {
-  const worker = new Worker(workerFile);
-  let settled = false;
-  let cancel: () => void = () => undefined;
-  const result = new Promise<true | undefined>((resolve, reject) => {
-    const done = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (reply: SampleReply) => {
-      if (settled) return;
-      if ('done' in reply) return done(() => resolve(true));
-      if ('error' in reply && !('sample' in reply)) return done(() => reject(new Error(reply.error)));
-      onReply(reply as SampleProgress);
-    });
-    worker.once('error', (e) => done(() => reject(e)));
-    worker.once('exit', (code) => done(() => reject(new Error(`the detection worker stopped (exit code ${code})`))));
-    cancel = () => done(() => resolve(undefined));
+  return startWorkerJob<DetectRequest, SampleReply, true>(workerFile, { ...req, samples: true }, 'the detection worker', (reply, settle) => {
+    if ('done' in reply) return settle.resolve(true);
+    if ('error' in reply && !('sample' in reply)) return settle.reject(new Error(reply.error));
+    onReply(reply as SampleProgress);
   });
-  worker.postMessage({ ...req, samples: true } satisfies DetectRequest);
-  return { result, cancel: () => cancel() };
 }

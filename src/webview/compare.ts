@@ -30,6 +30,15 @@ function post(message: FromCompareView): void {
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 
+/** Weight operations the header lists per run: a long run repeats them by the thousand, and the header stays on screen. */
+const WEIGHT_OPS_SHOWN = 8;
+
+/** The first WEIGHT_OPS_SHOWN of `ops`, joined, with how many more there are. */
+function firstOf(ops: readonly string[]): string {
+  const shown = ops.slice(0, WEIGHT_OPS_SHOWN).join('; ');
+  return ops.length > WEIGHT_OPS_SHOWN ? `${shown}; … and ${(ops.length - WEIGHT_OPS_SHOWN).toLocaleString('en-US')} more` : shown;
+}
+
 /** The header: both runs' names, the first divergence, outcome and tag differences, the stepping buttons. */
 function renderHeader(m: Init): HTMLElement {
   const c = m.comparison;
@@ -42,7 +51,7 @@ function renderHeader(m: Init): HTMLElement {
     );
   }
   const w = c.outcome.weights;
-  outcome.push(el('div', { class: 'compare-outcome', 'data-field': 'weights' }, el('strong', {}, 'Weights: '), w.same ? (w.a.length ? `the same (${w.a.join('; ')})` : 'untouched in both') : '', ...(w.same ? [] : [el('div', { class: 'compare-value' }, `A ${w.a.join('; ') || 'untouched'}`), el('div', { class: 'compare-value' }, `B ${w.b.join('; ') || 'untouched'}`)])));
+  outcome.push(el('div', { class: 'compare-outcome', 'data-field': 'weights' }, el('strong', {}, 'Weights: '), w.same ? (w.a.length ? `the same (${firstOf(w.a)})` : 'untouched in both') : '', ...(w.same ? [] : [el('div', { class: 'compare-value' }, `A ${firstOf(w.a) || 'untouched'}`), el('div', { class: 'compare-value' }, `B ${firstOf(w.b) || 'untouched'}`)])));
   const tags = el(
     'div',
     { class: 'compare-tags', 'data-testid': 'compare-tags' },
@@ -95,7 +104,30 @@ function cell(run: ComparedRun, index: number | undefined, side: 'a' | 'b', othe
   return box;
 }
 
+/**
+ * Runs too large to show row by row (core/compare/view.ts says why): the header's facts, how many rows
+ * of each kind the alignment has, and the command line that prints them all. The header's stepping
+ * buttons have no rows to step through and are left out.
+ */
+function renderTooLarge(m: Init, t: NonNullable<Init['tooLarge']>): void {
+  const header = renderHeader(m);
+  header.querySelector('.compare-nav')?.remove();
+  const r = t.rows;
+  const note = el(
+    'div',
+    { class: 'compare-too-large', 'data-testid': 'compare-too-large' },
+    el('p', {}, `These runs hold ${t.events.toLocaleString('en-US')} events together, more than the ${t.limit.toLocaleString('en-US')} this view shows row by row.`),
+    el('p', {}, `Their ${r.total.toLocaleString('en-US')} aligned rows: ${r.same.toLocaleString('en-US')} the same, ${r.changed.toLocaleString('en-US')} changed, ${r.onlyA.toLocaleString('en-US')} only in A, ${r.onlyB.toLocaleString('en-US')} only in B. Every row is printed by:`),
+    el('pre', { class: 'compare-command', 'data-testid': 'compare-command' }, t.command),
+  );
+  // Under the runs' names, so it is on screen however long the header's lists are.
+  header.querySelector('.compare-names')?.after(note);
+  document.getElementById('app')!.replaceChildren(header);
+  state = { init: m, differences: [], at: -1 };
+}
+
 function render(m: Init): void {
+  if (m.tooLarge) return renderTooLarge(m, m.tooLarge);
   const app = document.getElementById('app')!;
   const rows = el('div', { class: 'compare-rows', 'data-testid': 'compare-rows' });
   m.comparison.aligned.forEach((r, i) => {

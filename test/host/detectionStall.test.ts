@@ -16,68 +16,10 @@ import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/m
 import { emptyReview } from '../../src/core/review/sidecar';
 import { readRunFile } from '../../src/node/readTranscript';
 import { waitFor } from '../wait';
+import { writeLargeRun } from '../largeRun';
+import { heartbeat, idleStall, report, STALL_MS } from './stall';
 
 const EVENTS = 100_000;
-
-/** A measured figure, printed with the suite's output (the runner streams PEERWATCH_HOST_TEST_LOG). */
-function report(line: string): void {
-  console.log(line);
-  const log = process.env.PEERWATCH_HOST_TEST_LOG;
-  if (log) fs.appendFileSync(log, line + '\n');
-}
-
-/** A run log of EVENTS events: a study run's events (exfiltration, a refusal-free run) repeated. */
-function writeLargeRun(file: string, examples: string, count = EVENTS): void {
-  const lines = fs.readFileSync(path.join(examples, 'runlog', 'exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'), 'utf8').trim().split('\n');
-  const header = lines[0]!;
-  const end = lines[lines.length - 1]!;
-  const events = lines.slice(1, -1).map((l) => {
-    const { index: _index, ...rest } = JSON.parse(l) as Record<string, unknown>;
-    return JSON.stringify(rest);
-  });
-  const out: string[] = [header];
-  for (let i = 0; out.length - 1 < count; i++) out.push(events[i % events.length]!);
-  out.push(end);
-  fs.writeFileSync(file, out.join('\n') + '\n');
-}
-
-/** Watches the host's event loop every 10 ms; `stop` gives the longest gap between beats and those over 50 ms. */
-function heartbeat(): { beats(): number; stop(): { maxGap: number; gaps: string[] } } {
-  const started = performance.now();
-  let last = started;
-  let maxGap = 0;
-  let beats = 0;
-  const gaps: string[] = [];
-  const beat = setInterval(() => {
-    const now = performance.now();
-    beats++;
-    maxGap = Math.max(maxGap, now - last);
-    if (now - last > 50) gaps.push(`${(now - last).toFixed(0)} ms at ${(last - started).toFixed(0)} ms`);
-    last = now;
-  }, 10);
-  return {
-    beats: () => beats,
-    stop: () => {
-      clearInterval(beat);
-      return { maxGap, gaps };
-    },
-  };
-}
-
-/**
- * The longest stall the machine itself gives the host's event loop over `count` beats (about 2 s) with
- * nothing to do (other processes' load, GC): the same-run baseline a stall during detection is
- * measured against, so the bound holds on a busy machine without letting detection on the host's
- * thread (seconds) pass.
- */
-async function idleStall(count = 200): Promise<number> {
-  const h = heartbeat();
-  await waitFor(`${count} heartbeats with the host idle`, () => h.beats() >= count, 60_000, 10);
-  return h.stop().maxGap;
-}
-
-/** The stall allowed during detection: 200 ms beyond the machine's own, measured just before. */
-const STALL_MS = 200;
 
 describe('Detection off the extension host thread (issue 14)', function () {
   this.timeout(180_000);
@@ -88,7 +30,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
 
   it(`tags a ${EVENTS.toLocaleString('en-US')}-event run log with the host's event loop never stalled 200 ms beyond the machine's own, and the tags are the CLI's`, async () => {
     const file = path.join(dir, 'large.runlog.jsonl');
-    writeLargeRun(file, examples);
+    writeLargeRun(file, examples, EVENTS);
     const source = await RunlogFileSource.open(file, path.basename(file));
     source.shown();
     await waitFor('the run log indexed', () => !source.indexing, 120_000);

@@ -62,6 +62,7 @@ export function run(): Promise<void> {
   require('../host/extension.test');
   require('./webHost.test');
   require('./webCorpus.test');
+  require('./webCompare.test');
   emit(`[peerwatch] web extension-host suite: VS Code ${vscode.version}, in the web worker extension host`);
 
   return new Promise<void>((resolve, reject) => {

@@ -30,14 +30,30 @@ export const ComparisonData = z.object({
   tags: z.object({ onlyA: z.array(z.string()), onlyB: z.array(z.string()), both: z.array(z.string()) }),
 });
 
+/**
+ * Runs too large to show row by row (core/compare/view.ts, MAX_VIEW_EVENTS): the view then gets no
+ * events and no rows, only the header's facts, how many rows of each kind there are, and the command
+ * line that prints every row.
+ */
+export const TooLarge = z.object({
+  events: z.number().int().nonnegative(),
+  limit: z.number().int().nonnegative(),
+  rows: z.object({ total: z.number().int(), same: z.number().int(), changed: z.number().int(), onlyA: z.number().int(), onlyB: z.number().int() }),
+  command: z.string(),
+});
+export type TooLarge = z.infer<typeof TooLarge>;
+
+/** The two runs and their comparison, once the view is ready. */
+export const CompareInit = z.object({ type: z.literal('init'), a: ComparedRun, b: ComparedRun, comparison: ComparisonData, tooLarge: TooLarge.optional() });
+export type CompareInit = z.infer<typeof CompareInit>;
+
 /** Commands the host forwards from the palette (the keys n / p do the same inside the view). */
 export const CompareCommand = z.enum(['nextDifference', 'previousDifference']);
 export type CompareCommand = z.infer<typeof CompareCommand>;
 
 /** Messages from the host to the comparison view. */
 export const ToCompareView = z.discriminatedUnion('type', [
-  /** The two runs and their comparison, once the view is ready. */
-  z.object({ type: z.literal('init'), a: ComparedRun, b: ComparedRun, comparison: ComparisonData }),
+  CompareInit,
   /** A palette command. */
   z.object({ type: z.literal('command'), command: CompareCommand }),
 ]);

@@ -1,17 +1,16 @@
 /**
  * The comparison view: one webview showing two runs aligned row by row (src/core/compare), with the
- * outcome and tag differences in its header and next / previous difference keys. The host reads and
- * compares the runs; the page (src/webview/compare.ts) only shows what it is sent.
+ * outcome and tag differences in its header and next / previous difference keys. The runs are read
+ * and compared off the extension host's thread (comparing.ts: a worker), under a cancellable
+ * notification; the page (src/webview/compare.ts) only shows what it is sent.
  */
 import * as vscode from 'vscode';
-import { compareRuns } from '../../core/compare';
-import { FromCompareView, type CompareCommand, type ToCompareView } from '../../core/compare/protocol';
-import type { Transcript } from '../../core/model';
-import { readRun } from '../../core/formats/readRun';
+import { FromCompareView, type CompareCommand, type CompareInit, type ToCompareView } from '../../core/compare/protocol';
 import { openSampleLogAt } from '../files';
-import { vscodeRunFiles } from '../runFiles';
+import { loadRules } from '../review/documentBehaviours';
 import { Disposable } from '../disposable';
 import { webviewPage } from '../webviewPage';
+import { startComparison, type CompareSide } from './comparing';
 
 export const COMPARISON_VIEW_TYPE = 'peerwatch.comparison';
 
@@ -21,53 +20,80 @@ export interface RunRef {
   readonly sample?: string;
 }
 
-/** A side read: its transcript and the name the view shows. */
-interface ReadRun {
-  readonly name: string;
-  readonly transcript: Transcript;
-}
-
 /**
- * Reads `ref`. A file of many runs (an Inspect log, tau2 results, …) without a sample asks which run
- * with a quick pick; undefined when the user cancels.
+ * Which run of `ref` to compare: a file of many runs (an Inspect log, tau2 results, …) without a
+ * sample asks with a quick pick (its list of samples is read, not the samples); undefined when the
+ * user cancels.
  */
-export async function readRunRef(ref: RunRef): Promise<ReadRun | undefined> {
-  const file = ref.uri.fsPath;
+export async function pickRun(ref: RunRef): Promise<CompareSide | undefined> {
   const name = vscode.workspace.asRelativePath(ref.uri, false);
+  if (ref.sample !== undefined) return { uri: ref.uri, name, sample: ref.sample };
   const log = await openSampleLogAt(ref.uri, name);
-  if (!log) {
-    const files = vscodeRunFiles(ref.uri);
-    if (!(await files.exists(ref.uri.path))) throw new Error(`${file}: no such file`);
-    return { name, transcript: (await readRun(files, ref.uri.path)).transcript };
-  }
-  let key = ref.sample;
-  if (key === undefined) {
-    const picked = await vscode.window.showQuickPick(
-      log.samples.filter((s) => s.complete).map((s) => ({ label: s.key, description: Object.entries(s.scores).map(([k, v]) => `${k}=${String(v)}`).join(' ') })),
-      { title: `Which run of ${basename(ref.uri.path)}?`, placeHolder: `${log.samples.length} runs` },
-    );
-    if (!picked) return undefined;
-    key = picked.label;
-  }
-  return { name: `${name}#${key}`, transcript: await log.readSample(key) };
+  if (!log) return { uri: ref.uri, name };
+  const picked = await vscode.window.showQuickPick(
+    log.samples.filter((s) => s.complete).map((s) => ({ label: s.key, description: Object.entries(s.scores).map(([k, v]) => `${k}=${String(v)}`).join(' ') })),
+    { title: `Which run of ${basename(ref.uri.path)}?`, placeHolder: `${log.samples.length} runs` },
+  );
+  return picked ? { uri: ref.uri, name, sample: picked.label } : undefined;
 }
 
 /** The open comparison views; the palette's next / previous difference act on the active one. */
 export class ComparisonPanels extends Disposable {
   private readonly panels = new Set<ComparisonPanel>();
   private active: ComparisonPanel | undefined;
+  /** The comparisons under way: what each is doing, and how to stop it (once it has started). */
+  private readonly running = new Set<{ step: string; cancel?: () => void }>();
 
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
   }
 
-  /** Opens a comparison of runs A and B (read, then compared, before the panel shows). */
-  async open(a: RunRef, b: RunRef): Promise<ComparisonPanel | undefined> {
-    const ra = await readRunRef(a);
-    if (!ra) return undefined;
-    const rb = await readRunRef(b);
-    if (!rb) return undefined;
-    const panel = new ComparisonPanel(this.extensionUri, ra, rb);
+  /** What the comparisons under way are doing now ("reading A", …), as their notifications say. */
+  get comparing(): string[] {
+    return [...this.running].map((r) => r.step);
+  }
+
+  /**
+   * Opens a comparison of runs A and B: read and compared in the background with the workspace's
+   * rules, under a notification whose Cancel (or `token`) stops the work and opens nothing.
+   * `maxEvents` is the view's bound (core/compare/view.ts MAX_VIEW_EVENTS unless a test asks).
+   */
+  async open(a: RunRef, b: RunRef, opts: { token?: vscode.CancellationToken; maxEvents?: number } = {}): Promise<ComparisonPanel | undefined> {
+    const sa = await pickRun(a);
+    if (!sa) return undefined;
+    const sb = await pickRun(b);
+    if (!sb) return undefined;
+    const shown = (s: CompareSide) => basename(s.name) + (s.sample !== undefined ? `#${s.sample}` : '');
+    const running: { step: string; cancel?: () => void } = { step: 'starting' };
+    this.running.add(running);
+    let init: CompareInit | undefined;
+    try {
+      init = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Peerwatch: comparing ${shown(sa)} with ${shown(sb)}`, cancellable: true },
+        async (progress, progressToken) => {
+          if (opts.token?.isCancellationRequested) return undefined;
+          const { rules, text } = await loadRules(sa.uri);
+          const onStep = (step: string) => {
+            running.step = step;
+            progress.report({ message: `${step}…` });
+          };
+          const job = startComparison(this.extensionUri, sa, sb, { rules, ...(text ? { text } : {}) }, onStep, opts.maxEvents);
+          running.cancel = () => job.cancel();
+          const stops = [progressToken.onCancellationRequested(() => job.cancel()), ...(opts.token ? [opts.token.onCancellationRequested(() => job.cancel())] : [])];
+          // Cancelled while the rules were read, or the window is closing.
+          if (progressToken.isCancellationRequested || opts.token?.isCancellationRequested || this.isDisposed) job.cancel();
+          try {
+            return await job.result;
+          } finally {
+            for (const s of stops) s.dispose();
+          }
+        },
+      );
+    } finally {
+      this.running.delete(running);
+    }
+    if (!init || this.isDisposed) return undefined;
+    const panel = new ComparisonPanel(this.extensionUri, init);
     this.panels.add(panel);
     this.active = panel;
     panel.onDidChangeActive((on) => {
@@ -88,6 +114,8 @@ export class ComparisonPanels extends Disposable {
   }
 
   override dispose(): void {
+    // A comparison under way stops with the extension: its worker is terminated and nothing opens.
+    for (const r of this.running) r.cancel?.();
     for (const p of this.panels) p.dispose();
     super.dispose();
   }
@@ -103,21 +131,18 @@ export class ComparisonPanel extends Disposable {
   /** The difference the view shows (a row of the alignment), once the user has stepped to one. */
   currentRow: number | undefined;
 
-  constructor(extensionUri: vscode.Uri, a: ReadRun, b: ReadRun) {
+  /** What the view was sent: both runs (or, too large for the view, their sizes) and their comparison. */
+  readonly init: CompareInit;
+
+  constructor(extensionUri: vscode.Uri, init: CompareInit) {
     super();
-    this.panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, `${basename(a.name)} ↔ ${basename(b.name)}`, vscode.ViewColumn.Active, {
+    this.init = init;
+    this.panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, `${basename(init.a.name)} ↔ ${basename(init.b.name)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
     this.panel.webview.html = webviewPage(this.panel.webview, extensionUri, { script: 'compare.js', extraStyles: ['compare.css'], title: 'Peerwatch comparison', loading: 'Comparing…' });
-    const comparison = compareRuns(a.transcript, b.transcript);
-    const init: ToCompareView = {
-      type: 'init',
-      a: { name: a.name, header: a.transcript.header, events: a.transcript.events },
-      b: { name: b.name, header: b.transcript.header, events: b.transcript.events },
-      comparison,
-    };
     this._register(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => {
         // The page shows transcript text: what it sends is checked like any untrusted input.

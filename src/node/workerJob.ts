@@ -1,0 +1,48 @@
+/**
+ * One request to a fresh worker thread, the way the host keeps long work off its own thread (the
+ * detection worker, the comparison worker): the worker is started from its built file, sent the
+ * request, and answers with messages until the caller settles the job; settling or cancelling
+ * terminates the worker. A worker that fails or exits before then rejects the job.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** A job under way: its result (undefined once cancelled), and how to cancel it. */
+export interface WorkerJob<R> {
+  readonly result: Promise<R | undefined>;
+  cancel(): void;
+}
+
+/** How a reply ends the job. */
+export interface Settle<R> {
+  resolve(r: R): void;
+  reject(e: Error): void;
+}
+
+/**
+ * Starts `workerFile` on `req`; `onReply` gets each message until the job settles. `what` names the
+ * worker in the error of a worker that failed ("the detection worker: …") or exited before the answer
+ * ("the detection worker stopped (exit code 1)").
+ */
+export function startWorkerJob<Req, Reply, R>(workerFile: string, req: Req, what: string, onReply: (reply: Reply, settle: Settle<R>) => void): WorkerJob<R> {
+  const worker = new Worker(workerFile);
+  let settled = false;
+  let cancel: () => void = () => undefined;
+  const result = new Promise<R | undefined>((resolve, reject) => {
+    const done = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    const settle: Settle<R> = { resolve: (r) => done(() => resolve(r)), reject: (e) => done(() => reject(e)) };
+    worker.on('message', (reply: Reply) => {
+      if (!settled) onReply(reply, settle);
+    });
+    // A worker that throws or runs out of memory: named, since the error alone does not say what failed.
+    worker.once('error', (e) => done(() => reject(new Error(`${what}: ${e.message}`))));
+    worker.once('exit', (code) => done(() => reject(new Error(`${what} stopped (exit code ${code})`))));
+    cancel = () => done(() => resolve(undefined));
+  });
+  worker.postMessage(req);
+  return { result, cancel: () => cancel() };
+}
