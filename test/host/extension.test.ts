@@ -6,7 +6,6 @@
  */
 import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'peerwatch.peerwatch';
@@ -85,7 +84,8 @@ describe('Peerwatch in a real VS Code', () => {
   });
 
   it('opens a SWE-agent .traj in Peerwatch by default (nothing else claims the extension)', async () => {
-    const uri = vscode.Uri.file(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'real', 'swe-agent', 'gpt4-test-repo-i1.traj'));
+    // The extension under test is the repository (this file runs in the web worker host too: no node:path).
+    const uri = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'test', 'fixtures', 'real', 'swe-agent', 'gpt4-test-repo-i1.traj');
     await vscode.commands.executeCommand('vscode.open', uri);
     const input = await activeCustomTab('peerwatch.runlog', uri);
     assert.equal(input.viewType, 'peerwatch.runlog');
