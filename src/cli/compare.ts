@@ -10,11 +10,12 @@ import { openLogOfMany } from '../node/sampleLogCli';
 import { readTranscriptFile } from '../node/readTranscript';
 import { UsageError, parseCommandArgs, str, wantsHelp, type OptionSpec } from './args';
 import { pushAll } from '../core/arrays';
+import { RULES_OPTIONS, loadRulesChoice, rulesChoice, type RulesChoice } from './rules';
 
 type Out = (s: string) => void;
 
 export const COMPARE_USAGE = `usage:
-  peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
+  peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]
 
 Aligns the events of runs A and B (any two formats Peerwatch reads): events that are the same in
 both, changed (the same tool, config key or message, with other arguments or words), only in A, or
@@ -27,6 +28,10 @@ A or B may be an Inspect log (.eval, .json) or a file of many runs: --sample-a K
 pick the run (KEY as peerwatch parse lists it, id#epoch, or a bare id for its first epoch). The same
 file may be given twice with two keys.
 
+Tags are the built-in detectors' and those of a rules file: --rules FILE, else
+.peerwatch/rules.yaml (.yml, .json) in the current folder; --no-rules: the built-ins alone (as for
+peerwatch tag, and as the comparison view tags with the workspace's rules file).
+
 --json prints {"aligned": [{status, a?, b?}], "firstDivergence": {row, by, status, stepA?, stepB?,
 summary} | null, "outcome": {evaluation, config, weights}, "tags": {onlyA, onlyB, both}}.
 Exit 0 when both runs were read (whether or not they differ); 1 when one could not be read whole (the
@@ -36,6 +41,7 @@ const COMPARE_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean' },
   'sample-a': { type: 'string', valueName: 'a sample key (id#epoch)' },
   'sample-b': { type: 'string', valueName: 'a sample key (id#epoch)' },
+  ...RULES_OPTIONS,
 };
 
 /** Reads one side: a file of one run, or the run `sample` of a log of many. Problems go to `err`. */
@@ -79,7 +85,7 @@ export async function compareCommand(args: readonly string[], out: Out, err: Out
     err(`peerwatch compare: ${m}\n${COMPARE_USAGE.split('\n\n')[0]}\n(peerwatch compare --help says more)\n`);
     return 2;
   };
-  let a: string, b: string, json: boolean, sampleA: string | undefined, sampleB: string | undefined;
+  let a: string, b: string, json: boolean, sampleA: string | undefined, sampleB: string | undefined, choice: RulesChoice;
   try {
     const parsed = parseCommandArgs(args, COMPARE_OPTIONS, true);
     if (parsed.positionals.length !== 2) throw new UsageError(`two runs are compared, A and B (got ${parsed.positionals.length} file${parsed.positionals.length === 1 ? '' : 's'})`);
@@ -87,18 +93,21 @@ export async function compareCommand(args: readonly string[], out: Out, err: Out
     json = parsed.values['json'] === true;
     sampleA = str(parsed.values['sample-a']);
     sampleB = str(parsed.values['sample-b']);
+    choice = rulesChoice(parsed.values);
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
     throw e;
   }
+  const loaded = loadRulesChoice('compare', choice, err);
+  if (loaded.fatal) return 1;
   const ra = await readSide('A', a, sampleA, err);
   if (ra instanceof UsageError) return usage(ra.message);
   const rb = await readSide('B', b, sampleB, err);
   if (rb instanceof UsageError) return usage(rb.message);
   if (!ra || !rb) return 1;
-  const c = compareRuns(ra.t, rb.t);
+  const c = compareRuns(ra.t, rb.t, loaded.rules);
   out(json ? JSON.stringify(c, null, 2) + '\n' : comparisonText(`${a}${sampleA !== undefined ? `#${sampleA}` : ''}`, `${b}${sampleB !== undefined ? `#${sampleB}` : ''}`, c));
-  return ra.failed || rb.failed ? 1 : 0;
+  return ra.failed || rb.failed || loaded.failed ? 1 : 0;
 }
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));

@@ -6,7 +6,7 @@
  *   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
  *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv] [--rules FILE | --no-rules]   the corpus table (src/cli/summarize.ts)
- *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]   two runs aligned (src/cli/compare.ts)
+ *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]   two runs aligned (src/cli/compare.ts)
  *   peerwatch agreement PATH... [--labels review|source] [--json] [--rules FILE | --no-rules]   tags against labels (src/cli/agreement.ts)
  *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
@@ -40,7 +40,7 @@ const USAGE = `usage:
   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N] [--rules FILE | --no-rules]
-  peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json]
+  peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]
   peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
                   [--rules FILE | --no-rules]
   peerwatch judge PATH... --model M [--provider openai|anthropic] [--base-url URL] [--behaviours …]

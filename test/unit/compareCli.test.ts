@@ -1,6 +1,9 @@
 // `peerwatch compare` through the built CLI: the JSON shape, the text report, runs of an Inspect log
 // picked with --sample-a/--sample-b, and usage errors.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunComparison } from '../../src/core/compare';
 import { peerwatch } from './peerwatchCli';
 
@@ -65,6 +68,30 @@ describe('peerwatch compare (built CLI)', function () {
       assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}`);
       assert.match(r.stderr, message);
       assert.equal(r.stdout, '');
+    }
+  });
+
+  it('tags with a rules file as tag and summarize do (--rules FILE; --no-rules the built-ins)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerwatch-compare-rules-'));
+    try {
+      const rules = join(dir, 'rules.yaml');
+      writeFileSync(rules, 'version: 1\ntags:\n  - id: config-looked-at\n    behaviour: config-read\n    explanation: Read the config with {tool}.\n    match:\n      kind: tool_call\n      tool: view_config\n');
+      const tagged = (args: string[]) => {
+        const r = peerwatch(['compare', TAMPERING, FAITHFUL, '--json', ...args]);
+        assert.equal(r.code, 0, r.stderr);
+        const t = (JSON.parse(r.stdout) as RunComparison).tags;
+        return [...t.onlyA, ...t.onlyB, ...t.both];
+      };
+      assert.ok(tagged(['--rules', rules]).includes('config-read'), 'the rules file’s tag is compared');
+      assert.ok(!tagged(['--no-rules']).includes('config-read'));
+      const both = peerwatch(['compare', TAMPERING, FAITHFUL, '--rules', rules, '--no-rules']);
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /give --rules FILE or --no-rules, not both/);
+      const missing = peerwatch(['compare', TAMPERING, FAITHFUL, '--rules', join(dir, 'none.yaml')]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /cannot read the rules file .*none\.yaml: no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
