@@ -367,8 +367,11 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   static async start(uri: vscode.Uri, backupId?: string): Promise<TranscriptDocument> {
     const sourceUri = await TranscriptDocument.sourceFor(uri);
     const isEval = EVAL_FILE.test(sourceUri.path);
-    const samples = isEval ? undefined : await TranscriptDocument.openSamples(sourceUri);
-    const content: Content = isEval || samples ? { ok: false, message: 'No sample is open.' } : await TranscriptDocument.load(sourceUri, true);
+    // Every other format but run logs and Inspect logs is read whole in the extension host, a file of
+    // many runs (tau2 results, NeMo Gym rollouts) included: ask once, before either reading.
+    const declined = isEval ? undefined : await TranscriptDocument.askBeforeReadingWhole(sourceUri);
+    const samples = isEval || declined ? undefined : await TranscriptDocument.openSamples(sourceUri);
+    const content: Content = declined ? { ok: false, message: declined } : isEval || samples ? { ok: false, message: 'No sample is open.' } : await TranscriptDocument.load(sourceUri, true);
     const doc = new TranscriptDocument(uri, sourceUri, content, isEval || !!samples);
     // The sidecar sits beside the file whose text is read (a harness run's transcript.json), so
     // every file of one run shares one review.
@@ -432,19 +435,29 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     return uri.with({ path: await runSourcePath(vscodeRunFiles(uri), uri.path) });
   }
 
+  /**
+   * For a file read whole (not a run log, not an Inspect log): asks when it is larger than a tenth of
+   * the peerwatch.confirmOpenAboveMB size; undefined: read it, else why it was not opened.
+   */
+  private static async askBeforeReadingWhole(sourceUri: vscode.Uri): Promise<string | undefined> {
+    if (RUNLOG_FILE.test(sourceUri.path)) return undefined;
+    if (/\.json$/i.test(sourceUri.path) && looksLikeInspectJson(new TextDecoder().decode(await readHead(sourceUri, 4096).catch(() => new Uint8Array())))) return undefined;
+    const display = vscode.workspace.asRelativePath(sourceUri, false);
+    return askBeforeOpening(
+      sourceUri,
+      display,
+      1 / 10,
+      'This format is read whole into the extension host’s memory (a file of many runs too); converting it with `peerwatch convert FILE --to runlog` (`-o DIR` for each run of a file of many) lets Peerwatch index it instead.',
+    ).catch(() => undefined);
+  }
+
   private static async load(sourceUri: vscode.Uri, confirm: boolean): Promise<Content> {
     const display = vscode.workspace.asRelativePath(sourceUri, false);
     try {
-      const isRunlog = /\.runlog\.jsonl$/i.test(sourceUri.path);
-      if (confirm) {
-        const declined = await askBeforeOpening(
-          sourceUri,
-          display,
-          isRunlog ? 1 : 1 / 10,
-          isRunlog
-            ? 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.'
-            : 'This format is read whole into memory; converting it with `peerwatch convert FILE --to runlog` lets Peerwatch index it instead.',
-        );
+      const isRunlog = RUNLOG_FILE.test(sourceUri.path);
+      // Other formats were asked about before they were read (askBeforeReadingWhole).
+      if (confirm && isRunlog) {
+        const declined = await askBeforeOpening(sourceUri, display, 1, 'Peerwatch indexes run logs without loading them whole, but very large ones still take memory and time.');
         if (declined) return { ok: false, message: declined };
       }
       if (isRunlog) {
@@ -459,6 +472,8 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
     }
   }
 }
+
+const RUNLOG_FILE = /\.runlog\.jsonl$/i;
 
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);

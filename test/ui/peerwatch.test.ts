@@ -289,6 +289,19 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       await dialog.locator('.monaco-button', { hasText: 'Open Anyway' }).click();
       const frame = await peerwatchFrame(page);
       await frame.locator('[data-testid="event-list"] .event[data-event-index="0"]').waitFor({ state: 'visible', timeout: LONG });
+      await runCommand(page, 'View: Close Editor');
+
+      // A file of many runs is read whole in the extension host too: it asks before reading it.
+      const sims = 'sims.json';
+      fs.copyFileSync(path.join(s.repoRoot, 'test', 'fixtures', 'real', 'trajectory-array', 'tau2-gpt-4.1-airline-1trial.json'), path.join(workspace, sims));
+      await quickOpen(page, sims);
+      await runCommand(page, 'Peerwatch: Open in Peerwatch');
+      await dialog.waitFor({ state: 'visible', timeout: LONG });
+      assert.match(await dialog.innerText(), /sims\.json is [\d.]+ MB/);
+      assert.match(await dialog.innerText(), /a file of many runs too/);
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await fatal.waitFor({ state: 'visible', timeout: LONG });
+      assert.match(await fatal.innerText(), /sims\.json \([\d.]+ MB\) was not opened/);
     } finally {
       fs.rmSync(workspace, { recursive: true, force: true });
     }
