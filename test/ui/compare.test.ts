@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { closeTestWorkbench, frameWith, openWorkbench, repoRoot, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, explorerMenuItem, frameWith, openWorkbench, repoRoot, screenshot, type Workbench } from './vscodeSession';
 import { writeLargeRun } from '../largeRun';
 import { waitFor } from '../wait';
 
@@ -21,22 +21,13 @@ const FAITHFUL = 'tampering-faithful-peer-bad_peer.json';
 /** Compare with… from the explorer's context menu on `a`, picking `b` in the quick pick. */
 async function compareFromExplorer(page: Page, a: string, b: string): Promise<void> {
   // The explorer's context menu on A: Compare with…
-  const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: a });
-  await item.waitFor({ state: 'visible', timeout: LONG });
-  const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Compare with…' });
-  // The menu lists the extension's entry once its contributions are read: open it again until then.
-  await waitFor('"Compare with…" in the explorer context menu', async () => {
-    await item.click({ button: 'right' });
-    const shown = await menuItem.first().waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
-    if (!shown) await page.keyboard.press('Escape');
-    return shown;
-  }, LONG);
+  const menuItem = await explorerMenuItem(page, a, 'Compare with…', LONG);
   // The quick pick of the other run (B). A click that lands just as the menu opens only highlights
   // the item (the menu ignores a mouse-up that soon), so click again while the menu is still there.
   const input = page.locator('.quick-input-widget input');
   await waitFor('the quick pick of the other run', async () => {
     if (await input.isVisible()) return true;
-    if (await menuItem.first().isVisible()) await menuItem.first().click({ timeout: 2_000 }).catch(() => undefined);
+    if (await menuItem.isVisible()) await menuItem.click({ timeout: 2_000 }).catch(() => undefined);
     return input.isVisible();
   }, LONG);
   await input.fill(b);

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
 import type { Agreement } from '../../src/core/corpus/agreement';
 import { readRunFile } from '../../src/node/readTranscript';
-import { closeTestWorkbench, frameWith, openWorkbench, peerwatchFrame, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeTestWorkbench, explorerMenuItem, frameWith, openWorkbench, peerwatchFrame, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -41,18 +41,10 @@ describe('The corpus view (Open Corpus)', function () {
     wb = await openWorkbench(workspace);
     const { page } = wb;
     // The explorer's context menu on the folder: Open Corpus.
-    const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'study' }).first();
-    await item.waitFor({ state: 'visible', timeout: LONG });
-    const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Open Corpus' });
-    await waitFor('"Open Corpus" in the explorer context menu', async () => {
-      await item.click({ button: 'right' });
-      const shown = await menuItem.first().waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
-      if (!shown) await page.keyboard.press('Escape');
-      return shown;
-    }, LONG);
+    const menuItem = await explorerMenuItem(page, 'study', 'Open Corpus', LONG);
     // A click landing as the menu opens only highlights the item: click again while the menu is there.
     const frame = await waitFor('the corpus view', async () => {
-      if (await menuItem.first().isVisible()) await menuItem.first().click({ timeout: 2_000 }).catch(() => undefined);
+      if (await menuItem.isVisible()) await menuItem.click({ timeout: 2_000 }).catch(() => undefined);
       return frameWith(page, '[data-testid="corpus-tables"] .corpus-cell', 2_000).catch(() => undefined);
     }, LONG);
 

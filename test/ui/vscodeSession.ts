@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { waitFor } from '../wait';
 
 export interface CodeServer {
@@ -175,6 +175,25 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
  * Developer: Reload Window, and wait until the page is a new one (a mark left on the old window is
  * gone) and its workbench is visible; the frames of the old page are detached by then.
  */
+/**
+ * Opens the explorer's context menu on the row holding `row` until it lists `label` (the menu lists
+ * an extension's entries once their contributions are read: it is opened again until then), and
+ * returns that entry. Clicking it is the caller's: a click landing as the menu opens only highlights
+ * the item, so callers click again while the menu is there.
+ */
+export async function explorerMenuItem(page: Page, row: string, label: string, timeoutMs = 60_000): Promise<Locator> {
+  const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: row }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  const menuItem = page.locator('.monaco-menu .action-item', { hasText: label }).first();
+  await waitFor(`"${label}" in the explorer context menu`, async () => {
+    await item.click({ button: 'right' });
+    const shown = await menuItem.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+    if (!shown) await page.keyboard.press('Escape');
+    return shown;
+  }, timeoutMs);
+  return menuItem;
+}
+
 export async function reloadWindow(page: Page): Promise<void> {
   await page.evaluate(() => ((globalThis as { __peerwatchBeforeReload?: boolean }).__peerwatchBeforeReload = true));
   await runCommand(page, 'Developer: Reload Window');
