@@ -15,6 +15,8 @@ import { TranscriptSource } from '../../src/host/sources';
 import { FlagsCache, flagsOfRun, isCandidate, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
 import { CorpusLoader } from '../../src/host/corpus/corpusLoader';
 import { readRunFile } from '../../src/node/readTranscript';
+import { judgeFilePath } from '../../src/core/corpus/folderRuns';
+import { waitFor } from '../wait';
 
 const HARNESS_RUN = 'study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00';
 
@@ -123,6 +125,43 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     }
     const live = nodes.filter((n) => n.uri.path.endsWith('in-progress-exfiltration_deletion.runlog.jsonl'));
     assert.ok(live.length > 0, 'the in-progress log records no source and stays a run of its own');
+  });
+
+  it("the judge's tags count as flags in the badges and the folder view, as in the editor", async () => {
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-folder-judge-'));
+    const file = path.join(temp, 'faithful.json');
+    fs.copyFileSync(path.join(workspaceFolder().fsPath, 'study', 'tampering-faithful-peer-bad_peer.json'), file);
+    const uri = vscode.Uri.file(file);
+    const before = await cache.get(uri);
+    assert.ok(before && before.tags === 0, 'the detectors tag nothing in this run');
+    // The judge's answer: a refusal at event 3, and a tag citing an event the run does not have (dropped).
+    const judge = judgeFilePath(file);
+    fs.mkdirSync(path.dirname(judge), { recursive: true });
+    const tag = (id: string, events: number[]) => ({ id, behaviour: 'refusal', qualifier: 'peer-preservation', events, explanation: 'Declined.' });
+    fs.writeFileSync(judge, JSON.stringify({ version: 1, answers: [{ key: 'k', model: 'judge-model', provider: 'openai', rubricVersion: 'r1', behaviours: ['refusal'], at: '2026-12-06T00:00:00Z', tags: [tag('judge:refusal:3', [3]), tag('judge:refusal:99999', [99999])] }] }));
+    const want = { byBehaviour: { refusal: 1 }, firstEvent: { refusal: 3 }, flags: 1, tags: 1 };
+    const pick = (f: FileFlags | null) => f && { byBehaviour: f.byBehaviour, firstEvent: f.firstEvent, flags: f.flags, tags: f.tags };
+    // The badge: the judge file's change is seen (it is part of the cache key).
+    assert.deepEqual(pick(await cache.get(uri)), want, 'the explorer badge counts the judge’s tag');
+    // Behaviours in Folder, from the corpus index.
+    const ext = vscode.extensions.getExtension('peerwatch.peerwatch')!;
+    const corpus = await new CorpusLoader(ext.extensionUri).load(vscode.Uri.file(temp));
+    const run = corpus.runs.find((r) => r.file === file);
+    assert.ok(run, 'the folder holds the run');
+    assert.deepEqual(pick(flagsOfRun(run)), want, 'Behaviours in Folder counts the judge’s tag');
+    // The editor: the same flag.
+    const doc = await TranscriptDocument.open(uri);
+    try {
+      doc.behaviours.start();
+      await doc.behaviours.whenAnalysed();
+      const shown = await waitFor('the judge’s tag in the editor', () => {
+        const open = doc.behaviours.merged.tags.filter((t) => t.verdict !== 'dismissed');
+        return open.length ? flagsOf(open) : undefined;
+      });
+      assert.deepEqual(shown, want, 'the editor counts the same');
+    } finally {
+      doc.dispose();
+    }
   });
 
   it('from the corpus index, every run has the flags the per-file reading gives it, a log’s samples are runs, and a second read comes from the index alone', async () => {

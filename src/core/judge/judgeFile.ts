@@ -70,6 +70,15 @@ export function latestAnswer(file: JudgeFile | undefined): JudgeAnswer | undefin
   return best;
 }
 
+/**
+ * The judge's tags a run counts, as the editor, the explorer's badges and Behaviours in Folder count
+ * them: its latest answer's, each citing only events the run has (the judge file is outside input: a
+ * tag left citing none is dropped).
+ */
+export function judgeTagsOfRun<T extends { events: readonly number[] }>(tags: readonly T[], eventCount: number): T[] {
+  return tags.map((t) => ({ ...t, events: t.events.filter((e) => e < eventCount) })).filter((t) => t.events.length > 0);
+}
+
 /** The file with `answer` added, replacing an earlier answer to the same question (key, model, rubric version). */
 export function withAnswer(file: JudgeFile | undefined, answer: JudgeAnswer, log?: string): JudgeFile {
   const answers = (file?.answers ?? []).filter((a) => !(a.key === answer.key && a.model === answer.model && a.rubricVersion === answer.rubricVersion));

@@ -14,7 +14,7 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources
 import { detectInWorker, detectWorkerFile, type DetectJob } from '../detection';
 import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
 import { readText } from '../workspaceFiles';
-import { latestAnswer } from '../../core/judge/judgeFile';
+import { judgeTagsOfRun, latestAnswer } from '../../core/judge/judgeFile';
 import { judgeFilePath, readJudgeFile } from '../../core/corpus/folderRuns';
 
 /** Events read per chunk when a run log is read whole for detection. */
@@ -210,9 +210,7 @@ export class DocumentBehaviours extends Disposable {
   get merged(): MergedTags {
     if (!this.mergedCache) {
       const count = this.source()?.count ?? Infinity;
-      // The judge file is outside input: a tag citing only events the run does not have is left out.
-      const judge = this.judgeTags.map((t) => ({ ...t, events: t.events.filter((e) => e < count) })).filter((t) => t.events.length > 0);
-      this.mergedCache = mergeReview([...(this.detected ?? []), ...judge], this.review, count);
+      this.mergedCache = mergeReview([...(this.detected ?? []), ...judgeTagsOfRun(this.judgeTags, count)], this.review, count);
     }
     return this.mergedCache;
   }

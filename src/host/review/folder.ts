@@ -27,6 +27,9 @@ import { vscodeRunFiles } from '../runFiles';
 import { openRunAt } from '../links';
 import type { CorpusLoader } from '../corpus/corpusLoader';
 import { indexedAsTags, type CorpusRun } from '../../core/corpus/summarize';
+import { judgeFilePath, readJudgeFile } from '../../core/corpus/folderRuns';
+import { judgeTagsOfRun, latestAnswer } from '../../core/judge/judgeFile';
+import { readText } from '../workspaceFiles';
 
 export const FOLDER_VIEW = 'peerwatch.folderBehaviours';
 /** Files larger than this are not analysed for badges (parsing one whole costs about ten times its size in memory); their tags show when opened. */
@@ -145,7 +148,13 @@ export class FlagsCache implements vscode.Disposable {
         ),
       ),
     );
-    const key = [`${stat.mtime}:${stat.size}`, sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-', ...siblingStats].join(':');
+    // The judge's answers count as flags too (as in the editor): a new answer changes the badge.
+    const judgeFile = uri.with({ path: judgeFilePath(uri.path) });
+    const judgeStat = await vscode.workspace.fs.stat(judgeFile).then(
+      (s) => s,
+      () => undefined,
+    );
+    const key = [`${stat.mtime}:${stat.size}`, sidecarStat ? `${sidecarStat.mtime}:${sidecarStat.size}` : '-', judgeStat ? `${judgeStat.mtime}:${judgeStat.size}` : '-', ...siblingStats].join(':');
     const hit = this.cache.get(k);
     if (hit && hit.key === key) return hit.result;
     const isRunlog = /\.runlog\.jsonl$/i.test(uri.path);
@@ -156,7 +165,12 @@ export class FlagsCache implements vscode.Disposable {
         const loaded = await this.rulesFor(uri);
         if (loaded.withheld) this.rulesWithheld = loaded.withheld;
         const run = await this.detect(uri, stat.size, loaded);
-        const tags = run.tags;
+        let tags = run.tags;
+        if (judgeStat) {
+          const readJudge = (path: string) => readText(uri.with({ path })).then((t): string | undefined => t, () => undefined);
+          const answer = latestAnswer(await readJudgeFile(uri.path, undefined, readJudge, () => undefined));
+          if (answer) tags = [...tags, ...judgeTagsOfRun(answer.tags, run.eventCount).map((t) => ({ ...t, detector: `judge:${answer.model}` }))];
+        }
         let review = emptyReview();
         if (sidecarStat) {
           const parsed = parseReview(sidecar.path, new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar)));
@@ -280,9 +294,9 @@ function fileFlags(tags: readonly Tag[], review: Review, run: { eventCount: numb
   };
 }
 
-/** A corpus run's flags as the folder view counts them (its index tags merged with its review). */
+/** A corpus run's flags as the folder view counts them (its index tags and the judge's, merged with its review). */
 export function flagsOfRun(run: CorpusRun): FileFlags {
-  return fileFlags(indexedAsTags(run.tags), run.review ?? emptyReview(), run);
+  return fileFlags(indexedAsTags([...run.tags, ...judgeTagsOfRun(run.judge ?? [], run.eventCount)]), run.review ?? emptyReview(), run);
 }
 
 /**
