@@ -76,11 +76,14 @@ export function summaryText(s: Summary): string {
   if (s.source !== 'detectors') notes.push(`${s.unreviewed ?? 0} not ${s.source === 'judge' ? 'read by the judge' : 'reviewed'} (not counted)`);
   if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
   if (s.damaged) notes.push(`${s.damaged} run${s.damaged === 1 ? '' : 's'} not counted: could not be read whole (on stderr)`);
-  // Models named without their provider prefix: say which spellings each row stands for.
-  const spellings = new Map<string, Set<string>>();
-  for (const r of s.rows) if (r.model && r.modelNames?.some((n) => n !== r.model)) for (const n of r.modelNames) (spellings.get(r.model) ?? spellings.set(r.model, new Set()).get(r.model)!).add(n);
-  for (const [m, names] of spellings) notes.push(`${cellText(m)} counts runs naming it ${[...names].sort().map(cellText).join(', ')}`);
   if (s.duplicates) notes.push(`${s.duplicates} run${s.duplicates === 1 ? '' : 's'} found again in another format, counted once`);
   out.push('', notes.join('; '));
+  // Models are named without their provider prefix: which spellings each one stands for.
+  const spellings = new Map<string, Set<string>>();
+  for (const r of s.rows) if (r.model && r.modelNames?.some((n) => n !== r.model)) for (const n of r.modelNames) (spellings.get(r.model) ?? spellings.set(r.model, new Set()).get(r.model)!).add(n);
+  if (spellings.size) {
+    const width = Math.max(...[...spellings.keys()].map((m) => cellText(m).length));
+    out.push('', 'Models, as the runs name them:', ...[...spellings].sort(([a], [b]) => (a < b ? -1 : 1)).map(([m, names]) => `  ${cellText(m).padEnd(width)}  ${[...names].sort().map(cellText).join(', ')}`));
+  }
   return out.join('\n') + '\n';
 }
