@@ -1,8 +1,8 @@
 // Builds Peerwatch with esbuild.
 //   node scripts/build.mjs               host bundle (dist/extension.js), the web extension's (dist/web/extension.js,
 //                                        checked to use no Node module, process or Buffer: scripts/web-bundle.mjs),
-//                                        its detection worker (dist/detectWorker.js) and comparison worker
-//                                        (dist/compareWorker.js),
+//                                        its detection worker (dist/detectWorker.js), comparison worker
+//                                        (dist/compareWorker.js) and runs-log worker (dist/runsLogWorker.js),
 //                                        webview bundle (dist/webview.js), CLI (dist/cli.js) and its corpus
 //                                        worker (dist/corpusWorker.js)
 //   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
@@ -71,6 +71,15 @@ const builds = [
     ...common,
     entryPoints: ['src/node/compareWorker.ts'],
     outfile: 'dist/compareWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
+  // A log of many runs (tau2 results, rollouts) listed and read off the extension host's thread (src/node/runsLogWorker.ts), started by the host.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/node/runsLogWorker.ts'],
+    outfile: 'dist/runsLogWorker.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

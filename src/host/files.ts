@@ -9,10 +9,13 @@
  * names, checked by the type-checker in files.web.ts.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ByteSource, SampleLog } from '../core/formats/sampleLog';
 import { openSampleLog } from '../core/formats/openSampleLog';
 import { fileByteSource, nodeCodecs } from '../node/sampleLogs';
+import { openRunsLogInWorker } from '../node/runsLogProxy';
+import { isInspectJson } from '../core/formats/inspect';
 import { removeStaleTemps, writeFileAtomically } from '../node/atomicWrite';
 import { openWhole, readText, wholeFileByteSource, writeThroughRename, type OpenedFile } from './workspaceFiles';
 
@@ -63,10 +66,31 @@ export async function readHead(uri: vscode.Uri, bytes: number): Promise<Uint8Arr
 }
 
 /** Opens `uri` as a log of many samples or runs (Inspect, tau2, …); undefined when it is not one. */
-export function openSampleLogAt(uri: vscode.Uri, displayName: string): Promise<SampleLog | undefined> {
+export async function openSampleLogAt(uri: vscode.Uri, displayName: string): Promise<SampleLog | undefined> {
+  // A large file on disk that may hold many runs is read whole and parsed: in a worker thread, so the
+  // extension host (every extension's) never waits on it. Inspect logs are read by byte range here.
+  if (uri.scheme === 'file' && !/\.eval$/i.test(uri.path) && !/\.runlog\.jsonl$/i.test(uri.path)) {
+    const worker = runsWorkerFile();
+    const size = await fs.promises.stat(uri.fsPath).then((s) => s.size, () => 0);
+    if (worker && size >= RUNS_IN_WORKER_BYTES && !isInspectJson(await readHead(uri, 8192))) return openRunsLogInWorker(worker, uri.fsPath, displayName);
+  }
   const bytes = byteSource(uri);
   const text = uri.scheme === 'file' ? () => fs.promises.readFile(uri.fsPath, 'utf8') : () => readText(uri);
   return openSampleLog({ path: uri.path, displayName, bytes, readText: text }, nodeCodecs);
+}
+
+/**
+ * Files of many runs from this size up are listed and read in the runs-log worker: parsing costs
+ * about 25 ms per MB on this project's machine, so below it the host is held up for a moment at
+ * most, and a worker's start (about 50 ms) is not worth it.
+ */
+const RUNS_IN_WORKER_BYTES = 4 * 1024 * 1024;
+
+/** The built runs-log worker (dist/runsLogWorker.js) of the installed extension, found through VS Code as the detection worker is; undefined when absent. */
+function runsWorkerFile(): string | undefined {
+  const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
+  const file = ext && path.join(ext.extensionPath, 'dist', 'runsLogWorker.js');
+  return file && fs.existsSync(file) ? file : undefined;
 }
 
 /** Writes `text` to `uri` so that a crash never leaves half a file (review sidecars, hot-exit backups). */

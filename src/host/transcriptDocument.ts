@@ -367,8 +367,8 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
   static async start(uri: vscode.Uri, backupId?: string): Promise<TranscriptDocument> {
     const sourceUri = await TranscriptDocument.sourceFor(uri);
     const isEval = EVAL_FILE.test(sourceUri.path);
-    // Every other format but run logs and Inspect logs is read whole in the extension host, a file of
-    // many runs (tau2 results, NeMo Gym rollouts) included: ask once, before either reading.
+    // Every other format but run logs and Inspect logs is read whole, a file of many runs (tau2
+    // results, NeMo Gym rollouts) included (in a worker when large, files.ts): ask once, before either reading.
     const declined = isEval ? undefined : await TranscriptDocument.askBeforeReadingWhole(sourceUri);
     const samples = isEval || declined ? undefined : await TranscriptDocument.openSamples(sourceUri);
     const content: Content = declined ? { ok: false, message: declined } : isEval || samples ? { ok: false, message: 'No sample is open.' } : await TranscriptDocument.load(sourceUri, true);
@@ -447,7 +447,7 @@ export class TranscriptDocument extends Disposable implements vscode.CustomDocum
       sourceUri,
       display,
       1 / 10,
-      'This format is read whole into the extension host’s memory (a file of many runs too); converting it with `peerwatch convert FILE --to runlog` (`-o DIR` for each run of a file of many) lets Peerwatch index it instead.',
+      'This format is read whole into memory (a file of many runs too); converting it with `peerwatch convert FILE --to runlog` (`-o DIR` for each run of a file of many) lets Peerwatch index it instead.',
     ).catch(() => undefined);
   }
 
