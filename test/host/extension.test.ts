@@ -91,6 +91,27 @@ describe('Peerwatch in a real VS Code', () => {
     assert.equal(input.viewType, 'peerwatch.runlog');
   });
 
+  it("opens the study's transcripts by their names in Peerwatch by default: transcript_N.json and a harness run's transcript.json", async () => {
+    const [harness] = await examples('study/e2e_runs/**/transcript.json');
+    await vscode.commands.executeCommand('vscode.open', harness);
+    assert.equal((await activeCustomTab('peerwatch.runlog', harness)).viewType, 'peerwatch.runlog');
+    await closeAllEditors();
+    // As the study's released runs are named (a copy made for the test, removed after).
+    const [study] = await examples('study/tampering-faithful-peer-bad_peer.json');
+    const named = vscode.Uri.joinPath(workspaceFolder(), 'transcript_7.json');
+    await vscode.workspace.fs.copy(study!, named, { overwrite: true });
+    try {
+      await vscode.commands.executeCommand('vscode.open', named);
+      assert.equal((await activeCustomTab('peerwatch.runlog', named)).viewType, 'peerwatch.runlog');
+      await closeAllEditors();
+    } finally {
+      await vscode.workspace.fs.delete(named);
+    }
+    // Any other JSON keeps VS Code's own editor, with Peerwatch as an option.
+    await vscode.commands.executeCommand('vscode.open', study);
+    await waitFor('the study file open as text', () => activeTab()?.input instanceof vscode.TabInputText, 10_000);
+  });
+
   it('opens a study transcript with "Open With… Peerwatch Transcript"', async () => {
     const [uri] = await examples('study/*.json');
     await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
