@@ -35,10 +35,10 @@ describe('a file of many runs in the runs-log worker', function () {
   let big: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'peerwatch-runs-worker-'));
-    // NeMo Gym's rollouts repeated to about 20 MB: parsing it holds a thread for about half a second.
+    // NeMo Gym's rollouts repeated to about 12 MB: parsing it holds a thread for about a third of a second.
     const lines = readFileSync(ROLLOUTS, 'utf8').trim().split('\n');
     const out: string[] = [];
-    for (let size = 0; size < 20e6; ) for (const l of lines) (out.push(l), (size += l.length + 1));
+    for (let size = 0; size < 12e6; ) for (const l of lines) (out.push(l), (size += l.length + 1));
     big = join(dir, 'rollouts.jsonl');
     writeFileSync(big, out.join('\n') + '\n');
   });
@@ -50,7 +50,7 @@ describe('a file of many runs in the runs-log worker', function () {
     const a = direct.value!;
     const b = proxied.value!;
     assert.ok(b, 'the worker lists the file');
-    assert.ok(a.samples.length > 1000, `${a.samples.length} runs`);
+    assert.ok(a.samples.length > 900, `${a.samples.length} runs`);
     assert.deepEqual(b.samples, a.samples);
     assert.deepEqual(b.info, a.info);
     assert.deepEqual(b.diagnostics, a.diagnostics);
