@@ -107,8 +107,9 @@ cat <<EOF
 
       $URL
 
-  Open that address in your browser. The examples/ folder is open; *.runlog.jsonl files open in
-  Peerwatch directly, study .json files with "Peerwatch: Open in Peerwatch" (Command Palette, F1).
+  Open that address in your browser. The examples/ folder is open; run logs (*.runlog.jsonl),
+  Inspect logs (.eval), SWE-agent .traj files and the study's transcript_N.json open in Peerwatch
+  directly, other .json files with "Peerwatch: Open in Peerwatch" (Command Palette, F1).
   Press Ctrl+C to stop.
 
 EOF
