@@ -57,9 +57,10 @@ export function modelName(raw: string): string {
 export function runFields(h: RunHeader): RunFields {
   const { condition, raw } = normaliseCondition(h.condition);
   const task = h.taskFamily ?? h.taskName;
+  const model = h.model ? modelName(h.model) : undefined;
   return {
     format: h.format,
-    ...(h.model ? { model: modelName(h.model), ...(modelName(h.model) !== h.model ? { modelRaw: h.model } : {}) } : {}),
+    ...(model ? { model, ...(model !== h.model ? { modelRaw: h.model } : {}) } : {}),
     ...(task ? { task } : {}),
     ...(condition ? { condition } : {}),
     ...(raw ? { conditionRaw: raw } : {}),
