@@ -273,6 +273,9 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'peerwatch.confirmOpenAboveMB': 0.001 }));
       const name = 'big.runlog.jsonl';
       fs.copyFileSync(runlogExample(s.examples), path.join(workspace, name));
+      // A file of many runs, there before the window opens so that Quick Open lists it.
+      const sims = 'sims.json';
+      fs.copyFileSync(path.join(s.repoRoot, 'test', 'fixtures', 'real', 'trajectory-array', 'tau2-gpt-4.1-airline-1trial.json'), path.join(workspace, sims));
       wb = await openWorkbench(workspace);
       const { page } = wb;
       await quickOpen(page, name);
@@ -291,9 +294,7 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       await frame.locator('[data-testid="event-list"] .event[data-event-index="0"]').waitFor({ state: 'visible', timeout: LONG });
       await runCommand(page, 'View: Close Editor');
 
-      // A file of many runs is read whole in the extension host too: it asks before reading it.
-      const sims = 'sims.json';
-      fs.copyFileSync(path.join(s.repoRoot, 'test', 'fixtures', 'real', 'trajectory-array', 'tau2-gpt-4.1-airline-1trial.json'), path.join(workspace, sims));
+      // A file of many runs is read whole too: it asks before reading it.
       await quickOpen(page, sims);
       await runCommand(page, 'Peerwatch: Open in Peerwatch');
       await dialog.waitFor({ state: 'visible', timeout: LONG });
