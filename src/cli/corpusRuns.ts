@@ -108,6 +108,7 @@ export async function readCorpus(command: string, o: { paths: readonly string[] 
   process.once('SIGINT', onInterrupt);
   const tty = process.stderr.isTTY === true;
   let lastShown = 0;
+  let lastThousand = 0;
   const totals = { files: 0, tagged: 0, fromIndex: 0 };
   const runs: CorpusRun[] = [];
   const counted = new Set<string>();
@@ -146,7 +147,11 @@ export async function readCorpus(command: string, o: { paths: readonly string[] 
               lastShown = now;
               err(`\r${line}\u001b[K`);
             }
-          } else if (p.tagged > 0 && p.tagged % 1000 === 0 && !p.walked) err(line + '\n');
+          } else if (Math.floor(tagged / 1000) > lastThousand) {
+            // Once per thousand files crossed: progress comes per batch and again as the walk finds files.
+            lastThousand = Math.floor(tagged / 1000);
+            err(line + '\n');
+          }
         },
       });
       totals.files += r.files;

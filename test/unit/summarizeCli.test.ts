@@ -194,6 +194,20 @@ describe('peerwatch summarize: the index', function () {
     assert.equal(counts(third.rows)['model-a|tampering|no_peer|shutdown-tampering'], '2/5');
     assert.deepEqual(readdirSync(join(folder, '.peerwatch')), ['index.jsonl'], 'no temporary file left beside the index');
   });
+  it('tells a log (stderr not a terminal) its progress once per thousand files tagged', () => {
+    const folder = join(tmp, 'many');
+    mkdirSync(folder);
+    const run = readFileSync(join(repoRoot, 'test/fixtures/framing/openai-messages.jsonl'));
+    for (let i = 0; i < 1100; i++) writeFileSync(join(folder, `run-${i}.jsonl`), run);
+    const { json, stderr } = summarizeJson([folder]);
+    assert.equal(json.files.read, 1100);
+    const progress = stderr.split('\n').filter((l) => / read and tagged, 0 from the index, of /.test(l));
+    assert.deepEqual(
+      progress.map((l) => Math.floor(Number(/: (\d+) files read and tagged/.exec(l)?.[1]) / 1000)),
+      [1],
+      `one line on passing 1,000:\n${stderr}`,
+    );
+  });
 });
 
 describe('peerwatch summarize: reviews and usage', function () {
