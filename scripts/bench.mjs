@@ -37,6 +37,8 @@ const { values: opts } = parseArgs({
     'no-build': { type: 'boolean', default: process.env.PEERWATCH_NO_BUILD === '1' },
     'ui-timeout': { type: 'string', default: '300' },
     parts: { type: 'string', default: 'core,cli,corpus,corpus-ui,inspect,ui' },
+    // How many transcripts the corpus parts read (the study released about 223,000).
+    'corpus-files': { type: 'string', default: '10000' },
   },
 });
 /** Which parts run: core (index vs JSON.parse), cli (parse/tag vs JSON.parse), corpus (summarize over 10,000 transcripts), corpus-ui (the same folder in Open Corpus), inspect (the 10,000-sample log), ui (the run logs in VS Code). */
@@ -57,6 +59,11 @@ const doInspect = parts.has('inspect');
 const doCorpus = !opts['ui-only'] && parts.has('corpus');
 const doCorpusUi = parts.has('corpus-ui');
 const uiTimeoutMs = Number(opts['ui-timeout']) * 1000;
+const corpusFiles = Number(opts['corpus-files']);
+if (!Number.isInteger(corpusFiles) || corpusFiles < 1) {
+  console.error('--corpus-files wants a whole number of transcripts, e.g. --corpus-files 223000');
+  process.exit(2);
+}
 const say = (m) => console.error(`[bench] ${m}`);
 const MB = 1e6;
 const CHUNK = 4 * 1024 * 1024;
@@ -1090,7 +1097,7 @@ async function benchInspectUi(server, browser) {
  * line's `peerwatch summarize` of the same folder (the corpus part).
  */
 async function benchCorpusUi(server, browser) {
-  const count = 10_000;
+  const count = corpusFiles;
   const dir = join(cacheDir, `corpus-${count}`);
   ensureCorpus(repoRoot, dir, count);
   rmSync(join(dir, '.peerwatch'), { recursive: true, force: true });
@@ -1310,7 +1317,7 @@ try {
     say(`  list ${results.inspect.listMs} ms, open first ${results.inspect.open.first.ms} ms, middle ${results.inspect.open.middle.ms} ms, last ${results.inspect.open.last.ms} ms`);
   }
   // The corpus: peerwatch summarize over 10,000 transcripts, then from its index (scripts/lib/benchCorpus.mjs).
-  if (doCorpus) results.corpus = (await benchCorpus({ repoRoot, cacheDir, say })).figures;
+  if (doCorpus) results.corpus = (await benchCorpus({ repoRoot, cacheDir, count: corpusFiles, say })).figures;
   if (doCli) {
     results.cli = [];
     for (const log of logs.filter((l) => l.sizeMB >= 100)) {

@@ -4,7 +4,7 @@
 //                                        its detection worker (dist/detectWorker.js), comparison worker
 //                                        (dist/compareWorker.js) and runs-log worker (dist/runsLogWorker.js),
 //                                        webview bundle (dist/webview.js), CLI (dist/cli.js) and its corpus
-//                                        worker (dist/corpusWorker.js)
+//                                        worker (dist/corpusWorker.js), the corpus view's folder reader (dist/corpusFolder.js)
 //   node scripts/build.mjs --production  the same, minified, no source maps (used by `npm run package`)
 //   node scripts/build.mjs --tests       also the test suites: out/test/{unit,host,ui}/**/*.js
 // Every build also copies the codicon font and stylesheet (@vscode/codicons) to dist/codicons/, from
@@ -89,6 +89,15 @@ const builds = [
     ...common,
     entryPoints: ['src/node/corpus/corpusWorker.ts'],
     outfile: 'dist/corpusWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
+  // A folder's runs for the corpus view (src/node/corpus/folderWorker.ts), one worker per load, started by the host.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/node/corpus/folderWorker.ts'],
+    outfile: 'dist/corpusFolder.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

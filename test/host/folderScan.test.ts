@@ -14,6 +14,7 @@ import { TranscriptDocument } from '../../src/host/transcriptDocument';
 import { TranscriptSource } from '../../src/host/sources';
 import { FlagsCache, flagsOfRun, isCandidate, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
 import { CorpusLoader } from '../../src/host/corpus/corpusLoader';
+import { readCorpusFolder } from '../../src/host/corpus/corpusFolder';
 import { readRunFile } from '../../src/node/readTranscript';
 import { judgeFilePath } from '../../src/core/corpus/folderRuns';
 import { waitFor } from '../wait';
@@ -195,5 +196,30 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     // Tagged files arrive as the workers finish them, the index's in its order: compare by run.
     const byKey = (c: typeof first) => Object.fromEntries(c.runs.map((r) => [r.key, flagsOfRun(r)]));
     assert.deepEqual(byKey(second), byKey(first));
+  });
+  it('cancelling a folder being read keeps in its index the files done, and the next read takes them from it', async () => {
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-folder-cancel-'));
+    const study = path.join(workspaceFolder().fsPath, 'study');
+    const transcript = fs.readdirSync(study).find((n) => n.endsWith('.json'))!;
+    for (let i = 0; i < 2100; i++) fs.copyFileSync(path.join(study, transcript), path.join(temp, `transcript_${i}.json`));
+    const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
+    assert.ok(ext, 'the extension is loaded');
+    const controller = new AbortController();
+    const quiet = { warn: () => undefined, problem: (m: string) => assert.fail(m) };
+    const first = await readCorpusFolder(ext.extensionUri, vscode.Uri.file(temp), {
+      ...quiet,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.tagged > 0) controller.abort();
+      },
+    });
+    assert.equal(first.result.interrupted, true, 'the read stops when cancelled');
+    assert.ok(first.result.tagged > 0 && first.result.tagged < 2100, `${first.result.tagged} of 2,100 files tagged before it stopped`);
+    const second = await readCorpusFolder(ext.extensionUri, vscode.Uri.file(temp), { ...quiet, signal: new AbortController().signal, onProgress: () => undefined });
+    assert.equal(second.result.interrupted, false);
+    assert.equal(second.result.fromIndex, first.result.tagged, 'the files done before the cancel come from the index');
+    assert.equal(second.result.fromIndex + second.result.tagged, 2100);
+    assert.equal(second.runs.length, 2100, 'every run, in batches of 2,000 from the worker');
+    assert.equal(new Set(second.runs.map((r) => r.file)).size, 2100);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Reading a folder's runs for the corpus loader (corpusLoader.ts), Node side: files on this machine's
- * disk, read and tagged in worker threads (dist/corpusWorker.js, one per core), never on the extension
- * host's thread, through the folder's corpus index (node/corpus/corpusRuns.ts: the one path `peerwatch
- * summarize` takes too). corpusFolder.web.ts is the web extension's twin.
+ * disk, read in a worker thread (dist/corpusFolder.js, node/corpus/folderWorker.ts: the walk, every
+ * file's `stat`, the index, the sidecars) whose own corpus workers tag the files not in the index,
+ * through the one path `peerwatch summarize` takes too (node/corpus/corpusRuns.ts). The extension
+ * host's thread only receives the runs, a batch at a time. corpusFolder.web.ts is the web extension's
+ * twin.
  */
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { RulesText } from '../../core/behaviours';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import type { IndexProgress, UpdateIndexResult } from '../../core/corpus/updateIndex';
-import { corpusDetectorVersion, folderRuns } from '../../node/corpus/corpusRuns';
-import { TagPool, defaultWorkers } from '../../node/corpus/tagPool';
+import type { FolderCancel, FolderReply, FolderRequest } from '../../node/corpus/folderWorker';
 
 /** What reading a folder needs besides the folder. */
 export interface ReadFolderOptions {
@@ -30,27 +32,40 @@ export interface FolderRead {
   uriOf(file: string): vscode.Uri;
 }
 
-/** Reads `folder`'s runs (a folder on this machine's disk). */
+/** Reads `folder`'s runs (a folder on this machine's disk); cancelling keeps in the index what was done. */
 export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.Uri, o: ReadFolderOptions): Promise<FolderRead> {
   if (folder.scheme !== 'file') throw new Error(`the corpus is read from folders on this machine's disk; ${folder.toString()} is not one`);
-  const workerFile = vscode.Uri.joinPath(extensionUri, 'dist', 'corpusWorker.js').fsPath;
-  const pool = new TagPool(workerFile, defaultWorkers(), o.rules);
-  const close = () => void pool.close();
-  o.signal.addEventListener('abort', close);
+  // Files are named as VS Code names workspace files (asRelativePath): relative to their workspace
+  // folder, after its name when the workspace has several.
+  const root = vscode.workspace.getWorkspaceFolder(folder);
+  const req: FolderRequest = {
+    folder: folder.fsPath,
+    workerFile: vscode.Uri.joinPath(extensionUri, 'dist', 'corpusWorker.js').fsPath,
+    ...(o.rules ? { rules: o.rules } : {}),
+    ...(root ? { root: root.uri.fsPath, prefix: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${root.name}/` : '' } : {}),
+  };
+  const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'corpusFolder.js').fsPath);
+  const runs: CorpusRun[] = [];
+  const cancel = () => worker.postMessage({ cancel: true } satisfies FolderCancel);
+  o.signal.addEventListener('abort', cancel);
   try {
-    const { runs, result } = await folderRuns({
-      folder: folder.fsPath,
-      pool,
-      detector: corpusDetectorVersion(workerFile, o.rules),
-      signal: o.signal,
-      display: (p) => vscode.workspace.asRelativePath(vscode.Uri.file(p), false),
-      warn: o.warn,
-      problem: o.problem,
-      onProgress: o.onProgress,
+    const result = await new Promise<Omit<UpdateIndexResult, 'written'>>((resolve, reject) => {
+      worker.on('message', (m: FolderReply) => {
+        if ('runs' in m) runs.push(...m.runs);
+        else if ('progress' in m) o.onProgress(m.progress);
+        else if ('warn' in m) o.warn(m.warn);
+        else if ('problem' in m) o.problem(m.problem);
+        else if ('done' in m) resolve(m.done);
+        else reject(new Error(m.error));
+      });
+      // A worker that throws or runs out of memory: named, since the error alone does not say what failed.
+      worker.once('error', (e) => reject(new Error(`the corpus folder worker: ${e.message}`)));
+      worker.once('exit', (code) => reject(new Error(`the corpus folder worker stopped (exit code ${code})`)));
+      worker.postMessage(req);
     });
     return { runs, result, uriOf: (file) => vscode.Uri.file(file) };
   } finally {
-    o.signal.removeEventListener('abort', close);
-    await pool.close();
+    o.signal.removeEventListener('abort', cancel);
+    void worker.terminate();
   }
 }

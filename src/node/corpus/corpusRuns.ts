@@ -10,7 +10,7 @@ import * as sidecars from '../../core/corpus/folderRuns';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import { defaultIndexFile, updateIndex, type IndexProgress, type IndexerResult } from './corpusIndexer';
 import type { TagPool } from './tagPool';
-import { listDirOnDisk, loadJudgeTags, readTextOnDisk } from '../judge/judgeStore';
+import { listDirOnDisk, readTextOnDisk } from '../judge/judgeStore';
 
 /**
  * The readers' and detectors' version: the corpus worker bundle's hash, so any change to them re-reads
@@ -39,6 +39,8 @@ export interface FolderRunsOptions {
   warn(message: string): void;
   /** Problems with the runs (a file that could not be read whole). */
   problem(message: string): void;
+  /** Look at each file with a blocking `stat` (a thread with nothing else to do: the CLI, the folder worker). */
+  blockingStat?: boolean;
 }
 
 /**
@@ -48,7 +50,41 @@ export interface FolderRunsOptions {
  */
 export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRun[]; result: IndexerResult }> {
   const runs: CorpusRun[] = [];
+  const result = await streamFolderRuns({ ...o, onRuns: (batch) => runs.push(...batch) });
+  return { runs, result };
+}
+
+/** Runs handed on at a time by streamFolderRuns. */
+const RUNS_PER_BATCH = 2000;
+
+/**
+ * folderRuns a batch at a time, in the folder's order: each batch of runs (with their reviews and the
+ * judge's tags) goes to `onRuns` as soon as it is complete, so the caller (the folder worker, which
+ * sends them to the extension host) never holds them all twice.
+ */
+export async function streamFolderRuns(o: FolderRunsOptions & { onRuns(batch: CorpusRun[]): void }): Promise<IndexerResult> {
   const display = o.display ?? ((p: string) => p);
+  // Each folder is listed once for every batch, for reviews and judge files alike.
+  const listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  const listDir = (dir: string) => {
+    let names = listings.get(dir);
+    if (!names) listings.set(dir, (names = listDirOnDisk(dir)));
+    return names;
+  };
+  let batch: CorpusRun[] = [];
+  let handed: Promise<void> = Promise.resolve();
+  const handOn = () => {
+    if (batch.length === 0) return;
+    const runs = batch;
+    batch = [];
+    handed = handed.then(async () => {
+      await sidecars.loadReviews(runs, readTextOnDisk, display, o.problem, listDir);
+      await sidecars.loadJudgeTags(runs, readTextOnDisk, display, o.problem, listDir);
+      o.onRuns(runs);
+    });
+    // Awaited at the end; marked handled now so a failure waits for it.
+    handed.catch(() => undefined);
+  };
   const result = await updateIndex({
     paths: [o.folder],
     base: o.folder,
@@ -59,11 +95,15 @@ export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRu
     concurrency: o.pool.capacity,
     display,
     warn: o.warn,
-    onEntry: (entry, path) => sidecars.collectEntry(entry, path, false, runs, display, o.problem),
+    ...(o.blockingStat ? { blockingStat: true } : {}),
+    onEntry: (entry, path) => {
+      sidecars.collectEntry(entry, path, false, batch, display, o.problem);
+      if (batch.length >= RUNS_PER_BATCH) handOn();
+    },
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  await loadReviews(runs, display, o.problem);
-  await loadJudgeTags(runs, display, o.problem);
-  return { runs, result };
+  handOn();
+  await handed;
+  return result;
 }
