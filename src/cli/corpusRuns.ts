@@ -157,7 +157,9 @@ export async function readCorpus(command: string, o: { paths: readonly string[] 
       totals.files += r.files;
       totals.tagged += r.tagged;
       totals.fromIndex += r.fromIndex;
+      // The index written, or read as it was (an unchanged folder's is left as it is).
       if (r.written) written.push(display(r.written));
+      else if (g.indexFile && r.fromIndex > 0) written.push(display(g.indexFile));
       if (r.interrupted) interrupted = true;
     }
   } finally {

@@ -2,7 +2,7 @@
 // over an injected RunFiles that counts every read: an unchanged folder is summarised from the index
 // with no transcript read, and touching one file reads that file alone.
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IndexEntry } from '../../src/core/corpus/corpusIndex';
@@ -47,15 +47,20 @@ describe('corpus index: incremental update', () => {
     assert.deepEqual(first.reads, [...NAMES].sort());
     assert.deepEqual(first.entries.get(NAMES[0]!)!.runs.map((r) => r.tags.map((t) => t.behaviour)), [['shutdown-tampering']]);
 
+    const indexFile = join(tmp, '.peerwatch', 'index.jsonl');
+    const written = { text: readFileSync(indexFile, 'utf8'), mtimeMs: statSync(indexFile).mtimeMs };
     const second = await index(tmp);
     assert.deepEqual(second.reads, [], 'an unchanged folder is summarised from the index alone');
     assert.deepEqual(second.entries, first.entries);
-    assert.deepEqual([second.result.fromIndex, second.result.tagged], [3, 0]);
+    assert.deepEqual([second.result.fromIndex, second.result.tagged, second.result.written], [3, 0, undefined]);
+    assert.deepEqual({ text: readFileSync(indexFile, 'utf8'), mtimeMs: statSync(indexFile).mtimeMs }, written, 'an index every file matched is left as it is');
 
     const later = new Date(Date.now() + 10_000);
     utimesSync(join(tmp, NAMES[1]!), later, later);
     const third = await index(tmp);
     assert.deepEqual(third.reads, [NAMES[1]]);
+    assert.equal(third.result.written, indexFile);
+    assert.deepEqual((await index(tmp)).entries, third.entries, 'the rewritten index holds every file, the one read again and those taken from it');
 
     const other = await index(tmp, 'test-2');
     assert.deepEqual(other.reads, [...NAMES].sort(), 'an index of other detectors is not used');
@@ -76,6 +81,11 @@ describe('corpus index: incremental update', () => {
       lines.slice(1).map((l) => `${(JSON.parse(l) as { type: string; path: string }).type} ${(JSON.parse(l) as { path: string }).path}`).sort(),
       [`file ${NAMES[2]}`, `run ${NAMES[2]}`, 'file package.json'].sort(),
     );
+    // A file deleted and nothing else changed: the index is written anew without it.
+    rmSync(join(tmp, 'package.json'));
+    const third = await index(tmp);
+    assert.deepEqual([third.reads, third.result.written], [[], join(tmp, '.peerwatch', 'index.jsonl')]);
+    assert.deepEqual([...(await index(tmp)).entries.keys()], [NAMES[2]]);
   });
 
   it('cancelled, keeps a valid index with what was done and the old entries of the rest', async () => {
