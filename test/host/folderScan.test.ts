@@ -12,7 +12,7 @@ import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
 import type { Transcript } from '../../src/core/model';
 import { TranscriptDocument } from '../../src/host/transcriptDocument';
 import { TranscriptSource } from '../../src/host/sources';
-import { FlagsCache, flagsOfRun, isCandidate, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
+import { FlagsCache, MAX_RUNS_LISTED, flagsOfRun, isCandidate, moreRunsItem, runsListed, tallyRuns, type FileFlags, type FoundFile } from '../../src/host/review/folder';
 import { CorpusLoader } from '../../src/host/corpus/corpusLoader';
 import { readCorpusFolder } from '../../src/host/corpus/corpusFolder';
 import { readRunFile } from '../../src/node/readTranscript';
@@ -221,5 +221,18 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     assert.equal(second.result.fromIndex + second.result.tagged, 2100);
     assert.equal(second.runs.length, 2100, 'every run, in batches of 2,000 from the worker');
     assert.equal(new Set(second.runs.map((r) => r.file)).size, 2100);
+  });
+  it('lists the first 1,000 runs of a behaviour, then one line with how many more that opens the corpus view', async () => {
+    const flagged = (i: number): FoundFile => ({ uri: vscode.Uri.file(`/corpus/transcript_${i}.json`), result: { byBehaviour: { 'shutdown-tampering': 1 }, firstEvent: { 'shutdown-tampering': 7 }, flags: 1, tags: 1, reviewed: false } });
+    const { groups } = tallyRuns([...Array(MAX_RUNS_LISTED + 250).keys()].map(flagged));
+    const listed = runsListed(groups[0]!);
+    assert.equal(listed.length, MAX_RUNS_LISTED + 1);
+    assert.ok(listed.slice(0, MAX_RUNS_LISTED).every((n) => n.kind === 'run'));
+    const more = listed[MAX_RUNS_LISTED]!;
+    assert.deepEqual(more, { kind: 'more', behaviour: 'shutdown-tampering', count: 250 });
+    const item = moreRunsItem(more as Extract<typeof more, { kind: 'more' }>);
+    assert.equal(item.label, '250 more runs');
+    assert.ok((await vscode.commands.getCommands(true)).includes(item.command!.command), `${item.command!.command} is a command`);
+    assert.equal(runsListed(tallyRuns([...Array(MAX_RUNS_LISTED).keys()].map(flagged)).groups[0]!).length, MAX_RUNS_LISTED, 'up to 1,000 runs, every one is listed');
   });
 });

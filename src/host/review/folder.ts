@@ -343,7 +343,37 @@ export interface BehaviourNode {
   behaviour: string | null;
   runs: RunNode[];
 }
-type FolderNode = RunNode | BehaviourNode;
+/** Stands for the runs of a behaviour past the first MAX_RUNS_LISTED: they are in the corpus view. */
+export interface MoreRunsNode {
+  kind: 'more';
+  behaviour: string | null;
+  count: number;
+}
+type FolderNode = RunNode | BehaviourNode | MoreRunsNode;
+
+/**
+ * Runs listed under a behaviour. A study folder of 223,000 transcripts puts some 75,000 under one
+ * behaviour, and the tree sends every item of an expanded node to the window at once; past this many,
+ * one line says how many more there are and opens the corpus view, which lists a cell's runs.
+ */
+export const MAX_RUNS_LISTED = 1000;
+
+/** A behaviour's children in the tree: its first MAX_RUNS_LISTED runs, then how many more. */
+export function runsListed(group: BehaviourNode): Array<RunNode | MoreRunsNode> {
+  if (group.runs.length <= MAX_RUNS_LISTED) return group.runs;
+  return [...group.runs.slice(0, MAX_RUNS_LISTED), { kind: 'more', behaviour: group.behaviour, count: group.runs.length - MAX_RUNS_LISTED }];
+}
+
+/** The line that stands for the runs not listed. */
+export function moreRunsItem(node: MoreRunsNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${node.count.toLocaleString('en-US')} more run${node.count === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `folder-more:${node.behaviour ?? '-'}`;
+  item.description = 'Open Corpus lists them all';
+  item.tooltip = `The first ${MAX_RUNS_LISTED.toLocaleString('en-US')} runs are listed here; the corpus view (Peerwatch: Open Corpus) lists every run of a cell and filters by behaviour.`;
+  item.iconPath = new vscode.ThemeIcon('table');
+  item.command = { command: 'peerwatch.openWorkspaceCorpus', title: 'Open Corpus' };
+  return item;
+}
 
 /** What a scan of Behaviours in Folder shows (the refresh command gives it, for scripts and tests): runs, flagged runs, and the runs of each behaviour. */
 export interface FolderTally {
@@ -455,10 +485,11 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
 
   getChildren(node?: FolderNode): FolderNode[] {
     if (!node) return this.groups ?? [];
-    return node.kind === 'behaviour' ? node.runs : [];
+    return node.kind === 'behaviour' ? runsListed(node) : [];
   }
 
   getTreeItem(node: FolderNode): vscode.TreeItem {
+    if (node.kind === 'more') return moreRunsItem(node);
     if (node.kind === 'behaviour') {
       const tags = node.runs.reduce((n, r) => n + r.count, 0);
       const item = new vscode.TreeItem(
