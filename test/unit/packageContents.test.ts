@@ -23,7 +23,7 @@ describe('the packaged extension (.vsix)', function () {
     const sources = files.filter((f) => /\.(m?ts|mjs)$/.test(f) || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/'));
     assert.deepEqual(sources, [], 'no sources, tests or scripts in the package');
     // Every page and worker the extension starts from dist/.
-    for (const f of ['extension.js', 'webview.js', 'compare.js', 'corpus.js', 'detectWorker.js', 'compareWorker.js', 'runsLogWorker.js', 'corpusWorker.js', 'corpusSearch.js', 'cli.js']) assert.ok(files.includes(`dist/${f}`), `dist/${f} is packaged`);
+    for (const f of ['extension.js', 'webview.js', 'compare.js', 'corpus.js', 'detectWorker.js', 'compareWorker.js', 'runsLogWorker.js', 'corpusWorker.js', 'corpusFolder.js', 'corpusSearch.js', 'cli.js']) assert.ok(files.includes(`dist/${f}`), `dist/${f} is packaged`);
   });
 
   it('carries both entries: the Node extension (main) and the web extension (browser), each as package.json names it', () => {
