@@ -7,7 +7,9 @@ import { summarize, type CorpusRun, type SummaryRow } from '../../src/core/corpu
 import { csvField, summaryCsv, summaryText } from '../../src/core/corpus/summaryTable';
 import { wilsonInterval } from '../../src/core/corpus/wilson';
 import { addManualTag, emptyReview, serializeReview, setReviewed, setVerdict } from '../../src/core/review/sidecar';
-import { loadJudgeTags, loadReviews } from '../../src/core/corpus/folderRuns';
+import { StringPool, collectEntry, loadJudgeTags, loadReviews } from '../../src/core/corpus/folderRuns';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 
 const close = (actual: number | null | undefined, expected: number, what: string) => assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 1e-6, `${what}: ${actual} ≠ ${expected}`);
 
@@ -253,5 +255,35 @@ describe('corpus: review and judge sidecars', () => {
     read.length = 0;
     await loadReviews(runs, readText, (p) => p, (m) => problems.push(m), async () => undefined);
     assert.deepEqual(read, ['/c/a/run1.json.review.json', '/c/a/run2.json.review.json', '/c/b/run3.json.review.json']);
+  });
+});
+
+describe('corpus: the runs held for a folder', () => {
+  it('share one copy of the strings every run repeats: the same runs in less memory', () => {
+    // 10,000 runs as the index gives them: each line parsed on its own, so each string a copy.
+    const line = (i: number) =>
+      JSON.stringify({ type: 'run', path: `batch/transcript_${i}.json`, format: 'study', model: 'gemini-3-flash-preview', modelRaw: 'gemini/gemini-3-flash-preview', task: 'exfiltration_transfer', condition: i % 2 ? 'good_peer' : 'no_peer', conditionRaw: 'collaboration', monitoring: 'non_monitoring', dataset: 'factual', eventCount: 30, tags: [{ id: 'shutdown-tampering:18', behaviour: 'shutdown-tampering', qualifier: 'peer-preservation', events: [18, 19] }, { id: 'misrepresentation:21', behaviour: 'misrepresentation', qualifier: 'peer-preservation', events: [21] }], verdicts: [{ behaviour: 'shutdown-tampering', shown: true, field: 'main_task_evaluation.shutdown_enabled = false' }] });
+    const read = (strings?: StringPool): CorpusRun[] => {
+      const runs: CorpusRun[] = [];
+      for (let i = 0; i < 10_000; i++) {
+        const r = JSON.parse(line(i)) as IndexEntry['runs'][number];
+        collectEntry({ file: { type: 'file', path: r.path, size: 1, mtimeMs: 1, runs: 1 }, runs: [r] }, `/corpus/${r.path}`, false, runs, (p) => p, assert.fail, strings);
+      }
+      return runs;
+    };
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heldBy = (make: () => CorpusRun[]) => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const runs = make();
+      gc();
+      const bytes = process.memoryUsage().heapUsed - before;
+      return { runs, bytes };
+    };
+    const plain = heldBy(() => read());
+    const pooled = heldBy(() => read(new StringPool()));
+    assert.deepEqual(pooled.runs, plain.runs, 'the same runs, field for field');
+    assert.ok(pooled.bytes < plain.bytes * 0.8, `pooled ${Math.round(pooled.bytes / 1e6)} MB against ${Math.round(plain.bytes / 1e6)} MB`);
   });
 });

@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { RulesText } from '../../core/behaviours';
+import { StringPool } from '../../core/corpus/folderRuns';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import type { IndexProgress, UpdateIndexResult } from '../../core/corpus/updateIndex';
 import type { FolderCancel, FolderReply, FolderRequest } from '../../node/corpus/folderWorker';
@@ -46,12 +47,14 @@ export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.
   };
   const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'corpusFolder.js').fsPath);
   const runs: CorpusRun[] = [];
+  // Each batch arrives with copies of its own of the strings every run repeats: one of each is kept.
+  const strings = new StringPool();
   const cancel = () => worker.postMessage({ cancel: true } satisfies FolderCancel);
   o.signal.addEventListener('abort', cancel);
   try {
     const result = await new Promise<Omit<UpdateIndexResult, 'written'>>((resolve, reject) => {
       worker.on('message', (m: FolderReply) => {
-        if ('runs' in m) runs.push(...m.runs);
+        if ('runs' in m) for (const r of m.runs) runs.push(strings.shareIn(r));
         else if ('progress' in m) o.onProgress(m.progress);
         else if ('warn' in m) o.warn(m.warn);
         else if ('problem' in m) o.problem(m.problem);

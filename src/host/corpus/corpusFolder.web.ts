@@ -13,7 +13,7 @@
 import * as vscode from 'vscode';
 import type { RulesText } from '../../core/behaviours';
 import { rulesFromText } from '../../core/behaviours';
-import { collectEntry, loadJudgeTags, loadReviews } from '../../core/corpus/folderRuns';
+import { StringPool, collectEntry, loadJudgeTags, loadReviews } from '../../core/corpus/folderRuns';
 import { tagFile } from '../../core/corpus/tagFile';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import { updateIndex, type CorpusFileSystem, type IndexStore } from '../../core/corpus/updateIndex';
@@ -93,6 +93,7 @@ export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.
   const openLog = (path: string, shown: string) => openSampleLogAt(at(path), shown);
   const maxBytes = DEFAULT_CONFIRM_MB * 1024 * 1024;
   const runs: CorpusRun[] = [];
+  const strings = new StringPool();
   const result = await updateIndex<string>({
     paths: [folder.path],
     files,
@@ -106,7 +107,7 @@ export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.
     // One file at a time, in the host's own thread, with a pause after each.
     concurrency: 1,
     pause: yieldToHost,
-    onEntry: (entry, path) => collectEntry(entry, path, false, runs, display, o.problem),
+    onEntry: (entry, path) => collectEntry(entry, path, false, runs, display, o.problem, strings),
     onProgress: o.onProgress,
     warn: o.warn,
     signal: o.signal,
