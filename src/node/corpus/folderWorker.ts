@@ -50,9 +50,10 @@ const send = (m: FolderReply) => parentPort!.postMessage(m);
 
 async function read(req: FolderRequest, signal: AbortSignal, pool: TagPool): Promise<Omit<IndexerResult, 'written'>> {
   const { root, prefix = '' } = req;
-  const display = (p: string) => (root && p.startsWith(root + sep) ? prefix + relative(root, p) : p);
+  // As asRelativePath names them: '/'-separated, after the workspace folder's name when there are several.
+  const display = (p: string) => (root && p.startsWith(root + sep) ? prefix + relative(root, p).split(sep).join('/') : p);
+  // The last progress (every file found) always goes.
   let last = 0;
-  let held: IndexProgress | undefined;
   const result = await streamFolderRuns({
     folder: req.folder,
     pool,
@@ -64,15 +65,12 @@ async function read(req: FolderRequest, signal: AbortSignal, pool: TagPool): Pro
     problem: (m) => send({ problem: m }),
     onProgress: (p) => {
       const now = Date.now();
-      held = p;
       if (now - last < PROGRESS_EVERY_MS && !p.walked) return;
       last = now;
-      held = undefined;
       send({ progress: p });
     },
     onRuns: (runs) => send({ runs }),
   });
-  if (held) send({ progress: held });
   const { written: _written, ...rest } = result;
   return rest;
 }
