@@ -1,6 +1,6 @@
 /**
  * What the .vsix holds, as vsce itself lists it (`vsce ls`, the list `npm run package` zips): the
- * built bundles and the grammar, not the sources the grammar is generated from.
+ * built bundles and the grammar, not the sources the grammar is generated from, nor the test fixtures.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -9,14 +9,22 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 
+let listed: string[] | undefined;
+/** `vsce ls --no-dependencies`, once for every test here (each listing takes vsce about 3 s). */
+function packagedFiles(): string[] {
+  if (!listed) {
+    const r = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, `vsce ls failed: ${r.stderr}`);
+    listed = r.stdout.split('\n').filter(Boolean);
+  }
+  return listed;
+}
+
 describe('the packaged extension (.vsix)', function () {
   this.timeout(60_000);
 
   it('ships the run-log grammar but not its generator, and no other sources', () => {
-    const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, `vsce ls failed: ${r.stderr}`);
-    const files = r.stdout.split('\n').filter(Boolean);
+    const files = packagedFiles();
     assert.ok(existsSync(join(root, 'syntaxes', 'runlog.tmLanguage.mjs')), 'the generator is in the repository');
     assert.ok(files.includes('syntaxes/runlog.tmLanguage.json'), `the grammar is packaged: ${files.join(', ')}`);
     assert.ok(!files.includes('syntaxes/runlog.tmLanguage.mjs'), 'the grammar generator is not packaged');
@@ -26,11 +34,16 @@ describe('the packaged extension (.vsix)', function () {
     for (const f of ['extension.js', 'webview.js', 'compare.js', 'corpus.js', 'detectWorker.js', 'compareWorker.js', 'runsLogWorker.js', 'corpusWorker.js', 'corpusFolder.js', 'corpusSearch.js', 'cli.js']) assert.ok(files.includes(`dist/${f}`), `dist/${f} is packaged`);
   });
 
+  it('leaves the test fixtures out (they keep their own licences)', () => {
+    // `vsce ls` lists what `vsce package` would put in the .vsix, without building it.
+    const files = packagedFiles();
+    assert.ok(files.includes('dist/extension.js'), `vsce ls lists the extension bundle:\n${files.join('\n')}`);
+    assert.ok(files.includes('dist/detectWorker.js'), `vsce ls lists the detection worker the bundle starts:\n${files.join('\n')}`);
+    assert.deepEqual(files.filter((f) => f.startsWith('test/') || f.includes('fixtures')), []);
+  });
+
   it('carries both entries: the Node extension (main) and the web extension (browser), each as package.json names it', () => {
-    const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, `vsce ls failed: ${r.stderr}`);
-    const files = r.stdout.split('\n').filter(Boolean);
+    const files = packagedFiles();
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main?: string; browser?: string };
     for (const entry of [manifest.main, manifest.browser]) {
       assert.ok(entry, 'package.json names both entries');
