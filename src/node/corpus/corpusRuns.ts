@@ -43,24 +43,15 @@ export interface FolderRunsOptions {
   blockingStat?: boolean;
 }
 
-/**
- * The runs of every file under `folder`, from `folder/.peerwatch/index.jsonl` (files changed since are
- * read and tagged in the pool's workers, and the index rewritten), with their review sidecars and the
- * judge's tags where it has read them.
- */
-export async function folderRuns(o: FolderRunsOptions): Promise<{ runs: CorpusRun[]; result: IndexerResult }> {
-  const runs: CorpusRun[] = [];
-  const result = await streamFolderRuns({ ...o, onRuns: (batch) => runs.push(...batch) });
-  return { runs, result };
-}
-
 /** Runs handed on at a time by streamFolderRuns. */
 const RUNS_PER_BATCH = 2000;
 
 /**
- * folderRuns a batch at a time, in the folder's order: each batch of runs (with their reviews and the
- * judge's tags) goes to `onRuns` as soon as it is complete, so the caller (the folder worker, which
- * sends them to the extension host) never holds them all twice.
+ * The runs of every file under `folder`, from `folder/.peerwatch/index.jsonl` (files changed since are
+ * read and tagged in the pool's workers, and the index rewritten), with their review sidecars and the
+ * judge's tags where it has read them, a batch at a time in the folder's order: each batch goes to
+ * `onRuns` as soon as it is complete, so the caller (the folder worker, which sends them to the
+ * extension host) never holds them all twice.
  */
 export async function streamFolderRuns(o: FolderRunsOptions & { onRuns(batch: CorpusRun[]): void }): Promise<IndexerResult> {
   const display = o.display ?? ((p: string) => p);
