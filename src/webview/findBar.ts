@@ -92,6 +92,17 @@ export class FindBar {
     this.input.select();
   }
 
+  /**
+   * The Find command from VS Code (its Ctrl+F keybinding, the palette). Ctrl+F pressed in the page
+   * opens the bar at once, and VS Code also gets the key and sends the command: by then the user may
+   * have typed, and selecting again made the next key replace what was typed ("long run" became "n"
+   * on a slow machine). With the bar open and the keyboard in it, the command leaves it as it is.
+   */
+  openFromCommand(): void {
+    if (!this.element.hidden && this.input.ownerDocument.activeElement === this.input) return;
+    this.open();
+  }
+
   close(): void {
     this.element.hidden = true;
     this.setQueryAndSearch('', false);

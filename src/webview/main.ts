@@ -809,7 +809,9 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       if (message.pos >= 0) list.revealPos(message.pos, { focus: true, highlight: message.highlight });
       break;
     case 'command':
-      run(message.command);
+      // Find from VS Code may be the Ctrl+F this page already handled (findBar.ts openFromCommand).
+      if (message.command === 'find' && mode !== 'samples') find.openFromCommand();
+      else run(message.command);
       break;
     case 'tags':
       receiveTags(message.tags, message.flagged, message.openTags, message.analysing, message.reviewed);
