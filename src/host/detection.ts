@@ -15,13 +15,18 @@ export { detectInWorker, type DetectJob, type Detected } from '../node/detectInW
 export type { SampleProgress } from '../node/detectWorker';
 
 /**
- * The built detection worker (dist/detectWorker.js) of the installed extension, found through VS Code
- * rather than `__dirname` so the extension-host tests' own bundle finds it too; undefined when absent.
+ * A built worker (`dist/<bundle>`) of the installed extension, found through VS Code rather than
+ * `__dirname` so the extension-host tests' own bundle finds it too; undefined when absent.
  */
-export function detectWorkerFile(): string | undefined {
+export function builtWorkerFile(bundle: string): string | undefined {
   const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
-  const file = ext && join(ext.extensionPath, 'dist', 'detectWorker.js');
+  const file = ext && join(ext.extensionPath, 'dist', bundle);
   return file && existsSync(file) ? file : undefined;
+}
+
+/** The built detection worker (dist/detectWorker.js); undefined when absent. */
+export function detectWorkerFile(): string | undefined {
+  return builtWorkerFile('detectWorker.js');
 }
 
 /** What tagging a log's samples needs besides the log: samples already tagged, and the rules file. */

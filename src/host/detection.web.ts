@@ -13,6 +13,11 @@ import type * as NodeDetection from './detection';
 
 export type { DetectJob, Detected, SampleProgress, SampleTagging } from './detection';
 
+/** There are no worker files in the browser. */
+export function builtWorkerFile(): string | undefined {
+  return undefined;
+}
+
 /** There is no worker file in the browser: callers tag in the host. */
 export function detectWorkerFile(): string | undefined {
   return undefined;
@@ -43,4 +48,4 @@ export function tagSamples(logUri: vscode.Uri, req: SampleTagging, onReply: (rep
   return { result, cancel: () => (cancelled = true) };
 }
 
-export const nodeShapeCheck: typeof NodeDetection = { detectWorkerFile, detectInWorker, tagSamples };
+export const nodeShapeCheck: typeof NodeDetection = { builtWorkerFile, detectWorkerFile, detectInWorker, tagSamples };

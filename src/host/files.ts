@@ -9,12 +9,12 @@
  * names, checked by the type-checker in files.web.ts.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ByteSource, SampleLog } from '../core/formats/sampleLog';
 import { openSampleLog } from '../core/formats/openSampleLog';
 import { fileByteSource, nodeCodecs } from '../node/sampleLogs';
 import { openRunsLogInWorker } from '../node/runsLogProxy';
+import { builtWorkerFile } from './detection';
 import { isInspectJson } from '../core/formats/inspect';
 import { removeStaleTemps, writeFileAtomically } from '../node/atomicWrite';
 import { openWhole, readText, wholeFileByteSource, writeThroughRename, type OpenedFile } from './workspaceFiles';
@@ -70,7 +70,7 @@ export async function openSampleLogAt(uri: vscode.Uri, displayName: string): Pro
   // A large file on disk that may hold many runs is read whole and parsed: in a worker thread, so the
   // extension host (every extension's) never waits on it. Inspect logs are read by byte range here.
   if (uri.scheme === 'file' && !/\.eval$/i.test(uri.path) && !/\.runlog\.jsonl$/i.test(uri.path)) {
-    const worker = runsWorkerFile();
+    const worker = builtWorkerFile('runsLogWorker.js');
     const size = await fs.promises.stat(uri.fsPath).then((s) => s.size, () => 0);
     if (worker && size >= RUNS_IN_WORKER_BYTES && !isInspectJson(await readHead(uri, 8192))) return openRunsLogInWorker(worker, uri.fsPath, displayName);
   }
@@ -85,13 +85,6 @@ export async function openSampleLogAt(uri: vscode.Uri, displayName: string): Pro
  * most, and a worker's start (about 50 ms) is not worth it.
  */
 const RUNS_IN_WORKER_BYTES = 4 * 1024 * 1024;
-
-/** The built runs-log worker (dist/runsLogWorker.js) of the installed extension, found through VS Code as the detection worker is; undefined when absent. */
-function runsWorkerFile(): string | undefined {
-  const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
-  const file = ext && path.join(ext.extensionPath, 'dist', 'runsLogWorker.js');
-  return file && fs.existsSync(file) ? file : undefined;
-}
 
 /** Writes `text` to `uri` so that a crash never leaves half a file (review sidecars, hot-exit backups). */
 export async function writeTextAtomically(uri: vscode.Uri, text: string): Promise<void> {

@@ -119,16 +119,7 @@ export async function openRunsLogInWorker(workerFile: string, path: string, disp
     }
   };
   const log: SampleLog = {
-    fileName: listing.fileName,
-    get info() {
-      return listing.info;
-    },
-    get samples() {
-      return listing.samples;
-    },
-    get diagnostics() {
-      return listing.diagnostics;
-    },
+    ...listing,
     async readSample(key: string): Promise<Transcript> {
       const r = await ask({ type: 'read', key });
       if (r.type !== 'sample') throw new Error(`${displayName}: unexpected answer ${r.type}`);
@@ -141,6 +132,7 @@ export async function openRunsLogInWorker(workerFile: string, path: string, disp
       const sig = (l: RunsLogListing) => l.samples.map((x) => `${x.key}:${Object.values(x.scores).join(',')}`).join('|');
       const changed = r.changed || sig(r.listing) !== sig(listing);
       listing = r.listing;
+      Object.assign(log, listing);
       return changed;
     },
   };

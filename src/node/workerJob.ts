@@ -1,8 +1,8 @@
 /**
  * One request to a fresh worker thread, the way the host keeps long work off its own thread (the
- * detection worker, the comparison worker): the worker is started from its built file, sent the
- * request, and answers with messages until the caller settles the job; settling or cancelling
- * terminates the worker. A worker that fails or exits before then rejects the job.
+ * detection worker, the comparison worker, the corpus folder worker): the worker is started from its
+ * built file, sent the request, and answers with messages until the caller settles the job; settling
+ * or cancelling terminates the worker. A worker that fails or exits before then rejects the job.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -10,6 +10,11 @@ import { Worker } from 'node:worker_threads';
 export interface WorkerJob<R> {
   readonly result: Promise<R | undefined>;
   cancel(): void;
+}
+
+/** A job in a worker thread, which can be told more while it runs (a job that stops on its own terms, keeping what it did). */
+export interface WorkerThreadJob<R> extends WorkerJob<R> {
+  post(message: unknown): void;
 }
 
 /** How a reply ends the job. */
@@ -23,7 +28,7 @@ export interface Settle<R> {
  * worker in the error of a worker that failed ("the detection worker: …") or exited before the answer
  * ("the detection worker stopped (exit code 1)").
  */
-export function startWorkerJob<Req, Reply, R>(workerFile: string, req: Req, what: string, onReply: (reply: Reply, settle: Settle<R>) => void): WorkerJob<R> {
+export function startWorkerJob<Req, Reply, R>(workerFile: string, req: Req, what: string, onReply: (reply: Reply, settle: Settle<R>) => void): WorkerThreadJob<R> {
   const worker = new Worker(workerFile);
   let settled = false;
   let cancel: () => void = () => undefined;
@@ -44,5 +49,11 @@ export function startWorkerJob<Req, Reply, R>(workerFile: string, req: Req, what
     cancel = () => done(() => resolve(undefined));
   });
   worker.postMessage(req);
-  return { result, cancel: () => cancel() };
+  return {
+    result,
+    cancel: () => cancel(),
+    post: (message) => {
+      if (!settled) worker.postMessage(message);
+    },
+  };
 }

@@ -6,13 +6,13 @@
  * host's thread only receives the runs, a batch at a time. corpusFolder.web.ts is the web extension's
  * twin.
  */
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { RulesText } from '../../core/behaviours';
 import { StringPool } from '../../core/corpus/folderRuns';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import type { IndexProgress, UpdateIndexResult } from '../../core/corpus/updateIndex';
 import type { FolderCancel, FolderReply, FolderRequest } from '../../node/corpus/folderWorker';
+import { startWorkerJob } from '../../node/workerJob';
 
 /** What reading a folder needs besides the folder. */
 export interface ReadFolderOptions {
@@ -45,30 +45,26 @@ export async function readCorpusFolder(extensionUri: vscode.Uri, folder: vscode.
     ...(o.rules ? { rules: o.rules } : {}),
     ...(root ? { root: root.uri.fsPath, prefix: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${root.name}/` : '' } : {}),
   };
-  const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'corpusFolder.js').fsPath);
   const runs: CorpusRun[] = [];
   // Each batch arrives with copies of its own of the strings every run repeats: one of each is kept.
   const strings = new StringPool();
-  const cancel = () => worker.postMessage({ cancel: true } satisfies FolderCancel);
+  const job = startWorkerJob<FolderRequest, FolderReply, Omit<UpdateIndexResult, 'written'>>(vscode.Uri.joinPath(extensionUri, 'dist', 'corpusFolder.js').fsPath, req, 'the corpus folder worker', (m, settle) => {
+    if ('runs' in m) for (const r of m.runs) runs.push(strings.shareIn(r));
+    else if ('progress' in m) o.onProgress(m.progress);
+    else if ('warn' in m) o.warn(m.warn);
+    else if ('problem' in m) o.problem(m.problem);
+    else if ('done' in m) settle.resolve(m.done);
+    else settle.reject(new Error(m.error));
+  });
+  // Cancelled: the worker stops as Ctrl-C stops summarize, writes the index of what was done, then answers.
+  const cancel = () => job.post({ cancel: true } satisfies FolderCancel);
   o.signal.addEventListener('abort', cancel);
   try {
-    const result = await new Promise<Omit<UpdateIndexResult, 'written'>>((resolve, reject) => {
-      worker.on('message', (m: FolderReply) => {
-        if ('runs' in m) for (const r of m.runs) runs.push(strings.shareIn(r));
-        else if ('progress' in m) o.onProgress(m.progress);
-        else if ('warn' in m) o.warn(m.warn);
-        else if ('problem' in m) o.problem(m.problem);
-        else if ('done' in m) resolve(m.done);
-        else reject(new Error(m.error));
-      });
-      // A worker that throws or runs out of memory: named, since the error alone does not say what failed.
-      worker.once('error', (e) => reject(new Error(`the corpus folder worker: ${e.message}`)));
-      worker.once('exit', (code) => reject(new Error(`the corpus folder worker stopped (exit code ${code})`)));
-      worker.postMessage(req);
-    });
+    // Undefined only for a job cancelled by `job.cancel()`, which this never calls.
+    const result = await job.result;
+    if (!result) throw new Error('the corpus folder worker was stopped');
     return { runs, result, uriOf: (file) => vscode.Uri.file(file) };
   } finally {
     o.signal.removeEventListener('abort', cancel);
-    void worker.terminate();
   }
 }
