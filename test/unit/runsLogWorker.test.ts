@@ -2,7 +2,7 @@
 // same listing and runs as the one opener gives in this thread, this thread's event loop free while the
 // worker parses, a worker started again after it stopped idle, and a file that is not one.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunsLogInWorker } from '../../src/node/runsLogProxy';
@@ -67,6 +67,11 @@ describe('a file of many runs in the runs-log worker', function () {
     const first = await log.readSample(key);
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await log.readSample(key), first, 'read again by a new worker');
+    // A run added to the file: the log lists it after a refresh.
+    const before = log.samples.length;
+    appendFileSync(big, readFileSync(ROLLOUTS, 'utf8').split('\n')[0] + '\n');
+    assert.equal(await log.refresh(), true, 'a file with a run more refreshes to a new list');
+    assert.equal(log.samples.length, before + 1);
     const study = join(repoRoot, 'examples', 'study', 'tampering-faithful-peer-bad_peer.json');
     assert.equal(await openRunsLogInWorker(WORKER, study, 'study.json'), undefined);
     await assert.rejects(openRunsLogInWorker(WORKER, join(dir, 'missing.jsonl'), 'missing.jsonl'), /missing\.jsonl/);
