@@ -1101,7 +1101,7 @@ async function benchCorpusUi(server, browser) {
   const dir = join(cacheDir, `corpus-${count}`);
   ensureCorpus(repoRoot, dir, count);
   rmSync(join(dir, '.peerwatch'), { recursive: true, force: true });
-  const row = { files: count, firstMs: null, secondMs: null, hostPeakMB: null, notes: [] };
+  const row = { files: count, firstMs: null, secondMs: null, hostPeakMB: null, filterMs: null, cellMs: null, notes: [] };
   say(`ui: Open Corpus on ${count} study transcripts, a new window on ${dir}`);
   let wb;
   // From the command to the status naming every file and a cell of the table on screen.
@@ -1122,7 +1122,7 @@ async function benchCorpusUi(server, browser) {
           const status = document.querySelector('[data-testid="corpus-status"]')?.textContent ?? '';
           return new RegExp(re).test(status) && document.querySelector('.corpus-cell') ? Date.now() : null;
         }, want.source).catch(() => null);
-        if (at) return { ms: at - t0, peakMB: Math.round(peak / MB) };
+        if (at) return { ms: at - t0, peakMB: Math.round(peak / MB), frame };
       }
       if (Date.now() > deadline) throw new Error(`Open Corpus did not count ${count} files within ${uiTimeoutMs / 1000} s`);
       await wb.page.waitForTimeout(20);
@@ -1138,6 +1138,47 @@ async function benchCorpusUi(server, browser) {
     const second = await open(new RegExp(`^${count} files: 0 read and tagged, ${count} from the index`));
     row.secondMs = second.ms;
     say(`  from the index: after ${row.secondMs} ms`);
+    // What each click costs with the whole folder counted: the host counts the table again for a
+    // filter, and a cell's runs for a cell (the page's own time included).
+    row.filterMs = await second.frame.evaluate(
+      ([deadlineMs]) =>
+        new Promise((resolve, reject) => {
+          const totals = document.querySelector('[data-testid="corpus-totals"]');
+          const model = document.querySelector('select[data-filter="model"]');
+          if (!totals || !model || model.options.length < 2) return reject(new Error('no model filter to choose'));
+          const before = totals.textContent;
+          const t0 = performance.now();
+          const seen = new MutationObserver(() => {
+            if (totals.textContent === before) return;
+            seen.disconnect();
+            resolve(Math.round(performance.now() - t0));
+          });
+          seen.observe(totals, { childList: true, characterData: true, subtree: true });
+          model.value = model.options[1].value;
+          model.dispatchEvent(new Event('change'));
+          setTimeout(() => reject(new Error('the table was not counted again for a filter')), deadlineMs);
+        }),
+      [60_000],
+    );
+    row.cellMs = await second.frame.evaluate(
+      ([deadlineMs]) =>
+        new Promise((resolve, reject) => {
+          const runs = document.querySelector('[data-testid="cell-runs"]');
+          const cell = document.querySelector('.corpus-cell.shows') ?? document.querySelector('.corpus-cell');
+          if (!runs || !cell) return reject(new Error('no cell to click'));
+          const t0 = performance.now();
+          const seen = new MutationObserver(() => {
+            if (!runs.querySelector('.runs-table')) return;
+            seen.disconnect();
+            resolve(Math.round(performance.now() - t0));
+          });
+          seen.observe(runs, { childList: true, subtree: true });
+          cell.click();
+          setTimeout(() => reject(new Error("the cell's runs did not show")), deadlineMs);
+        }),
+      [60_000],
+    );
+    say(`  a filter: the table again after ${row.filterMs} ms; a cell: its runs after ${row.cellMs} ms`);
   } catch (err) {
     row.notes.push(`error: ${String(err?.message ?? err).split('\n')[0]}`);
     say(`  error: ${err?.stack ?? err}`);
@@ -1155,6 +1196,8 @@ function printCorpusUi(r, cli) {
   console.log(`\nCorpus in VS Code: Peerwatch: Open Corpus on ${r.files.toLocaleString('en-US')} study transcripts, a window of its own\n`);
   console.log(`  no index: every file counted      ${s(r.firstMs).padStart(8)}${cli ? `  (peerwatch summarize ${s(cli.firstMs)})` : ''}, extension host peak ${r.hostPeakMB ?? '?'} MB`);
   console.log(`  again, from the index             ${s(r.secondMs).padStart(8)}${cli ? `  (peerwatch summarize ${s(cli.secondMs)})` : ''}${r.firstMs && r.secondMs ? `, ${(r.secondMs / r.firstMs).toFixed(2)}× the first` : ''}`);
+  console.log(`  a filter chosen: table again      ${s(r.filterMs).padStart(8)}`);
+  console.log(`  a cell clicked: its runs          ${s(r.cellMs).padStart(8)}`);
   for (const n of r.notes) console.log(`  note: ${n}`);
 }
 
@@ -1434,6 +1477,6 @@ function printReadmeTable({ core, ui, cli = [], inspectUi, corpus, corpusUi }) {
     console.log(`\n\`peerwatch summarize\` over ${corpus.files.toLocaleString('en-US')} distinct study transcripts (${corpus.mb} MB): ${s(corpus.firstMs)} with no index (${corpus.firstVsRead}× reading and \`JSON.parse\`-ing them, ${s(corpus.readParseMs)}), ${s(corpus.secondMs)} from the index (${corpus.secondVsFirst}× the first).`);
   }
   if (corpusUi) {
-    console.log(`\n**Open Corpus** on the same folder in VS Code counts every file ${s(corpusUi.firstMs)} after the command with no index and ${s(corpusUi.secondMs)} from the index (extension host peak ${corpusUi.hostPeakMB ?? '?'} MB).`);
+    console.log(`\n**Open Corpus** on the same folder in VS Code counts every file ${s(corpusUi.firstMs)} after the command with no index and ${s(corpusUi.secondMs)} from the index (extension host peak ${corpusUi.hostPeakMB ?? '?'} MB); choosing a model counts the table again in ${s(corpusUi.filterMs)}, and a cell's runs show ${s(corpusUi.cellMs)} after its click.`);
   }
 }
