@@ -66,6 +66,11 @@ describe('Behaviours in Folder tags with the workspace rules file', function () 
     assert.ok(panel.runs.length > 0 && !corpusHas('config-read'), 'the corpus view shows the runs, without the custom tag');
     const before = await refresh();
     assert.equal(before.behaviours['config-read'], undefined, 'no custom tag without the rules file');
+    // Run from the window (the palette, the view's refresh button), a command's result is sent to it
+    // as JSON: counts, not the runs themselves (at the study's scale, tens of megabytes).
+    assert.deepEqual(JSON.parse(JSON.stringify(panel)), { folder: vscode.Uri.file(root).toString(), runs: panel.runs.length });
+    assert.deepEqual(JSON.parse(JSON.stringify(before)), { ...before, behaviours: Object.fromEntries(Object.entries(before.behaviours).map(([b, runs]) => [b, runs.length])) });
+    assert.ok(Object.values(before.behaviours).some((runs) => runs.length > 0), 'the tally in this extension host lists the runs');
     builtIn = detector();
 
     fs.mkdirSync(path.dirname(rulesFile), { recursive: true });

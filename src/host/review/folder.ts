@@ -385,6 +385,17 @@ export interface FolderTally {
   message: string;
 }
 
+/**
+ * `tally`, sent to another process as counts: the view's refresh button runs the command from the
+ * window, which is sent its result as JSON, and at the study's 223,000 runs the lists of names would
+ * be tens of megabytes serialized on the extension host's thread and read by the window. A caller in
+ * this extension host gets the lists (the JSON form is not enumerable: the tally compares as before).
+ */
+function sentAsCounts(tally: FolderTally): FolderTally {
+  const toJSON = () => ({ runs: tally.runs, flagged: tally.flagged, behaviours: Object.fromEntries(Object.entries(tally.behaviours).map(([b, runs]) => [b, runs.length])), message: tally.message });
+  return Object.defineProperty(tally, 'toJSON', { value: toJSON, enumerable: false });
+}
+
 /** "Behaviours in Folder": each behaviour with the runs that show it, and the runs with none. */
 export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -468,7 +479,7 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
         this.view.message = message;
         this.changed.fire();
         const name = (r: RunNode) => `${r.uri.fsPath}${r.sample !== undefined ? `#${r.sample}` : ''}`;
-        return { runs: transcripts, flagged, behaviours: Object.fromEntries(groups.filter((g) => g.behaviour !== null).map((g) => [g.behaviour!, g.runs.map(name)])), message };
+        return sentAsCounts({ runs: transcripts, flagged, behaviours: Object.fromEntries(groups.filter((g) => g.behaviour !== null).map((g) => [g.behaviour!, g.runs.map(name)])), message });
       } catch (e) {
         this.view.message = `Peerwatch could not read the folder: ${e instanceof Error ? e.message : String(e)}`;
         return undefined;
