@@ -171,6 +171,11 @@ function compareValues(dim: GroupDimension, a: string | null, b: string | null):
   return a < b ? -1 : 1;
 }
 
+/** The order runs are counted and listed in: by key (file path, then sample), as code units compare. */
+export function byRunKey(a: Pick<CorpusRun, 'key'>, b: Pick<CorpusRun, 'key'>): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
 /**
  * The runs that count, each once: follow-up sessions, runs not read whole and second copies of a run
  * (another format, the same Inspect sample) left out, in key order so the copy kept does not depend on
@@ -182,7 +187,7 @@ export function countedRuns<R extends CorpusRun>(runs: readonly R[]): { groups: 
   let duplicates = 0;
   const ids = new Set<string>();
   const counted = [...runs]
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .sort(byRunKey)
     .filter((r) => {
       if (r.followup) followups++;
       else if (r.problems?.length) damaged++;

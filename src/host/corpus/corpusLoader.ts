@@ -9,7 +9,7 @@
  * them; the index's detector version holds the rules text's hash, so editing it re-tags).
  */
 import * as vscode from 'vscode';
-import type { CorpusRun } from '../../core/corpus/summarize';
+import { byRunKey, type CorpusRun } from '../../core/corpus/summarize';
 import type { IndexProgress } from '../../core/corpus/updateIndex';
 import type { CorpusTotals } from '../../core/corpus/viewProtocol';
 import { loadRules } from '../review/documentBehaviours';
@@ -81,6 +81,9 @@ export class CorpusLoader {
               onProgress?.(text);
             },
           });
+          // Files are tagged as workers finish them, so runs arrive in no fixed order: both views list
+          // them by key, the same on every load (and the first 1,000 Behaviours in Folder lists are the same ones).
+          runs.sort(byRunKey);
           return {
             folder,
             runs,
