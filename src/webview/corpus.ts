@@ -204,6 +204,10 @@ function cellButton(r: SummaryRow): HTMLElement {
 // ---- the chart ----------------------------------------------------------------------------------
 
 const COLOURS = 6;
+/** The chart's group names: slanted this much (radians), at most this many characters, about this wide each (10px text). */
+const SLANT = Math.PI / 6;
+const LABEL_CHARS = 60;
+const CHAR_W = 6;
 
 function renderChart(): void {
   const t = state.table;
@@ -232,7 +236,16 @@ function renderChart(): void {
   const top = 10;
   const left = 40;
   const groupW = pt.conditions.length * (barW + gap) + groupGap;
-  const width = left + pt.lines.length * groupW + 10;
+  // Each group is named by its model and task in full, slanted below it: cut to fit a group's width,
+  // "deepseek-chat-v3.1 · exfiltration_transfer" and "… · misrep_evaluation" both read "deepseek-chat-v3.1 · e".
+  const names = pt.lines.map((l) => {
+    const n = lineName(l);
+    return n.length > LABEL_CHARS ? `${n.slice(0, LABEL_CHARS - 1)}…` : n;
+  });
+  const longest = names.reduce((m, n) => Math.max(m, n.length), 0);
+  const labelRun = longest * CHAR_W;
+  const width = left + pt.lines.length * groupW + 10 + Math.ceil(labelRun * Math.cos(SLANT));
+  const labelY = top + h + 12;
   const y = (v: number) => top + h - v * h;
   const parts: SVGElement[] = [];
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
@@ -253,10 +266,10 @@ function renderChart(): void {
         parts.push(svg('line', { class: 'error', x1: cx - 4, x2: cx + 4, y1: y(r.ciHigh), y2: y(r.ciHigh) }));
       }
     });
-    parts.push(svg('text', { class: 'axis', x: x0, y: top + h + 14 }, svg('title', {}, lineName(l)), lineName(l).slice(0, Math.max(8, Math.floor(groupW / 6)))));
+    parts.push(svg('text', { class: 'axis group-name', x: x0, y: labelY, transform: `rotate(${(SLANT * 180) / Math.PI} ${x0} ${labelY})` }, svg('title', {}, lineName(l)), names[i]!));
   });
   const legend = el('ul', { class: 'chart-legend' }, ...pt.conditions.map((c, j) => el('li', {}, el('span', { class: `swatch c${j % COLOURS}`, 'aria-hidden': 'true' }), c ?? '?')));
-  const chart = svg('svg', { 'data-testid': 'corpus-chart', width, height: top + h + 24, role: 'img', 'aria-label': `${behaviour}: rate by model and condition, with 95% intervals` }, ...parts);
+  const chart = svg('svg', { 'data-testid': 'corpus-chart', width, height: labelY + Math.ceil(labelRun * Math.sin(SLANT)) + 8, role: 'img', 'aria-label': `${behaviour}: rate by model and condition, with 95% intervals` }, ...parts);
   chartBox.replaceChildren(el('h2', {}, 'Chart ', pick), chart, legend);
 }
 

@@ -55,6 +55,10 @@ describe('The corpus view (Open Corpus)', function () {
     assert.match(await frame.locator('[data-testid="corpus-status"]').innerText(), /18 files: 18 read and tagged, 0 from the index/);
     // The chart: one bar per model and condition, with its interval.
     assert.ok((await frame.locator('[data-testid="corpus-chart"] rect.bar').count()) > 0, 'the chart has bars');
+    // Each group of bars is named in full (cut to a group's width, two tasks of one model read the same).
+    const groups = await frame.$$eval('[data-testid="corpus-chart"] text.group-name', (els) => els.map((e) => e.lastChild?.textContent ?? ''));
+    assert.ok(groups.includes(`${MODEL} · tampering`), `the chart names ${MODEL} · tampering: ${groups.join(' | ')}`);
+    assert.equal(new Set(groups).size, groups.length, `every group's name differs: ${groups.join(' | ')}`);
     await screenshot(page, 'corpus-view');
 
     // Keyboard: the cell is a button; Enter lists its runs.
