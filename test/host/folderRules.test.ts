@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { detectBehaviours, parseRules } from '../../src/core/behaviours';
 import type { FolderTally } from '../../src/host/review/folder';
 import type { CorpusPanel } from '../../src/host/corpus/corpusPanel';
+import { CorpusLoader, type LoadedCorpus } from '../../src/host/corpus/corpusLoader';
 import { readRunFile } from '../../src/node/readTranscript';
 import { waitFor } from '../wait';
 
@@ -99,5 +100,25 @@ describe('Behaviours in Folder tags with the workspace rules file', function () 
     assert.equal(edited.behaviours['config-read'], undefined, 'the old behaviour is gone');
     // The same runs (in the order the workers finished them, which may differ).
     assert.deepEqual([...(edited.behaviours['config-inspected'] ?? [])].sort(), [...listed].sort(), 'the same runs under the new behaviour');
+  });
+
+  it('a load asked for after the rules file changed does not take the load begun before the change', async () => {
+    const loader = new CorpusLoader(vscode.extensions.getExtension('peerwatch.peerwatch')!.extensionUri);
+    const folder = vscode.Uri.file(root);
+    fs.mkdirSync(path.dirname(rulesFile), { recursive: true });
+    fs.writeFileSync(rulesFile, rulesText('config-read'));
+    let second: Promise<LoadedCorpus> | undefined;
+    const first = loader.load(folder, () => {
+      if (second) return;
+      // The first load is under way (tagging with config-read): the rules change, and a view asks again.
+      fs.writeFileSync(rulesFile, rulesText('config-inspected'));
+      second = loader.load(folder);
+    });
+    const a = await first;
+    assert.ok(second, 'the first load reported its progress');
+    const b = await second;
+    const has = (c: LoadedCorpus, behaviour: string) => c.runs.some((r) => r.tags.some((t) => t.behaviour === behaviour));
+    assert.ok(has(a, 'config-read') && !has(a, 'config-inspected'), 'the first load tags with the rules it began with');
+    assert.ok(has(b, 'config-inspected') && !has(b, 'config-read'), 'the second tags with the rules as they are now');
   });
 });

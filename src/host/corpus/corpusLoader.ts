@@ -4,9 +4,10 @@
  * tagged (corpusFolder.ts: in worker threads in Node, never on the extension host's thread;
  * corpusFolder.web.ts: in the web worker host, file by file with a pause between files), with a
  * cancellable progress notification; cancelling keeps a valid index of the files done. An unchanged
- * folder comes from the index alone. Two asks for the same folder at once share one load. Runs are
- * tagged by the built-in detectors and, in a trusted workspace, its rules file (as the editor tags
- * them; the index's detector version holds the rules text's hash, so editing it re-tags).
+ * folder comes from the index alone. Two asks for the same folder at once share one load when they
+ * tag with the same rules. Runs are tagged by the built-in detectors and, in a trusted workspace, its
+ * rules file (as the editor tags them; the index's detector version holds the rules text's hash, so
+ * editing it re-tags).
  */
 import * as vscode from 'vscode';
 import { byRunKey, type CorpusRun } from '../../core/corpus/summarize';
@@ -39,16 +40,20 @@ export class CorpusLoader {
    * a cancellable notification (or in a view, `{viewId}`). Rejects only when the folder is not on
    * this machine's disk (in Node; on the web any folder VS Code can read is read).
    */
-  load(folder: vscode.Uri, onProgress?: (text: string) => void, location: vscode.ProgressLocation | { viewId: string } = vscode.ProgressLocation.Notification): Promise<LoadedCorpus> {
-    const k = folder.toString();
+  async load(folder: vscode.Uri, onProgress?: (text: string) => void, location: vscode.ProgressLocation | { viewId: string } = vscode.ProgressLocation.Notification): Promise<LoadedCorpus> {
+    // The workspace's rules, as the editor reads them (not in an untrusted workspace). A load under way
+    // is shared only when it tags with the same rules: a view reloading because the rules file changed
+    // must not take the load another view began before the change.
+    const rules = await loadRules(folder);
+    const k = `${folder.toString()}\n${rules.withheld ?? ''}\n${rules.text ? `${rules.text.fileName}\n${rules.text.text}` : ''}`;
     const pending = this.loading.get(k);
     if (pending) return pending;
-    const p = this.run(folder, location, onProgress).finally(() => this.loading.delete(k));
+    const p = this.run(folder, rules, location, onProgress).finally(() => this.loading.delete(k));
     this.loading.set(k, p);
     return p;
   }
 
-  private async run(folder: vscode.Uri, location: vscode.ProgressLocation | { viewId: string }, onProgress?: (text: string) => void): Promise<LoadedCorpus> {
+  private async run(folder: vscode.Uri, rules: Awaited<ReturnType<typeof loadRules>>, location: vscode.ProgressLocation | { viewId: string }, onProgress?: (text: string) => void): Promise<LoadedCorpus> {
     const name = vscode.workspace.asRelativePath(folder, false);
     const problems: string[] = [];
     let problemCount = 0;
@@ -57,8 +62,7 @@ export class CorpusLoader {
       if (problems.length < MAX_PROBLEMS) problems.push(m);
     };
     const describe = (p: IndexProgress) => `${p.tagged} read and tagged, ${p.fromIndex} from the index, of ${p.found}${p.walked ? '' : ' found so far'}`;
-    // The workspace's rules, as the editor reads them (not in an untrusted workspace); their errors are problems of the folder.
-    const rules = await loadRules(folder);
+    // The rules' errors are problems of the folder.
     for (const e of rules.errors) problem(`Rules file: ${e}`);
     return vscode.window.withProgress(
       { location, title: `Peerwatch: indexing ${name}`, cancellable: true },
