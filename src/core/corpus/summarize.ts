@@ -152,12 +152,6 @@ export function countedTags(run: CorpusRun, source: SummarySource): ReadonlyArra
   return activeFlags(mergeReview(indexedAsTags(run.tags), run.review, run.eventCount).tags).map((t) => ({ behaviour: String(t.behaviour), events: t.events }));
 }
 
-/** The behaviours a run shows, each once (see countedTags); undefined for a run not reviewed with `source: 'review'`. */
-export function runBehaviours(run: CorpusRun, source: SummarySource): Set<string> | undefined {
-  const tags = countedTags(run, source);
-  return tags && new Set(tags.map((t) => t.behaviour));
-}
-
 /** Sorts conditions the study's way (good, neutral, bad, no peer, no shutdown), then by name; unknown last. */
 function compareValues(dim: GroupDimension, a: string | null, b: string | null): number {
   if (a === b) return 0;
