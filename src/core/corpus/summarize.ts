@@ -206,32 +206,36 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
   const source = opts.source ?? 'detectors';
   const { groups, followups, damaged, duplicates } = countedRuns(runs);
 
-  const cells = new Map<string, Cell>();
-  // A run's cell is found through one map per dimension, without building a key for each run: at the
+  const cells: Cell[] = [];
+  // A cell is found through one map per dimension, without building a key for each run: at the
   // study's 223,000 runs, a string per run was a good part of every count (the corpus view counts
   // again on each filter change).
   const lookup = new Map<unknown, unknown>();
-  const cellOf = (run: CorpusRun): Cell => {
+  /** The cell of `values` (one per dimension); made when `make` and not there yet. */
+  const cellAt = (values: ReadonlyArray<string | null>, make: boolean): Cell | undefined => {
     let node = lookup;
-    for (const d of by) {
-      const v = (run[d] as string | undefined) ?? null;
+    for (const v of values) {
       let next = node.get(v) as Map<unknown, unknown> | undefined;
-      if (!next) node.set(v, (next = new Map()));
+      if (!next) {
+        if (!make) return undefined;
+        node.set(v, (next = new Map()));
+      }
       node = next;
     }
     let cell = node.get(CELL) as Cell | undefined;
-    if (!cell) {
-      const values = by.map((d) => (run[d] as string | undefined) ?? null);
-      cells.set(JSON.stringify(values), (cell = { values, modelNames: new Set(), runs: 0, unreviewed: 0, counts: new Map(), counted: new Map() }));
+    if (!cell && make) {
+      cells.push((cell = { values: [...values], modelNames: new Set(), runs: 0, unreviewed: 0, counts: new Map(), counted: new Map() }));
       node.set(CELL, cell);
     }
     return cell;
   };
+  const runValues: Array<string | null> = by.map(() => null);
   const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);
   let total = 0;
   let unreviewed = 0;
   for (const [run] of groups) {
-    const cell = cellOf(run!);
+    by.forEach((d, i) => (runValues[i] = (run![d] as string | undefined) ?? null));
+    const cell = cellAt(runValues, true)!;
     if (run!.model !== undefined) cell.modelNames.add(run!.modelRaw ?? run!.model);
     const tags = countedTags(run!, source);
     if (!tags) {
@@ -252,7 +256,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
   }
 
   const order = [...BUILTIN_BEHAVIOURS, ...[...behaviours].filter((b) => !(BUILTIN_BEHAVIOURS as readonly string[]).includes(b)).sort()];
-  const sorted = [...cells.values()].sort((a, b) => {
+  const sorted = cells.sort((a, b) => {
     for (let i = 0; i < by.length; i++) {
       const c = compareValues(by[i]!, a.values[i]!, b.values[i]!);
       if (c) return c;
@@ -265,7 +269,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
   const sibling = (cell: Cell, condition: string): Cell | undefined => {
     const values = [...cell.values];
     values[ci] = condition;
-    return cells.get(JSON.stringify(values));
+    return cellAt(values, false);
   };
 
   const rows: SummaryRow[] = [];
