@@ -243,10 +243,14 @@ function tailShown(): boolean {
   return !tailHost.hidden;
 }
 
+/** The tail on screen, whose rows expand and collapse in place (the list's rows are not there yet). */
+let tailOnScreen: Extract<ToWebview, { type: 'tail' }> | undefined;
+
 /** Shows the host's `tail`: the last events, numbered exactly or (while the index is behind) by estimate. */
 function showTail(m: Extract<ToWebview, { type: 'tail' }>): void {
   tailWanted = false;
   if (!m.rows.length) return;
+  tailOnScreen = m;
   const percent = Math.floor(m.indexed * 100);
   const note = m.exact
     ? `The end of the log, read ahead of the index (${percent}% read).`
@@ -267,14 +271,51 @@ function showTail(m: Extract<ToWebview, { type: 'tail' }>): void {
   (rows[rows.length - 1] as HTMLElement).focus({ preventScroll: true });
 }
 
-/** Back to the event list (the index caught up, or the reader moved elsewhere). */
-function leaveTail(): void {
+/** The tail's row for `node` (an element in it), if it shows an event (not an unreadable record). */
+function tailRowOf(node: Element | null): HTMLElement | null {
+  return tailShown() ? (node?.closest<HTMLElement>('.event[data-tail-index]:not(.event-unreadable)') ?? null) : null;
+}
+
+/** Expands or collapses a row of the tail in place, keeping the focus on it. */
+function toggleTailRow(row: HTMLElement): void {
+  const rows = row.parentElement ? [...row.parentElement.children] : [];
+  const r = tailOnScreen?.rows[rows.indexOf(row)];
+  if (!tailOnScreen || !r?.event) return;
+  const next = renderEvent({ ...r.event, index: r.index }, { expanded: row.dataset.expanded !== 'true', diffMode, tail: { exact: tailOnScreen.exact } });
+  next.tabIndex = -1;
+  row.replaceWith(next);
+  next.focus({ preventScroll: true });
+}
+
+/**
+ * Back to the event list (the index caught up, or the reader moved elsewhere). When the log's true
+ * count is known (`eventCount`: reading finished) or the tail's numbers were exact, rows expanded in
+ * the tail stay expanded in the list, and the true number of the row that had the focus is returned.
+ * The tail is the file's last events, so its k-th row of n is event `eventCount - n + k`.
+ */
+function leaveTail(eventCount?: number): number | undefined {
   tailWanted = false;
-  if (!tailShown()) return;
+  if (!tailShown()) return undefined;
+  const rows = [...tailHost.querySelectorAll<HTMLElement>('[data-testid="tail-list"] > .event')];
+  const trueIndex = (k: number) => (eventCount !== undefined ? eventCount - rows.length + k : tailOnScreen?.exact ? Number(rows[k]!.dataset.tailIndex) : undefined);
+  const focused = rows.findIndex((r) => r.contains(document.activeElement));
+  const focusedTrue = focused >= 0 ? trueIndex(focused) : undefined;
+  for (const [k, row] of rows.entries()) {
+    const index = trueIndex(k);
+    if (index !== undefined && index >= 0 && row.dataset.tailIndex !== undefined) {
+      if ((row.dataset.expanded === 'true') === isExpanded(index)) continue;
+      if (toggled.has(index)) toggled.delete(index);
+      else toggled.add(index);
+      list.rerenderIndex(index);
+      saveSoon();
+    }
+  }
+  tailOnScreen = undefined;
   tailHost.hidden = true;
   tailHost.replaceChildren();
   listHost.hidden = false;
   list.layoutChanged();
+  return focusedTrue;
 }
 
 // ---- rendering the summary ------------------------------------------------------------------
@@ -563,9 +604,12 @@ function run(command: WebviewCommand): void {
       return list.revealPos(0, { focus: true });
     case 'lastEvent':
       return list.revealPos(list.total - 1, { focus: true, atEnd: true });
-    case 'toggleEvent':
+    case 'toggleEvent': {
+      const tailRow = tailRowOf(document.activeElement);
+      if (tailShown()) return void (tailRow && toggleTailRow(tailRow));
       if (focusedIndex !== undefined) toggleIndex(focusedIndex);
       return;
+    }
     case 'expandAll':
       return setExpandAll(true);
     case 'collapseAll':
@@ -646,10 +690,13 @@ app.addEventListener('click', (ev) => {
   const item = target.closest<HTMLElement>('.event[data-event-index]');
   const index = item ? Number(item.dataset.eventIndex) : undefined;
   if (item && index !== undefined) focusIndex(index, list.posOfNode(item));
+  const tailRow = tailRowOf(target);
+  if (tailRow && !action) tailRow.focus({ preventScroll: true });
   if (!action) return;
   switch (action.dataset.action) {
     case 'toggle':
       if (index !== undefined) toggleIndex(index);
+      else if (tailRow) toggleTailRow(tailRow);
       break;
     case 'toggle-group':
       toggleGroup(action);
@@ -778,8 +825,11 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       else if (tailShown() && !message.indexing) {
         // Reading finished: the end shown ahead of the index is now the numbered end of the list.
         renderSummary(message, false);
-        leaveTail();
-        list.revealPos(list.total - 1, { focus: true, atEnd: true });
+        const focus = leaveTail(message.eventCount);
+        // The same event, now under its number: the last one is the list's end; another is located
+        // through the host, which knows its place in a filtered view.
+        if (focus === undefined || focus === message.eventCount - 1) list.revealPos(list.total - 1, { focus: true, atEnd: true });
+        else post({ type: 'locate', index: focus });
         break;
       }
       generation = message.generation;
