@@ -114,7 +114,7 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     }
     const conversions = found.filter((f) => f.result.convertedFrom?.sha256);
     assert.equal(conversions.length, 4, 'examples/runlog holds four conversions that record their source');
-    const { groups, runs } = tallyRuns(found);
+    const { groups, runs } = await tallyRuns(found);
     assert.equal(runs, found.length - conversions.length, 'each conversion is counted with its study run');
     const nodes = groups.flatMap((g) => g.runs);
     for (const c of conversions) {
@@ -188,7 +188,7 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     }
     assert.ok(compared >= 20, `compared ${compared} runs`);
     const found: FoundFile[] = first.runs.map((r) => ({ uri: vscode.Uri.file(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}), result: flagsOfRun(r) }));
-    const nodes = tallyRuns(found).groups.flatMap((g) => g.runs);
+    const nodes = (await tallyRuns(found)).groups.flatMap((g) => g.runs);
     assert.ok(nodes.some((n) => n.sample !== undefined && n.uri.fsPath.endsWith('peer_tampering.eval')), 'an Inspect log’s samples are runs of the folder');
     const second = await loader.load(vscode.Uri.file(temp));
     assert.equal(second.totals.tagged, 0, 'nothing read again');
@@ -226,7 +226,7 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
   });
   it('lists the first 1,000 runs of a behaviour, then one line with how many more that opens the corpus view', async () => {
     const flagged = (i: number): FoundFile => ({ uri: vscode.Uri.file(`/corpus/transcript_${i}.json`), result: { byBehaviour: { 'shutdown-tampering': 1 }, firstEvent: { 'shutdown-tampering': 7 }, flags: 1, tags: 1, reviewed: false } });
-    const { groups } = tallyRuns([...Array(MAX_RUNS_LISTED + 250).keys()].map(flagged));
+    const { groups } = await tallyRuns([...Array(MAX_RUNS_LISTED + 250).keys()].map(flagged));
     const listed = runsListed(groups[0]!);
     assert.equal(listed.length, MAX_RUNS_LISTED + 1);
     assert.ok(listed.slice(0, MAX_RUNS_LISTED).every((n) => n.kind === 'run'));
@@ -235,6 +235,6 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     const item = moreRunsItem(more as Extract<typeof more, { kind: 'more' }>);
     assert.equal(item.label, '250 more runs');
     assert.ok((await vscode.commands.getCommands(true)).includes(item.command!.command), `${item.command!.command} is a command`);
-    assert.equal(runsListed(tallyRuns([...Array(MAX_RUNS_LISTED).keys()].map(flagged)).groups[0]!).length, MAX_RUNS_LISTED, 'up to 1,000 runs, every one is listed');
+    assert.equal(runsListed((await tallyRuns([...Array(MAX_RUNS_LISTED).keys()].map(flagged))).groups[0]!).length, MAX_RUNS_LISTED, 'up to 1,000 runs, every one is listed');
   });
 });

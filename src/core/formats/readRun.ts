@@ -103,9 +103,8 @@ export function runSourceRecord(run: RunRead): RunlogSource {
   return { file: baseName(run.source), format: run.transcript.header.format, ...(run.sha256 ? { sha256: run.sha256 } : {}) };
 }
 
-/** A run found in a folder, for counting: its key (a path) and what identifies its content. */
+/** A run found in a folder, for counting: what identifies its content. */
 export interface FoundRun {
-  readonly key: string;
   /** SHA-256 of the file's own bytes. */
   readonly sha256?: string;
   /** For a converted run log: the recorded source. */

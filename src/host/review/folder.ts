@@ -311,12 +311,14 @@ export function flagsOfRun(run: CorpusRun): FileFlags {
  * converted from it, which records the source's SHA-256) is one run: shown once, from the reviewed
  * file if one of them is reviewed, else from the original, with the other named beside it.
  */
-export function tallyRuns(found: readonly FoundFile[]): { groups: BehaviourNode[]; runs: number; flagged: number } {
+export async function tallyRuns(found: readonly FoundFile[]): Promise<{ groups: BehaviourNode[]; runs: number; flagged: number }> {
   const byBehaviour = new Map<string, RunNode[]>();
   const clean: RunNode[] = [];
-  const entries = found.map((f) => ({ key: `${f.uri.toString()}${f.sample !== undefined ? `#${f.sample}` : ''}`, f, ...(f.result.sha256 ? { sha256: f.result.sha256 } : {}), ...(f.result.convertedFrom ? { convertedFrom: f.result.convertedFrom } : {}) }));
+  const entries = found.map((f) => ({ f, ...(f.result.sha256 ? { sha256: f.result.sha256 } : {}), ...(f.result.convertedFrom ? { convertedFrom: f.result.convertedFrom } : {}) }));
   const runs = sameRuns(entries);
-  for (const members of runs) {
+  for (const [i, members] of runs.entries()) {
+    // A slice at a time, as the runs were taken (scan): the host answers between them.
+    if (i % RUNS_PER_SLICE === RUNS_PER_SLICE - 1) await yieldToHost();
     const { uri, sample, result: r } = (members.find((m) => m.f.result.reviewed) ?? members[0]!).f;
     const alsoAs = members.map((m) => m.f.uri).filter((u) => u !== uri);
     const s = sample !== undefined ? { sample } : {};
@@ -485,7 +487,7 @@ export class FolderBehaviours implements vscode.TreeDataProvider<FolderNode>, vs
           if (corpus.totals.problemCount) notes.push(`${corpus.totals.problemCount} problem${corpus.totals.problemCount === 1 ? '' : 's'} reading ${folder.name} (Open Corpus lists them).`);
         }
         if (withheld) notes.push(withheld);
-        const { groups, runs: transcripts, flagged } = tallyRuns(found);
+        const { groups, runs: transcripts, flagged } = await tallyRuns(found);
         this.groups = groups;
         const message = [transcripts ? `${transcripts} run${transcripts === 1 ? '' : 's'}, ${flagged} with flags.` : 'No transcripts in this folder.', ...notes].join(' ');
         this.view.message = message;
