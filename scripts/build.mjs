@@ -180,6 +180,8 @@ if (withTests) {
   );
   for (const tier of ['unit', 'host', 'ui']) {
     const entryPoints = tsFiles(join('test', tier));
+    // A test deleted or renamed must not go on running from its old build: each tier is built afresh.
+    rmSync(join(root, 'out', 'test', tier), { recursive: true, force: true });
     if (entryPoints.length === 0) continue;
     builds.push(
       esbuild.build({
