@@ -171,8 +171,11 @@ describe('Behaviours in Folder reads runs as the editor and the CLI do', functio
     const ext = vscode.extensions.getExtension('peerwatch.peerwatch');
     assert.ok(ext, 'the extension is loaded');
     const loader = new CorpusLoader(ext.extensionUri);
-    const first = await loader.load(vscode.Uri.file(temp));
+    const said: string[] = [];
+    const first = await loader.load(vscode.Uri.file(temp), (text) => said.push(text));
     assert.equal(first.totals.fromIndex, 0);
+    // The progress ends on the whole count, not on one held back by its throttle.
+    assert.equal(said.at(-1), `${first.totals.files} read and tagged, 0 from the index, of ${first.totals.files}`);
     assert.ok(fs.existsSync(path.join(temp, '.peerwatch', 'index.jsonl')), 'the index is written in the folder');
     let compared = 0;
     for (const run of first.runs) {

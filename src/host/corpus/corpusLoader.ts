@@ -85,6 +85,11 @@ export class CorpusLoader {
               onProgress?.(text);
             },
           });
+          // The last counts, which the throttle above may have held back: the notification must not
+          // close (or a view show its table) under a count of files from before the end.
+          const final = describe({ tagged: result.tagged, fromIndex: result.fromIndex, found: result.files, walked: true });
+          progress.report({ message: final });
+          onProgress?.(final);
           // Files are tagged as workers finish them, so runs arrive in no fixed order: both views list
           // them by key, the same on every load (and the first 1,000 Behaviours in Folder lists are the same ones).
           runs.sort(byRunKey);
