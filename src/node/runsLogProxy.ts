@@ -24,7 +24,6 @@ class RunsWorker {
 
   constructor(workerFile: string, path: string, displayName: string, onGone: () => void) {
     this.worker = new Worker(workerFile);
-    this.worker.unref();
     let opened: Pending | undefined;
     this.listing = new Promise<RunsLogReply>((resolve, reject) => (opened = { resolve, reject })).then((r) => {
       if (r.type === 'opened') return r.listing;
@@ -49,6 +48,9 @@ class RunsWorker {
     });
     this.worker.once('error', (e) => fail(new Error(`${displayName}: the worker reading it failed: ${e.message}`)));
     this.worker.once('exit', (code) => fail(new Error(`${displayName}: the worker reading it stopped (exit code ${code})`)));
+    // Unref'd after its listeners, not before: adding a 'message' listener refs the worker's port again,
+    // and a process with nothing else to do (the unit tests') then waited out the idle minute to exit.
+    this.worker.unref();
     this.worker.postMessage({ type: 'open', path, displayName } satisfies RunsLogRequest);
   }
 

@@ -76,4 +76,14 @@ describe('a file of many runs in the runs-log worker', function () {
     assert.equal(await openRunsLogInWorker(WORKER, study, 'study.json'), undefined);
     await assert.rejects(openRunsLogInWorker(WORKER, join(dir, 'missing.jsonl'), 'missing.jsonl'), /missing\.jsonl/);
   });
+
+  it('an idle worker does not keep the process alive while it waits out its minute', async () => {
+    // The handles that keep Node's event loop (and so the process) running: a ref'd worker's port is one.
+    const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+    const before = ports();
+    const log = await openRunsLogInWorker(WORKER, ROLLOUTS, 'rollouts.jsonl');
+    assert.ok(log, 'the worker lists the file');
+    assert.ok(await log.readSample(log.samples[0]!.key));
+    assert.equal(ports(), before, 'no port of the worker keeps the process running');
+  });
 });
