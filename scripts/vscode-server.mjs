@@ -66,6 +66,7 @@ export const quietSettings = {
  */
 export const uiTestSettings = {
   'terminal.integrated.gpuAcceleration': 'off',
+  'workbench.reduceMotion': 'on',
 };
 
 const log = (...a) => { if (!process.env.PEERWATCH_QUIET) console.error('[vscode]', ...a); };
