@@ -72,6 +72,37 @@ export const RunlogEndRecord = z.object({
 });
 export type RunlogEndRecord = z.infer<typeof RunlogEndRecord>;
 
+/** What is wrong with a line of a run log: where, what and what was expected. */
+export interface LineProblem {
+  column: number | undefined;
+  what: string;
+  expected: string;
+  path?: string;
+}
+
+/** A line nesting deeper than a reader follows (the model's limit). */
+export function tooDeepLine(lineNo: number, column = 1): LineProblem {
+  return { column, what: `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, expected: `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting` };
+}
+
+/**
+ * Why `JSON.parse` refused a line, in the words every reader of run logs uses (this reader, the index
+ * and an event decoded from it): the tolerant reader finds the place. `lastWithoutNewline`: the line is
+ * the file's last and has no newline, so a record that stops short is one the file cuts off.
+ */
+export function jsonLineProblem(text: string, lineNo: number, lastWithoutNewline = false): LineProblem {
+  const parsed = parseJsonTolerant(text, { locateDepth: 0 });
+  const err = parsed.error;
+  // No error: JSON.parse's is inside a value nested too deep, which the tolerant reader skips unread.
+  if (!err) return tooDeepLine(lineNo, parsed.warnings[0]?.column ?? 1);
+  return {
+    column: err.column,
+    what: err.found === 'end of file' && lastWithoutNewline ? `line ${lineNo} is cut off (the file ends in the middle of a record)` : `line ${lineNo} is not valid JSON: found ${err.found} at column ${err.column}`,
+    expected: err.expected,
+    ...(err.path === '$' ? {} : { path: err.path }),
+  };
+}
+
 /**
  * What a log's first record says (shared by RunlogReader and RunlogIndex): its header, or what is
  * wrong with it. `header` is what to use either way; after `newer`, nothing else may be read.
@@ -424,24 +455,8 @@ export class RunlogReader {
     try {
       record = JSON.parse(line);
     } catch {
-      const parsed = parseJsonTolerant(line, { locateDepth: 0 });
-      const err = parsed.error;
-      if (!err) {
-        // The tolerant reader skips a value nested too deep without reading it, so the syntax error
-        // JSON.parse met is inside that value: the line is reported as too deep, at where that begins.
-        this.error(lineNo, parsed.warnings[0]?.column ?? 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
-        return undefined;
-      }
-      const cut = err.found === 'end of file';
-      this.error(
-        lineNo,
-        err.column,
-        cut && lastWithoutNewline
-          ? `line ${lineNo} is cut off (the file ends in the middle of a record)`
-          : `line ${lineNo} is not valid JSON: found ${err.found} at column ${err.column}`,
-        err.expected,
-        err.path === '$' ? undefined : err.path,
-      );
+      const p = jsonLineProblem(line, lineNo, lastWithoutNewline);
+      this.error(lineNo, p.column, p.what, p.expected, p.path);
       return undefined;
     }
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -450,7 +465,8 @@ export class RunlogReader {
     }
     // Only a line of more than 2,000 characters can hold 1,000 levels of brackets: shorter ones skip the walk.
     if (line.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(record)) {
-      this.error(lineNo, 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+      const p = tooDeepLine(lineNo);
+      this.error(lineNo, p.column, p.what, p.expected);
       return undefined;
     }
     const type = (record as { type?: unknown }).type;

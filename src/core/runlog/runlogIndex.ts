@@ -19,10 +19,9 @@
  */
 import type { z } from 'zod';
 import { Diagnostic, EventGroup, RunHeader, TranscriptEvent } from '../model';
-import { parseJsonTolerant } from '../json/tolerantJson';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../json/values';
 import { describeZodIssue, zodPathText } from '../zodMessages';
-import { RUNLOG_READER, RunlogEndRecord, parseEventRecord, readFirstRecord } from './runlog';
+import { RUNLOG_READER, RunlogEndRecord, jsonLineProblem, parseEventRecord, readFirstRecord, tooDeepLine } from './runlog';
 
 type EventKind = TranscriptEvent['kind'];
 
@@ -58,8 +57,6 @@ type EventFields = { kind?: unknown; name?: unknown; step?: unknown; groups?: un
 
 type DecodeResult = { event: TranscriptEvent } | { diagnostic: Diagnostic };
 
-const tooDeep = (lineNo: number) => `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`;
-const TOO_DEEP_EXPECTED = `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`;
 
 export class RunlogIndex {
   // Per event (index = event position); entries at and past `count` are garbage.
@@ -391,17 +388,15 @@ export class RunlogIndex {
     try {
       record = JSON.parse(text);
     } catch {
-      const parsed = parseJsonTolerant(text, { locateDepth: 0 });
-      const err = parsed.error;
-      // No error: JSON.parse's is inside a value nested too deep, which the tolerant reader skips unread.
-      if (!err) return fail(parsed.warnings[0]?.column ?? 1, tooDeep(lineNo), TOO_DEEP_EXPECTED);
-      return fail(err.column, `line ${lineNo} is not valid JSON: found ${err.found} at column ${err.column}`, err.expected, err.path === '$' ? undefined : err.path);
+      const p = jsonLineProblem(text, lineNo);
+      return fail(p.column, p.what, p.expected, p.path);
     }
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       return fail(1, `line ${lineNo} is not a record`, 'a JSON object with a "type" field');
     }
     if (nestsDeeperThan(record)) {
-      return fail(1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+      const p = tooDeepLine(lineNo);
+      return fail(p.column, p.what, p.expected);
     }
     if ((record as { type?: unknown }).type !== 'event') {
       return fail(1, `line ${lineNo} is not an event record`, '{"type": "event", "kind": …}', '$.type');
@@ -447,7 +442,8 @@ export class RunlogIndex {
     }
     // Only a line of more than 2,000 bytes can hold 1,000 levels of brackets: shorter ones skip the walk.
     if (end - from > 2 * MAX_JSON_DEPTH && typeof record === 'object' && record !== null && nestsDeeperThan(record)) {
-      this.error(lineNo, 1, `line ${lineNo} nests deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels and is not read`, `at most ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of nesting`);
+      const p = tooDeepLine(lineNo);
+      this.error(lineNo, p.column, p.what, p.expected);
       return;
     }
     // The hot path: an event record after the header.
@@ -614,23 +610,8 @@ export class RunlogIndex {
   }
 
   private jsonError(text: string, lineNo: number, lastWithoutNewline: boolean): void {
-    const parsed = parseJsonTolerant(text, { locateDepth: 0 });
-    const err = parsed.error;
-    if (!err) {
-      // JSON.parse's error is inside a value nested too deep, which the tolerant reader skips unread.
-      this.error(lineNo, parsed.warnings[0]?.column ?? 1, tooDeep(lineNo), TOO_DEEP_EXPECTED);
-      return;
-    }
-    const cut = err.found === 'end of file';
-    this.error(
-      lineNo,
-      err.column,
-      cut && lastWithoutNewline
-        ? `line ${lineNo} is cut off (the file ends in the middle of a record)`
-        : `line ${lineNo} is not valid JSON: found ${err.found} at column ${err.column}`,
-      err.expected,
-      err.path === '$' ? undefined : err.path,
-    );
+    const p = jsonLineProblem(text, lineNo, lastWithoutNewline);
+    this.error(lineNo, p.column, p.what, p.expected, p.path);
   }
 
   private zodError(lineNo: number, what: string, issue: z.core.$ZodIssue): void {
