@@ -45,13 +45,19 @@ class RunsWorker {
       const p = this.pending.get(r.id!);
       this.pending.delete(r.id!);
       p?.resolve(r);
+      this.settled();
     });
     this.worker.once('error', (e) => fail(new Error(`${displayName}: the worker reading it failed: ${e.message}`)));
     this.worker.once('exit', (code) => fail(new Error(`${displayName}: the worker reading it stopped (exit code ${code})`)));
-    // Unref'd after its listeners, not before: adding a 'message' listener refs the worker's port again,
-    // and a process with nothing else to do (the unit tests') then waited out the idle minute to exit.
-    this.worker.unref();
+    // The worker keeps the process alive only while it is asked something (here, the listing): idle,
+    // it must not hold a process with nothing else to do (a command's, a test run's) for its minute.
+    void this.listing.catch(() => undefined).finally(() => this.settled());
     this.worker.postMessage({ type: 'open', path, displayName } satisfies RunsLogRequest);
+  }
+
+  /** Unref'd once nothing is asked (unref, not before the listeners: adding one refs the port again). */
+  private settled(): void {
+    if (this.pending.size === 0) this.worker.unref();
   }
 
   get busy(): boolean {
@@ -62,6 +68,7 @@ class RunsWorker {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.worker.ref();
       this.worker.postMessage({ ...req, id } satisfies RunsLogRequest);
     });
   }
