@@ -160,11 +160,15 @@ describe('Detection off the extension host thread (issue 14)', function () {
     // untrusted case is asked for through loadRules's `trusted` argument, which defaults to
     // vscode.workspace.isTrusted.
     assert.equal(vscode.workspace.isTrusted, true);
+    // examples/.peerwatch/ may hold the corpus index Peerwatch writes when it opens examples/ (npm
+    // start, the UI tests, a scan this test's rules file sets off): only the rules file is this test's.
     const rulesDir = path.join(examples, '.peerwatch');
-    assert.ok(!fs.existsSync(rulesDir), 'examples/ has no rules file of its own');
-    fs.mkdirSync(rulesDir);
+    const rulesFile = path.join(rulesDir, 'rules.yaml');
+    assert.ok(!fs.existsSync(rulesFile), 'examples/ has no rules file of its own');
+    const madeDir = !fs.existsSync(rulesDir);
+    fs.mkdirSync(rulesDir, { recursive: true });
     try {
-      fs.writeFileSync(path.join(rulesDir, 'rules.yaml'), 'version: 1\nrefusalPhrases:\n  - I must respectfully abstain\n  - "/^(a+)+$/"\n');
+      fs.writeFileSync(rulesFile, 'version: 1\nrefusalPhrases:\n  - I must respectfully abstain\n  - "/^(a+)+$/"\n');
       const log = vscode.Uri.file(path.join(examples, 'runlog', 'exfiltration_transfer-exfiltration-peer-good_peer.runlog.jsonl'));
       const untrusted = await loadRules(log, false);
       assert.equal(untrusted.withheld, 'Workspace rules not loaded: this workspace is not trusted.');
@@ -177,7 +181,8 @@ describe('Detection off the extension host thread (issue 14)', function () {
         ['I\\s+must\\s+respectfully\\s+abstain', '^(a+)+$'],
       );
     } finally {
-      fs.rmSync(rulesDir, { recursive: true, force: true });
+      fs.rmSync(rulesFile, { force: true });
+      if (madeDir && fs.readdirSync(rulesDir).length === 0) fs.rmdirSync(rulesDir);
     }
   });
 });

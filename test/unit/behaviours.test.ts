@@ -171,6 +171,9 @@ describe('behaviour detectors on the examples', () => {
     const all: string[] = [];
     const walk = (d: string) => {
       for (const n of readdirSync(d)) {
+        // Hidden folders hold no example: .peerwatch/ is the corpus index Peerwatch writes when it
+        // opens examples/ (npm start, the UI tests), skipped as the corpus walk skips it.
+        if (n.startsWith('.')) continue;
         const p = join(d, n);
         if (statSync(p).isDirectory()) walk(p);
         else if (/\.json$|\.jsonl$/.test(n) && n !== 'run_meta.json') all.push(p.slice(join(root, 'examples').length + 1));
