@@ -63,7 +63,7 @@ unit_log=""
 case " $tiers " in *" unit "*" host "*|*" unit "*" web "*)
   unit_log="$(mktemp)"
   step "unit tests (mocha, plain Node), beside the extension-host suites; their output follows those"
-  npx mocha --config .mocharc.json >"$unit_log" 2>&1 & unit_pid=$! ;;
+  npx mocha --config .mocharc.json --parallel --jobs 2 >"$unit_log" 2>&1 & unit_pid=$! ;;
 esac
 finish_unit() {
   if [ -n "$unit_pid" ]; then
