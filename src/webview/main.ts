@@ -288,21 +288,24 @@ function toggleTailRow(row: HTMLElement): void {
 }
 
 /**
- * Back to the event list (the index caught up, or the reader moved elsewhere). When the log's true
- * count is known (`eventCount`: reading finished) or the tail's numbers were exact, rows expanded in
- * the tail stay expanded in the list, and the true number of the row that had the focus is returned.
- * The tail is the file's last events, so its k-th row of n is event `eventCount - n + k`.
+ * Back to the event list (the index caught up, or the reader moved elsewhere). When the tail's true
+ * numbers are known, rows expanded in the tail stay expanded in the list, and the true number of the
+ * row that had the focus is returned: the tail's own when exact, else (`eventCount`: reading finished)
+ * from the end, as an unfiltered tail is the file's last events (its k-th row of n is event
+ * `eventCount - n + k`); a filtered one skips events, so its estimates are not carried over.
  */
 function leaveTail(eventCount?: number): number | undefined {
   tailWanted = false;
   if (!tailShown()) return undefined;
   const rows = [...tailHost.querySelectorAll<HTMLElement>('[data-testid="tail-list"] > .event')];
-  const trueIndex = (k: number) => (eventCount !== undefined ? eventCount - rows.length + k : tailOnScreen?.exact ? Number(rows[k]!.dataset.tailIndex) : undefined);
+  const consecutive = eventCount !== undefined && !filter.kinds && !filter.tools;
+  const trueIndex = (k: number) => (tailOnScreen?.exact ? Number(rows[k]!.dataset.tailIndex) : consecutive ? eventCount - rows.length + k : undefined);
   const focused = rows.findIndex((r) => r.contains(document.activeElement));
   const focusedTrue = focused >= 0 ? trueIndex(focused) : undefined;
   for (const [k, row] of rows.entries()) {
     const index = trueIndex(k);
-    if (index !== undefined && index >= 0 && row.dataset.tailIndex !== undefined) {
+    // Unreadable records have no expanded state to carry.
+    if (index !== undefined && index >= 0 && row.dataset.expanded !== undefined) {
       if ((row.dataset.expanded === 'true') === isExpanded(index)) continue;
       if (toggled.has(index)) toggled.delete(index);
       else toggled.add(index);
