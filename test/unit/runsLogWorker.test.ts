@@ -81,9 +81,10 @@ describe('a file of many runs in the runs-log worker', function () {
     await assert.rejects(openRunsLogInWorker(WORKER, join(dir, 'missing.jsonl'), 'missing.jsonl'), /missing\.jsonl/);
   });
 
-  it('an idle worker does not keep a process alive while it waits out its minute', async () => {
+  it('a process that asks the worker gets its answer, then ends without waiting out the idle minute', async () => {
     // A process of its own (this one has other handles): it opens and reads the log through the proxy,
-    // bundled here as the build bundles it, and has nothing else to do, so it should end at once.
+    // bundled here as the build bundles it: the worker holds it while asked (the run must be read),
+    // then, idle, lets it end at once.
     const entry = join(dir, 'proxy.js');
     await esbuild.build({ entryPoints: [join(repoRoot, 'src', 'node', 'runsLogProxy.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: entry, logLevel: 'silent' });
     const script = `require(${JSON.stringify(entry)}).openRunsLogInWorker(${JSON.stringify(WORKER)}, ${JSON.stringify(ROLLOUTS)}, 'rollouts.jsonl')
