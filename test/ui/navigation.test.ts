@@ -394,6 +394,7 @@ describe('The end of a log still being read (issue 18)', function () {
     await page.keyboard.press('Enter');
     await expandedThought.waitFor({ timeout: LONG });
     assert.ok(await frame.locator('[data-testid="tail"]').isVisible(), 'all of this happened while the log was still read');
+    await screenshot(page, 'tail-expanded');
     // Reading ends: the same event, under its true number, still expanded and focused.
     await frame.locator('[data-testid="tail"]').waitFor({ state: 'hidden', timeout: 180_000 });
     const numbered = HUGE_EVENTS - 2;
