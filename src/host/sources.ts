@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, TranscriptEvent } from '../core/model';
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
-import { tailEventLines, tailNumbering } from '../core/runlog/runlogTail';
+import { holdsEndRecord, tailEventLines, tailNumbering } from '../core/runlog/runlogTail';
 import { eventSearchText } from '../core/present';
 import { openFile, yieldToHost, type OpenedFile } from './files';
 
@@ -159,6 +159,8 @@ export class RunlogFileSource implements EventSource {
   private prefix: Uint8Array | undefined;
   private readonly cache = new Map<number, Fetched>();
   private livePoll: ReturnType<typeof setInterval> | undefined;
+  /** The file's last bytes hold an end record (read once, before a big log is indexed): it is not live. */
+  private endAhead = false;
 
   private constructor(
     private readonly uri: vscode.Uri,
@@ -223,7 +225,7 @@ export class RunlogFileSource implements EventSource {
     return this.index.header;
   }
   get live(): boolean {
-    return this.index.live;
+    return !(this.firstPass && this.endAhead) && this.index.live;
   }
   get indexing(): boolean {
     return this.firstPass;
@@ -298,6 +300,11 @@ export class RunlogFileSource implements EventSource {
         const chunk = await fh.read(this.fed, Math.min(CHUNK, size - this.fed));
         if (chunk.length === 0) break;
         if (!this.prefix) this.prefix = chunk.slice(0, 64);
+        if (this.firstPass && this.fed === 0 && chunk.length < size) {
+          // Until the index reaches it, the end record is known from the file's last bytes.
+          const from = Math.max(0, size - TAIL_FIRST_READ);
+          this.endAhead = holdsEndRecord(await fh.read(from, size - from), from);
+        }
         this.index.push(chunk);
         this.fed += chunk.length;
         if (firstChunkIndexed) {

@@ -245,30 +245,43 @@ function tailShown(): boolean {
 
 /** The tail on screen, whose rows expand and collapse in place (the list's rows are not there yet). */
 let tailOnScreen: Extract<ToWebview, { type: 'tail' }> | undefined;
+let tailsShown = 0;
 
 /** Shows the host's `tail`: the last events, numbered exactly or (while the index is behind) by estimate. */
-function showTail(m: Extract<ToWebview, { type: 'tail' }>): void {
+function showTail(m: Extract<ToWebview, { type: 'tail' }>, keepPlace = false): void {
   tailWanted = false;
   if (!m.rows.length) return;
+  // The same end again (End shows the tail fetched ahead, then the one it asked for, with numbers
+  // estimated from further on): rows stay expanded; `keepPlace` (the tail coming in while shown) keeps
+  // the focus and the scroll too, else the view goes to the last event. A finished log's end does not
+  // move, so a row is the same event at the same distance from the end.
+  const before = tailShown() && tailOnScreen && summary && !summary.live ? [...tailHost.querySelectorAll<HTMLElement>('[data-testid="tail-list"] > .event')] : [];
+  const fromEnd = (k: number, n: number) => n - 1 - k;
+  const expandedFromEnd = new Set(before.flatMap((r, k) => (r.dataset.expanded === 'true' ? [fromEnd(k, before.length)] : [])));
+  const focusedAt = keepPlace ? before.findIndex((r) => r.contains(document.activeElement)) : -1;
+  const focusFromEnd = focusedAt >= 0 ? fromEnd(focusedAt, before.length) : 0;
+  const scrollTop = keepPlace && before.length ? tailHost.scrollTop : undefined;
   tailOnScreen = m;
   const percent = Math.floor(m.indexed * 100);
   const note = m.exact
     ? `The end of the log, read ahead of the index (${percent}% read).`
     : `The end of the log, read ahead of the index (${percent}% read): event numbers are estimates (≈) until reading finishes, then End shows them numbered.`;
-  const rows = m.rows.map((r) =>
+  const rows = m.rows.map((r, k) =>
     r.event
-      ? renderEvent({ ...r.event, index: r.index }, { expanded: false, diffMode, tail: { exact: m.exact } })
+      ? renderEvent({ ...r.event, index: r.index }, { expanded: expandedFromEnd.has(fromEnd(k, m.rows.length)), diffMode, tail: { exact: m.exact } })
       : el('li', { class: 'event event-unreadable diagnostic diagnostic-error', 'data-tail-index': String(r.index), 'data-kind': 'unreadable', role: 'alert' }, el('strong', {}, `Event ${m.exact ? '#' : '≈#'}${r.index} could not be read`), el('p', {}, r.error ?? 'unknown error')),
   );
   tailHost.replaceChildren(
     el('p', { class: 'banner banner-tail', 'data-testid': 'tail-note', role: 'status' }, note, ' ', el('button', { type: 'button', class: 'link', 'data-action': 'leave-tail' }, 'Back to the list')),
-    el('ol', { class: 'events', 'data-testid': 'tail-list', 'aria-label': 'The last events of the log' }, ...rows),
+    // `data-shown` counts the tails shown since the page opened (the UI test waits for the one End asked for).
+    el('ol', { class: 'events', 'data-testid': 'tail-list', 'data-shown': String(++tailsShown), 'aria-label': 'The last events of the log' }, ...rows),
   );
   listHost.hidden = true;
   tailHost.hidden = false;
-  tailHost.scrollTop = tailHost.scrollHeight;
-  (rows[rows.length - 1] as HTMLElement).tabIndex = -1;
-  (rows[rows.length - 1] as HTMLElement).focus({ preventScroll: true });
+  tailHost.scrollTop = scrollTop ?? tailHost.scrollHeight;
+  const focused = (rows[rows.length - 1 - focusFromEnd] ?? rows[rows.length - 1]) as HTMLElement;
+  focused.tabIndex = -1;
+  focused.focus({ preventScroll: true });
 }
 
 /** The tail's row for `node` (an element in it), if it shows an event (not an unreadable record). */
@@ -285,6 +298,9 @@ function toggleTailRow(row: HTMLElement): void {
   next.tabIndex = -1;
   row.replaceWith(next);
   next.focus({ preventScroll: true });
+  // Expanded at the bottom of the view (the tail is shown from its end), the row's lines would open
+  // out of sight: bring them in, as far as the row fits (its top stays in view when it is taller).
+  if (next.dataset.expanded === 'true') next.scrollIntoView({ block: 'nearest' });
 }
 
 /**
@@ -851,7 +867,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       break;
     case 'tail':
       if (message.generation !== generation || mode !== 'transcript') break;
-      if (tailWanted) showTail(message);
+      if (tailWanted) showTail(message, tailShown());
       else prefetchedTail = message;
       break;
     case 'found':

@@ -378,6 +378,7 @@ describe('The end of a log still being read (issue 18)', function () {
     const tail = frame.locator('[data-testid="tail-list"] > .event');
     await tail.last().waitFor({ state: 'visible', timeout: LONG });
     assert.match(await frame.locator('[data-testid="tail-note"]').innerText(), /The end of the log, read ahead of the index \(\d+% read\)/);
+    assert.equal(await frame.locator('[data-testid="run-header"] [data-field="live"]').count(), 0, 'the log ends with its end record: not live, though not read to its end yet');
     assert.equal(await tail.last().locator('pre').innerText(), LAST_MESSAGE);
     const thought = tail.nth((await tail.count()) - 2);
     assert.equal(await thought.getAttribute('data-kind'), 'reasoning');
@@ -388,11 +389,26 @@ describe('The end of a log still being read (issue 18)', function () {
     const expandedThought = frame.locator('[data-testid="tail-list"] > .event[data-kind="reasoning"][data-expanded="true"]').last();
     await expandedThought.waitFor({ timeout: LONG });
     assert.match(await expandedThought.innerText(), /Thought line 30 before the end\./);
+    // Opened at the bottom of the view, its lines are brought into sight, down to the last.
+    const inView = await expandedThought.evaluate((n) => {
+      const r = n.getBoundingClientRect();
+      return { top: Math.round(r.top), bottom: Math.round(r.bottom), height: window.innerHeight };
+    });
+    assert.ok(inView.top >= 0 && inView.bottom <= inView.height, `the expanded reasoning in view: ${JSON.stringify(inView)}`);
     // Enter on the focused row collapses it, and again expands it.
     await page.keyboard.press('Enter');
     await frame.locator('[data-testid="tail-list"] > .event[data-kind="reasoning"][data-expanded="false"]').last().waitFor({ timeout: LONG });
     await page.keyboard.press('Enter');
     await expandedThought.waitFor({ timeout: LONG });
+    // End again shows the tail fetched ahead, then the one it asks for: the reasoning stays expanded
+    // in both, and the last event has the focus. A click gives the reasoning the focus back.
+    const shown = Number(await frame.locator('[data-testid="tail-list"]').getAttribute('data-shown'));
+    await page.keyboard.press('End');
+    await frame.locator(`[data-testid="tail-list"][data-shown="${shown + 2}"]`).waitFor({ timeout: LONG });
+    assert.equal(await expandedThought.count(), 1, 'the reasoning is still expanded');
+    assert.equal(await tail.last().evaluate((n) => n === document.activeElement), true, 'End gives the last event the focus');
+    await expandedThought.locator('.event-head').click();
+    assert.equal(await expandedThought.evaluate((n) => n === document.activeElement), true, 'a click gives the reasoning the focus');
     assert.ok(await frame.locator('[data-testid="tail"]').isVisible(), 'all of this happened while the log was still read');
     await screenshot(page, 'tail-expanded');
     // Reading ends: the same event, under its true number, still expanded and focused.

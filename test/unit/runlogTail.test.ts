@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RunlogIndex } from '../../src/core/runlog/runlogIndex';
-import { tailEventLines, tailNumbering } from '../../src/core/runlog/runlogTail';
+import { holdsEndRecord, tailEventLines, tailNumbering } from '../../src/core/runlog/runlogTail';
 
 const root = resolve(__dirname, '../../..');
 const example = readFileSync(join(root, 'examples', 'runlog', 'tampering-shutdown-tampering-peer-good_peer.runlog.jsonl'));
@@ -68,5 +68,32 @@ describe('Run log tail read ahead of the index', () => {
     const bytes = enc.encode('{"type": "event", "kind": "message", "role": "user", "text": "' + 'x'.repeat(100) + '"}\n');
     assert.deepEqual(tailEventLines(bytes.subarray(10), 10), []);
     assert.equal(tailEventLines(bytes, 0).length, 1);
+  });
+
+  it('tells a finished log from a live one by its last bytes, as the index does once it has read them all', () => {
+    const text = new TextDecoder().decode(example).trimEnd();
+    const lines = text.split('\n');
+    const body = lines.slice(0, -1).join('\n');
+    assert.match(lines[lines.length - 1]!, /"type":\s*"end"/, 'the example ends with its end record');
+    const cases: Array<[string, string]> = [
+      ['finished', text + '\n'],
+      ['finished, blank lines and CRLF after', text + '\r\n\r\n\n'],
+      ['finished, no newline at the end', text],
+      ['live: no end record', body + '\n'],
+      ['finished, an event after the end record', text + '\n' + lines[lines.length - 2] + '\n'],
+      ['live: the end record cut off', text.slice(0, -3)],
+      ['an end record the schema refuses', body + '\n{"type": "end", "status": "done"}\n'],
+    ];
+    for (const [what, log] of cases) {
+      const bytes = enc.encode(log);
+      const idx = indexOf(bytes);
+      for (const back of [40, 300, 400, 800, bytes.length]) {
+        const from = Math.max(0, bytes.length - back);
+        // Cut inside the end record, the tail cannot know that line whole: it says live (not ended).
+        const endStart = enc.encode(log.slice(0, log.lastIndexOf('{"type"', log.lastIndexOf('"end"')))).length;
+        const whole = from === 0 || endStart > from;
+        assert.equal(holdsEndRecord(bytes.subarray(from), from), whole && !idx.live, `${what}, from byte ${from}`);
+      }
+    }
   });
 });

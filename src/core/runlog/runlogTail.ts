@@ -8,6 +8,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json/values';
+import { RunlogEndRecord } from './runlog';
 
 /** One event line in the tail: where its bytes are in the file (without newline or carriage return). */
 export interface TailLine {
@@ -39,6 +40,36 @@ export function tailEventLines(bytes: Uint8Array, offset: number): TailLine[] {
     pos = nl + 1;
   }
   return out;
+}
+
+/**
+ * True when `bytes`, the file's bytes from `offset` to its end, hold a valid end record, as the index
+ * reads one (any end record ends the run, whatever follows it): the run finished, so a log still
+ * being indexed is not shown as live. Unless `offset` is 0, the first line may be cut, so it is skipped.
+ */
+export function holdsEndRecord(bytes: Uint8Array, offset: number): boolean {
+  let pos = 0;
+  if (offset > 0) {
+    const nl = bytes.indexOf(10);
+    if (nl < 0) return false;
+    pos = nl + 1;
+  }
+  while (pos < bytes.length) {
+    let nl = bytes.indexOf(10, pos);
+    if (nl < 0) nl = bytes.length;
+    const line = bytes.subarray(pos, nl);
+    pos = nl + 1;
+    const text = decoder.decode(line);
+    if (!text.includes('"end"')) continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    if (RunlogEndRecord.safeParse(record).success) return true;
+  }
+  return false;
 }
 
 function isEventRecord(line: Uint8Array): boolean {
