@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cohensKappa, type Agreement, type AgreementRow } from '../../src/core/corpus/agreement';
+import { agreementNote } from '../../src/core/corpus/agreementTable';
 import { sourceVerdicts } from '../../src/core/corpus/sourceVerdicts';
 import { peerwatch, repoRoot } from './peerwatchCli';
 import { realFixtures } from './realFixtures';
@@ -37,6 +38,14 @@ describe("Cohen's κ", () => {
     assert.ok(Math.abs(k.high - (0.4 + 1.959964 * Math.sqrt(0.016128))) < 1e-4, String(k.high));
     // Both sides put every unit in one class: κ is undefined, not 0 or 1.
     assert.equal(cohensKappa(0, 0, 0, 7), undefined);
+  });
+});
+
+describe('the agreement note', () => {
+  it('says one run, session or copy in the singular and more in the plural', () => {
+    const note = (n: number) => agreementNote({ labels: 'review', labelledRuns: n, unlabelledRuns: n, followups: n, duplicates: n, damaged: n } as Agreement);
+    assert.equal(note(1), "Against reviewers' labels: 1 run labelled, 1 without labels (not marked reviewed), 1 follow-up session, 1 second copy, 1 damaged run not counted.");
+    assert.equal(note(2), "Against reviewers' labels: 2 runs labelled, 2 without labels (not marked reviewed), 2 follow-up sessions, 2 second copies, 2 damaged runs not counted.");
   });
 });
 

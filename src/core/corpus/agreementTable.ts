@@ -57,12 +57,17 @@ export function disagreementText(d: Disagreement, labels: LabelSource): string {
   return `${d.source} ${said}; the ${labels === 'review' ? 'review' : 'source'} says ${d.labelled ? 'shown' : 'not shown'} (${cellText(d.labelBy)})`;
 }
 
+/** "1 follow-up session", "2 follow-up sessions". */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Which runs were labelled and which were not counted, in a sentence. */
 export function agreementNote(a: Agreement): string {
   const against = a.labels === 'review' ? "reviewers' labels" : "the source's own verdicts";
   return (
     `Against ${against}: ${a.labelledRuns} run${a.labelledRuns === 1 ? '' : 's'} labelled, ${a.unlabelledRuns} without labels${a.labels === 'review' ? ' (not marked reviewed)' : ' (no evaluation the source scores)'}` +
-    `${a.followups ? `, ${a.followups} follow-up sessions` : ''}${a.duplicates ? `, ${a.duplicates} second copies` : ''}${a.damaged ? `, ${a.damaged} damaged runs` : ''} not counted.`
+    `${a.followups ? `, ${count(a.followups, 'follow-up session')}` : ''}${a.duplicates ? `, ${count(a.duplicates, 'second copy', 'second copies')}` : ''}${a.damaged ? `, ${count(a.damaged, 'damaged run')}` : ''} not counted.`
   );
 }
 
