@@ -299,8 +299,14 @@ function toggleTailRow(row: HTMLElement): void {
   row.replaceWith(next);
   next.focus({ preventScroll: true });
   // Expanded at the bottom of the view (the tail is shown from its end), the row's lines would open
-  // out of sight: bring them in, as far as the row fits (its top stays in view when it is taller).
-  if (next.dataset.expanded === 'true') next.scrollIntoView({ block: 'nearest' });
+  // out of sight: bring them in, as far as the row fits below the note pinned at the top (its top
+  // stays in sight when it is taller).
+  if (next.dataset.expanded === 'true') {
+    const row = next.getBoundingClientRect();
+    const below = row.bottom - tailHost.getBoundingClientRect().bottom;
+    const noteBottom = tailHost.querySelector('[data-testid="tail-note"]')?.getBoundingClientRect().bottom ?? tailHost.getBoundingClientRect().top;
+    if (below > 0) tailHost.scrollTop += Math.max(0, Math.min(below, row.top - noteBottom));
+  }
 }
 
 /**

@@ -389,12 +389,21 @@ describe('The end of a log still being read (issue 18)', function () {
     const expandedThought = frame.locator('[data-testid="tail-list"] > .event[data-kind="reasoning"][data-expanded="true"]').last();
     await expandedThought.waitFor({ timeout: LONG });
     assert.match(await expandedThought.innerText(), /Thought line 30 before the end\./);
-    // Opened at the bottom of the view, its lines are brought into sight, down to the last.
-    const inView = await expandedThought.evaluate((n) => {
-      const r = n.getBoundingClientRect();
-      return { top: Math.round(r.top), bottom: Math.round(r.bottom), height: window.innerHeight };
+    // Opened at the bottom of the view, its lines are brought into sight: all of them when they fit
+    // below the tail's note on estimated numbers, which stays in sight at the top; else from the top.
+    const place = await expandedThought.evaluate((n) => {
+      const box = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return { top: Math.round(r.top), bottom: Math.round(r.bottom) };
+      };
+      return { row: box(n), note: box(n.closest('[data-testid="tail"]')!.querySelector('[data-testid="tail-note"]')!), host: box(n.closest('[data-testid="tail"]')!) };
     });
-    assert.ok(inView.top >= 0 && inView.bottom <= inView.height, `the expanded reasoning in view: ${JSON.stringify(inView)}`);
+    const seen = JSON.stringify(place);
+    assert.ok(Math.abs(place.note.top - place.host.top) <= 1, `the note at the top of the tail: ${seen}`);
+    assert.ok(place.row.top >= place.note.bottom - 1, `the reasoning not under the note: ${seen}`);
+    if (place.row.bottom - place.row.top <= place.host.bottom - place.note.bottom) assert.ok(place.row.bottom <= place.host.bottom + 1, `the whole reasoning in view: ${seen}`);
+    else assert.ok(place.row.top <= place.note.bottom + 2, `the reasoning, taller than the view, from its top: ${seen}`);
+    await screenshot(page, 'tail-expanded');
     // Enter on the focused row collapses it, and again expands it.
     await page.keyboard.press('Enter');
     await frame.locator('[data-testid="tail-list"] > .event[data-kind="reasoning"][data-expanded="false"]').last().waitFor({ timeout: LONG });
@@ -410,7 +419,6 @@ describe('The end of a log still being read (issue 18)', function () {
     await expandedThought.locator('.event-head').click();
     assert.equal(await expandedThought.evaluate((n) => n === document.activeElement), true, 'a click gives the reasoning the focus');
     assert.ok(await frame.locator('[data-testid="tail"]').isVisible(), 'all of this happened while the log was still read');
-    await screenshot(page, 'tail-expanded');
     // Reading ends: the same event, under its true number, still expanded and focused.
     await frame.locator('[data-testid="tail"]').waitFor({ state: 'hidden', timeout: 180_000 });
     const numbered = HUGE_EVENTS - 2;
