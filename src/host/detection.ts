@@ -12,6 +12,7 @@ import { detectSamplesInWorker, type DetectJob } from '../node/detectInWorker';
 import type { SampleProgress } from '../node/detectWorker';
 
 export { detectInWorker, type DetectJob, type Detected } from '../node/detectInWorker';
+export { WorkerOutOfMemoryError } from '../node/workerJob';
 export type { SampleProgress } from '../node/detectWorker';
 
 /**

@@ -23,6 +23,9 @@ export function detectWorkerFile(): string | undefined {
   return undefined;
 }
 
+/** The Node side's error for a worker past its memory bound; never thrown here (no workers). */
+export class WorkerOutOfMemoryError extends Error {}
+
 /** Never called in the browser (detectWorkerFile gives no file); says so if it is. */
 export function detectInWorker(): DetectJob<Detected> {
   throw new Error('the detection worker does not run in the browser');
@@ -48,4 +51,4 @@ export function tagSamples(logUri: vscode.Uri, req: SampleTagging, onReply: (rep
   return { result, cancel: () => (cancelled = true) };
 }
 
-export const nodeShapeCheck: typeof NodeDetection = { builtWorkerFile, detectWorkerFile, detectInWorker, tagSamples };
+export const nodeShapeCheck: typeof NodeDetection = { builtWorkerFile, detectWorkerFile, detectInWorker, tagSamples, WorkerOutOfMemoryError };

@@ -21,8 +21,8 @@ import type { DetectReply, DetectRequest, SampleProgress, SampleReply } from './
 /** A detection under way: its result (undefined when cancelled; rejects with the worker's error), and how to cancel it. */
 export type DetectJob<R = Detected> = WorkerJob<R>;
 
-/** Starts `workerFile` (the built dist/detectWorker.js) on `req`. */
-export function detectInWorker(workerFile: string, req: DetectRequest): DetectJob {
+/** Starts `workerFile` (the built dist/detectWorker.js) on `req`, its heap bounded to `heapMB` when given. */
+export function detectInWorker(workerFile: string, req: DetectRequest, heapMB?: number): DetectJob {
   const tags: Tag[] = [];
   return startWorkerJob<DetectRequest, DetectReply, Detected>(workerFile, req, 'the detection worker', (reply, settle) => {
     if ('tags' in reply) {
@@ -36,7 +36,7 @@ export function detectInWorker(workerFile: string, req: DetectRequest): DetectJo
     }
     const { done: _done, ...rest } = reply;
     settle.resolve({ ...rest, tags });
-  });
+  }, heapMB !== undefined ? { maxOldGenerationSizeMb: heapMB } : undefined);
 }
 
 /**

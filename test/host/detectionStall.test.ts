@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectBehaviours } from '../../src/core/behaviours';
-import { DocumentBehaviours, UNTRUSTED_RULES_NOTE, loadRules } from '../../src/host/review/documentBehaviours';
+import { DETECTION_MEMORY_SETTING, DocumentBehaviours, UNTRUSTED_RULES_NOTE, loadRules } from '../../src/host/review/documentBehaviours';
 import { RunlogFileSource, TranscriptSource } from '../../src/host/sources';
 import { FlagsCache } from '../../src/host/review/folder';
 import { activeFlags, flaggedEvents, mergeReview } from '../../src/core/review/merge';
@@ -21,7 +21,8 @@ import { waitFor } from '../wait';
 import { writeLargeRun } from '../largeRun';
 import { heartbeat, idleStall, report, STALL_MS } from './stall';
 
-const EVENTS = 100_000;
+/** Above the 100,000 events the editor once refused to tag (it now bounds the worker's memory instead). */
+const EVENTS = 120_000;
 
 describe('Detection off the extension host thread (issue 14)', function () {
   this.timeout(180_000);
@@ -183,6 +184,42 @@ describe('Detection off the extension host thread (issue 14)', function () {
     } finally {
       fs.rmSync(rulesFile, { force: true });
       if (madeDir && fs.readdirSync(rulesDir).length === 0) fs.rmdirSync(rulesDir);
+    }
+  });
+
+  it('a run that needs more memory than peerwatch.detection.maxMemoryMB gives is not tagged in the editor, which says why and goes on', async () => {
+    const config = vscode.workspace.getConfiguration('peerwatch');
+    await config.update(DETECTION_MEMORY_SETTING, 64, vscode.ConfigurationTarget.Global);
+    const tagIn = async (events: number) => {
+      const file = path.join(dir, `bounded-${events}.runlog.jsonl`);
+      writeLargeRun(file, examples, events);
+      const source = await RunlogFileSource.open(file, path.basename(file));
+      source.shown();
+      await waitFor('the run log indexed', () => !source.indexing, 120_000);
+      const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
+      b.start();
+      await waitFor('the analysis done', () => b.detected && !b.analysing, 120_000, 20);
+      const result = { detected: b.detected!, error: b.analysisError, sizeMB: fs.statSync(file).size / 1e6 };
+      b.dispose();
+      source.dispose();
+      return result;
+    };
+    try {
+      // 29 MB: under half of 64 MB, so the worker tries, and stops at its bound (tagging it takes about 80 MB).
+      const tried = await tagIn(70_000);
+      assert.ok(tried.sizeMB < 32, `${tried.sizeMB} MB`);
+      assert.deepEqual(tried.detected, []);
+      assert.match(tried.error ?? '', /^tagging this run of 70,000 events needed more than the 64 MB `peerwatch\.detection\.maxMemoryMB` gives detection in the editor; run `peerwatch tag` on it instead$/);
+      // 41 MB: more than half of it, so it is not tried at all.
+      const skipped = await tagIn(100_000);
+      assert.match(skipped.error ?? '', /^this run's file is 4\d MB, too large to tag within the 64 MB `peerwatch\.detection\.maxMemoryMB` gives detection in the editor \(it needs about three times the file\); run `peerwatch tag` on it instead$/);
+      // The host went on: with the default bound, the same 70,000 events are tagged as the CLI tags them.
+      await config.update(DETECTION_MEMORY_SETTING, undefined, vscode.ConfigurationTarget.Global);
+      const tagged = await tagIn(70_000);
+      assert.equal(tagged.error, undefined);
+      assert.deepEqual(tagged.detected, detectBehaviours((await readRunFile(path.join(dir, 'bounded-70000.runlog.jsonl'))).transcript));
+    } finally {
+      await config.update(DETECTION_MEMORY_SETTING, undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startWorkerJob } from '../../src/node/workerJob';
+import { startWorkerJob, WorkerOutOfMemoryError } from '../../src/node/workerJob';
 import { waitFor } from '../wait';
 
 /** A worker's source: it gets `req` and runs `body` with `post` and `req` in scope. */
@@ -57,5 +57,23 @@ describe('a job in a worker thread', function () {
     await assert.rejects(throws.result, /^Error: the comparison worker \(comparing a\.json with b\.json\): boom$/);
     const leaves = startWorkerJob(worker('leaves', 'process.exit(3);'), {}, 'the detection worker', () => undefined);
     await assert.rejects(leaves.result, /^Error: the detection worker stopped \(exit code 3\)$/);
+  });
+
+  it('a worker past its memory bound stops alone, and the job says it ran out of memory', async () => {
+    // Holds ever more strings until its 32 MB heap is full.
+    const file = worker('hungry', "post({ started: true }); const kept = []; for (let i = 0; ; i++) kept.push('x'.repeat(1000) + i);");
+    let started = false;
+    const job = startWorkerJob(file, {}, 'the detection worker', () => (started = true), { maxOldGenerationSizeMb: 32 });
+    const e = await job.result.then(
+      () => assert.fail('the job settled without an error'),
+      (err: unknown) => err,
+    );
+    assert.ok(started, 'the worker ran');
+    assert.ok(e instanceof WorkerOutOfMemoryError, `a WorkerOutOfMemoryError, not ${String(e)}`);
+    assert.equal(e.limitMB, 32);
+    assert.match(e.message, /^the detection worker: .*memory limit/);
+    // This thread goes on: another job runs as before.
+    const next = startWorkerJob<{ n: number }, { i: number }, number>(worker('after', 'post({ i: req.n + 1 });'), { n: 1 }, 'the next worker', (reply, settle) => settle.resolve(reply.i));
+    assert.equal(await next.result, 2);
   });
 });

@@ -11,7 +11,7 @@ import { mergeReview, type MergedTags } from '../../core/review/merge';
 import { emptyReview, parseReview, reviewSidecarPath, serializeReview, type Review } from '../../core/review/sidecar';
 import { Disposable } from '../disposable';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
-import { detectInWorker, detectWorkerFile, type DetectJob } from '../detection';
+import { detectInWorker, detectWorkerFile, WorkerOutOfMemoryError, type DetectJob } from '../detection';
 import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
 import { readText } from '../workspaceFiles';
 import { judgeTagsOfRun, latestAnswer } from '../../core/judge/judgeFile';
@@ -22,11 +22,22 @@ const READ_CHUNK = 2000;
 /** A growing log is analysed again at most this often. */
 const REANALYSE_MS = 1500;
 /**
- * Detection reads every event into memory (about 2 KB each once decoded): above this many events (a
- * run log of roughly 60 MB) it is not run in the editor, so the editor's memory stays bounded however
- * large the log; `peerwatch tag` still tags such a log.
+ * Detection reads every event into memory (about 2 KB each once decoded). In the detection worker its
+ * heap is bounded by `peerwatch.detection.maxMemoryMB` (a run that needs more stops the worker, not
+ * the host); where detection runs in the host itself (the web, a run with no file on disk), above this
+ * many events (a run log of roughly 60 MB) it is not run, so the host's memory stays bounded however
+ * large the log. `peerwatch tag` tags any run.
  */
 const MAX_EVENTS_FOR_DETECTION = 100_000;
+/** The setting bounding the detection worker's heap, and its default (package.json says the same). */
+export const DETECTION_MEMORY_SETTING = 'detection.maxMemoryMB';
+const DEFAULT_DETECTION_MEMORY_MB = 1536;
+/**
+ * A run log holds about a third of the memory its detection needs (2.9 GB for a 1 GB log, 420 MB
+ * for 100 MB): a file larger than half the worker's memory is not tried, rather than read for seconds
+ * to stop at the bound. Between a third and a half, the worker tries and its bound decides.
+ */
+const FILE_SHARE_OF_DETECTION_MEMORY = 0.5;
 
 /** Where a run's detection reads it from: its file, and for a sample of a log of many samples, its key. */
 export interface RunOrigin {
@@ -120,6 +131,10 @@ export class DocumentBehaviours extends Disposable {
   judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
   private analysedCount = 0;
+  /** The event count at which the run was found too large to tag here, and why: a growing log is not tried again past it. */
+  private tooLarge: { at: number; why: string } | undefined;
+  /** How long the last detection took: a growing log is analysed again no sooner than twice that. */
+  private lastDetectionMs = 0;
   analysing = false;
   analysisError: string | undefined;
   rulesErrors: string[] = [];
@@ -251,9 +266,14 @@ export class DocumentBehaviours extends Disposable {
         this.generation++;
         this.job?.cancel();
       }
-      this.schedule(change === 'replace' || !this.detected ? 0 : REANALYSE_MS);
+      this.schedule(change === 'replace' || !this.detected ? 0 : this.reanalyseMs());
     });
     this.schedule(0);
+  }
+
+  /** How soon a growing log is analysed again: every REANALYSE_MS, or less often when detection takes long (a big log). */
+  private reanalyseMs(): number {
+    return Math.max(REANALYSE_MS, 2 * this.lastDetectionMs);
   }
 
   private schedule(delay: number): void {
@@ -282,26 +302,44 @@ export class DocumentBehaviours extends Disposable {
       this.rulesErrors = errors;
       this.rulesWithheld = withheld;
       const count = source.count;
-      if (count > MAX_EVENTS_FOR_DETECTION) {
-        this.detected = [];
-        this.analysedCount = count;
-        this.analysisError = `this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor; run \`peerwatch tag\` on it instead`;
-        return;
-      }
       // A run on disk is tagged off the host's thread: the worker reads the file as the CLI does (a
       // sample: its log, then the sample) and tags its first `count` events (what the editor has
-      // indexed of a run log). Only a run with no local file is tagged here, from memory; so is one
-      // the worker could not read again (the file went away since it was opened).
+      // indexed of a run log), within the memory the setting gives it. Only a run with no local file
+      // is tagged here, from memory; so is one the worker could not read again (the file went away
+      // since it was opened).
       const origin = this.origin;
       const worker = origin.file.scheme === 'file' ? detectWorkerFile() : undefined;
+      const memoryMB = detectionMemoryMB();
+      const tooLarge = (why: string) => {
+        this.detected = [];
+        this.analysedCount = count;
+        this.tooLarge = { at: Math.min(this.tooLarge?.at ?? count, count), why };
+        this.analysisError = `${why}; run \`peerwatch tag\` on it instead`;
+      };
+      if (!worker && count > MAX_EVENTS_FOR_DETECTION) {
+        tooLarge(`this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor here`);
+        return;
+      }
+      if (this.tooLarge && count >= this.tooLarge.at) return tooLarge(this.tooLarge.why);
       let tagged = false;
       if (worker) {
-        this.job = detectInWorker(worker, { path: origin.file.fsPath, maxEvents: count, ...(origin.sample !== undefined ? { sample: origin.sample } : {}), ...(rulesText ? { rules: rulesText } : {}) });
+        const bytes = origin.sample === undefined ? await Promise.resolve(vscode.workspace.fs.stat(origin.file)).then((st) => st.size, () => 0) : 0;
+        if (bytes > memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY) {
+          return tooLarge(`this run's file is ${megabytes(bytes)}, too large to tag within the ${memoryMB.toLocaleString('en-US')} MB \`peerwatch.${DETECTION_MEMORY_SETTING}\` gives detection in the editor (it needs about three times the file)`);
+        }
+        const started = performance.now();
+        this.job = detectInWorker(worker, { path: origin.file.fsPath, maxEvents: count, ...(origin.sample !== undefined ? { sample: origin.sample } : {}), ...(rulesText ? { rules: rulesText } : {}) }, memoryMB);
         const fromMemory = !(source instanceof RunlogFileSource);
         const reply = await this.job.result.finally(() => (this.job = undefined)).catch((e: unknown) => {
+          if (e instanceof WorkerOutOfMemoryError) return e;
           if (fromMemory) return null;
           throw e;
         });
+        this.lastDetectionMs = performance.now() - started;
+        if (reply instanceof WorkerOutOfMemoryError) {
+          if (generation !== this.generation || this.isDisposed) return;
+          return tooLarge(`tagging this run of ${count.toLocaleString('en-US')} events needed more than the ${memoryMB.toLocaleString('en-US')} MB \`peerwatch.${DETECTION_MEMORY_SETTING}\` gives detection in the editor`);
+        }
         if (reply === undefined || generation !== this.generation || this.isDisposed) return;
         if (reply) {
           this.detected = reply.tags;
@@ -322,7 +360,7 @@ export class DocumentBehaviours extends Disposable {
       this.fire();
       if (this.again) {
         this.again = false;
-        this.schedule(REANALYSE_MS);
+        this.schedule(this.reanalyseMs());
       }
     }
   }
@@ -456,4 +494,14 @@ export const writeAtomically = writeTextAtomically;
 
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** The detection worker's heap bound in MB (`peerwatch.detection.maxMemoryMB`). */
+function detectionMemoryMB(): number {
+  const mb = vscode.workspace.getConfiguration('peerwatch').get<number>(DETECTION_MEMORY_SETTING, DEFAULT_DETECTION_MEMORY_MB);
+  return Number.isFinite(mb) && mb >= 64 ? Math.floor(mb) : DEFAULT_DETECTION_MEMORY_MB;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 0 })} MB`;
 }
