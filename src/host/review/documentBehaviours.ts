@@ -131,8 +131,8 @@ export class DocumentBehaviours extends Disposable {
   judgeError: string | undefined;
   /** The event count the detected tags were computed on. */
   private analysedCount = 0;
-  /** The event count at which the run was found too large to tag here, and why: a growing log is not tried again past it. */
-  private tooLarge: { at: number; why: string } | undefined;
+  /** The event count at which the run was found too large to tag here (with this memory bound), and why: a growing log is not tried again past it unless the bound is raised. */
+  private tooLarge: { at: number; memoryMB: number; why: string } | undefined;
   /** How long the last detection took: a growing log is analysed again no sooner than twice that. */
   private lastDetectionMs = 0;
   analysing = false;
@@ -313,14 +313,15 @@ export class DocumentBehaviours extends Disposable {
       const tooLarge = (why: string) => {
         this.detected = [];
         this.analysedCount = count;
-        this.tooLarge = { at: Math.min(this.tooLarge?.at ?? count, count), why };
+        this.tooLarge = { at: Math.min(this.tooLarge?.memoryMB === memoryMB ? this.tooLarge.at : count, count), memoryMB, why };
         this.analysisError = `${why}; run \`peerwatch tag\` on it instead`;
       };
+      const inHostTooLarge = () => tooLarge(`this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor here`);
       if (!worker && count > MAX_EVENTS_FOR_DETECTION) {
-        tooLarge(`this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor here`);
+        inHostTooLarge();
         return;
       }
-      if (this.tooLarge && count >= this.tooLarge.at) return tooLarge(this.tooLarge.why);
+      if (this.tooLarge && count >= this.tooLarge.at && memoryMB <= this.tooLarge.memoryMB) return tooLarge(this.tooLarge.why);
       let tagged = false;
       if (worker) {
         const bytes = origin.sample === undefined ? await Promise.resolve(vscode.workspace.fs.stat(origin.file)).then((st) => st.size, () => 0) : 0;
@@ -347,6 +348,8 @@ export class DocumentBehaviours extends Disposable {
         }
       }
       if (!tagged) {
+        // Tagged here, on the host's thread and heap (no worker, or it could not read the file again).
+        if (count > MAX_EVENTS_FOR_DETECTION) return inHostTooLarge();
         const t = await readWholeTranscript(source, () => this.isDisposed || generation !== this.generation);
         if (!t || generation !== this.generation) return;
         this.detected = detectBehaviours(t, rules);
