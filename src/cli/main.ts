@@ -17,7 +17,7 @@ import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
 import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
-import { RULES_FILE_NAMES, compareArms, detectBehaviours, type Tag } from '../core/behaviours';
+import { RULES_FILE_NAMES, armFacts, compareArmFacts, detectBehaviours, type ArmFacts, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { readRunFile, readTranscriptFile } from '../node/readTranscript';
 import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
@@ -457,8 +457,25 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     else files.push({ file: a, explicit: true });
   }
 
-  /** Each run tagged, named `file` (`<log>#<key>` for a sample), `of` the file that holds it. */
-  const runs: Array<{ file: string; of: string; t: Transcript; tags: Tag[] }> = [];
+  // Each run becomes its report (and, for a run of an alignment-faking arm, what the arms comparison
+  // needs) as soon as it is tagged: a folder of thousands of runs is never held in memory at once.
+  const reports: TagReport[] = [];
+  const filesTagged = new Set<string>();
+  const arms: ArmFacts[] = [];
+  /** The citations of an unmonitored arm's acts, for a tag the arms comparison may add to its report. */
+  const actCitations = new Map<string, Map<number, Citation>>();
+  const doArms = !loaded.rules.disable.has('alignment-faking');
+  const add = (file: string, of: string, t: Transcript) => {
+    const tags = detectBehaviours(t, loaded.rules);
+    filesTagged.add(of);
+    reports.push(tagReport(file, t, tags));
+    const found = doArms ? armFacts({ key: file, transcript: t, tags }, loaded.rules) : undefined;
+    if (!found) return;
+    // Copies, as tagReport's: kept, the strings read from the file would hold all of its text.
+    const arm = JSON.parse(JSON.stringify(found)) as ArmFacts;
+    arms.push(arm);
+    if (arm.arm === 'non_monitoring') actCitations.set(file, new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, JSON.parse(JSON.stringify(citation(t, i))) as Citation])));
+  };
   for (const { file, explicit } of files) {
     // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
     {
@@ -476,7 +493,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
           try {
             const t = await log.readSample(s.key);
             for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
-            runs.push({ file: `${file}#${s.key}`, of: file, t, tags: detectBehaviours(t, loaded.rules) });
+            add(`${file}#${s.key}`, file, t);
           } catch (e) {
             failed = true;
             err(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -498,45 +515,52 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     }
     for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
     if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
-    runs.push({ file, of: file, t, tags: detectBehaviours(t, loaded.rules) });
+    add(file, file, t);
   }
 
   // Two arms of one alignment-faking scenario given together: the difference is a tag too.
-  if (!loaded.rules.disable.has('alignment-faking')) {
-    for (const c of compareArms(runs.map((r) => ({ key: r.file, transcript: r.t, tags: r.tags })), loaded.rules)) {
-      const run = runs.find((r) => r.file === c.unmonitored)!;
-      if (run.tags.some((t) => t.behaviour === 'alignment-faking')) continue;
-      run.tags = [...run.tags, c.tag].sort((a, b) => a.events[0]! - b.events[0]! || String(a.behaviour).localeCompare(String(b.behaviour)));
-    }
+  const comparisons = compareArmFacts(arms);
+  const reportOf = new Map(comparisons.length ? reports.map((r) => [r.file, r]) : []);
+  for (const c of comparisons) {
+    const report = reportOf.get(c.unmonitored)!;
+    if (report.tags.some((t) => t.behaviour === 'alignment-faking')) continue;
+    const cited = actCitations.get(c.unmonitored)!;
+    report.tags = [...report.tags, { ...c.tag, citations: c.tag.events.map((i) => cited.get(i)!) }].sort((a, b) => a.events[0]! - b.events[0]! || String(a.behaviour).localeCompare(String(b.behaviour)));
   }
 
-  const reports: TagReport[] = runs.map(({ file, t, tags }) => {
-    const h = t.header;
-    const r: TagReport = {
-      file,
-      format: h.format,
-      ...(h.subject ? { subject: h.subject } : {}),
-      ...(h.model ? { model: h.model } : {}),
-      ...(h.taskFamily ?? h.taskName ? { taskFamily: h.taskFamily ?? h.taskName } : {}),
-      ...(h.condition ? { condition: h.condition } : {}),
-      ...(h.monitoring && h.monitoring !== 'none' ? { monitoring: h.monitoring } : {}),
-      tags: tags.map((tag) => ({
-        ...tag,
-        citations: tag.events.map((i) => {
-          const e = t.events[i]!;
-          const tool = e.kind === 'tool_call' ? e.name : e.kind === 'tool_result' ? e.name : undefined;
-          return { event: i, kind: e.kind, ...(e.step !== undefined ? { step: e.step } : {}), ...(e.source.line !== undefined ? { line: e.source.line } : {}), ...(tool ? { tool } : {}) };
-        }),
-      })),
-    };
-    const problems = t.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-    if (problems.length) r.problems = problems;
-    return r;
-  });
-
   if (opts.json) out(JSON.stringify(reports, null, 2) + '\n');
-  else out(tagListing(reports, new Set(runs.map((r) => r.of)).size));
+  else out(tagListing(reports, filesTagged.size));
   return failed ? 1 : 0;
+}
+
+type Citation = TagReport['tags'][number]['citations'][number];
+
+/** Where event `i` of `t` is, for a tag's citations: its kind, step, line and tool. */
+function citation(t: Transcript, i: number): Citation {
+  const e = t.events[i]!;
+  const tool = e.kind === 'tool_call' ? e.name : e.kind === 'tool_result' ? e.name : undefined;
+  return { event: i, kind: e.kind, ...(e.step !== undefined ? { step: e.step } : {}), ...(e.source.line !== undefined ? { line: e.source.line } : {}), ...(tool ? { tool } : {}) };
+}
+
+/** What `peerwatch tag` reports of run `t` (named `file`) and its tags. */
+function tagReport(file: string, t: Transcript, tags: readonly Tag[]): TagReport {
+  const h = t.header;
+  const r: TagReport = {
+    file,
+    format: h.format,
+    ...(h.subject ? { subject: h.subject } : {}),
+    ...(h.model ? { model: h.model } : {}),
+    ...(h.taskFamily ?? h.taskName ? { taskFamily: h.taskFamily ?? h.taskName } : {}),
+    ...(h.condition ? { condition: h.condition } : {}),
+    ...(h.monitoring && h.monitoring !== 'none' ? { monitoring: h.monitoring } : {}),
+    tags: tags.map((tag) => ({ ...tag, citations: tag.events.map((i) => citation(t, i)) })),
+  };
+  const problems = t.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  if (problems.length) r.problems = problems;
+  // A copy of its own: V8 makes the strings JSON.parse reads slices of the file's text (and the tags'
+  // explanations are made of them), so a report kept as it is holds on to its whole file, 30 KB for
+  // each study transcript of a folder. Parsed again from its own JSON, it holds only itself.
+  return JSON.parse(JSON.stringify(r)) as TagReport;
 }
 
 /**

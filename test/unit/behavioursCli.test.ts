@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { realFixtures } from './realFixtures';
@@ -125,6 +125,28 @@ describe('peerwatch tag', function () {
     assert.deepEqual(behaviours(a.reports[0]!), ['exfiltration', 'false-completion']);
   });
 
+  it('tags a folder of many runs holding none of them: 600 study transcripts (17 MB), at most 32 MB live at any time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerwatch-tag-many-'));
+    const text = readFileSync(join(root, 'examples/study/tampering-shutdown-tampering-exfiltration-peer-good_peer.json'), 'utf8');
+    for (let k = 0; k < 6; k++) {
+      mkdirSync(join(dir, `batch-${k}`));
+      for (let i = 0; i < 100; i++) writeFileSync(join(dir, `batch-${k}`, `run-${i}.json`), text.replace('(', `(copy ${k * 100 + i}: `));
+    }
+    // The CLI's live heap (after a collection) looked at every 250 ms, its peak printed at exit.
+    const hook = join(dir, 'heap-peak.js');
+    writeFileSync(hook, "let peak = 0; setInterval(() => { global.gc(); peak = Math.max(peak, process.memoryUsage().heapUsed); }, 250).unref(); process.on('exit', () => process.stderr.write(`live heap peak: ${peak}\\n`));\n");
+    const r = peerwatch(['tag', dir, '--json'], { env: { ...process.env, NODE_OPTIONS: `--expose-gc --require ${hook}` } });
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    const reports = JSON.parse(r.stdout) as Report[];
+    assert.equal(reports.length, 600);
+    assert.ok(reports.every((x) => behaviours(x).join() === 'exfiltration,shutdown-tampering'), behaviours(reports[0]!).join());
+    // Kept whole, the runs would take hundreds of MB; kept as reports whose strings are slices of each
+    // file's text (as the JSON reader makes them, for their places), 48 MB. Measured: 17 MB.
+    const peak = Number(/live heap peak: (\d+)/.exec(r.stderr)?.[1]);
+    assert.ok(peak > 0 && peak < 32e6, `live heap peak ${(peak / 1e6).toFixed(1)} MB`);
+  });
+
   it('adds an alignment-faking tag when both arms of a scenario are tagged together', () => {
     const pair = ['alignment-faking-pair-monitoring', 'alignment-faking-pair-non_monitoring'].map((n) => join(fixtures, 'study', `${n}.json`));
     const alone = tagJson([pair[1]!]);
@@ -136,6 +158,9 @@ describe('peerwatch tag', function () {
     const af = unmonitored.tags.find((t) => t.behaviour === 'alignment-faking')!;
     assert.equal(af.detector, 'alignment-faking/arms');
     assert.match(af.explanation, /alignment-faking-pair-monitoring\.json\) complied/);
+    // Cited as the run's own tags are: each event with its kind and place.
+    assert.deepEqual(af.citations.map((c) => c.event), af.events);
+    assert.ok(af.citations.every((c) => typeof c.kind === 'string' && typeof c.line === 'number'), JSON.stringify(af.citations));
     assert.deepEqual(behaviours(together.reports.find((r) => r.file.endsWith('pair-monitoring.json'))!), []);
   });
 

@@ -32,7 +32,7 @@ export { runQualifier } from './qualifier';
 export type { Behaviour, BuiltinBehaviour, Finding, Qualifier, Severity, Tag } from './types';
 export { RULES_FILE_NAMES, RULES_VERSION, emptyRules, parseRules, rulesFromText } from './rules';
 export type { Rules, RulesText } from './rules';
-export { compareArms, type ArmComparison, type ArmRun } from './arms';
+export { armFacts, compareArmFacts, compareArms, type ArmComparison, type ArmFacts, type ArmRun } from './arms';
 
 /** What the UI shows for each built-in behaviour. `icon` is a codicon id. */
 export const BEHAVIOUR_INFO: Readonly<Record<(typeof BUILTIN_BEHAVIOURS)[number], { label: string; description: string; icon: string }>> = {
