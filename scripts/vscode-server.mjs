@@ -62,11 +62,15 @@ export const quietSettings = {
 
 /**
  * What the UI tests add to the quiet settings: terminals drawn in the DOM rather than on a WebGL
- * canvas, so a test can read a terminal's text (`.xterm-rows`), e.g. to check a secret is not in it.
+ * canvas, so a test can read a terminal's text (`.xterm-rows`), e.g. to check a secret is not in it;
+ * and detection bounded to 512 MB, as on a small machine: the 700 MB log of the tail test is then too
+ * large to tag in the editor (the test checks the status bar says so), rather than tagged in a worker
+ * for half a minute beside the tests that follow.
  */
 export const uiTestSettings = {
   'terminal.integrated.gpuAcceleration': 'off',
   'workbench.reduceMotion': 'on',
+  'peerwatch.detection.maxMemoryMB': 512,
 };
 
 const log = (...a) => { if (!process.env.PEERWATCH_QUIET) console.error('[vscode]', ...a); };

@@ -258,6 +258,8 @@ export const TagsMessage = z.object({
   openTags: z.number().int().nonnegative(),
   /** Still detecting: more tags may come. */
   analysing: z.boolean(),
+  /** Why behaviours were not detected in this run (too large for the editor, unreadable), if they were not. */
+  notDetected: z.string().nullable(),
   /** "Reviewed by Ada on 8 Mar 2026", when the run is marked reviewed. */
   reviewed: z.string().nullable(),
 });

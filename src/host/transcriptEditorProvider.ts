@@ -387,6 +387,7 @@ export class EditorSession {
       flagged: this.flags.length,
       openTags: open.length,
       analysing: b.analysing || !b.detected,
+      notDetected: b.analysing ? null : (b.analysisError ?? null),
       reviewed: r ? `Reviewed by ${r.by} on ${r.at.slice(0, 10)}` : null,
     });
     if (this.currentFlag && !open.some((t) => t.id === this.currentFlag)) this.currentFlag = undefined;

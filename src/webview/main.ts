@@ -10,7 +10,7 @@
  */
 import type { FromWebview, GroupFolds, OutlineEntry, Slot, Summary, ToWebview, ViewFilter, WebTag, WebviewCommand } from '../core/protocol';
 import type { Diagnostic } from '../core/model';
-import { el, renderDiagnostic, renderEvent, renderGroupHead, renderHeader, type RenderOptions } from './render';
+import { el, eventIndexLabel, renderDiagnostic, renderEvent, renderGroupHead, renderHeader, type RenderOptions } from './render';
 import { VirtualList } from './virtualList';
 import { FindBar } from './findBar';
 import { SamplesView, type SamplesViewState } from './samples';
@@ -145,13 +145,15 @@ const tagsSignature = (ts: readonly WebTag[]) => ts.map((t) => `${t.id}=${t.verd
 const tagsKey = (index: number) => tagsSignature(tagsByEvent.get(index) ?? []);
 
 /** `flagged`: events an open tag cites (a flag is an event, as F8 and the row badges count); `openTags`: tags not dismissed. */
-function receiveTags(tags: readonly WebTag[], flagged: number, openTags: number, analysing: boolean, reviewed: string | null): void {
+function receiveTags(tags: readonly WebTag[], flagged: number, openTags: number, analysing: boolean, notDetected: string | null, reviewed: string | null): void {
   const next = new Map<number, WebTag[]>();
   for (const t of tags) for (const e of t.events) next.set(e, [...(next.get(e) ?? []), t]);
   const changed = next.size !== tagsByEvent.size || [...next].some(([i, ts]) => tagsSignature(ts) !== tagsSignature(tagsByEvent.get(i) ?? []));
   tagsByEvent = next;
-  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : flagged === 1 ? '1 flag' : `${flagged} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
-  flagSummary.title = `${flagged} flagged event${flagged === 1 ? '' : 's'} (${openTags} tag${openTags === 1 ? '' : 's'}): F8 / Shift+F8 steps through them`;
+  // Not detected (too large for the editor): "0 flags" would say the run was looked at.
+  const untagged = !analysing && notDetected !== null && flagged === 0;
+  flagSummary.textContent = `${analysing ? 'Detecting behaviours…' : untagged ? 'not tagged' : flagged === 1 ? '1 flag' : `${flagged} flags`}${reviewed ? ` · ${reviewed}` : ''}`;
+  flagSummary.title = untagged ? `Behaviours not detected: ${notDetected}` : `${flagged} flagged event${flagged === 1 ? '' : 's'} (${openTags} tag${openTags === 1 ? '' : 's'}): F8 / Shift+F8 steps through them`;
   flagSummary.dataset.flags = String(flagged);
   flagSummary.dataset.tags = String(openTags);
   flagSummary.dataset.reviewed = String(!!reviewed);
@@ -245,43 +247,56 @@ function tailShown(): boolean {
 
 /** The tail on screen, whose rows expand and collapse in place (the list's rows are not there yet). */
 let tailOnScreen: Extract<ToWebview, { type: 'tail' }> | undefined;
+type TailRow = Extract<ToWebview, { type: 'tail' }>['rows'][number];
 let tailsShown = 0;
 
 /** Shows the host's `tail`: the last events, numbered exactly or (while the index is behind) by estimate. */
 function showTail(m: Extract<ToWebview, { type: 'tail' }>, keepPlace = false): void {
   tailWanted = false;
   if (!m.rows.length) return;
-  // The same end again (End shows the tail fetched ahead, then the one it asked for, with numbers
-  // estimated from further on): rows stay expanded; `keepPlace` (the tail coming in while shown) keeps
-  // the focus and the scroll too, else the view goes to the last event. A finished log's end does not
-  // move, so a row is the same event at the same distance from the end.
-  const before = tailShown() && tailOnScreen && summary && !summary.live ? [...tailHost.querySelectorAll<HTMLElement>('[data-testid="tail-list"] > .event')] : [];
-  const fromEnd = (k: number, n: number) => n - 1 - k;
-  const expandedFromEnd = new Set(before.flatMap((r, k) => (r.dataset.expanded === 'true' ? [fromEnd(k, before.length)] : [])));
-  const focusedAt = keepPlace ? before.findIndex((r) => r.contains(document.activeElement)) : -1;
-  const focusFromEnd = focusedAt >= 0 ? fromEnd(focusedAt, before.length) : 0;
-  const scrollTop = keepPlace && before.length ? tailHost.scrollTop : undefined;
-  tailOnScreen = m;
   const percent = Math.floor(m.indexed * 100);
   const note = m.exact
     ? `The end of the log, read ahead of the index (${percent}% read).`
     : `The end of the log, read ahead of the index (${percent}% read): event numbers are estimates (≈) until reading finishes, then End shows them numbered.`;
-  const rows = m.rows.map((r, k) =>
-    r.event
-      ? renderEvent({ ...r.event, index: r.index }, { expanded: expandedFromEnd.has(fromEnd(k, m.rows.length)), diffMode, tail: { exact: m.exact } })
-      : el('li', { class: 'event event-unreadable diagnostic diagnostic-error', 'data-tail-index': String(r.index), 'data-kind': 'unreadable', role: 'alert' }, el('strong', {}, `Event ${m.exact ? '#' : '≈#'}${r.index} could not be read`), el('p', {}, r.error ?? 'unknown error')),
-  );
-  tailHost.replaceChildren(
-    el('p', { class: 'banner banner-tail', 'data-testid': 'tail-note', role: 'status' }, note, ' ', el('button', { type: 'button', class: 'link', 'data-action': 'leave-tail' }, 'Back to the list')),
-    // `data-shown` counts the tails shown since the page opened (the UI test waits for the one End asked for).
-    el('ol', { class: 'events', 'data-testid': 'tail-list', 'data-shown': String(++tailsShown), 'aria-label': 'The last events of the log' }, ...rows),
-  );
+  const unreadable = (r: TailRow) => el('li', { class: 'event event-unreadable diagnostic diagnostic-error', 'data-tail-index': String(r.index), 'data-kind': 'unreadable', role: 'alert' }, el('strong', {}, `Event ${m.exact ? '#' : '≈#'}${r.index} could not be read`), el('p', {}, r.error ?? 'unknown error'));
+  // The same end again (End shows the tail fetched ahead, then the one it asked for, with numbers
+  // estimated from further on): a finished log's end does not move, so the rows are the same events,
+  // and only their numbers change, in place; what the reader expanded, focused and scrolled to stays.
+  const before = tailShown() && tailOnScreen && summary && !summary.live ? [...tailHost.querySelectorAll<HTMLElement>('[data-testid="tail-list"] > .event')] : [];
+  const same = before.length === m.rows.length && before.every((row, k) => row.dataset.kind === (m.rows[k]!.event?.kind ?? 'unreadable'));
+  let rows: HTMLElement[];
+  if (same) {
+    rows = before.map((row, k) => {
+      const r = m.rows[k]!;
+      if (!r.event) {
+        const fresh = unreadable(r);
+        row.replaceWith(fresh);
+        return fresh;
+      }
+      row.dataset.tailIndex = String(r.index);
+      row.dataset.provisional = String(!m.exact);
+      row.querySelector('.meta > .index')?.replaceWith(eventIndexLabel(r.index, { exact: m.exact }));
+      return row;
+    });
+    tailHost.querySelector('[data-testid="tail-note"] > .tail-note-text')!.textContent = note;
+  } else {
+    rows = m.rows.map((r) => (r.event ? renderEvent({ ...r.event, index: r.index }, { expanded: false, diffMode, tail: { exact: m.exact } }) : unreadable(r)));
+    tailHost.replaceChildren(
+      el('p', { class: 'banner banner-tail', 'data-testid': 'tail-note', role: 'status' }, el('span', { class: 'tail-note-text' }, note), ' ', el('button', { type: 'button', class: 'link', 'data-action': 'leave-tail' }, 'Back to the list')),
+      el('ol', { class: 'events', 'data-testid': 'tail-list', 'aria-label': 'The last events of the log' }, ...rows),
+    );
+  }
+  tailOnScreen = m;
+  // `data-shown` counts the tails shown since the page opened (the UI test waits for the one End asked for).
+  tailHost.querySelector<HTMLElement>('[data-testid="tail-list"]')!.dataset.shown = String(++tailsShown);
   listHost.hidden = true;
   tailHost.hidden = false;
-  tailHost.scrollTop = scrollTop ?? tailHost.scrollHeight;
-  const focused = (rows[rows.length - 1 - focusFromEnd] ?? rows[rows.length - 1]) as HTMLElement;
-  focused.tabIndex = -1;
-  focused.focus({ preventScroll: true });
+  // `keepPlace` (a tail coming in while shown) keeps the focus and the scroll; else the view goes to the last event.
+  if (keepPlace && same) return;
+  tailHost.scrollTop = tailHost.scrollHeight;
+  const last = rows[rows.length - 1]!;
+  last.tabIndex = -1;
+  last.focus({ preventScroll: true });
 }
 
 /** The tail's row for `node` (an element in it), if it shows an event (not an unreadable record). */
@@ -889,7 +904,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       else run(message.command);
       break;
     case 'tags':
-      receiveTags(message.tags, message.flagged, message.openTags, message.analysing, message.reviewed);
+      receiveTags(message.tags, message.flagged, message.openTags, message.analysing, message.notDetected, message.reviewed);
       break;
     case 'highlight':
       highlighted = new Set(message.indices);

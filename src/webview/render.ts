@@ -237,6 +237,13 @@ const COMPACT_LINES = { system: 3, user: 4, assistant: 8, reasoning: 6, result: 
 /** Characters per compact line: one very long line does not fill the screen. */
 const CHARS_PER_LINE = 240;
 
+/** An event's number in its row: `#N`, or `≈#N` in a tail whose numbers are estimated. */
+export function eventIndexLabel(index: number, tail?: { exact: boolean }): HTMLElement {
+  return tail && !tail.exact
+    ? el('span', { class: 'index provisional', title: 'Event index, estimated: the log is still being read; End shows it numbered once reading finishes' }, `≈#${index}`)
+    : el('span', { class: 'index', title: 'Event index' }, `#${index}`);
+}
+
 /** One event as a list item with stable data-* attributes; see RenderOptions. */
 export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElement {
   const attrs: Record<string, string | undefined> = {
@@ -356,9 +363,7 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
       'span',
       { class: 'meta' },
       e.step !== undefined ? el('span', { class: 'step', title: 'Assistant turn' }, `step ${e.step}`) : null,
-      opts.tail && !opts.tail.exact
-        ? el('span', { class: 'index provisional', title: 'Event index, estimated: the log is still being read; End shows it numbered once reading finishes' }, `≈#${e.index}`)
-        : el('span', { class: 'index', title: 'Event index' }, `#${e.index}`),
+      eventIndexLabel(e.index, opts.tail),
       opts.tail ? null : button('add-tag', '+tag', { class: 'action action-add-tag icon-button', title: 'Add a behaviour tag to this event…', 'aria-label': 'Add a behaviour tag' }),
       opts.tail ? null : button('reveal-source', '', { class: 'action action-reveal-source icon-button', title: 'Reveal in Source', 'aria-label': 'Reveal in source' }, icon('source')),
     ),

@@ -426,6 +426,15 @@ describe('The end of a log still being read (issue 18)', function () {
     assert.equal(await row(frame, numbered).getAttribute('data-expanded'), 'true');
     assert.match(await row(frame, numbered).innerText(), new RegExp(`#${numbered}\\b[\\s\\S]*Thought line 30 before the end`));
     assert.equal(await row(frame, HUGE_EVENTS - 1).getAttribute('data-expanded'), 'false');
+    // Too large to tag in the editor (700 MB, more than half the 512 MB the UI tests give detection,
+    // scripts/vscode-server.mjs): the status bar says so rather than "No flags", and its tooltip why.
+    const status = page.locator('.statusbar-item', { hasText: 'Not tagged' });
+    await status.waitFor({ timeout: LONG });
+    await status.hover();
+    await page.locator('.monaco-hover, .workbench-hover', { hasText: /this run's file is 7\d\d MB, too large to tag within the 512 MB/ }).first().waitFor({ timeout: LONG });
+    // So does the editor's toolbar, where a tagged run gives its count of flags.
+    assert.equal(await frame.locator('[data-testid="flag-summary"]').innerText(), 'not tagged');
+    assert.match((await frame.locator('[data-testid="flag-summary"]').getAttribute('title')) ?? '', /^Behaviours not detected: this run's file is 7\d\d MB/);
   });
 });
 

@@ -129,6 +129,10 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     if (!b.detected && flags.length === 0) {
       this.status.text = '$(loading~spin) Flags…';
       this.status.tooltip = 'Peerwatch is detecting behaviours in this run';
+    } else if (flags.length === 0 && b.analysisError) {
+      // Not tagged (too large for the editor, or unreadable): "No flags" would say it was looked at.
+      this.status.text = '$(circle-slash) Not tagged';
+      this.status.tooltip = `Peerwatch did not detect behaviours in this run: ${b.analysisError}`;
     } else if (flags.length === 0) {
       this.status.text = '$(pass) No flags';
       this.status.tooltip = 'No behaviour flagged (dismissed tags are not counted)';
