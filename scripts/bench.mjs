@@ -765,14 +765,41 @@ async function measureTextEditor(page, log, timeoutMs) {
   return result;
 }
 
-/** Opens the log in Peerwatch (its default editor) and measures the first and the last event, and memory. */
-async function measurePeerwatch(wb, log, row) {
+/**
+ * Waits until the status bar gives the open run's flags: a count, "No flags", or "Not tagged" (too
+ * large for the editor's detection bound). Resolves with when (Date.now() in the page) and the text,
+ * or null by `deadline`.
+ */
+async function waitForFlags(page, deadline) {
+  const h = await page
+    .waitForFunction(
+      () => {
+        for (const n of document.querySelectorAll('.statusbar-item')) {
+          const text = (n.textContent ?? '').trim();
+          if (/\b\d+ flags?$|^No flags$|^Not tagged$|^Flag \d+ of \d+/.test(text)) return { at: Date.now(), text };
+        }
+        return false;
+      },
+      null,
+      { polling: 'raf', timeout: Math.max(1000, deadline - Date.now()) },
+    )
+    .catch(() => null);
+  return h ? h.jsonValue() : null;
+}
+
+/**
+ * Opens the log in Peerwatch (its default editor) and measures the first and the last event, and
+ * memory; with `flags`, then how long until the status bar gives the run's flags (behaviours detected
+ * in a worker after indexing), and the extension host's peak meanwhile.
+ */
+async function measurePeerwatch(wb, log, row, { flags = false } = {}) {
   const { page } = wb;
   const hostBase = wb.hostPids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
   row.hostBaselineMB = round(hostBase / MB, 1);
   const enter = await quickOpenReady(page, basename(log.file));
   const before = new Set(page.frames());
   const sampler = new MemorySampler({ hostPids: wb.hostPids, cdp: wb.cdp, rendererPid: wb.rendererPid });
+  let stopped = false;
   let opening = true;
   try {
     const t0 = await enter();
@@ -809,9 +836,21 @@ async function measurePeerwatch(wb, log, row) {
       row.lastEventMs = numberedAt - t0;
       say(`  last event (${log.events - 1}) numbered after ${row.lastEventMs} ms`);
     } else row.notes.push(`event ${log.events - 1} not visible within ${uiTimeoutMs / 1000} s of the open`);
+    if (flags) {
+      Object.assign(row, sampler.stop());
+      stopped = true;
+      const detecting = new MemorySampler({ hostPids: wb.hostPids });
+      const shown = await waitForFlags(page, deadline);
+      row.flagsHostPeakMB = detecting.stop().hostPeakMB;
+      if (shown) {
+        row.flagsMs = shown.at - t0;
+        row.flagsText = shown.text;
+        say(`  flags in the status bar after ${row.flagsMs} ms ("${shown.text}"), extension host peak meanwhile ${row.flagsHostPeakMB} MB`);
+      } else row.notes.push(`no flags in the status bar within ${uiTimeoutMs / 1000} s of the open`);
+    }
   } finally {
     opening = false;
-    Object.assign(row, sampler.stop());
+    if (!stopped) Object.assign(row, sampler.stop());
     say(`  extension host peak ${row.hostPeakMB} MB (${row.hostBaselineMB} MB before), renderer JS heap peak ${row.webviewPeakMB} MB`);
   }
 }
@@ -953,7 +992,7 @@ async function closeWindow(wb) {
 const closeAll = (wb) => closeEditors(wb.page, 1500);
 
 async function benchUi(logs, server, browser) {
-  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsColdMs: null, lastEventShownColdMs: null, lastEventColdMs: null, firstEventsMs: null, lastEventShownMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, liveAppendMs: null, notes: [] }));
+  const rows = logs.map((log) => ({ sizeMB: log.sizeMB, events: log.events, firstEventsColdMs: null, lastEventShownColdMs: null, lastEventColdMs: null, firstEventsMs: null, lastEventShownMs: null, lastEventMs: null, textEditorFirstMs: null, hostPeakMB: null, webviewPeakMB: null, webviewFloorMs: null, liveAppendMs: null, flagsMs: null, flagsText: null, flagsHostPeakMB: null, notes: [] }));
   {
     for (const [k, log] of logs.entries()) {
       const row = rows[k];
@@ -984,7 +1023,7 @@ async function benchUi(logs, server, browser) {
         say(`  an event appended to a run in progress shows after ${row.liveAppendMs ?? '—'} ms (median of 5)`);
         row.webviewFloorMs = await measureWebviewFloor(wb);
         say(`  VS Code's image preview (a webview editor) shows a 1-pixel PNG after ${row.webviewFloorMs ?? '—'} ms`);
-        await measurePeerwatch(wb, log, row);
+        await measurePeerwatch(wb, log, row, { flags: true });
         await closeAll(wb);
         const { note, ...text } = await measureTextEditor(wb.page, log, Math.min(uiTimeoutMs, 120_000));
         Object.assign(row, text);
@@ -1441,6 +1480,7 @@ function printTables({ core, ui, machine: m }) {
       ['first events', (r) => v(r.firstEventsMs, ' ms')],
       ['last event shown', (r) => v(r.lastEventShownMs, ' ms')],
       ['last event', (r) => v(r.lastEventMs, ' ms')],
+      ['flags (host peak)', (r) => (r.flagsMs == null ? '—' : `${r.flagsMs} ms, "${r.flagsText}" (${r.flagsHostPeakMB ?? '?'} MB)`)],
       ['text editor', (r) => (r.textEditorFirstMs == null && r.textEditorPromptMs != null ? `asks${r.textEditorAfterConfirmMs != null ? `; ${r.textEditorAfterConfirmMs} ms after "Open Anyway"` : ''}` : v(r.textEditorFirstMs, ' ms'))],
       ['host peak (before)', (r) => (r.hostPeakMB == null ? '—' : `${r.hostPeakMB} MB (${r.hostBaselineMB ?? '?'})`)],
       ['webview peak', (r) => v(r.webviewPeakMB, ' MB')],

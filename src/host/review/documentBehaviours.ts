@@ -325,6 +325,8 @@ export class DocumentBehaviours extends Disposable {
       let tagged = false;
       if (worker) {
         const bytes = origin.sample === undefined ? await Promise.resolve(vscode.workspace.fs.stat(origin.file)).then((st) => st.size, () => 0) : 0;
+        // Closed (or the file replaced) meanwhile: no worker to start, none that disposal would stop.
+        if (this.isDisposed || generation !== this.generation) return;
         if (bytes > memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY) {
           return tooLarge(`this run's file is ${megabytes(bytes)}, too large to tag within the ${memoryMB.toLocaleString('en-US')} MB \`peerwatch.${DETECTION_MEMORY_SETTING}\` gives detection in the editor (it needs about three times the file)`);
         }
