@@ -19,16 +19,15 @@ export interface TailLine {
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
- * The event lines in `bytes`, the file's bytes from `offset` to its end. Unless `offset` is 0, the
- * first line may be cut, so it is skipped; a last line without a newline is read as the index's
- * `finish` reads it (counted when it is a whole event record).
+ * The whole lines in `bytes`, the file's bytes from `offset` to its end, as file offsets (without
+ * newline or carriage return; empty lines left out). Unless `offset` is 0, the first line may be cut,
+ * so it is skipped; a last line without a newline is given as the index's `finish` reads it.
  */
-export function tailEventLines(bytes: Uint8Array, offset: number): TailLine[] {
-  const out: TailLine[] = [];
+function* tailLines(bytes: Uint8Array, offset: number): Generator<TailLine> {
   let pos = 0;
   if (offset > 0) {
     const nl = bytes.indexOf(10);
-    if (nl < 0) return out;
+    if (nl < 0) return;
     pos = nl + 1;
   }
   while (pos < bytes.length) {
@@ -36,30 +35,26 @@ export function tailEventLines(bytes: Uint8Array, offset: number): TailLine[] {
     if (nl < 0) nl = bytes.length;
     let end = nl;
     if (end > pos && bytes[end - 1] === 13) end--;
-    if (end > pos && isEventRecord(bytes.subarray(pos, end))) out.push({ start: offset + pos, end: offset + end });
+    if (end > pos) yield { start: offset + pos, end: offset + end };
     pos = nl + 1;
   }
+}
+
+/** The event lines in `bytes`, the file's bytes from `offset` to its end (see tailLines). */
+export function tailEventLines(bytes: Uint8Array, offset: number): TailLine[] {
+  const out: TailLine[] = [];
+  for (const l of tailLines(bytes, offset)) if (isEventRecord(bytes.subarray(l.start - offset, l.end - offset))) out.push(l);
   return out;
 }
 
 /**
  * True when `bytes`, the file's bytes from `offset` to its end, hold a valid end record, as the index
  * reads one (any end record ends the run, whatever follows it): the run finished, so a log still
- * being indexed is not shown as live. Unless `offset` is 0, the first line may be cut, so it is skipped.
+ * being indexed is not shown as live.
  */
 export function holdsEndRecord(bytes: Uint8Array, offset: number): boolean {
-  let pos = 0;
-  if (offset > 0) {
-    const nl = bytes.indexOf(10);
-    if (nl < 0) return false;
-    pos = nl + 1;
-  }
-  while (pos < bytes.length) {
-    let nl = bytes.indexOf(10, pos);
-    if (nl < 0) nl = bytes.length;
-    const line = bytes.subarray(pos, nl);
-    pos = nl + 1;
-    const text = decoder.decode(line);
+  for (const l of tailLines(bytes, offset)) {
+    const text = decoder.decode(bytes.subarray(l.start - offset, l.end - offset));
     if (!text.includes('"end"')) continue;
     let record: unknown;
     try {
