@@ -118,6 +118,34 @@ interface RunToJudge {
   transcript: Transcript;
 }
 
+/** A run to ask about: its file and, in a log of many, its sample key. */
+interface RunRef {
+  file: string;
+  sample?: string;
+}
+
+/**
+ * Reads runs again for the requests, as the estimate read them. A log of many samples is opened once
+ * for the samples asked about one after another (the last few kept open: the requests run side by side).
+ */
+class RunReader {
+  private readonly logs = new Map<string, ReturnType<typeof openLogOfMany>>();
+  constructor(private readonly keep: number) {}
+
+  async read(r: RunRef): Promise<Transcript> {
+    if (r.sample === undefined) return (await readRunFile(r.file)).transcript;
+    let log = this.logs.get(r.file);
+    if (!log) {
+      log = openLogOfMany(r.file);
+      this.logs.set(r.file, log);
+      if (this.logs.size > this.keep) this.logs.delete(this.logs.keys().next().value!);
+    }
+    const opened = await log;
+    if (!opened || opened instanceof Error) throw opened instanceof Error ? opened : new Error('it is no longer a log of many runs');
+    return opened.readSample(r.sample);
+  }
+}
+
 /** The runs in `file` (each sample of a log of many), or why it holds none. */
 async function* runsIn(file: string, explicit: boolean, problem: (m: string) => void): AsyncGenerator<RunToJudge> {
   const log = await openLogOfMany(file);
@@ -171,8 +199,21 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
   const unknown = behaviours.filter((b) => rubrics[b] === undefined);
   if (unknown.length) return usage(`no rubric for ${unknown.join(', ')} (built in: ${Object.keys(rubrics).join(', ')}; add DIR/<behaviour>.md)`);
 
-  // Every run first (to estimate), then the requests.
-  const runs: RunToJudge[] = [];
+  // Every run first, to estimate (each read, estimated and let go: a folder of thousands of runs is
+  // never held at once), then the requests, each run read again as it is asked about.
+  const runs2: RunRef[] = [];
+  let inTokens = 0;
+  let outTokens = 0;
+  let toAsk = 0;
+  const estimate = async (r: RunToJudge) => {
+    if (r.transcript.header.format === 'study-followup') return;
+    runs2.push({ file: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}) });
+    const e = await estimateRun({ transcript: r.transcript, logPath: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}), provider: client.provider, rubrics, behaviours, model: o.model });
+    if (e.cached) return;
+    toAsk++;
+    inTokens += e.inputTokens;
+    outTokens += e.outputTokens;
+  };
   for (const p of o.paths) {
     let dir: boolean;
     try {
@@ -181,19 +222,8 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
       problem(`peerwatch judge: ${p}: no such file or folder`);
       continue;
     }
-    if (dir) for await (const f of runFilesUnder(p)) for await (const r of runsIn(f, false, problem)) runs.push(r);
-    else for await (const r of runsIn(p, true, problem)) runs.push(r);
-  }
-  const runs2 = runs.filter((r) => r.transcript.header.format !== 'study-followup');
-  let inTokens = 0;
-  let outTokens = 0;
-  let toAsk = 0;
-  for (const r of runs2) {
-    const e = await estimateRun({ transcript: r.transcript, logPath: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}), provider: client.provider, rubrics, behaviours, model: o.model });
-    if (e.cached) continue;
-    toAsk++;
-    inTokens += e.inputTokens;
-    outTokens += e.outputTokens;
+    if (dir) for await (const f of runFilesUnder(p)) for await (const r of runsIn(f, false, problem)) await estimate(r);
+    else for await (const r of runsIn(p, true, problem)) await estimate(r);
   }
   const cost = o.inputPrice !== undefined && o.outputPrice !== undefined ? (inTokens * o.inputPrice + outTokens * o.outputPrice) / 1e6 : undefined;
   err(
@@ -215,13 +245,21 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
   }
 
   const results: Array<Record<string, unknown>> = new Array(runs2.length);
+  const again = new RunReader(o.concurrency + 1);
   let next = 0;
   const worker = async () => {
     while (next < runs2.length) {
       const i = next++;
       const r = runs2[i]!;
       const name = r.sample !== undefined ? `${display(r.file)}#${r.sample}` : display(r.file);
-      const res = await judgeRun({ transcript: r.transcript, logPath: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}), client: client.make(), provider: client.provider, rubrics, behaviours, problem });
+      const read = await again.read(r).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      if (read instanceof Error) {
+        // Read a moment ago: the file changed or went away since.
+        problem(`peerwatch judge: ${name}: could not be read again: ${read.message}`);
+        results[i] = { file: display(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}), error: read.message };
+        continue;
+      }
+      const res = await judgeRun({ transcript: read, logPath: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}), client: client.make(), provider: client.provider, rubrics, behaviours, problem });
       if ('error' in res) {
         problem(`peerwatch judge: ${name}: ${res.error}`);
         results[i] = { file: display(r.file), ...(r.sample !== undefined ? { sample: r.sample } : {}), error: res.error };

@@ -163,6 +163,26 @@ describe('peerwatch judge', function () {
     assert.deepEqual([st.count, st.runs, sum.unreviewed], [1, 2, 0]);
   });
 
+  it('reads each run again as it asks about it (none held from the estimate): a run gone meanwhile is named, the others judged', async () => {
+    copyFileSync(TAMPERING, join(tmp, 'a.json'));
+    copyFileSync(FAITHFUL, join(tmp, 'b.json'));
+    // The first request (a.json's: one at a time, in the folder's order) removes b.json.
+    const s = await serve(() => {
+      rmSync(join(tmp, 'b.json'), { force: true });
+      return call({ findings: [FINDING] });
+    });
+    const r = await peerwatchAsync(['judge', tmp, '--model', 'm', '--base-url', `${s.url}/v1`, '--behaviours', 'shutdown-tampering', '--concurrency', '1', '--yes', '--json'], { ...process.env, OPENAI_API_KEY: '' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /2 runs, 0 answered from the cache, 2 to ask m/);
+    assert.match(r.stderr, /peerwatch judge: .*b\.json: could not be read again: /);
+    assert.equal(s.requests.length, 1);
+    const out = JSON.parse(r.stdout) as { runs: Array<{ file: string; tags?: Array<{ id: string }>; error?: string }> };
+    assert.deepEqual(out.runs.map((x) => [x.file.replace(/^.*[\\/]/, ''), x.tags?.map((t) => t.id) ?? x.error !== undefined]), [
+      ['a.json', ['judge:shutdown-tampering:14']],
+      ['b.json', true],
+    ]);
+  });
+
   it('asks at most --concurrency runs at once', async () => {
     // The server holds each request until a second one is in flight (or the last has come): with
     // --concurrency 2, two are always in flight together and never three.
