@@ -18,7 +18,7 @@ const LONG = 60_000;
 const EXAMPLE = 'tampering-shutdown-tampering-peer-good_peer.json';
 /** The slow model server: tool-call turns before its final answer, and the time each answer takes. */
 const TOOL_TURNS = 6;
-const TURN_MS = 1200;
+const TURN_MS = 600;
 
 /** Every webview frame showing a Peerwatch event list. */
 async function peerwatchFrames(page: Page): Promise<Frame[]> {
@@ -258,11 +258,14 @@ describe('Re-run Scenario: replaying a study run beside the original', function 
       assert.ok(commandLine.includes('--model test/slow-model'), commandLine);
       assert.ok(!commandLine.includes(key), 'the key is not on the command line');
       await runRow.click();
-      // The first re-run with this launcher asks (unless the test before confirmed it in this session).
+      // The first re-run with this launcher asks (unless the test before confirmed it in this session):
+      // whichever comes first, the question or the new run's editor.
       const dialog = page.locator('.monaco-dialog-box');
-      if (await dialog.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
-        await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
-      }
+      const asked = await Promise.race([
+        dialog.waitFor({ state: 'visible', timeout: LONG }).then(() => true, () => false),
+        newPeerwatchFrame(page, original).then(() => false, () => false),
+      ]);
+      if (asked) await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
 
       const fresh = await newPeerwatchFrame(page, original);
       const { counts, sawLive } = await watchToEnd(page, fresh, workspace);
