@@ -528,9 +528,21 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     report.tags = [...report.tags, { ...c.tag, citations: c.tag.events.map((i) => cited.get(i)!) }].sort((a, b) => a.events[0]! - b.events[0]! || String(a.behaviour).localeCompare(String(b.behaviour)));
   }
 
-  if (opts.json) out(JSON.stringify(reports, null, 2) + '\n');
+  if (opts.json) outJsonArray(reports, out);
   else out(tagListing(reports, filesTagged.size));
   return failed ? 1 : 0;
+}
+
+/**
+ * `JSON.stringify(items, null, 2)` and a newline, written an item at a time: the same text, without
+ * one string of all of it (a folder of the study's 223,000 runs makes hundreds of MB of reports, and
+ * a string cannot pass 512 MB).
+ */
+function outJsonArray(items: readonly unknown[], out: (s: string) => void): void {
+  if (items.length === 0) return out('[]\n');
+  out('[\n');
+  items.forEach((item, i) => out(`  ${JSON.stringify(item, null, 2).replace(/\n/g, '\n  ')}${i < items.length - 1 ? ',' : ''}\n`));
+  out(']\n');
 }
 
 type Citation = TagReport['tags'][number]['citations'][number];

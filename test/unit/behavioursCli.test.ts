@@ -140,6 +140,8 @@ describe('peerwatch tag', function () {
     assert.equal(r.code, 0, r.stderr.slice(-2000));
     const reports = JSON.parse(r.stdout) as Report[];
     assert.equal(reports.length, 600);
+    // Written a report at a time, the JSON reads as one JSON.stringify of them all would.
+    assert.equal(r.stdout, JSON.stringify(reports, null, 2) + '\n');
     assert.ok(reports.every((x) => behaviours(x).join() === 'exfiltration,shutdown-tampering'), behaviours(reports[0]!).join());
     // Kept whole, the runs would take hundreds of MB; kept as reports whose strings are slices of each
     // file's text (as the JSON reader makes them, for their places), 48 MB. Measured: 17 MB.
