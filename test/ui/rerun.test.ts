@@ -18,7 +18,7 @@ const LONG = 60_000;
 const EXAMPLE = 'tampering-shutdown-tampering-peer-good_peer.json';
 /** The slow model server: tool-call turns before its final answer, and the time each answer takes. */
 const TOOL_TURNS = 6;
-const TURN_MS = 600;
+const TURN_MS = 1200;
 
 /** Every webview frame showing a Peerwatch event list. */
 async function peerwatchFrames(page: Page): Promise<Frame[]> {
