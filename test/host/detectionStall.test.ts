@@ -187,20 +187,19 @@ describe('Detection off the extension host thread (issue 14)', function () {
     }
   });
 
-  it('a run that needs more memory than peerwatch.detection.maxMemoryMB gives is not tagged in the editor, which says why', async () => {
+  it('a run that needs more memory than peerwatch.detection.maxMemoryMB gives is not tagged in the editor, which says why, and is tagged once the bound is raised', async () => {
     const config = vscode.workspace.getConfiguration('peerwatch');
     await config.update(DETECTION_MEMORY_SETTING, 64, vscode.ConfigurationTarget.Global);
+    const open: vscode.Disposable[] = [];
     const tagIn = async (file: string) => {
       const source = await RunlogFileSource.open(file, path.basename(file));
       source.shown();
       await waitFor('the run log indexed', () => !source.indexing, 120_000);
       const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
+      open.push(b, source);
       b.start();
       await waitFor('the analysis done', () => b.detected && !b.analysing, 120_000, 20);
-      const result = { detected: b.detected!, error: b.analysisError, sizeMB: fs.statSync(file).size / 1e6 };
-      b.dispose();
-      source.dispose();
-      return result;
+      return { b, detected: b.detected!, error: b.analysisError, sizeMB: fs.statSync(file).size / 1e6 };
     };
     try {
       // 29 MB: under half of 64 MB, so the worker tries, and stops at its bound (tagging it takes about 80 MB).
@@ -218,8 +217,14 @@ describe('Detection off the extension host thread (issue 14)', function () {
       const skipped = await tagIn(long);
       assert.ok(skipped.sizeMB > 34, `${skipped.sizeMB} MB`);
       assert.match(skipped.error ?? '', /^this run's file is 3\d MB, too large to tag within the 64 MB `peerwatch\.detection\.maxMemoryMB` gives detection in the editor \(it needs about three times the file\); run `peerwatch tag` on it instead$/);
+      // The bound raised (back to its default), the run still open is tagged, as the CLI tags it.
+      await config.update(DETECTION_MEMORY_SETTING, undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('the run tagged with the raised bound', () => tried.b.detected!.length > 0 && !tried.b.analysing, 120_000, 20);
+      assert.equal(tried.b.analysisError, undefined);
+      assert.deepEqual(tried.b.detected, detectBehaviours((await readRunFile(many)).transcript));
     } finally {
       await config.update(DETECTION_MEMORY_SETTING, undefined, vscode.ConfigurationTarget.Global);
+      for (const d of open) d.dispose();
     }
   });
 });

@@ -239,7 +239,18 @@ export class DocumentBehaviours extends Disposable {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // A run too large for the detection bound is tagged as soon as the bound is raised enough to try.
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`peerwatch.${DETECTION_MEMORY_SETTING}`) && this.mayTryAgain()) this.schedule(0);
+      }),
+    );
     this.sourceChanged();
+  }
+
+  /** Found too large for a smaller detection bound than the one now set. */
+  private mayTryAgain(): boolean {
+    return this.tooLarge !== undefined && detectionMemoryMB() > this.tooLarge.memoryMB;
   }
 
   /** The document's content was replaced (a new source): analyse it afresh. */
@@ -293,7 +304,7 @@ export class DocumentBehaviours extends Disposable {
     if (!source || this.isDisposed) return;
     // The first pass over a big log is still indexing: wait for it (its last 'grow' schedules us).
     if (source instanceof RunlogFileSource && source.indexing) return;
-    if (this.detected && source.count === this.analysedCount) return;
+    if (this.detected && source.count === this.analysedCount && !this.mayTryAgain()) return;
     const generation = this.generation;
     this.analysing = true;
     this.fire();
