@@ -513,7 +513,7 @@ function basename(uri: vscode.Uri): string {
 }
 
 /** The detection worker's heap bound in MB (`peerwatch.detection.maxMemoryMB`). */
-function detectionMemoryMB(): number {
+export function detectionMemoryMB(): number {
   const mb = vscode.workspace.getConfiguration('peerwatch').get<number>(DETECTION_MEMORY_SETTING, DEFAULT_DETECTION_MEMORY_MB);
   return Number.isFinite(mb) && mb >= 64 ? Math.floor(mb) : DEFAULT_DETECTION_MEMORY_MB;
 }

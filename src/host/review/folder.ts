@@ -17,7 +17,7 @@ import { readRun, sameRuns } from '../../core/formats/readRun';
 import type { RunlogSource } from '../../core/runlog/runlog';
 import { activeFlags, flaggedEvents, mergeReview } from '../../core/review/merge';
 import { emptyReview, parseReview, type Review } from '../../core/review/sidecar';
-import { loadRules, sidecarUriFor } from './documentBehaviours';
+import { detectionMemoryMB, loadRules, sidecarUriFor } from './documentBehaviours';
 import { detectInWorker, detectWorkerFile, type Detected } from '../detection';
 
 type LoadedRules = Awaited<ReturnType<typeof loadRules>>;
@@ -195,7 +195,8 @@ export class FlagsCache implements vscode.Disposable {
   private async detect(uri: vscode.Uri, size: number, loaded: { rules: Rules; text?: { fileName: string; text: string } }): Promise<Detected> {
     const worker = uri.scheme === 'file' && size > WORKER_MIN_BYTES ? detectWorkerFile() : undefined;
     if (worker) {
-      const done = await detectInWorker(worker, { path: uri.fsPath, hash: true, ...(loaded.text ? { rules: loaded.text } : {}) }).result;
+      // Within the editor's detection bound: a file that needs more gets no badge (its editor says why).
+      const done = await detectInWorker(worker, { path: uri.fsPath, hash: true, ...(loaded.text ? { rules: loaded.text } : {}) }, detectionMemoryMB()).result;
       if (done) return done;
     }
     const run = await readRun(vscodeRunFiles(uri), uri.path, { hash: true });
