@@ -201,13 +201,13 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
 
   // Every run first, to estimate (each read, estimated and let go: a folder of thousands of runs is
   // never held at once), then the requests, each run read again as it is asked about.
-  const runs2: RunRef[] = [];
+  const toJudge: RunRef[] = [];
   let inTokens = 0;
   let outTokens = 0;
   let toAsk = 0;
   const estimate = async (r: RunToJudge) => {
     if (r.transcript.header.format === 'study-followup') return;
-    runs2.push({ file: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}) });
+    toJudge.push({ file: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}) });
     const e = await estimateRun({ transcript: r.transcript, logPath: r.file, ...(r.sample !== undefined ? { sample: r.sample } : {}), provider: client.provider, rubrics, behaviours, model: o.model });
     if (e.cached) return;
     toAsk++;
@@ -227,7 +227,7 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
   }
   const cost = o.inputPrice !== undefined && o.outputPrice !== undefined ? (inTokens * o.inputPrice + outTokens * o.outputPrice) / 1e6 : undefined;
   err(
-    `peerwatch judge: ${runs2.length} run${runs2.length === 1 ? '' : 's'}, ${runs2.length - toAsk} answered from the cache, ${toAsk} to ask ${o.model}: about ${inTokens.toLocaleString('en-US')} input and ${outTokens.toLocaleString('en-US')} output tokens` +
+    `peerwatch judge: ${toJudge.length} run${toJudge.length === 1 ? '' : 's'}, ${toJudge.length - toAsk} answered from the cache, ${toAsk} to ask ${o.model}: about ${inTokens.toLocaleString('en-US')} input and ${outTokens.toLocaleString('en-US')} output tokens` +
       `${cost !== undefined ? `, about $${cost.toFixed(cost < 1 ? 4 : 2)}` : ' (give --input-price and --output-price for the cost)'}\n`,
   );
   if (toAsk > 1 && !o.yes) {
@@ -244,13 +244,13 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
     }
   }
 
-  const results: Array<Record<string, unknown>> = new Array(runs2.length);
+  const results: Array<Record<string, unknown>> = new Array(toJudge.length);
   const again = new RunReader(o.concurrency + 1);
   let next = 0;
   const worker = async () => {
-    while (next < runs2.length) {
+    while (next < toJudge.length) {
       const i = next++;
-      const r = runs2[i]!;
+      const r = toJudge[i]!;
       const name = r.sample !== undefined ? `${display(r.file)}#${r.sample}` : display(r.file);
       const read = await again.read(r).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
       if (read instanceof Error) {
@@ -270,7 +270,7 @@ export async function judgeCommand(argv: readonly string[], out: Out, err: Out, 
       if (!o.json) out(runText(name, res.cached, a.model, a.rubricVersion, a.tags));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, Math.max(1, runs2.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, Math.max(1, toJudge.length)) }, worker));
   if (o.json) out(JSON.stringify({ runs: results }, null, 2) + '\n');
   return failed ? 1 : 0;
 }

@@ -471,10 +471,9 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     reports.push(tagReport(file, t, tags));
     const found = doArms ? armFacts({ key: file, transcript: t, tags }, loaded.rules) : undefined;
     if (!found) return;
-    // Copies, as tagReport's: kept, the strings read from the file would hold all of its text.
-    const arm = JSON.parse(JSON.stringify(found)) as ArmFacts;
+    const arm = detached(found);
     arms.push(arm);
-    if (arm.arm === 'non_monitoring') actCitations.set(file, new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, JSON.parse(JSON.stringify(citation(t, i))) as Citation])));
+    if (arm.arm === 'non_monitoring') actCitations.set(file, new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, detached(citation(t, i))])));
   };
   for (const { file, explicit } of files) {
     // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
@@ -569,10 +568,17 @@ function tagReport(file: string, t: Transcript, tags: readonly Tag[]): TagReport
   };
   const problems = t.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   if (problems.length) r.problems = problems;
-  // A copy of its own: V8 makes the strings JSON.parse reads slices of the file's text (and the tags'
-  // explanations are made of them), so a report kept as it is holds on to its whole file, 30 KB for
-  // each study transcript of a folder. Parsed again from its own JSON, it holds only itself.
-  return JSON.parse(JSON.stringify(r)) as TagReport;
+  return detached(r);
+}
+
+/**
+ * A copy of `value` (plain JSON data) that holds only itself. The positioned JSON reader's strings are
+ * slices of the file's text (and tags' explanations are made of them), so a report or arm fact kept
+ * as it is holds on to its whole file: 30 KB for each study transcript of a folder. Parsed again from
+ * its own JSON, it does not.
+ */
+function detached<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /**
