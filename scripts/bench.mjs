@@ -1514,7 +1514,7 @@ function printReadmeTable({ core, ui, cli = [], inspectUi, corpus, corpusUi }) {
     console.log(`\nAn Inspect log of ${inspectUi.samples.toLocaleString('en-US')} samples lists in ${s(inspectUi.listColdMs)} cold / ${s(inspectUi.listWarmMs)} warm (webview floor ${s(inspectUi.webviewFloorMs)}); a sample shows its first events ${o.length ? `${Math.min(...o)}–${Math.max(...o)} ms` : '—'} after the click; every sample is tagged ${s(inspectUi.taggedMs)} after the open (${inspectUi.samplesPerS ?? '—'} samples/s).`);
   }
   if (corpus) {
-    console.log(`\n\`peerwatch summarize\` over ${corpus.files.toLocaleString('en-US')} distinct study transcripts (${corpus.mb} MB): ${s(corpus.firstMs)} with no index (${corpus.firstVsRead}× reading and \`JSON.parse\`-ing them, ${s(corpus.readParseMs)}), ${s(corpus.secondMs)} from the index (${corpus.secondVsFirst}× the first).`);
+    console.log(`\n\`peerwatch summarize\` over ${corpus.files.toLocaleString('en-US')} distinct study transcripts (${corpus.mb} MB): ${s(corpus.firstMs)} with no index (${corpus.firstVsRead}× reading and \`JSON.parse\`-ing them, ${s(corpus.readParseMs)}), ${s(corpus.secondMs)} from the index (${corpus.secondVsFirst}× the first).${corpus.tagMs != null ? ` \`peerwatch tag --json\` of the folder (every run's tags with their citations): ${s(corpus.tagMs)}, peak ${corpus.tagPeakRssMB ?? '?'} MB.` : ''}`);
   }
   if (corpusUi) {
     console.log(`\n**Open Corpus** on the same folder in VS Code counts every file ${s(corpusUi.firstMs)} after the command with no index and ${s(corpusUi.secondMs)} from the index (extension host peak ${corpusUi.hostPeakMB ?? '?'} MB); choosing a model counts the table again in ${s(corpusUi.filterMs)}, and a cell's runs show ${s(corpusUi.cellMs)} after its click.`);

@@ -111,6 +111,22 @@ function summarize(repoRoot, dir) {
   return { ms, runs: out.runs, rows: out.rows.length, files: out.files, peakRssMB: Number.isFinite(rssKB) ? Math.round(rssKB / 1024) : null };
 }
 
+/** `peerwatch tag DIR --json` as a user runs it: every run's tags with their citations (no index), timed, with its peak RSS. */
+function tagFolder(repoRoot, dir, count) {
+  const cli = join(repoRoot, 'dist', 'cli.js');
+  const timed = existsSync('/usr/bin/time');
+  const args = timed ? ['-f', '%M', process.execPath, cli, 'tag', dir, '--json'] : [cli, 'tag', dir, '--json'];
+  const t0 = performance.now();
+  const r = spawnSync(timed ? '/usr/bin/time' : process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = performance.now() - t0;
+  // Exit 1 means a run could not be read; every bench transcript can.
+  if (r.status !== 0) throw new Error(`peerwatch tag exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const reports = JSON.parse(r.stdout);
+  if (reports.length !== count) throw new Error(`peerwatch tag reported ${reports.length} runs of ${count}`);
+  const rssKB = timed ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { ms, peakRssMB: Number.isFinite(rssKB) ? Math.round(rssKB / 1024) : null };
+}
+
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
@@ -136,6 +152,8 @@ export async function benchCorpus({ repoRoot, cacheDir, count = 10_000, say = ()
   say(`  summarize, from the index: ${Math.round(second.ms)} ms (${second.files.fromIndex} from the index)`);
   if (second.files.read !== 0) throw new Error(`the second summarize read ${second.files.read} files again`);
   if (first.runs !== count || second.runs !== count) throw new Error(`summarize counted ${first.runs} and ${second.runs} runs of ${count}`);
+  const tag = tagFolder(repoRoot, dir, count);
+  say(`  tag (every run's tags and citations): ${Math.round(tag.ms)} ms`);
   const firstVsRead = first.ms / read.ms;
   const secondVsFirst = second.ms / first.ms;
   return {
@@ -147,6 +165,9 @@ export async function benchCorpus({ repoRoot, cacheDir, count = 10_000, say = ()
       firstPeakRssMB: first.peakRssMB,
       secondMs: Math.round(second.ms),
       secondPeakRssMB: second.peakRssMB,
+      tagMs: Math.round(tag.ms),
+      tagPeakRssMB: tag.peakRssMB,
+      tagVsRead: round(tag.ms / read.ms),
       rows: first.rows,
       parallelism: cores,
       firstVsRead: round(firstVsRead),
@@ -165,4 +186,5 @@ export function printCorpus(f) {
   if (f.parallelism != null) console.log(`  the same in two processes at once: the work of ${f.parallelism} alone (the cores the workers really have)`);
   console.log(`  summarize, no index              ${String(f.firstMs).padStart(6)} ms  ${f.firstVsRead}× the baseline (${mark(f.meets.firstVsRead)} ≤ ${f.targets.firstVsRead}×), peak RSS ${f.firstPeakRssMB ?? '?'} MB`);
   console.log(`  summarize again, from the index  ${String(f.secondMs).padStart(6)} ms  ${f.secondVsFirst}× the first (${mark(f.meets.secondVsFirst)} ≤ ${f.targets.secondVsFirst}×), peak RSS ${f.secondPeakRssMB ?? '?'} MB`);
+  if (f.tagMs != null) console.log(`  tag --json (tags and citations)  ${String(f.tagMs).padStart(6)} ms  ${f.tagVsRead}× the baseline, peak RSS ${f.tagPeakRssMB ?? '?'} MB`);
 }

@@ -13,6 +13,7 @@
 import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { NotATranscriptError } from '../core/formats';
+import { forEachInOrder } from '../core/inOrder';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
@@ -465,41 +466,38 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
   /** The citations of an unmonitored arm's acts, for a tag the arms comparison may add to its report. */
   const actCitations = new Map<string, Map<number, Citation>>();
   const doArms = !loaded.rules.disable.has('alignment-faking');
-  const add = (file: string, of: string, t: Transcript) => {
+  const tagRun = (name: string, t: Transcript): TaggedRun => {
     const tags = detectBehaviours(t, loaded.rules);
-    filesTagged.add(of);
-    reports.push(tagReport(file, t, tags));
-    const found = doArms ? armFacts({ key: file, transcript: t, tags }, loaded.rules) : undefined;
-    if (!found) return;
-    const arm = detached(found);
-    arms.push(arm);
-    if (arm.arm === 'non_monitoring') actCitations.set(file, new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, detached(citation(t, i))])));
+    const found = doArms ? armFacts({ key: name, transcript: t, tags }, loaded.rules) : undefined;
+    const arm = found ? detached(found) : undefined;
+    const cited = arm?.arm === 'non_monitoring' ? new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, detached(citation(t, i))])) : undefined;
+    return { report: tagReport(name, t, tags), ...(arm ? { arm } : {}), ...(cited ? { cited } : {}) };
   };
-  for (const { file, explicit } of files) {
+  const tagOne = async (file: string, explicit: boolean): Promise<FileTagged> => {
+    const messages: string[] = [];
+    const runs: TaggedRun[] = [];
+    let failedHere = false;
+    const problems = (diagnostics: readonly Transcript['diagnostics'][number][]) => {
+      for (const d of diagnostics) messages.push(`${d.severity}: ${d.message}\n`);
+      if (diagnostics.some((d) => d.severity === 'error')) failedHere = true;
+    };
     // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
-    {
-      const log = await openLogOfMany(file);
-      if (log instanceof Error) {
-        failed = true;
-        err(`peerwatch tag: ${log.message}\n`);
-        continue;
-      }
-      if (log) {
-        for (const d of log.diagnostics) err(`${d.severity}: ${d.message}\n`);
-        if (log.diagnostics.some((d) => d.severity === 'error')) failed = true;
-        for (const s of log.samples) {
-          if (!s.complete) continue;
-          try {
-            const t = await log.readSample(s.key);
-            for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
-            add(`${file}#${s.key}`, file, t);
-          } catch (e) {
-            failed = true;
-            err(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
-          }
+    const log = await openLogOfMany(file);
+    if (log instanceof Error) return { messages: [`peerwatch tag: ${log.message}\n`], failed: true, runs };
+    if (log) {
+      problems(log.diagnostics);
+      for (const s of log.samples) {
+        if (!s.complete) continue;
+        try {
+          const t = await log.readSample(s.key);
+          problems(t.diagnostics);
+          runs.push(tagRun(`${file}#${s.key}`, t));
+        } catch (e) {
+          failedHere = true;
+          messages.push(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
         }
-        continue;
       }
+      return { messages, failed: failedHere, runs };
     }
     let t: Transcript;
     try {
@@ -507,15 +505,38 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
       t = (await isRunlogFile(file)) ? (await streamRunlogFile(file, () => undefined, { keepEvents: true })).transcript : await readTranscriptFile(file);
     } catch (e) {
       // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
-      if (!explicit && e instanceof NotATranscriptError) continue;
-      failed = true;
-      err(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
-      continue;
+      if (!explicit && e instanceof NotATranscriptError) return { messages, failed: false, runs };
+      return { messages: [`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`], failed: true, runs };
     }
-    for (const d of t.diagnostics) err(`${d.severity}: ${d.message}\n`);
-    if (t.diagnostics.some((d) => d.severity === 'error')) failed = true;
-    add(file, file, t);
-  }
+    problems(t.diagnostics);
+    runs.push(tagRun(file, t));
+    return { messages, failed: failedHere, runs };
+  };
+  // A few files are read ahead while one is tagged (core/inOrder.ts); a large file goes alone, so
+  // that no more than one is held whole. Results, messages included, come in the files' order.
+  const large = ({ file }: { file: string }) => {
+    try {
+      return statSync(file).size > READ_AHEAD_MAX_BYTES;
+    } catch {
+      return false;
+    }
+  };
+  await forEachInOrder(
+    files,
+    READ_AHEAD,
+    ({ file, explicit }) => tagOne(file, explicit),
+    (r, { file }) => {
+      for (const m of r.messages) err(m);
+      if (r.failed) failed = true;
+      if (r.runs.length) filesTagged.add(file);
+      for (const run of r.runs) {
+        reports.push(run.report);
+        if (run.arm) arms.push(run.arm);
+        if (run.cited) actCitations.set(run.report.file, run.cited);
+      }
+    },
+    large,
+  );
 
   // Two arms of one alignment-faking scenario given together: the difference is a tag too.
   const comparisons = compareArmFacts(arms);
@@ -545,6 +566,26 @@ function outJsonArray(items: readonly unknown[], out: (s: string) => void): void
 }
 
 type Citation = TagReport['tags'][number]['citations'][number];
+
+/** A run as `tag` keeps it once tagged: its report, and for an alignment-faking arm what the comparison needs. */
+interface TaggedRun {
+  report: TagReport;
+  arm?: ArmFacts;
+  /** An unmonitored arm's acts' citations. */
+  cited?: Map<number, Citation>;
+}
+
+/** What tagging one file gave: its runs, and its messages for stderr. */
+interface FileTagged {
+  messages: string[];
+  failed: boolean;
+  runs: TaggedRun[];
+}
+
+/** Files `tag` reads ahead of the one it tags. */
+const READ_AHEAD = 8;
+/** A file larger than this is read alone (core/inOrder.ts). */
+const READ_AHEAD_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Where event `i` of `t` is, for a tag's citations: its kind, step, line and tool. */
 function citation(t: Transcript, i: number): Citation {
