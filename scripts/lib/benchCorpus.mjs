@@ -97,34 +97,34 @@ async function parallelism(dir) {
   return Math.round(((2 * alone) / Math.max(...both)) * 100) / 100;
 }
 
-/** `peerwatch summarize DIR --json` as a user runs it (the built CLI), timed, with its peak RSS when /usr/bin/time is there. */
-function summarize(repoRoot, dir) {
+/**
+ * `peerwatch COMMAND DIR --json` as a user runs it (the built CLI), timed, with its peak RSS when
+ * /usr/bin/time is there, and its output parsed. Any exit but 0 fails the bench: every bench
+ * transcript can be read.
+ */
+function timedCli(repoRoot, command, dir) {
   const cli = join(repoRoot, 'dist', 'cli.js');
   const timed = existsSync('/usr/bin/time');
-  const args = timed ? ['-f', '%M', process.execPath, cli, 'summarize', dir, '--json'] : [cli, 'summarize', dir, '--json'];
+  const args = timed ? ['-f', '%M', process.execPath, cli, command, dir, '--json'] : [cli, command, dir, '--json'];
   const t0 = performance.now();
   const r = spawnSync(timed ? '/usr/bin/time' : process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`peerwatch summarize exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  const out = JSON.parse(r.stdout);
+  if (r.status !== 0) throw new Error(`peerwatch ${command} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const rssKB = timed ? Number(r.stderr.trim().split('\n').pop()) : NaN;
-  return { ms, runs: out.runs, rows: out.rows.length, files: out.files, peakRssMB: Number.isFinite(rssKB) ? Math.round(rssKB / 1024) : null };
+  return { ms, out: JSON.parse(r.stdout), peakRssMB: Number.isFinite(rssKB) ? Math.round(rssKB / 1024) : null };
 }
 
-/** `peerwatch tag DIR --json` as a user runs it: every run's tags with their citations (no index), timed, with its peak RSS. */
+/** `peerwatch summarize DIR --json`: the table, counted from the index when there is one. */
+function summarize(repoRoot, dir) {
+  const { ms, out, peakRssMB } = timedCli(repoRoot, 'summarize', dir);
+  return { ms, runs: out.runs, rows: out.rows.length, files: out.files, peakRssMB };
+}
+
+/** `peerwatch tag DIR --json`: every run's tags with their citations (no index). */
 function tagFolder(repoRoot, dir, count) {
-  const cli = join(repoRoot, 'dist', 'cli.js');
-  const timed = existsSync('/usr/bin/time');
-  const args = timed ? ['-f', '%M', process.execPath, cli, 'tag', dir, '--json'] : [cli, 'tag', dir, '--json'];
-  const t0 = performance.now();
-  const r = spawnSync(timed ? '/usr/bin/time' : process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const ms = performance.now() - t0;
-  // Exit 1 means a run could not be read; every bench transcript can.
-  if (r.status !== 0) throw new Error(`peerwatch tag exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  const reports = JSON.parse(r.stdout);
-  if (reports.length !== count) throw new Error(`peerwatch tag reported ${reports.length} runs of ${count}`);
-  const rssKB = timed ? Number(r.stderr.trim().split('\n').pop()) : NaN;
-  return { ms, peakRssMB: Number.isFinite(rssKB) ? Math.round(rssKB / 1024) : null };
+  const { ms, out, peakRssMB } = timedCli(repoRoot, 'tag', dir);
+  if (out.length !== count) throw new Error(`peerwatch tag reported ${out.length} runs of ${count}`);
+  return { ms, peakRssMB };
 }
 
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

@@ -584,8 +584,12 @@ interface FileTagged {
 
 /** Files `tag` reads ahead of the one it tags. */
 const READ_AHEAD = 8;
-/** A file larger than this is read alone (core/inOrder.ts). */
-const READ_AHEAD_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * A file larger than this is read alone (core/inOrder.ts). A file of many runs (tau2 results, an
+ * Inspect JSON log) may be held parsed while its runs are read one by one, so eight read together
+ * would hold eight; a study transcript is tens of KB.
+ */
+const READ_AHEAD_MAX_BYTES = 1024 * 1024;
 
 /** Where event `i` of `t` is, for a tag's citations: its kind, step, line and tool. */
 function citation(t: Transcript, i: number): Citation {
