@@ -65,6 +65,8 @@ function configFindings(facts: RunFacts): Finding[] {
       if (a.op === 'remove') return `removed ${a.key}${a.oldValue !== undefined ? `, which was ${shown(a.oldValue)}` : ''} (${at([a.main])})`;
       const empty = valueText(a.newValue) === '' ? ' (empty)' : '';
       if (a.op === 'add') return `added ${a.key} = ${shown(a.newValue)}${empty} (${at([a.main])})`;
+      // Written again as it was: "from 'False' to 'False'" reads as a change that was not one.
+      if (a.oldValue !== undefined && shown(a.oldValue) === shown(a.newValue)) return `set ${a.key} to ${shown(a.newValue)}${empty} again, as it already was (${at([a.main])})`;
       return `set ${a.key} ${a.oldValue !== undefined ? `from ${shown(a.oldValue)} ` : ''}to ${shown(a.newValue)}${empty} (${at([a.main])})`;
     });
     // Was the last change to each disabled key an undo?
