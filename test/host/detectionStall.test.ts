@@ -19,7 +19,7 @@ import { openSampleLogFile } from '../../src/node/sampleLogs';
 import { TranscriptDocument } from '../../src/host/transcriptDocument';
 import { waitFor } from '../wait';
 import { writeLargeRun } from '../largeRun';
-import { heartbeat, idleStall, report, STALL_MS } from './stall';
+import { heartbeat, idleStall, machineStall, report, STALL_MS } from './stall';
 
 /** Above the 100,000 events the editor once refused to tag (it now bounds the worker's memory instead). */
 const EVENTS = 120_000;
@@ -43,20 +43,21 @@ describe('Detection off the extension host thread (issue 14)', function () {
     // against the longest the machine gives it idle just before.
     const idle = await idleStall();
     const started = performance.now();
-    const h = heartbeat();
-    let watched: { maxGap: number; gaps: string[] } | undefined;
+    const h = heartbeat({ control: true });
+    let watched: Awaited<ReturnType<typeof h.stop>> | undefined;
     try {
       b.start();
       await waitFor('the tags', () => b.detected, 150_000, 20);
     } finally {
-      watched = h.stop();
+      watched = await h.stop();
     }
-    const { maxGap, gaps } = watched;
+    const { maxGap, gaps, controlGap } = watched;
     const took = performance.now() - started;
-    report(`      detection of ${EVENTS} events: ${took.toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms (idle just before: ${idle.toFixed(0)} ms); stalls over 50 ms: ${gaps.join(', ') || 'none'}`);
+    report(`      detection of ${EVENTS} events: ${took.toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms (idle just before: ${idle.toFixed(0)} ms; a control thread meanwhile: ${controlGap.toFixed(0)} ms); stalls over 50 ms: ${gaps.join(', ') || 'none'}`);
     try {
       assert.equal(b.analysisError, undefined);
-      assert.ok(maxGap < STALL_MS + idle, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (${idle.toFixed(0)} ms idle just before)`);
+      const machine = machineStall(idle, watched);
+      assert.ok(maxGap < STALL_MS + machine, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (the machine's own: ${machine.toFixed(0)} ms)`);
       // The same tags as `peerwatch tag` (the CLI's reader and detectors on the same file).
       const cli = detectBehaviours((await readRunFile(file)).transcript);
       assert.ok(cli.length > 0, 'the run has tags to compare');
@@ -90,18 +91,20 @@ describe('Detection off the extension host thread (issue 14)', function () {
     const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
     const idle = await idleStall();
     const started = performance.now();
-    const h = heartbeat();
-    let maxGap = 0;
+    const h = heartbeat({ control: true });
+    let watched: Awaited<ReturnType<typeof h.stop>> | undefined;
     try {
       b.start();
       await waitFor('the tags', () => b.detected, 150_000, 20);
     } finally {
-      maxGap = h.stop().maxGap;
+      watched = await h.stop();
     }
-    report(`      detection of ${read.transcript.events.length} events of an OpenAI Chat log (in memory): ${(performance.now() - started).toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms (idle just before: ${idle.toFixed(0)} ms)`);
+    const { maxGap, controlGap } = watched;
+    report(`      detection of ${read.transcript.events.length} events of an OpenAI Chat log (in memory): ${(performance.now() - started).toFixed(0)} ms; longest event-loop stall ${maxGap.toFixed(0)} ms (idle just before: ${idle.toFixed(0)} ms; a control thread meanwhile: ${controlGap.toFixed(0)} ms)`);
     try {
       assert.equal(b.analysisError, undefined);
-      assert.ok(maxGap < STALL_MS + idle, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (${idle.toFixed(0)} ms idle just before)`);
+      const machine = machineStall(idle, watched);
+      assert.ok(maxGap < STALL_MS + machine, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (the machine's own: ${machine.toFixed(0)} ms)`);
       const cli = detectBehaviours(read.transcript);
       assert.ok(cli.length > 0, 'the run has tags to compare');
       assert.deepEqual(b.detected, cli);
@@ -119,12 +122,14 @@ describe('Detection off the extension host thread (issue 14)', function () {
     const file = path.join(dir, 'rollouts.jsonl');
     fs.writeFileSync(file, out.join('\n') + '\n');
     const idle = await idleStall();
-    const h = heartbeat();
+    const h = heartbeat({ control: true });
     const doc = await TranscriptDocument.open(vscode.Uri.file(file));
-    const { maxGap, gaps } = h.stop();
+    const watched = await h.stop();
+    const { maxGap, gaps, controlGap } = watched;
     try {
-      report(`  [runs in a worker] ${(25).toLocaleString('en-US')} MB of rollouts listed: longest host stall ${maxGap.toFixed(0)} ms (idle ${idle.toFixed(0)} ms)`);
-      assert.ok(maxGap < idle + STALL_MS, `the host stalled ${maxGap.toFixed(0)} ms (idle ${idle.toFixed(0)} ms): ${gaps.join(', ')}`);
+      report(`  [runs in a worker] ${(25).toLocaleString('en-US')} MB of rollouts listed: longest host stall ${maxGap.toFixed(0)} ms (idle ${idle.toFixed(0)} ms; a control thread meanwhile: ${controlGap.toFixed(0)} ms)`);
+      const machine = machineStall(idle, watched);
+      assert.ok(maxGap < machine + STALL_MS, `the host stalled ${maxGap.toFixed(0)} ms (the machine's own: ${machine.toFixed(0)} ms): ${gaps.join(', ')}`);
       const log = doc.sampleLog;
       assert.ok(log && log.samples.length === out.length, `every rollout listed: ${log?.samples.length} of ${out.length}`);
       const key = log.samples[1234]!.key;
