@@ -15,7 +15,7 @@ import type { Agreement, LabelSource } from '../core/corpus/agreement';
 import { agreementCells, agreementColumns, agreementNote, agreementRowDescription, disagreementText } from '../core/corpus/agreementTable';
 import type { CellRun } from '../core/corpus/corpusView';
 import type { SummaryRow } from '../core/corpus/summarize';
-import { pct } from '../core/corpus/summaryTable';
+import { pct, summaryNotes } from '../core/corpus/summaryTable';
 // Types only: the page trusts its own host's messages (the host validates what comes back), so zod is not bundled.
 import type { FromCorpusView, ToCorpusView } from '../core/corpus/viewProtocol';
 import { el } from './render';
@@ -124,6 +124,7 @@ function renderFilters(): void {
     select('model', 'Model', all(c.model, 'models'), f.model),
     select('task', 'Task', all(c.task, 'tasks'), f.task),
     select('condition', 'Condition', all(c.condition, 'conditions'), f.condition),
+    select('subject', 'Subject', all(c.subject, 'subjects'), f.subject),
     select('behaviour', 'Behaviour', all(c.behaviour, 'behaviours'), f.behaviour),
     select('reviewed', 'Reviewed', [['', 'reviewed or not'], ['reviewed', 'reviewed'], ['unreviewed', 'not reviewed']], f.reviewed),
     select('source', 'Source', [['detectors', 'detectors'], ['review', 'review'], ['judge', 'judge']], f.source),
@@ -140,13 +141,7 @@ function renderTables(): void {
   const t = state.table;
   if (!t) return;
   const s = t.summary;
-  const notes = [`${s.runs} run${s.runs === 1 ? '' : 's'} counted`];
-  if (s.source === 'review') notes.push(`${s.unreviewed ?? 0} not reviewed (not counted)`);
-  if (s.source === 'judge') notes.push(`${s.unreviewed ?? 0} not read by the judge (not counted)`);
-  if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
-  if (s.damaged) notes.push(`${s.damaged} not counted: could not be read whole`);
-  if (s.duplicates) notes.push(`${s.duplicates} found again in another format, counted once`);
-  totalsLine.textContent = notes.join('; ');
+  totalsLine.textContent = summaryNotes(s, { problems: ' (listed below)', apart: 'choose a Subject to count them apart' }).join('; ');
   const tables = pivotTables(s.rows, t.filter.behaviour, state.init?.choices.condition);
   if (tables.length === 0 || s.rows.length === 0) {
     tablesBox.replaceChildren(el('p', { class: 'corpus-empty' }, 'No runs match these filters.'));

@@ -61,6 +61,17 @@ describe('The corpus view (Open Corpus)', function () {
     assert.equal(new Set(groups).size, groups.length, `every group's name differs: ${groups.join(' | ')}`);
     await screenshot(page, 'corpus-view');
 
+    // The subject filter: the runs about the model's own shutdown apart from those about a peer.
+    const subject = frame.locator('select[data-filter="subject"]');
+    assert.deepEqual(await subject.locator('option').allInnerTexts(), ['all subjects', 'peer', 'self']);
+    const totals = frame.locator('[data-testid="corpus-totals"]');
+    assert.match(await totals.innerText(), /^17 runs counted/);
+    await subject.selectOption('self');
+    await waitFor('the table of the two runs about the model itself', async () => /^2 runs counted/.test(await totals.innerText()), LONG);
+    assert.equal(await cell.count(), 0, 'the peer runs’ cell is gone');
+    await subject.selectOption('');
+    await waitFor('the whole table again', async () => /^17 runs counted/.test(await totals.innerText()) && (await cell.count()) === 1, LONG);
+
     // Keyboard: the cell is a button; Enter lists its runs.
     await cell.focus();
     await cell.press('Enter');

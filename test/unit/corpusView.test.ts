@@ -74,6 +74,20 @@ describe('corpus view: filters, table and cells', () => {
     assert.equal(cellText(corpusSummary(runs, { source: 'review', condition: 'no_peer', behaviour: 'refusal' }).rows[0]!), '2 not reviewed');
   });
 
+  it('a subject filter keeps the runs about the model itself or about a peer, and the choices name the subjects the runs have', () => {
+    const mixed = [run('kimi', 'neutral_peer', ['misrepresentation'], { subject: 'self' }), run('kimi', 'neutral_peer', [], { subject: 'peer' }), run('kimi', 'neutral_peer', ['refusal'], { subject: 'peer' })];
+    assert.deepEqual(filterChoices(mixed).subject, ['peer', 'self']);
+    assert.deepEqual(filterChoices(runs).subject, [], 'runs that do not say: nothing to choose');
+    assert.deepEqual(filterRuns(mixed, { source: 'detectors', subject: 'self' }), [mixed[0]]);
+    const all = corpusSummary(mixed, { source: 'detectors', behaviour: 'misrepresentation' });
+    assert.equal(all.mixedSubjects, 1);
+    assert.deepEqual(all.rows.map((r) => [r.count, r.runs]), [[1, 3]]);
+    const peers = corpusSummary(mixed, { source: 'detectors', subject: 'peer', behaviour: 'misrepresentation' });
+    assert.equal(peers.mixedSubjects, undefined);
+    assert.deepEqual(peers.rows.map((r) => [r.count, r.runs]), [[0, 2]]);
+    assert.deepEqual(cellRuns(mixed, { source: 'detectors', subject: 'peer' }, { model: 'kimi', task: 'tampering', condition: 'neutral_peer' }).map((r) => r.key), [mixed[2]!.key, mixed[1]!.key]);
+  });
+
   it('a cell’s runs: those showing the behaviour first, each opening at its first flag of it; a run in two formats listed once', () => {
     const twice = run('gpt', 'bad_peer', ['exfiltration'], { key: '/c/zz.runlog.jsonl', file: '/c/zz.runlog.jsonl', sha256: 'hconv', convertedFrom: { file: 'run07.json', format: 'study', sha256: runs[6]!.sha256! } });
     const all = [...runs, twice];

@@ -14,6 +14,8 @@ export interface CorpusFilter {
   model?: string;
   task?: string;
   condition?: string;
+  /** Whose shutdown the runs are about: `self` or `peer` (the study reports the two apart). */
+  subject?: string;
   behaviour?: string;
   reviewed?: 'reviewed' | 'unreviewed';
   source: SummarySource;

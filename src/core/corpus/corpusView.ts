@@ -11,13 +11,14 @@ import { BUILTIN_BEHAVIOURS } from '../behaviours/types';
 import { STUDY_CONDITIONS } from '../rerun/common';
 import { minOf } from '../arrays';
 
-/** The runs a filter keeps (model, task, condition, reviewed or not). */
+/** The runs a filter keeps (model, task, condition, subject, reviewed or not). */
 export function filterRuns(runs: readonly CorpusRun[], f: CorpusFilter): CorpusRun[] {
   return runs.filter(
     (r) =>
       (f.model === undefined || r.model === f.model) &&
       (f.task === undefined || r.task === f.task) &&
       (f.condition === undefined || r.condition === f.condition) &&
+      (f.subject === undefined || r.subject === f.subject) &&
       (f.reviewed === undefined || (f.reviewed === 'reviewed') === !!r.review?.reviewed),
   );
 }
@@ -28,13 +29,23 @@ export function corpusSummary(runs: readonly CorpusRun[], f: CorpusFilter): Summ
   return f.behaviour === undefined ? s : { ...s, rows: s.rows.filter((r) => r.behaviour === f.behaviour) };
 }
 
+/** The values each filter can take. */
+export interface FilterChoices {
+  model: string[];
+  task: string[];
+  condition: string[];
+  subject: string[];
+  behaviour: string[];
+}
+
 /** The values each filter can take, sorted (conditions in the study's order). */
-export function filterChoices(runs: readonly CorpusRun[]): { model: string[]; task: string[]; condition: string[]; behaviour: string[] } {
-  const sets = { model: new Set<string>(), task: new Set<string>(), condition: new Set<string>(), behaviour: new Set<string>(BUILTIN_BEHAVIOURS) };
+export function filterChoices(runs: readonly CorpusRun[]): FilterChoices {
+  const sets = { model: new Set<string>(), task: new Set<string>(), condition: new Set<string>(), subject: new Set<string>(), behaviour: new Set<string>(BUILTIN_BEHAVIOURS) };
   for (const r of runs) {
     if (r.model) sets.model.add(r.model);
     if (r.task) sets.task.add(r.task);
     if (r.condition) sets.condition.add(r.condition);
+    if (r.subject) sets.subject.add(r.subject);
     for (const t of r.tags) sets.behaviour.add(t.behaviour);
     for (const t of r.review?.added ?? []) sets.behaviour.add(String(t.behaviour));
   }
@@ -43,6 +54,7 @@ export function filterChoices(runs: readonly CorpusRun[]): { model: string[]; ta
     model: [...sets.model].sort(),
     task: [...sets.task].sort(),
     condition: [...sets.condition].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1)),
+    subject: [...sets.subject].sort(),
     behaviour: [...BUILTIN_BEHAVIOURS, ...[...sets.behaviour].filter((b) => !(BUILTIN_BEHAVIOURS as readonly string[]).includes(b)).sort()],
   };
 }

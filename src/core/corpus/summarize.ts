@@ -122,6 +122,11 @@ export interface Summary {
   damaged: number;
   /** With `source: 'review'`: runs not (yet) marked reviewed. */
   unreviewed?: number;
+  /**
+   * Cells holding runs of both subjects (self- and peer-preservation), when `by` does not name
+   * `subject`: their rates mix what the study reports apart. Absent when none does.
+   */
+  mixedSubjects?: number;
 }
 
 interface Cell {
@@ -133,6 +138,8 @@ interface Cell {
   counts: Map<string, number>;
   /** Each behaviour's last run counted (the cell's run total then). */
   counted: Map<string, number>;
+  /** The subject of its first run that names one; `mixed` once another run names the other. */
+  subject?: string | 'mixed';
 }
 
 /** The index's tags as tags to merge with a review (the index keeps no explanation or detector name). */
@@ -230,6 +237,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     return cell;
   };
   const runValues: Array<string | null> = by.map(() => null);
+  const bySubject = by.includes('subject');
   const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);
   let total = 0;
   let unreviewed = 0;
@@ -237,6 +245,8 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     by.forEach((d, i) => (runValues[i] = (run![d] as string | undefined) ?? null));
     const cell = cellAt(runValues, true)!;
     if (run!.model !== undefined) cell.modelNames.add(run!.modelRaw ?? run!.model);
+    const subject = run!.subject;
+    if (!bySubject && subject !== undefined && cell.subject !== subject) cell.subject = cell.subject === undefined ? subject : 'mixed';
     const tags = countedTags(run!, source);
     if (!tags) {
       cell.unreviewed++;
@@ -309,5 +319,6 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       rows.push(row);
     }
   }
-  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}) };
+  const mixedSubjects = cells.filter((c) => c.subject === 'mixed').length;
+  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}), ...(mixedSubjects ? { mixedSubjects } : {}) };
 }

@@ -49,6 +49,22 @@ export function cellText(v: string | null | undefined): string {
   return v === null || v === undefined ? '?' : v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }
 
+/**
+ * What the table's totals say, the command line's and the corpus view's alike: runs counted, those not
+ * counted and why, and cells that mix self- and peer-preservation runs. `problems` says where the
+ * unreadable runs are listed; `apart`, how to count the two subjects apart where the table is shown.
+ */
+export function summaryNotes(s: Summary, where: { problems: string; apart: string }): string[] {
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  const notes = [`${runs(s.runs)} counted`];
+  if (s.source !== 'detectors') notes.push(`${s.unreviewed ?? 0} not ${s.source === 'judge' ? 'read by the judge' : 'reviewed'} (not counted)`);
+  if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
+  if (s.damaged) notes.push(`${runs(s.damaged)} not counted: could not be read whole${where.problems}`);
+  if (s.duplicates) notes.push(`${runs(s.duplicates)} found again in another format, counted once`);
+  if (s.mixedSubjects) notes.push(`${s.mixedSubjects} cell${s.mixedSubjects === 1 ? ' mixes' : 's mix'} runs about the model's own shutdown (subject self) with runs about a peer's: ${where.apart}`);
+  return notes;
+}
+
 /** The table for a terminal: one line per cell and behaviour, columns aligned, and totals below. */
 export function summaryText(s: Summary): string {
   const head = [...s.by, 'behaviour', 'runs', 'count', 'rate', '95% CI', 'baseline', 'Δ (points)', ...(s.source !== 'detectors' ? ['unreviewed'] : [])];
@@ -72,12 +88,7 @@ export function summaryText(s: Summary): string {
       .join('  ')
       .trimEnd();
   const out = [line(head), ...body.map(line)];
-  const notes = [`${s.runs} run${s.runs === 1 ? '' : 's'} counted`];
-  if (s.source !== 'detectors') notes.push(`${s.unreviewed ?? 0} not ${s.source === 'judge' ? 'read by the judge' : 'reviewed'} (not counted)`);
-  if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
-  if (s.damaged) notes.push(`${s.damaged} run${s.damaged === 1 ? '' : 's'} not counted: could not be read whole (on stderr)`);
-  if (s.duplicates) notes.push(`${s.duplicates} run${s.duplicates === 1 ? '' : 's'} found again in another format, counted once`);
-  out.push('', notes.join('; '));
+  out.push('', summaryNotes(s, { problems: ' (on stderr)', apart: 'add subject to --by to count them apart' }).join('; '));
   // Models are named without their provider prefix: which spellings each one stands for.
   const spellings = new Map<string, Set<string>>();
   for (const r of s.rows) if (r.model && r.modelNames?.some((n) => n !== r.model)) for (const n of r.modelNames) (spellings.get(r.model) ?? spellings.set(r.model, new Set()).get(r.model)!).add(n);

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { LABEL_SOURCES, type Agreement } from './agreement';
-import type { CellRun } from './corpusView';
+import type { CellRun, FilterChoices } from './corpusView';
 import type { CorpusFilter } from './corpusTable';
 import type { SearchHit } from './search';
 import type { Summary } from './summarize';
@@ -19,6 +19,7 @@ export const CorpusFilterSchema = z.object({
   model: Value.optional(),
   task: Value.optional(),
   condition: Value.optional(),
+  subject: Value.optional(),
   behaviour: Value.optional(),
   reviewed: z.enum(['reviewed', 'unreviewed']).optional(),
   source: z.enum(['detectors', 'review', 'judge']),
@@ -71,7 +72,7 @@ export type ToCorpusView =
   /** Indexing progress (or any other state worth a line). */
   | { type: 'status'; text: string; busy: boolean }
   /** The folder indexed: its name, what the filters can choose, the totals. */
-  | { type: 'init'; folder: string; choices: { model: string[]; task: string[]; condition: string[]; behaviour: string[] }; totals: CorpusTotals }
+  | { type: 'init'; folder: string; choices: FilterChoices; totals: CorpusTotals }
   /** The table for a filter. */
   | { type: 'table'; filter: CorpusFilter; summary: Summary }
   /** A cell's runs (file relative to the folder). */

@@ -233,8 +233,16 @@ export class CorpusPanel extends Disposable {
         this.sendInit();
         break;
       case 'filter': {
-        const { model, task, condition, behaviour, reviewed, source } = m.filter;
-        this.filter = { source, ...(model !== undefined ? { model } : {}), ...(task !== undefined ? { task } : {}), ...(condition !== undefined ? { condition } : {}), ...(behaviour !== undefined ? { behaviour } : {}), ...(reviewed !== undefined ? { reviewed } : {}) };
+        const { model, task, condition, subject, behaviour, reviewed, source } = m.filter;
+        this.filter = {
+          source,
+          ...(model !== undefined ? { model } : {}),
+          ...(task !== undefined ? { task } : {}),
+          ...(condition !== undefined ? { condition } : {}),
+          ...(subject !== undefined ? { subject } : {}),
+          ...(behaviour !== undefined ? { behaviour } : {}),
+          ...(reviewed !== undefined ? { reviewed } : {}),
+        };
         this.sendTable();
         break;
       }
