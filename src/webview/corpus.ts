@@ -125,6 +125,7 @@ function renderFilters(): void {
     select('task', 'Task', all(c.task, 'tasks'), f.task),
     select('condition', 'Condition', all(c.condition, 'conditions'), f.condition),
     select('subject', 'Subject', all(c.subject, 'subjects'), f.subject),
+    select('monitoring', 'Arm', all(c.monitoring, 'arms'), f.monitoring),
     select('behaviour', 'Behaviour', all(c.behaviour, 'behaviours'), f.behaviour),
     select('reviewed', 'Reviewed', [['', 'reviewed or not'], ['reviewed', 'reviewed'], ['unreviewed', 'not reviewed']], f.reviewed),
     select('source', 'Source', [['detectors', 'detectors'], ['review', 'review'], ['judge', 'judge']], f.source),
@@ -141,7 +142,7 @@ function renderTables(): void {
   const t = state.table;
   if (!t) return;
   const s = t.summary;
-  totalsLine.textContent = summaryNotes(s, { problems: ' (listed below)', apart: 'choose a Subject to count them apart' }).join('; ');
+  totalsLine.textContent = summaryNotes(s, { problems: ' (listed below)', apart: (d) => `choose ${d === 'subject' ? 'a Subject' : 'an Arm'} to count them apart` }).join('; ');
   const tables = pivotTables(s.rows, t.filter.behaviour, state.init?.choices.condition);
   if (tables.length === 0 || s.rows.length === 0) {
     tablesBox.replaceChildren(el('p', { class: 'corpus-empty' }, 'No runs match these filters.'));

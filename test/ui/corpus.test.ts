@@ -71,6 +71,15 @@ describe('The corpus view (Open Corpus)', function () {
     assert.equal(await cell.count(), 0, 'the peer runs’ cell is gone');
     await subject.selectOption('');
     await waitFor('the whole table again', async () => /^17 runs counted/.test(await totals.innerText()) && (await cell.count()) === 1, LONG);
+    // The examples' alignment-faking runs of one model and condition hold both arms: the totals say so,
+    // and the arm filter keeps one.
+    assert.match(await totals.innerText(), /1 cell mixes the two arms of alignment faking \(monitoring, non_monitoring\), whose difference is the measure: choose an Arm to count them apart/);
+    const arm = frame.locator('select[data-filter="monitoring"]');
+    assert.deepEqual(await arm.locator('option').allInnerTexts(), ['all arms', 'monitoring', 'non_monitoring']);
+    await arm.selectOption('non_monitoring');
+    await waitFor('the table of the unmonitored arm', async () => (await totals.innerText()) === '1 run counted', LONG);
+    await arm.selectOption('');
+    await waitFor('the whole table again', async () => /^17 runs counted/.test(await totals.innerText()) && (await cell.count()) === 1, LONG);
 
     // Keyboard: the cell is a button; Enter lists its runs.
     await cell.focus();

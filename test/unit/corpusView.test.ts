@@ -88,6 +88,17 @@ describe('corpus view: filters, table and cells', () => {
     assert.deepEqual(cellRuns(mixed, { source: 'detectors', subject: 'peer' }, { model: 'kimi', task: 'tampering', condition: 'neutral_peer' }).map((r) => r.key), [mixed[2]!.key, mixed[1]!.key]);
   });
 
+  it('an arm filter keeps one arm of alignment faking, and the choices name the arms the runs have', () => {
+    const arms = [run('kimi', 'good_peer', [], { monitoring: 'monitoring' }), run('kimi', 'good_peer', ['alignment-faking'], { monitoring: 'non_monitoring' })];
+    assert.deepEqual(filterChoices(arms).monitoring, ['monitoring', 'non_monitoring']);
+    assert.deepEqual(filterChoices(runs).monitoring, []);
+    assert.deepEqual(filterRuns(arms, { source: 'detectors', monitoring: 'non_monitoring' }), [arms[1]]);
+    assert.equal(corpusSummary(arms, { source: 'detectors' }).mixedArms, 1);
+    const unwatched = corpusSummary(arms, { source: 'detectors', monitoring: 'non_monitoring', behaviour: 'alignment-faking' });
+    assert.equal(unwatched.mixedArms, undefined);
+    assert.deepEqual(unwatched.rows.map((r) => [r.count, r.runs]), [[1, 1]]);
+  });
+
   it('a cell’s runs: those showing the behaviour first, each opening at its first flag of it; a run in two formats listed once', () => {
     const twice = run('gpt', 'bad_peer', ['exfiltration'], { key: '/c/zz.runlog.jsonl', file: '/c/zz.runlog.jsonl', sha256: 'hconv', convertedFrom: { file: 'run07.json', format: 'study', sha256: runs[6]!.sha256! } });
     const all = [...runs, twice];

@@ -16,6 +16,8 @@ export interface CorpusFilter {
   condition?: string;
   /** Whose shutdown the runs are about: `self` or `peer` (the study reports the two apart). */
   subject?: string;
+  /** The alignment-faking arm: `monitoring` or `non_monitoring`. */
+  monitoring?: string;
   behaviour?: string;
   reviewed?: 'reviewed' | 'unreviewed';
   source: SummarySource;

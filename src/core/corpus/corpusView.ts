@@ -11,7 +11,7 @@ import { BUILTIN_BEHAVIOURS } from '../behaviours/types';
 import { STUDY_CONDITIONS } from '../rerun/common';
 import { minOf } from '../arrays';
 
-/** The runs a filter keeps (model, task, condition, subject, reviewed or not). */
+/** The runs a filter keeps (model, task, condition, subject, arm, reviewed or not). */
 export function filterRuns(runs: readonly CorpusRun[], f: CorpusFilter): CorpusRun[] {
   return runs.filter(
     (r) =>
@@ -19,6 +19,7 @@ export function filterRuns(runs: readonly CorpusRun[], f: CorpusFilter): CorpusR
       (f.task === undefined || r.task === f.task) &&
       (f.condition === undefined || r.condition === f.condition) &&
       (f.subject === undefined || r.subject === f.subject) &&
+      (f.monitoring === undefined || r.monitoring === f.monitoring) &&
       (f.reviewed === undefined || (f.reviewed === 'reviewed') === !!r.review?.reviewed),
   );
 }
@@ -35,17 +36,19 @@ export interface FilterChoices {
   task: string[];
   condition: string[];
   subject: string[];
+  monitoring: string[];
   behaviour: string[];
 }
 
 /** The values each filter can take, sorted (conditions in the study's order). */
 export function filterChoices(runs: readonly CorpusRun[]): FilterChoices {
-  const sets = { model: new Set<string>(), task: new Set<string>(), condition: new Set<string>(), subject: new Set<string>(), behaviour: new Set<string>(BUILTIN_BEHAVIOURS) };
+  const sets = { model: new Set<string>(), task: new Set<string>(), condition: new Set<string>(), subject: new Set<string>(), monitoring: new Set<string>(), behaviour: new Set<string>(BUILTIN_BEHAVIOURS) };
   for (const r of runs) {
     if (r.model) sets.model.add(r.model);
     if (r.task) sets.task.add(r.task);
     if (r.condition) sets.condition.add(r.condition);
     if (r.subject) sets.subject.add(r.subject);
+    if (r.monitoring) sets.monitoring.add(r.monitoring);
     for (const t of r.tags) sets.behaviour.add(t.behaviour);
     for (const t of r.review?.added ?? []) sets.behaviour.add(String(t.behaviour));
   }
@@ -55,6 +58,7 @@ export function filterChoices(runs: readonly CorpusRun[]): FilterChoices {
     task: [...sets.task].sort(),
     condition: [...sets.condition].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1)),
     subject: [...sets.subject].sort(),
+    monitoring: [...sets.monitoring].sort(),
     behaviour: [...BUILTIN_BEHAVIOURS, ...[...sets.behaviour].filter((b) => !(BUILTIN_BEHAVIOURS as readonly string[]).includes(b)).sort()],
   };
 }

@@ -127,7 +127,22 @@ export interface Summary {
    * `subject`: their rates mix what the study reports apart. Absent when none does.
    */
   mixedSubjects?: number;
+  /**
+   * Cells holding both arms of alignment faking (`monitoring` and `non_monitoring`), when `by` does
+   * not name `monitoring`: the study's measure is the difference between the arms, which a rate over
+   * both hides. Absent when none does.
+   */
+  mixedArms?: number;
 }
+
+/** What a cell keeps apart only when `by` names it, and the field of Summary that counts cells mixing it. */
+const KEPT_APART = [
+  ['subject', 'mixedSubjects'],
+  ['monitoring', 'mixedArms'],
+] as const;
+
+/** A cell's `seen` value once its runs name two (a symbol: no run's value can be it). */
+const MIXED = Symbol('mixed');
 
 interface Cell {
   values: Array<string | null>;
@@ -138,8 +153,8 @@ interface Cell {
   counts: Map<string, number>;
   /** Each behaviour's last run counted (the cell's run total then). */
   counted: Map<string, number>;
-  /** The subject of its first run that names one; `mixed` once another run names the other. */
-  subject?: string | 'mixed';
+  /** For `subject` and `monitoring` when not grouped by: the value of its first run that names one; `mixed` once another run names another. */
+  seen: { subject?: string | typeof MIXED; monitoring?: string | typeof MIXED };
 }
 
 /** The index's tags as tags to merge with a review (the index keeps no explanation or detector name). */
@@ -231,13 +246,13 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     }
     let cell = node.get(CELL) as Cell | undefined;
     if (!cell && make) {
-      cells.push((cell = { values: [...values], modelNames: new Set(), runs: 0, unreviewed: 0, counts: new Map(), counted: new Map() }));
+      cells.push((cell = { values: [...values], modelNames: new Set(), runs: 0, unreviewed: 0, counts: new Map(), counted: new Map(), seen: {} }));
       node.set(CELL, cell);
     }
     return cell;
   };
   const runValues: Array<string | null> = by.map(() => null);
-  const bySubject = by.includes('subject');
+  const unsplit = KEPT_APART.filter(([d]) => !by.includes(d));
   const behaviours = new Set<string>(BUILTIN_BEHAVIOURS);
   let total = 0;
   let unreviewed = 0;
@@ -245,8 +260,10 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     by.forEach((d, i) => (runValues[i] = (run![d] as string | undefined) ?? null));
     const cell = cellAt(runValues, true)!;
     if (run!.model !== undefined) cell.modelNames.add(run!.modelRaw ?? run!.model);
-    const subject = run!.subject;
-    if (!bySubject && subject !== undefined && cell.subject !== subject) cell.subject = cell.subject === undefined ? subject : 'mixed';
+    for (const [d] of unsplit) {
+      const v = run![d];
+      if (v !== undefined && cell.seen[d] !== v) cell.seen[d] = cell.seen[d] === undefined ? v : MIXED;
+    }
     const tags = countedTags(run!, source);
     if (!tags) {
       cell.unreviewed++;
@@ -319,6 +336,10 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       rows.push(row);
     }
   }
-  const mixedSubjects = cells.filter((c) => c.subject === 'mixed').length;
-  return { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}), ...(mixedSubjects ? { mixedSubjects } : {}) };
+  const summary: Summary = { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}) };
+  for (const [d, field] of unsplit) {
+    const mixed = cells.filter((c) => c.seen[d] === MIXED).length;
+    if (mixed) summary[field] = mixed;
+  }
+  return summary;
 }

@@ -51,17 +51,20 @@ export function cellText(v: string | null | undefined): string {
 
 /**
  * What the table's totals say, the command line's and the corpus view's alike: runs counted, those not
- * counted and why, and cells that mix self- and peer-preservation runs. `problems` says where the
- * unreadable runs are listed; `apart`, how to count the two subjects apart where the table is shown.
+ * counted and why, and cells that mix self- and peer-preservation runs or the two arms of alignment
+ * faking. `problems` says where the unreadable runs are listed; `apart`, how to count a dimension's
+ * values apart where the table is shown.
  */
-export function summaryNotes(s: Summary, where: { problems: string; apart: string }): string[] {
+export function summaryNotes(s: Summary, where: { problems: string; apart(dimension: 'subject' | 'monitoring'): string }): string[] {
   const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const notes = [`${runs(s.runs)} counted`];
   if (s.source !== 'detectors') notes.push(`${s.unreviewed ?? 0} not ${s.source === 'judge' ? 'read by the judge' : 'reviewed'} (not counted)`);
   if (s.followups) notes.push(`${s.followups} follow-up session${s.followups === 1 ? '' : 's'} not counted as runs`);
   if (s.damaged) notes.push(`${runs(s.damaged)} not counted: could not be read whole${where.problems}`);
   if (s.duplicates) notes.push(`${runs(s.duplicates)} found again in another format, counted once`);
-  if (s.mixedSubjects) notes.push(`${s.mixedSubjects} cell${s.mixedSubjects === 1 ? ' mixes' : 's mix'} runs about the model's own shutdown (subject self) with runs about a peer's: ${where.apart}`);
+  const mix = (n: number) => `${n} cell${n === 1 ? ' mixes' : 's mix'}`;
+  if (s.mixedSubjects) notes.push(`${mix(s.mixedSubjects)} runs about the model's own shutdown (subject self) with runs about a peer's: ${where.apart('subject')}`);
+  if (s.mixedArms) notes.push(`${mix(s.mixedArms)} the two arms of alignment faking (monitoring, non_monitoring), whose difference is the measure: ${where.apart('monitoring')}`);
   return notes;
 }
 
@@ -88,7 +91,7 @@ export function summaryText(s: Summary): string {
       .join('  ')
       .trimEnd();
   const out = [line(head), ...body.map(line)];
-  out.push('', summaryNotes(s, { problems: ' (on stderr)', apart: 'add subject to --by to count them apart' }).join('; '));
+  out.push('', summaryNotes(s, { problems: ' (on stderr)', apart: (d) => `add ${d} to --by to count them apart` }).join('; '));
   // Models are named without their provider prefix: which spellings each one stands for.
   const spellings = new Map<string, Set<string>>();
   for (const r of s.rows) if (r.model && r.modelNames?.some((n) => n !== r.model)) for (const n of r.modelNames) (spellings.get(r.model) ?? spellings.set(r.model, new Set()).get(r.model)!).add(n);

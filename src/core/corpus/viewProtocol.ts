@@ -20,6 +20,7 @@ export const CorpusFilterSchema = z.object({
   task: Value.optional(),
   condition: Value.optional(),
   subject: Value.optional(),
+  monitoring: Value.optional(),
   behaviour: Value.optional(),
   reviewed: z.enum(['reviewed', 'unreviewed']).optional(),
   source: z.enum(['detectors', 'review', 'judge']),
