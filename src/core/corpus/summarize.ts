@@ -153,7 +153,7 @@ interface Cell {
   counts: Map<string, number>;
   /** Each behaviour's last run counted (the cell's run total then). */
   counted: Map<string, number>;
-  /** For `subject` and `monitoring` when not grouped by: the value of its first run that names one; `mixed` once another run names another. */
+  /** For `subject` and `monitoring` when not grouped by: the value of its first run that names one; MIXED once another run names another. */
   seen: { subject?: string | typeof MIXED; monitoring?: string | typeof MIXED };
 }
 
