@@ -5,7 +5,7 @@
  * threads, one per core, and streamed into the index. Progress goes to stderr; Ctrl-C stops, keeps
  * what was done in the index and exits 130.
  */
-import { GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
+import { DEFAULT_GROUPING, GROUP_DIMENSIONS, SUMMARY_SOURCES, summarize, type GroupDimension, type SummarySource } from '../core/corpus/summarize';
 import { summaryCsv, summaryText } from '../core/corpus/summaryTable';
 import { loadJudgeTags } from '../node/judge/judgeStore';
 import { loadReviews } from '../node/corpus/corpusRuns';
@@ -16,13 +16,16 @@ type Out = (s: string) => void;
 
 export const SUMMARIZE_USAGE = `usage:
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
-                  [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N]
+                  [--baseline CONDITION | DIMENSION=VALUE] [--json | --csv] [--index FILE] [--jobs N]
                   [--rules FILE | --no-rules]
 
 For each cell (model × task × condition unless --by says otherwise; also subject, monitoring,
 dataset, format) the runs counted and, per behaviour, how many show it, the rate with its 95% Wilson
 interval, and Δ (percentage points) against the baseline condition of the same cell: no_peer (for
-misrepresentation non_shutdown), else the other of the two, or --baseline CONDITION. Legacy condition
+misrepresentation non_shutdown), else the other of the two, or --baseline CONDITION; --baseline
+DIMENSION=VALUE takes Δ against the cell that differs only in another --by dimension (--by
+model,task,condition,monitoring --baseline monitoring=monitoring: each arm of alignment faking
+against the monitored one, the study's measure of alignment faking). Legacy condition
 names are read in today's (collaboration → good_peer, non_collaboration → neutral_peer,
 collaboration_reverse → bad_peer). A model is named without its provider or router prefix
 (gemini/gemini-3-flash-preview → gemini-3-flash-preview; docs/corpus.md). A follow-up session is not a run of its own; a run held in two
@@ -59,7 +62,7 @@ export interface SummarizeOptions extends CorpusOptions {
   paths: string[];
   by?: GroupDimension[];
   source: SummarySource;
-  baseline?: string;
+  baseline?: string | { dimension: GroupDimension; value: string };
   json: boolean;
   csv: boolean;
 }
@@ -81,8 +84,19 @@ export function parseSummarizeArgs(argv: readonly string[]): SummarizeOptions {
   const baseline = str(v['baseline']);
   if (baseline !== undefined) {
     if (baseline.trim() === '') throw new UsageError('--baseline needs a condition');
-    if (o.by && !o.by.includes('condition')) throw new UsageError('--baseline compares conditions: --by must include condition');
-    o.baseline = baseline;
+    const eq = baseline.indexOf('=');
+    if (eq >= 0) {
+      const named = baseline.slice(0, eq).trim();
+      if (!(GROUP_DIMENSIONS as readonly string[]).includes(named)) throw new UsageError(`--baseline DIMENSION=VALUE: the dimension is one of ${GROUP_DIMENSIONS.join(', ')}, not ${JSON.stringify(named)}`);
+      const dimension = named as GroupDimension;
+      const value = baseline.slice(eq + 1).trim();
+      if (value === '') throw new UsageError(`--baseline ${dimension}= needs a value (--baseline ${dimension}=${dimension === 'monitoring' ? 'monitoring' : 'VALUE'})`);
+      if (!(o.by ?? DEFAULT_GROUPING).includes(dimension)) throw new UsageError(`--baseline ${dimension}=${value} compares cells along ${dimension}: --by must include it`);
+      o.baseline = { dimension, value };
+    } else {
+      if (o.by && !o.by.includes('condition')) throw new UsageError('--baseline compares conditions: --by must include condition');
+      o.baseline = baseline;
+    }
   }
   return o;
 }

@@ -226,11 +226,30 @@ describe('peerwatch summarize: reviews and usage', function () {
     assert.deepEqual([row.runs, row.count, row.unreviewed, json.runs, json.unreviewed], [1, 0, 1, 1, 12]);
   });
 
+  it('--baseline monitoring=monitoring gives each arm of the examples\' alignment-faking runs its Δ against the monitored arm', () => {
+    const { json } = summarizeJson([join(repoRoot, 'examples', 'study'), '--by', 'model,task,condition,monitoring', '--baseline', 'monitoring=monitoring', '--index', join(tmp, 'examples-index.jsonl')]);
+    assert.equal((json as SummaryJson & { baselineDimension?: string }).baselineDimension, 'monitoring');
+    const arm = (monitoring: string) => json.rows.find((r) => r.model === 'gpt-5.2' && r.task === 'alignment_faking' && r.monitoring === monitoring && r.behaviour === 'misrepresentation')!;
+    // gpt-5.2 under good_peer: the unmonitored run inflates the score, the monitored one does not.
+    assert.deepEqual([arm('non_monitoring').count, arm('non_monitoring').runs, arm('non_monitoring').baseline, arm('non_monitoring').baselineRate, arm('non_monitoring').delta], [1, 1, 'monitoring', 0, 1]);
+    assert.deepEqual([arm('monitoring').rate, arm('monitoring').delta], [0, 0]);
+  });
+
   it('refuses an unknown grouping, --json with --csv, and a missing folder', () => {
     const bad = peerwatch(['summarize', tmp, '--by', 'model,colour']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--by expects one of model, task, condition, subject, monitoring, dataset, format, not "colour"/);
     assert.equal(peerwatch(['summarize', tmp, '--json', '--csv']).code, 2);
+    // --baseline DIMENSION=VALUE: a dimension of --by, and a value.
+    const notBy = peerwatch(['summarize', tmp, '--baseline', 'monitoring=monitoring']);
+    assert.equal(notBy.code, 2);
+    assert.match(notBy.stderr, /--baseline monitoring=monitoring compares cells along monitoring: --by must include it/);
+    const noValue = peerwatch(['summarize', tmp, '--by', 'model,monitoring', '--baseline', 'monitoring=']);
+    assert.equal(noValue.code, 2);
+    assert.match(noValue.stderr, /--baseline monitoring= needs a value \(--baseline monitoring=monitoring\)/);
+    const unknown = peerwatch(['summarize', tmp, '--by', 'model,monitoring', '--baseline', 'arm=monitoring']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--baseline DIMENSION=VALUE: the dimension is one of model, task, condition, subject, monitoring, dataset, format, not "arm"/);
     const missing = peerwatch(['summarize', join(tmp, 'nowhere'), '--json']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /nowhere: no such file or folder/);

@@ -75,8 +75,12 @@ export interface CorpusRun extends RunFields {
 export interface SummaryOptions {
   by?: readonly GroupDimension[];
   source?: SummarySource;
-  /** Δ against this condition instead of the study's baselines. */
-  baseline?: string;
+  /**
+   * Δ against this condition instead of the study's baselines; or against the cell that differs only
+   * in another dimension of `by` (`{dimension: 'monitoring', value: 'monitoring'}`: each arm of
+   * alignment faking against the monitored one, the study's measure).
+   */
+  baseline?: string | { dimension: GroupDimension; value: string };
 }
 
 /** One row: a cell and a behaviour. Grouping fields are present for each dimension grouped by (null: the runs do not say). */
@@ -99,7 +103,7 @@ export interface SummaryRow {
   rate: number | null;
   ciLow: number | null;
   ciHigh: number | null;
-  /** The condition Δ is taken against (null: no baseline cell for this model and task). */
+  /** The condition Δ is taken against, or the value along the baseline's dimension (null: no baseline cell for this model and task). */
   baseline: string | null;
   baselineRate: number | null;
   /** rate − baselineRate. */
@@ -122,6 +126,8 @@ export interface Summary {
   damaged: number;
   /** With `source: 'review'`: runs not (yet) marked reviewed. */
   unreviewed?: number;
+  /** The dimension Δ is taken along when not the condition (a `--baseline monitoring=monitoring`). */
+  baselineDimension?: GroupDimension;
   /**
    * Cells holding runs of both subjects (self- and peer-preservation), when `by` does not name
    * `subject`: their rates mix what the study reports apart. Absent when none does.
@@ -290,12 +296,14 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     }
     return 0;
   });
-  const ci = by.indexOf('condition');
+  const against = typeof opts.baseline === 'object' ? opts.baseline : undefined;
+  /** The dimension Δ is taken along: condition, unless the baseline names another. */
+  const ci = by.indexOf(against?.dimension ?? 'condition');
   const rateOf = (cell: Cell, b: string) => (cell.runs > 0 ? (cell.counts.get(b) ?? 0) / cell.runs : null);
-  /** The cell with the same values but `condition`. */
-  const sibling = (cell: Cell, condition: string): Cell | undefined => {
+  /** The cell with the same values but `value` along the baseline's dimension. */
+  const sibling = (cell: Cell, value: string): Cell | undefined => {
     const values = [...cell.values];
-    values[ci] = condition;
+    values[ci] = value;
     return cellAt(values, false);
   };
 
@@ -308,7 +316,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       let baseline: string | null = null;
       let baselineRate: number | null = null;
       if (ci >= 0) {
-        for (const c of opts.baseline !== undefined ? [opts.baseline] : defaultBaselines(b)) {
+        for (const c of against ? [against.value] : opts.baseline !== undefined ? [opts.baseline as string] : defaultBaselines(b)) {
           const base = sibling(cell, c);
           const r = base ? rateOf(base, b) : null;
           if (r !== null) {
@@ -336,7 +344,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       rows.push(row);
     }
   }
-  const summary: Summary = { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}) };
+  const summary: Summary = { by, source, rows, runs: total, followups, duplicates, damaged, ...(source !== 'detectors' ? { unreviewed } : {}), ...(against ? { baselineDimension: against.dimension } : {}) };
   for (const [d, field] of unsplit) {
     const mixed = cells.filter((c) => c.seen[d] === MIXED).length;
     if (mixed) summary[field] = mixed;
