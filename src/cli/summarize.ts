@@ -36,7 +36,8 @@ tags kept, dismissed dropped, added counted) on runs marked reviewed; the others
 --source judge counts the judge's tags (peerwatch judge; its latest answer, dismissed ones dropped)
 on the runs it has read; the others are reported apart.
 --json prints {"rows": [{model, task, condition, modelNames, behaviour, runs, count, rate, ciLow,
-ciHigh, baseline, baselineRate, delta}, …], …} (modelNames: how the cell's runs spelled the model);
+ciHigh, baseline, baselineRate, delta}, …], …} (modelNames: how the cell's runs spelled the model;
+mixedSubjects and mixedArms count cells mixing self and peer runs, or both alignment-faking arms);
 --csv the same columns but modelNames.
 
 Tags are the built-in detectors' and those of a rules file: --rules FILE, else
