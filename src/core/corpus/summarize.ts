@@ -316,7 +316,7 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
       let baseline: string | null = null;
       let baselineRate: number | null = null;
       if (ci >= 0) {
-        for (const c of against ? [against.value] : opts.baseline !== undefined ? [opts.baseline as string] : defaultBaselines(b)) {
+        for (const c of against ? [against.value] : typeof opts.baseline === 'string' ? [opts.baseline] : defaultBaselines(b)) {
           const base = sibling(cell, c);
           const r = base ? rateOf(base, b) : null;
           if (r !== null) {
