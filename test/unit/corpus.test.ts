@@ -266,6 +266,10 @@ describe('corpus: runs about the model itself beside runs about a peer', () => {
     const peers = summarize(runs.filter((r) => r.subject !== 'self'));
     assert.equal(peers.mixedSubjects, undefined);
     assert.doesNotMatch(summaryText(peers), /mix/);
+    // Counting reviewers' judgements, the self run is not reviewed: the cell's counted runs are all about a peer.
+    const reviewed = runs.map((r) => (r.subject === 'peer' ? { ...r, review: setReviewed(emptyReview(), { by: 'ana', at: '2026-12-07T06:00:00Z' }) } : r));
+    assert.equal(summarize(reviewed, { source: 'review' }).mixedSubjects, undefined);
+    assert.equal(summarize(reviewed).mixedSubjects, 1);
   });
 });
 

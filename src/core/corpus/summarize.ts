@@ -266,15 +266,16 @@ export function summarize(runs: readonly CorpusRun[], opts: SummaryOptions = {})
     by.forEach((d, i) => (runValues[i] = (run![d] as string | undefined) ?? null));
     const cell = cellAt(runValues, true)!;
     if (run!.model !== undefined) cell.modelNames.add(run!.modelRaw ?? run!.model);
-    for (const [d] of unsplit) {
-      const v = run![d];
-      if (v !== undefined && cell.seen[d] !== v) cell.seen[d] = cell.seen[d] === undefined ? v : MIXED;
-    }
     const tags = countedTags(run!, source);
     if (!tags) {
       cell.unreviewed++;
       unreviewed++;
       continue;
+    }
+    // Only runs counted mix a cell's rates (a cell's unreviewed self runs do not, with --source review).
+    for (const [d] of unsplit) {
+      const v = run![d];
+      if (v !== undefined && cell.seen[d] !== v) cell.seen[d] = cell.seen[d] === undefined ? v : MIXED;
     }
     cell.runs++;
     total++;
