@@ -279,6 +279,9 @@ function renderRuns(): void {
   compare.addEventListener('click', () => {
     if (r.selected.length === 2) post({ type: 'compare', a: r.selected[0]!, b: r.selected[1]! });
   });
+  // Subject and arm columns when some run of the list says them (a cell may mix them; docs/corpus.md).
+  const bySubject = r.runs.some((run) => run.subject !== undefined);
+  const byArm = r.runs.some((run) => run.monitoring !== undefined);
   const rows = r.runs.slice(0, r.shown).map((run) => {
     const open = el('button', { type: 'button', class: 'run-open', 'data-key': run.key, 'aria-label': `Open ${run.file}${run.sample ? ` sample ${run.sample}` : ''}${run.firstEvent !== undefined ? ` at event ${run.firstEvent}` : ''}` }, `${run.file}${run.sample !== undefined ? ` #${run.sample}` : ''}`);
     open.addEventListener('click', () => post({ type: 'openRun', key: run.key, ...(run.firstEvent !== undefined ? { event: run.firstEvent } : {}) }));
@@ -289,7 +292,18 @@ function renderRuns(): void {
       renderRuns();
     });
     const flags = run.behaviours === undefined ? 'not reviewed' : run.behaviours.join(', ') || 'no flags';
-    return el('tr', { 'data-key': run.key }, el('td', {}, tick), el('td', {}, open), el('td', {}, run.model ?? '?'), el('td', {}, run.condition ?? '?'), el('td', { class: 'run-flags' }, flags), el('td', {}, run.reviewed ? 'reviewed' : ''));
+    return el(
+      'tr',
+      { 'data-key': run.key },
+      el('td', {}, tick),
+      el('td', {}, open),
+      el('td', {}, run.model ?? '?'),
+      el('td', {}, run.condition ?? '?'),
+      bySubject && el('td', { 'data-field': 'subject' }, run.subject ?? '?'),
+      byArm && el('td', { 'data-field': 'monitoring' }, run.monitoring ?? ''),
+      el('td', { class: 'run-flags' }, flags),
+      el('td', {}, run.reviewed ? 'reviewed' : ''),
+    );
   });
   const more = r.runs.length > r.shown ? el('button', { type: 'button', class: 'show-more' }, `Show ${Math.min(PAGE, r.runs.length - r.shown)} more of ${r.runs.length - r.shown}`) : '';
   if (more) more.addEventListener('click', () => {
@@ -299,7 +313,24 @@ function renderRuns(): void {
   runsBox.replaceChildren(
     el('h2', {}, `Runs: ${r.title}${r.behaviour ? ` (${r.behaviour} first)` : ''} · ${r.runs.length}`),
     el('div', { class: 'runs-actions' }, compare, el('span', {}, ' tick two runs to compare them')),
-    el('table', { class: 'runs-table', 'aria-label': 'Runs of the cell' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'compare'), el('th', { scope: 'col' }, 'run'), el('th', { scope: 'col' }, 'model'), el('th', { scope: 'col' }, 'condition'), el('th', { scope: 'col' }, 'flags'), el('th', { scope: 'col' }, ''))), el('tbody', {}, ...rows)),
+    el('table', { class: 'runs-table', 'aria-label': 'Runs of the cell' }, el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col' }, 'compare'),
+          el('th', { scope: 'col' }, 'run'),
+          el('th', { scope: 'col' }, 'model'),
+          el('th', { scope: 'col' }, 'condition'),
+          bySubject && el('th', { scope: 'col' }, 'subject'),
+          byArm && el('th', { scope: 'col' }, 'arm'),
+          el('th', { scope: 'col' }, 'flags'),
+          el('th', { scope: 'col' }, ''),
+        ),
+      ),
+      el('tbody', {}, ...rows),
+    ),
     more,
   );
 }

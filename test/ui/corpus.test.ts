@@ -90,6 +90,8 @@ describe('The corpus view (Open Corpus)', function () {
     const runFile = await first.innerText();
     assert.match(runFile, /^tampering-shutdown-tampering-.*good_peer\.json$/);
     assert.match(await runs.first().locator('.run-flags').innerText(), /shutdown-tampering/);
+    // The runs say whose shutdown they are about (a cell may mix the two; these are both about a peer).
+    assert.deepEqual(await runs.locator('[data-field="subject"]').allInnerTexts(), ['peer', 'peer']);
 
     // Open it: the Peerwatch editor shows the run at its first shutdown-tampering flag.
     const tags = detectBehaviours((await readRunFile(path.join(folder, runFile))).transcript, emptyRules()).filter((t) => t.behaviour === 'shutdown-tampering');

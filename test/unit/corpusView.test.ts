@@ -86,6 +86,8 @@ describe('corpus view: filters, table and cells', () => {
     assert.equal(peers.mixedSubjects, undefined);
     assert.deepEqual(peers.rows.map((r) => [r.count, r.runs]), [[0, 2]]);
     assert.deepEqual(cellRuns(mixed, { source: 'detectors', subject: 'peer' }, { model: 'kimi', task: 'tampering', condition: 'neutral_peer' }).map((r) => r.key), [mixed[2]!.key, mixed[1]!.key]);
+    // A mixed cell's runs each say whose shutdown they are about.
+    assert.deepEqual(cellRuns(mixed, { source: 'detectors' }, { model: 'kimi', task: 'tampering', condition: 'neutral_peer' }, 'misrepresentation').map((r) => r.subject), ['self', 'peer', 'peer']);
   });
 
   it('an arm filter keeps one arm of alignment faking, and the choices name the arms the runs have', () => {

@@ -78,6 +78,9 @@ export interface CellRun {
   model: string | null;
   task: string | null;
   condition: string | null;
+  /** Whose shutdown the run is about, and its alignment-faking arm, when it says (a cell may mix them). */
+  subject?: string;
+  monitoring?: string;
   /** The behaviours it shows (with `source: 'review'`, the merged flags'); undefined: not reviewed. */
   behaviours?: string[];
   /** Where it opens: the first event of its first tag of the behaviour asked about, else of any. */
@@ -105,6 +108,8 @@ export function cellRuns(runs: readonly CorpusRun[], f: CorpusFilter, cell: Cell
       model: r.model ?? null,
       task: r.task ?? null,
       condition: r.condition ?? null,
+      ...(r.subject !== undefined ? { subject: r.subject } : {}),
+      ...(r.monitoring !== undefined ? { monitoring: r.monitoring } : {}),
       ...(tags ? { behaviours: [...new Set(tags.map((t) => t.behaviour))] } : {}),
       ...(first.length ? { firstEvent: minOf(first) } : {}),
       reviewed: !!r.review?.reviewed,
