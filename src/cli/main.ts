@@ -14,6 +14,7 @@ import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } f
 import { isMainThread } from 'node:worker_threads';
 import { NotATranscriptError } from '../core/formats';
 import { forEachInOrder } from '../core/inOrder';
+import { samplesInOrder } from '../core/formats/sampleLog';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
@@ -486,7 +487,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     if (log instanceof Error) return { messages: [`peerwatch tag: ${log.message}\n`], failed: true, runs };
     if (log) {
       problems(log.diagnostics);
-      for (const s of log.samples) {
+      for (const s of samplesInOrder(log)) {
         if (!s.complete) continue;
         try {
           const t = await log.readSample(s.key);

@@ -13,7 +13,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Transcript } from '../core/model';
-import type { SampleLog, SampleSummary } from '../core/formats/sampleLog';
+import { samplesInOrder, type SampleLog, type SampleSummary } from '../core/formats/sampleLog';
 import { isInspectJson } from '../core/formats/inspect';
 import { transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { openSampleLogFile } from './sampleLogs';
@@ -79,7 +79,7 @@ function listing(file: string, log: SampleLog): string {
   if (log.samples.length) {
     const keyW = Math.max(6, ...log.samples.map((s) => s.key.length)) + 1;
     lines.push(`  ${pad('KEY', keyW)}${pad('EPOCH', 6)}${pad('TOKENS', 8)}SCORES / ERROR`);
-    for (const s of log.samples) {
+    for (const s of samplesInOrder(log)) {
       const scores = Object.entries(s.scores).map(([k, v]) => `${k}=${v}`).join(' ');
       const state = s.complete ? '' : ' (running)';
       lines.push(`  ${pad(s.key, keyW)}${pad(String(s.epoch), 6)}${pad(s.totalTokens !== undefined ? String(s.totalTokens) : '-', 8)}${scores}${s.error ? `${scores ? ' · ' : ''}error: ${s.error.split('\n')[0]}` : ''}${state}`);
@@ -142,7 +142,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
     if (opts.all) {
       const reports: Array<Record<string, unknown>> = [];
       let bad = 0;
-      for (const s of log.samples) {
+      for (const s of samplesInOrder(log)) {
         const t = await readOne(s.key);
         if (!t) {
           bad++;
@@ -160,7 +160,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
       else out(`${log.samples.length - bad} of ${log.samples.length} ${unitOf(log)}${log.samples.length === 1 ? '' : 's'} read${bad ? `; ${bad} failed` : ''}\n`);
       return failed ? 1 : 0;
     }
-    out(opts.json ? JSON.stringify({ file: shown, info: log.info, samples: log.samples, diagnostics: log.diagnostics }, null, 2) + '\n' : listing(shown, log) + '\n');
+    out(opts.json ? JSON.stringify({ file: shown, info: log.info, samples: samplesInOrder(log), diagnostics: log.diagnostics }, null, 2) + '\n' : listing(shown, log) + '\n');
     return failed ? 1 : 0;
   }
 
@@ -185,7 +185,7 @@ export async function sampleLogCommand(command: 'parse' | 'convert', file: strin
     return 1;
   }
   const used = new Set<string>();
-  for (const s of log.samples) {
+  for (const s of samplesInOrder(log)) {
     const t = await readOne(s.key);
     if (!t) continue;
     let name = safeName(s);

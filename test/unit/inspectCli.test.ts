@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { realFixtures } from './realFixtures';
-import { peerwatch } from './peerwatchCli';
+import { peerwatch, repoRoot } from './peerwatchCli';
+import { samplesInOrder, type SampleLogInfo } from '../../src/core/formats/sampleLog';
 
 const root = resolve(__dirname, '../../..');
 const own = join('test', 'unit', 'fixtures', 'inspect');
@@ -30,8 +31,21 @@ describe('peerwatch CLI on Inspect logs', function () {
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.info.task, 'peer_tampering');
-    assert.deepEqual(j.samples.map((s: { key: string }) => s.key), ['1#1', '1#2', '2#1', 'exfil-a#1', '3#1']);
+    // In the order Inspect's own reader gives (read_eval_log: epoch, then id, numbers zero-filled),
+    // not the log's order of finishing ('1#1', '1#2', '2#1', 'exfil-a#1', '3#1').
+    assert.deepEqual(j.samples.map((s: { key: string }) => s.key), ['1#1', '2#1', '3#1', 'exfil-a#1', '1#2']);
     assert.deepEqual(j.diagnostics, []);
+  });
+
+  it('lists and tags a real log\'s samples by epoch and id, as Inspect reads them, whatever order they finished in', () => {
+    const log = join(repoRoot, 'test', 'fixtures', 'real', 'inspect-eval', 'metr-oxdna-bash-agent.eval');
+    const listed = peerwatch(['parse', log]);
+    assert.equal(listed.code, 0, listed.stderr);
+    // The log holds them as they finished: 3, 2, 5, 6, 4, 1.
+    assert.deepEqual([...listed.stdout.matchAll(/^ {2}(default#\d)/gm)].map((m) => m[1]), ['default#1', 'default#2', 'default#3', 'default#4', 'default#5', 'default#6']);
+    const tagged = peerwatch(['tag', log, '--json']);
+    assert.equal(tagged.code, 0, tagged.stderr);
+    assert.deepEqual((JSON.parse(tagged.stdout) as Array<{ file: string }>).map((r) => r.file.slice(r.file.indexOf('#'))), ['#default#1', '#default#2', '#default#3', '#default#4', '#default#5', '#default#6']);
   });
 
   it('parse LOG --sample KEY reads one sample like any transcript (text and --json)', () => {
@@ -107,5 +121,15 @@ describe('peerwatch CLI on Inspect logs', function () {
     assert.equal(tags.code, 0, tags.stderr);
     assert.match(tags.stdout, /shutdown-tampering/);
     assert.match(readFileSync(join(dir, 'no-peer_epoch_1.runlog.jsonl'), 'utf8').split('\n')[0]!, /"schema":"peerwatch\.runlog"/);
+  });
+});
+
+describe('samplesInOrder', () => {
+  const sample = (id: string | number, epoch: number) => ({ key: `${id}#${epoch}`, id, epoch, scores: {}, complete: true });
+  it('orders an Inspect log by epoch, then id (numbers zero-filled, as inspect_ai does), and leaves a file of many runs as it is', () => {
+    const samples = [sample(10, 1), sample('b', 1), sample(2, 2), sample(2, 1), sample('a', 1)];
+    assert.deepEqual(samplesInOrder({ info: { format: 'inspect-eval' } as SampleLogInfo, samples }).map((s) => s.key), ['2#1', '10#1', 'a#1', 'b#1', '2#2']);
+    assert.deepEqual(samplesInOrder({ info: { format: 'tau2' } as SampleLogInfo, samples }).map((s) => s.key), samples.map((s) => s.key));
+    assert.deepEqual(samples.map((s) => s.key), ['10#1', 'b#1', '2#2', '2#1', 'a#1'], 'the log\'s own list is left as it was');
   });
 });

@@ -59,3 +59,15 @@ export interface SampleLog {
   /** Re-reads a log that is still being written; resolves true when the sample list changed. */
   refresh(): Promise<boolean>;
 }
+
+/**
+ * The samples of `log` in the order a reader of the command line expects: an Inspect log's as
+ * Inspect's own reader gives them (`read_eval_log` sorts by epoch, then id, a number's id zero-filled
+ * to 20 digits so that 2 comes before 10), not in the order they finished; a file of many runs keeps
+ * its own order. The editor's sample list shows the log's order and sorts on request (sampleTable.ts).
+ */
+export function samplesInOrder(log: Pick<SampleLog, 'info' | 'samples'>): readonly SampleSummary[] {
+  if (!log.info.format.startsWith('inspect')) return log.samples;
+  const idKey = (id: string | number) => (typeof id === 'string' ? id : String(id).padStart(20, '0'));
+  return [...log.samples].sort((a, b) => a.epoch - b.epoch || (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0));
+}
