@@ -474,6 +474,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     const cited = arm?.arm === 'non_monitoring' ? new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, detached(citation(t, i))])) : undefined;
     return { report: tagReport(name, t, tags), ...(arm ? { arm } : {}), ...(cited ? { cited } : {}) };
   };
+  const failure = (e: unknown) => `peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`;
   const tagOne = async (file: string, explicit: boolean): Promise<FileTagged> => {
     const messages: string[] = [];
     const runs: TaggedRun[] = [];
@@ -484,7 +485,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     };
     // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
     const log = await openLogOfMany(file);
-    if (log instanceof Error) return { messages: [`peerwatch tag: ${log.message}\n`], failed: true, runs };
+    if (log instanceof Error) return { messages: [failure(log)], failed: true, runs };
     if (log) {
       problems(log.diagnostics);
       for (const s of samplesInOrder(log)) {
@@ -495,7 +496,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
           runs.push(tagRun(`${file}#${s.key}`, t));
         } catch (e) {
           failedHere = true;
-          messages.push(`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`);
+          messages.push(failure(e));
         }
       }
       return { messages, failed: failedHere, runs };
@@ -507,7 +508,7 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
     } catch (e) {
       // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
       if (!explicit && e instanceof NotATranscriptError) return { messages, failed: false, runs };
-      return { messages: [`peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`], failed: true, runs };
+      return { messages: [failure(e)], failed: true, runs };
     }
     problems(t.diagnostics);
     runs.push(tagRun(file, t));

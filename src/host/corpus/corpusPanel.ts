@@ -233,17 +233,8 @@ export class CorpusPanel extends Disposable {
         this.sendInit();
         break;
       case 'filter': {
-        const { model, task, condition, subject, monitoring, behaviour, reviewed, source } = m.filter;
-        this.filter = {
-          source,
-          ...(model !== undefined ? { model } : {}),
-          ...(task !== undefined ? { task } : {}),
-          ...(condition !== undefined ? { condition } : {}),
-          ...(subject !== undefined ? { subject } : {}),
-          ...(monitoring !== undefined ? { monitoring } : {}),
-          ...(behaviour !== undefined ? { behaviour } : {}),
-          ...(reviewed !== undefined ? { reviewed } : {}),
-        };
+        // As the schema read it (viewProtocol.ts): known fields only, each checked.
+        this.filter = m.filter;
         this.sendTable();
         break;
       }
