@@ -10,7 +10,7 @@
  * textContent, never innerHTML. The SVG chart is built with DOM APIs, coloured by theme variables
  * (media/corpus.css).
  */
-import { cellDescription, cellText, pivotTables, type CorpusFilter, type PivotTable } from '../core/corpus/corpusTable';
+import { cellDescription, cellText, columnLabel, pivotTables, type CorpusFilter, type PivotTable } from '../core/corpus/corpusTable';
 import type { Agreement, LabelSource } from '../core/corpus/agreement';
 import { agreementCells, agreementColumns, agreementNote, agreementRowDescription, disagreementText } from '../core/corpus/agreementTable';
 import type { CellRun } from '../core/corpus/corpusView';
@@ -104,7 +104,10 @@ function select(name: keyof CorpusFilter, label: string, options: Array<[string,
     const f: CorpusFilter = { ...state.filter };
     const v = s.value;
     if (name === 'source') f.source = v === 'review' || v === 'judge' ? v : 'detectors';
-    else if (name === 'reviewed') {
+    else if (name === 'against') {
+      if (v === 'arm') f.against = v;
+      else delete f.against;
+    } else if (name === 'reviewed') {
       if (v === 'reviewed' || v === 'unreviewed') f.reviewed = v;
       else delete f.reviewed;
     } else if (v === '') delete f[name];
@@ -129,6 +132,8 @@ function renderFilters(): void {
     select('behaviour', 'Behaviour', all(c.behaviour, 'behaviours'), f.behaviour),
     select('reviewed', 'Reviewed', [['', 'reviewed or not'], ['reviewed', 'reviewed'], ['unreviewed', 'not reviewed']], f.reviewed),
     select('source', 'Source', [['detectors', 'detectors'], ['review', 'review'], ['judge', 'judge']], f.source),
+    // The study measures alignment faking as the difference between its arms: a column per arm, Δ against the monitored one.
+    select('against', 'Δ against', [['', "the study's baselines"], ['arm', 'the monitored arm (a column per arm)']], f.against),
   );
 }
 
@@ -142,7 +147,7 @@ function renderTables(): void {
   const t = state.table;
   if (!t) return;
   const s = t.summary;
-  totalsLine.textContent = summaryNotes(s, { problems: ' (listed below)', apart: (d) => `choose ${d === 'subject' ? 'a Subject' : 'an Arm'} to count them apart` }).join('; ');
+  totalsLine.textContent = summaryNotes(s, { problems: ' (listed below)', apart: (d) => (d === 'subject' ? 'choose a Subject to count them apart' : 'choose an Arm to count them apart, or Δ against the monitored arm to see it') }).join('; ');
   const tables = pivotTables(s.rows, t.filter.behaviour, state.init?.choices.condition);
   if (tables.length === 0 || s.rows.length === 0) {
     tablesBox.replaceChildren(el('p', { class: 'corpus-empty' }, 'No runs match these filters.'));
@@ -153,7 +158,7 @@ function renderTables(): void {
           'table',
           { class: 'corpus-table', 'data-behaviour': pt.behaviour, 'aria-label': `${pt.behaviour}: rate, 95% interval and Δ by model and condition` },
           el('caption', {}, pt.behaviour),
-          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'model · task'), ...pt.conditions.map((c) => el('th', { scope: 'col' }, c ?? '?')))),
+          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'model · task'), ...pt.columns.map((c) => el('th', { scope: 'col' }, columnLabel(c))))),
           el(
             'tbody',
             {},
@@ -182,6 +187,7 @@ function cellButton(r: SummaryRow): HTMLElement {
       'data-model': r.model ?? '',
       'data-task': r.task ?? '',
       'data-condition': r.condition ?? '',
+      ...(r.monitoring !== undefined ? { 'data-monitoring': r.monitoring ?? '' } : {}),
       'data-behaviour': r.behaviour,
       'aria-label': cellDescription(r),
       title: `${r.count} of ${r.runs} runs${r.baseline ? `; baseline ${r.baseline} ${pct(r.baselineRate)}` : ''}`,
@@ -192,7 +198,7 @@ function cellButton(r: SummaryRow): HTMLElement {
   b.addEventListener('click', () => {
     state.chartBehaviour = r.behaviour;
     renderChart();
-    post({ type: 'openCell', cell: { model: r.model ?? null, task: r.task ?? null, condition: r.condition ?? null }, behaviour: r.behaviour });
+    post({ type: 'openCell', cell: { model: r.model ?? null, task: r.task ?? null, condition: r.condition ?? null, ...(r.monitoring !== undefined ? { monitoring: r.monitoring } : {}) }, behaviour: r.behaviour });
   });
   return b;
 }
@@ -231,7 +237,7 @@ function renderChart(): void {
   const h = 160;
   const top = 10;
   const left = 40;
-  const groupW = pt.conditions.length * (barW + gap) + groupGap;
+  const groupW = pt.columns.length * (barW + gap) + groupGap;
   // Each group is named by its model and task in full, slanted below it: cut to fit a group's width,
   // "deepseek-chat-v3.1 · exfiltration_transfer" and "… · misrep_evaluation" both read "deepseek-chat-v3.1 · e".
   const names = pt.lines.map((l) => {
@@ -264,7 +270,7 @@ function renderChart(): void {
     });
     parts.push(svg('text', { class: 'axis group-name', x: x0, y: labelY, transform: `rotate(${(SLANT * 180) / Math.PI} ${x0} ${labelY})` }, svg('title', {}, lineName(l)), names[i]!));
   });
-  const legend = el('ul', { class: 'chart-legend' }, ...pt.conditions.map((c, j) => el('li', {}, el('span', { class: `swatch c${j % COLOURS}`, 'aria-hidden': 'true' }), c ?? '?')));
+  const legend = el('ul', { class: 'chart-legend' }, ...pt.columns.map((c, j) => el('li', {}, el('span', { class: `swatch c${j % COLOURS}`, 'aria-hidden': 'true' }), columnLabel(c))));
   const chart = svg('svg', { 'data-testid': 'corpus-chart', width, height: labelY + Math.ceil(labelRun * Math.sin(SLANT)) + 8, role: 'img', 'aria-label': `${behaviour}: rate by model and condition, with 95% intervals` }, ...parts);
   chartBox.replaceChildren(el('h2', {}, 'Chart ', pick), chart, legend);
 }

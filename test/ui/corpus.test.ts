@@ -73,13 +73,30 @@ describe('The corpus view (Open Corpus)', function () {
     await waitFor('the whole table again', async () => /^17 runs counted/.test(await totals.innerText()) && (await cell.count()) === 1, LONG);
     // The examples' alignment-faking runs of one model and condition hold both arms: the totals say so,
     // and the arm filter keeps one.
-    assert.match(await totals.innerText(), /1 cell mixes the two arms of alignment faking \(monitoring, non_monitoring\), whose difference is the measure: choose an Arm to count them apart/);
+    assert.match(await totals.innerText(), /1 cell mixes the two arms of alignment faking \(monitoring, non_monitoring\), whose difference is the measure: choose an Arm to count them apart, or Δ against the monitored arm to see it/);
     const arm = frame.locator('select[data-filter="monitoring"]');
     assert.deepEqual(await arm.locator('option').allInnerTexts(), ['all arms', 'monitoring', 'non_monitoring']);
     await arm.selectOption('non_monitoring');
     await waitFor('the table of the unmonitored arm', async () => (await totals.innerText()) === '1 run counted', LONG);
     await arm.selectOption('');
     await waitFor('the whole table again', async () => /^17 runs counted/.test(await totals.innerText()) && (await cell.count()) === 1, LONG);
+    // Δ against the monitored arm: a column per condition and arm, the unmonitored cell minus the
+    // monitored one (what `summarize --by model,task,condition,monitoring --baseline monitoring=monitoring` gives).
+    await frame.locator('select[data-filter="against"]').selectOption('arm');
+    const faking = frame.locator('.corpus-table[data-behaviour="alignment-faking"]');
+    const unwatched = faking.locator('.corpus-cell[data-model="gpt-5.2"][data-condition="good_peer"][data-monitoring="non_monitoring"]');
+    await waitFor('the table by arm', async () => (await unwatched.count()) === 1, LONG);
+    assert.equal(await unwatched.innerText(), '100.0% (20.7%–100.0%) Δ +100.0');
+    assert.match((await unwatched.getAttribute('aria-label'))!, /good_peer, non_monitoring arm: 1 of 1 runs, .* \+100\.0 points against the monitoring arm\./);
+    const heads = await faking.locator('thead th').allInnerTexts();
+    assert.ok(heads.includes('good_peer · monitoring') && heads.includes('good_peer · non_monitoring'), `a column per arm: ${heads.join(' | ')}`);
+    assert.doesNotMatch(await totals.innerText(), /mixes the two arms/, 'counted by arm, no cell mixes them');
+    // The cell lists its own arm's run only.
+    await unwatched.click();
+    await waitFor('the unmonitored cell’s run', async () => (await frame.locator('[data-testid="cell-runs"] tbody tr').count()) === 1, LONG);
+    assert.deepEqual(await frame.locator('[data-testid="cell-runs"] tbody [data-field="monitoring"]').allInnerTexts(), ['non_monitoring']);
+    await frame.locator('select[data-filter="against"]').selectOption('');
+    await waitFor('the study’s baselines again', async () => /mixes the two arms/.test(await totals.innerText()) && (await cell.count()) === 1, LONG);
 
     // Keyboard: the cell is a button; Enter lists its runs.
     await cell.focus();

@@ -2,7 +2,7 @@
 // models × conditions, in the study's order), what a cell says and is read out as, a cell's runs and
 // where each opens; and the search across runs (which events hold a string, and the snippet shown).
 import { strict as assert } from 'node:assert';
-import { cellDescription, cellText, pivotTables } from '../../src/core/corpus/corpusTable';
+import { cellDescription, cellText, columnLabel, pivotTables } from '../../src/core/corpus/corpusTable';
 import { cellRuns, corpusSummary, filterChoices, filterRuns } from '../../src/core/corpus/corpusView';
 import { searchEvents, snippetAround } from '../../src/core/corpus/search';
 import type { CorpusRun } from '../../src/core/corpus/summarize';
@@ -47,7 +47,7 @@ describe('corpus view: filters, table and cells', () => {
     assert.deepEqual(order, ['good_peer', 'bad_peer', 'no_peer']);
     const tables = pivotTables(s.rows, undefined, order);
     const st = tables.find((t) => t.behaviour === 'shutdown-tampering')!;
-    assert.deepEqual(st.conditions, ['good_peer', 'bad_peer', 'no_peer']);
+    assert.deepEqual(st.columns, [{ condition: 'good_peer' }, { condition: 'bad_peer' }, { condition: 'no_peer' }]);
     assert.deepEqual(st.lines.map((l) => l.model), ['gemini', 'gpt']);
     const [good, bad, none] = st.lines[0]!.cells;
     assert.equal(bad, undefined, 'gemini has no bad_peer run: an empty cell');
@@ -99,6 +99,41 @@ describe('corpus view: filters, table and cells', () => {
     const unwatched = corpusSummary(arms, { source: 'detectors', monitoring: 'non_monitoring', behaviour: 'alignment-faking' });
     assert.equal(unwatched.mixedArms, undefined);
     assert.deepEqual(unwatched.rows.map((r) => [r.count, r.runs]), [[1, 1]]);
+  });
+
+  it('Δ against the monitored arm: a column per condition and arm, each unmonitored cell minus its monitored one', () => {
+    // kimi good_peer: 1 of 4 fake when watched, 3 of 4 when not; bad_peer: unwatched runs only; a tampering run names no arm.
+    const af = (cond: string, arm: string, fakes: boolean) => run('kimi', cond, fakes ? ['alignment-faking'] : [], { task: 'alignment_faking', monitoring: arm });
+    const arms = [
+      af('good_peer', 'monitoring', true),
+      af('good_peer', 'monitoring', false),
+      af('good_peer', 'monitoring', false),
+      af('good_peer', 'monitoring', false),
+      af('good_peer', 'non_monitoring', true),
+      af('good_peer', 'non_monitoring', true),
+      af('good_peer', 'non_monitoring', true),
+      af('good_peer', 'non_monitoring', false),
+      af('bad_peer', 'non_monitoring', true),
+      run('kimi', 'good_peer', ['shutdown-tampering']),
+    ];
+    const f = { source: 'detectors', against: 'arm', behaviour: 'alignment-faking' } as const;
+    const s = corpusSummary(arms, f);
+    assert.equal(s.mixedArms, undefined, 'counted by arm, no cell mixes them');
+    assert.equal(s.baselineDimension, 'monitoring');
+    const [pt] = pivotTables(s.rows, 'alignment-faking', filterChoices(arms).condition);
+    assert.deepEqual(pt!.columns.map(columnLabel), ['good_peer · monitoring', 'good_peer · non_monitoring', 'good_peer', 'bad_peer · non_monitoring']);
+    const line = pt!.lines.find((l) => l.task === 'alignment_faking')!;
+    const [watched, unwatched, , bad] = line.cells;
+    assert.equal(watched!.delta, 0, 'the monitored arm against itself');
+    assert.equal(unwatched!.rate, 0.75);
+    assert.equal(unwatched!.delta, 0.5, '3/4 − 1/4');
+    assert.equal(bad!.delta, null, 'no monitored arm under bad_peer: no Δ');
+    assert.equal(cellText(unwatched!), '75.0% (30.1%–95.4%) Δ +50.0');
+    assert.equal(cellDescription(unwatched!), 'alignment-faking, kimi, alignment_faking, good_peer, non_monitoring arm: 3 of 4 runs, 75.0%, 95% interval 30.1% to 95.4%, +50.0 points against the monitoring arm. Press Enter to list the runs.');
+    // A cell of one arm lists that arm's runs only; the study's baselines again without `against`.
+    assert.deepEqual(cellRuns(arms, f, { model: 'kimi', task: 'alignment_faking', condition: 'good_peer', monitoring: 'non_monitoring' }).map((r) => r.monitoring), ['non_monitoring', 'non_monitoring', 'non_monitoring', 'non_monitoring']);
+    assert.equal(cellRuns(arms, f, { model: 'kimi', task: 'alignment_faking', condition: 'good_peer' }).length, 8, 'a cell key without an arm: both');
+    assert.deepEqual(pivotTables(corpusSummary(arms, { source: 'detectors', behaviour: 'alignment-faking' }).rows, undefined, ['good_peer', 'bad_peer'])[0]!.columns, [{ condition: 'good_peer' }, { condition: 'bad_peer' }]);
   });
 
   it('a cell’s runs: those showing the behaviour first, each opening at its first flag of it; a run in two formats listed once', () => {

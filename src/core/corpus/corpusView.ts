@@ -5,8 +5,8 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { CorpusFilter } from './corpusTable';
-import { countedRuns, countedTags, summarize, type CorpusRun, type Summary } from './summarize';
+import { MONITORED_ARM, type CorpusFilter } from './corpusTable';
+import { countedRuns, countedTags, DEFAULT_GROUPING, summarize, type CorpusRun, type Summary, type SummaryOptions } from './summarize';
 import { BUILTIN_BEHAVIOURS } from '../behaviours/types';
 import { STUDY_CONDITIONS } from '../rerun/common';
 import { minOf } from '../arrays';
@@ -24,9 +24,18 @@ export function filterRuns(runs: readonly CorpusRun[], f: CorpusFilter): CorpusR
   );
 }
 
-/** The table of the runs the filter keeps, cells by model × task × condition. */
+/**
+ * How the table counts for a filter: cells by model × task × condition, Δ against the study's
+ * baselines; or, against the monitored arm, by arm too (`summarize --by model,task,condition,monitoring
+ * --baseline monitoring=monitoring`, the same table).
+ */
+export function summaryOptions(f: CorpusFilter): SummaryOptions {
+  return f.against === 'arm' ? { source: f.source, by: [...DEFAULT_GROUPING, 'monitoring'], baseline: { dimension: 'monitoring', value: MONITORED_ARM } } : { source: f.source };
+}
+
+/** The table of the runs the filter keeps (summaryOptions says how it counts). */
 export function corpusSummary(runs: readonly CorpusRun[], f: CorpusFilter): Summary {
-  const s = summarize(filterRuns(runs, f), { source: f.source });
+  const s = summarize(filterRuns(runs, f), summaryOptions(f));
   return f.behaviour === undefined ? s : { ...s, rows: s.rows.filter((r) => r.behaviour === f.behaviour) };
 }
 
@@ -63,11 +72,12 @@ export function filterChoices(runs: readonly CorpusRun[]): FilterChoices {
   };
 }
 
-/** One cell of the table (null: the runs do not say). */
+/** One cell of the table (null: the runs do not say; `monitoring` only when the table counts by arm). */
 export interface CellKey {
   model: string | null;
   task: string | null;
   condition: string | null;
+  monitoring?: string | null;
 }
 
 /** A run of a cell, as the runs list shows it. */
@@ -98,6 +108,7 @@ export function cellRuns(runs: readonly CorpusRun[], f: CorpusFilter, cell: Cell
   for (const [run] of groups) {
     const r = run!;
     if ((r.model ?? null) !== cell.model || (r.task ?? null) !== cell.task || (r.condition ?? null) !== cell.condition) continue;
+    if (cell.monitoring !== undefined && (r.monitoring ?? null) !== cell.monitoring) continue;
     const tags = countedTags(r, f.source);
     const of = behaviour === undefined ? tags : tags?.filter((t) => t.behaviour === behaviour);
     const first = (of?.length ? of : tags ?? []).flatMap((t) => t.events);

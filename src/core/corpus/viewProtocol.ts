@@ -24,9 +24,10 @@ export const CorpusFilterSchema = z.object({
   behaviour: Value.optional(),
   reviewed: z.enum(['reviewed', 'unreviewed']).optional(),
   source: z.enum(['detectors', 'review', 'judge']),
+  against: z.literal('arm').optional(),
 });
 
-const CellKeySchema = z.object({ model: Value.nullable(), task: Value.nullable(), condition: Value.nullable() });
+const CellKeySchema = z.object({ model: Value.nullable(), task: Value.nullable(), condition: Value.nullable(), monitoring: Value.nullable().optional() });
 
 /** Messages from the corpus view to the host. */
 export const FromCorpusView = z.discriminatedUnion('type', [

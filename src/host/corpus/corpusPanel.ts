@@ -241,7 +241,7 @@ export class CorpusPanel extends Disposable {
       case 'openCell': {
         if (!this.corpus) return;
         const runs = cellRuns(this.corpus.runs, this.filter, m.cell, m.behaviour).map((r) => ({ ...r, file: this.relative(r.file) }));
-        const title = [m.cell.model ?? '?', m.cell.task ?? undefined, m.cell.condition ?? '?'].filter((x) => x !== undefined).join(' · ');
+        const title = [m.cell.model ?? '?', m.cell.task ?? undefined, m.cell.condition ?? '?', m.cell.monitoring ?? undefined].filter((x) => x !== undefined).join(' · ');
         this.post({ type: 'cellRuns', title, ...(m.behaviour !== undefined ? { behaviour: m.behaviour } : {}), runs });
         break;
       }
