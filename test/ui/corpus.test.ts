@@ -91,6 +91,8 @@ describe('The corpus view (Open Corpus)', function () {
     const heads = await faking.locator('thead th').allInnerTexts();
     assert.ok(heads.includes('good_peer · monitoring') && heads.includes('good_peer · non_monitoring'), `a column per arm: ${heads.join(' | ')}`);
     assert.doesNotMatch(await totals.innerText(), /mixes the two arms/, 'counted by arm, no cell mixes them');
+    await unwatched.scrollIntoViewIfNeeded();
+    await screenshot(page, 'corpus-arms');
     // The cell lists its own arm's run only.
     await unwatched.click();
     await waitFor('the unmonitored cell’s run', async () => (await frame.locator('[data-testid="cell-runs"] tbody tr').count()) === 1, LONG);
