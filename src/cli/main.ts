@@ -12,18 +12,18 @@
  */
 import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { NotATranscriptError } from '../core/formats';
+import { fileRuns } from '../core/formats/fileRuns';
 import { forEachInOrder } from '../core/inOrder';
-import { samplesInOrder } from '../core/formats/sampleLog';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
 import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
 import { RULES_FILE_NAMES, armFacts, compareArmFacts, detectBehaviours, type ArmFacts, type Tag } from '../core/behaviours';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
-import { readRunFile, readTranscriptFile } from '../node/readTranscript';
+import { nodeRunFiles, readRunFile, readTranscriptFile } from '../node/readTranscript';
 import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
-import { isRunlogFile, streamRunlogFile } from '../node/runlogFile';
+import { isRunlogFile } from '../node/runlogFile';
+import { openSampleLogFile } from '../node/sampleLogs';
 import { runFilesUnder } from '../node/corpus/runFilesUnder';
 import { UsageError, oneOf, parseCommandArgs, str, wantsHelp, type OptionSpec, type ParsedArgs } from './args';
 import { rerunCommand } from './rerun';
@@ -483,35 +483,30 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
       for (const d of diagnostics) messages.push(`${d.severity}: ${d.message}\n`);
       if (diagnostics.some((d) => d.severity === 'error')) failedHere = true;
     };
-    // An Inspect log or a file of many runs: each sample or run is tagged as its own run, named `<log>#<key>`.
-    const log = await openLogOfMany(file);
-    if (log instanceof Error) return { messages: [failure(log)], failed: true, runs };
-    if (log) {
-      problems(log.diagnostics);
-      for (const s of samplesInOrder(log)) {
-        if (!s.complete) continue;
-        try {
-          const t = await log.readSample(s.key);
-          problems(t.diagnostics);
-          runs.push(tagRun(`${file}#${s.key}`, t));
-        } catch (e) {
+    // The one reader of a file's runs (core/formats/fileRuns.ts): a transcript, or each sample of an
+    // Inspect log or run of a file of many, tagged as its own run named `<log>#<key>`.
+    for await (const item of fileRuns(file, nodeRunFiles, openSampleLogFile)) {
+      switch (item.kind) {
+        case 'run':
+          problems(item.transcript.diagnostics);
+          runs.push(tagRun(item.sample !== undefined ? `${file}#${item.sample}` : file, item.transcript));
+          break;
+        case 'log':
+          problems(item.diagnostics);
+          break;
+        case 'error':
           failedHere = true;
-          messages.push(failure(e));
-        }
+          messages.push(failure(item.message));
+          break;
+        case 'notTranscript':
+          // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
+          if (explicit) return { messages: [failure(item.error)], failed: true, runs };
+          break;
+        case 'notLog':
+          if (explicit) return { messages: [failure(`${file}: not a log Peerwatch can read`)], failed: true, runs };
+          break;
       }
-      return { messages, failed: failedHere, runs };
     }
-    let t: Transcript;
-    try {
-      // A run log is streamed into its events (no string of the whole file); the detectors read them all.
-      t = (await isRunlogFile(file)) ? (await streamRunlogFile(file, () => undefined, { keepEvents: true })).transcript : await readTranscriptFile(file);
-    } catch (e) {
-      // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
-      if (!explicit && e instanceof NotATranscriptError) return { messages, failed: false, runs };
-      return { messages: [failure(e)], failed: true, runs };
-    }
-    problems(t.diagnostics);
-    runs.push(tagRun(file, t));
     return { messages, failed: failedHere, runs };
   };
   // A few files are read ahead while one is tagged (core/inOrder.ts); a large file goes alone, so

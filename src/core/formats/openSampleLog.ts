@@ -8,7 +8,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { ByteSource, Codecs, SampleLog } from './sampleLog';
+import { samplesInOrder, type ByteSource, type Codecs, type SampleLog } from './sampleLog';
 import type { Transcript } from '../model';
 import { isInspectJson, looksLikeZip, openEvalLog, openInspectJsonLog } from './inspect';
 import { mayHoldManyRuns, mayHoldManyRunsHead, openRunsLog } from './runs/runsLog';
@@ -59,14 +59,16 @@ async function isZipOfInspect(displayName: string, source: ByteSource, codecs: C
 
 /**
  * Each complete sample of `log` (but those in `skip`) read as a transcript, one at a time (so one is
- * held at most), or why it could not be read (the message names file and member). The corpus, the
- * detection worker and the web extension's sample tagging all go through this.
+ * held at most), or why it could not be read (the message names file and member); in the log's order,
+ * or with `inspectOrder` in Inspect's (samplesInOrder). The corpus, `peerwatch tag`, the detection
+ * worker and the web extension's sample tagging all go through this.
  */
 export async function* sampleRuns(
   log: SampleLog,
   skip: ReadonlySet<string> = new Set(),
+  opts: { inspectOrder?: boolean } = {},
 ): AsyncGenerator<{ key: string; transcript: Transcript; error?: undefined } | { key: string; transcript?: undefined; error: string }> {
-  for (const s of log.samples) {
+  for (const s of opts.inspectOrder ? samplesInOrder(log) : log.samples) {
     if (!s.complete || skip.has(s.key)) continue;
     let transcript: Transcript;
     try {
