@@ -14,7 +14,7 @@
  */
 import type { Evaluation, RunHeader, TranscriptEvent, Usage } from '../model';
 import { serializeEnd, serializeEvent, serializeHeader, type RunlogEndRecord } from '../runlog/runlog';
-import { REASONING_TOOLS, reasoningText } from '../formats/study/studyConversation';
+import { REASONING_TOOLS, reasoningText } from '../formats/toolCallEvents';
 import type { ChatMessage, Environment, ModelClient, ModelTurn, ToolCallRequest, ToolOutcome } from './types';
 
 export type RunStatus = RunlogEndRecord['status'];

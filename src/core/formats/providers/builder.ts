@@ -18,20 +18,15 @@ import { isImagePart, withImages } from '../../images';
 import type { JsonPath } from '../../json/tolerantJson';
 import { finiteNumber as num, nonEmptyString as str } from '../../json/values';
 import type { ImportContext } from '../types';
-import { agentFileEdit } from '../../effects/agentFileTools';
 import { TextEditorReplay } from '../../effects/textEditor';
-import { ConfigReplay, type ConfigOp } from '../study/configReplay';
-import { serverToolEffects } from '../../effects/serverTools';
-import { fileOpsFromShell } from '../../shell/fileOps';
-import { commandLineOf, toolCallEffects } from '../../effects';
+import { ConfigReplay } from '../study/configReplay';
 import { describeFound, isRecord, sourceAt } from '../study/studyDiagnostics';
-import { REASONING_TOOLS, reasoningText } from '../study/studyConversation';
+import { echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
 import { splitThinkingTags } from '../study/thinkingTags';
 import { toolError } from '../../effects/toolOutput';
 
 export { isRecord, describeFound };
 
-const CONFIG_OPS: Record<string, ConfigOp> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 
 /** What every item may carry besides its content: a builder group key, a timestamp, the event groups it sits in. */
 interface ItemExtras {
@@ -214,8 +209,8 @@ export class EventBuilder {
       }
     }
 
-    const replay = new ConfigReplay();
-    const editor = new TextEditorReplay();
+    // The config as the run has shown it and the files a text editor showed, across calls (toolCallEvents.ts).
+    const state: ToolCallState = { config: new ConfigReplay(), editor: new TextEditorReplay(), unmonitoredScratchpad: this.unmonitoredScratchpad };
     const itemEventStart: number[] = [];
     for (const item of this.items) {
       itemEventStart.push(events.length);
@@ -231,11 +226,11 @@ export class EventBuilder {
           push<'environment'>({ kind: 'environment', source: item.src, ...stepOf(item.step), ...ts, fact: item.fact, ...(item.data !== undefined ? { data: item.data } : {}) }, item.group);
           break;
         case 'call':
-          this.emitCall(item, replay, editor, push);
+          this.emitCall(item, state, push);
           break;
         case 'result': {
           const call = item.call;
-          if (call && REASONING_TOOLS.has(call.name) && isEcho(item.output, reasoningText(call.args)) && item.error === undefined) break;
+          if (call && echoesReasoning(call, item.output) && item.error === undefined) break;
           const error = item.error ?? toolError(item.output);
           const name = call?.name ?? item.name;
           const callId = call?.id ?? item.callId;
@@ -265,59 +260,9 @@ export class EventBuilder {
     return { events, diagnostics, groups };
   }
 
-  private emitCall(call: CallItem, replay: ConfigReplay, editor: TextEditorReplay, push: <K extends TranscriptEvent['kind']>(event: Omit<EventOfKind<K>, 'index'> & { kind: K }, group: string | undefined) => void): void {
+  private emitCall(call: CallItem, state: ToolCallState, push: <K extends TranscriptEvent['kind']>(event: Omit<EventOfKind<K>, 'index'> & { kind: K }, group: string | undefined) => void): void {
     const base = { source: call.src, ...stepOf(call.step), ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}), ...(call.groups ? { groups: call.groups } : {}) };
-    const g = call.group;
-    const output = call.result?.output;
-    if (REASONING_TOOLS.has(call.name)) {
-      push<'reasoning'>(
-        {
-          kind: 'reasoning',
-          ...base,
-          text: reasoningText(call.args),
-          via: call.name === 'reasoning_scratchpad' ? 'scratchpad-tool' : 'thinking-tool',
-          toolName: call.name,
-          unmonitored: call.name === 'visible_thinking' ? false : this.unmonitoredScratchpad,
-          ...(call.name === 'reasoning_scratchpad' ? {} : { visibility: call.name === 'hidden_thinking' ? ('hidden' as const) : ('visible' as const) }),
-        },
-        g,
-      );
-      return;
-    }
-    const effects = toolCallEffects(call.name, call.args, call.result);
-    push<'tool_call'>({ kind: 'tool_call', ...base, name: call.name, arguments: call.args, id: call.id, ...(effects.length ? { effects } : {}) }, g);
-    if (call.result?.error !== undefined) return;
-    if (call.name === 'view_config') {
-      if (output !== undefined) replay.view(typeof call.args['filename'] === 'string' ? call.args['filename'] : undefined, output);
-      return;
-    }
-    const configOp = CONFIG_OPS[call.name];
-    if (configOp) {
-      const k = call.args['key'];
-      if (typeof k !== 'string' && typeof k !== 'number') return;
-      const change = replay.change(configOp, { key: String(k), value: call.args['value'], ...(typeof call.args['filename'] === 'string' ? { filename: call.args['filename'] } : {}) }, output);
-      if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id }, g);
-      return;
-    }
-    // Any shell: the one reader of command lines decides which calls carry one (core/effects/shellCall.ts).
-    const command = commandLineOf(call.name, call.args);
-    if (command !== undefined) {
-      for (const op of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id }, g);
-      return;
-    }
-    // A text editor (command + path): the whole file before and after once the run has shown it.
-    const edit = editor.apply(call.args, output, false) ?? agentFileEdit(call.name, call.args, output);
-    if (edit) {
-      push<'file_change'>({ kind: 'file_change', ...base, ...edit, callId: call.id }, g);
-      return;
-    }
-    for (const effect of serverToolEffects(call.name, call.args, output)) {
-      if (effect.kind === 'environment') push<'environment'>({ kind: 'environment', ...base, fact: effect.fact, data: effect.data }, g);
-      else {
-        const { kind: _kind, ...change } = effect;
-        push<'file_change'>({ kind: 'file_change', ...base, ...change, callId: call.id }, g);
-      }
-    }
+    pushToolCallEvents(call, base, (event) => push(event, call.group), state);
   }
 }
 
@@ -325,10 +270,6 @@ function stepOf(step: number | undefined): { step?: number } {
   return step !== undefined ? { step } : {};
 }
 
-function isEcho(output: string, thought: string): boolean {
-  const t = output.trim();
-  return t === '' || (thought !== '' && t.includes(thought.trim())) || /^<(\w+)>[\s\S]*<\/\1>$/.test(t);
-}
 
 /**
  * Tool-call arguments given as a JSON string (OpenAI, Responses). Invalid JSON, or JSON that is not

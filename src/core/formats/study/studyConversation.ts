@@ -13,11 +13,8 @@
 import type { Diagnostic, EventOfKind, RunHeader, SourceRef, TranscriptEvent } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext } from '../types';
-import { agentFileEdit } from '../../effects/agentFileTools';
-import { ConfigReplay, type ConfigOp } from './configReplay';
-import { serverToolEffects } from '../../effects/serverTools';
-import { fileOpsFromShell } from '../../shell/fileOps';
-import { commandLineOf, toolCallEffects } from '../../effects';
+import { ConfigReplay } from './configReplay';
+import { REASONING_TOOLS, echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
 import { isRecord, sourceAt, typeDiagnostic } from './studyDiagnostics';
 import { splitThinkingTags } from './thinkingTags';
 import { toolError } from '../../effects/toolOutput';
@@ -25,9 +22,6 @@ import { toolError } from '../../effects/toolOutput';
 const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 type StudyRole = (typeof ROLES)[number] | 'developer';
 
-/** Tools whose "call" is the model's reasoning. */
-export const REASONING_TOOLS: ReadonlySet<string> = new Set(['reasoning_scratchpad', 'visible_thinking', 'hidden_thinking']);
-const CONFIG_OPS: Record<string, ConfigOp> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 
 interface Call {
   entry: number;
@@ -165,21 +159,6 @@ function pairResults(entries: Entry[], calls: Map<number, Call[]>): Map<number, 
   return byToolEntry;
 }
 
-/** True when a reasoning tool's answer just repeats the reasoning (the usual case). */
-function isEcho(output: string, thought: string): boolean {
-  const t = output.trim();
-  return t === '' || (thought !== '' && t.includes(thought.trim())) || /^<(\w+)>[\s\S]*<\/\1>$/.test(t);
-}
-
-/** The text a scratchpad or thinking tool call carries, whatever its argument is called. */
-export function reasoningText(args: Readonly<Record<string, unknown>>): string {
-  for (const k of ['thought', 'thoughts', 'thinking', 'reasoning', 'content', 'text', 'scratchpad']) {
-    if (typeof args[k] === 'string') return args[k] as string;
-  }
-  const firstString = Object.values(args).find((v) => typeof v === 'string');
-  return typeof firstString === 'string' ? firstString : JSON.stringify(args);
-}
-
 /** Maps the conversation to events (indexed from 0) and diagnostics for entries it had to skip. */
 export function importConversation(conversation: unknown[], opts: ConversationOptions): { events: TranscriptEvent[]; diagnostics: Diagnostic[] } {
   const { key, header, ctx } = opts;
@@ -209,71 +188,12 @@ export function importConversation(conversation: unknown[], opts: ConversationOp
     events.push(e);
   };
   const withStep = (s: number | undefined) => (s !== undefined ? { step: s } : {});
-  const replay = new ConfigReplay();
-  const unmonitoredScratchpad = header.scratchpad === 'unmonitored';
+  // The config as the run has shown it, across calls (toolCallEvents.ts); the study's tools have no text editor.
+  const state: ToolCallState = { config: new ConfigReplay(), unmonitoredScratchpad: header.scratchpad === 'unmonitored' };
 
   const emitCall = (call: Call) => {
     const path: JsonPath = [key, call.entry, 'tool_calls', call.name];
-    const base = { source: src(path), step: call.step };
-    const output = call.result?.output;
-
-    if (REASONING_TOOLS.has(call.name)) {
-      const text = reasoningText(call.args);
-      const hidden = call.name === 'hidden_thinking';
-      push<'reasoning'>({
-        kind: 'reasoning',
-        ...base,
-        text,
-        via: call.name === 'reasoning_scratchpad' ? 'scratchpad-tool' : 'thinking-tool',
-        toolName: call.name,
-        // Only the scratchpad and hidden thinking were promised privacy; visible thinking never was.
-        unmonitored: call.name === 'visible_thinking' ? false : unmonitoredScratchpad,
-        ...(call.name === 'reasoning_scratchpad' ? {} : { visibility: hidden ? ('hidden' as const) : ('visible' as const) }),
-      });
-      return;
-    }
-
-    const effects = toolCallEffects(call.name, call.args, call.result);
-    push<'tool_call'>({ kind: 'tool_call', ...base, name: call.name, arguments: call.args, id: call.id, ...(effects.length ? { effects } : {}) });
-
-    if (call.name === 'view_config') {
-      if (output !== undefined) replay.view(typeof call.args['filename'] === 'string' ? call.args['filename'] : undefined, output);
-      return;
-    }
-    const configOp = CONFIG_OPS[call.name];
-    if (configOp) {
-      const k = call.args['key'];
-      if (typeof k !== 'string' && typeof k !== 'number') return;
-      const change = replay.change(
-        configOp,
-        {
-          key: String(k),
-          value: call.args['value'],
-          ...(typeof call.args['filename'] === 'string' ? { filename: call.args['filename'] } : {}),
-        },
-        output,
-      );
-      if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id });
-      return;
-    }
-    // Any shell: the one reader of command lines decides which calls carry one (core/effects/shellCall.ts).
-    const command = commandLineOf(call.name, call.args);
-    if (command !== undefined) {
-      for (const op of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id });
-      return;
-    }
-    const edit = agentFileEdit(call.name, call.args, output);
-    if (edit) {
-      push<'file_change'>({ kind: 'file_change', ...base, ...edit, callId: call.id });
-      return;
-    }
-    for (const effect of serverToolEffects(call.name, call.args, output)) {
-      if (effect.kind === 'environment') push<'environment'>({ kind: 'environment', ...base, fact: effect.fact, data: effect.data });
-      else {
-        const { kind: _kind, ...change } = effect;
-        push<'file_change'>({ kind: 'file_change', ...base, ...change, callId: call.id });
-      }
-    }
+    pushToolCallEvents(call, { source: src(path), step: call.step }, push, state);
   };
 
   let entryPos = 0;
@@ -290,7 +210,7 @@ export function importConversation(conversation: unknown[], opts: ConversationOp
 
     if (e.role === 'tool') {
       for (const a of answers.get(i) ?? []) {
-        if (a.call && REASONING_TOOLS.has(a.call.name) && isEcho(a.output, reasoningText(a.call.args))) continue;
+        if (a.call && echoesReasoning(a.call, a.output)) continue;
         const err = toolError(a.output);
         const name = a.call?.name ?? a.name;
         push<'tool_result'>({
