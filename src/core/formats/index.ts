@@ -13,6 +13,7 @@ import { readRunlog } from '../runlog/runlog';
 import { compileFastParse, UNSURE } from '../runlog/fastParse';
 import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticMisalignment/response';
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
+import { GEMINI_CLI_READER, GEMINI_READER, detectGemini, detectGeminiCli, importGemini, importGeminiCli } from './gemini/contents';
 import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
 import { detectOpenAIResponses, importOpenAIResponses } from './openai/responses';
 import { detectPetri, importPetri } from './petri/petri';
@@ -40,6 +41,8 @@ export type ProviderFormatId =
   | 'agentic-misalignment'
   | 'openai-responses'
   | 'anthropic-messages'
+  | 'gemini-cli'
+  | 'gemini'
   | 'openai-chat';
 /**
  * `message-log`: structured log lines carrying message payloads; `guess`: the fallback that found a
@@ -60,6 +63,7 @@ type Importer = (doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) =
  */
 const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (doc: unknown, fileName: string) => boolean; importer: Importer }> = [
   { id: 'claude-code', reader: CLAUDE_CODE_READER, detect: detectClaudeCode, importer: (doc, ctx) => importClaudeCode(doc, ctx) },
+  { id: 'gemini-cli', reader: GEMINI_CLI_READER, detect: detectGeminiCli, importer: (doc, ctx) => importGeminiCli(doc, ctx) },
   { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
   { id: 'atif', reader: ATIF_READER, detect: detectAtif, importer: importAtif },
   { id: 'swe-agent', reader: SWE_AGENT_READER, detect: detectSweAgent, importer: importSweAgent },
@@ -69,6 +73,7 @@ const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (
   { id: 'agentic-misalignment', reader: 'agentic-misalignment response', detect: detectAgenticMisalignment, importer: (doc, ctx) => importAgenticMisalignment(doc, ctx) },
   { id: 'openai-responses', reader: 'OpenAI Responses', detect: detectOpenAIResponses, importer: importOpenAIResponses },
   { id: 'anthropic-messages', reader: 'Anthropic Messages', detect: detectAnthropic, importer: importAnthropic },
+  { id: 'gemini', reader: GEMINI_READER, detect: detectGemini, importer: importGemini },
   { id: 'openai-chat', reader: 'OpenAI Chat Completions', detect: detectOpenAIChat, importer: importOpenAIChat },
 ];
 
@@ -108,7 +113,9 @@ const KNOWN_SHAPES = [
   'an Anthropic Messages log ({"system", "messages"} or a list of messages whose content blocks are text, thinking, tool_use, tool_result; a response {"type": "message", "content": […]})',
   'a Petri transcript ({"metadata": {"transcript_id", "judge_output", …}, "events": [transcript_event edits]})',
   'an agentic-misalignment response.json ({"raw_response", "metadata", "classification"})',
+  'a Gemini API log (a list of {"role": "user"|"model", "parts": […]} contents, {"contents": […]}, {"history": […]}, or a response with "candidates")',
   'a Claude Code session (JSON Lines of {"type": "user"|"assistant", "message", "sessionId", …} records)',
+  'a Gemini CLI session ({"sessionId", "projectHash", "messages": […]}, or its JSON Lines)',
   'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
   'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
   'a SWE-agent .traj ({"trajectory": […], "history": […], "info": {…}})',
