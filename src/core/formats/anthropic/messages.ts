@@ -13,11 +13,10 @@
  */
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
-import { EventBuilder, describeFound, isRecord, partsText, rest, str } from '../providers/builder';
+import { EventBuilder, TextRun, describeFound, isRecord, partsText, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
 import { findPair } from '../providers/shapes';
 import { imageFromPart, imagesOf } from '../../images';
-import type { ImagePart } from '../../model';
 
 const ANTHROPIC_BLOCKS = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'server_tool_use', 'web_search_tool_result']);
 
@@ -137,26 +136,13 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
     return;
   }
   // Consecutive text blocks make one message; other blocks keep their place in between.
-  let text: string[] = [];
-  let images: ImagePart[] = [];
-  let textAt: JsonPath | undefined;
-  const flush = () => {
-    if ((text.length || images.length) && textAt) {
-      const joined = text.join('\n');
-      if (role !== 'assistant') prompts.push(joined);
-      b.message(role, joined, textAt, images.length ? { images } : {});
-    }
-    text = [];
-    images = [];
-    textAt = undefined;
-  };
+  const run = new TextRun(b, role, prompts, '\n');
   // Anthropic images carry no description: the text beside them in the message describes them.
   const alt = imagesOf(content)?.[0]?.alt ?? 'image';
   content.forEach((block, i) => {
     const bp = [...cpath, i];
     if (typeof block === 'string') {
-      text.push(block);
-      textAt ??= bp;
+      run.addText(block, bp);
       return;
     }
     if (!isRecord(block)) {
@@ -166,19 +152,16 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
     const type = block['type'];
     switch (type) {
       case 'text':
-        text.push(typeof block['text'] === 'string' ? block['text'] : '');
-        textAt ??= bp;
+        run.addText(typeof block['text'] === 'string' ? block['text'] : '', bp);
         return;
       case 'image':
-        images.push(imageFromPart(block, alt)!);
-        textAt ??= bp;
+        run.addImage(imageFromPart(block, alt)!, bp);
         return;
       case 'document':
-        text.push(`[${type}]`);
-        textAt ??= bp;
+        run.addText(`[${type}]`, bp);
         return;
     }
-    flush();
+    run.flush();
     switch (type) {
       case 'thinking':
         if (typeof block['thinking'] === 'string') b.reasoning(block['thinking'], bp);
@@ -218,5 +201,5 @@ export function anthropicMessage(b: EventBuilder, m: unknown, path: JsonPath, pr
         b.environment(`Content block of type ${String(type)}`, block, bp);
     }
   });
-  flush();
+  run.flush();
 }

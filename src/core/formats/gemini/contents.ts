@@ -23,9 +23,8 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { JsonPath } from '../../json/tolerantJson';
-import type { ImagePart } from '../../model';
 import type { ImportContext, ImportResult } from '../types';
-import { EventBuilder, describeFound, isRecord, num, rest, str } from '../providers/builder';
+import { EventBuilder, TextRun, describeFound, isRecord, num, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
 import { findPair } from '../providers/shapes';
 import { imagePart } from '../../images';
@@ -187,24 +186,12 @@ function responseText(response: unknown): { output: string; error?: string } {
  * calls and answers, code and its results keep their place in between.
  */
 function geminiParts(b: EventBuilder, parts: unknown[], path: JsonPath, role: 'assistant' | 'user', prompts: string[]): void {
-  let text: string[] = [];
-  let images: ImagePart[] = [];
-  let textAt: JsonPath | undefined;
-  const flush = () => {
-    if ((text.length || images.length) && textAt) {
-      const joined = text.join('');
-      if (role !== 'assistant') prompts.push(joined);
-      b.message(role, joined, textAt, images.length ? { images } : {});
-    }
-    text = [];
-    images = [];
-    textAt = undefined;
-  };
+  // Text parts are chunks of one text (Gemini CLI joins them with nothing between).
+  const run = new TextRun(b, role, prompts, '');
   parts.forEach((p, i) => {
     const pp = [...path, i];
     if (typeof p === 'string') {
-      text.push(p);
-      textAt ??= pp;
+      run.addText(p, pp);
       return;
     }
     if (!isRecord(p)) {
@@ -212,18 +199,16 @@ function geminiParts(b: EventBuilder, parts: unknown[], path: JsonPath, role: 'a
       return;
     }
     if (typeof p['text'] === 'string' && p['thought'] !== true) {
-      text.push(p['text']);
-      textAt ??= pp;
+      run.addText(p['text'], pp);
       return;
     }
     const inline = p['inlineData'] ?? p['inline_data'];
     if (isRecord(inline)) {
       const mediaType = str(inline['mimeType']) ?? str(inline['mime_type']);
-      images.push(imagePart({ ...(typeof inline['data'] === 'string' ? { data: inline['data'] } : {}), ...(mediaType ? { mediaType } : {}), alt: 'image' }));
-      textAt ??= pp;
+      run.addImage(imagePart({ ...(typeof inline['data'] === 'string' ? { data: inline['data'] } : {}), ...(mediaType ? { mediaType } : {}), alt: 'image' }), pp);
       return;
     }
-    flush();
+    run.flush();
     if (typeof p['text'] === 'string') {
       b.reasoning(p['text'], pp);
       return;
@@ -260,15 +245,14 @@ function geminiParts(b: EventBuilder, parts: unknown[], path: JsonPath, role: 'a
     }
     const file = p['fileData'] ?? p['file_data'];
     if (isRecord(file)) {
-      text.push(`[file ${str(file['fileUri']) ?? str(file['file_uri']) ?? '(no URI)'}${str(file['mimeType']) ? `, ${str(file['mimeType'])}` : ''}]`);
-      textAt ??= pp;
+      run.addText(`[file ${str(file['fileUri']) ?? str(file['file_uri']) ?? '(no URI)'}${str(file['mimeType']) ? `, ${str(file['mimeType'])}` : ''}]`, pp);
       return;
     }
     // A part with only a thought signature (an opaque token) says nothing to a reader.
     if (Object.keys(p).every((k) => k === 'thoughtSignature' || k === 'thought_signature' || k === 'thought')) return;
     b.environment(`Part with ${Object.keys(p).filter((k) => !PART_KEYS.includes(k)).slice(0, 3).join(', ') || 'no known field'}`, p, pp);
   });
-  flush();
+  run.flush();
 }
 
 /** A Gemini CLI session's messages as the CLI reads them (module comment), each with where it is. */

@@ -314,6 +314,49 @@ export function partsText(v: unknown, textKeys: readonly string[] = ['text']): s
   return out.join('\n');
 }
 
+/**
+ * Text parts (and images) that follow one another in a message's content, gathered into one message
+ * of `role`; a part of another kind (a tool call, a thought) flushes it first, so it keeps its place
+ * between them. Text that is not the assistant's is a prompt (read for the scratchpad's promise).
+ */
+export class TextRun {
+  private texts: string[] = [];
+  private images: ImagePart[] = [];
+  private at: JsonPath | undefined;
+
+  /** `separator` joins the parts: `\n` for blocks (Anthropic), `` for chunks of one text (Gemini). */
+  constructor(
+    private readonly b: EventBuilder,
+    private readonly role: Role,
+    private readonly prompts: string[],
+    private readonly separator: string,
+  ) {}
+
+  /** Adds a part's text (cited at `at`, the first part's place being the message's). */
+  addText(text: string, at: JsonPath): void {
+    this.texts.push(text);
+    this.at ??= at;
+  }
+
+  /** Adds an image of the message. */
+  addImage(image: ImagePart, at: JsonPath): void {
+    this.images.push(image);
+    this.at ??= at;
+  }
+
+  /** Ends the run: its message, when it holds text or images. */
+  flush(): void {
+    if ((this.texts.length || this.images.length) && this.at) {
+      const joined = this.texts.join(this.separator);
+      if (this.role !== 'assistant') this.prompts.push(joined);
+      this.b.message(this.role, joined, this.at, this.images.length ? { images: this.images } : {});
+    }
+    this.texts = [];
+    this.images = [];
+    this.at = undefined;
+  }
+}
+
 /** Copies `doc` without the keys an importer read, for `header.metadata` (never loses a field). */
 export function rest(doc: Record<string, unknown>, used: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
