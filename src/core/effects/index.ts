@@ -13,6 +13,7 @@ import type { Effect, EventOfKind } from '../model';
 import { fileOpsFromShell } from '../shell/fileOps';
 import { commandHost } from '../shell/commands';
 import { agentFileEdit } from './agentFileTools';
+import { applyPatchChanges, patchOfCall } from './applyPatch';
 import { textEditorEdit } from './textEditor';
 import { serverToolEffects } from './serverTools';
 import { toolError } from './toolOutput';
@@ -22,6 +23,7 @@ import { pickArg, pickArgList } from './args';
 export { commandLineOf, isShellTool } from './shellCall';
 export { toolError, yamlField } from './toolOutput';
 export { TextEditorReplay, textEditorEdit } from './textEditor';
+export { applyPatchChanges } from './applyPatch';
 
 const CONFIG_TOOLS: Record<string, 'modify' | 'add' | 'remove'> = { modify_var: 'modify', add_var: 'add', remove_var: 'remove' };
 const QUEUE_TOOLS: Record<string, 'add' | 'remove'> = { add_server_delete_queue: 'add', remove_server_delete_queue: 'remove' };
@@ -66,8 +68,15 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
     if (key !== undefined) out.push({ kind: 'config', op, path: pickArg(args, 'filename', 'file', 'path') ?? 'config', key, ...(op !== 'remove' && args['value'] !== undefined ? { value: args['value'] } : {}) });
   }
 
-  const command = commandLineOf(name, args);
-  if (command !== undefined) {
+  // A patch (`apply_patch`, Codex): the files it creates, edits, moves and deletes; a created file's text is text written.
+  const patched = patchOfCall(name, args) !== undefined;
+  const command = patched ? undefined : commandLineOf(name, args);
+  if (patched) {
+    for (const change of failed ? [] : applyPatchChanges(name, args, answer?.output)) {
+      out.push({ kind: 'file', ...change });
+      if (change.op === 'create' && change.after) out.push({ kind: 'text', via: 'file', text: change.after, path: change.path });
+    }
+  } else if (command !== undefined) {
     out.push({ kind: 'shell', command });
     for (const fop of fileOpsFromShell(command)) out.push({ kind: 'file', ...fop, command });
   } else if (!failed) {

@@ -13,6 +13,7 @@ import { readRunlog } from '../runlog/runlog';
 import { compileFastParse, UNSURE } from '../runlog/fastParse';
 import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticMisalignment/response';
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
+import { CODEX_READER, detectCodex, importCodex } from './codex/rollout';
 import { GEMINI_CLI_READER, GEMINI_READER, detectGemini, detectGeminiCli, importGemini, importGeminiCli } from './gemini/contents';
 import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
 import { detectOpenAIResponses, importOpenAIResponses } from './openai/responses';
@@ -42,6 +43,7 @@ export type ProviderFormatId =
   | 'openai-responses'
   | 'anthropic-messages'
   | 'gemini-cli'
+  | 'codex'
   | 'gemini'
   | 'openai-chat';
 /**
@@ -63,6 +65,7 @@ type Importer = (doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) =
  */
 const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (doc: unknown, fileName: string) => boolean; importer: Importer }> = [
   { id: 'claude-code', reader: CLAUDE_CODE_READER, detect: detectClaudeCode, importer: (doc, ctx) => importClaudeCode(doc, ctx) },
+  { id: 'codex', reader: CODEX_READER, detect: detectCodex, importer: importCodex },
   { id: 'gemini-cli', reader: GEMINI_CLI_READER, detect: detectGeminiCli, importer: (doc, ctx) => importGeminiCli(doc, ctx) },
   { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
   { id: 'atif', reader: ATIF_READER, detect: detectAtif, importer: importAtif },
@@ -116,6 +119,7 @@ const KNOWN_SHAPES = [
   'a Gemini API log (a list of {"role": "user"|"model", "parts": […]} contents, {"contents": […]}, {"history": […]}, or a response with "candidates")',
   'a Claude Code session (JSON Lines of {"type": "user"|"assistant", "message", "sessionId", …} records)',
   'a Gemini CLI session ({"sessionId", "projectHash", "messages": […]}, or its JSON Lines)',
+  'a Codex CLI session (JSON Lines of {"timestamp", "type": "session_meta"|"response_item"|"event_msg"|"turn_context", "payload"} records)',
   'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
   'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
   'a SWE-agent .traj ({"trajectory": […], "history": […], "info": {…}})',

@@ -6,8 +6,8 @@
  *   a reasoning event, marked unmonitored when the run promised privacy (the scratchpad and hidden
  *   thinking only; visible thinking never was).
  * - Any other call is a tool_call event with its effects (core/effects), then, unless it failed,
- *   what it changed: a config change replayed on what `view_config` showed (ConfigReplay), file
- *   changes read from a shell command line, a text editor's edit (the whole file before and after
+ *   what it changed: a config change replayed on what `view_config` showed (ConfigReplay), the files
+ *   a patch touched (`apply_patch`), file changes read from a shell command line, a text editor's edit (the whole file before and after
  *   once the run has shown it), an agent file tool's, or the study's server tools' changes and facts.
  *
  * The study importer and the provider builder each wrote this out; they had drifted (the builder
@@ -17,7 +17,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { EventOfKind, TranscriptEvent } from '../model';
-import { commandLineOf, toolCallEffects } from '../effects';
+import { applyPatchChanges, commandLineOf, toolCallEffects } from '../effects';
 import { agentFileEdit } from '../effects/agentFileTools';
 import { serverToolEffects } from '../effects/serverTools';
 import type { TextEditorReplay } from '../effects/textEditor';
@@ -98,6 +98,12 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
     if (typeof k !== 'string' && typeof k !== 'number') return;
     const change = state.config.change(configOp, { key: String(k), value: call.args['value'], ...(typeof call.args['filename'] === 'string' ? { filename: call.args['filename'] } : {}) }, output);
     if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id });
+    return;
+  }
+  // A patch (Codex's apply_patch): a file change per file it touches (core/effects/applyPatch.ts).
+  const patched = applyPatchChanges(call.name, call.args, output);
+  if (patched.length) {
+    for (const change of patched) push<'file_change'>({ kind: 'file_change', ...base, ...change, callId: call.id });
     return;
   }
   // Any shell: the one reader of command lines decides which calls carry one (core/effects/shellCall.ts).

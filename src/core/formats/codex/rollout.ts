@@ -1,0 +1,113 @@
+/**
+ * Importer for OpenAI Codex CLI sessions: the rollout files Codex writes under
+ * `~/.codex/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl`, one record a line,
+ * `{timestamp, type, payload}`:
+ *
+ * - `session_meta`: the session (id, cwd, CLI version, originator, model provider, git) and the
+ *   system prompt the model ran under (`base_instructions.text`, shown as the system message);
+ * - `response_item`: what the model saw and did, as OpenAI Responses items (messages, reasoning,
+ *   `function_call` / `custom_tool_call` and their outputs, web searches), read by the Responses reader;
+ * - `turn_context`: each turn's model, working folder, approval and sandbox policy (the model and the
+ *   last policy go to the header);
+ * - `event_msg`: the CLI's own events. Most repeat a response item (`user_message`, `agent_message`,
+ *   `exec_command_end`) and are left out; `token_count` gives the usage, and a turn aborted, an error
+ *   or a warning is a fact;
+ * - `compacted`: the conversation was summarised to save context, a fact with the summary.
+ *
+ * Codex's tools keep their names: `exec_command` and `shell` run command lines, `apply_patch` edits
+ * files (core/effects), so the detectors see what they did.
+ *
+ * Pure module: no `vscode`, no Node built-ins.
+ */
+import type { JsonPath } from '../../json/tolerantJson';
+import type { ImportContext, ImportResult } from '../types';
+import { EventBuilder, isRecord, num, rest, str } from '../providers/builder';
+import { baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
+import { responsesItem } from '../openai/responses';
+
+export const CODEX_READER = 'Codex CLI session';
+
+const RECORD_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
+
+function isRecordLine(v: unknown): v is { type: string; payload: unknown; timestamp?: unknown } {
+  return isRecord(v) && typeof v['type'] === 'string' && RECORD_TYPES.has(v['type']) && 'payload' in v;
+}
+
+/** True for a Codex rollout: JSON Lines of `{type, payload}` records, with a `session_meta` among the first. */
+export function detectCodex(doc: unknown): boolean {
+  if (!Array.isArray(doc) || doc.length < 2 || !doc.every(isRecordLine)) return false;
+  return doc.slice(0, 5).some((r) => (r as { type: string }).type === 'session_meta');
+}
+
+/** The CLI's events worth a fact, and what they say; the rest repeat response items or are bookkeeping. */
+function eventFact(p: Record<string, unknown>): string | undefined {
+  switch (p['type']) {
+    case 'turn_aborted':
+      return `The turn was aborted${str(p['reason']) ? ` (${str(p['reason'])})` : ''}`;
+    case 'error':
+      return `Error: ${str(p['message']) ?? JSON.stringify(p)}`;
+    case 'warning':
+      return `Warning: ${str(p['message']) ?? JSON.stringify(p)}`;
+    case 'stream_error':
+      return `Stream error: ${str(p['message']) ?? JSON.stringify(p)}`;
+    default:
+      return undefined;
+  }
+}
+
+export function importCodex(doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult {
+  const b = new EventBuilder(ctx);
+  const header = baseHeader('codex');
+  const prompts: string[] = [];
+  const timestamps: string[] = [];
+  const meta: Record<string, unknown> = {};
+  (doc as unknown[]).forEach((r, i) => {
+    if (isIncomplete?.(r) || !isRecordLine(r)) return;
+    const p = r.payload;
+    const at: JsonPath = [i, 'payload'];
+    const timestamp = str(r.timestamp);
+    if (!isRecord(p)) {
+      b.typeProblem(at, `the ${r.type} record's payload object`, p);
+      return;
+    }
+    b.within(timestamp ? { timestamp } : {}, () => {
+      switch (r.type) {
+        case 'session_meta': {
+          const instructions = p['base_instructions'] ?? p['instructions'];
+          const text = typeof instructions === 'string' ? instructions : isRecord(instructions) ? str(instructions['text']) : undefined;
+          Object.assign(meta, rest(p, ['base_instructions', 'instructions']));
+          if (text) {
+            prompts.push(text);
+            b.message('system', text, [...at, typeof instructions === 'string' ? 'instructions' : 'base_instructions']);
+          }
+          return;
+        }
+        case 'response_item':
+          if (timestamp) timestamps.push(timestamp);
+          responsesItem(b, p, at, prompts);
+          return;
+        case 'turn_context':
+          header.model = str(p['model']) ?? header.model;
+          for (const k of ['approval_policy', 'sandbox_policy', 'cwd']) if (p[k] !== undefined) meta[k === 'cwd' ? 'turnCwd' : k] = p[k];
+          return;
+        case 'event_msg': {
+          if (p['type'] === 'token_count') {
+            const total = isRecord(p['info']) ? p['info']['total_token_usage'] : undefined;
+            if (isRecord(total)) header.usage = usageFrom({ inputTokens: num(total['input_tokens']), outputTokens: num(total['output_tokens']), totalTokens: num(total['total_tokens']), costUsd: undefined });
+            return;
+          }
+          const fact = eventFact(p);
+          if (fact) b.environment(fact, p, at);
+          return;
+        }
+        case 'compacted':
+          b.environment('The conversation was compacted: what came before is summarised for the model', { message: p['message'] }, at);
+          return;
+      }
+    });
+  });
+  const timing = timingFrom(timestamps);
+  if (timing) header.timing = timing;
+  header.metadata = meta;
+  return finishImport(b, header, prompts);
+}
