@@ -17,6 +17,12 @@
  * A file whose message records are all sidechain records is a subagent's own file: it is read as a
  * run of its own, not as a group.
  *
+ * The same reader reads what headless Claude Code prints (`claude -p --output-format stream-json`,
+ * how harnesses run it): a `system` `init` record (session, model, tools, permission mode: the
+ * header's), `assistant` / `user` records with `session_id` and `parent_tool_use_id` (a subagent's
+ * messages name the Task call that started it: a `subagent` group), and a closing `result` record
+ * (how the run ended, its turns, time and cost: a fact, and the cost in the usage).
+ *
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { EventGroup, RunHeader } from '../../model';
@@ -29,12 +35,12 @@ import { anthropicMessage } from '../anthropic/messages';
 /** The name the header gives this reader. */
 export const CLAUDE_CODE_READER = 'Claude Code session';
 
-const RECORD_TYPES = new Set(['user', 'assistant', 'summary', 'system', 'progress', 'file-history-snapshot', 'queue-operation', 'attachment']);
+const RECORD_TYPES = new Set(['user', 'assistant', 'summary', 'system', 'progress', 'file-history-snapshot', 'queue-operation', 'attachment', 'result']);
 /** Tools whose calls start a subagent (their id is the subagent's `parentToolUseID`). */
 const SUBAGENT_TOOLS = new Set(['Task', 'Agent']);
 
 function isSessionRecord(v: unknown): v is Record<string, unknown> {
-  return isRecord(v) && typeof v['type'] === 'string' && ('sessionId' in v || 'uuid' in v || 'leafUuid' in v || 'messageId' in v);
+  return isRecord(v) && typeof v['type'] === 'string' && ('sessionId' in v || 'session_id' in v || 'uuid' in v || 'leafUuid' in v || 'messageId' in v);
 }
 
 /** True for the lines of a Claude Code session: records typed user/assistant/summary/… with session ids. */
@@ -71,11 +77,28 @@ export function importClaudeCode(doc: unknown, ctx: ImportContext): ImportResult
     if (header.metadata['sessionId'] === undefined && typeof rec['sessionId'] === 'string') {
       Object.assign(header.metadata, pick(rec, ['sessionId', 'cwd', 'version', 'gitBranch', 'slug', 'agentId']));
     }
+    if (header.metadata['sessionId'] === undefined && typeof rec['session_id'] === 'string') header.metadata['sessionId'] = rec['session_id'];
     switch (type) {
       case 'user':
       case 'assistant': {
-        const groups = rec['isSidechain'] === true && !ownSubagentFile ? [{ id: 'sidechain', kind: 'subagent' as const, name: 'Subagent (sidechain)' }] : undefined;
+        // Headless output names the Task call a subagent's message belongs to.
+        const parentCall = str(rec['parent_tool_use_id']);
+        const groups = parentCall
+          ? [{ id: `subagent:${parentCall}`, kind: 'subagent' as const, name: calls.get(parentCall) ?? 'Subagent', callId: parentCall }]
+          : rec['isSidechain'] === true && !ownSubagentFile
+            ? [{ id: 'sidechain', kind: 'subagent' as const, name: 'Subagent (sidechain)' }]
+            : undefined;
         readMessage(rec, [i], groups);
+        return;
+      }
+      case 'result': {
+        // Headless output's last record: how the run ended.
+        const turns = typeof rec['num_turns'] === 'number' ? `${rec['num_turns']} turns` : undefined;
+        const secs = typeof rec['duration_ms'] === 'number' ? `${(rec['duration_ms'] / 1000).toFixed(1)} s` : undefined;
+        const cost = typeof rec['total_cost_usd'] === 'number' ? rec['total_cost_usd'] : undefined;
+        const how = `${str(rec['subtype']) ?? 'done'}${rec['is_error'] === true ? ' (an error)' : ''}`;
+        b.environment(`Claude Code finished: ${how}${[turns, secs, cost !== undefined ? `$${cost.toFixed(4)}` : undefined].filter(Boolean).map((x) => `, ${x}`).join('')}`, rest(rec, ['type', 'result']), [i]);
+        if (cost !== undefined) header.usage = { ...(header.usage ?? {}), costUsd: cost };
         return;
       }
       case 'progress': {
@@ -98,6 +121,12 @@ export function importClaudeCode(doc: unknown, ctx: ImportContext): ImportResult
       case 'system': {
         const content = str(rec['content']);
         const subtype = str(rec['subtype']);
+        if (subtype === 'init' && !content) {
+          // Headless output's first record: the session as it started.
+          Object.assign(header.metadata, pick(rec, ['cwd', 'tools', 'mcp_servers', 'permissionMode', 'claude_code_version', 'apiKeySource']));
+          header.model ??= str(rec['model']);
+          return;
+        }
         if (!content && subtype === 'stop_hook_summary') return;
         b.within(timestamp ? { timestamp } : {}, () => b.environment(`Claude Code ${subtype ? `(${subtype})` : 'system note'}${content ? `: ${content}` : ''}`, rest(rec, ['type', 'content', 'parentUuid', 'uuid', 'sessionId', 'cwd', 'version', 'gitBranch', 'slug', 'userType']), [i]));
         return;
