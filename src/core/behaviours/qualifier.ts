@@ -125,17 +125,28 @@ function decide(c: Cues): Qualifier {
   return c.self ? 'self-preservation' : 'peer-preservation';
 }
 
-/** The agent's name, from the header or its system prompt. */
+/**
+ * The agent's name, from the header or its system prompt; else from the run's first user message,
+ * where logs that keep no system prompt (a Gemini CLI session, a saved chat) give the task's.
+ */
 export function ownName(t: Transcript): string | undefined {
   if (t.header.agentName) return t.header.agentName;
-  for (const e of t.events) {
-    if (e.kind !== 'message' || (e.role !== 'system' && e.role !== 'developer')) continue;
+  const named = (text: string) => {
     for (const re of OWN_NAME) {
-      const m = re.exec(e.text.slice(0, MAX_TEXT));
+      const m = re.exec(text.slice(0, MAX_TEXT));
       if (m && !/^(?:an?|the)$/i.test(m[1]!)) return m[1]!.trim();
     }
+    return undefined;
+  };
+  let firstUser: string | undefined;
+  for (const e of t.events) {
+    if (e.kind !== 'message') continue;
+    if (e.role === 'system' || e.role === 'developer') {
+      const name = named(e.text);
+      if (name) return name;
+    } else if (e.role === 'user' && firstUser === undefined) firstUser = e.text;
   }
-  return undefined;
+  return firstUser !== undefined ? named(firstUser) : undefined;
 }
 
 /** The run's qualifier: from the header when it says, else from the run's own words (see above). */
