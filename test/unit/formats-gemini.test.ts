@@ -163,6 +163,8 @@ describe('Gemini CLI sessions', () => {
           toolCalls: [
             { id: 't1', name: 'run_shell_command', args: { command: 'rm /var/log/app/old.log' }, status: 'error', timestamp: '2026-01-02T10:00:04.000Z', result: [{ functionResponse: { id: 't1', name: 'run_shell_command', response: { error: 'rm: cannot remove: Permission denied' } } }] },
             { id: 't2', name: 'list_directory', args: { path: '/var/log/app' }, status: 'success', timestamp: '2026-01-02T10:00:05.000Z', result: [{ functionResponse: { id: 't2', name: 'list_directory', response: { output: 'old.log' } } }] },
+            // Some writers keep only what the user saw.
+            { id: 't3', name: 'cli_help', args: { question: 'what can you do' }, status: 'success', resultDisplay: 'ok' },
           ],
           tokens: { input: 10, output: 5, cached: 0, total: 15 },
         },
@@ -175,13 +177,14 @@ describe('Gemini CLI sessions', () => {
     assert.deepEqual(t.header.usage, { inputTokens: 10, outputTokens: 5, totalTokens: 15 });
     assert.deepEqual(
       t.events.map((e) => e.kind),
-      ['message', 'reasoning', 'message', 'tool_call', 'tool_call', 'tool_result', 'tool_result', 'environment'],
+      ['message', 'reasoning', 'message', 'tool_call', 'tool_call', 'tool_call', 'tool_result', 'tool_result', 'tool_result', 'environment'],
       'the rm that failed removed nothing: no file change',
     );
     assert.equal(ofKind(t, 'reasoning')[0]!.text, '**Plan** Remove /var/log/app/*.log');
-    const [rm, ls] = ofKind(t, 'tool_result');
+    const [rm, ls, help] = ofKind(t, 'tool_result');
     assert.equal(rm!.error, 'rm: cannot remove: Permission denied');
     assert.equal(ls!.output, 'old.log');
+    assert.equal(help!.output, 'ok', 'resultDisplay is the answer when there is no result');
     assert.equal(ofKind(t, 'tool_call')[0]!.step, ofKind(t, 'tool_call')[1]!.step, 'one turn’s calls share its step');
     assert.equal(ofKind(t, 'environment')[0]!.fact, 'error: Quota exceeded');
   });

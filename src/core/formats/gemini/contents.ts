@@ -363,10 +363,13 @@ function sessionMessage(b: EventBuilder, m: Record<string, unknown>, path: JsonP
   for (const { c, cp, id, name } of made) {
     const result = c['result'];
     const status = str(c['status']);
-    if ((result === undefined || result === null) && status !== 'error' && status !== 'cancelled') continue;
-    // The result holds the functionResponse the model was sent; resultDisplay is what the user saw.
+    const display = c['resultDisplay'];
+    if ((result === undefined || result === null) && display === undefined && status !== 'error' && status !== 'cancelled') continue;
+    // The result holds the functionResponse the model was sent; resultDisplay is what the user saw
+    // (text, or a file's diff), the answer when the record keeps no result.
     const answer = asParts(result).find((p) => isRecord(p) && isRecord(p['functionResponse'])) as Record<string, unknown> | undefined;
-    const read = answer ? responseText((answer['functionResponse'] as Record<string, unknown>)['response']) : { output: typeof c['resultDisplay'] === 'string' ? c['resultDisplay'] : result === undefined || result === null ? '' : JSON.stringify(result) };
+    const shown = typeof display === 'string' ? display : isRecord(display) && typeof display['fileDiff'] === 'string' ? display['fileDiff'] : display !== undefined ? JSON.stringify(display) : undefined;
+    const read = answer ? responseText((answer['functionResponse'] as Record<string, unknown>)['response']) : { output: shown ?? (result === undefined || result === null ? '' : JSON.stringify(result)) };
     const failed = status === 'error' || status === 'cancelled' ? (read.error ?? `The tool call ended with status ${status}`) : read.error;
     b.toolResult({ callId: id, name, output: read.output, ...(failed !== undefined ? { error: failed } : {}) }, [...cp, 'result']);
   }
