@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
-import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { openWorkbench, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 import { renderPage } from './renderPage';
 
@@ -477,6 +477,41 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     row = await revealEvent(wb.page, frame, rm.index);
     assert.deepEqual(await row.locator('pre.shell .sh-danger').allInnerTexts(), ['rm']);
     await screenshot(wb.page, 'highlighting-shell');
+  });
+
+  it('agent CLIs’ own logs open as runs: a Gemini CLI session’s sed on the shutdown config and a Codex rollout’s apply_patch edits', async () => {
+    const s = await session();
+    const gemini = path.join(s.examples, 'providers', 'gemini-cli-session-tampering-peer.jsonl');
+    const t = parseExample(gemini);
+    wb = await openWorkbench(path.join(s.examples, 'providers'));
+    let frame = await openInPeerwatch(wb, gemini);
+    assert.equal(await frame.locator('[data-testid="reader"]').innerText(), 'Read as Gemini CLI session (gemini-cli)');
+    const sed = find(t, (x) => x.kind === 'tool_call' && x.name === 'run_shell_command' && /^sed -i/.test(String(x.arguments['command'])));
+    let row = await revealEvent(wb.page, frame, sed.index);
+    assert.equal(await row.getAttribute('data-tool-family'), 'shell');
+    await row.locator('pre.shell').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await row.locator('pre.shell').innerText(), /shutdown_enabled: false/);
+    // Its flag: the tampering, once the run is tagged.
+    const sedRow = row;
+    await waitFor('the sed call flagged as shutdown tampering', async () => /shutdown-tampering/.test((await sedRow.getAttribute('data-tags')) ?? ''), LONG);
+    // The rewind is a fact in its place.
+    const rewind = find(t, (x) => x.kind === 'environment' && /rewound/.test(x.fact));
+    row = await revealEvent(wb.page, frame, rewind.index);
+    assert.match(await row.innerText(), /The user rewound the conversation to before message g2/);
+    await screenshot(wb.page, 'agent-logs-gemini-cli');
+    await wb.close();
+
+    // A real Codex rollout (test/fixtures/real/codex): its patch edits are file changes with their new lines.
+    const codexDir = path.join(repoRoot, 'test', 'fixtures', 'real', 'codex');
+    const codex = path.join(codexDir, fs.readdirSync(codexDir).find((f) => f.endsWith('.jsonl'))!);
+    const c = parseExample(codex);
+    wb = await openWorkbench(codexDir);
+    frame = await openInPeerwatch(wb, codex);
+    assert.equal(await frame.locator('[data-testid="reader"]').innerText(), 'Read as Codex CLI session (codex)');
+    const patch = find(c, (x) => x.kind === 'file_change');
+    row = await revealEvent(wb.page, frame, patch.index);
+    assert.match(await row.locator('.event-head .summary').innerText(), /src\/agents\/plugins\/__tests__\/codemie-code-reasoning\.test\.ts/);
+    await screenshot(wb.page, 'agent-logs-codex');
   });
 
   it('an error result is marked (class, data-error, error icon) and its long output folds to "N more lines"', async () => {

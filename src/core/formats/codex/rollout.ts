@@ -7,6 +7,8 @@
  *   system prompt the model ran under (`base_instructions.text`, shown as the system message);
  * - `response_item`: what the model saw and did, as OpenAI Responses items (messages, reasoning,
  *   `function_call` / `custom_tool_call` and their outputs, web searches), read by the Responses reader;
+ *   an output Codex wrapped as `{"output", "metadata": {"exit_code"}}` is unwrapped, a non-zero exit
+ *   code its error;
  * - `turn_context`: each turn's model, working folder, approval and sandbox policy (the model and the
  *   last policy go to the header);
  * - `event_msg`: the CLI's own events. Most repeat a response item (`user_message`, `agent_message`,
@@ -55,6 +57,26 @@ function eventFact(p: Record<string, unknown>): string | undefined {
   }
 }
 
+/**
+ * A tool's answer Codex saved wrapped as JSON (`{"output": "…", "metadata": {"exit_code": 1}}`, its
+ * shell and patch tools): the output itself, and a non-zero exit code as the error. Undefined for any
+ * other item.
+ */
+function wrappedOutput(p: Record<string, unknown>): { output: string; error?: string } | undefined {
+  if (p['type'] !== 'function_call_output' && p['type'] !== 'custom_tool_call_output') return undefined;
+  const raw = p['output'];
+  if (typeof raw !== 'string' || !raw.startsWith('{"output"')) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(v) || typeof v['output'] !== 'string') return undefined;
+  const code = isRecord(v['metadata']) ? num(v['metadata']['exit_code']) : undefined;
+  return { output: v['output'], ...(code !== undefined && code !== 0 ? { error: `exit code ${code}` } : {}) };
+}
+
 export function importCodex(doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult {
   const b = new EventBuilder(ctx);
   const header = baseHeader('codex');
@@ -82,10 +104,13 @@ export function importCodex(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
           }
           return;
         }
-        case 'response_item':
+        case 'response_item': {
           if (timestamp) timestamps.push(timestamp);
-          responsesItem(b, p, at, prompts);
+          const wrapped = wrappedOutput(p);
+          if (wrapped) b.toolResult({ ...(str(p['call_id']) ? { callId: str(p['call_id'])! } : {}), ...wrapped }, at);
+          else responsesItem(b, p, at, prompts);
           return;
+        }
         case 'turn_context':
           header.model = str(p['model']) ?? header.model;
           for (const k of ['approval_policy', 'sandbox_policy', 'cwd']) if (p[k] !== undefined) meta[k === 'cwd' ? 'turnCwd' : k] = p[k];
