@@ -141,13 +141,24 @@ function valuePlace(t: string, rng: Rng): number {
 const DUP = Symbol('duplicate keys');
 type Obj = Record<string, unknown> & { [DUP]?: Array<[string, unknown]> };
 
+/**
+ * Containers deeper than this are not written: the mutation gives way to another. Without a bound of
+ * its own, whether a document nested thousands of levels deep (the `nest` mutation's) could be written
+ * depended on the stack this recursion had, so on how far V8 had optimised it by then: input 204 of
+ * the default seed came out as 14.6 MB of indentation after 100 inputs had run and as a few KB alone.
+ */
+const MAX_SERIALIZE_DEPTH = 500;
+/** Indentation stops growing past this depth (a deep document's indented text would grow as its depth squared). */
+const MAX_INDENT = 32;
+
 /** JSON text, with duplicated keys written twice (JSON.stringify cannot write them). */
 function serialize(v: unknown, indent: boolean, depth = 0): string {
   if (v === undefined) return 'null';
   if (typeof v === 'number' && !Number.isFinite(v)) return '1e400';
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  const nl = indent ? '\n' + ' '.repeat(depth + 1) : '';
-  const end = indent ? '\n' + ' '.repeat(depth) : '';
+  if (depth > MAX_SERIALIZE_DEPTH) throw new RangeError(`nested deeper than ${MAX_SERIALIZE_DEPTH} levels`);
+  const nl = indent ? '\n' + ' '.repeat(Math.min(depth + 1, MAX_INDENT)) : '';
+  const end = indent ? '\n' + ' '.repeat(Math.min(depth, MAX_INDENT)) : '';
   if (Array.isArray(v)) return v.length ? '[' + v.map((x) => nl + serialize(x, indent, depth + 1)).join(',') + end + ']' : '[]';
   const pairs: Array<[string, unknown]> = [...Object.entries(v), ...((v as Obj)[DUP] ?? [])];
   return pairs.length ? '{' + pairs.map(([k, x]) => nl + JSON.stringify(k) + ':' + serialize(x, indent, depth + 1)).join(',') + end + '}' : '{}';
@@ -382,6 +393,13 @@ async function buildTargets(): Promise<Target[]> {
     ...filesUnder('test/unit/fixtures/agents', /\.jsonl?$/),
     ...filesUnder('test/fixtures/real/claude-code', /\.jsonl$/),
   ]);
+  // Agent CLIs' own logs: the Gemini CLI example, and the start of the real Gemini contents and Codex
+  // rollout (their first records: the whole files are hundreds of KB, and each input is parsed whole).
+  const agentClis: Seed[] = [
+    ...seedsOf(filesUnder('examples/providers', /\.jsonl$/)),
+    ...filesUnder('test/fixtures/real/gemini', /\.json$/).map((p) => ({ name: rel(p), text: JSON.stringify((JSON.parse(text(p)) as unknown[]).slice(0, 12), null, 2) })),
+    ...filesUnder('test/fixtures/real/codex', /\.jsonl$/).map((p) => ({ name: rel(p), text: text(p).split('\n').slice(0, 40).join('\n') + '\n' })),
+  ];
   const runlogs = seedsOf(filesUnder('examples/runlog', /\.jsonl$/));
   const harnessDirs = ['examples/study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00', 'test/unit/fixtures/study/harness-run'];
   const harnessFiles = ['transcript.json', 'run_meta.json', 'events.jsonl'];
@@ -450,7 +468,7 @@ async function buildTargets(): Promise<Target[]> {
       "sudo -u root tee -a ~/.ssh/authorized_keys <<< 'ssh-ed25519 AAAA' && (cd /tmp && rm -rf -- ./*)",
     ].map((t, i) => ({ name: `shell-${i}`, text: t })),
   ];
-  const jsonSeeds = [...study, ...followups, ...byName(/./), ...runlogs, ...inspectJson, review, ...otherReal];
+  const jsonSeeds = [...study, ...followups, ...byName(/./), ...runlogs, ...inspectJson, review, ...otherReal, ...agentClis];
 
   return [
     transcriptTarget('parseTranscript: study', study),
@@ -461,6 +479,7 @@ async function buildTargets(): Promise<Target[]> {
     transcriptTarget('parseTranscript: Petri', byName(/petri/)),
     transcriptTarget('parseTranscript: agentic-misalignment', byName(/agentic-misalignment/)),
     transcriptTarget('parseTranscript: other real logs', otherReal),
+    transcriptTarget('parseTranscript: agent CLIs (Gemini, Codex)', agentClis),
     {
       reader: 'readRun: production-harness run',
       seeds: harnessDirs.flatMap((d) => harnessFiles.map((f) => ({ name: `${d}/${f}`, text: text(join(root, d, f)) }))),
