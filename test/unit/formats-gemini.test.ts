@@ -171,6 +171,11 @@ describe('Gemini CLI sessions', () => {
         { id: 'c', timestamp: '2026-01-02T10:00:06.000Z', type: 'error', content: 'Quota exceeded' },
       ],
     };
+    // A message whose content is neither text nor parts is named, and the rest still reads.
+    const odd = parse('odd.json', JSON.stringify({ ...doc, messages: [...doc.messages, { id: 'd', timestamp: '2026-01-02T10:00:07.000Z', type: 'user', content: 42 }] }, null, 2));
+    assert.equal(odd.diagnostics.length, 1);
+    assert.match(odd.diagnostics[0]!.message, /^odd\.json:\d+:\d+ \(\$\.messages\[3\]\.content\): expected text or a list of parts, found 42\. It is left out\.$/);
+    assert.equal(odd.events.length, 10);
     const t = parse('session-2026-01-02T10-00-s1.json', JSON.stringify(doc));
     assert.equal(t.header.format, 'gemini-cli');
     assert.equal(t.header.reader?.name, 'Gemini CLI session');

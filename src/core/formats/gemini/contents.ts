@@ -318,7 +318,9 @@ export function importGeminiCli(doc: unknown, ctx: ImportContext): ImportResult 
 
 function sessionMessage(b: EventBuilder, m: Record<string, unknown>, path: JsonPath, prompts: string[], header: ReturnType<typeof baseHeader>): void {
   const type = m['type'];
-  const content = asParts(m['content']);
+  const raw = m['content'];
+  if (typeof raw !== 'string' && !Array.isArray(raw) && !isRecord(raw) && raw !== undefined && raw !== null) b.problem('warning', [...path, 'content'], 'text or a list of parts', describeFound(raw), 'It is left out.');
+  const content = typeof raw === 'string' || Array.isArray(raw) || isRecord(raw) ? asParts(raw) : [];
   if (type === 'user') {
     geminiParts(b, content, [...path, 'content'], 'user', prompts);
     return;
@@ -373,5 +375,4 @@ function sessionMessage(b: EventBuilder, m: Record<string, unknown>, path: JsonP
     const failed = status === 'error' || status === 'cancelled' ? (read.error ?? `The tool call ended with status ${status}`) : read.error;
     b.toolResult({ callId: id, name, output: read.output, ...(failed !== undefined ? { error: failed } : {}) }, [...cp, 'result']);
   }
-  if (typeof m['content'] !== 'string' && !Array.isArray(m['content']) && !isRecord(m['content']) && m['content'] !== undefined && m['content'] !== null) b.problem('warning', [...path, 'content'], 'text or a list of parts', describeFound(m['content']));
 }
