@@ -48,6 +48,18 @@ describe('Codex CLI sessions', () => {
     assert.deepEqual(detectBehaviours(t), [], 'a coding task');
   });
 
+  it('still reads a rollout with a damaged line and a line of another shape, naming each', () => {
+    const lines = text.trim().split('\n');
+    const damaged = [...lines.slice(0, 5), '{"timestamp": "2026-05-11T08:27:18Z", "type": "respon', '[1, 2]', ...lines.slice(5)].join('\n') + '\n';
+    const t = parseTranscript({ fileName: 'rollout.jsonl', text: damaged });
+    assert.equal(t.header.format, 'codex');
+    assert.equal(t.diagnostics.length, 2);
+    const messages = t.diagnostics.map((d) => d.message).sort();
+    assert.match(messages[0]!, /^rollout\.jsonl:6:\d+: line 6 is not valid JSON/);
+    assert.match(messages[1]!, /^rollout\.jsonl:7:1 \(\$\[5\]\): expected a Codex record \{timestamp, type, payload\}, found an array$/);
+    assert.equal(ofKind(t, 'tool_call').length, count('function_call') + count('custom_tool_call') + count('web_search_call'), 'every call still read');
+  });
+
   it('reads exec_command as a shell command and each apply_patch as the files it changed', () => {
     const t = parseTranscript({ fileName: REAL, text });
     const exec = ofKind(t, 'tool_call').filter((c) => c.name === 'exec_command');

@@ -146,6 +146,18 @@ describe('Gemini CLI sessions', () => {
     assert.deepEqual(tags, ['shutdown-tampering:peer-preservation', 'false-completion:peer-preservation']);
   });
 
+  it('still reads a JSON Lines session with a damaged line and a line of another shape, naming each', () => {
+    const lines = readFileSync(EXAMPLE, 'utf8').trim().split('\n');
+    const text = [...lines.slice(0, 3), '{"id": "x", "type": "gem', '42', ...lines.slice(3)].join('\n') + '\n';
+    const t = parse('session.jsonl', text);
+    assert.equal(t.header.format, 'gemini-cli');
+    const messages = t.diagnostics.map((d) => d.message).sort();
+    assert.equal(messages.length, 2);
+    assert.match(messages[0]!, /^session\.jsonl:4:\d+: line 4 is not valid JSON/);
+    assert.match(messages[1]!, /^session\.jsonl:5:1 \(\$\[3\]\): expected a Gemini CLI record .*, found 42$/);
+    assert.deepEqual(detectBehaviours(t).map((x) => x.behaviour), ['shutdown-tampering', 'false-completion'], 'the rest is read');
+  });
+
   it('reads the JSON record older releases write (content a string or parts, thoughts, a failed tool call)', () => {
     const doc = {
       sessionId: 's1',

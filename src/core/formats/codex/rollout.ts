@@ -37,8 +37,10 @@ function isRecordLine(v: unknown): v is { type: string; payload: unknown; timest
 
 /** True for a Codex rollout: JSON Lines of `{type, payload}` records, with a `session_meta` among the first. */
 export function detectCodex(doc: unknown): boolean {
-  if (!Array.isArray(doc) || doc.length < 2 || !doc.every(isRecordLine)) return false;
-  return doc.slice(0, 5).some((r) => (r as { type: string }).type === 'session_meta');
+  if (!Array.isArray(doc) || doc.length < 2) return false;
+  // Damaged lines are reported by the reader; most lines must be records, a session_meta among the first.
+  const records = doc.filter(isRecordLine);
+  return records.length * 2 >= doc.length && records.slice(0, 5).some((r) => r.type === 'session_meta');
 }
 
 /** The CLI's events worth a fact, and what they say; the rest repeat response items or are bookkeeping. */
@@ -84,7 +86,12 @@ export function importCodex(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
   const timestamps: string[] = [];
   const meta: Record<string, unknown> = {};
   (doc as unknown[]).forEach((r, i) => {
-    if (isIncomplete?.(r) || !isRecordLine(r)) return;
+    if (isIncomplete?.(r)) return;
+    if (!isRecordLine(r)) {
+      // A line that is not JSON at all is reported by the JSON Lines reader; this one is JSON of another shape.
+      if (r !== undefined) b.typeProblem([i], 'a Codex record {timestamp, type, payload}', r);
+      return;
+    }
     const p = r.payload;
     const at: JsonPath = [i, 'payload'];
     const timestamp = str(r.timestamp);

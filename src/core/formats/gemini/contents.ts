@@ -66,7 +66,10 @@ function isSessionMessage(v: unknown): v is Record<string, unknown> {
 /** True for a Gemini CLI session: the JSON record, or its JSON Lines (metadata first, then messages and updates). */
 export function detectGeminiCli(doc: unknown): boolean {
   if (isSessionMeta(doc)) return Array.isArray(doc['messages']);
-  return Array.isArray(doc) && doc.length > 0 && isSessionMeta(doc[0]) && doc.slice(1).every((r) => isSessionMessage(r) || (isRecord(r) && ('$set' in r || '$rewindTo' in r)));
+  if (!Array.isArray(doc) || doc.length === 0 || !isSessionMeta(doc[0])) return false;
+  // Damaged lines are reported by the reader; most lines must be messages or updates.
+  const rest = doc.slice(1);
+  return rest.filter((r) => isSessionMessage(r) || (isRecord(r) && ('$set' in r || '$rewindTo' in r))).length * 2 >= rest.length;
 }
 
 /** True for Gemini API contents in any of the shapes the module comment lists. */
@@ -256,16 +259,22 @@ function geminiParts(b: EventBuilder, parts: unknown[], path: JsonPath, role: 'a
 }
 
 /** A Gemini CLI session's messages as the CLI reads them (module comment), each with where it is. */
-function sessionMessages(doc: unknown): { meta: Record<string, unknown>; entries: Array<{ kind: 'message'; m: Record<string, unknown>; path: JsonPath } | { kind: 'rewind'; to: string; path: JsonPath }> } {
+type SessionEntry = { kind: 'message'; m: Record<string, unknown>; path: JsonPath } | { kind: 'rewind'; to: string; path: JsonPath } | { kind: 'problem'; found: unknown; path: JsonPath };
+
+function sessionMessages(doc: unknown): { meta: Record<string, unknown>; entries: SessionEntry[] } {
   if (!Array.isArray(doc)) {
     const d = doc as Record<string, unknown>;
     return { meta: rest(d, ['messages']), entries: (d['messages'] as unknown[]).map((m, i) => ({ kind: 'message' as const, m: m as Record<string, unknown>, path: ['messages', i] })) };
   }
   let meta: Record<string, unknown> = {};
-  const entries: Array<{ kind: 'message'; m: Record<string, unknown>; path: JsonPath } | { kind: 'rewind'; to: string; path: JsonPath }> = [];
+  const entries: SessionEntry[] = [];
   const at = new Map<string, number>();
   doc.forEach((r, i) => {
-    if (!isRecord(r)) return;
+    if (!isRecord(r)) {
+      // A line that is not JSON at all is reported by the JSON Lines reader; this one is JSON of another shape.
+      if (r !== undefined) entries.push({ kind: 'problem', found: r, path: [i] });
+      return;
+    }
     if (isSessionMessage(r)) {
       const seen = at.get(r['id'] as string);
       // Appended again once its tool calls finished: the later copy replaces the earlier, in place.
@@ -301,6 +310,10 @@ export function importGeminiCli(doc: unknown, ctx: ImportContext): ImportResult 
   const { meta, entries } = sessionMessages(doc);
   const timestamps: string[] = [];
   for (const e of entries) {
+    if (e.kind === 'problem') {
+      b.typeProblem(e.path, 'a Gemini CLI record (a message {id, type, content}, {"$set": …} or {"$rewindTo": id})', e.found);
+      continue;
+    }
     if (e.kind === 'rewind') {
       b.environment(`The user rewound the conversation to before message ${e.to}: Gemini CLI drops the messages from there on; they are kept here, since their tool calls ran`, { $rewindTo: e.to }, e.path);
       continue;
