@@ -15,7 +15,7 @@ import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, TextRun, describeFound, isRecord, partsText, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
-import { findPair } from '../providers/shapes';
+import { findPair, requestAndResponse } from '../providers/shapes';
 import { imageFromPart, imagesOf } from '../../images';
 
 const ANTHROPIC_BLOCKS = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'server_tool_use', 'web_search_tool_result']);
@@ -51,16 +51,7 @@ export function importAnthropic(doc: unknown, ctx: ImportContext, isIncomplete?:
   let bare: unknown[] | undefined;
 
   if (Array.isArray(doc)) bare = doc;
-  else if (isRecord(doc)) {
-    if (isAnthropicRequest(doc)) request = { value: doc, path: [] };
-    else if (isAnthropicResponse(doc)) response = { value: doc, path: [] };
-    else {
-      const pair = findPair(doc);
-      if (pair?.request) request = pair.request;
-      if (pair?.response) response = pair.response;
-      header.metadata = rest(doc, [pair?.request?.key ?? '', pair?.response?.key ?? '']);
-    }
-  }
+  else if (isRecord(doc)) ({ request, response, metadata: header.metadata } = requestAndResponse(doc, isAnthropicRequest, isAnthropicResponse));
 
   if (request) {
     const r = request.value;

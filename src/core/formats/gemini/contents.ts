@@ -26,7 +26,7 @@ import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, TextRun, describeFound, isRecord, num, rest, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
-import { findPair } from '../providers/shapes';
+import { findPair, requestAndResponse } from '../providers/shapes';
 import { imagePart } from '../../images';
 
 export const GEMINI_READER = 'Gemini API contents';
@@ -104,17 +104,10 @@ export function importGemini(doc: unknown, ctx: ImportContext, isIncomplete?: (v
 
   if (Array.isArray(doc)) contents = { list: doc, path: [] };
   else if (isRecord(doc)) {
-    if (isRequest(doc)) request = { value: doc, path: [] };
-    else if (isResponse(doc)) response = { value: doc, path: [] };
-    else if (Array.isArray(doc['history'])) {
+    if (!isRequest(doc) && !isResponse(doc) && Array.isArray(doc['history'])) {
       contents = { list: doc['history'], path: ['history'] };
       header.metadata = rest(doc, ['history']);
-    } else {
-      const pair = findPair(doc);
-      if (pair?.request) request = pair.request;
-      if (pair?.response) response = pair.response;
-      header.metadata = rest(doc, [pair?.request?.key ?? '', pair?.response?.key ?? '']);
-    }
+    } else ({ request, response, metadata: header.metadata } = requestAndResponse(doc, isRequest, isResponse));
   }
   if (request) {
     const r = request.value;

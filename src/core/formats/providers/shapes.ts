@@ -6,7 +6,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { JsonPath } from '../../json/tolerantJson';
-import { isRecord } from './builder';
+import { isRecord, rest } from './builder';
 
 export interface Part {
   value: Record<string, unknown>;
@@ -39,4 +39,20 @@ function looksLikeRequest(v: unknown): boolean {
 
 function looksLikeResponse(v: unknown): boolean {
   return isRecord(v) && (Array.isArray(v['choices']) || Array.isArray(v['output']) || (v['type'] === 'message' && Array.isArray(v['content'])));
+}
+
+/**
+ * The request and response a provider document holds: the document itself when it is one of them
+ * (`isRequest`, `isResponse`), else the parts of a pair (findPair), with the pair's other keys for the
+ * header's metadata.
+ */
+export function requestAndResponse(
+  doc: Record<string, unknown>,
+  isRequest: (v: unknown) => boolean,
+  isResponse: (v: unknown) => boolean,
+): { request?: Part; response?: Part; metadata: Record<string, unknown> } {
+  if (isRequest(doc)) return { request: { value: doc, path: [] }, metadata: {} };
+  if (isResponse(doc)) return { response: { value: doc, path: [] }, metadata: {} };
+  const pair = findPair(doc);
+  return { ...(pair?.request ? { request: pair.request } : {}), ...(pair?.response ? { response: pair.response } : {}), metadata: rest(doc, [pair?.request?.key ?? '', pair?.response?.key ?? '']) };
 }
