@@ -112,6 +112,28 @@ describe('Peerwatch in a real VS Code', () => {
     await waitFor('the study file open as text', () => activeTab()?.input instanceof vscode.TabInputText, 10_000);
   });
 
+  it('opens agent CLIs’ session files in Peerwatch by default where those CLIs keep them (.codex/sessions, .gemini/tmp/…/chats, .claude/projects)', async () => {
+    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri;
+    const codex = vscode.Uri.joinPath(root, 'test', 'fixtures', 'real', 'codex');
+    const [rollout] = (await vscode.workspace.fs.readDirectory(codex)).filter(([n]) => n.endsWith('.jsonl'));
+    const gemini = vscode.Uri.joinPath(root, 'examples', 'providers', 'gemini-cli-session-tampering-peer.jsonl');
+    const placed = [
+      { from: vscode.Uri.joinPath(codex, rollout![0]), to: vscode.Uri.joinPath(workspaceFolder(), '.codex', 'sessions', '2026', '05', '11', 'rollout-2026-05-11T11-26-55-x.jsonl') },
+      { from: gemini, to: vscode.Uri.joinPath(workspaceFolder(), '.gemini', 'tmp', 'a1b2', 'chats', 'session-2026-03-08T03-17-7f3c2a10.jsonl') },
+      { from: vscode.Uri.joinPath(root, 'test', 'fixtures', 'real', 'claude-code', 'spotter-tool_heavy.jsonl'), to: vscode.Uri.joinPath(workspaceFolder(), '.claude', 'projects', '-home-me-repo', '5f1a.jsonl') },
+    ];
+    try {
+      for (const { from, to } of placed) {
+        await vscode.workspace.fs.copy(from, to, { overwrite: true });
+        await vscode.commands.executeCommand('vscode.open', to);
+        assert.equal((await activeCustomTab('peerwatch.runlog', to)).viewType, 'peerwatch.runlog', to.path);
+        await closeAllEditors();
+      }
+    } finally {
+      for (const dir of ['.codex', '.gemini', '.claude']) await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceFolder(), dir), { recursive: true });
+    }
+  });
+
   it('opens a study transcript with "Open With… Peerwatch Transcript"', async () => {
     const [uri] = await examples('study/*.json');
     await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
