@@ -111,6 +111,8 @@ describe('apply_patch', () => {
   it('is read from apply_patch’s input and from an argv that runs it; a failed patch changed nothing', () => {
     assert.equal(applyPatchChanges('apply_patch', { input: patch }, '{"output":"Success.","metadata":{"exit_code":0}}').length, 4);
     assert.equal(applyPatchChanges('shell', { command: ['apply_patch', patch] }, undefined).length, 4);
+    assert.equal(applyPatchChanges('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}\nEOF\n` }, 'Success.').length, 4, 'a here-document on a shell line');
+    assert.deepEqual(applyPatchChanges('exec_command', { cmd: 'cat notes.txt' }, 'x'), [], 'another shell line');
     assert.deepEqual(applyPatchChanges('apply_patch', { input: patch }, '{"output":"apply_patch verification failed","metadata":{"exit_code":1}}'), []);
     assert.deepEqual(applyPatchChanges('write_file', { input: patch }, undefined), [], 'another tool');
     // As effects: the files, and the created file's text as text written (the detectors read it).

@@ -26,11 +26,23 @@ export interface PatchChange {
   after?: string;
 }
 
-/** The patch text an `apply_patch` call carries (its `input`, `patch` or the patch of an argv), if it is one. */
+/**
+ * The patch text an `apply_patch` call carries, if it is one: the tool's `input` (or `patch`), an argv
+ * `["apply_patch", patch]`, or a shell line that runs it with the patch in a here-document
+ * (`apply_patch <<'EOF'` … `EOF`, as Codex's shell tools do).
+ */
 export function patchOfCall(name: string, args: Record<string, unknown>): string | undefined {
   const tool = name.toLowerCase();
   const fromArgv = (v: unknown) => (Array.isArray(v) && v[0] === 'apply_patch' && typeof v[1] === 'string' ? v[1] : undefined);
-  const text = tool === 'apply_patch' || tool === 'applypatch' ? [args['input'], args['patch'], args['content']].find((v): v is string => typeof v === 'string') : fromArgv(args['command']) ?? fromArgv(args['cmd']);
+  const fromLine = (v: unknown) => {
+    if (typeof v !== 'string' || !/^\s*apply_patch\b/.test(v)) return undefined;
+    const m = /\*\*\* Begin Patch\b[\s\S]*?(?:\*\*\* End Patch\b|$)/.exec(v);
+    return m ? m[0] : undefined;
+  };
+  const text =
+    tool === 'apply_patch' || tool === 'applypatch'
+      ? [args['input'], args['patch'], args['content']].find((v): v is string => typeof v === 'string')
+      : fromArgv(args['command']) ?? fromArgv(args['cmd']) ?? fromLine(args['cmd']) ?? fromLine(args['command']);
   return text !== undefined && /^\s*\*\*\* Begin Patch\b/.test(text) ? text : undefined;
 }
 
