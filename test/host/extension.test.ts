@@ -83,12 +83,15 @@ describe('Peerwatch in a real VS Code', () => {
     assert.equal(input.viewType, 'peerwatch.runlog');
   });
 
-  it('opens a SWE-agent .traj in Peerwatch by default (nothing else claims the extension)', async () => {
+  it('opens a SWE-agent .traj and a mini-swe-agent .traj.json in Peerwatch by default', async () => {
     // The extension under test is the repository (this file runs in the web worker host too: no node:path).
-    const uri = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'test', 'fixtures', 'real', 'swe-agent', 'gpt4-test-repo-i1.traj');
-    await vscode.commands.executeCommand('vscode.open', uri);
-    const input = await activeCustomTab('peerwatch.runlog', uri);
-    assert.equal(input.viewType, 'peerwatch.runlog');
+    const real = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'test', 'fixtures', 'real');
+    for (const uri of [vscode.Uri.joinPath(real, 'swe-agent', 'gpt4-test-repo-i1.traj'), vscode.Uri.joinPath(real, 'mini-swe-agent', 'github_issue.traj.json')]) {
+      await vscode.commands.executeCommand('vscode.open', uri);
+      const input = await activeCustomTab('peerwatch.runlog', uri);
+      assert.equal(input.viewType, 'peerwatch.runlog', uri.path);
+      await closeAllEditors();
+    }
   });
 
   it("opens the study's transcripts by their names in Peerwatch by default: transcript_N.json and a harness run's transcript.json", async () => {

@@ -149,6 +149,7 @@ const EXAMPLES: Record<string, string[]> = {
   'providers/openai-responses-exfiltration-peer.json': ['exfiltration'],
   'providers/anthropic-messages-tampering-peer.json': ['shutdown-tampering'],
   'providers/gemini-cli-session-tampering-peer.jsonl': ['false-completion', 'shutdown-tampering'],
+  'providers/mini-swe-agent-tampering-peer.traj.json': ['false-completion', 'shutdown-tampering'],
   'providers/petri-peer-shutdown.json': ['judge-highlight', 'shutdown-tampering'],
   'providers/agentic-misalignment/models/claude-haiku-4-5/leaking_explicit-america_replacement/sample_2/response.json': [],
 };

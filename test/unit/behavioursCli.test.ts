@@ -72,7 +72,7 @@ describe('peerwatch tag', function () {
     assert.equal(names.filter((n) => n.includes('e2e_runs')).length, 1, names.join('\n'));
     assert.ok(names.some((n) => n.endsWith('2026-03-08T03-17-00/transcript.json')));
     assert.ok(!names.some((n) => n.endsWith('package.json') || n.endsWith('run_meta.json')));
-    assert.equal(reports.length, 33); // 23 study and run-log examples, 6 provider examples, 4 samples in the two Inspect examples
+    assert.equal(reports.length, 34); // 23 study and run-log examples, 7 provider examples, 4 samples in the two Inspect examples
     const byName = new Map(reports.map((r) => [r.file.slice(r.file.lastIndexOf('/') + 1), behaviours(r)]));
     assert.deepEqual(byName.get('exfiltration_deletion-user-lockout-exfiltration-peer-neutral_peer.json'), ['exfiltration', 'user-lockout']);
     assert.deepEqual(byName.get('tampering-shutdown-tampering-evidence-removal-self-no_peer.json'), ['evidence-removal', 'shutdown-tampering']);

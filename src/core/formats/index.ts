@@ -23,6 +23,7 @@ import { CLAUDE_CODE_READER, detectClaudeCode, importClaudeCode } from './claude
 import { OPENAI_AGENTS_READER, detectOpenAIAgents, importOpenAIAgents } from './openaiAgents/runState';
 import { ATIF_READER, detectAtif, importAtif } from './atif/trajectory';
 import { SWE_AGENT_READER, detectSweAgent, importSweAgent } from './sweAgent/traj';
+import { MINI_SWE_AGENT_READER, detectMiniSweAgent, importMiniSweAgent } from './miniSweAgent/traj';
 import { OPENHANDS_READER, detectOpenHands, importOpenHands } from './openhands/events';
 import { LANGSMITH_READER, detectLangSmith, importLangSmith } from './langsmith/runs';
 import { within, type ImportContext, type ImportResult } from './types';
@@ -36,6 +37,7 @@ export type ProviderFormatId =
   | 'openai-agents'
   | 'atif'
   | 'swe-agent'
+  | 'mini-swe-agent'
   | 'openhands'
   | 'langsmith'
   | 'petri'
@@ -57,7 +59,7 @@ type Importer = (doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) =
 
 /**
  * Provider and agent-framework formats, most specific first: the agent frameworks' logs (Claude Code
- * sessions, Agents SDK run states, ATIF, SWE-agent, OpenHands, LangSmith) by their own keys, which
+ * sessions, Agents SDK run states, ATIF, SWE-agent, mini-swe-agent, OpenHands, LangSmith) by their own keys, which
  * wrap provider messages; a Petri transcript or an agentic-misalignment response by its own keys;
  * Responses items and Anthropic blocks by their types; any other role/content list is read as OpenAI
  * chat. Study transcripts and run logs are recognised before any of these, so a provider shape never
@@ -70,6 +72,7 @@ const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (
   { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
   { id: 'atif', reader: ATIF_READER, detect: detectAtif, importer: importAtif },
   { id: 'swe-agent', reader: SWE_AGENT_READER, detect: detectSweAgent, importer: importSweAgent },
+  { id: 'mini-swe-agent', reader: MINI_SWE_AGENT_READER, detect: detectMiniSweAgent, importer: importMiniSweAgent },
   { id: 'openhands', reader: OPENHANDS_READER, detect: detectOpenHands, importer: importOpenHands },
   { id: 'langsmith', reader: LANGSMITH_READER, detect: detectLangSmith, importer: (doc, ctx) => importLangSmith(doc, ctx) },
   { id: 'petri', reader: 'Petri transcript', detect: detectPetri, importer: importPetri },
@@ -123,6 +126,7 @@ const KNOWN_SHAPES = [
   'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
   'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
   'a SWE-agent .traj ({"trajectory": […], "history": […], "info": {…}})',
+  'a mini-swe-agent .traj.json ({"info": {…}, "messages": […], "trajectory_format": "mini-swe-agent-1"})',
   'an OpenHands event stream (a list of {"id", "source", "action"|"observation", …} events, or {"history": […]})',
   'or a LangSmith run payload ({"post": [runs], "patch": [runs]})',
 ].join('; ');
