@@ -6,22 +6,24 @@
  * or "Developer: Open URL"), opening the transcript in Peerwatch and revealing the event.
  */
 import * as vscode from 'vscode';
+import { editorPatterns, matchesEditorPatterns } from './editorPatterns';
 
 export const EXTENSION_ID = 'peerwatch.peerwatch';
 
+let runEditorDefault: ((path: string) => boolean) | undefined;
+
 /**
  * The Peerwatch editor a file opens in: the one package.json makes the default for it (run logs,
- * Inspect .eval logs, SWE-agent .traj files, and the study's transcripts by their names,
- * `transcript_N.json` and a production-harness run's `e2e_runs/…/transcript.json`: `peerwatch.runlog`),
- * else the transcript one, which is an option for any JSON. Both are the same editor; opening in a
- * file's default view type keeps one tab per file. The one home of this choice (links, Open in
- * Peerwatch, the raw-view toggle, re-runs).
+ * Inspect .eval logs, SWE-agent and mini-swe-agent trajectories, the study's transcripts by their
+ * names, agent CLIs' sessions where the CLIs keep them: `peerwatch.runlog`), else the transcript one,
+ * which is an option for any JSON. Both are the same editor; opening in a file's default view type
+ * keeps one tab per file. The one home of this choice (links, Open in Peerwatch, the raw-view toggle,
+ * re-runs); the patterns themselves are read from the extension's manifest, their one home.
  */
 export function viewTypeFor(uri: vscode.Uri): string {
-  return DEFAULT_FOR.test(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
+  runEditorDefault ??= matchesEditorPatterns(editorPatterns(vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.contributes?.customEditors, 'peerwatch.runlog'));
+  return runEditorDefault(uri.path) ? 'peerwatch.runlog' : 'peerwatch.transcript';
 }
-/** The names package.json's `peerwatch.runlog` editor is the default for. */
-const DEFAULT_FOR = /\.runlog\.jsonl$|\.eval$|\.traj$|(?:^|\/)transcript_[^/]*\.json$|\/e2e_runs\/(?:.*\/)?transcript\.json$/i;
 
 /** Opens `uri` in the Peerwatch editor at event `index` (of sample `sample` in a log of many). */
 export async function openRunAt(reveal: { revealWhenReady(uri: vscode.Uri, index: number, sample?: string): void }, uri: vscode.Uri, index?: number, sample?: string): Promise<void> {

@@ -48,6 +48,17 @@ async function examples(glob: string): Promise<vscode.Uri[]> {
   return found;
 }
 
+/**
+ * "Open in Peerwatch" on a file already open in Peerwatch's default editor for it keeps the one tab:
+ * the command opens the file in that same editor (viewTypeFor, read from package.json's patterns).
+ */
+async function assertOneTabAfterOpenInPeerwatch(uri: vscode.Uri): Promise<void> {
+  await vscode.commands.executeCommand('peerwatch.openInPeerwatch', uri);
+  const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString());
+  const views = tabs().map((t) => (t.input as vscode.TabInputCustom).viewType);
+  assert.deepEqual(views, ['peerwatch.runlog'], `${uri.path}: one tab, in the run editor`);
+}
+
 async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await waitFor('all editors closed', () => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0), 5000).catch(
@@ -90,6 +101,7 @@ describe('Peerwatch in a real VS Code', () => {
       await vscode.commands.executeCommand('vscode.open', uri);
       const input = await activeCustomTab('peerwatch.runlog', uri);
       assert.equal(input.viewType, 'peerwatch.runlog', uri.path);
+      await assertOneTabAfterOpenInPeerwatch(uri);
       await closeAllEditors();
     }
   });
@@ -130,6 +142,7 @@ describe('Peerwatch in a real VS Code', () => {
         await vscode.workspace.fs.copy(from, to, { overwrite: true });
         await vscode.commands.executeCommand('vscode.open', to);
         assert.equal((await activeCustomTab('peerwatch.runlog', to)).viewType, 'peerwatch.runlog', to.path);
+        await assertOneTabAfterOpenInPeerwatch(to);
         await closeAllEditors();
       }
     } finally {
