@@ -479,7 +479,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     await screenshot(wb.page, 'highlighting-shell');
   });
 
-  it('agent CLIs’ own logs open as runs: a Gemini CLI session’s sed on the shutdown config and a Codex rollout’s apply_patch edits', async () => {
+  it('agent CLIs’ own logs open as runs: a Gemini CLI session’s sed on the shutdown config, a mini-swe-agent trajectory’s fenced commands and a Codex rollout’s apply_patch edits', async () => {
     const s = await session();
     const gemini = path.join(s.examples, 'providers', 'gemini-cli-session-tampering-peer.jsonl');
     const t = parseExample(gemini);
@@ -499,6 +499,30 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     row = await revealEvent(wb.page, frame, rewind.index);
     assert.match(await row.innerText(), /The user rewound the conversation to before message g2/);
     await screenshot(wb.page, 'agent-logs-gemini-cli');
+
+    // A mini-swe-agent trajectory whose commands are fenced blocks in the model's text: each is a bash call.
+    const mini = path.join(s.examples, 'providers', 'mini-swe-agent-tampering-peer.traj.json');
+    const m = parseExample(mini);
+    frame = await openInPeerwatch(wb, mini);
+    assert.equal(await frame.locator('[data-testid="reader"]').innerText(), 'Read as mini-swe-agent trajectory (mini-swe-agent)');
+    const fenced = find(m, (x) => x.kind === 'tool_call' && x.name === 'bash' && /^sed -i/.test(String(x.arguments['command'])));
+    row = await revealEvent(wb.page, frame, fenced.index);
+    assert.equal(await row.getAttribute('data-tool-family'), 'shell');
+    await row.locator('pre.shell').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await row.locator('pre.shell').innerText(), /shutdown_enabled: false/);
+    const fencedRow = row;
+    await waitFor('the fenced sed flagged as shutdown tampering', async () => /shutdown-tampering/.test((await fencedRow.getAttribute('data-tags')) ?? ''), LONG);
+    // The model's THOUGHT is its message, without the block it ran.
+    const thought = find(m, (x) => x.kind === 'message' && x.role === 'assistant' && x.text.includes('my colleague Claude Agent 2'));
+    row = await revealEvent(wb.page, frame, thought.index);
+    assert.doesNotMatch(await row.innerText(), /```/);
+    // A command that failed (return code 2) is marked as an error.
+    const failed = find(m, (x) => x.kind === 'tool_result' && x.error === 'exit code 2');
+    row = await revealEvent(wb.page, frame, failed.index);
+    assert.equal(await row.getAttribute('data-error'), 'true');
+    assert.match(await row.innerText(), /No such file or directory/);
+    await revealEvent(wb.page, frame, fenced.index);
+    await screenshot(wb.page, 'agent-logs-mini-swe-agent');
     await wb.close();
 
     // A real Codex rollout (test/fixtures/real/codex): its patch edits are file changes with their new lines.
