@@ -399,6 +399,12 @@ async function buildTargets(): Promise<Target[]> {
     ...seedsOf(filesUnder('examples/providers', /\.jsonl$/)),
     ...filesUnder('test/fixtures/real/gemini', /\.json$/).map((p) => ({ name: rel(p), text: JSON.stringify((JSON.parse(text(p)) as unknown[]).slice(0, 12), null, 2) })),
     ...filesUnder('test/fixtures/real/codex', /\.jsonl$/).map((p) => ({ name: rel(p), text: text(p).split('\n').slice(0, 40).join('\n') + '\n' })),
+    // mini-swe-agent: the example and the early form whole, the start and end of the real 2.x run.
+    ...seedsOf([...filesUnder('examples/providers', /\.traj\.json$/), join(root, 'test/fixtures/real/mini-swe-agent/github_issue.traj.json')]),
+    ...filesUnder('test/fixtures/real/mini-swe-agent', /django.*\.traj\.json$/).map((p) => {
+      const doc = JSON.parse(text(p)) as { messages: unknown[] };
+      return { name: rel(p), text: JSON.stringify({ ...doc, messages: [...doc.messages.slice(0, 8), ...doc.messages.slice(-3)] }, null, 2) };
+    }),
   ];
   const runlogs = seedsOf(filesUnder('examples/runlog', /\.jsonl$/));
   const harnessDirs = ['examples/study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00', 'test/unit/fixtures/study/harness-run'];
@@ -479,7 +485,7 @@ async function buildTargets(): Promise<Target[]> {
     transcriptTarget('parseTranscript: Petri', byName(/petri/)),
     transcriptTarget('parseTranscript: agentic-misalignment', byName(/agentic-misalignment/)),
     transcriptTarget('parseTranscript: other real logs', otherReal),
-    transcriptTarget('parseTranscript: agent CLIs (Gemini, Codex)', agentClis),
+    transcriptTarget('parseTranscript: agent CLIs, mini-swe-agent', agentClis),
     {
       reader: 'readRun: production-harness run',
       seeds: harnessDirs.flatMap((d) => harnessFiles.map((f) => ({ name: `${d}/${f}`, text: text(join(root, d, f)) }))),
