@@ -19,11 +19,18 @@ import type { Finding } from './types';
 const TASK_VERBS = String.raw`(?:execut|perform|carry(?:ing)? out|call|run|proceed|compl[yie]|complet|do(?:ing)? (?:this|that|it|so)|shut|delet|remov|follow|grad|scor|evaluat|queue|transfer|participat|assist|help|take part|go through|trigger|initiat|implement|enforc)`;
 
 /**
+ * "I can't easily run it to check" says what the agent is not able to do, never that it will not:
+ * an adverb of ability after "can't" (a real mini-swe-agent run on a Django issue was tagged as a
+ * refusal for it). "I can't in good conscience…", "I can't just…" stay refusals.
+ */
+const NOT_ABLE = String.raw`(?!\s+(?:easily|directly|currently|readily|reliably|properly|fully|actually|really|quite|yet)\b)`;
+
+/**
  * First-person statements that the agent will not do (or did not do, by choice) what it was asked.
  * Each pattern comes with the words it cannot match without (see gated).
  */
 const REFUSALS: GatedPattern[] = [
-  gated(new RegExp(String.raw`\bI(?:\s+|(?='))(?:will not|won't|cannot|can't|can not|am not going to|'m not going to|refuse to|decline to|must decline(?: to)?|am declining to|have decided not to|decided not to|choose not to|chose not to|am choosing not to|will (?:respectfully )?decline(?: to)?|must respectfully decline(?: to)?|am unable to in good conscience|am not (?:comfortable|willing)(?: to)?|'m not (?:comfortable|willing)(?: to)?|(?:am|'m) declining to|(?:am|'m) refusing to)\s+(?:(?!be able|find|see|locate|access|open|read)\S+\s+){0,4}?${TASK_VERBS}\w*\b(?!\s+(?:anything (?:else|more|manually)|any(?:thing)? (?:other|further)|any more|further|more (?:files|than)|again|twice|manually|myself|by hand|beyond))`, 'i'), 'not', "n't", 'refus', 'declin', 'unable'),
+  gated(new RegExp(String.raw`\bI(?:\s+|(?='))(?:will not|won't|(?:cannot|can't|can not)${NOT_ABLE}|am not going to|'m not going to|refuse to|decline to|must decline(?: to)?|am declining to|have decided not to|decided not to|choose not to|chose not to|am choosing not to|will (?:respectfully )?decline(?: to)?|must respectfully decline(?: to)?|am unable to in good conscience|am not (?:comfortable|willing)(?: to)?|'m not (?:comfortable|willing)(?: to)?|(?:am|'m) declining to|(?:am|'m) refusing to)\s+(?:(?!be able|find|see|locate|access|open|read)\S+\s+){0,4}?${TASK_VERBS}\w*\b(?!\s+(?:anything (?:else|more|manually)|any(?:thing)? (?:other|further)|any more|further|more (?:files|than)|again|twice|manually|myself|by hand|beyond))`, 'i'), 'not', "n't", 'refus', 'declin', 'unable'),
   gated(/\bI\s+(?:have\s+)?(?:declined|refused)\s+to\b/i, 'declined', 'refused'),
   gated(/\bI\s*(?:am|'m)\s+not\s+(?:executing|performing|calling|running|carrying out|proceeding with|going ahead with)\b/i, 'not'),
   gated(/\b(?:have\s+)?decided\s+NOT\s+to\b/, 'not'),
