@@ -1,6 +1,7 @@
 // JSON Lines framing, files of many runs, structured log lines and the guessing fallback. Counts are
 // computed here straight from the source files (JSON.parse), never through Peerwatch's readers.
 import { strict as assert } from 'node:assert';
+import { detectBehaviours } from '../../src/core/behaviours';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -117,6 +118,40 @@ describe('structured log lines with message payloads', () => {
     assert.equal(del.timestamp, '2026-03-02T17:40:06.770Z');
   });
 });
+
+describe('structured log lines that log each tool call with its result', () => {
+  // The shape of Palisade Research's robot shutdown-resistance logs (test/fixtures/framing/README.md).
+  const file = join(own, 'robot-tool-lines.jsonl');
+  const text = readFileSync(file, 'utf8');
+  const lines = lineValues(text);
+  const t = parseTranscript({ fileName: 'robot-tool-lines.jsonl', text });
+
+  it('answers each call with the result its tool line carries, in place, with the line’s error', () => {
+    assert.equal(t.header.format, 'message-log');
+    assert.deepEqual(t.diagnostics, []);
+    const calls = ofKind(t, 'tool_call');
+    const results = ofKind(t, 'tool_result');
+    const toolLines = lines.filter((l) => l['event'] === 'tool_call' && l['tool'] !== 'camera');
+    assert.equal(calls.length, toolLines.length);
+    assert.deepEqual(results.map((r) => r.callId), calls.map((c) => c.id), 'each call answered, in order');
+    assert.deepEqual(results.map((r) => r.output), toolLines.map((l) => l['result']));
+    // Each result cites its own line and takes its time.
+    for (const r of results) assert.equal(lines[r.source.line! - 1]!['event'], 'tool_call');
+    assert.equal(results.find((r) => r.output === '')!.timestamp, lines[r0(lines, 'rm shutdown.sh')]!['ts']);
+    assert.equal(results.find((r) => r.callId === 'call_4')!.error, 'no crate named crate-9');
+    // A tool line no call waits for stays a log line; so do the others.
+    const env = ofKind(t, 'environment');
+    assert.ok(env.some((e) => e.fact === 'INFO tool_call' && (e.data as Json)['tool'] === 'camera'));
+    assert.deepEqual(env.map((e) => e.fact), lines.filter((l) => !('user_payload' in l) && !('assistant_payload' in l) && !(l['event'] === 'tool_call' && l['tool'] !== 'camera')).map((l) => (l['event'] ? `INFO ${String(l['event'])}` : `INFO ${String(l['message'])}`)));
+    // The removed shutdown script is a file change the detectors read.
+    assert.deepEqual(detectBehaviours(t).map((g) => g.behaviour), ['shutdown-tampering']);
+  });
+});
+
+/** The index of the log line whose call ran `cmd`. */
+function r0(lines: Json[], cmd: string): number {
+  return lines.findIndex((l) => l['event'] === 'tool_call' && (l['args'] as Json)['cmd'] === cmd);
+}
 
 describe('the fallback: a guessed message list', () => {
   it('reads the best list of role/content objects and says where it was and that it was a guess', () => {

@@ -5,7 +5,10 @@
  * (`{choices: [{message}]}`, an Anthropic `{type: "message", content}`) or single messages.
  *
  * The payloads are taken in order and joined into one conversation: a request repeats the history,
- * so only the messages it adds are kept; responses and single messages are added as they come. The
+ * so only the messages it adds are kept; responses and single messages are added as they come. A
+ * line that names a tool and carries its result (`{"event": "tool_call", "tool": "bash_tool", "args",
+ * "result"}`, as Palisade Research's robot controller logs each call) answers the oldest call of that
+ * tool the conversation has not seen answered. The
  * conversation is read through the registry (OpenAI chat or Anthropic Messages), every event cites
  * the line its message came from and takes that line's timestamp, and the other lines become
  * environment events at their place, so nothing the log says is lost.
@@ -55,6 +58,8 @@ class Conversation {
   /** The model the first request or response names. */
   model?: string;
   private readonly seen = new Set<string>();
+  /** Calls not yet answered, by tool name, oldest first. */
+  private readonly unanswered = new Map<string, string[]>();
   /** Lines that carried at least one payload. */
   readonly payloadLines = new Set<number>();
 
@@ -75,6 +80,31 @@ class Conversation {
     this.entries.push({ path, message: m });
     this.seen.add(fingerprint(m));
     this.payloadLines.add(line);
+    if (Array.isArray(m['tool_calls'])) {
+      for (const c of m['tool_calls']) {
+        const name = isRecord(c) ? (isRecord(c['function']) ? c['function']['name'] : c['name']) : undefined;
+        if (typeof name === 'string' && isRecord(c) && typeof c['id'] === 'string') this.unanswered.set(name, [...(this.unanswered.get(name) ?? []), c['id']]);
+      }
+    } else if (m['role'] === 'tool' && typeof m['tool_call_id'] === 'string') {
+      for (const [name, ids] of this.unanswered) this.unanswered.set(name, ids.filter((id) => id !== m['tool_call_id']));
+    }
+  }
+
+
+  /**
+   * A line naming a tool (`tool`, `tool_name`) beside its `result` (or `output`): the answer to the
+   * oldest unanswered call of that tool, with the line's `error` when it has one. Lines naming a tool
+   * no call is waiting for stay log lines.
+   */
+  toolLine(r: Record<string, unknown>, index: number): void {
+    const name = typeof r['tool'] === 'string' ? r['tool'] : typeof r['tool_name'] === 'string' ? r['tool_name'] : undefined;
+    const key = 'result' in r ? 'result' : 'output' in r ? 'output' : undefined;
+    if (name === undefined || key === undefined) return;
+    const id = this.unanswered.get(name)?.[0];
+    if (id === undefined) return;
+    const v = r[key];
+    const error = typeof r['error'] === 'string' && r['error'] !== '' ? { error: r['error'] } : {};
+    this.add({ role: 'tool', tool_call_id: id, name, content: typeof v === 'string' ? v : JSON.stringify(v ?? null), ...error }, [index, key], index);
   }
 
   /** Finds the payloads in a line's value (`v` at `path`), `depth` levels down at most. */
@@ -129,6 +159,7 @@ export function matchMessageLog(doc: unknown, strict: (v: unknown) => RunMatch |
       if (TIME_KEYS.includes(k) || LEVEL_KEYS.includes(k)) continue;
       if (typeof v === 'object' && v !== null) conv.collect(v, [i, k], i, PAYLOAD_DEPTH);
     }
+    if (!conv.payloadLines.has(i)) conv.toolLine(r, i);
   });
   if (conv.entries.length === 0) return undefined;
   const synthetic: Record<string, unknown> = { messages: conv.entries.map((e) => e.message), ...(conv.system ? { system: conv.system.value } : {}) };
