@@ -15,6 +15,7 @@ import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticM
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
 import { CODEX_READER, detectCodex, importCodex } from './codex/rollout';
 import { GEMINI_CLI_READER, GEMINI_READER, detectGemini, detectGeminiCli, importGemini, importGeminiCli } from './gemini/contents';
+import { GEMINI_CLI_STREAM_READER, detectGeminiCliStream, importGeminiCliStream } from './gemini/streamJson';
 import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
 import { detectOpenAIResponses, importOpenAIResponses } from './openai/responses';
 import { detectPetri, importPetri } from './petri/petri';
@@ -69,6 +70,7 @@ const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (
   { id: 'claude-code', reader: CLAUDE_CODE_READER, detect: detectClaudeCode, importer: (doc, ctx) => importClaudeCode(doc, ctx) },
   { id: 'codex', reader: CODEX_READER, detect: detectCodex, importer: importCodex },
   { id: 'gemini-cli', reader: GEMINI_CLI_READER, detect: detectGeminiCli, importer: (doc, ctx) => importGeminiCli(doc, ctx) },
+  { id: 'gemini-cli', reader: GEMINI_CLI_STREAM_READER, detect: detectGeminiCliStream, importer: importGeminiCliStream },
   { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
   { id: 'atif', reader: ATIF_READER, detect: detectAtif, importer: importAtif },
   { id: 'swe-agent', reader: SWE_AGENT_READER, detect: detectSweAgent, importer: importSweAgent },
@@ -121,7 +123,7 @@ const KNOWN_SHAPES = [
   'an agentic-misalignment response.json ({"raw_response", "metadata", "classification"})',
   'a Gemini API log (a list of {"role": "user"|"model", "parts": […]} contents, {"contents": […]}, {"history": […]}, or a response with "candidates")',
   'a Claude Code session (JSON Lines of {"type": "user"|"assistant", "message", "sessionId", …} records)',
-  'a Gemini CLI session ({"sessionId", "projectHash", "messages": […]}, or its JSON Lines)',
+  'a Gemini CLI session ({"sessionId", "projectHash", "messages": […]}, or its JSON Lines, or what `gemini -p --output-format stream-json` prints: {"type": "init"|"message"|"tool_use"|"tool_result"|"result", …} lines)',
   'a Codex CLI session (JSON Lines of {"timestamp", "type": "session_meta"|"response_item"|"event_msg"|"turn_context", "payload"} records)',
   'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
   'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
