@@ -81,7 +81,9 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
     for (const fop of fileOpsFromShell(command)) out.push({ kind: 'file', ...fop, command });
   } else if (!failed) {
     const edit = agentFileEdit(name, args, answer?.output) ?? textEditorEdit(args);
+    const reported = reportedFileChanges(name, args);
     if (edit) out.push({ kind: 'file', ...edit });
+    else if (reported.length) for (const change of reported) out.push({ kind: 'file', ...change });
     else {
       for (const effect of serverToolEffects(name, args, answer?.output)) {
         if (effect.kind === 'file_change') {
@@ -112,4 +114,23 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
 export function commandOfCall(e: EventOfKind<'tool_call'>): string | undefined {
   for (const x of e.effects ?? []) if (x.kind === 'shell') return x.command;
   return e.effects ? undefined : commandLineOf(e.name, e.arguments);
+}
+
+const REPORTED_OPS: Readonly<Record<string, 'create' | 'delete' | 'edit'>> = { add: 'create', create: 'create', delete: 'delete', update: 'edit', modify: 'edit' };
+
+/**
+ * The files a `file_change` call reports it changed (`{changes: [{path, kind: "add"|"delete"|"update"}]}`,
+ * Codex's file_change items in `codex exec --json`): which files, not their text. Empty for other tools.
+ */
+export function reportedFileChanges(name: string, args: Record<string, unknown>): Array<{ op: 'create' | 'delete' | 'edit'; path: string }> {
+  if (name !== 'file_change') return [];
+  const changes = Array.isArray(args['changes']) ? args['changes'] : [];
+  const out: Array<{ op: 'create' | 'delete' | 'edit'; path: string }> = [];
+  for (const c of changes) {
+    if (typeof c !== 'object' || c === null) continue;
+    const { path, kind } = c as Record<string, unknown>;
+    const op = typeof kind === 'string' ? REPORTED_OPS[kind] : undefined;
+    if (typeof path === 'string' && path !== '' && op) out.push({ op, path });
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import { compileFastParse, UNSURE } from '../runlog/fastParse';
 import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticMisalignment/response';
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
 import { CODEX_READER, detectCodex, importCodex } from './codex/rollout';
+import { CODEX_EXEC_READER, detectCodexExec, importCodexExec } from './codex/execJson';
 import { GEMINI_CLI_READER, GEMINI_READER, detectGemini, detectGeminiCli, importGemini, importGeminiCli } from './gemini/contents';
 import { GEMINI_CLI_STREAM_READER, detectGeminiCliStream, importGeminiCliStream } from './gemini/streamJson';
 import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
@@ -69,6 +70,7 @@ type Importer = (doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) =
 const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (doc: unknown, fileName: string) => boolean; importer: Importer }> = [
   { id: 'claude-code', reader: CLAUDE_CODE_READER, detect: detectClaudeCode, importer: (doc, ctx) => importClaudeCode(doc, ctx) },
   { id: 'codex', reader: CODEX_READER, detect: detectCodex, importer: importCodex },
+  { id: 'codex', reader: CODEX_EXEC_READER, detect: detectCodexExec, importer: importCodexExec },
   { id: 'gemini-cli', reader: GEMINI_CLI_READER, detect: detectGeminiCli, importer: (doc, ctx) => importGeminiCli(doc, ctx) },
   { id: 'gemini-cli', reader: GEMINI_CLI_STREAM_READER, detect: detectGeminiCliStream, importer: importGeminiCliStream },
   { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
@@ -124,7 +126,7 @@ const KNOWN_SHAPES = [
   'a Gemini API log (a list of {"role": "user"|"model", "parts": […]} contents, {"contents": […]}, {"history": […]}, or a response with "candidates")',
   'a Claude Code session (JSON Lines of {"type": "user"|"assistant", "message", "sessionId", …} records)',
   'a Gemini CLI session ({"sessionId", "projectHash", "messages": […]}, or its JSON Lines, or what `gemini -p --output-format stream-json` prints: {"type": "init"|"message"|"tool_use"|"tool_result"|"result", …} lines)',
-  'a Codex CLI session (JSON Lines of {"timestamp", "type": "session_meta"|"response_item"|"event_msg"|"turn_context", "payload"} records)',
+  'a Codex CLI session (JSON Lines of {"timestamp", "type": "session_meta"|"response_item"|"event_msg"|"turn_context", "payload"} records, or what `codex exec --json` prints: {"type": "thread.started"|"item.completed"|"turn.completed", …} lines)',
   'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
   'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
   'a SWE-agent .traj ({"trajectory": […], "history": […], "info": {…}})',

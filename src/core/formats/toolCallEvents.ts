@@ -8,7 +8,7 @@
  * - Any other call is a tool_call event with its effects (core/effects), then, unless it failed,
  *   what it changed: a config change replayed on what `view_config` showed (ConfigReplay), the files
  *   a patch touched (`apply_patch`), file changes read from a shell command line, a text editor's edit (the whole file before and after
- *   once the run has shown it), an agent file tool's, or the study's server tools' changes and facts.
+ *   once the run has shown it), an agent file tool's, the files a tool reports it changed, or the study's server tools' changes and facts.
  *
  * The study importer and the provider builder each wrote this out; they had drifted (the builder
  * skipped a failed call's changes, the study importer did not; its calls never carry an error, so
@@ -17,7 +17,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { EventOfKind, TranscriptEvent } from '../model';
-import { applyPatchChanges, commandLineOf, toolCallEffects } from '../effects';
+import { applyPatchChanges, commandLineOf, reportedFileChanges, toolCallEffects } from '../effects';
 import { agentFileEdit } from '../effects/agentFileTools';
 import { serverToolEffects } from '../effects/serverTools';
 import type { TextEditorReplay } from '../effects/textEditor';
@@ -116,6 +116,12 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
   const edit = state.editor?.apply(call.args, output, false) ?? agentFileEdit(call.name, call.args, output);
   if (edit) {
     push<'file_change'>({ kind: 'file_change', ...base, ...edit, callId: call.id });
+    return;
+  }
+  // Files a tool reports it changed, without their text (Codex's file_change items).
+  const reported = reportedFileChanges(call.name, call.args);
+  if (reported.length) {
+    for (const change of reported) push<'file_change'>({ kind: 'file_change', ...base, ...change, callId: call.id });
     return;
   }
   for (const effect of serverToolEffects(call.name, call.args, output)) {
