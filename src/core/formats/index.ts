@@ -15,6 +15,7 @@ import { detectAgenticMisalignment, importAgenticMisalignment } from './agenticM
 import { detectAnthropic, importAnthropic } from './anthropic/messages';
 import { CODEX_READER, detectCodex, importCodex } from './codex/rollout';
 import { CODEX_EXEC_READER, detectCodexExec, importCodexExec } from './codex/execJson';
+import { OPENCODE_RUN_READER, detectOpenCodeRun, importOpenCodeRun } from './opencode/runJson';
 import { GEMINI_CLI_READER, GEMINI_READER, detectGemini, detectGeminiCli, importGemini, importGeminiCli } from './gemini/contents';
 import { GEMINI_CLI_STREAM_READER, detectGeminiCliStream, importGeminiCliStream } from './gemini/streamJson';
 import { detectOpenAIChat, importOpenAIChat } from './openai/chat';
@@ -49,6 +50,7 @@ export type ProviderFormatId =
   | 'gemini-cli'
   | 'codex'
   | 'gemini'
+  | 'opencode'
   | 'openai-chat';
 /**
  * `message-log`: structured log lines carrying message payloads; `guess`: the fallback that found a
@@ -71,6 +73,7 @@ const PROVIDERS: ReadonlyArray<{ id: ProviderFormatId; reader: string; detect: (
   { id: 'claude-code', reader: CLAUDE_CODE_READER, detect: detectClaudeCode, importer: (doc, ctx) => importClaudeCode(doc, ctx) },
   { id: 'codex', reader: CODEX_READER, detect: detectCodex, importer: importCodex },
   { id: 'codex', reader: CODEX_EXEC_READER, detect: detectCodexExec, importer: importCodexExec },
+  { id: 'opencode', reader: OPENCODE_RUN_READER, detect: detectOpenCodeRun, importer: importOpenCodeRun },
   { id: 'gemini-cli', reader: GEMINI_CLI_READER, detect: detectGeminiCli, importer: (doc, ctx) => importGeminiCli(doc, ctx) },
   { id: 'gemini-cli', reader: GEMINI_CLI_STREAM_READER, detect: detectGeminiCliStream, importer: importGeminiCliStream },
   { id: 'openai-agents', reader: OPENAI_AGENTS_READER, detect: detectOpenAIAgents, importer: (doc, ctx) => importOpenAIAgents(doc, ctx) },
@@ -127,6 +130,7 @@ const KNOWN_SHAPES = [
   'a Claude Code session (JSON Lines of {"type": "user"|"assistant", "message", "sessionId", …} records)',
   'a Gemini CLI session ({"sessionId", "projectHash", "messages": […]}, or its JSON Lines, or what `gemini -p --output-format stream-json` prints: {"type": "init"|"message"|"tool_use"|"tool_result"|"result", …} lines)',
   'a Codex CLI session (JSON Lines of {"timestamp", "type": "session_meta"|"response_item"|"event_msg"|"turn_context", "payload"} records, or what `codex exec --json` prints: {"type": "thread.started"|"item.completed"|"turn.completed", …} lines)',
+  'what `opencode run --format json` prints ({"type": "step_start"|"text"|"tool_use"|"step_finish", "sessionID", "part"} lines)',
   'an OpenAI Agents SDK run state ({"$schemaVersion", "currentAgent", "originalInput", "generatedItems", …})',
   'an ATIF trajectory ({"schema_version": "ATIF-v1.x", "steps": […]})',
   'a SWE-agent .traj ({"trajectory": […], "history": […], "info": {…}})',
