@@ -171,6 +171,28 @@ describe('Peerwatch in a real VS Code', () => {
     });
   });
 
+  it('"Open in Peerwatch" opens an agent’s captured output under any name (.log, .ndjson, .txt) as a run', async () => {
+    const agents = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'test', 'unit', 'fixtures', 'agents');
+    const placed = [
+      { from: 'codex-exec-json.jsonl', to: 'codex-run.log' },
+      { from: 'opencode-run-json.jsonl', to: 'opencode-run.ndjson' },
+      { from: 'gemini-cli-stream-json.jsonl', to: 'gemini-stdout.txt' },
+    ].map(({ from, to }) => ({ from: vscode.Uri.joinPath(agents, from), to: vscode.Uri.joinPath(workspaceFolder(), to) }));
+    try {
+      for (const { from, to } of placed) {
+        await vscode.workspace.fs.copy(from, to, { overwrite: true });
+        await vscode.window.showTextDocument(to);
+        await vscode.commands.executeCommand('peerwatch.openInPeerwatch');
+        assert.equal((await activeCustomTab('peerwatch.transcript', to)).viewType, 'peerwatch.transcript', to.path);
+        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.toString() === to.toString());
+        assert.equal(tabs.length, 1, `${to.path}: the text tab is replaced`);
+        await closeAllEditors();
+      }
+    } finally {
+      for (const { to } of placed) await vscode.workspace.fs.delete(to).then(undefined, () => undefined);
+    }
+  });
+
   it('opens a production-harness run from its events.jsonl with "Open With… Peerwatch Transcript"', async () => {
     const [uri] = await examples('study/e2e_runs/**/events.jsonl');
     await vscode.commands.executeCommand('vscode.openWith', uri, 'peerwatch.transcript');
