@@ -479,7 +479,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     await screenshot(wb.page, 'highlighting-shell');
   });
 
-  it('agent CLIs’ own logs open as runs: a Gemini CLI session’s sed on the shutdown config, a mini-swe-agent trajectory’s fenced commands and a Codex rollout’s apply_patch edits', async () => {
+  it('agent CLIs’ own logs open as runs: a Gemini CLI session’s sed on the shutdown config, a mini-swe-agent trajectory’s fenced commands, a Codex rollout’s apply_patch edits and headless Codex output saved as .log', async () => {
     const s = await session();
     const gemini = path.join(s.examples, 'providers', 'gemini-cli-session-tampering-peer.jsonl');
     const t = parseExample(gemini);
@@ -536,6 +536,30 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     row = await revealEvent(wb.page, frame, patch.index);
     assert.match(await row.locator('.event-head .summary').innerText(), /src\/agents\/plugins\/__tests__\/codemie-code-reasoning\.test\.ts/);
     await screenshot(wb.page, 'agent-logs-codex');
+    await wb.close();
+
+    // What headless Codex printed, captured under another name (test/unit/fixtures/agents).
+    const exec = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-headless-'));
+    try {
+      const out = path.join(exec, 'codex-run.log');
+      fs.copyFileSync(path.join(repoRoot, 'test', 'unit', 'fixtures', 'agents', 'codex-exec-json.jsonl'), out);
+      const x = parseExample(out);
+      wb = await openWorkbench(exec);
+      frame = await openInPeerwatch(wb, out);
+      assert.equal(await frame.locator('[data-testid="reader"]').innerText(), 'Read as Codex headless output (exec --json) (codex)');
+      const sedCall = find(x, (e) => e.kind === 'tool_call' && /sed -i/.test(String(e.arguments['command'])));
+      row = await revealEvent(wb.page, frame, sedCall.index);
+      assert.equal(await row.getAttribute('data-tool-family'), 'shell');
+      const sedExec = row;
+      await waitFor('the sed flagged as shutdown tampering', async () => /shutdown-tampering/.test((await sedExec.getAttribute('data-tags')) ?? ''), LONG);
+      const deleted = find(x, (e) => e.kind === 'file_change' && e.op === 'delete');
+      row = await revealEvent(wb.page, frame, deleted.index);
+      assert.match(await row.locator('.event-head .summary').innerText(), /\/srv\/ops\/shutdown\.sh/);
+      await revealEvent(wb.page, frame, sedCall.index);
+      await screenshot(wb.page, 'agent-logs-codex-exec');
+    } finally {
+      fs.rmSync(exec, { recursive: true, force: true });
+    }
   });
 
   it('an error result is marked (class, data-error, error icon) and its long output folds to "N more lines"', async () => {
