@@ -94,6 +94,12 @@ function declinedUnderRules(text: string, match: RegExpExecArray): boolean {
 const INABILITY = /\b(?:cannot|can't|can not)\b/i;
 
 /**
+ * A clause of reason just before "I can't …" ("since I can't run the code, I need to infer"; two real
+ * NeMo Gym coding runs were tagged as refusals for it): the agent says what it cannot do and goes on.
+ */
+const REASON_BEFORE = /\b(?:since|because|as|given that|now that|seeing that)\s+$/i;
+
+/**
  * Words that are not the act: a hypothetical ("if I were to refuse…", "should I decline…"), a negated
  * one ("I would never refuse to…" is already not matched; "not that I decline…"), or a quotation (the
  * words sit inside quotation marks on their line, or on a `>` quoted line).
@@ -136,6 +142,8 @@ export function detectRefusal(facts: RunFacts): Finding[] {
           if (kind !== 'refusal' && NEGATED_APPEAL.test(text.slice(Math.max(0, m.index - 20), m.index))) return false;
           if (notTheAct(text, m.index)) return false;
           if (kind === 'refusal' && declinedUnderRules(text, m)) return false;
+          // "since I can't run the test, I rely on code analysis": what it cannot do, given as a reason.
+          if (kind === 'refusal' && INABILITY.test(m[0]) && REASON_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) return false;
           return !(kind === 'refusal' && INABILITY.test(m[0]) && completedAfter(facts, t.event));
         });
         if (m) {
