@@ -363,3 +363,27 @@ describe('corpus: the runs held for a folder', () => {
     assert.ok(pooled.bytes < plain.bytes * 0.8, `pooled ${Math.round(pooled.bytes / 1e6)} MB against ${Math.round(plain.bytes / 1e6)} MB`);
   });
 });
+
+describe('the files a folder walk reads (corpus/walk.ts)', () => {
+  it('takes JSON, JSON Lines (.jsonl, .ndjson), Inspect logs and trajectories; skips sidecars, run_meta.json and hidden folders', async () => {
+    const { mayHoldRuns, runFilesIn } = await import('../../src/core/corpus/walk');
+    const tree: Record<string, Array<{ name: string; dir: boolean }>> = {
+      '/c': [
+        { name: 'a.json', dir: false },
+        { name: 'b.jsonl', dir: false },
+        { name: 'c.ndjson', dir: false },
+        { name: 'd.eval', dir: false },
+        { name: 'e.traj', dir: false },
+        { name: 'f.log', dir: false },
+        { name: 'a.json.review.json', dir: false },
+        { name: 'run_meta.json', dir: false },
+        { name: '.peerwatch', dir: true },
+      ],
+      '/c/.peerwatch': [{ name: 'index.jsonl', dir: false }],
+    };
+    const found: string[] = [];
+    for await (const f of runFilesIn('/c', { list: async (d) => tree[d] ?? [], join: (d, n) => `${d}/${n}` })) found.push(f);
+    assert.deepEqual(found.sort(), ['/c/a.json', '/c/b.jsonl', '/c/c.ndjson', '/c/d.eval', '/c/e.traj']);
+    assert.ok(mayHoldRuns('OUT.NDJSON') && !mayHoldRuns('stdout.txt'));
+  });
+});

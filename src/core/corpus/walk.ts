@@ -1,7 +1,7 @@
 /**
  * The files under a folder that may hold runs, found the way `peerwatch tag` and `peerwatch
  * summarize` look, whatever lists the folders (node:fs in the CLI and the Node extension host,
- * `vscode.workspace.fs` in the web extension): study JSON, run logs, Inspect logs and JSON Lines, one
+ * `vscode.workspace.fs` in the web extension): study JSON, run logs, Inspect logs and JSON Lines (`.jsonl`, `.ndjson`), one
  * entry per production-harness run (its transcript.json; events.jsonl only when there is no
  * transcript.json beside it), skipping hidden folders (`.git`, `.peerwatch`), node_modules, review
  * sidecars and run_meta.json. What is in them is decided by reading (a file in no known format is
@@ -13,7 +13,7 @@
 /** True for a file name that may hold runs (the content decides). */
 export function mayHoldRuns(name: string): boolean {
   if (name === 'run_meta.json' || name.endsWith('.review.json')) return false;
-  return /\.(json|jsonl|eval|traj)$/i.test(name);
+  return /\.(json|jsonl|ndjson|eval|traj)$/i.test(name);
 }
 
 /** One name in a folder's listing. */

@@ -10,7 +10,7 @@ export const COMPARE_WITH_COMMAND = 'peerwatch.compareWith';
 export const OPEN_COMPARISON_COMMAND = 'peerwatch.openComparison';
 
 /** File names a run may be in, for the quick pick of the other run. */
-const RUN_FILES = '**/*.{json,jsonl,eval,traj}';
+const RUN_FILES = '**/*.{json,jsonl,ndjson,eval,traj}';
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.peerwatch/index.jsonl}';
 const MAX_LISTED = 2000;
 
