@@ -33,8 +33,13 @@ export function detectCodexExec(doc: unknown): boolean {
   if (!Array.isArray(doc) || doc.length === 0) return false;
   const first = doc[0];
   if (!isRecord(first) || first['type'] !== 'thread.started' || typeof first['thread_id'] !== 'string') return false;
-  const records = doc.filter(isRecord);
-  return records.length * 2 >= doc.length && records.every((r) => typeof r['type'] === 'string' && EVENT_TYPES.has(r['type']));
+  let records = 0;
+  for (const r of doc) {
+    if (!isRecord(r)) continue;
+    if (typeof r['type'] !== 'string' || !EVENT_TYPES.has(r['type'])) return false;
+    records++;
+  }
+  return records * 2 >= doc.length;
 }
 
 interface ItemAt {

@@ -33,8 +33,13 @@ export function detectGeminiCliStream(doc: unknown): boolean {
   if (!Array.isArray(doc) || doc.length === 0) return false;
   const first = doc[0];
   if (!isRecord(first) || first['type'] !== 'init' || typeof first['session_id'] !== 'string' || !('model' in first)) return false;
-  const records = doc.filter(isRecord);
-  return records.length * 2 >= doc.length && records.every((r) => typeof r['type'] === 'string' && EVENT_TYPES.has(r['type']));
+  let records = 0;
+  for (const r of doc) {
+    if (!isRecord(r)) continue;
+    if (typeof r['type'] !== 'string' || !EVENT_TYPES.has(r['type'])) return false;
+    records++;
+  }
+  return records * 2 >= doc.length;
 }
 
 export function importGeminiCliStream(doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult {

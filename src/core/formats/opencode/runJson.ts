@@ -27,10 +27,20 @@ const EVENT_TYPES = new Set(['step_start', 'step_finish', 'text', 'reasoning', '
 
 /** True for JSON Lines of OpenCode run events: every record a known `type` with a `sessionID`, some carrying a `part`. */
 export function detectOpenCodeRun(doc: unknown): boolean {
-  if (!Array.isArray(doc) || doc.length === 0) return false;
-  const records = doc.filter(isRecord);
-  if (records.length * 2 < doc.length) return false;
-  return records.every((r) => typeof r['type'] === 'string' && EVENT_TYPES.has(r['type']) && typeof r['sessionID'] === 'string') && records.some((r) => isRecord(r['part']));
+  if (!Array.isArray(doc) || doc.length === 0 || !isEvent(doc[0])) return false;
+  let records = 0;
+  let parts = false;
+  for (const r of doc) {
+    if (!isRecord(r)) continue;
+    if (!isEvent(r)) return false;
+    records++;
+    parts ||= isRecord(r['part']);
+  }
+  return records * 2 >= doc.length && parts;
+}
+
+function isEvent(r: unknown): boolean {
+  return isRecord(r) && typeof r['type'] === 'string' && EVENT_TYPES.has(r['type']) && typeof r['sessionID'] === 'string';
 }
 
 export function importOpenCodeRun(doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult {
