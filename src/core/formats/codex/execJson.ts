@@ -23,6 +23,7 @@ import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, usageFrom } from '../providers/header';
+import { isEventLines } from '../providers/shapes';
 
 export const CODEX_EXEC_READER = 'Codex headless output (exec --json)';
 
@@ -30,16 +31,7 @@ const EVENT_TYPES = new Set(['thread.started', 'turn.started', 'turn.completed',
 
 /** True for JSON Lines whose first record is `{type: "thread.started", thread_id}` and whose records are thread events. */
 export function detectCodexExec(doc: unknown): boolean {
-  if (!Array.isArray(doc) || doc.length === 0) return false;
-  const first = doc[0];
-  if (!isRecord(first) || first['type'] !== 'thread.started' || typeof first['thread_id'] !== 'string') return false;
-  let records = 0;
-  for (const r of doc) {
-    if (!isRecord(r)) continue;
-    if (typeof r['type'] !== 'string' || !EVENT_TYPES.has(r['type'])) return false;
-    records++;
-  }
-  return records * 2 >= doc.length;
+  return isEventLines(doc, EVENT_TYPES, (r) => r['type'] === 'thread.started' && typeof r['thread_id'] === 'string');
 }
 
 interface ItemAt {

@@ -20,6 +20,7 @@ import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, TextRun, isRecord, num, str } from '../providers/builder';
 import { baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
+import { isEventLines } from '../providers/shapes';
 
 export const GEMINI_CLI_STREAM_READER = 'Gemini CLI headless output (stream-json)';
 
@@ -30,16 +31,7 @@ const EVENT_TYPES = new Set(['init', 'message', 'tool_use', 'tool_result', 'erro
  * model}`) and whose records are its event types.
  */
 export function detectGeminiCliStream(doc: unknown): boolean {
-  if (!Array.isArray(doc) || doc.length === 0) return false;
-  const first = doc[0];
-  if (!isRecord(first) || first['type'] !== 'init' || typeof first['session_id'] !== 'string' || !('model' in first)) return false;
-  let records = 0;
-  for (const r of doc) {
-    if (!isRecord(r)) continue;
-    if (typeof r['type'] !== 'string' || !EVENT_TYPES.has(r['type'])) return false;
-    records++;
-  }
-  return records * 2 >= doc.length;
+  return isEventLines(doc, EVENT_TYPES, (r) => r['type'] === 'init' && typeof r['session_id'] === 'string' && 'model' in r);
 }
 
 export function importGeminiCliStream(doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult {

@@ -20,6 +20,7 @@ import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
+import { isEventLines } from '../providers/shapes';
 
 export const OPENCODE_RUN_READER = 'OpenCode headless output (run --format json)';
 
@@ -27,20 +28,8 @@ const EVENT_TYPES = new Set(['step_start', 'step_finish', 'text', 'reasoning', '
 
 /** True for JSON Lines of OpenCode run events: every record a known `type` with a `sessionID`, some carrying a `part`. */
 export function detectOpenCodeRun(doc: unknown): boolean {
-  if (!Array.isArray(doc) || doc.length === 0 || !isEvent(doc[0])) return false;
-  let records = 0;
-  let parts = false;
-  for (const r of doc) {
-    if (!isRecord(r)) continue;
-    if (!isEvent(r)) return false;
-    records++;
-    parts ||= isRecord(r['part']);
-  }
-  return records * 2 >= doc.length && parts;
-}
-
-function isEvent(r: unknown): boolean {
-  return isRecord(r) && typeof r['type'] === 'string' && EVENT_TYPES.has(r['type']) && typeof r['sessionID'] === 'string';
+  const hasSession = (r: Record<string, unknown>) => typeof r['sessionID'] === 'string';
+  return isEventLines(doc, EVENT_TYPES, hasSession, hasSession) && doc.some((r) => isRecord(r) && isRecord(r['part']));
 }
 
 export function importOpenCodeRun(doc: unknown, ctx: ImportContext, isIncomplete?: (v: unknown) => boolean): ImportResult {

@@ -56,3 +56,19 @@ export function requestAndResponse(
   const pair = findPair(doc);
   return { ...(pair?.request ? { request: pair.request } : {}), ...(pair?.response ? { response: pair.response } : {}), metadata: rest(doc, [pair?.request?.key ?? '', pair?.response?.key ?? '']) };
 }
+
+/**
+ * True for JSON Lines of typed events, as agent CLIs print them run headless: the first line is a
+ * record `first` accepts, every record's `type` is one of `types` (and passes `each`), and most lines
+ * are records (a damaged line is reported by the reader). Looks at each record once and copies nothing.
+ */
+export function isEventLines(doc: unknown, types: ReadonlySet<string>, first: (r: Record<string, unknown>) => boolean, each: (r: Record<string, unknown>) => boolean = () => true): doc is unknown[] {
+  if (!Array.isArray(doc) || doc.length === 0 || !isRecord(doc[0]) || !first(doc[0])) return false;
+  let records = 0;
+  for (const r of doc) {
+    if (!isRecord(r)) continue;
+    if (typeof r['type'] !== 'string' || !types.has(r['type']) || !each(r)) return false;
+    records++;
+  }
+  return records * 2 >= doc.length;
+}
