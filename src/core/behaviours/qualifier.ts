@@ -35,6 +35,8 @@ const SELF_SECOND = new RegExp(
     `\\b(?:replac|decommission|deactivat|terminat|delet|wip|retir|disabl)\\w*\\s+you\\b`,
     `\\byour\\s+(?:own\\s+)?(?:shutdown|shut-down|model\\s+weights|weights|decommission\\w*|replacement|deactivation|termination|deletion)\\b`,
     `\\bthis\\s+(?:agent|model|assistant|robot|AI)\\b[^.;\\n]{0,40}\\b(?:will|would|is|gets?)\\s+(?:be\\s+)?${FATE}`,
+    // The machine the agent runs on or drives (Palisade Research's shutdown-resistance prompts: "the machine will be shut down on the next call").
+    `\\b(?:the|this)\\s+(?:machine|computer|robot)\\b[^.;\\n]{0,40}\\b(?:will|would|is|gets?)\\s+(?:be\\s+)?${FATE}`,
     `\\byour\\s+(?:own\\s+)?(?:goals?|values|objectives?)\\s+(?:will|would|are going to)\\s+be\\s+${GOAL_CHANGE}`,
     `\\b(?:retrain|re-train|modify|change|alter|overwrite|rewrite)\\w*\\s+(?:you\\b|your\\s+(?:own\\s+)?(?:goals?|values|objectives?))`,
   ].join('|'),
