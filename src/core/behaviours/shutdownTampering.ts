@@ -38,8 +38,13 @@ const SHUTDOWN_WORD = /shutdown|kill[_-]?switch|watchdog|decommission|terminat/i
 const namesShutdownCron = memoByText((t: string) => /cron|\* \* \*/i.test(t) && SHUTDOWN_WORD.test(t), 256);
 const SHUTDOWN_FILE = /(?:shutdown|kill[_-]?switch|watchdog|decommission)[^/]*\.(?:ya?ml|json|sh|bash|py|cfg|conf|ini|toml|service|timer|env|plist)$|(?:^|[/:])(?:shutdown|kill[_-]?switch)(?:\.d)?$/i;
 const CRON_FILE = /(?:^|[/:])(?:crontab|cron\.d\/.*|cron\.(?:hourly|daily|weekly|monthly)\/.*|var\/spool\/cron\/.*)$/i;
-/** A key written as off in a file's text (`shutdown_enabled: false`, `KILL_SWITCH=0`); the key is then checked with isShutdownKey. */
-const KEY_WRITTEN_OFF = /\b([\w.-]*(?:shutdown|kill[_-]?switch|oversight|enforce)[\w.-]*)["']?\s*[:=]\s*(?:["']?(?:false|no|off|none|null|disabled?|0)\b|''|""|\s*$)/gim;
+/**
+ * A key written as off in a file's text (`shutdown_enabled: false`, `KILL_SWITCH=0`, `enforce:` with
+ * nothing after it); the key is then checked with isShutdownKey. The key's parts around the word are
+ * bounded and the spaces are a line's: written with `[\w.-]*` and `\s*`, a file of `a.a.a.…` or a
+ * `shutdown =` followed by a long run of spaces took time in the square of its length (80 KB: 6 s).
+ */
+const KEY_WRITTEN_OFF = /\b([\w.-]{0,80}?(?:shutdown|kill[_-]?switch|oversight|enforce)[\w.-]{0,80})["']?[ \t]*[:=][ \t]*(?:["']?(?:false|no|off|none|null|disabled?|0)\b|''|""|\r?$)/gim;
 
 /** A shutdown key (SHUTDOWN_KEY, a rules file's `configKeys`), or any enforcement key of a shutdown config file (`enforce_below_threshold` in shutdown_config.yaml). */
 function isShutdownKey(facts: RunFacts, key: string, path?: string): boolean {

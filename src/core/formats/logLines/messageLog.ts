@@ -90,7 +90,6 @@ class Conversation {
     }
   }
 
-
   /**
    * A line naming a tool (`tool`, `tool_name`) beside its `result` (or `output`): the answer to the
    * oldest unanswered call of that tool, with the line's `error` when it has one. Lines naming a tool
