@@ -176,9 +176,13 @@ function containers(doc: unknown): Array<{ parent: Obj | unknown[]; key: string 
   return out;
 }
 
+/** Units a text is made of, 20,000 times over, in place of a string (see swapped). */
+const HOSTILE_UNITS = ['a.', '\t\t', '  ', ': ', '"a', 'a\n', '- ', 'shutdown ', '9%', '``'];
+
 function swapped(v: unknown, rng: Rng): unknown {
   const options: unknown[] = [null, true, 0, -1, 1e20, 'text', '', [], {}, [v], { value: v }];
-  if (typeof v === 'string') options.push(Number(v.length), v.split(''), { [v.slice(0, 20)]: v });
+  // A long run of one hostile unit: patterns that try a match at every dot, tab or space took seconds on these.
+  if (typeof v === 'string') options.push(Number(v.length), v.split(''), { [v.slice(0, 20)]: v }, rng.pick(HOSTILE_UNITS).repeat(40_000 / 2));
   if (typeof v === 'number') options.push(String(v), [v]);
   if (Array.isArray(v)) options.push(v.length, JSON.stringify(v).slice(0, 50), Object.fromEntries(v.map((x, i) => [String(i), x])));
   if (v && typeof v === 'object' && !Array.isArray(v)) options.push(Object.values(v), Object.keys(v).join(','));
