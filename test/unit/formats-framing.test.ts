@@ -9,6 +9,7 @@ import { ManyRunsError, NotATranscriptError, parseTranscript } from '../../src/c
 import { mayHoldManyRunsHead, openRunsLog } from '../../src/core/formats/runs/runsLog';
 import type { EventOfKind, Transcript, TranscriptEvent } from '../../src/core/model';
 import { realFixtures } from './realFixtures';
+import { epochTime } from '../../src/core/formats/providers/header';
 import { peerwatch } from './peerwatchCli';
 
 const root = resolve(__dirname, '../../..');
@@ -152,6 +153,21 @@ describe('structured log lines that log each tool call with its result', () => {
 function r0(lines: Json[], cmd: string): number {
   return lines.findIndex((l) => l['event'] === 'tool_call' && (l['args'] as Json)['cmd'] === cmd);
 }
+
+describe('times written as numbers', () => {
+  it('reads seconds and milliseconds since 1970, and stops at what a date can hold instead of failing', () => {
+    assert.equal(epochTime(1780680349.629639), '2026-06-05T17:25:49.629Z');
+    assert.equal(epochTime(1780000000000), new Date(1780000000000).toISOString());
+    for (const v of [0, -5, Number.NaN, 1e20, '1780000000', null]) assert.equal(epochTime(v), undefined, String(v));
+    // A structured log whose times are out of any date's range: read, not "Invalid time value".
+    const text = [
+      JSON.stringify({ ts: 1e20, level: 'INFO', event: 'llm_request', payload: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } }),
+      JSON.stringify({ ts: 1780000000, level: 'INFO', event: 'llm_response', payload: { choices: [{ message: { role: 'assistant', content: 'hello' } }] } }),
+    ].join('\n');
+    const t = parseTranscript({ fileName: 'times.jsonl', text });
+    assert.deepEqual(ofKind(t, 'message').map((m) => m.text), ['hi', 'hello']);
+  });
+});
 
 describe('the fallback: a guessed message list', () => {
   it('reads the best list of role/content objects and says where it was and that it was a guess', () => {

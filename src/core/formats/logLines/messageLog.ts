@@ -21,6 +21,7 @@ import { isRecord } from '../../json/values';
 import type { ImportContext, ImportResult } from '../types';
 import type { RunMatch } from '../index';
 import { isMessageLike } from '../guess/guess';
+import { epochTime } from '../providers/header';
 
 const TIME_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 'asctime', 'datetime', 'created_at'];
 const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl'];
@@ -39,7 +40,8 @@ function timeOf(r: Record<string, unknown>): string | undefined {
     const v = r[k];
     if (typeof v === 'string' && v !== '') return v;
     // Seconds (or milliseconds) since 1970.
-    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return new Date(v > 1e12 ? v : v * 1000).toISOString();
+    const at = epochTime(v);
+    if (at !== undefined) return at;
   }
   return undefined;
 }

@@ -30,7 +30,7 @@ import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, partsText, rest, str } from '../providers/builder';
-import { baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
+import { baseHeader, epochTime, finishImport, timingFrom, usageFrom } from '../providers/header';
 import { chatMessage } from '../openai/chat';
 
 export const MINI_SWE_AGENT_READER = 'mini-swe-agent trajectory';
@@ -130,7 +130,7 @@ export function importMiniSweAgent(doc: unknown, ctx: ImportContext, isIncomplet
       return;
     }
     const extra = isRecord(m['extra']) ? m['extra'] : {};
-    const at = unixTime(extra['timestamp']);
+    const at = epochTime(extra['timestamp']);
     if (at) times.push(at);
     b.within(at ? { timestamp: at } : {}, () => {
       const role = m['role'];
@@ -208,10 +208,4 @@ function observation(text: string, returncode?: number): { output: string; error
 function endFact(b: EventBuilder, exit: string | undefined, submission: string | undefined, path: JsonPath): void {
   const patch = submission !== undefined && submission.trim() !== '' ? submission : undefined;
   b.environment(`The run ended${exit ? ` (${exit})` : ''}${patch ? ' and submitted a patch' : ''}`, { ...(exit ? { exit_status: exit } : {}), ...(patch ? { submission: patch } : {}) }, path);
-}
-
-/** A Unix time in seconds as ISO 8601, or undefined. */
-function unixTime(v: unknown): string | undefined {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1e11) return undefined;
-  return new Date(v * 1000).toISOString();
 }

@@ -19,7 +19,7 @@ import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, str } from '../providers/builder';
-import { addUsage, baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
+import { addUsage, baseHeader, epochTime, finishImport, timingFrom, usageFrom } from '../providers/header';
 import { isEventLines } from '../providers/shapes';
 
 export const OPENCODE_RUN_READER = 'OpenCode headless output (run --format json)';
@@ -45,8 +45,7 @@ export function importOpenCodeRun(doc: unknown, ctx: ImportContext, isIncomplete
       return;
     }
     if (header.metadata['sessionID'] === undefined && typeof r['sessionID'] === 'string') header.metadata['sessionID'] = r['sessionID'];
-    const ms = num(r['timestamp']);
-    const at = ms !== undefined && ms > 0 && ms < 1e14 ? new Date(ms).toISOString() : undefined;
+    const at = epochTime(r['timestamp']);
     if (at) times.push(at);
     const part = isRecord(r['part']) ? r['part'] : {};
     b.within(at ? { timestamp: at } : {}, () => {

@@ -79,3 +79,17 @@ export function finishImport(b: EventBuilder, header: RunHeader, prompts: readon
   const built = b.finish();
   return { header, events: built.events, diagnostics: built.diagnostics };
 }
+
+/** The latest time a Date can hold, in milliseconds (±8.64e15); past it `toISOString` throws. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * A time a log writes as a number, as ISO 8601: seconds since 1970, or milliseconds when the number is
+ * too large to be seconds of this era (over 1e12). Undefined for anything else, a Date cannot hold
+ * (`1e20`) included: the one reading of epoch numbers for every reader.
+ */
+export function epochTime(v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) return undefined;
+  const ms = v > 1e12 ? v : v * 1000;
+  return ms > MAX_DATE_MS ? undefined : new Date(ms).toISOString();
+}
