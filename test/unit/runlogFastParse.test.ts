@@ -2,13 +2,18 @@
 // repository's run logs, and for thousands of damaged copies of them, the fast parser either gives
 // exactly what zod's parse gives (same fields, same order, defaults filled, unknown keys dropped) or
 // declines, and it never accepts what zod rejects, so every diagnostic still comes from zod. The same
-// holds for the run header every reader validates.
+// holds for the run header every reader validates, and for the corpus index's lines.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunHeader, TranscriptEvent } from '../../src/core/model';
 import { parseTranscript } from '../../src/core/formats';
 import { compileFastParse, UNSURE } from '../../src/core/runlog/fastParse';
+import { IndexFileLine, IndexRunLine } from '../../src/core/corpus/corpusIndex';
+import { tagFile } from '../../src/core/corpus/tagFile';
+import { syncNodeRunFiles } from '../../src/node/readTranscript';
+import { openSampleLogFile } from '../../src/node/sampleLogs';
+import { z } from 'zod';
 import { repoRoot } from './peerwatchCli';
 import { filesUnder } from './filesUnder';
 
@@ -141,5 +146,54 @@ describe("the run header's fast path agrees with zod", () => {
     for (const d of damaged({ ...richest, formatVersion: 1 })) took[agrees(fastHeader!, RunHeader, d, 'damaged header')]++;
     for (const v of ['1.2', 2, true, null, [1]]) took[agrees(fastHeader!, RunHeader, { ...richest, formatVersion: v }, `formatVersion ${JSON.stringify(v)}`)]++;
     assert.ok(took.fast > 100 && took.zod > 100, `fast ${took.fast}, zod ${took.zod}`);
+  });
+});
+
+describe("the corpus index's lines: the fast path agrees with zod", () => {
+  const fastFile = compileFastParse(IndexFileLine);
+  const fastRun = compileFastParse(IndexRunLine);
+
+  /** The index's lines for every file of the examples, as the corpus writes them (tagFile, as a corpus worker tags). */
+  async function indexLines(): Promise<{ files: Array<Record<string, unknown>>; runs: Array<Record<string, unknown>> }> {
+    const files: Array<Record<string, unknown>> = [];
+    const runs: Array<Record<string, unknown>> = [];
+    for (const p of filesUnder(join(repoRoot, 'examples'), '.json', '.jsonl', '.eval', '.traj')) {
+      const tags = await tagFile(p, syncNodeRunFiles, openSampleLogFile);
+      const path = p.slice(repoRoot.length + 1);
+      files.push({ type: 'file', path, size: 1234, mtimeMs: 1796540340519.88, runs: tags.runs.length, ...(tags.skipped ? { skipped: tags.skipped } : {}), ...(tags.problems ? { problems: tags.problems } : {}) });
+      for (const r of tags.runs) runs.push({ type: 'run', path, ...r });
+    }
+    return { files, runs };
+  }
+
+  it("compiles (paths' minimum length, a source's SHA-256 pattern) and gives zod's output for every line of the examples' index", async () => {
+    assert.ok(fastFile && fastRun, 'both line schemas have a fast parser');
+    const { files, runs } = await indexLines();
+    assert.ok(files.length >= 30 && runs.length >= 30, `${files.length} files, ${runs.length} runs`);
+    assert.ok(runs.some((r) => r['convertedFrom'] !== undefined), 'a converted run log, whose source carries its SHA-256');
+    for (const f of files) assert.equal(agrees(fastFile!, IndexFileLine, f, `file ${String(f['path'])}`), 'fast');
+    for (const r of runs) assert.equal(agrees(fastRun!, IndexRunLine, r, `run of ${String(r['path'])}`), 'fast');
+  });
+
+  it('never accepts a damaged line zod rejects: an empty path, a short SHA-256, a path of one emoji against a minimum of two', async () => {
+    const { runs } = await indexLines();
+    const richest = runs.sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0]!;
+    const took = { fast: 0, zod: 0 };
+    for (const d of damaged(richest)) took[agrees(fastRun!, IndexRunLine, d, 'damaged run line')]++;
+    assert.ok(took.fast > 50 && took.zod > 100, `fast ${took.fast}, zod ${took.zod}`);
+    assert.equal(agrees(fastRun!, IndexRunLine, { ...richest, path: '' }, 'empty path'), 'zod');
+    assert.equal(agrees(fastRun!, IndexRunLine, { ...richest, convertedFrom: { file: 'a.json', format: 'study', sha256: 'ABC' } }, 'short hash'), 'zod');
+    assert.equal(agrees(fastRun!, IndexRunLine, { ...richest, convertedFrom: { file: 'a.json', format: 'study', sha256: 'a'.repeat(64) } }, 'a hash'), 'fast');
+    // zod counts code points: one emoji is two UTF-16 units but one character, so min(2) refuses it.
+    const two = compileFastParse(z.object({ p: z.string().min(2) }))!;
+    assert.equal(agrees(two, z.object({ p: z.string().min(2) }), { p: '\u{1F600}' }, 'one emoji'), 'zod');
+    assert.equal(agrees(two, z.object({ p: z.string().min(2) }), { p: 'ab' }, 'two letters'), 'zod', 'between one and two times the minimum, zod counts');
+    assert.equal(agrees(two, z.object({ p: z.string().min(2) }), { p: 'abcd' }, 'four letters'), 'fast');
+  });
+
+  it('leaves a string check it does not know to zod', () => {
+    assert.equal(compileFastParse(z.string().max(3)), undefined);
+    assert.equal(compileFastParse(z.string().email()), undefined);
+    assert.equal(compileFastParse(z.string().min(1).refine((s) => s !== 'x')), undefined);
   });
 });

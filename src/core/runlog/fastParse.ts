@@ -6,8 +6,9 @@
  * `UNSURE` when it does not vouch for the value (anything invalid, or unusual); the caller then asks
  * zod, so a damaged record gets zod's own issue, worded as before.
  *
- * Only what the run-log's records and the run header use is compiled: objects (stripping),
- * discriminated unions, unions of scalars, arrays, records of strings to anything, strings, numbers
+ * Only what the run-log's records, the run header and the corpus index's lines use is compiled:
+ * objects (stripping), discriminated unions, unions of scalars, arrays, records of strings to
+ * anything, strings (and their minimum length), numbers
  * (integer and bound checks), booleans, literals, enums, optional, nullable, default and unknown. A schema with anything else (a refinement,
  * a transform, a check this does not know) does not compile, and `compileFastParse` gives undefined.
  *
@@ -20,7 +21,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins, no eval (the webview's CSP forbids it).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Returned by a compiled parser for a value it does not vouch for: ask the schema itself. */
 export const UNSURE: unique symbol = Symbol('unsure');
@@ -54,9 +55,14 @@ interface CheckDef {
   check: string;
   format?: string;
   value?: unknown;
+  minimum?: number;
+  pattern?: unknown;
   inclusive?: boolean;
   when?: unknown;
 }
+
+/** The condition zod gives a length check by default (run it on anything with a length): the only one compiled. */
+const LENGTH_WHEN = ((z.string().min(1) as unknown as ZodLike)._zod.def.checks![0]!._zod.def as CheckDef).when;
 interface ZodLike {
   _zod: Internals;
 }
@@ -76,10 +82,10 @@ function compile(schema: ZodLike): Fast | undefined {
   const def = zod.def;
   const checks = def.checks ?? [];
   if (def.coerce) return undefined;
-  if (def.type !== 'number' && checks.length) return undefined;
+  if (def.type !== 'number' && def.type !== 'string' && checks.length) return undefined;
   switch (def.type) {
     case 'string':
-      return (v) => (typeof v === 'string' ? v : UNSURE);
+      return compileString(checks.map((c) => c._zod.def));
     case 'boolean':
       return (v) => (typeof v === 'boolean' ? v : UNSURE);
     case 'number':
@@ -156,6 +162,32 @@ function compileNumber(checks: CheckDef[]): Fast | undefined {
     if (integer && !Number.isSafeInteger(v)) return UNSURE;
     if (minInclusive ? v < min : v <= min) return UNSURE;
     if (maxInclusive ? v > max : v >= max) return UNSURE;
+    return v;
+  };
+}
+
+/**
+ * A string, with zod's minimum length (`z.string().min(n)`, the corpus index's paths) and patterns
+ * (`z.string().regex(re)`, a source's SHA-256). zod counts code points, so a string of at least 2n
+ * UTF-16 units always has n and one of fewer than n never does; only a string between is left to
+ * zod, which counts them. A pattern is tested as zod tests it (from its start, `lastIndex` 0).
+ */
+function compileString(checks: CheckDef[]): Fast | undefined {
+  let min = 0;
+  const patterns: RegExp[] = [];
+  for (const c of checks) {
+    if (c.check === 'min_length' && typeof c.minimum === 'number' && c.when === LENGTH_WHEN) min = Math.max(min, c.minimum);
+    else if (c.check === 'string_format' && c.format === 'regex' && c.pattern instanceof RegExp && c.when === undefined) patterns.push(c.pattern);
+    else return undefined;
+  }
+  const sure = 2 * min;
+  return (v) => {
+    if (typeof v !== 'string') return UNSURE;
+    if (min > 0 && v.length < sure && !(min === 1 && v.length >= 1)) return UNSURE;
+    for (const re of patterns) {
+      re.lastIndex = 0;
+      if (!re.test(v)) return UNSURE;
+    }
     return v;
   };
 }

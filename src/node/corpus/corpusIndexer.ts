@@ -7,7 +7,8 @@
 import { createReadStream, statSync, type Stats } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathUnder } from './pathUnder';
 import { updateIndex as update, type IndexStore, type UpdateIndexOptions, type UpdateIndexResult } from '../../core/corpus/updateIndex';
 import { openAtomicFile } from '../atomicWrite';
 import { runFilesUnder } from './runFilesUnder';
@@ -78,7 +79,7 @@ export async function updateIndex(opts: IndexerOptions): Promise<IndexerResult> 
         }
       },
       walk: runFilesUnder,
-      relative: (p) => relative(base, p).split(sep).join('/'),
+      relative: pathUnder(base),
       sibling: (p, name) => join(dirname(p), name),
     },
     ...(indexFile ? { index: diskIndex(indexFile, display(indexFile)) } : {}),

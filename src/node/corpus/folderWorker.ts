@@ -10,7 +10,8 @@
  * `peerwatch summarize`: the index keeps what was done, then the worker answers `done`.
  */
 import { parentPort } from 'node:worker_threads';
-import { relative, sep } from 'node:path';
+import { sep } from 'node:path';
+import { pathUnder } from './pathUnder';
 import type { RulesText } from '../../core/behaviours';
 import type { CorpusRun } from '../../core/corpus/summarize';
 import type { IndexProgress } from '../../core/corpus/updateIndex';
@@ -51,7 +52,8 @@ const send = (m: FolderReply) => parentPort!.postMessage(m);
 async function read(req: FolderRequest, signal: AbortSignal, pool: TagPool): Promise<Omit<IndexerResult, 'written'>> {
   const { root, prefix = '' } = req;
   // As asRelativePath names them: '/'-separated, after the workspace folder's name when there are several.
-  const display = (p: string) => (root && p.startsWith(root + sep) ? prefix + relative(root, p).split(sep).join('/') : p);
+  const under = root ? pathUnder(root) : undefined;
+  const display = (p: string) => (root && under && p.startsWith(root + sep) ? prefix + under(p) : p);
   // The last progress (every file found) always goes.
   let last = 0;
   const result = await streamFolderRuns({
