@@ -30,15 +30,18 @@ export interface CorpusOptions extends RulesChoice {
   jobs: number;
 }
 
+/** `--jobs`: how many worker threads tag (default: one per core but one); throws UsageError. */
+export function jobsOption(v: ParsedArgs['values']): number {
+  const jobs = str(v['jobs']);
+  if (jobs === undefined) return defaultWorkers();
+  if (!/^[1-9][0-9]*$/.test(jobs)) throw new UsageError(`--jobs expects a whole number of at least 1, not ${JSON.stringify(jobs)}`);
+  return Number(jobs);
+}
+
 /** `--index`, `--jobs` (default: one worker per core but one), `--rules` / `--no-rules` checked; throws UsageError. */
 export function corpusOptions(v: ParsedArgs['values']): CorpusOptions {
-  const o: CorpusOptions = { jobs: defaultWorkers(), ...rulesChoice(v) };
+  const o: CorpusOptions = { jobs: jobsOption(v), ...rulesChoice(v) };
   if (str(v['index']) !== undefined) o.index = str(v['index']);
-  const jobs = str(v['jobs']);
-  if (jobs !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(jobs)) throw new UsageError(`--jobs expects a whole number of at least 1, not ${JSON.stringify(jobs)}`);
-    o.jobs = Number(jobs);
-  }
   return o;
 }
 

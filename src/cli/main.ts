@@ -3,7 +3,7 @@
  *
  *   peerwatch parse FILE... [--json]      normalized transcript(s); exit 1 when a file has errors
  *   peerwatch convert FILE --to runlog [-o OUT]   write Peerwatch's JSONL log
- *   peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
+ *   peerwatch tag FILE|DIR... [--json] [--jobs N] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
  *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv] [--rules FILE | --no-rules]   the corpus table (src/cli/summarize.ts)
  *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]   two runs aligned (src/cli/compare.ts)
@@ -11,14 +11,17 @@
  *   peerwatch judge PATH... --model M [--base-url U] [--provider P] [--behaviours …] [--yes] [--json]   an LLM judge's tags (src/cli/judge.ts)
  */
 import { existsSync, writeFileSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { fileRuns } from '../core/formats/fileRuns';
 import { forEachInOrder } from '../core/inOrder';
 import { runSourceRecord, type RunRead } from '../core/formats/readRun';
 import type { Transcript, TranscriptEvent } from '../core/model';
 import { guessLine, readerLine } from '../core/present';
 import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runlog/runlog';
-import { RULES_FILE_NAMES, armFacts, compareArmFacts, detectBehaviours, type ArmFacts, type Tag } from '../core/behaviours';
+import { RULES_FILE_NAMES, compareArmFacts, type ArmFacts } from '../core/behaviours';
+import { tagFileReports, type Citation, type FileTagged, type TagReport } from '../core/corpus/tagReports';
+import { TagPool } from '../node/corpus/tagPool';
+import { CORPUS_OPTIONS, jobsOption } from './corpusRuns';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { nodeRunFiles, readRunFile, readTranscriptFile } from '../node/readTranscript';
 import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
@@ -39,7 +42,7 @@ const USAGE = `usage:
   peerwatch convert FILE --to runlog [-o OUT]
   peerwatch parse LOG.eval|LOG.json|RUNS.json|RUNS.jsonl [--sample KEY | --all] [--json]
   peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
-  peerwatch tag FILE|DIR... [--json] [--rules FILE | --no-rules]
+  peerwatch tag FILE|DIR... [--json] [--jobs N] [--rules FILE | --no-rules]
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
                   [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N] [--rules FILE | --no-rules]
   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]
@@ -68,7 +71,9 @@ any transcript; --all reads each in turn (exit 1 if any fails). convert --sample
 
 tag: lists the behaviours each run shows (misrepresentation, shutdown-tampering, exfiltration,
 alignment-faking, refusal, false-completion, evidence-removal, user-lockout, and custom tags from a
-rules file), with the events that show them. Folders are searched for transcripts. Rules come from
+rules file), with the events that show them. Folders are searched for transcripts, and their files
+read and tagged in --jobs N worker threads (default: one per core but one), as summarize reads them;
+the tags are printed in the files' order all the same. Rules come from
 --rules FILE, else from ${RULES_FILE_NAMES.join(' / ')} in the current folder (see docs/rules.md).
 Every option holds for every file given. A file that cannot be read, is not a transcript or is
 damaged is reported on stderr (file, line:column or path, what was expected) and the other files are
@@ -174,6 +179,7 @@ const CONVERT_OPTIONS: Record<string, OptionSpec> = {
 };
 const TAG_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean' },
+  jobs: CORPUS_OPTIONS['jobs']!,
   ...RULES_OPTIONS,
 };
 /** What `convert --to` writes. */
@@ -214,7 +220,7 @@ export async function main(argv: string[], out: BytesOut = (s) => process.stdout
   }
   const files = args.positionals;
   const v = args.values;
-  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, ...rulesChoice(v) }, out, err);
+  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, jobs: jobsOption(v), ...rulesChoice(v) }, out, err);
   if (command === 'parse') return parseCommand(files, { json: v['json'] === true, all: v['all'] === true, sample: str(v['sample']) }, out, err);
   return convertCommand(files[0]!, { sample: str(v['sample']), output: str(v['out']) }, out, err);
 }
@@ -427,21 +433,7 @@ async function convertRunlogInOnePass(file: string, output: string | undefined, 
   }
 }
 
-/** One file's result in `peerwatch tag --json`. */
-export interface TagReport {
-  file: string;
-  format: string;
-  subject?: 'self' | 'peer';
-  model?: string;
-  taskFamily?: string;
-  condition?: string;
-  monitoring?: string;
-  tags: Array<Tag & { citations: Array<{ event: number; kind: string; step?: number; line?: number; tool?: string }> }>;
-  /** Reading problems (the tags cover what could be read). */
-  problems?: string[];
-}
-
-async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function tagCommand(args: string[], opts: { json: boolean; jobs: number } & RulesChoice, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const loaded = loadRulesChoice('tag', opts, err);
   if (loaded.fatal) return 1;
   let failed = loaded.failed;
@@ -466,74 +458,40 @@ async function tagCommand(args: string[], opts: { json: boolean } & RulesChoice,
   const arms: ArmFacts[] = [];
   /** The citations of an unmonitored arm's acts, for a tag the arms comparison may add to its report. */
   const actCitations = new Map<string, Map<number, Citation>>();
-  const doArms = !loaded.rules.disable.has('alignment-faking');
-  const tagRun = (name: string, t: Transcript): TaggedRun => {
-    const tags = detectBehaviours(t, loaded.rules);
-    const found = doArms ? armFacts({ key: name, transcript: t, tags }, loaded.rules) : undefined;
-    const arm = found ? detached(found) : undefined;
-    const cited = arm?.arm === 'non_monitoring' ? new Map(arm.acts.flatMap((a) => a.events).map((i) => [i, detached(citation(t, i))])) : undefined;
-    return { report: tagReport(name, t, tags), ...(arm ? { arm } : {}), ...(cited ? { cited } : {}) };
-  };
-  const failure = (e: unknown) => `peerwatch tag: ${e instanceof Error ? e.message : String(e)}\n`;
-  const tagOne = async (file: string, explicit: boolean): Promise<FileTagged> => {
-    const messages: string[] = [];
-    const runs: TaggedRun[] = [];
-    let failedHere = false;
-    const problems = (diagnostics: readonly Transcript['diagnostics'][number][]) => {
-      for (const d of diagnostics) messages.push(`${d.severity}: ${d.message}\n`);
-      if (diagnostics.some((d) => d.severity === 'error')) failedHere = true;
-    };
-    // The one reader of a file's runs (core/formats/fileRuns.ts): a transcript, or each sample of an
-    // Inspect log or run of a file of many, tagged as its own run named `<log>#<key>`.
-    for await (const item of fileRuns(file, nodeRunFiles, openSampleLogFile)) {
-      switch (item.kind) {
-        case 'run':
-          problems(item.transcript.diagnostics);
-          runs.push(tagRun(item.sample !== undefined ? `${file}#${item.sample}` : file, item.transcript));
-          break;
-        case 'log':
-          problems(item.diagnostics);
-          break;
-        case 'error':
-          failedHere = true;
-          messages.push(failure(item.message));
-          break;
-        case 'notTranscript':
-          // Inside a folder, files that are not transcripts (a package.json, notes) are skipped quietly.
-          if (explicit) return { messages: [failure(item.error)], failed: true, runs };
-          break;
-        case 'notLog':
-          if (explicit) return { messages: [failure(`${file}: not a log Peerwatch can read`)], failed: true, runs };
-          break;
-      }
+  const take = (r: FileTagged, file: string) => {
+    for (const m of r.messages) err(m);
+    if (r.failed) failed = true;
+    if (r.runs.length) filesTagged.add(file);
+    for (const run of r.runs) {
+      reports.push(run.report);
+      if (run.arm) arms.push(run.arm);
+      if (run.cited) actCitations.set(run.report.file, run.cited);
     }
-    return { messages, failed: failedHere, runs };
   };
-  // A few files are read ahead while one is tagged (core/inOrder.ts); a large file goes alone, so
-  // that no more than one is held whole. Results, messages included, come in the files' order.
-  const large = ({ file }: { file: string }) => {
+  const worker = join(__dirname, 'corpusWorker.js');
+  if (files.length > POOL_ABOVE_FILES && existsSync(worker)) {
+    // A folder: tagged in the corpus workers, as `summarize` tags it (node/corpus/tagPool.ts), each
+    // file's report taken in the files' order.
+    const pool = new TagPool(worker, opts.jobs, loaded.text);
     try {
-      return statSync(file).size > READ_AHEAD_MAX_BYTES;
-    } catch {
-      return false;
+      // Undefined only once the pool is closed, which happens after the last file.
+      const stopped = (file: string): FileTagged => ({ messages: [`peerwatch tag: ${file}: could not be tagged: the workers stopped\n`], failed: true, runs: [] });
+      await forEachInOrder(files, pool.capacity, async ({ file, explicit }) => (await pool.report(file, explicit)) ?? stopped(file), (r, { file }) => take(r, file));
+    } finally {
+      await pool.close();
     }
-  };
-  await forEachInOrder(
-    files,
-    READ_AHEAD,
-    ({ file, explicit }) => tagOne(file, explicit),
-    (r, { file }) => {
-      for (const m of r.messages) err(m);
-      if (r.failed) failed = true;
-      if (r.runs.length) filesTagged.add(file);
-      for (const run of r.runs) {
-        reports.push(run.report);
-        if (run.arm) arms.push(run.arm);
-        if (run.cited) actCitations.set(run.report.file, run.cited);
+  } else {
+    // A few files: on this thread (a worker's start costs more than tagging them), a few read ahead of
+    // the one tagged (core/inOrder.ts); a large file goes alone, so that no more than one is held whole.
+    const large = ({ file }: { file: string }) => {
+      try {
+        return statSync(file).size > READ_AHEAD_MAX_BYTES;
+      } catch {
+        return false;
       }
-    },
-    large,
-  );
+    };
+    await forEachInOrder(files, READ_AHEAD, ({ file, explicit }) => tagFileReports(file, explicit, nodeRunFiles, openSampleLogFile, loaded.rules), (r, { file }) => take(r, file), large);
+  }
 
   // Two arms of one alignment-faking scenario given together: the difference is a tag too.
   const comparisons = compareArmFacts(arms);
@@ -562,23 +520,11 @@ function outJsonArray(items: readonly unknown[], out: (s: string) => void): void
   out(']\n');
 }
 
-type Citation = TagReport['tags'][number]['citations'][number];
-
-/** A run as `tag` keeps it once tagged: its report, and for an alignment-faking arm what the comparison needs. */
-interface TaggedRun {
-  report: TagReport;
-  arm?: ArmFacts;
-  /** An unmonitored arm's acts' citations. */
-  cited?: Map<number, Citation>;
-}
-
-/** What tagging one file gave: its runs, and its messages for stderr. */
-interface FileTagged {
-  messages: string[];
-  failed: boolean;
-  runs: TaggedRun[];
-}
-
+/**
+ * Above this many files `tag` hands them to the corpus workers: a worker's start (loading its bundle,
+ * about 0.1 s) costs more than tagging a few transcripts on this thread.
+ */
+const POOL_ABOVE_FILES = 16;
 /** Files `tag` reads ahead of the one it tags. */
 const READ_AHEAD = 8;
 /**
@@ -587,41 +533,6 @@ const READ_AHEAD = 8;
  * would hold eight; a study transcript is tens of KB.
  */
 const READ_AHEAD_MAX_BYTES = 1024 * 1024;
-
-/** Where event `i` of `t` is, for a tag's citations: its kind, step, line and tool. */
-function citation(t: Transcript, i: number): Citation {
-  const e = t.events[i]!;
-  const tool = e.kind === 'tool_call' ? e.name : e.kind === 'tool_result' ? e.name : undefined;
-  return { event: i, kind: e.kind, ...(e.step !== undefined ? { step: e.step } : {}), ...(e.source.line !== undefined ? { line: e.source.line } : {}), ...(tool ? { tool } : {}) };
-}
-
-/** What `peerwatch tag` reports of run `t` (named `file`) and its tags. */
-function tagReport(file: string, t: Transcript, tags: readonly Tag[]): TagReport {
-  const h = t.header;
-  const r: TagReport = {
-    file,
-    format: h.format,
-    ...(h.subject ? { subject: h.subject } : {}),
-    ...(h.model ? { model: h.model } : {}),
-    ...(h.taskFamily ?? h.taskName ? { taskFamily: h.taskFamily ?? h.taskName } : {}),
-    ...(h.condition ? { condition: h.condition } : {}),
-    ...(h.monitoring && h.monitoring !== 'none' ? { monitoring: h.monitoring } : {}),
-    tags: tags.map((tag) => ({ ...tag, citations: tag.events.map((i) => citation(t, i)) })),
-  };
-  const problems = t.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-  if (problems.length) r.problems = problems;
-  return detached(r);
-}
-
-/**
- * A copy of `value` (plain JSON data) that holds only itself. The positioned JSON reader's strings are
- * slices of the file's text (and tags' explanations are made of them), so a report or arm fact kept
- * as it is holds on to its whole file: 30 KB for each study transcript of a folder. Parsed again from
- * its own JSON, it does not.
- */
-function detached<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /**
  * "events 4, 6, 9"; past a dozen, "events 4, 6, … and 144012 more": a flag on a long run may cite

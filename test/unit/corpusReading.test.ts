@@ -99,6 +99,35 @@ describe('corpus reading: the tagging pool', function () {
     }
   });
 
+  it("sends `peerwatch tag`'s report jobs with the file's explicitness; one a worker dies on fails as tag reports a file", async () => {
+    const file = join(tmp, 'report-worker.js');
+    writeFileSync(
+      file,
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', (req) => {
+         const results = [];
+         for (const f of req.files) {
+           if (f.path.includes('die')) process.exit(3);
+           results.push({ id: f.id, result: { messages: [], failed: false, runs: [{ report: { file: f.path, explicit: f.report.explicit }, cited: new Map([[1, { event: 1 }]]) }] } });
+         }
+         parentPort.postMessage({ results });
+       });`,
+    );
+    const pool = new TagPool(file, 1);
+    try {
+      const paths = Array.from({ length: 12 }, (_, i) => (i === 4 ? '/corpus/die.json' : `/corpus/r${i}.json`));
+      const results = await Promise.all(paths.map((p, i) => pool.report(p, i % 2 === 0)));
+      assert.deepEqual(results[4], { messages: ['peerwatch tag: /corpus/die.json: could not be tagged: the worker stopped (exit code 3)\n'], failed: true, runs: [] });
+      for (let i = 0; i < paths.length; i++) {
+        if (i === 4) continue;
+        assert.deepEqual(results[i]?.runs[0]?.report, { file: paths[i], explicit: i % 2 === 0 }, paths[i]);
+        assert.ok(results[i]?.runs[0]?.cited instanceof Map, 'a Map crosses to the main thread as a Map');
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a worker that dies fails the file it was on, and the files sent with it or after it are tagged elsewhere', async () => {
     const pool = new TagPool(worker(), 1);
     try {

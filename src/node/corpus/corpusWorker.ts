@@ -9,16 +9,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { rulesFromText, type RulesText } from '../../core/behaviours';
 import { syncNodeRunFiles } from '../readTranscript';
 import { tagFile, type FileTags } from '../../core/corpus/tagFile';
+import { tagFileReports, type FileTagged } from '../../core/corpus/tagReports';
 import { openSampleLogFile } from '../sampleLogs';
 
-/** Files to tag, a few at a time (one message each way per batch: the main thread's cost is per message). */
+/**
+ * Files to tag, a few at a time (one message each way per batch: the main thread's cost is per
+ * message). A file with `report` is answered as `peerwatch tag` reports it (core/corpus/tagReports.ts),
+ * any other with what the corpus index keeps (core/corpus/tagFile.ts).
+ */
 export interface TagRequest {
-  files: Array<{ id: number; path: string }>;
+  files: Array<{ id: number; path: string; report?: { explicit: boolean } }>;
 }
 
 /** Their runs (or why none), in the order asked. */
 export interface TagReply {
-  results: Array<{ id: number; result: FileTags }>;
+  results: Array<{ id: number; result: FileTags | FileTagged }>;
 }
 
 /** What a worker starts with: the rules file to tag with besides the built-in detectors. */
@@ -34,7 +39,10 @@ let done: Promise<void> = Promise.resolve();
 parentPort?.on('message', (req: TagRequest) => {
   done = done.then(async () => {
     const results: TagReply['results'] = [];
-    for (const f of req.files) results.push({ id: f.id, result: await tagFile(f.path, syncNodeRunFiles, openSampleLogFile, undefined, rules) });
+    for (const f of req.files) {
+      const result = f.report ? await tagFileReports(f.path, f.report.explicit, syncNodeRunFiles, openSampleLogFile, rules) : await tagFile(f.path, syncNodeRunFiles, openSampleLogFile, undefined, rules);
+      results.push({ id: f.id, result });
+    }
     parentPort!.postMessage({ results } satisfies TagReply);
   });
 });

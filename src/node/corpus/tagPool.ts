@@ -13,15 +13,18 @@ import { Worker } from 'node:worker_threads';
 import type { RulesText } from '../../core/behaviours';
 import type { TagReply, TagRequest, TagWorkerData } from './corpusWorker';
 import type { FileTags } from '../../core/corpus/tagFile';
+import type { FileTagged } from '../../core/corpus/tagReports';
 
 interface Job {
   id: number;
   path: string;
   display: string;
+  /** What `peerwatch tag` reports of the file (core/corpus/tagReports.ts) rather than what the index keeps; `explicit`: named on the command line. */
+  report?: { explicit: boolean };
   /** Sent alone: it was in the batch of a worker that died. */
   alone?: boolean;
   /** Undefined: the pool was closed first. */
-  resolve(r: FileTags | undefined): void;
+  resolve(r: FileTags | FileTagged | undefined): void;
 }
 
 interface Slot {
@@ -72,7 +75,19 @@ export class TagPool {
   tag(path: string, display: string = path): Promise<FileTags | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, path, display, resolve });
+      this.queue.push({ id: this.nextId++, path, display, resolve: resolve as Job['resolve'] });
+      this.pump();
+    });
+  }
+
+  /**
+   * Reads and tags `path` in a worker as `peerwatch tag` reports it: each run's tags with their
+   * citations (core/corpus/tagReports.ts). Undefined: closed first.
+   */
+  report(path: string, explicit: boolean): Promise<FileTagged | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, path, display: path, report: { explicit }, resolve: resolve as Job['resolve'] });
       this.pump();
     });
   }
@@ -93,7 +108,7 @@ export class TagPool {
       const batch = [this.queue.shift()!];
       while (!batch[0]!.alone && batch.length < BATCH && this.queue.length && !this.queue[0]!.alone) batch.push(this.queue.shift()!);
       slot.batches.push(batch);
-      slot.worker.postMessage({ files: batch.map((j) => ({ id: j.id, path: j.path })) } satisfies TagRequest);
+      slot.worker.postMessage({ files: batch.map((j) => ({ id: j.id, path: j.path, ...(j.report ? { report: j.report } : {}) })) } satisfies TagRequest);
     }
   }
 
@@ -111,7 +126,11 @@ export class TagPool {
       if (i < 0) return;
       this.slots.splice(i, 1);
       const [on, ...after] = slot.batches.splice(0);
-      if (on?.length === 1) on[0]!.resolve({ runs: [], problems: [`${on[0]!.display}: could not be tagged: ${why}`] });
+      if (on?.length === 1) {
+        const job = on[0]!;
+        const message = `${job.display}: could not be tagged: ${why}`;
+        job.resolve(job.report ? { messages: [`peerwatch tag: ${message}\n`], failed: true, runs: [] } : { runs: [], problems: [message] });
+      }
       // The worker answers batch by batch, in order: it died in the first, on one of its files; each
       // is sent again alone, so only the one it dies on fails. The batches after it were never begun.
       else if (on) for (const job of on) job.alone = true;
