@@ -82,13 +82,16 @@ describe("peerwatch tag's reports: on the command line's thread and in a corpus 
     assert.equal(r.code, 1, 'the damaged file fails the command');
     const reports = JSON.parse(r.stdout) as Array<{ file: string; tags: Array<{ behaviour: string; detector: string }> }>;
     assert.ok(reports.length > 16, `${reports.length} runs: more than the command line tags on its own thread`);
-    // The walk's order (names sorted within each folder) and the same file list given one by one.
+    // The same files named on the command line, at most 16 a command, so its own thread tags them.
     const one = reports.map((x) => x.file);
     assert.deepEqual(one, [...new Set(one)], 'each run once');
-    const alone = one.map((f) => {
-      const single = peerwatch(['tag', f.replace(/#.*$/, ''), '--json', '--no-rules']);
-      return (JSON.parse(single.stdout) as Array<{ file: string; tags: Array<{ behaviour: string; detector: string }> }>).find((x) => x.file === f)!;
-    });
+    const named = [...new Set(one.map((f) => f.replace(/#.*$/, '')))];
+    const byThread = new Map<string, { file: string; tags: Array<{ behaviour: string; detector: string }> }>();
+    for (let i = 0; i < named.length; i += 16) {
+      const part = peerwatch(['tag', ...named.slice(i, i + 16), '--json', '--no-rules']);
+      for (const rep of JSON.parse(part.stdout) as Array<{ file: string; tags: Array<{ behaviour: string; detector: string }> }>) byThread.set(rep.file, rep);
+    }
+    const alone = one.map((f) => byThread.get(f)!);
     for (const [i, rep] of reports.entries()) {
       // The arms comparison needs both arms in one command; every other tag is the file's own.
       const own = rep.tags.filter((t) => !t.detector.startsWith('alignment-faking/arms'));
@@ -96,5 +99,9 @@ describe("peerwatch tag's reports: on the command line's thread and in a corpus 
     }
     assert.ok(reports.some((x) => x.tags.some((t) => t.behaviour === 'alignment-faking')), 'the two arms given together are compared');
     assert.match(r.stderr, /damaged\.json:\d+:\d+: the file ends in the middle of \$\.conversation/);
+    // Two workers finish files in no fixed order; the output is the files' order all the same.
+    const two = peerwatch(['tag', dir, '--json', '--no-rules', '--jobs', '2']);
+    assert.equal(two.stdout, r.stdout, 'the same reports in the same order with two workers');
+    assert.equal(two.stderr, r.stderr, 'the same messages in the same order');
   });
 });
