@@ -8,7 +8,7 @@
  *
  * Only what the run-log's records, the run header and the corpus index's lines use is compiled:
  * objects (stripping), discriminated unions, unions of scalars, arrays, records of strings to
- * anything, strings (and their minimum length), numbers
+ * anything, strings (with a minimum length or a pattern), numbers
  * (integer and bound checks), booleans, literals, enums, optional, nullable, default and unknown. A schema with anything else (a refinement,
  * a transform, a check this does not know) does not compile, and `compileFastParse` gives undefined.
  *
@@ -60,12 +60,12 @@ interface CheckDef {
   inclusive?: boolean;
   when?: unknown;
 }
-
-/** The condition zod gives a length check by default (run it on anything with a length): the only one compiled. */
-const LENGTH_WHEN = ((z.string().min(1) as unknown as ZodLike)._zod.def.checks![0]!._zod.def as CheckDef).when;
 interface ZodLike {
   _zod: Internals;
 }
+
+/** The condition zod gives a length check by default (run it on anything with a length): the only one compiled. */
+const LENGTH_WHEN = ((z.string().min(1) as unknown as ZodLike)._zod.def.checks![0]!._zod.def as CheckDef).when;
 
 /**
  * The fast parser of `schema`, or undefined when the schema uses something it does not compile.
