@@ -68,6 +68,28 @@ describe('Detection off the extension host thread (issue 14)', function () {
     }
   });
 
+  it('tags a run log opened while the editor still indexes it: the worker starts on the file meanwhile, and the tags are the CLI\'s for every event indexed', async () => {
+    const file = path.join(dir, 'indexing.runlog.jsonl');
+    writeLargeRun(file, examples, EVENTS);
+    const source = await RunlogFileSource.open(file, path.basename(file));
+    source.shown();
+    const b = await DocumentBehaviours.open(vscode.Uri.file(file), () => source);
+    try {
+      assert.ok(source.indexing, 'the editor is still indexing the log when detection starts');
+      b.start();
+      await waitFor('the tags', () => b.detected, 150_000, 20);
+      assert.equal(source.indexing, false, 'tags are taken once indexing has ended');
+      assert.equal(source.count, EVENTS);
+      assert.equal(b.analysisError, undefined);
+      const cli = detectBehaviours((await readRunFile(file)).transcript);
+      assert.ok(cli.length > 0, 'the run has tags to compare');
+      assert.deepEqual(b.detected, cli);
+    } finally {
+      b.dispose();
+      source.dispose();
+    }
+  });
+
   it('tags a large run of a format held in memory (an OpenAI Chat Completions log) in the worker too, with the host never stalled 200 ms beyond the machine\'s own', async () => {
     // The example's agent turns repeated (tool call ids made unique) until the run has ~50,000 events.
     const example = JSON.parse(fs.readFileSync(path.join(examples, 'providers', 'openai-chat-tampering-peer.json'), 'utf8')) as { request: { messages: Array<Record<string, unknown>> } };

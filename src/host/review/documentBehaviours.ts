@@ -11,7 +11,7 @@ import { mergeReview, type MergedTags } from '../../core/review/merge';
 import { emptyReview, parseReview, reviewSidecarPath, serializeReview, type Review } from '../../core/review/sidecar';
 import { Disposable } from '../disposable';
 import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources';
-import { detectInWorker, detectWorkerFile, WorkerOutOfMemoryError, type DetectJob } from '../detection';
+import { detectInWorker, detectWorkerFile, WorkerOutOfMemoryError, type DetectJob, type Detected } from '../detection';
 import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
 import { readText } from '../workspaceFiles';
 import { judgeTagsOfRun, latestAnswer } from '../../core/judge/judgeFile';
@@ -158,6 +158,13 @@ export class DocumentBehaviours extends Disposable {
   private generation = 0;
   /** The detection running in a worker, if any (cancelled when the run is replaced or closed). */
   private job: DetectJob | undefined;
+  /**
+   * Detection started while the editor was still indexing a run log on disk (the whole file, as it
+   * was then): its tags are taken once indexing ends if they were computed on as many events as the
+   * editor indexed, with the same rules; otherwise the run is tagged again. A 100 MB log's flags came
+   * 3.6 s after the 2.6 s of indexing; on the machine's other core the two overlap.
+   */
+  private early: { generation: number; job?: DetectJob; result?: Promise<Detected | undefined | Error>; rules?: string; started: number } | undefined;
   private readonly sidecarChanged = this._register(new vscode.EventEmitter<'reloaded' | 'conflict'>());
   /** The sidecar changed on disk: reloaded (no unsaved judgements) or in conflict with unsaved ones. */
   readonly onDidChangeSidecarOnDisk = this.sidecarChanged.event;
@@ -181,6 +188,7 @@ export class DocumentBehaviours extends Disposable {
     this._register({ dispose: () => this.sourceSub?.dispose() });
     this._register({ dispose: () => this.pendingAnalysis && clearTimeout(this.pendingAnalysis) });
     this._register({ dispose: () => this.job?.cancel() });
+    this._register({ dispose: () => this.dropEarly() });
     // Rules withheld in Restricted Mode apply as soon as the workspace is trusted.
     this._register(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -262,6 +270,7 @@ export class DocumentBehaviours extends Disposable {
     this.analysedCount = 0;
     this.generation++;
     this.job?.cancel();
+    this.dropEarly();
     if (!source) {
       if (this.idleReason) {
         this.detected = [];
@@ -276,10 +285,36 @@ export class DocumentBehaviours extends Disposable {
         this.analysedCount = 0;
         this.generation++;
         this.job?.cancel();
+        this.dropEarly();
       }
       this.schedule(change === 'replace' || !this.detected ? 0 : this.reanalyseMs());
     });
     this.schedule(0);
+  }
+
+  /** Starts detection of the whole file while the editor indexes it (see `early`); once per generation. */
+  private async startEarly(): Promise<void> {
+    const generation = this.generation;
+    if (this.early?.generation === generation || this.origin.sample !== undefined || this.origin.file.scheme !== 'file') return;
+    const worker = detectWorkerFile();
+    if (!worker) return;
+    this.early = { generation, started: performance.now() };
+    const { text: rulesText } = await loadRules(this.logUri);
+    const memoryMB = detectionMemoryMB();
+    const bytes = await Promise.resolve(vscode.workspace.fs.stat(this.origin.file)).then((st) => st.size, () => 0);
+    // Replaced, closed or indexed meanwhile (analyse then tags it itself), or too large to try: the
+    // ordinary path says so.
+    const source = this.source();
+    if (this.isDisposed || generation !== this.generation || this.early?.generation !== generation || !(source instanceof RunlogFileSource) || !source.indexing) return;
+    if (bytes === 0 || bytes > memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY) return;
+    const job = detectInWorker(worker, { path: this.origin.file.fsPath, ...(rulesText ? { rules: rulesText } : {}) }, memoryMB);
+    this.early = { generation, job, result: job.result.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))), started: this.early.started, ...(rulesText ? { rules: rulesText.text } : {}) };
+  }
+
+  /** Stops the detection started while indexing, if any. */
+  private dropEarly(): void {
+    this.early?.job?.cancel();
+    this.early = undefined;
   }
 
   /** How soon a growing log is analysed again: every REANALYSE_MS, or less often when detection takes long (a big log). */
@@ -302,12 +337,19 @@ export class DocumentBehaviours extends Disposable {
   private async analyse(): Promise<void> {
     const source = this.source();
     if (!source || this.isDisposed) return;
-    // The first pass over a big log is still indexing: wait for it (its last 'grow' schedules us).
-    if (source instanceof RunlogFileSource && source.indexing) return;
+    // The first pass over a big log is still indexing: the worker starts on the file meanwhile, and
+    // its tags are taken when indexing ends (its last 'grow' schedules us) if they still fit.
+    if (source instanceof RunlogFileSource && source.indexing) {
+      void this.startEarly();
+      return;
+    }
     if (this.detected && source.count === this.analysedCount && !this.mayTryAgain()) return;
     const generation = this.generation;
     this.analysing = true;
     this.fire();
+    // Detection started while indexing (startEarly), taken here; stopped unless its tags are used.
+    const early = this.early?.generation === generation ? this.early : undefined;
+    this.early = undefined;
     try {
       const { rules, errors, withheld, text: rulesText } = await loadRules(this.logUri);
       this.rulesErrors = errors;
@@ -327,6 +369,7 @@ export class DocumentBehaviours extends Disposable {
         this.tooLarge = { at: Math.min(this.tooLarge?.memoryMB === memoryMB ? this.tooLarge.at : count, count), memoryMB, why };
         this.analysisError = `${why}; run \`peerwatch tag\` on it instead`;
       };
+      const outOfMemory = () => tooLarge(`tagging this run of ${count.toLocaleString('en-US')} events needed more than the ${memoryMB.toLocaleString('en-US')} MB \`peerwatch.${DETECTION_MEMORY_SETTING}\` gives detection in the editor`);
       const inHostTooLarge = () => tooLarge(`this run has ${count.toLocaleString('en-US')} events, more than the ${MAX_EVENTS_FOR_DETECTION.toLocaleString('en-US')} Peerwatch tags in the editor here`);
       if (!worker && count > MAX_EVENTS_FOR_DETECTION) {
         inHostTooLarge();
@@ -334,7 +377,18 @@ export class DocumentBehaviours extends Disposable {
       }
       if (this.tooLarge && count >= this.tooLarge.at && memoryMB <= this.tooLarge.memoryMB) return tooLarge(this.tooLarge.why);
       let tagged = false;
-      if (worker) {
+      if (worker && early?.job && early.result) {
+        this.job = early.job;
+        const reply = await early.result.finally(() => (this.job = undefined));
+        if (reply === undefined || generation !== this.generation || this.isDisposed) return;
+        // Anything else (an error, a log that grew while indexed, other rules): tagged again below.
+        if (!(reply instanceof Error) && reply.eventCount === count && early.rules === rulesText?.text) {
+          this.detected = reply.tags;
+          this.lastDetectionMs = performance.now() - early.started;
+          tagged = true;
+        }
+      }
+      if (worker && !tagged) {
         const bytes = origin.sample === undefined ? await Promise.resolve(vscode.workspace.fs.stat(origin.file)).then((st) => st.size, () => 0) : 0;
         // Closed (or the file replaced) meanwhile: no worker to start, none that disposal would stop.
         if (this.isDisposed || generation !== this.generation) return;
@@ -352,7 +406,7 @@ export class DocumentBehaviours extends Disposable {
         this.lastDetectionMs = performance.now() - started;
         if (reply instanceof WorkerOutOfMemoryError) {
           if (generation !== this.generation || this.isDisposed) return;
-          return tooLarge(`tagging this run of ${count.toLocaleString('en-US')} events needed more than the ${memoryMB.toLocaleString('en-US')} MB \`peerwatch.${DETECTION_MEMORY_SETTING}\` gives detection in the editor`);
+          return outOfMemory();
         }
         if (reply === undefined || generation !== this.generation || this.isDisposed) return;
         if (reply) {
@@ -372,6 +426,8 @@ export class DocumentBehaviours extends Disposable {
     } catch (e) {
       this.analysisError = e instanceof Error ? e.message : String(e);
     } finally {
+      // Unused (too large, replaced, its tags on other events) or done: a finished job ignores this.
+      early?.job?.cancel();
       this.analysing = false;
       this.fire();
       if (this.again) {
