@@ -24,6 +24,13 @@ import { heartbeat, idleStall, machineStall, report, STALL_MS } from './stall';
 /** Above the 100,000 events the editor once refused to tag (it now bounds the worker's memory instead). */
 const EVENTS = 120_000;
 
+/** The editor's tags are `peerwatch tag`'s (the CLI's reader and detectors on the same file), and there are some. */
+async function assertCliTags(b: DocumentBehaviours, file: string): Promise<void> {
+  const cli = detectBehaviours((await readRunFile(file)).transcript);
+  assert.ok(cli.length > 0, 'the run has tags to compare');
+  assert.deepEqual(b.detected, cli);
+}
+
 describe('Detection off the extension host thread (issue 14)', function () {
   this.timeout(180_000);
   const examples = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
@@ -58,10 +65,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
       assert.equal(b.analysisError, undefined);
       const machine = machineStall(idle, watched);
       assert.ok(maxGap < STALL_MS + machine, `the extension host's event loop stalled ${maxGap.toFixed(0)} ms during detection (the machine's own: ${machine.toFixed(0)} ms)`);
-      // The same tags as `peerwatch tag` (the CLI's reader and detectors on the same file).
-      const cli = detectBehaviours((await readRunFile(file)).transcript);
-      assert.ok(cli.length > 0, 'the run has tags to compare');
-      assert.deepEqual(b.detected, cli);
+      await assertCliTags(b, file);
     } finally {
       b.dispose();
       source.dispose();
@@ -81,9 +85,7 @@ describe('Detection off the extension host thread (issue 14)', function () {
       assert.equal(source.indexing, false, 'tags are taken once indexing has ended');
       assert.equal(source.count, EVENTS);
       assert.equal(b.analysisError, undefined);
-      const cli = detectBehaviours((await readRunFile(file)).transcript);
-      assert.ok(cli.length > 0, 'the run has tags to compare');
-      assert.deepEqual(b.detected, cli);
+      await assertCliTags(b, file);
     } finally {
       b.dispose();
       source.dispose();

@@ -172,18 +172,16 @@ export class IndexReader {
   push(line: string): void {
     const i = ++this.lineNo;
     if (this.discarded !== undefined) return;
-    // Named only in a warning: making the name for each of a quarter of a million lines cost more than checking them.
-    const at = () => `${this.fileName}:${i}`;
     if (i === 1) {
-      const head = IndexHeaderLine.safeParse(this.parse(line, at, true));
-      if (!head.success) this.discarded = `${at()}: not a ${CORPUS_INDEX_SCHEMA} header line; the index is written anew`;
+      const head = IndexHeaderLine.safeParse(this.parse(line, i, true));
+      if (!head.success) this.discarded = `${this.at(i)}: not a ${CORPUS_INDEX_SCHEMA} header line; the index is written anew`;
       else if (head.data.version !== CORPUS_INDEX_VERSION) this.discarded = `${this.fileName} is version ${head.data.version} of the index, this Peerwatch writes version ${CORPUS_INDEX_VERSION}; every file is read again`;
       else if (head.data.detector !== this.detector) this.discarded = `${this.fileName} was written by detectors ${head.data.detector}, these are ${this.detector}; every file is read again`;
       return;
     }
     // Every line the index writes starts with `{`; only another line is looked at for blankness.
     if (line.charCodeAt(0) !== 0x7b && line.trim() === '') return;
-    const v = this.parse(line, at);
+    const v = this.parse(line, i);
     if (v === undefined) {
       this.bad = true;
       return;
@@ -194,16 +192,16 @@ export class IndexReader {
       const fast = fastFileLine ? fastFileLine(v) : UNSURE;
       const f = fast !== UNSURE ? ({ success: true, data: fast } as const) : IndexFileLine.safeParse(v);
       if (f.success) this.current = { file: f.data, runs: [] };
-      else this.warnings.push(`${at()}: ${describeZodIssue(f.error.issues[0]!)}; the file it describes is read again`);
+      else this.warnings.push(`${this.at(i)}: ${describeZodIssue(f.error.issues[0]!)}; the file it describes is read again`);
     } else if (type === 'run') {
       const fast = fastRunLine ? fastRunLine(v) : UNSURE;
       const r = fast !== UNSURE ? ({ success: true, data: fast } as const) : IndexRunLine.safeParse(v);
       if (!r.success) {
-        this.warnings.push(`${at()}: ${describeZodIssue(r.error.issues[0]!)}; the file it describes is read again`);
+        this.warnings.push(`${this.at(i)}: ${describeZodIssue(r.error.issues[0]!)}; the file it describes is read again`);
         this.bad = true;
       } else if (this.current && r.data.path === this.current.file.path) this.current.runs.push(r.data);
-      else this.warnings.push(`${at()}: a run line outside its file's entry; ignored`);
-    } else this.warnings.push(`${at()}: expected a line of type "file" or "run"`);
+      else this.warnings.push(`${this.at(i)}: a run line outside its file's entry; ignored`);
+    } else this.warnings.push(`${this.at(i)}: expected a line of type "file" or "run"`);
   }
 
   /** The entries read (none if the index was set aside) and the warnings. */
@@ -214,11 +212,16 @@ export class IndexReader {
     return { entries: this.entries, warnings: this.warnings };
   }
 
-  private parse(line: string, at: () => string, quiet = false): unknown {
+  /** Where line `i` is, for a warning (named only then: most of a quarter of a million lines never need it). */
+  private at(i: number): string {
+    return `${this.fileName}:${i}`;
+  }
+
+  private parse(line: string, i: number, quiet = false): unknown {
     try {
       return JSON.parse(line);
     } catch (e) {
-      if (!quiet) this.warnings.push(`${at()}: not JSON (${e instanceof Error ? e.message : String(e)}); the file it describes is read again`);
+      if (!quiet) this.warnings.push(`${this.at(i)}: not JSON (${e instanceof Error ? e.message : String(e)}); the file it describes is read again`);
       return undefined;
     }
   }

@@ -180,10 +180,10 @@ function compileString(checks: CheckDef[]): Fast | undefined {
     else if (c.check === 'string_format' && c.format === 'regex' && c.pattern instanceof RegExp && c.when === undefined) patterns.push(c.pattern);
     else return undefined;
   }
-  const sure = 2 * min;
+  // Units enough to vouch for the minimum: one unit is one code point at least, so min(1) needs one.
+  const sure = min <= 1 ? min : 2 * min;
   return (v) => {
-    if (typeof v !== 'string') return UNSURE;
-    if (min > 0 && v.length < sure && !(min === 1 && v.length >= 1)) return UNSURE;
+    if (typeof v !== 'string' || v.length < sure) return UNSURE;
     for (const re of patterns) {
       re.lastIndex = 0;
       if (!re.test(v)) return UNSURE;

@@ -39,6 +39,9 @@ const DEFAULT_DETECTION_MEMORY_MB = 1536;
  */
 const FILE_SHARE_OF_DETECTION_MEMORY = 0.5;
 
+/** True when a file of `bytes` may be tagged within `memoryMB` (see FILE_SHARE_OF_DETECTION_MEMORY). */
+const fitsDetection = (bytes: number, memoryMB: number): boolean => bytes <= memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY;
+
 /** Where a run's detection reads it from: its file, and for a sample of a log of many samples, its key. */
 export interface RunOrigin {
   file: vscode.Uri;
@@ -301,14 +304,19 @@ export class DocumentBehaviours extends Disposable {
     this.early = { generation, started: performance.now() };
     const { text: rulesText } = await loadRules(this.logUri);
     const memoryMB = detectionMemoryMB();
-    const bytes = await Promise.resolve(vscode.workspace.fs.stat(this.origin.file)).then((st) => st.size, () => 0);
+    const bytes = await this.fileBytes();
     // Replaced, closed or indexed meanwhile (analyse then tags it itself), or too large to try: the
     // ordinary path says so.
     const source = this.source();
     if (this.isDisposed || generation !== this.generation || this.early?.generation !== generation || !(source instanceof RunlogFileSource) || !source.indexing) return;
-    if (bytes === 0 || bytes > memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY) return;
+    if (bytes === 0 || !fitsDetection(bytes, memoryMB)) return;
     const job = detectInWorker(worker, { path: this.origin.file.fsPath, ...(rulesText ? { rules: rulesText } : {}) }, memoryMB);
     this.early = { generation, job, result: job.result.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))), started: this.early.started, ...(rulesText ? { rules: rulesText.text } : {}) };
+  }
+
+  /** The size of the run's file on disk (0 when it cannot be read). */
+  private fileBytes(): Promise<number> {
+    return Promise.resolve(vscode.workspace.fs.stat(this.origin.file)).then((st) => st.size, () => 0);
   }
 
   /** Stops the detection started while indexing, if any. */
@@ -389,10 +397,10 @@ export class DocumentBehaviours extends Disposable {
         }
       }
       if (worker && !tagged) {
-        const bytes = origin.sample === undefined ? await Promise.resolve(vscode.workspace.fs.stat(origin.file)).then((st) => st.size, () => 0) : 0;
+        const bytes = origin.sample === undefined ? await this.fileBytes() : 0;
         // Closed (or the file replaced) meanwhile: no worker to start, none that disposal would stop.
         if (this.isDisposed || generation !== this.generation) return;
-        if (bytes > memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY) {
+        if (!fitsDetection(bytes, memoryMB)) {
           return tooLarge(`this run's file is ${megabytes(bytes)}, too large to tag within the ${memoryMB.toLocaleString('en-US')} MB \`peerwatch.${DETECTION_MEMORY_SETTING}\` gives detection in the editor (it needs about three times the file)`);
         }
         const started = performance.now();

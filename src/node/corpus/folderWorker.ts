@@ -53,7 +53,7 @@ async function read(req: FolderRequest, signal: AbortSignal, pool: TagPool): Pro
   const { root, prefix = '' } = req;
   // As asRelativePath names them: '/'-separated, after the workspace folder's name when there are several.
   const under = root ? pathUnder(root) : undefined;
-  const display = (p: string) => (root && under && p.startsWith(root + sep) ? prefix + under(p) : p);
+  const display = (p: string) => (under && p.startsWith(root + sep) ? prefix + under(p) : p);
   // The last progress (every file found) always goes.
   let last = 0;
   const result = await streamFolderRuns({
