@@ -41,9 +41,11 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   private doc: TranscriptDocument | undefined;
   private groups: GroupNode[] = [];
   private byTagId = new Map<string, TagNode>();
-  private treeFor: TranscriptDocument | undefined;
   private tagsVersion = 0;
+  /** The tags version of `groups` (built by `prepare`), and of what VS Code last asked for. */
+  private preparedVersion = -1;
   private builtVersion = -1;
+  private refreshSeq = 0;
 
   constructor(private readonly provider: TranscriptEditorProvider) {
     this.view = vscode.window.createTreeView(BEHAVIOURS_VIEW, { treeDataProvider: this, showCollapseAll: true });
@@ -88,10 +90,26 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     this.syncSelection();
   }
 
+  /**
+   * Builds the tree for the document's current tags, with each occurrence's label read from its
+   * event, and only then tells VS Code: `getChildren` answers at once from what is built. VS Code
+   * cancels a `getChildren` still awaiting when the tree is refreshed again and shows the node with
+   * no children (seen once in the UI tests: an expanded "Refusal 1" with no row under it, when the
+   * judge's tag arrived while the view was refreshing), so no answer may wait on a read.
+   */
   private refresh(): void {
-    this.changed.fire(undefined);
     this.updateHeader();
     this.updateStatus();
+    const seq = ++this.refreshSeq;
+    const doc = this.doc;
+    const version = this.tagsVersion;
+    void this.prepare(doc).then((built) => {
+      if (seq !== this.refreshSeq) return; // a newer refresh is on its way
+      this.groups = built.groups;
+      this.byTagId = built.byTagId;
+      this.preparedVersion = version;
+      this.changed.fire(undefined);
+    });
   }
 
   private updateHeader(): void {
@@ -189,12 +207,10 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
 
   // ---- TreeDataProvider ---------------------------------------------------------------------
 
-  private build(): void {
-    const doc = this.doc;
-    this.groups = [];
-    this.byTagId = new Map();
-    this.treeFor = doc;
-    if (!doc) return;
+  /** The groups and occurrences of `doc`'s tags, each occurrence labelled by its first cited event. */
+  private async prepare(doc: TranscriptDocument | undefined): Promise<{ groups: GroupNode[]; byTagId: Map<string, TagNode> }> {
+    const byTagId = new Map<string, TagNode>();
+    if (!doc) return { groups: [], byTagId };
     const byBehaviour = new Map<string, GroupNode>();
     for (const tag of doc.behaviours.merged.tags) {
       const b = String(tag.behaviour);
@@ -203,31 +219,31 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
       g.tags.push(tag);
     }
     const order = Object.keys(BEHAVIOUR_INFO);
-    this.groups = [...byBehaviour.values()].sort(
+    const groups = [...byBehaviour.values()].sort(
       (a, b) => (order.indexOf(a.behaviour) + 1 || 99) - (order.indexOf(b.behaviour) + 1 || 99) || a.behaviour.localeCompare(b.behaviour),
     );
-    for (const g of this.groups) for (const tag of g.tags) this.byTagId.set(tag.id, { kind: 'tag', tag, group: g });
+    for (const g of groups) for (const tag of g.tags) byTagId.set(tag.id, { kind: 'tag', tag, group: g });
+    // Each occurrence is labelled by its first cited event: step, tool and a snippet.
+    const source = doc.content.ok ? doc.content.source : undefined;
+    const nodes = [...byTagId.values()];
+    const byIndex = new Map<number, ReturnType<typeof describeEvent>>();
+    if (source && nodes.length) {
+      // A file that cannot be read now (deleted, say) leaves the labels at "Event #N": the tags show.
+      const fetched = await source.get([...new Set(nodes.map((n) => n.tag.events[0]!))].sort((a, b) => a - b)).catch(() => []);
+      for (const f of fetched) if (f.event) byIndex.set(f.event.index, describeEvent(f.event));
+    }
+    for (const n of nodes) n.label = byIndex.get(n.tag.events[0]!) ?? { snippet: '' };
+    return { groups, byTagId };
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  getChildren(node?: Node): Node[] {
     if (!node) {
-      this.build();
-      this.builtVersion = this.tagsVersion;
+      this.builtVersion = this.preparedVersion;
       setTimeout(() => this.syncSelection(), 0);
       return this.groups;
     }
     if (node.kind === 'tag') return [];
-    const nodes = node.tags.map((t) => this.byTagId.get(t.id)!).filter(Boolean);
-    // Each occurrence is labelled by its first cited event: step, tool and a snippet.
-    const source = this.treeFor?.content.ok ? this.treeFor.content.source : undefined;
-    const missing = nodes.filter((n) => !n.label);
-    if (source && missing.length) {
-      const fetched = await source.get([...new Set(missing.map((n) => n.tag.events[0]!))].sort((a, b) => a - b));
-      const byIndex = new Map<number, ReturnType<typeof describeEvent>>();
-      for (const f of fetched) if (f.event) byIndex.set(f.event.index, describeEvent(f.event));
-      for (const n of missing) n.label = byIndex.get(n.tag.events[0]!) ?? { snippet: '' };
-    }
-    return nodes;
+    return node.tags.map((t) => this.byTagId.get(t.id)!).filter(Boolean);
   }
 
   getParent(node: Node): Node | undefined {
