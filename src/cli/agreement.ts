@@ -13,7 +13,7 @@ import { CORPUS_OPTIONS, corpusOptions, readCorpus, type CorpusOptions } from '.
 type Out = (s: string) => void;
 
 export const AGREEMENT_USAGE = `usage:
-  peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
+  peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N] [--max-memory-mb N]
                   [--rules FILE | --no-rules]
 
 Per behaviour and per source of tags (the detectors; the judge on the runs it has read, from

@@ -12,6 +12,7 @@ import type { CorpusRun } from '../core/corpus/summarize';
 import { defaultIndexFile, updateIndex } from '../node/corpus/corpusIndexer';
 import { collectEntry, corpusDetectorVersion } from '../node/corpus/corpusRuns';
 import { TagPool, defaultWorkers } from '../node/corpus/tagPool';
+import { workerHeap } from '../node/detectionMemory';
 import { UsageError, str, type OptionSpec, type ParsedArgs } from './args';
 import { RULES_OPTIONS, loadRulesChoice, rulesChoice, type RulesChoice } from './rules';
 
@@ -21,6 +22,7 @@ type Out = (s: string) => void;
 export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   index: { type: 'string', valueName: 'a file name' },
   jobs: { type: 'string', valueName: 'a number of worker threads' },
+  'max-memory-mb': { type: 'string', valueName: 'a number of MB' },
   ...RULES_OPTIONS,
 };
 
@@ -28,6 +30,8 @@ export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
 export interface CorpusOptions extends RulesChoice {
   index?: string;
   jobs: number;
+  /** `--max-memory-mb`: the heap each worker may take (V8's default otherwise). */
+  maxMemoryMB?: number;
 }
 
 /** `--jobs`: how many worker threads tag (default: one per core but one); throws UsageError. */
@@ -38,9 +42,25 @@ export function jobsOption(v: ParsedArgs['values']): number {
   return Number(jobs);
 }
 
-/** `--index`, `--jobs` (default: one worker per core but one), `--rules` / `--no-rules` checked; throws UsageError. */
+/**
+ * `--max-memory-mb`: the heap each tagging worker may take, in MB; a file that needs more fails
+ * alone, saying so, and the others are tagged. Throws UsageError.
+ */
+export function maxMemoryOption(v: ParsedArgs['values']): number | undefined {
+  const mb = str(v['max-memory-mb']);
+  if (mb === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(mb) || Number(mb) < MIN_WORKER_MB) throw new UsageError(`--max-memory-mb expects a whole number of MB, at least ${MIN_WORKER_MB}, not ${JSON.stringify(mb)}`);
+  return Number(mb);
+}
+
+/** A worker's smallest heap: its own code and one study transcript need about 20 MB. */
+const MIN_WORKER_MB = 32;
+
+/** `--index`, `--jobs` (default: one worker per core but one), `--max-memory-mb`, `--rules` / `--no-rules` checked; throws UsageError. */
 export function corpusOptions(v: ParsedArgs['values']): CorpusOptions {
   const o: CorpusOptions = { jobs: jobsOption(v), ...rulesChoice(v) };
+  const maxMemoryMB = maxMemoryOption(v);
+  if (maxMemoryMB !== undefined) o.maxMemoryMB = maxMemoryMB;
   if (str(v['index']) !== undefined) o.index = str(v['index']);
   return o;
 }
@@ -102,7 +122,7 @@ export async function readCorpus(command: string, o: { paths: readonly string[] 
   if (o.index) groups.push({ paths: o.paths.filter((p) => existsSync(p)), base: dirname(resolve(o.index)), indexFile: o.index });
   else if (loose.length) groups.push({ paths: loose, base: process.cwd() });
 
-  const pool = new TagPool(workerFile, o.jobs, rulesText);
+  const pool = new TagPool(workerFile, o.jobs, rulesText, workerHeap(o.maxMemoryMB));
   const controller = new AbortController();
   const onInterrupt = () => {
     controller.abort();

@@ -3,7 +3,7 @@
  *
  *   peerwatch parse FILE... [--json]      normalized transcript(s); exit 1 when a file has errors
  *   peerwatch convert FILE --to runlog [-o OUT]   write Peerwatch's JSONL log
- *   peerwatch tag FILE|DIR... [--json] [--jobs N] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
+ *   peerwatch tag FILE|DIR... [--json] [--jobs N] [--max-memory-mb N] [--rules FILE | --no-rules]   behaviour tags; exit 1 only on errors
  *   peerwatch rerun FILE [--launcher …] [--model M] … [--dry-run] [--json]   run the scenario again (src/cli/rerun.ts)
  *   peerwatch summarize PATH... [--by …] [--source …] [--baseline C] [--json|--csv] [--rules FILE | --no-rules]   the corpus table (src/cli/summarize.ts)
  *   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]   two runs aligned (src/cli/compare.ts)
@@ -21,7 +21,8 @@ import { runlogFrame, transcriptToRunlog, type RunlogSource } from '../core/runl
 import { RULES_FILE_NAMES, compareArmFacts, type ArmFacts } from '../core/behaviours';
 import { tagFileReports, type Citation, type FileTagged, type TagReport } from '../core/corpus/tagReports';
 import { TagPool } from '../node/corpus/tagPool';
-import { CORPUS_OPTIONS, jobsOption } from './corpusRuns';
+import { fitsThisThread, workerHeap } from '../node/detectionMemory';
+import { CORPUS_OPTIONS, jobsOption, maxMemoryOption } from './corpusRuns';
 import { openLogOfMany, sampleLogCommand } from '../node/sampleLogCli';
 import { nodeRunFiles, readRunFile, readTranscriptFile } from '../node/readTranscript';
 import { predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents, type SummarizedRunlog } from '../node/runlogChunks';
@@ -42,11 +43,11 @@ const USAGE = `usage:
   peerwatch convert FILE --to runlog [-o OUT]
   peerwatch parse LOG.eval|LOG.json|RUNS.json|RUNS.jsonl [--sample KEY | --all] [--json]
   peerwatch convert LOG.eval|LOG.json|RUNS.json|RUNS.jsonl --to runlog [--sample KEY] [-o FILE | -o DIR]
-  peerwatch tag FILE|DIR... [--json] [--jobs N] [--rules FILE | --no-rules]
+  peerwatch tag FILE|DIR... [--json] [--jobs N] [--max-memory-mb N] [--rules FILE | --no-rules]
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
-                  [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N] [--rules FILE | --no-rules]
+                  [--baseline CONDITION] [--json | --csv] [--index FILE] [--jobs N] [--max-memory-mb N] [--rules FILE | --no-rules]
   peerwatch compare A B [--sample-a KEY] [--sample-b KEY] [--json] [--rules FILE | --no-rules]
-  peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N]
+  peerwatch agreement PATH... [--labels review|source] [--json] [--index FILE] [--jobs N] [--max-memory-mb N]
                   [--rules FILE | --no-rules]
   peerwatch judge PATH... --model M [--provider openai|anthropic] [--base-url URL] [--behaviours …]
                   [--rubrics DIR] [--concurrency N] [--input-price USD --output-price USD] [--yes] [--json]
@@ -73,7 +74,10 @@ tag: lists the behaviours each run shows (misrepresentation, shutdown-tampering,
 alignment-faking, refusal, false-completion, evidence-removal, user-lockout, and custom tags from a
 rules file), with the events that show them. Folders are searched for transcripts, and their files
 read and tagged in --jobs N worker threads (default: one per core but one), as summarize reads them;
-the tags are printed in the files' order all the same. Rules come from
+the tags are printed in the files' order all the same. Tagging holds a run's events, about three
+times its file's size: a file too large for this process's heap is tagged in a worker thread that may
+take three quarters of the machine's memory, or --max-memory-mb N (each worker's heap, in MB, for
+every file); a file that needs more is reported and the others are still tagged. Rules come from
 --rules FILE, else from ${RULES_FILE_NAMES.join(' / ')} in the current folder (see docs/rules.md).
 Every option holds for every file given. A file that cannot be read, is not a transcript or is
 damaged is reported on stderr (file, line:column or path, what was expected) and the other files are
@@ -180,6 +184,7 @@ const CONVERT_OPTIONS: Record<string, OptionSpec> = {
 const TAG_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean' },
   jobs: CORPUS_OPTIONS['jobs']!,
+  'max-memory-mb': CORPUS_OPTIONS['max-memory-mb']!,
   ...RULES_OPTIONS,
 };
 /** What `convert --to` writes. */
@@ -212,7 +217,10 @@ export async function main(argv: string[], out: BytesOut = (s) => process.stdout
       if (args.values['to'] === undefined) throw new UsageError('--to runlog is required (the format to write)');
       oneOf('--to', args.values['to'], CONVERT_TARGETS);
     }
-    if (command === 'tag') rulesChoice(args.values);
+    if (command === 'tag') {
+      rulesChoice(args.values);
+      maxMemoryOption(args.values);
+    }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err(`peerwatch ${command}: ${e.message}\n${usageOf(command)}\n`);
@@ -220,7 +228,7 @@ export async function main(argv: string[], out: BytesOut = (s) => process.stdout
   }
   const files = args.positionals;
   const v = args.values;
-  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, jobs: jobsOption(v), ...rulesChoice(v) }, out, err);
+  if (command === 'tag') return tagCommand(files, { json: v['json'] === true, jobs: jobsOption(v), maxMemoryMB: maxMemoryOption(v), ...rulesChoice(v) }, out, err);
   if (command === 'parse') return parseCommand(files, { json: v['json'] === true, all: v['all'] === true, sample: str(v['sample']) }, out, err);
   return convertCommand(files[0]!, { sample: str(v['sample']), output: str(v['out']) }, out, err);
 }
@@ -433,7 +441,7 @@ async function convertRunlogInOnePass(file: string, output: string | undefined, 
   }
 }
 
-async function tagCommand(args: string[], opts: { json: boolean; jobs: number } & RulesChoice, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function tagCommand(args: string[], opts: { json: boolean; jobs: number; maxMemoryMB: number | undefined } & RulesChoice, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const loaded = loadRulesChoice('tag', opts, err);
   if (loaded.fatal) return 1;
   let failed = loaded.failed;
@@ -469,10 +477,22 @@ async function tagCommand(args: string[], opts: { json: boolean; jobs: number } 
     }
   };
   const worker = join(__dirname, 'corpusWorker.js');
-  if (files.length > POOL_ABOVE_FILES && existsSync(worker)) {
-    // A folder: tagged in the corpus workers, as `summarize` tags it (node/corpus/tagPool.ts), each
-    // file's report taken in the files' order.
-    const pool = new TagPool(worker, opts.jobs, loaded.text);
+  const sizeOf = (file: string): number => {
+    try {
+      return statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  // A file too large for this thread's heap would end the process ("JavaScript heap out of
+  // memory"): it is tagged in a worker, whose heap may be larger and which stops alone. So is every
+  // file when --max-memory-mb bounds the workers.
+  const tooLarge = files.some(({ file }) => !fitsThisThread(sizeOf(file)));
+  if ((files.length > POOL_ABOVE_FILES || tooLarge || opts.maxMemoryMB !== undefined) && existsSync(worker)) {
+    // A folder is tagged in the corpus workers, as `summarize` tags it (node/corpus/tagPool.ts); a
+    // few files in one. Each file's report is taken in the files' order.
+    const size = files.length > POOL_ABOVE_FILES ? opts.jobs : 1;
+    const pool = new TagPool(worker, size, loaded.text, workerHeap(opts.maxMemoryMB, tooLarge ? size : undefined));
     try {
       // Undefined only once the pool is closed, which happens after the last file.
       const stopped = (file: string): FileTagged => ({ messages: [`peerwatch tag: ${file}: could not be tagged: the workers stopped\n`], failed: true, runs: [] });
@@ -483,13 +503,7 @@ async function tagCommand(args: string[], opts: { json: boolean; jobs: number } 
   } else {
     // A few files: on this thread (a worker's start costs more than tagging them), a few read ahead of
     // the one tagged (core/inOrder.ts); a large file goes alone, so that no more than one is held whole.
-    const large = ({ file }: { file: string }) => {
-      try {
-        return statSync(file).size > READ_AHEAD_MAX_BYTES;
-      } catch {
-        return false;
-      }
-    };
+    const large = ({ file }: { file: string }) => sizeOf(file) > READ_AHEAD_MAX_BYTES;
     await forEachInOrder(files, READ_AHEAD, ({ file, explicit }) => tagFileReports(file, explicit, nodeRunFiles, openSampleLogFile, loaded.rules), (r, { file }) => take(r, file), large);
   }
 

@@ -16,7 +16,7 @@ type Out = (s: string) => void;
 
 export const SUMMARIZE_USAGE = `usage:
   peerwatch summarize PATH... [--by model,task,condition] [--source detectors|review|judge]
-                  [--baseline CONDITION | DIMENSION=VALUE] [--json | --csv] [--index FILE] [--jobs N]
+                  [--baseline CONDITION | DIMENSION=VALUE] [--json | --csv] [--index FILE] [--jobs N] [--max-memory-mb N]
                   [--rules FILE | --no-rules]
 
 For each cell (model × task × condition unless --by says otherwise; also subject, monitoring,
@@ -46,7 +46,8 @@ peerwatch tag; docs/rules.md). The index records the rules text's hash: editing 
 
 Each folder's index is FOLDER/.peerwatch/index.jsonl (--index FILE: one index for every PATH): a
 file whose path, size and mtime are unchanged is not read again. Files are read and tagged in --jobs
-worker threads (default: one per core but one, at least one). Exit 0; 1 when a file could not be read whole (reported on
+worker threads (default: one per core but one, at least one), each with --max-memory-mb N of heap
+when given (a file that needs more is reported, the rest summarised). Exit 0; 1 when a file could not be read whole (reported on
 stderr, the rest summarised); 2 for a usage error; 130 when interrupted (the index keeps what was done).`;
 
 const SUMMARIZE_OPTIONS: Record<string, OptionSpec> = {

@@ -14,6 +14,7 @@ import { RunlogFileSource, TranscriptSource, type EventSource } from '../sources
 import { detectInWorker, detectWorkerFile, WorkerOutOfMemoryError, type DetectJob, type Detected } from '../detection';
 import { removeLeftoverTemps, writeTextAtomically, yieldToHost } from '../files';
 import { readText } from '../workspaceFiles';
+import { fitsDetection } from '../../core/detectionMemory';
 import { judgeTagsOfRun, latestAnswer } from '../../core/judge/judgeFile';
 import { judgeFilePath, readJudgeFile } from '../../core/corpus/folderRuns';
 
@@ -32,15 +33,6 @@ const MAX_EVENTS_FOR_DETECTION = 100_000;
 /** The setting bounding the detection worker's heap, and its default (package.json says the same). */
 export const DETECTION_MEMORY_SETTING = 'detection.maxMemoryMB';
 const DEFAULT_DETECTION_MEMORY_MB = 1536;
-/**
- * A run log holds about a third of the memory its detection needs (2.9 GB for a 1 GB log, 420 MB
- * for 100 MB): a file larger than half the worker's memory is not tried, rather than read for seconds
- * to stop at the bound. Between a third and a half, the worker tries and its bound decides.
- */
-const FILE_SHARE_OF_DETECTION_MEMORY = 0.5;
-
-/** True when a file of `bytes` may be tagged within `memoryMB` (see FILE_SHARE_OF_DETECTION_MEMORY). */
-const fitsDetection = (bytes: number, memoryMB: number): boolean => bytes <= memoryMB * 1024 * 1024 * FILE_SHARE_OF_DETECTION_MEMORY;
 
 /** Where a run's detection reads it from: its file, and for a sample of a log of many samples, its key. */
 export interface RunOrigin {

@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RulesText } from '../../core/behaviours';
+import type { WorkerHeap } from '../detectionMemory';
 import type { TagReply, TagRequest, TagWorkerData } from './corpusWorker';
 import type { FileTags } from '../../core/corpus/tagFile';
 import type { FileTagged } from '../../core/corpus/tagReports';
@@ -59,11 +60,17 @@ export class TagPool {
   private nextId = 1;
   private closed = false;
 
-  /** `size` workers (default: defaultWorkers()) running `workerFile` (the built dist/corpusWorker.js), tagging with `rules` besides the built-in detectors. */
+  /**
+   * `size` workers (default: defaultWorkers()) running `workerFile` (the built dist/corpusWorker.js),
+   * tagging with `rules` besides the built-in detectors; each worker's heap bounded at `memory.mb`
+   * when given (V8's default otherwise; `setBy` names what chose it): a file that needs more fails
+   * alone, saying so.
+   */
   constructor(
     private readonly workerFile: string,
     readonly size: number = defaultWorkers(),
     private readonly rules?: RulesText,
+    private readonly memory?: WorkerHeap,
   ) {}
 
   /** How many files to give the pool at once to keep every worker busy with full batches. */
@@ -113,7 +120,13 @@ export class TagPool {
   }
 
   private start(): Slot {
-    const slot: Slot = { worker: new Worker(this.workerFile, { workerData: (this.rules ? { rules: this.rules } : {}) satisfies TagWorkerData }), batches: [] };
+    const slot: Slot = {
+      worker: new Worker(this.workerFile, {
+        workerData: (this.rules ? { rules: this.rules } : {}) satisfies TagWorkerData,
+        ...(this.memory ? { resourceLimits: { maxOldGenerationSizeMb: this.memory.mb } } : {}),
+      }),
+      batches: [],
+    };
     slot.worker.on('message', (reply: TagReply) => {
       const batch = slot.batches[0];
       if (!batch || batch.length !== reply.results.length || batch.some((j, i) => j.id !== reply.results[i]!.id)) return;
@@ -137,7 +150,13 @@ export class TagPool {
       this.queue.unshift(...(on && on.length > 1 ? on : []), ...after.flat());
       if (!this.closed) this.pump();
     };
-    slot.worker.on('error', (e) => died(e.message));
+    slot.worker.on('error', (e: Error & { code?: string }) =>
+      died(
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `it needs more memory than a tagging worker may take (${this.memory ? `${this.memory.mb} MB, set by ${this.memory.setBy}` : "V8's default heap"}; tagging a run takes about three times its file's size)`
+          : e.message,
+      ),
+    );
     slot.worker.on('exit', (code) => died(`the worker stopped (exit code ${code})`));
     this.slots.push(slot);
     return slot;
