@@ -1,6 +1,7 @@
 /**
  * A log of many samples as a corpus, in the real VS Code (one page load): the sample list shows each
- * sample's flags once the worker has tagged it, sorts by flag count from the Flags column button, and
+ * sample's flags once the worker has tagged it, the status bar how many samples are flagged, it sorts
+ * by flag count from the Flags column button, and
  * f / Alt+F8 open the next flagged sample in the order shown, at its first flag.
  *
  * Fixture: test/unit/fixtures/inspect/peer_runs.eval; what each sample's flags should be is read here
@@ -52,6 +53,10 @@ describe('Sample flags: the flags column, sorting by it, Next Flagged Sample', f
     const counts = async () =>
       frame.locator('[data-testid="sample-row"]').evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.key, r.querySelector<HTMLElement>('[data-field="flags"]')?.dataset.count]));
     await waitFor('every sample’s flag count', async () => JSON.stringify(await counts()) === JSON.stringify(log.samples.map((s) => [s.key, String(expected.get(s.key)!.count)])), LONG);
+    // The status bar counts the flagged samples (not "Not tagged", as it said of a list).
+    const flaggedSamples = [...expected.values()].filter((f) => f.count > 0).length;
+    await page.locator('.statusbar-item', { hasText: `${flaggedSamples} of ${log.samples.length} samples flagged` }).waitFor({ timeout: LONG });
+    assert.equal(await page.locator('.statusbar-item', { hasText: 'Not tagged' }).count(), 0);
 
     await frame.locator('[data-testid="sample-sort"][data-sort="flags"]').click();
     await waitFor('the list sorted by flags', async () => JSON.stringify((await counts()).map((c) => c[0])) === JSON.stringify(byFlags), LONG);

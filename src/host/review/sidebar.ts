@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { BEHAVIOUR_INFO, describeEvent, qualifierLabel, qualifierShort } from '../../core/behaviours';
 import { activeFlags, flaggedEvents, stepFlaggedEvent, type ReviewedTag } from '../../core/review/merge';
 import type { EditorSession, TranscriptEditorProvider } from '../transcriptEditorProvider';
+import type { SampleFlagsTracker } from '../sampleFlags';
 import type { TranscriptDocument } from '../transcriptDocument';
 import { behaviourLabel } from './judgements';
 
@@ -46,6 +47,9 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   private preparedVersion = -1;
   private builtVersion = -1;
   private refreshSeq = 0;
+  /** The sample list whose tagging the status bar follows, and its subscription. */
+  private followed: SampleFlagsTracker | undefined;
+  private followedSub: vscode.Disposable | undefined;
 
   constructor(private readonly provider: TranscriptEditorProvider) {
     this.view = vscode.window.createTreeView(BEHAVIOURS_VIEW, { treeDataProvider: this, showCollapseAll: true });
@@ -141,6 +145,14 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
       this.status.hide();
       return;
     }
+    // A log of many samples showing its list: the flags are the samples'.
+    const samples = session.document.sampleKey === undefined ? session.document.sampleFlags : undefined;
+    this.followSamples(samples);
+    if (samples) {
+      this.sampleStatus(samples);
+      return;
+    }
+    this.status.command = 'peerwatch.nextFlag';
     const b = session.document.behaviours;
     const flags = session.flags;
     const at = session.currentFlagIndex();
@@ -189,6 +201,41 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     if (!session || !tag) return;
     session.revealTag(tag);
     if (!session.panel.active) session.panel.reveal(undefined, true);
+  }
+
+  /** Updates the status bar as `tracker` tags samples (none: stops following the last). */
+  private followSamples(tracker: SampleFlagsTracker | undefined): void {
+    if (tracker === this.followed) return;
+    this.followedSub?.dispose();
+    this.followed = tracker;
+    this.followedSub = tracker?.onDidChange(() => this.updateStatus());
+  }
+
+  /**
+   * The status of a sample list: how many samples the detectors flagged once every one is tagged
+   * (a click opens the next flagged one), how many are tagged so far until then. "Not tagged" said
+   * the log had not been looked at while its samples were being tagged.
+   */
+  private sampleStatus(tracker: SampleFlagsTracker): void {
+    const total = tracker.total;
+    const of = (n: number) => `${n.toLocaleString('en-US')} of ${total === undefined ? '?' : total.toLocaleString('en-US')} sample${total === 1 ? '' : 's'}`;
+    const flagged = [...tracker.flags.values()].filter((f) => f.count > 0).length;
+    const failed = tracker.errors.size ? ` ${tracker.errors.size.toLocaleString('en-US')} could not be tagged.` : '';
+    this.status.command = flagged ? 'peerwatch.nextFlaggedSample' : undefined;
+    if (tracker.error) {
+      this.status.text = '$(circle-slash) Samples not tagged';
+      this.status.tooltip = `Peerwatch could not tag this log's samples: ${tracker.error}`;
+    } else if (!tracker.done) {
+      this.status.text = `$(loading~spin) Flags: ${of(tracker.flags.size + tracker.errors.size)} tagged`;
+      this.status.tooltip = `Peerwatch is tagging this log's samples${flagged ? `; ${flagged.toLocaleString('en-US')} flagged so far` : ''}.${failed}`;
+    } else if (flagged) {
+      this.status.text = `$(warning) ${of(flagged)} flagged`;
+      this.status.tooltip = `${flagged.toLocaleString('en-US')} sample${flagged === 1 ? ' has' : 's have'} a flag.${failed} Open the next flagged sample (Alt+F8)`;
+    } else {
+      this.status.text = `$(pass) No sample flagged`;
+      this.status.tooltip = `The detectors flag no sample of this log (dismissed tags are not counted).${failed}`;
+    }
+    this.status.show();
   }
 
   /** Keeps the tree's selection on the flag the editor is on. */
@@ -295,6 +342,7 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   dispose(): void {
+    this.followedSub?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 }
