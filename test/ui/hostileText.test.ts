@@ -419,7 +419,10 @@ describe('Hostile text: an XSS corpus in every field and in the review runs nowh
     for (let n = 0; n < 400 && !seenRows.has(eventCount - 1); n++) {
       const before = await renderedAt();
       await page.keyboard.press('PageDown');
-      const moved = await waitFor('the list to scroll a page', async () => (await renderedAt()) !== before, 5_000).then(() => true, () => false);
+      // The loop ends once the last event is seen, so this wait runs out only when the list is stuck;
+      // on a loaded machine a page can take more than 5 s to draw (it did, with the UI tests run two
+      // at a time), so it is given as long as the other waits.
+      const moved = await waitFor('the list to scroll a page', async () => (await renderedAt()) !== before, LONG).then(() => true, () => false);
       await check(`page ${n + 1}`);
       if (!moved || problems.length) break;
     }
