@@ -75,9 +75,9 @@ alignment-faking, refusal, false-completion, evidence-removal, user-lockout, and
 rules file), with the events that show them. Folders are searched for transcripts, and their files
 read and tagged in --jobs N worker threads (default: one per core but one), as summarize reads them;
 the tags are printed in the files' order all the same. Tagging holds a run's events, about three
-times its file's size: a file too large for this process's heap is tagged in a worker thread that may
-take three quarters of the machine's memory, or --max-memory-mb N (each worker's heap, in MB, for
-every file); a file that needs more is reported and the others are still tagged. Rules come from
+times its file's size: a file named that is too large for this process's heap is tagged in a worker
+thread that may take three quarters of the machine's memory; --max-memory-mb N sets each worker's
+heap, in MB, for every file; a file that needs more is reported and the others are still tagged. Rules come from
 --rules FILE, else from ${RULES_FILE_NAMES.join(' / ')} in the current folder (see docs/rules.md).
 Every option holds for every file given. A file that cannot be read, is not a transcript or is
 damaged is reported on stderr (file, line:column or path, what was expected) and the other files are
@@ -486,8 +486,9 @@ async function tagCommand(args: string[], opts: { json: boolean; jobs: number; m
   };
   // A file too large for this thread's heap would end the process ("JavaScript heap out of
   // memory"): it is tagged in a worker, whose heap may be larger and which stops alone. So is every
-  // file when --max-memory-mb bounds the workers.
-  const tooLarge = files.some(({ file }) => !fitsThisThread(sizeOf(file)));
+  // file when --max-memory-mb bounds the workers. A folder's files are tagged in workers anyway, with
+  // V8's default heap unless --max-memory-mb says: they are not each looked at for their size first.
+  const tooLarge = files.length <= POOL_ABOVE_FILES && files.some(({ file }) => !fitsThisThread(sizeOf(file)));
   if ((files.length > POOL_ABOVE_FILES || tooLarge || opts.maxMemoryMB !== undefined) && existsSync(worker)) {
     // A folder is tagged in the corpus workers, as `summarize` tags it (node/corpus/tagPool.ts); a
     // few files in one. Each file's report is taken in the files' order.
