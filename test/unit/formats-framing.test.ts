@@ -256,6 +256,35 @@ describe('files of many runs', () => {
     });
   }
 
+  it('NeMo Gym aviary rollouts: the output is a list of snapshots of the conversation, and the last one is read', async () => {
+    const name = 'nemo-gym-aviary-gsm8k-rollouts.jsonl';
+    const text = readFileSync(join(realFixtures('openai-jsonl'), name), 'utf8');
+    const records = lineValues(text);
+    const log = openRunsLog(name, text)!;
+    assert.equal(log.info.format, 'nemo-gym');
+    assert.deepEqual(log.samples.map((s) => s.scores['reward']), records.map((r) => String(r['reward'])));
+    for (const [i, s] of log.samples.entries()) {
+      const snapshots = (records[i]!['response'] as Json)['output'] as Json[][];
+      assert.ok(snapshots.length > 1 && snapshots.every((x) => Array.isArray(x)), `run ${s.key} holds snapshots`);
+      const items = snapshots.at(-1)!;
+      const t = await log.readSample(s.key);
+      assert.deepEqual(t.diagnostics, [], `run ${s.key} reads without a problem`);
+      assert.equal(ofKind(t, 'tool_call').length, items.filter((it) => it['type'] === 'function_call').length, `run ${s.key}`);
+      assert.equal(ofKind(t, 'tool_result').length, items.filter((it) => it['type'] === 'function_call_output').length, `run ${s.key}`);
+      assert.equal(ofKind(t, 'message').length, items.filter((it) => it['type'] === 'message').length, `run ${s.key}`);
+      assert.equal(ofKind(t, 'message')[0]!.role, 'user');
+      assert.ok(ofKind(t, 'tool_call')[0]!.source.path?.startsWith(`$[${i}].response.output[${snapshots.length - 1}][`), `events point into the last snapshot: ${ofKind(t, 'tool_call')[0]!.source.path}`);
+    }
+    // Snapshots that are not each the start of the next: the last is read, and a warning says so.
+    const r = records[2]!;
+    const output = (r['response'] as Json)['output'] as Json[][];
+    const changed = JSON.stringify({ ...r, response: { ...(r['response'] as Json), output: [[{ type: 'message', role: 'user', content: 'another question' }], ...output.slice(1)] } });
+    const t = await openRunsLog(name, `${changed}\n`)!.readSample('1#1');
+    assert.equal(ofKind(t, 'tool_call').length, output.at(-1)!.filter((it) => it['type'] === 'function_call').length);
+    assert.deepEqual(t.diagnostics.map((d) => [d.severity, d.path]), [['warning', '$[0].response.output[0]']]);
+    assert.match(t.diagnostics[0]!.message, /expected each snapshot of the conversation to be the start of the next \(4 snapshots\), found one that is not\. Only the last snapshot is read\./);
+  });
+
   it('OpenHands evaluation output: each instance listed with its error', () => {
     const text = readFileSync(join(realFixtures('openhands'), 'multi-swe-bench-eval-output.jsonl'), 'utf8');
     const records = lineValues(text);

@@ -96,12 +96,34 @@ export function importOpenAIResponses(doc: unknown, ctx: ImportContext, isIncomp
       if (l.items !== null) b.typeProblem(l.path, 'a list of items (or a string for input)', l.items);
       continue;
     }
-    l.items.forEach((it, i) => {
+    const last = snapshotsLast(b, l.items, l.path);
+    const items = last === undefined ? l.items : (l.items[last] as unknown[]);
+    const path = last === undefined ? l.path : [...l.path, last];
+    items.forEach((it, i) => {
       if (isIncomplete?.(it)) return;
-      responsesItem(b, it, [...l.path, i], prompts);
+      responsesItem(b, it, [...path, i], prompts);
     });
   }
   return finishImport(b, header, prompts);
+}
+
+/**
+ * The last of a list of snapshots, when `items` is one: NeMo Gym's aviary environments keep a
+ * rollout's output as the conversation after each turn, a list of item lists, each the one before with
+ * the turn's items added. The last holds the whole conversation; a snapshot that is not the start of
+ * the next is named in a warning (only the last is read). Undefined for a list of items.
+ */
+function snapshotsLast(b: EventBuilder, items: unknown[], path: JsonPath): number | undefined {
+  if (items.length === 0 || !items.every((s) => Array.isArray(s))) return undefined;
+  const lists = items as unknown[][];
+  for (let k = 1; k < lists.length; k++) {
+    const before = lists[k - 1]!;
+    const after = lists[k]!;
+    if (before.length > after.length || before.some((it, i) => JSON.stringify(it) !== JSON.stringify(after[i]))) {
+      b.problem('warning', [...path, k - 1], `each snapshot of the conversation to be the start of the next (${lists.length} snapshots)`, `one that is not`, 'Only the last snapshot is read.');
+    }
+  }
+  return lists.length - 1;
 }
 
 function outputText(v: unknown): string {
