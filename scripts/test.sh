@@ -57,9 +57,7 @@ run() { "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"; }
 open_failed=0
 # The unit tests (plain Node, CPU-bound) run beside the two extension-host suites (mostly waiting on
 # code-server) when both are asked for: about a minute less. Their output is kept apart and shown,
-# whole, once they end. The UI tests start as soon as the host suites end, beside the last of the
-# unit tests (they outlasted the host suites by 14 s on 2026-12-07), and the `npm start` check waits
-# for both. It does not run beside the UI tests: packaging builds dist/ again, which they load.
+# whole, once they end, before the UI tests (which are timed, so they run alone).
 unit_pid=""
 unit_log=""
 case " $tiers " in *" unit "*" host "*|*" unit "*" web "*)
@@ -79,7 +77,7 @@ finish_unit() {
 for tier in $tiers; do
   case "$tier" in
     unit) if [ -z "$unit_log" ]; then step "unit tests (mocha, plain Node)"; run npx mocha --config .mocharc.json || status=1; fi ;;
-    open) finish_unit ;;&
+    ui|open) finish_unit ;;&
     host) step "extension-host tests (mocha inside code-server)"; run node scripts/run-host-tests.mjs || status=1 ;;
     web)  step "web extension-host tests (mocha in code-server's web worker extension host, as on vscode.dev)"; run node scripts/run-host-tests.mjs --web || status=1 ;;
     ui)   step "UI tests (Playwright + Chromium against code-server)"; run node scripts/run-ui-tests.mjs || status=1 ;;
