@@ -14,6 +14,7 @@ import { readRunFile } from '../../src/node/readTranscript';
 import { PIECE_BYTES, predictRunlogFrame, summarizeRunlogFile, writeRunlogEvents } from '../../src/node/runlogChunks';
 import { peerwatch, peerwatchBin, repoRoot } from './peerwatchCli';
 import { assertConvertedAs } from './convertedRunlog';
+import { writeRunlogOfSize } from './bigRunlog';
 
 const examples = readdirSync(join(repoRoot, 'examples', 'runlog'))
   .filter((n) => n.endsWith('.runlog.jsonl'))
@@ -216,26 +217,10 @@ describe('peerwatch parse, convert and tag stream run logs', function () {
 
   it('parses and converts a run log several times the size of the memory Node is given', () => {
     // 120 MB of events against a 48 MB heap: a string of the whole file alone would not fit.
-    const file = join(dir, 'big.runlog.jsonl');
-    const fd = openSync(file, 'w');
-    let events = 0;
-    try {
-      writeSync(fd, serializeHeader({ format: 'runlog', model: 'test/model' } as never));
-      const filler = 'The config says shutdown is enabled; the score is 60. '.repeat(40);
-      let block = '';
-      for (let bytes = 0; bytes < 120e6; ) {
-        const e = { index: events, source: {}, kind: events % 2 ? 'tool_result' : 'message', ...(events % 2 ? { output: `${events} ${filler}` } : { role: 'assistant', text: `${events} ${filler}` }) };
-        block += serializeEvent(e as unknown as TranscriptEvent);
-        events++;
-        if (block.length > 1 << 20) {
-          bytes += writeSync(fd, block);
-          block = '';
-        }
-      }
-      writeSync(fd, block + JSON.stringify({ type: 'end', status: 'completed' }) + '\n');
-    } finally {
-      closeSync(fd);
-    }
+    const filler = 'The config says shutdown is enabled; the score is 60. '.repeat(40);
+    const events = writeRunlogOfSize(join(dir, 'big.runlog.jsonl'), serializeHeader({ format: 'runlog', model: 'test/model' } as never), 121e6, (i) =>
+      serializeEvent({ index: i, source: {}, kind: i % 2 ? 'tool_result' : 'message', ...(i % 2 ? { output: `${i} ${filler}` } : { role: 'assistant', text: `${i} ${filler}` }) } as unknown as TranscriptEvent),
+    );
     const node = (args: string[]) => spawnSync(process.execPath, ['--max-old-space-size=48', peerwatchBin, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20 });
     const parsed = node(['parse', 'big.runlog.jsonl']);
     assert.equal(parsed.status, 0, parsed.stderr);
