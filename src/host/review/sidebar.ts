@@ -11,6 +11,8 @@ import type { TranscriptDocument } from '../transcriptDocument';
 import { behaviourLabel } from './judgements';
 
 export const BEHAVIOURS_VIEW = 'peerwatch.behaviours';
+/** How often the status bar follows a sample list's tagging, at most. */
+const SAMPLE_STATUS_MS = 250;
 /** Context key: a Peerwatch editor is active (the view's welcome text depends on it). */
 const ACTIVE_KEY = 'peerwatch.transcriptActive';
 
@@ -50,6 +52,7 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   /** The sample list whose tagging the status bar follows, and its subscription. */
   private followed: SampleFlagsTracker | undefined;
   private followedSub: vscode.Disposable | undefined;
+  private sampleStatusTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly provider: TranscriptEditorProvider) {
     this.view = vscode.window.createTreeView(BEHAVIOURS_VIEW, { treeDataProvider: this, showCollapseAll: true });
@@ -203,12 +206,21 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
     if (!session.panel.active) session.panel.reveal(undefined, true);
   }
 
-  /** Updates the status bar as `tracker` tags samples (none: stops following the last). */
+  /**
+   * Updates the status bar as `tracker` tags samples (none: stops following the last). The tracker
+   * tells of every sample tagged, thousands a minute in a large log: the status is drawn again at
+   * most every SAMPLE_STATUS_MS.
+   */
   private followSamples(tracker: SampleFlagsTracker | undefined): void {
     if (tracker === this.followed) return;
     this.followedSub?.dispose();
     this.followed = tracker;
-    this.followedSub = tracker?.onDidChange(() => this.updateStatus());
+    this.followedSub = tracker?.onDidChange(() => {
+      this.sampleStatusTimer ??= setTimeout(() => {
+        this.sampleStatusTimer = undefined;
+        this.updateStatus();
+      }, SAMPLE_STATUS_MS);
+    });
   }
 
   /**
@@ -219,16 +231,18 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   private sampleStatus(tracker: SampleFlagsTracker): void {
     const total = tracker.total;
     const of = (n: number) => `${n.toLocaleString('en-US')} of ${total === undefined ? '?' : total.toLocaleString('en-US')} sample${total === 1 ? '' : 's'}`;
-    const flagged = [...tracker.flags.values()].filter((f) => f.count > 0).length;
     const failed = tracker.errors.size ? ` ${tracker.errors.size.toLocaleString('en-US')} could not be tagged.` : '';
+    if (tracker.error || !tracker.done) {
+      this.status.command = undefined;
+      this.status.text = tracker.error ? '$(circle-slash) Samples not tagged' : `$(loading~spin) Flags: ${of(tracker.flags.size + tracker.errors.size)} tagged`;
+      this.status.tooltip = tracker.error ? `Peerwatch could not tag this log's samples: ${tracker.error}` : `Peerwatch is tagging this log's samples.${failed}`;
+      this.status.show();
+      return;
+    }
+    // Counted once every sample is tagged (and again when a judgement changes a sample's flags).
+    const flagged = [...tracker.flags.values()].filter((f) => f.count > 0).length;
     this.status.command = flagged ? 'peerwatch.nextFlaggedSample' : undefined;
-    if (tracker.error) {
-      this.status.text = '$(circle-slash) Samples not tagged';
-      this.status.tooltip = `Peerwatch could not tag this log's samples: ${tracker.error}`;
-    } else if (!tracker.done) {
-      this.status.text = `$(loading~spin) Flags: ${of(tracker.flags.size + tracker.errors.size)} tagged`;
-      this.status.tooltip = `Peerwatch is tagging this log's samples${flagged ? `; ${flagged.toLocaleString('en-US')} flagged so far` : ''}.${failed}`;
-    } else if (flagged) {
+    if (flagged) {
       this.status.text = `$(warning) ${of(flagged)} flagged`;
       this.status.tooltip = `${flagged.toLocaleString('en-US')} sample${flagged === 1 ? ' has' : 's have'} a flag.${failed} Open the next flagged sample (Alt+F8)`;
     } else {
@@ -343,6 +357,7 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
 
   dispose(): void {
     this.followedSub?.dispose();
+    if (this.sampleStatusTimer) clearTimeout(this.sampleStatusTimer);
     this.disposables.forEach((d) => d.dispose());
   }
 }
