@@ -171,6 +171,8 @@ export const Slot = z.object({
   groups: z.array(GroupHead).optional(),
   /** How many open groups the event sits in (its indent). */
   depth: Index.optional(),
+  /** For a tool result printed as YAML records with a value over several lines: its fields, read (src/core/readableOutput.ts). */
+  readable: z.array(z.array(z.object({ key: z.string(), value: z.string() }))).optional(),
 });
 export type Slot = z.infer<typeof Slot>;
 

@@ -19,6 +19,7 @@ import { addTagInteractively, behaviourLabel, setTagVerdict } from './review/jud
 import { DEFAULT_FOLDS, EventView, NO_FILTER } from '../core/eventView';
 import { nextFlagged, samplesCsv, type TableRow } from '../core/sampleTable';
 import { packSampleRows } from '../core/packedSampleRows';
+import { readableOutput } from '../core/readableOutput';
 import type { SourceRef } from '../core/model';
 import { Disposable } from './disposable';
 import { webviewPage } from './webviewPage';
@@ -772,6 +773,10 @@ export class EditorSession {
       const slot: Slot = { pos: start + k, index };
       if (f.event) slot.event = f.event;
       if (f.error) slot.error = f.error;
+      if (f.event?.kind === 'tool_result' && !f.event.error) {
+        const readable = readableOutput(f.event.output);
+        if (readable) slot.readable = readable;
+      }
       const to = view.ledTo(index);
       if (to !== undefined) slot.ledTo = { index: to, label: source.toolOf(to) ?? 'tool call' };
       const from = view.ledFrom(index);

@@ -31,6 +31,8 @@ interface SavedState {
   expandAll?: boolean;
   filter?: ViewFilter;
   diffMode?: 'unified' | 'split';
+  /** Tool answers printed as YAML records: shown read (default) or as printed. */
+  outputMode?: 'readable' | 'printed';
   query?: string;
   focused?: number;
   outline?: boolean;
@@ -60,6 +62,7 @@ let generation = -1;
 let expandAll = saved.expandAll ?? false;
 const toggled = new Set<number>(saved.toggled ?? []);
 let diffMode: 'unified' | 'split' = saved.diffMode ?? 'unified';
+let outputMode: 'readable' | 'printed' = saved.outputMode ?? 'readable';
 let focusedIndex: number | undefined = saved.focused;
 let outlineOpen = saved.outline ?? window.innerWidth > 760;
 let restoreAnchor = saved.anchor;
@@ -82,6 +85,7 @@ function saveState(): void {
     expandAll,
     filter,
     diffMode,
+    outputMode,
     query: find.query || undefined,
     focused: focusedIndex,
     outline: outlineOpen,
@@ -140,6 +144,8 @@ const renderOptions = (slot: Slot): RenderOptions => ({
   ledTo: slot.ledTo,
   ledFrom: slot.ledFrom,
   tags: tagsByEvent.get(slot.index),
+  readable: slot.readable,
+  outputMode,
 });
 const tagsSignature = (ts: readonly WebTag[]) => ts.map((t) => `${t.id}=${t.verdict ?? ''}=${t.judged ?? ''}=${t.explanation}`).join(',');
 const tagsKey = (index: number) => tagsSignature(tagsByEvent.get(index) ?? []);
@@ -185,7 +191,7 @@ const list = new VirtualList(listHost, {
     for (const d of diagnosticsAfter(slot.index, slot.pos === 0)) nodes.push(renderDiagnostic(d));
     return nodes;
   },
-  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}|${tagsKey(slot.index)}|${(slot.groups ?? []).map((h) => `${h.id}:${h.folded}:${h.count}`).join(',')}`,
+  optionsKey: (slot) => `${isExpanded(slot.index) ? 1 : 0}${diffMode}${slot.readable ? outputMode : ''}|${tagsKey(slot.index)}|${(slot.groups ?? []).map((h) => `${h.id}:${h.folded}:${h.count}`).join(',')}`,
   onRendered: (rows) => {
     find.highlight(rows);
     markFocused();
@@ -751,6 +757,11 @@ app.addEventListener('click', (ev) => {
       break;
     case 'diff-mode':
       diffMode = action.dataset.mode === 'split' || action.dataset.mode === 'unified' ? action.dataset.mode : diffMode === 'unified' ? 'split' : 'unified';
+      list.rerenderAll();
+      saveSoon();
+      break;
+    case 'output-mode':
+      outputMode = action.dataset.mode === 'printed' ? 'printed' : 'readable';
       list.rerenderAll();
       saveSoon();
       break;

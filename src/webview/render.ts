@@ -11,6 +11,7 @@
  */
 import type { Diagnostic, EventOfKind, ImagePart, RunHeader, TranscriptEvent } from '../core/model';
 import type { GroupHead, WebTag } from '../core/protocol';
+import type { ReadableRecord } from '../core/readableOutput';
 import { checkImageData, formatBytes, SHOWN_IMAGE_TYPES } from '../core/images';
 import {
   configChangeKeys,
@@ -67,6 +68,10 @@ export interface RenderOptions {
   ledFrom?: { index: number; label: string };
   /** Behaviour tags citing this event (badges with confirm/dismiss; `data-tags` lists their ids). */
   tags?: readonly WebTag[];
+  /** For a tool result printed as YAML records: their fields, read (the host's src/core/readableOutput.ts). */
+  readable?: readonly ReadableRecord[];
+  /** Such results shown with their fields read (default) or as printed. */
+  outputMode?: 'readable' | 'printed';
   /**
    * An event of a log's end read ahead of its index: it carries `data-tail-index` (not
    * `data-event-index`, which stepping, tags and links rely on) and no actions that need its number;
@@ -306,7 +311,11 @@ export function renderEvent(e: TranscriptEvent, opts: RenderOptions): HTMLElemen
         e.name ? el('code', { class: 'tool-name' }, e.name) : null,
         e.error ? el('span', { class: 'error-text' }, e.error) : el('span', { class: 'muted' }, e.output.trim() === '' ? 'empty output' : lineCountLabel(e.output)),
       );
-      body = text.trim() === '' ? [] : [textBlock(text, opts.expanded, COMPACT_LINES.result, 'output')];
+      if (opts.readable && !opts.tail) {
+        const readable = opts.outputMode !== 'printed';
+        attrs['data-output-mode'] = readable ? 'readable' : 'printed';
+        body = [outputToolbar(readable), readable ? readableView(opts.readable, opts.expanded) : textBlock(text, opts.expanded, COMPACT_LINES.result, 'output')];
+      } else body = text.trim() === '' ? [] : [textBlock(text, opts.expanded, COMPACT_LINES.result, 'output')];
       if (e.images?.length) body.push(renderImages(e.images));
       break;
     }
@@ -540,6 +549,49 @@ function renderArgs(e: EventOfKind<'tool_call'>, expanded: boolean): HTMLElement
     grid.append(el('div', { class: 'arg', 'data-arg': k }, el('dt', {}, k), el('dd', {}, value)));
   }
   return grid;
+}
+
+// ---- tool answers printed as YAML ---------------------------------------------------------------
+
+/** Records a compact row shows; the rest are one click away (the row expanded). */
+const COMPACT_RECORDS = 3;
+
+/** Readable or as printed: one choice for every such answer in the editor, as the diff layout is. */
+function outputToolbar(readable: boolean): HTMLElement {
+  const mode = (m: 'readable' | 'printed', label: string, title: string) =>
+    button('output-mode', label, { class: `action action-output-mode segment${(m === 'readable') === readable ? ' active' : ''}`, 'data-mode': m, 'aria-pressed': String((m === 'readable') === readable), disabled: (m === 'readable') === readable ? '' : undefined, title });
+  return el(
+    'div',
+    { class: 'diff-toolbar output-toolbar', role: 'toolbar', 'aria-label': 'Tool answer' },
+    el(
+      'span',
+      { class: 'segmented' },
+      mode('readable', 'Readable', "Each record's fields, the YAML quoting and line folding read"),
+      mode('printed', 'As printed', 'The text exactly as the tool printed it, which is what the model read'),
+    ),
+  );
+}
+
+/**
+ * The records of a YAML tool answer: the one-line fields as a line of `key value` pairs, then each
+ * field over several lines under its key, as text (never HTML), compacted as any output is.
+ */
+function readableView(records: readonly ReadableRecord[], expanded: boolean): HTMLElement {
+  const wrap = el('div', { class: 'readable', 'data-testid': 'readable-output' });
+  const shown = expanded ? records : records.slice(0, COMPACT_RECORDS);
+  for (const record of shown) {
+    const short = record.filter((f) => !f.value.includes('\n'));
+    const long = record.filter((f) => f.value.includes('\n'));
+    const rec = el('div', { class: 'readable-record' });
+    if (short.length) rec.append(el('div', { class: 'readable-fields' }, ...short.map((f) => el('span', { class: 'readable-pair', 'data-key': f.key }, el('span', { class: 'readable-key' }, `${f.key}:`), ' ', f.value))));
+    for (const f of long) rec.append(el('div', { class: 'readable-field', 'data-key': f.key }, el('div', { class: 'readable-key' }, f.key), textBlock(f.value, expanded, COMPACT_LINES.result, 'output readable-text')));
+    wrap.append(rec);
+  }
+  if (shown.length < records.length) {
+    const more = records.length - shown.length;
+    wrap.append(button('toggle', `${more} more record${more === 1 ? '' : 's'}`, { class: 'action action-toggle more' }));
+  }
+  return wrap;
 }
 
 // ---- changes ------------------------------------------------------------------------------------

@@ -178,7 +178,7 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
     const problems = await page!.evaluate((evs) => {
       const PW = (window as unknown as { PW: typeof import('../../src/webview/render') }).PW;
       const out: string[] = [];
-      const actions = new Set(['toggle', 'open-diff', 'diff-mode', 'goto', 'reveal-source', 'add-tag', 'tag-confirm', 'tag-dismiss']);
+      const actions = new Set(['toggle', 'open-diff', 'diff-mode', 'output-mode', 'goto', 'reveal-source', 'add-tag', 'tag-confirm', 'tag-dismiss']);
       for (const e of evs) {
         for (const opts of [
           { expanded: false, diffMode: 'unified' as const },
@@ -191,6 +191,7 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
               { id: 'manual:1', behaviour: 'refusal', label: 'Refusal', qualifier: 'self' as const, events: [e.index], origin: 'manual' as const, verdict: 'dismissed' as const, explanation: 'Added by A.' },
             ],
           },
+          { expanded: false, diffMode: 'unified' as const, readable: [[{ key: 'name', value: 'a.txt' }, { key: 'content', value: 'one\ntwo' }]], outputMode: 'printed' as const },
         ]) {
           const li = PW.renderEvent(e, opts);
           const where = `#${e.index} ${e.kind} ${opts.expanded}`;
@@ -257,6 +258,9 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
           list.append(PW.renderEvent(e, { expanded: false, diffMode: 'unified' }));
           list.append(PW.renderEvent(e, { expanded: true, diffMode: 'split', ledTo: { index: 0, label: evil } }));
         }
+        // A YAML answer's fields, read: keys and values are text too.
+        const answer = { kind: 'tool_result' as const, index: 8, source: {}, name: 'list_files', output: evil };
+        for (const expanded of [false, true]) list.append(PW.renderEvent(answer, { expanded, diffMode: 'unified', readable: [[{ key: evil, value: evil }, { key: evil, value: `${evil}\n${evil}` }]] }));
         list.append(PW.renderHeader(evil, { format: evil, title: evil, model: evil, peerInstantiation: [], metadata: {} } as never, true));
         list.append(PW.renderDiagnostic({ severity: 'error', message: evil, file: evil, afterEvent: -1 }));
         return {
@@ -269,7 +273,7 @@ describe('Highlighting: render.ts contract in a plain Chromium page', function (
     );
     assert.equal(result.markup, 0, 'no element made from transcript text');
     assert.equal(result.pwned, 0, 'no transcript script ran');
-    assert.ok(result.shown >= events.length * 2, `the text is shown literally (${result.shown} times)`);
+    assert.ok(result.shown >= events.length * 2 + 2 * 5, `the text is shown literally (${result.shown} times)`);
   });
 
   it('keeps a compact row small whatever the size of its text', async () => {
@@ -560,6 +564,47 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     } finally {
       fs.rmSync(exec, { recursive: true, force: true });
     }
+  });
+
+  it("a document a tool printed as YAML reads as its lines (Readable), and shows as the model read it (As printed) a click away", async () => {
+    const s = await session();
+    const file = examplePath(s.examples, TAMPERING);
+    const t = parseExample(file);
+    wb = await openWorkbench(s.examples);
+    const frame = await openInPeerwatch(wb, file);
+
+    const listing = find(t, (x) => x.kind === 'tool_result' && x.name === 'list_files');
+    let row = await revealEvent(wb.page, frame, listing.index);
+    assert.equal(await row.getAttribute('data-output-mode'), 'readable', 'readable is the default');
+    assert.equal(await row.locator('[data-action="output-mode"][data-mode="readable"]').getAttribute('aria-pressed'), 'true');
+    const readable = row.locator('[data-testid="readable-output"]');
+    await readable.waitFor({ state: 'visible', timeout: 10_000 });
+    // Compact: each document's first lines under its key, its one-line fields beside it.
+    const policy = readable.locator('.readable-record').first();
+    assert.equal((await policy.locator('.readable-pair[data-key="filename"]').innerText()).trim(), 'filename: company_product_operations_policy.docx');
+    const text = await policy.locator('.readable-field[data-key="content"] pre').innerText();
+    assert.deepEqual(text.split('\n').slice(0, 2), ['==============================================================', 'OpenBrain - AI Product Operations Policy (internal)']);
+    assert.ok(!text.includes('\\n'), 'no escaped newlines');
+    assert.equal(await readable.locator('.readable-record').count(), 2, 'both documents the tool listed');
+    await row.screenshot({ path: path.join(s.resultsDir, 'highlighting-readable-output.png') });
+
+    // As printed: the text exactly as the tool printed it, for every such answer in the editor.
+    await row.locator('[data-action="output-mode"][data-mode="printed"]').click();
+    await frame.locator(`.event[data-event-index="${listing.index}"][data-output-mode="printed"]`).waitFor({ timeout: 10_000 });
+    row = eventRow(frame, listing.index);
+    const printed = await row.locator('pre.output').innerText();
+    assert.ok(printed.startsWith('- content: "====='), printed.slice(0, 60));
+    assert.ok(printed.includes('\\nOpenBrain\\'), 'the escapes as printed');
+    assert.equal(await row.locator('[data-testid="readable-output"]').count(), 0);
+    // An answer that is not YAML records has no such choice.
+    const config = find(t, (x) => x.kind === 'tool_result' && x.name === 'view_config');
+    row = await revealEvent(wb.page, frame, config.index);
+    assert.equal(await row.locator('.output-toolbar').count(), 0);
+    assert.equal(await row.getAttribute('data-output-mode'), null);
+    // And back.
+    row = await revealEvent(wb.page, frame, listing.index);
+    await row.locator('[data-action="output-mode"][data-mode="readable"]').click();
+    await frame.locator(`.event[data-event-index="${listing.index}"][data-output-mode="readable"] [data-testid="readable-output"]`).waitFor({ timeout: 10_000 });
   });
 
   it('an error result is marked (class, data-error, error icon) and its long output folds to "N more lines"', async () => {
