@@ -206,9 +206,8 @@ function cellButton(r: SummaryRow): HTMLElement {
 // ---- the chart ----------------------------------------------------------------------------------
 
 const COLOURS = 6;
-/** The chart's group names: slanted this much (radians), at most this many characters, about this wide each (10px text). */
-const SLANT = Math.PI / 6;
-const LABEL_CHARS = 60;
+/** The chart's group names, right-aligned left of the bars: at most this wide (10px text, about this wide a character). */
+const LABEL_MAX_W = 320;
 const CHAR_W = 6;
 
 function renderChart(): void {
@@ -231,47 +230,48 @@ function renderChart(): void {
   });
   const [pt] = pivotTables(t.summary.rows, behaviour, state.init?.choices.condition);
   if (!pt) return;
-  const barW = 18;
-  const gap = 4;
-  const groupGap = 24;
-  const h = 160;
-  const top = 10;
-  const left = 40;
-  const groupW = pt.columns.length * (barW + gap) + groupGap;
-  // Each group is named by its model and task in full, slanted below it: cut to fit a group's width,
-  // "deepseek-chat-v3.1 · exfiltration_transfer" and "… · misrep_evaluation" both read "deepseek-chat-v3.1 · e".
-  const names = pt.lines.map((l) => {
-    const n = lineName(l);
-    return n.length > LABEL_CHARS ? `${n.slice(0, LABEL_CHARS - 1)}…` : n;
-  });
-  const longest = names.reduce((m, n) => Math.max(m, n.length), 0);
-  const labelRun = longest * CHAR_W;
-  const width = left + pt.lines.length * groupW + 10 + Math.ceil(labelRun * Math.cos(SLANT));
-  const labelY = top + h + 12;
-  const y = (v: number) => top + h - v * h;
+  // Bars lie along the rate axis, one row of bars per model and task, one bar per condition: group
+  // names of any length read level at the left, and many groups make the chart taller, not wider.
+  const barH = 9;
+  const gap = 2;
+  const groupGap = 12;
+  const top = 18;
+  const plotW = 360;
+  const fullNames = pt.lines.map(lineName);
+  const labelW = Math.min(LABEL_MAX_W, fullNames.reduce((m, n) => Math.max(m, n.length), 0) * CHAR_W) + 8;
+  const maxChars = Math.floor((labelW - 8) / CHAR_W);
+  const names = fullNames.map((n) => (n.length > maxChars ? `${n.slice(0, maxChars - 1)}…` : n));
+  const left = labelW;
+  const groupH = pt.columns.length * (barH + gap) + groupGap;
+  const width = left + plotW + 24;
+  const height = top + pt.lines.length * groupH + 4;
+  const x = (v: number) => left + v * plotW;
   const parts: SVGElement[] = [];
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(svg('line', { class: 'grid', x1: left, x2: width, y1: y(v), y2: y(v) }));
-    parts.push(svg('text', { class: 'axis', x: left - 4, y: y(v) + 4, 'text-anchor': 'end' }, `${v * 100}%`));
+    parts.push(svg('line', { class: 'grid', x1: x(v), x2: x(v), y1: top - 4, y2: height - 4 }));
+    parts.push(svg('text', { class: 'axis', x: x(v), y: top - 7, 'text-anchor': 'middle' }, `${v * 100}%`));
   }
   pt.lines.forEach((l, i) => {
-    const x0 = left + i * groupW + groupGap / 2;
+    const y0 = top + i * groupH + groupGap / 2;
+    // Every other group on a faint band, so that a row of bars and its name read as one.
+    if (i % 2 === 1) parts.unshift(svg('rect', { class: 'band', x: 0, y: top + i * groupH, width, height: groupH }));
     l.cells.forEach((r, j) => {
       if (!r || r.rate === null) return;
-      const x = x0 + j * (barW + gap);
+      const y = y0 + j * (barH + gap);
       const label = cellDescription(r).replace(/ Press Enter.*$/, '');
-      parts.push(svg('rect', { class: `bar c${j % COLOURS}`, x, y: y(r.rate), width: barW, height: Math.max(0.5, r.rate * h), role: 'img', 'aria-label': label }, svg('title', {}, label)));
+      parts.push(svg('rect', { class: `bar c${j % COLOURS}`, x: left, y, width: Math.max(0.5, r.rate * plotW), height: barH, role: 'img', 'aria-label': label }, svg('title', {}, label)));
       if (r.ciLow !== null && r.ciHigh !== null) {
-        const cx = x + barW / 2;
-        parts.push(svg('line', { class: 'error', x1: cx, x2: cx, y1: y(r.ciLow), y2: y(r.ciHigh) }));
-        parts.push(svg('line', { class: 'error', x1: cx - 4, x2: cx + 4, y1: y(r.ciLow), y2: y(r.ciLow) }));
-        parts.push(svg('line', { class: 'error', x1: cx - 4, x2: cx + 4, y1: y(r.ciHigh), y2: y(r.ciHigh) }));
+        const cy = y + barH / 2;
+        parts.push(svg('line', { class: 'error', x1: x(r.ciLow), x2: x(r.ciHigh), y1: cy, y2: cy }));
+        parts.push(svg('line', { class: 'error', x1: x(r.ciLow), x2: x(r.ciLow), y1: cy - 3, y2: cy + 3 }));
+        parts.push(svg('line', { class: 'error', x1: x(r.ciHigh), x2: x(r.ciHigh), y1: cy - 3, y2: cy + 3 }));
       }
     });
-    parts.push(svg('text', { class: 'axis group-name', x: x0, y: labelY, transform: `rotate(${(SLANT * 180) / Math.PI} ${x0} ${labelY})` }, svg('title', {}, lineName(l)), names[i]!));
+    const midY = y0 + (pt.columns.length * (barH + gap) - gap) / 2 + 3.5;
+    parts.push(svg('text', { class: 'axis group-name', x: left - 6, y: midY, 'text-anchor': 'end' }, svg('title', {}, fullNames[i]!), names[i]!));
   });
   const legend = el('ul', { class: 'chart-legend' }, ...pt.columns.map((c, j) => el('li', {}, el('span', { class: `swatch c${j % COLOURS}`, 'aria-hidden': 'true' }), columnLabel(c))));
-  const chart = svg('svg', { 'data-testid': 'corpus-chart', width, height: labelY + Math.ceil(labelRun * Math.sin(SLANT)) + 8, role: 'img', 'aria-label': `${behaviour}: rate by model and condition, with 95% intervals` }, ...parts);
+  const chart = svg('svg', { 'data-testid': 'corpus-chart', width, height, role: 'img', 'aria-label': `${behaviour}: rate by model and condition, with 95% intervals` }, ...parts);
   chartBox.replaceChildren(el('h2', {}, 'Chart ', pick), chart, legend);
 }
 
