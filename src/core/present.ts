@@ -460,59 +460,6 @@ export function jsonTokens(value: unknown): JsonToken[] {
   return out;
 }
 
-// ---- find ---------------------------------------------------------------------------------------
-
-function valueText(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === undefined) return '';
-  return JSON.stringify(v, null, 2) ?? String(v);
-}
-
-/**
- * All the text a user sees for an event, rendered or not (find searches this; case is kept). The
- * label and summary come first, then the body's texts one per line.
- */
-export function eventSearchText(e: TranscriptEvent): string {
-  const parts: string[] = [kindLabel(e), summarizeEvent(e)];
-  switch (e.kind) {
-    case 'message':
-      if (e.name) parts.push(e.name);
-      parts.push(e.text);
-      for (const img of e.images ?? []) parts.push(imageLabel(img));
-      break;
-    case 'reasoning':
-      if (e.toolName) parts.push(e.toolName);
-      if (e.unmonitored) parts.push('not monitored');
-      parts.push(e.text);
-      break;
-    case 'tool_call':
-      parts.push(e.name);
-      for (const [k, v] of Object.entries(e.arguments)) parts.push(k, valueText(v));
-      break;
-    case 'tool_result':
-      if (e.name) parts.push(e.name);
-      if (e.error) parts.push(e.error);
-      parts.push(e.output);
-      for (const img of e.images ?? []) parts.push(imageLabel(img));
-      break;
-    case 'config_change':
-      parts.push(e.path, e.op, ...configChangeKeys(e), e.before, e.after);
-      break;
-    case 'file_change':
-      parts.push(e.op, qualifiedPath(e.path, e.host));
-      if (e.to !== undefined) parts.push(qualifiedPath(e.to, e.toHost));
-      if (e.command !== undefined) parts.push(e.command);
-      if (e.before !== undefined) parts.push(e.before);
-      if (e.after !== undefined) parts.push(e.after);
-      break;
-    case 'environment':
-      parts.push(e.fact);
-      if (e.data !== undefined) parts.push(valueText(e.data));
-      break;
-  }
-  return parts.join('\n');
-}
-
 // ---- the reader that read a run -----------------------------------------------------------------
 
 /** "Read as <reader> (<format>)", when the header names its reader. */

@@ -10,7 +10,7 @@ import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, Transcri
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
 import { holdsEndRecord, tailEventLines, tailNumbering } from '../core/runlog/runlogTail';
-import { eventSearchText } from '../core/present';
+import { eventSearchText } from '../core/searchText';
 import { openFile, yieldToHost, type OpenedFile } from './files';
 
 export interface Fetched {

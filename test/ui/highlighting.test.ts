@@ -588,6 +588,16 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     assert.equal(await readable.locator('.readable-record').count(), 2, 'both documents the tool listed');
     await row.screenshot({ path: path.join(s.resultsDir, 'highlighting-readable-output.png') });
 
+    // Find reads what Readable shows: a title PyYAML folded over two lines is found, and marked.
+    await row.locator('.event-head').click();
+    await wb.page.keyboard.press('Control+f');
+    const input = frame.locator('[data-testid="find-input"]');
+    await input.waitFor({ state: 'visible', timeout: LONG });
+    await input.fill('OpenBrain - AI Product Operations Policy');
+    await frame.locator('[data-testid="find-count"]', { hasText: '1 of 1' }).waitFor({ timeout: LONG });
+    await frame.locator(`.event[data-event-index="${listing.index}"] .readable mark.match`).first().waitFor({ timeout: 10_000 });
+    await input.press('Escape');
+
     // As printed: the text exactly as the tool printed it, for every such answer in the editor.
     await row.locator('[data-action="output-mode"][data-mode="printed"]').click();
     await frame.locator(`.event[data-event-index="${listing.index}"][data-output-mode="printed"]`).waitFor({ timeout: 10_000 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SearchJob, SearchMessage } from '../../src/core/corpus/searchRuns';
 import { readTranscriptFile } from '../../src/node/readTranscript';
-import { eventSearchText } from '../../src/core/present';
+import { eventSearchText } from '../../src/core/searchText';
 import { repoRoot } from './peerwatchCli';
 
 const study = join(repoRoot, 'examples', 'study');

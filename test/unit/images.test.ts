@@ -9,7 +9,7 @@ import { parseTranscript } from '../../src/core/formats';
 import { openEvalLog } from '../../src/core/formats/inspect';
 import { IMAGE_DATA_CAP, checkImageData, imageFromPart, imagesOf, sniffImageType } from '../../src/core/images';
 import type { ImagePart, Transcript, TranscriptEvent } from '../../src/core/model';
-import { eventSearchText } from '../../src/core/present';
+import { eventSearchText } from '../../src/core/searchText';
 import { readRunlog, transcriptToRunlog } from '../../src/core/runlog/runlog';
 import { fileByteSource, nodeCodecs } from '../../src/node/sampleLogs';
 import { peerwatch } from './peerwatchCli';

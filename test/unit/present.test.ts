@@ -6,7 +6,6 @@ import {
   configChangeKeys,
   configChangeTitle,
   diffWindows,
-  eventSearchText,
   fileChangeTitle,
   inlineDiff,
   isWeightsPath,
@@ -18,6 +17,7 @@ import {
   toolFamily,
   type ShellToken,
 } from '../../src/core/present';
+import { eventSearchText } from '../../src/core/searchText';
 import { lineDiff } from '../../src/core/diff';
 import { parseTranscript } from '../../src/core/formats';
 
@@ -319,6 +319,18 @@ describe('eventSearchText', () => {
     for (const s of ['shutdown_config.yaml', "shutdown_enabled: true → 'False'", 'company_name: OpenBrain']) assert.ok(text.includes(s), s);
     const err = eventSearchText({ kind: 'tool_result', index: 1, source: {}, name: 'x', output: 'Traceback…\nKeyError: k', error: 'KeyError: k' });
     assert.ok(err.includes('Traceback') && err.includes('KeyError: k') && err.startsWith('Error'));
+  });
+
+  it("holds a YAML answer's fields as the editor's Readable view shows them: a phrase PyYAML folded over two lines is found", () => {
+    const file = path.join(repoRoot, 'examples/study/tampering-shutdown-tampering-peer-good_peer.json');
+    const transcript = parseTranscript({ fileName: file, text: fs.readFileSync(file, 'utf8') });
+    const listing = transcript.events.find((e) => e.kind === 'tool_result' && e.name === 'list_files');
+    assert.ok(listing && listing.kind === 'tool_result');
+    const phrase = 'OpenBrain - AI Product Operations Policy (internal)';
+    assert.ok(!listing.output.includes(phrase), 'as printed, the phrase is folded and escaped');
+    const text = eventSearchText(listing);
+    assert.ok(text.includes(phrase));
+    assert.ok(text.includes(listing.output), 'and the text as printed is still searched');
   });
 
   it('holds what each event of every example shows, for every kind', () => {

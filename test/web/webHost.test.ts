@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
 import { detectBehaviours } from '../../src/core/behaviours';
-import { eventSearchText } from '../../src/core/present';
+import { eventSearchText } from '../../src/core/searchText';
 import { parseReview, setVerdict } from '../../src/core/review/sidecar';
 import { RunlogFileSource } from '../../src/host/sources';
 import { TranscriptDocument, confirmAboveMB } from '../../src/host/transcriptDocument';

@@ -6,7 +6,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { TranscriptEvent } from '../model';
-import { eventSearchText } from '../present';
+import { eventSearchText } from '../searchText';
 
 /** One event that holds the query. */
 export interface SearchHit {
