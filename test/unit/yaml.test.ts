@@ -118,6 +118,12 @@ describe('readYaml', () => {
       ['a: 1\n---\nb: 2\n', /^only one YAML document is allowed/, 2, 1],
       ['- a\nb: 1\n', /check the indentation/, 2, 1],
       ['a: *nothing\n', /^the alias \*nothing names no anchor &nothing/, 1, 4],
+      // Duplicates anywhere: nested, in a flow mapping, of equal value written differently; the first one in the text.
+      ['a:\n  b: 1\n  c: 2\n  b: 3\nd: 1\nd: 2\n', /^duplicate key "b"/, 4, 3],
+      ['- {x: 1, y: 2, x: 3}\n', /^duplicate key "x"/, 1, 16],
+      ["'k': 1\n\"k\": 2\n", /^duplicate key/, 2, 1],
+      ['a: 1\na: 2\nb: [1\n', /^duplicate key "a"/, 2, 1],
+      ['b: [1\na: 1\na: 2\n', /end with a \]/, 2, 1],
     ];
     for (const [text, re, line, column] of cases) {
       const r = readYaml(text);
@@ -126,6 +132,33 @@ describe('readYaml', () => {
       assert.deepEqual([r.error!.line, r.error!.column], [line, column], JSON.stringify(text));
       assert.equal(r.value, undefined);
     }
+  });
+
+  it('checks a mapping of many keys for duplicates in time linear in its keys (a hostile tool answer)', () => {
+    const mapping = (n: number, dup: boolean) => {
+      const lines = ['- a: "x\\ny"'];
+      for (let i = 0; i < n; i++) lines.push(`  k${i}: v`);
+      if (dup) lines.push('  k5: again');
+      return lines.join('\n') + '\n';
+    };
+    const time = (n: number) => {
+      const text = mapping(n, false);
+      let best = Infinity;
+      for (let k = 0; k < 2; k++) {
+        const t0 = performance.now();
+        assert.equal(readYaml(text).error, undefined);
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    time(2_000);
+    const small = time(4_000);
+    const large = time(32_000);
+    // Eight times the keys: about eight times the time; comparing each key with all before it took 64 times (2.8 s at 20,000 keys).
+    assert.ok(large < small * 24, `4,000 keys ${small.toFixed(0)} ms, 32,000 keys ${large.toFixed(0)} ms`);
+    const r = readYaml(mapping(32_000, true));
+    assert.match(r.error?.message ?? '', /^duplicate key "k5"/);
+    assert.equal(r.error?.line, 32_002);
   });
 
   it('reads the record lists tools print, every field as text, nested values left out', () => {
