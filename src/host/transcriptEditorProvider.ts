@@ -35,6 +35,8 @@ export const TRANSCRIPT_VIEW_TYPE = 'peerwatch.transcript';
 
 /** Diagnostics sent with each summary; the rest are counted. */
 const MAX_DIAGNOSTICS_SENT = 200;
+/** Time a request for rows may spend reading YAML answers for Readable (src/core/readableOutput.ts). */
+const READABLE_BUDGET_MS = 100;
 
 /** Rows sent with a first showing, unasked (the page asks for what else it needs). */
 const FIRST_ROWS = 60;
@@ -768,12 +770,15 @@ export class EditorSession {
     // The reasoning → action links name the other event's tool, read from the index.
     const fetched = await source.get(indices);
     if (generation !== this.generation) return;
+    // Reading YAML answers for Readable is bounded per request: a log of many large ones (hostile or
+    // not) shows the rest as printed rather than hold up the extension host.
+    const readableUntil = Date.now() + READABLE_BUDGET_MS;
     const slots: Slot[] = indices.map((index, k) => {
       const f = fetched[k]!;
       const slot: Slot = { pos: start + k, index };
       if (f.event) slot.event = f.event;
       if (f.error) slot.error = f.error;
-      if (f.event?.kind === 'tool_result' && !f.event.error) {
+      if (f.event?.kind === 'tool_result' && !f.event.error && Date.now() < readableUntil) {
         const readable = readableOutput(f.event.output);
         if (readable) slot.readable = readable;
       }
