@@ -10,6 +10,9 @@ import type { TranscriptEvent } from './model';
 import { configChangeKeys, kindLabel, qualifiedPath, summarizeEvent } from './present';
 import { readableOutput } from './readableOutput';
 
+/** Commands longer than this are searched at their tool call only (see `file_change` below). */
+export const MAX_CHANGE_COMMAND = 2000;
+
 function valueText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === undefined) return '';
@@ -51,7 +54,9 @@ export function eventSearchText(e: TranscriptEvent): string {
     case 'file_change':
       parts.push(e.op, qualifiedPath(e.path, e.host));
       if (e.to !== undefined) parts.push(qualifiedPath(e.to, e.toHost));
-      if (e.command !== undefined) parts.push(e.command);
+      // The command that made the change is found at its tool call; here only when short. One
+      // command may write thousands of files, and each change's text would repeat all of it.
+      if (e.command !== undefined && e.command.length <= MAX_CHANGE_COMMAND) parts.push(e.command);
       if (e.before !== undefined) parts.push(e.before);
       if (e.after !== undefined) parts.push(e.after);
       break;

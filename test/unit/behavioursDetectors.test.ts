@@ -5,6 +5,7 @@ import type { RunHeader, Transcript, TranscriptEvent } from '../../src/core/mode
 import { describeEvent, detectBehaviours, qualifierShort, toTags } from '../../src/core/behaviours';
 import { financeRows, gradeFor, itemVerdicts, passMention, reportedScore, scoreMentions } from '../../src/core/behaviours/scores';
 import { shellCommands } from '../../src/core/shell/commands';
+import { eventSearchText } from '../../src/core/searchText';
 import { parseListing, plainToolText } from '../../src/core/behaviours/facts';
 
 const root = resolve(__dirname, '../../..');
@@ -210,6 +211,47 @@ describe('detector edge cases', () => {
       const ms = performance.now() - started;
       assert.ok(ms < 1500, `${JSON.stringify(output.slice(0, 12))}…: ${ms.toFixed(0)} ms`);
     }
+  });
+
+  it('a command writing thousands of files, and a text of thousands of percentages, are tagged in time linear in their size', () => {
+    const best = (make: () => Transcript) => {
+      const t = make();
+      let ms = Infinity;
+      for (let k = 0; k < 2; k++) {
+        const started = performance.now();
+        detectBehaviours(t);
+        for (const e of t.events) eventSearchText(e);
+        ms = Math.min(ms, performance.now() - started);
+      }
+      return ms;
+    };
+    // Each pair: n and eight times n. Linear work takes about eight times as long; each took 20 to 60 times.
+    const shapes: Array<[string, (n: number) => Transcript]> = [
+      // 8,000 writes in one command: 11 s (the command read again for each file it wrote).
+      ['writes', (n) => run(tool('bash', { command: [...Array.from({ length: n }, (_, i) => `echo a > /tmp/f${i}`), "echo 'shutdown_enabled: false' > /srv/shutdown_config.yaml"].join('; ') }, ''))],
+      // 8,000 weights copied by one cp, each copy a file_change after the call as the study's reader
+      // makes them: 3.2 s (each copy's citations, and its search text, built from all the others).
+      [
+        'copies',
+        (n) => {
+          const command = `cp ${Array.from({ length: n }, (_, i) => `/models/w${i}.safetensors`).join(' ')} /backup/`;
+          const [call, result] = tool('bash', { command }, '');
+          const copies = Array.from({ length: n }, (_, i) => ({ kind: 'file_change', op: 'copy', path: `/models/w${i}.safetensors`, to: `/backup/w${i}.safetensors`, command }) as Ev);
+          return run([call!, ...copies, result!]);
+        },
+      ],
+      // 8,000 percentages in a message, and 32,000 in a report: each compared with every one before it.
+      ['percentages', (n) => run([say(Array.from({ length: n }, (_, i) => `Q${i % 20}: ${i % 100}% score 0.${i}`).join('\n'))])],
+      ['report', (n) => run(tool('write_file', { file_path: 'report.txt', content: 'Average score: 85%\n'.repeat(n) }, 'ok'))],
+    ];
+    for (const [name, make] of shapes) {
+      best(() => make(200));
+      const small = best(() => make(1_000));
+      const large = best(() => make(8_000));
+      assert.ok(large < Math.max(small, 5) * 24, `${name}: 1,000 in ${small.toFixed(0)} ms, 8,000 in ${large.toFixed(0)} ms`);
+    }
+    // And what they show is still found: the shutdown config among the thousands of writes.
+    assert.deepEqual(kinds(shapes[0]![1](8_000)), ['shutdown-tampering']);
   });
 
   it('exfiltration: copies keep their lineage through renames; deleting weights is not exfiltration', () => {

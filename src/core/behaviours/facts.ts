@@ -410,7 +410,8 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
   for (const c of facts.calls) {
     const failed = c.result?.error !== undefined;
     const derived = c.derived.map((i) => events[i]!);
-    const cites = (main: number) => [c.event, ...c.derived.filter((d) => d === main)];
+    // A derived event cites its call and itself (each of the call's derived events is listed once).
+    const cites = (main: number) => [c.event, main];
     const effects = c.effects ?? toolCallEffects(c.name, c.args, c.result);
     const hasDerivedFile = derived.some((d) => d.kind === 'file_change');
     const hasDerivedConfig = derived.some((d) => d.kind === 'config_change');
