@@ -68,3 +68,34 @@ describe('hostile and damaged study transcripts', () => {
     assert.match(notATranscript('{"conversation": [{"role": "user", "content": "a\u0000b"}]}'), /bad\.json:1:\d+: expected a character allowed inside a string \(control characters must be escaped\)/);
   });
 });
+
+describe('hostile logs of many calls', () => {
+  it('an assistant message of thousands of tool calls, answered one by one, opens in time linear in the calls', () => {
+    // 32,000 calls took 10 s: each answer filtered the list of calls still waiting for one.
+    const log = (n: number) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'Tidy the server.' },
+          { role: 'assistant', content: null, tool_calls: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, type: 'function', function: { name: 'bash', arguments: JSON.stringify({ command: `ls /srv/${i}` }) } })) },
+          ...Array.from({ length: n }, (_, i) => ({ role: 'tool', tool_call_id: `c${i}`, content: `answer ${i}` })),
+        ],
+      });
+    const time = (n: number) => {
+      const text = log(n);
+      let best = Infinity;
+      for (let k = 0; k < 2; k++) {
+        const started = performance.now();
+        const t = parseTranscript({ fileName: 'calls.json', text });
+        best = Math.min(best, performance.now() - started);
+        // Each answer is its call's.
+        const last = t.events[t.events.length - 1]!;
+        assert.ok(last.kind === 'tool_result' && last.output === `answer ${n - 1}` && last.callId === `c${n - 1}`);
+      }
+      return best;
+    };
+    time(500);
+    const small = time(4_000);
+    const large = time(32_000);
+    assert.ok(large < Math.max(small, 5) * 24, `4,000 calls in ${small.toFixed(0)} ms, 32,000 in ${large.toFixed(0)} ms`);
+  });
+});

@@ -190,22 +190,31 @@ export class EventBuilder {
 
     // Pair results with calls first: derived events need the call's output.
     const byId = new Map<string, CallItem>();
-    let pending: CallItem[] = [];
+    // The calls still without a result, in order, and by name: a message of 32,000 calls answered
+    // one by one took 10 s when each answer filtered the list.
+    let pending = new Set<CallItem>();
+    let pendingByName = new Map<string, Set<CallItem>>();
+    const first = <T>(set: Set<T> | undefined): T | undefined => (set ? set.values().next().value : undefined);
     for (const item of this.items) {
       if (item.t === 'call') {
         byId.set(item.id, item);
-        pending.push(item);
+        pending.add(item);
+        const named = pendingByName.get(item.name);
+        if (named) named.add(item);
+        else pendingByName.set(item.name, new Set([item]));
       } else if (item.t === 'result') {
         let call = item.callId !== undefined ? byId.get(item.callId) : undefined;
         if (call?.result) call = undefined;
-        if (!call && item.callId === undefined) call = (item.name !== undefined ? pending.find((c) => c.name === item.name) : undefined) ?? pending[0];
+        if (!call && item.callId === undefined) call = (item.name !== undefined ? first(pendingByName.get(item.name)) : undefined) ?? first(pending);
         if (call && !call.result) {
           call.result = { output: item.output, ...(item.error !== undefined ? { error: item.error } : {}) };
           item.call = call;
-          pending = pending.filter((c) => c !== call);
+          pending.delete(call);
+          pendingByName.get(call.name)?.delete(call);
         }
       } else if (item.t === 'message' && item.role === 'user') {
-        pending = [];
+        pending = new Set();
+        pendingByName = new Map();
       }
     }
 
