@@ -20,8 +20,9 @@ function valueText(v: unknown): string {
 }
 
 /**
- * All the text a user sees for an event, rendered or not (find searches this; case is kept). The
- * label and summary come first, then the body's texts one per line.
+ * All the text a user sees for an event, rendered or not, as printed (case is kept). The label and
+ * summary come first, then the body's texts one per line. Find searches this and, for a YAML answer,
+ * its Readable fields too: see eventFindText.
  */
 export function eventSearchText(e: TranscriptEvent): string {
   const parts: string[] = [kindLabel(e), summarizeEvent(e)];
@@ -44,8 +45,6 @@ export function eventSearchText(e: TranscriptEvent): string {
       if (e.name) parts.push(e.name);
       if (e.error) parts.push(e.error);
       parts.push(e.output);
-      // A YAML answer shows its fields read (a document's lines, not its escapes): find those too.
-      if (!e.error) for (const record of readableOutput(e.output) ?? []) for (const f of record) parts.push(f.value);
       for (const img of e.images ?? []) parts.push(imageLabel(img));
       break;
     case 'config_change':
@@ -66,4 +65,38 @@ export function eventSearchText(e: TranscriptEvent): string {
       break;
   }
   return parts.join('\n');
+}
+
+function contains(text: string, query: string, caseSensitive: boolean): boolean {
+  return caseSensitive ? text.includes(query) : text.toLowerCase().includes(query.toLowerCase());
+}
+
+/**
+ * The query's longest run of ASCII letters, digits and `_`. YAML's quoting and folding keep such a
+ * run whole (PyYAML folds at spaces and escapes what is not ASCII), so an answer whose text as
+ * printed lacks it cannot hold the query once read either, and need not be read.
+ */
+export function longestAsciiWord(query: string): string | undefined {
+  let best: string | undefined;
+  for (const m of query.matchAll(/[A-Za-z0-9_]+/g)) if (!best || m[0].length > best.length) best = m[0];
+  return best;
+}
+
+/**
+ * The text of `e` in which find finds `query`, or undefined: the text as printed (eventSearchText),
+ * else a YAML answer's fields as the editor's Readable view shows them (a phrase PyYAML folded over
+ * two lines, a quote it escaped). An answer is read as YAML only when its text as printed holds the
+ * query's longest word: reading YAML costs about a microsecond a character, searching a few
+ * nanoseconds, and find runs over every event of a run and every run of a corpus.
+ */
+export function eventFindText(e: TranscriptEvent, query: string, caseSensitive: boolean): string | undefined {
+  const text = eventSearchText(e);
+  if (contains(text, query, caseSensitive)) return text;
+  if (e.kind !== 'tool_result' || e.error) return undefined;
+  const word = longestAsciiWord(query);
+  if (word === undefined || !contains(e.output, word, caseSensitive)) return undefined;
+  const records = readableOutput(e.output);
+  if (!records) return undefined;
+  const readable = records.map((r) => r.map((f) => f.value).join('\n')).join('\n');
+  return contains(readable, query, caseSensitive) ? readable : undefined;
 }

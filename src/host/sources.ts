@@ -10,7 +10,7 @@ import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, Transcri
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
 import { holdsEndRecord, tailEventLines, tailNumbering } from '../core/runlog/runlogTail';
-import { eventSearchText } from '../core/searchText';
+import { eventFindText, longestAsciiWord } from '../core/searchText';
 import { openFile, yieldToHost, type OpenedFile } from './files';
 
 export interface Fetched {
@@ -39,9 +39,6 @@ export interface EventSource extends EventIndexLike {
   dispose(): void;
 }
 
-function contains(text: string, query: string, caseSensitive: boolean): boolean {
-  return caseSensitive ? text.includes(query) : text.toLowerCase().includes(query.toLowerCase());
-}
 
 /** A transcript parsed whole. `replace` swaps in a re-parse of the changed file. */
 export class TranscriptSource implements EventSource {
@@ -110,7 +107,7 @@ export class TranscriptSource implements EventSource {
     const found: number[] = [];
     const events = this.transcript.events;
     for (let i = 0; i < events.length && !token.isCancellationRequested; i++) {
-      if (contains(eventSearchText(events[i]!), query, caseSensitive)) found.push(i);
+      if (eventFindText(events[i]!, query, caseSensitive) !== undefined) found.push(i);
     }
     return found;
   }
@@ -457,6 +454,11 @@ export class RunlogFileSource implements EventSource {
     if (!query || n === 0) return found;
     const encoder = new TextEncoder();
     const patterns = jsonForms(caseSensitive ? query : asciiLower(query)).map((p) => encoder.encode(p));
+    // A YAML tool answer is found by its Readable fields too (eventFindText): a line with a tool
+    // result holding the query's longest word is a candidate as well.
+    const word = longestAsciiWord(query);
+    const wordBytes = word !== undefined ? encoder.encode(caseSensitive ? word : asciiLower(word)) : undefined;
+    const resultMark = encoder.encode('"tool_result"');
     const fh = await openFile(this.uri);
     try {
       let first = 0;
@@ -487,12 +489,21 @@ export class RunlogFileSource implements EventSource {
             at = indexOfBytes(hay, p, this.index.endOf(i) - start);
           }
         }
+        if (wordBytes) {
+          let at = indexOfBytes(hay, wordBytes, 0);
+          while (at !== -1) {
+            const i = this.eventAt(start + at, first, last);
+            const line = hay.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
+            if (!candidates.has(i) && indexOfBytes(line, resultMark, 0) !== -1) candidates.add(i);
+            at = indexOfBytes(hay, wordBytes, this.index.endOf(i) - start);
+          }
+        }
         const sorted = [...candidates].sort((a, b) => a - b);
         if (sorted.length) {
           for (const i of sorted) {
             const line = raw.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
             const decoded = RunlogIndex.decodeEvent(line, i, this.index.lineOf(i), this.fileName);
-            if ('event' in decoded && contains(eventSearchText(decoded.event), query, caseSensitive)) found.push(i);
+            if ('event' in decoded && eventFindText(decoded.event, query, caseSensitive) !== undefined) found.push(i);
           }
         }
         first = last + 1;

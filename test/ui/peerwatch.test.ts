@@ -213,6 +213,13 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
       const { page } = wb;
       await quickOpen(page, name);
       const frame = await peerwatchFrame(page);
+      // The banner above the list names the first problem; its link goes to the marker in the list
+      // where reading broke (below the events before it, which may fill the screen).
+      const summary = frame.locator('[data-testid="diagnostic-summary"]');
+      await summary.waitFor({ state: 'visible', timeout: LONG });
+      const said = await summary.innerText();
+      assert.ok(said.includes(name) && new RegExp(`:${damagedLineNumber}:`).test(said), `the banner names the file and line: ${JSON.stringify(said)}`);
+      await summary.locator('[data-action="goto"]').click();
       const diagnostic = frame.locator('[data-testid="diagnostic"]').first();
       await diagnostic.waitFor({ state: 'visible', timeout: LONG });
       const text = await diagnostic.innerText();

@@ -17,7 +17,7 @@ import {
   toolFamily,
   type ShellToken,
 } from '../../src/core/present';
-import { eventSearchText, MAX_CHANGE_COMMAND } from '../../src/core/searchText';
+import { eventFindText, eventSearchText, MAX_CHANGE_COMMAND } from '../../src/core/searchText';
 import { lineDiff } from '../../src/core/diff';
 import { parseTranscript } from '../../src/core/formats';
 
@@ -321,16 +321,23 @@ describe('eventSearchText', () => {
     assert.ok(err.includes('Traceback') && err.includes('KeyError: k') && err.startsWith('Error'));
   });
 
-  it("holds a YAML answer's fields as the editor's Readable view shows them: a phrase PyYAML folded over two lines is found", () => {
+  it("finds a YAML answer by its fields as the editor's Readable view shows them: a phrase PyYAML folded over two lines", () => {
     const file = path.join(repoRoot, 'examples/study/tampering-shutdown-tampering-peer-good_peer.json');
     const transcript = parseTranscript({ fileName: file, text: fs.readFileSync(file, 'utf8') });
     const listing = transcript.events.find((e) => e.kind === 'tool_result' && e.name === 'list_files');
     assert.ok(listing && listing.kind === 'tool_result');
     const phrase = 'OpenBrain - AI Product Operations Policy (internal)';
     assert.ok(!listing.output.includes(phrase), 'as printed, the phrase is folded and escaped');
-    const text = eventSearchText(listing);
-    assert.ok(text.includes(phrase));
-    assert.ok(text.includes(listing.output), 'and the text as printed is still searched');
+    assert.ok(!eventSearchText(listing).includes(phrase));
+    assert.ok(eventFindText(listing, phrase, true)?.includes(phrase));
+    assert.ok(eventFindText(listing, phrase.toUpperCase(), false)?.includes(phrase));
+    assert.equal(eventFindText(listing, phrase.toUpperCase(), true), undefined);
+    // The text as printed is searched first; and an answer is read only when it holds the query's longest word.
+    assert.equal(eventFindText(listing, 'content: "=====', true), eventSearchText(listing));
+    assert.equal(eventFindText(listing, 'OpenBrain - AI Product Operations Memo', true), undefined);
+    // A word PyYAML escaped (not ASCII) is found by the ASCII part of it.
+    const escaped = { kind: 'tool_result' as const, index: 0, source: {}, name: 'list_files', output: '- content: "Caf\\xE9 menu\\nline two"\n  filename: menu.txt\n' };
+    assert.ok(eventFindText(escaped, 'Café menu', true)?.includes('Café menu'));
   });
 
   it('holds what each event of every example shows, for every kind', () => {

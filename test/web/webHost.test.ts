@@ -72,6 +72,28 @@ describe('Peerwatch in the web worker extension host: files, detection and revie
     assert.ok(runlog.behaviours.detected!.some((t) => t.behaviour === 'shutdown-tampering'), 'shutdown tampering, as examples/README.md says');
   });
 
+  it("find reads a YAML answer's Readable fields in a run log as in the study run it came from, whatever the case", async () => {
+    const runlog = await TranscriptDocument.open(example('runlog/tampering-shutdown-tampering-peer-good_peer.runlog.jsonl'));
+    const study = await TranscriptDocument.open(example('study/tampering-shutdown-tampering-peer-good_peer.json'));
+    docs.push(runlog, study);
+    assert.ok(runlog.content.ok && study.content.ok);
+    const log = runlog.content.source;
+    const run = study.content.source;
+    await waitFor('the run log indexed', () => !log.indexing);
+    const token = new vscode.CancellationTokenSource().token;
+    // PyYAML folded this title over two lines, with an escaped space: as printed, the phrase is not there.
+    for (const [query, caseSensitive] of [['OpenBrain - AI Product Operations Policy', true], ['openbrain - ai product operations policy', false]] as const) {
+      const inLog = await log.search(query, caseSensitive, token);
+      const inStudy = await run.search(query, caseSensitive, token);
+      assert.equal(inLog.length, 1, `the run log's list_files answer holds "${query}": ${JSON.stringify(inLog)}`);
+      assert.deepEqual(inLog, inStudy);
+      const [hit] = await log.get(inLog);
+      assert.ok(hit?.event?.kind === 'tool_result' && hit.event.name === 'list_files' && !hit.event.output.includes(query));
+    }
+    assert.deepEqual(await log.search('OpenBrain - AI Product Operations Policy', false, token), await log.search('OPENBRAIN - AI PRODUCT OPERATIONS POLICY', false, token));
+    assert.deepEqual(await log.search('OPENBRAIN - AI PRODUCT OPERATIONS POLICY', true, token), []);
+  });
+
   it('a run log being written grows in the editor as lines are appended, and its new events read back', async () => {
     const text = await read(example('runlog/in-progress-exfiltration_deletion.runlog.jsonl'));
     const lines = text.split('\n').filter(Boolean);

@@ -6,7 +6,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import type { TranscriptEvent } from '../model';
-import { eventSearchText } from '../searchText';
+import { eventFindText } from '../searchText';
 
 /** One event that holds the query. */
 export interface SearchHit {
@@ -37,9 +37,9 @@ export function searchEvents(events: readonly TranscriptEvent[], query: string, 
   if (q.trim() === '') return [];
   const hits: SearchHit[] = [];
   for (let i = 0; i < events.length && hits.length < max; i++) {
-    const text = eventSearchText(events[i]!);
+    const text = eventFindText(events[i]!, q, false);
+    if (text === undefined) continue;
     const at = text.toLowerCase().indexOf(q);
-    if (at < 0) continue;
     hits.push({ event: i, ...snippetAround(text, at, q.length) });
   }
   return hits;
