@@ -49,6 +49,10 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
   private preparedVersion = -1;
   private builtVersion = -1;
   private refreshSeq = 0;
+  /** VS Code has asked for the tree's top level (it has drawn the view at least once). */
+  private drawn = false;
+  /** The tree changed while the view was hidden: VS Code is told when the view shows again. */
+  private changedWhileHidden = false;
   /** The sample list whose tagging the status bar follows, and its subscription. */
   private followed: SampleFlagsTracker | undefined;
   private followedSub: vscode.Disposable | undefined;
@@ -70,7 +74,13 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
           this.refresh();
         }
       }),
-      this.view.onDidChangeVisibility(() => this.syncSelection()),
+      this.view.onDidChangeVisibility(() => {
+        if (this.view.visible && this.changedWhileHidden) {
+          this.changedWhileHidden = false;
+          this.changed.fire(undefined);
+        }
+        this.syncSelection();
+      }),
       vscode.commands.registerCommand('peerwatch.nextFlag', () => this.step(1)),
       vscode.commands.registerCommand('peerwatch.previousFlag', () => this.step(-1)),
       vscode.commands.registerCommand('peerwatch.revealTag', (arg?: TagNode | string) => this.revealTag(arg)),
@@ -115,7 +125,13 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
       this.groups = built.groups;
       this.byTagId = built.byTagId;
       this.preparedVersion = version;
-      this.changed.fire(undefined);
+      // Only a drawn, visible tree is told it changed. A view never drawn reads the tree when it is
+      // first shown; one drawn and now hidden is told when it shows again. A change told while the
+      // view was hidden reached VS Code as a refresh that ran beside the first drawing when the view
+      // was shown, and a group could then show expanded with no row under it (the judge's tag: an
+      // expanded "Refusal 1" and nothing under it, in about one UI run in five).
+      if (this.view.visible) this.changed.fire(undefined);
+      else if (this.drawn) this.changedWhileHidden = true;
     });
   }
 
@@ -299,16 +315,22 @@ export class BehavioursSidebar implements vscode.TreeDataProvider<Node>, vscode.
 
   getChildren(node?: Node): Node[] {
     if (!node) {
+      this.drawn = true;
       this.builtVersion = this.preparedVersion;
       setTimeout(() => this.syncSelection(), 0);
       return this.groups;
     }
     if (node.kind === 'tag') return [];
-    return node.tags.map((t) => this.byTagId.get(t.id)!).filter(Boolean);
+    // VS Code may ask with a group from an earlier build that has the same id ("group:refusal"): its
+    // tags may be gone from this build (the judge's tag replaced the detector's), and the group
+    // showed expanded with no row under it. The group of this build answers.
+    const current = this.groups.find((g) => g.behaviour === node.behaviour) ?? node;
+    return current.tags.map((t) => this.byTagId.get(t.id)).filter((n): n is TagNode => n !== undefined);
   }
 
   getParent(node: Node): Node | undefined {
-    return node.kind === 'tag' ? node.group : undefined;
+    if (node.kind !== 'tag') return undefined;
+    return this.groups.find((g) => g.behaviour === node.group.behaviour) ?? node.group;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
