@@ -83,18 +83,34 @@ export function longestAsciiWord(query: string): string | undefined {
 }
 
 /**
+ * How many characters of YAML answers one search may still read for their Readable fields. The
+ * editor's find runs on the extension host, which every extension shares: a log of thousands of
+ * answers holding the query's word is searched as printed past this (4 MB, a few seconds at most).
+ */
+export interface FindBudget {
+  yamlChars: number;
+}
+
+/** What the editor's find may read of YAML answers in one search (see FindBudget). */
+export const FIND_YAML_CHARS = 4 * 1024 * 1024;
+
+/**
  * The text of `e` in which find finds `query`, or undefined: the text as printed (eventSearchText),
  * else a YAML answer's fields as the editor's Readable view shows them (a phrase PyYAML folded over
  * two lines, a quote it escaped). An answer is read as YAML only when its text as printed holds the
  * query's longest word: reading YAML costs about a microsecond a character, searching a few
  * nanoseconds, and find runs over every event of a run and every run of a corpus.
  */
-export function eventFindText(e: TranscriptEvent, query: string, caseSensitive: boolean): string | undefined {
+export function eventFindText(e: TranscriptEvent, query: string, caseSensitive: boolean, budget?: FindBudget): string | undefined {
   const text = eventSearchText(e);
   if (contains(text, query, caseSensitive)) return text;
   if (e.kind !== 'tool_result' || e.error) return undefined;
   const word = longestAsciiWord(query);
   if (word === undefined || !contains(e.output, word, caseSensitive)) return undefined;
+  if (budget) {
+    if (budget.yamlChars < e.output.length) return undefined;
+    budget.yamlChars -= e.output.length;
+  }
   const records = readableOutput(e.output);
   if (!records) return undefined;
   const readable = records.map((r) => r.map((f) => f.value).join('\n')).join('\n');

@@ -10,7 +10,7 @@ import type { Diagnostic, EventGroup, RunHeader, SourceRef, Transcript, Transcri
 import type { EventIndexLike } from '../core/eventView';
 import { RunlogIndex } from '../core/runlog/runlogIndex';
 import { holdsEndRecord, tailEventLines, tailNumbering } from '../core/runlog/runlogTail';
-import { eventFindText, longestAsciiWord } from '../core/searchText';
+import { eventFindText, FIND_YAML_CHARS, longestAsciiWord } from '../core/searchText';
 import { openFile, yieldToHost, type OpenedFile } from './files';
 
 export interface Fetched {
@@ -106,8 +106,9 @@ export class TranscriptSource implements EventSource {
   async search(query: string, caseSensitive: boolean, token: vscode.CancellationToken): Promise<number[]> {
     const found: number[] = [];
     const events = this.transcript.events;
+    const budget = { yamlChars: FIND_YAML_CHARS };
     for (let i = 0; i < events.length && !token.isCancellationRequested; i++) {
-      if (eventFindText(events[i]!, query, caseSensitive) !== undefined) found.push(i);
+      if (eventFindText(events[i]!, query, caseSensitive, budget) !== undefined) found.push(i);
     }
     return found;
   }
@@ -459,6 +460,7 @@ export class RunlogFileSource implements EventSource {
     const word = longestAsciiWord(query);
     const wordBytes = word !== undefined ? encoder.encode(caseSensitive ? word : asciiLower(word)) : undefined;
     const resultMark = encoder.encode('"tool_result"');
+    const budget = { yamlChars: FIND_YAML_CHARS };
     const fh = await openFile(this.uri);
     try {
       let first = 0;
@@ -503,7 +505,7 @@ export class RunlogFileSource implements EventSource {
           for (const i of sorted) {
             const line = raw.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
             const decoded = RunlogIndex.decodeEvent(line, i, this.index.lineOf(i), this.fileName);
-            if ('event' in decoded && eventFindText(decoded.event, query, caseSensitive) !== undefined) found.push(i);
+            if ('event' in decoded && eventFindText(decoded.event, query, caseSensitive, budget) !== undefined) found.push(i);
           }
         }
         first = last + 1;

@@ -338,6 +338,12 @@ describe('eventSearchText', () => {
     // A word PyYAML escaped (not ASCII) is found by the ASCII part of it.
     const escaped = { kind: 'tool_result' as const, index: 0, source: {}, name: 'list_files', output: '- content: "Caf\\xE9 menu\\nline two"\n  filename: menu.txt\n' };
     assert.ok(eventFindText(escaped, 'Café menu', true)?.includes('Café menu'));
+    // A search reads at most its budget of YAML answers for their fields; past it, the text as printed.
+    const budget = { yamlChars: listing.output.length + 10 };
+    assert.ok(eventFindText(listing, phrase, true, budget));
+    assert.equal(budget.yamlChars, 10);
+    assert.equal(eventFindText(listing, phrase, true, budget), undefined);
+    assert.equal(eventFindText(listing, 'content: "=====', true, budget), eventSearchText(listing), 'the text as printed is still found');
   });
 
   it('holds what each event of every example shows, for every kind', () => {
