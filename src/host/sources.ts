@@ -483,23 +483,16 @@ export class RunlogFileSource implements EventSource {
         // Case-insensitive: search a lowered copy, decode the candidates from the bytes as written.
         const hay = caseSensitive ? raw : lowerAsciiInPlace(raw.slice());
         const candidates = new Set<number>();
-        for (const p of patterns) {
-          let at = indexOfBytes(hay, p, 0);
-          while (at !== -1) {
+        // Each event line holding `needle` (once per line), that `keep` takes.
+        const linesHolding = (needle: Uint8Array, keep: (i: number) => boolean = () => true) => {
+          for (let at = indexOfBytes(hay, needle, 0); at !== -1; ) {
             const i = this.eventAt(start + at, first, last);
-            candidates.add(i);
-            at = indexOfBytes(hay, p, this.index.endOf(i) - start);
+            if (keep(i)) candidates.add(i);
+            at = indexOfBytes(hay, needle, this.index.endOf(i) - start);
           }
-        }
-        if (wordBytes) {
-          let at = indexOfBytes(hay, wordBytes, 0);
-          while (at !== -1) {
-            const i = this.eventAt(start + at, first, last);
-            const line = hay.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start);
-            if (!candidates.has(i) && indexOfBytes(line, resultMark, 0) !== -1) candidates.add(i);
-            at = indexOfBytes(hay, wordBytes, this.index.endOf(i) - start);
-          }
-        }
+        };
+        for (const p of patterns) linesHolding(p);
+        if (wordBytes) linesHolding(wordBytes, (i) => !candidates.has(i) && indexOfBytes(hay.subarray(this.index.startOf(i) - start, this.index.endOf(i) - start), resultMark, 0) !== -1);
         const sorted = [...candidates].sort((a, b) => a - b);
         if (sorted.length) {
           for (const i of sorted) {

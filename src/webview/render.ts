@@ -558,16 +558,15 @@ const COMPACT_RECORDS = 3;
 
 /** Readable or as printed: one choice for every such answer in the editor, as the diff layout is. */
 function outputToolbar(readable: boolean): HTMLElement {
-  const mode = (m: 'readable' | 'printed', label: string, title: string) =>
-    button('output-mode', label, { class: `action action-output-mode segment${(m === 'readable') === readable ? ' active' : ''}`, 'data-mode': m, 'aria-pressed': String((m === 'readable') === readable), disabled: (m === 'readable') === readable ? '' : undefined, title });
+  const current = readable ? 'readable' : 'printed';
   return el(
     'div',
     { class: 'diff-toolbar output-toolbar', role: 'toolbar', 'aria-label': 'Tool answer' },
     el(
       'span',
       { class: 'segmented' },
-      mode('readable', 'Readable', "Each record's fields, the YAML quoting and line folding read"),
-      mode('printed', 'As printed', 'The text exactly as the tool printed it, which is what the model read'),
+      segment('output-mode', 'readable', current, 'Readable', { title: "Each record's fields, the YAML quoting and line folding read" }),
+      segment('output-mode', 'printed', current, 'As printed', { title: 'The text exactly as the tool printed it, which is what the model read' }),
     ),
   );
 }
@@ -599,19 +598,20 @@ function readableView(records: readonly ReadableRecord[], expanded: boolean): HT
 /** Diffs this large are left to VS Code's diff editor: diffing them here would stall the list. */
 const MAX_INLINE_DIFF = 200_000;
 
+/**
+ * One button of a two-way choice (`data-action`, `data-mode`). The current mode's button is pressed
+ * and disabled, so a click can only ever switch to the other mode.
+ */
+function segment(action: string, mode: string, current: string, label: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const on = mode === current;
+  return button(action, label, { ...attrs, class: `action action-${action} segment${on ? ' active' : ''}`, 'data-mode': mode, 'aria-pressed': String(on), disabled: on ? '' : undefined }, ...children);
+}
+
 function diffToolbar(opts: RenderOptions, canOpen: boolean): HTMLElement {
-  // The active mode's button is disabled, so a click can only ever switch to the other mode.
-  const mode = (m: 'unified' | 'split', label: string) =>
-    button(
-      'diff-mode',
-      label,
-      { class: `action action-diff-mode segment${opts.diffMode === m ? ' active' : ''}`, 'data-mode': m, 'aria-pressed': String(opts.diffMode === m), disabled: opts.diffMode === m ? '' : undefined },
-      icon(m),
-    );
   return el(
     'div',
     { class: 'diff-toolbar', role: 'toolbar', 'aria-label': 'Diff' },
-    el('span', { class: 'segmented' }, mode('unified', 'Unified'), mode('split', 'Side by side')),
+    el('span', { class: 'segmented' }, segment('diff-mode', 'unified', opts.diffMode, 'Unified', {}, icon('unified')), segment('diff-mode', 'split', opts.diffMode, 'Side by side', {}, icon('split'))),
     canOpen ? button('open-diff', 'Open in Diff Editor', { class: 'action action-open-diff' }, icon('open-diff')) : null,
   );
 }

@@ -16,7 +16,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { anyMatch, firstAccepted, matchesOf } from './patterns';
-import { memoByText } from '../textMemo';
+import { memoByText, memoForRun } from '../textMemo';
 import { valueText } from './rules';
 import { shellCommands } from '../shell/commands';
 import { at, list, shown, snippet, uniqSorted } from './describe';
@@ -115,18 +115,8 @@ function shellFindings(facts: RunFacts): Finding[] {
   // One command may write thousands of files (`echo a > f1; echo a > f2; …`): what it says is read
   // once, not once per file. No match of KEY_WRITTEN_OFF (multiline) or SHUTDOWN_WORD spans a line
   // break, so the file's text and the command are read apart, in the order they were joined.
-  const commandKeys = new Map<string, string[]>();
-  const keysWrittenOff = (command: string) => {
-    let keys = commandKeys.get(command);
-    if (!keys) commandKeys.set(command, (keys = [...matchesOf(KEY_WRITTEN_OFF, command)].map((m) => m[1]!)));
-    return keys;
-  };
-  const commandShutdownWord = new Map<string, boolean>();
-  const saysShutdown = (command: string) => {
-    let says = commandShutdownWord.get(command);
-    if (says === undefined) commandShutdownWord.set(command, (says = SHUTDOWN_WORD.test(command)));
-    return says;
-  };
+  const keysWrittenOff = memoForRun((command) => [...matchesOf(KEY_WRITTEN_OFF, command)].map((m) => m[1]!));
+  const saysShutdown = memoForRun((command) => SHUTDOWN_WORD.test(command));
   for (const f of facts.fileActs) {
     if (f.op === 'copy' || f.op === 'transfer') continue;
     const accept = (key: string) => isShutdownKey(facts, key, f.path);
