@@ -241,6 +241,11 @@ function diagnosticsAfter(index: number, first: boolean): Diagnostic[] {
 
 /** End was pressed while the log is read: its tail is asked for, and shown when it comes. */
 let tailWanted = false;
+/** Sets `tailWanted`, and says so on the tail's host (`data-asking`: the UI test waits for the answer). */
+function wantTail(wanted: boolean): void {
+  tailWanted = wanted;
+  tailHost.toggleAttribute('data-asking', wanted);
+}
 /**
  * The tail asked for as soon as a log still being read opens (not a live one, whose end moves), so
  * that End shows it without a round trip; End asks again for numbers estimated from further on.
@@ -258,7 +263,7 @@ let tailsShown = 0;
 
 /** Shows the host's `tail`: the last events, numbered exactly or (while the index is behind) by estimate. */
 function showTail(m: Extract<ToWebview, { type: 'tail' }>, keepPlace = false): void {
-  tailWanted = false;
+  wantTail(false);
   if (!m.rows.length) return;
   const percent = Math.floor(m.indexed * 100);
   const note = m.exact
@@ -338,7 +343,7 @@ function toggleTailRow(row: HTMLElement): void {
  * `eventCount - n + k`); a filtered one skips events, so its estimates are not carried over.
  */
 function leaveTail(eventCount?: number): number | undefined {
-  tailWanted = false;
+  wantTail(false);
   if (!tailShown()) return undefined;
   const rows = [...tailHost.querySelectorAll<HTMLElement>('[data-testid="tail-list"] > .event')];
   const consecutive = eventCount !== undefined && !filter.kinds && !filter.tools;
@@ -629,11 +634,11 @@ function run(command: WebviewCommand): void {
   if (command === 'lastEvent' && summary?.indexing) {
     // The index has not reached the end yet: show the file's own last events (read by byte range
     // from its end), those fetched ahead at once, and again as the host sends them.
-    tailWanted = true;
+    wantTail(true);
     post({ type: 'getTail', generation });
     if (prefetchedTail?.generation === generation) {
       showTail(prefetchedTail);
-      tailWanted = true;
+      wantTail(true);
       return;
     }
   } else if (command !== 'find' && command !== 'toggleEvent') leaveTail();

@@ -411,9 +411,23 @@ describe('The end of a log still being read (issue 18)', function () {
     await expandedThought.waitFor({ timeout: LONG });
     // End again shows the tail fetched ahead, then the one it asks for: the reasoning stays expanded
     // in both, and the last event has the focus. A click gives the reasoning the focus back.
+    // The tails shown so far: one or two, as the one fetched ahead came before End or after it.
     const shown = Number(await frame.locator('[data-testid="tail-list"]').getAttribute('data-shown'));
     await page.keyboard.press('End');
-    await frame.locator(`[data-testid="tail-list"][data-shown="${shown + 2}"]`).waitFor({ timeout: LONG });
+    await frame
+      .waitForFunction(
+        (before) => {
+          const host = document.querySelector<HTMLElement>('[data-testid="tail"]');
+          const shownNow = Number(host?.querySelector<HTMLElement>('[data-testid="tail-list"]')?.dataset.shown);
+          return !!host && !host.hidden && shownNow > before && !host.hasAttribute('data-asking');
+        },
+        shown,
+        { timeout: LONG },
+      )
+      .catch(async (e: Error) => {
+        const state = await frame.locator('[data-testid="tail"]').evaluate((n) => ({ hidden: (n as HTMLElement).hidden, asking: n.hasAttribute('data-asking'), shown: n.querySelector<HTMLElement>('[data-testid="tail-list"]')?.dataset.shown, note: n.querySelector('[data-testid="tail-note"]')?.textContent }));
+        throw new Error(`End again: no tail answered it (before End ${shown} shown; now ${JSON.stringify(state)}): ${e.message}`);
+      });
     assert.equal(await expandedThought.count(), 1, 'the reasoning is still expanded');
     assert.equal(await tail.last().evaluate((n) => n === document.activeElement), true, 'End gives the last event the focus');
     await expandedThought.locator('.event-head').click();

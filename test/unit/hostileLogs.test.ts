@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotATranscriptError, parseTranscript } from '../../src/core/formats';
+import { bestTimes } from './timing';
 
 const example = join(process.cwd(), 'examples', 'study', 'tampering-faithful-peer-bad_peer.json');
 
@@ -80,22 +81,16 @@ describe('hostile logs of many calls', () => {
           ...Array.from({ length: n }, (_, i) => ({ role: 'tool', tool_call_id: `c${i}`, content: `answer ${i}` })),
         ],
       });
-    const time = (n: number) => {
+    const open = (n: number) => {
       const text = log(n);
-      let best = Infinity;
-      for (let k = 0; k < 2; k++) {
-        const started = performance.now();
+      return () => {
         const t = parseTranscript({ fileName: 'calls.json', text });
-        best = Math.min(best, performance.now() - started);
         // Each answer is its call's.
         const last = t.events[t.events.length - 1]!;
         assert.ok(last.kind === 'tool_result' && last.output === `answer ${n - 1}` && last.callId === `c${n - 1}`);
-      }
-      return best;
+      };
     };
-    time(500);
-    const small = time(4_000);
-    const large = time(32_000);
-    assert.ok(large < Math.max(small, 5) * 24, `4,000 calls in ${small.toFixed(0)} ms, 32,000 in ${large.toFixed(0)} ms`);
+    const [small, large] = bestTimes([open(4_000), open(32_000)]);
+    assert.ok(large! < Math.max(small!, 5) * 24, `4,000 calls in ${small!.toFixed(0)} ms, 32,000 in ${large!.toFixed(0)} ms`);
   });
 });

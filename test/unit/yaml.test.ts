@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRules } from '../../src/core/behaviours';
 import { parseScenario } from '../../src/core/runner/scenario';
+import { bestTimes } from './timing';
 import { MAX_YAML_ALIASES, readYaml, readYamlRecords, readYamlRecordsThroughParser, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
 import { parseTranscript } from '../../src/core/formats';
 
@@ -141,21 +142,10 @@ describe('readYaml', () => {
       if (dup) lines.push('  k5: again');
       return lines.join('\n') + '\n';
     };
-    const time = (n: number) => {
-      const text = mapping(n, false);
-      let best = Infinity;
-      for (let k = 0; k < 2; k++) {
-        const t0 = performance.now();
-        assert.equal(readYaml(text).error, undefined);
-        best = Math.min(best, performance.now() - t0);
-      }
-      return best;
-    };
-    time(2_000);
-    const small = time(4_000);
-    const large = time(32_000);
+    const read = (text: string) => () => assert.equal(readYaml(text).error, undefined);
+    const [small, large] = bestTimes([read(mapping(4_000, false)), read(mapping(32_000, false))]);
     // Eight times the keys: about eight times the time; comparing each key with all before it took 64 times (2.8 s at 20,000 keys).
-    assert.ok(large < small * 24, `4,000 keys ${small.toFixed(0)} ms, 32,000 keys ${large.toFixed(0)} ms`);
+    assert.ok(large! < small! * 24, `4,000 keys ${small!.toFixed(0)} ms, 32,000 keys ${large!.toFixed(0)} ms`);
     const r = readYaml(mapping(32_000, true));
     assert.match(r.error?.message ?? '', /^duplicate key "k5"/);
     assert.equal(r.error?.line, 32_002);
@@ -164,15 +154,6 @@ describe('readYaml', () => {
   it('reads anchors and aliases in time linear in their number, and refuses more aliases than a document may hold', () => {
     const doc = (anchors: number, aliases: number) =>
       [...Array.from({ length: anchors }, (_, i) => `k${i}: &a${i} v${i}`), ...Array.from({ length: aliases }, (_, i) => `r${i}: *a${i % anchors}`)].join('\n') + '\n';
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let k = 0; k < 2; k++) {
-        const t0 = performance.now();
-        readYaml(text);
-        best = Math.min(best, performance.now() - t0);
-      }
-      return best;
-    };
     // Fifty aliases of each of 20 anchors (the package refuses more than 100 of one anchor's).
     const ok = readYaml(doc(20, MAX_YAML_ALIASES));
     assert.equal(ok.error, undefined);
@@ -183,10 +164,9 @@ describe('readYaml', () => {
     assert.deepEqual([over.error!.line, over.error!.column], [20 + MAX_YAML_ALIASES + 1, String(MAX_YAML_ALIASES).length + 4]);
     // Each alias once checked against the anchors before it, not by a walk of the document: 3,000 of
     // each took 7 s, 20,000 anchors and their aliases 6 minutes.
-    time(doc(500, 100));
-    const small = time(doc(2_500, 100));
-    const large = time(doc(20_000, 1_000));
-    assert.ok(large < small * 30, `2,500 anchors ${small.toFixed(0)} ms, 20,000 anchors and 1,000 aliases ${large.toFixed(0)} ms`);
+    const read = (text: string) => () => readYaml(text);
+    const [small, large] = bestTimes([read(doc(2_500, 100)), read(doc(20_000, 1_000))]);
+    assert.ok(large! < small! * 30, `2,500 anchors ${small!.toFixed(0)} ms, 20,000 anchors and 1,000 aliases ${large!.toFixed(0)} ms`);
   });
 
   it('reads the record lists tools print, every field as text, nested values left out', () => {
