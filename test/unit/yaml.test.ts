@@ -135,7 +135,8 @@ describe('readYaml', () => {
     }
   });
 
-  it('checks a mapping of many keys for duplicates in time linear in its keys (a hostile tool answer)', () => {
+  it('checks a mapping of many keys for duplicates in time linear in its keys (a hostile tool answer)', function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
     const mapping = (n: number, dup: boolean) => {
       const lines = ['- a: "x\\ny"'];
       for (let i = 0; i < n; i++) lines.push(`  k${i}: v`);
@@ -151,7 +152,8 @@ describe('readYaml', () => {
     assert.equal(r.error?.line, 32_002);
   });
 
-  it('reads anchors and aliases in time linear in their number, and refuses more aliases than a document may hold', () => {
+  it('reads anchors and aliases in time linear in their number, and refuses more aliases than a document may hold', function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
     const doc = (anchors: number, aliases: number) =>
       [...Array.from({ length: anchors }, (_, i) => `k${i}: &a${i} v${i}`), ...Array.from({ length: aliases }, (_, i) => `r${i}: *a${i % anchors}`)].join('\n') + '\n';
     // Fifty aliases of each of 20 anchors (the package refuses more than 100 of one anchor's).
