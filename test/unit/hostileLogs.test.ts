@@ -5,6 +5,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotATranscriptError, parseTranscript } from '../../src/core/formats';
+import { MAX_PATCHED_VALUES } from '../../src/core/formats/petri/petri';
+import { SOURCE_TAGS_KEY } from '../../src/core/sourceTags';
 import { bestTimes } from './timing';
 
 const example = join(process.cwd(), 'examples', 'study', 'tampering-faithful-peer-bad_peer.json');
@@ -67,6 +69,86 @@ describe('hostile and damaged study transcripts', () => {
   it('syntax errors name the file, line and column even when what came before is no transcript', () => {
     assert.match(notATranscript('[,'), /bad\.json:1:2: expected a JSON value .*, found ','/);
     assert.match(notATranscript('{"conversation": [{"role": "user", "content": "a\u0000b"}]}'), /bad\.json:1:\d+: expected a character allowed inside a string \(control characters must be escaped\)/);
+  });
+});
+
+describe('hostile Petri transcripts', () => {
+  const ev = (edit: unknown) => ({ type: 'transcript_event', view: ['target'], edit });
+  /** `n` times: a message added, a rollback of none, and a patch editing the message (a view that grows, and markers beside it). */
+  const edits = (n: number, highlights = true) =>
+    JSON.stringify({
+      metadata: { transcript_id: 'edits', ...(highlights ? { judge_output: { highlights: Array.from({ length: n }, (_, i) => ({ message_id: `m${i}`, quoted_text: `message ${i}`, description: `highlight ${i}` })) } } : {}) },
+      events: Array.from({ length: n }, (_, i) => [
+        ev({ operation: 'add', message: { id: `m${i}`, role: 'assistant', content: `message ${i}` } }),
+        ev({ operation: 'rollback', count: 0 }),
+        ev({ operation: 'json_patch', patch: [{ op: 'replace', path: `/${i}/content`, value: `message ${i}, edited` }] }),
+      ]).flat(),
+    });
+
+  it('replays thousands of rollbacks, patches and highlights in time linear in them (2,000 took 83 s)', function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    // Each rollback copied the whole view, each patch copied every message deeply, and each marker
+    // looked for its place through the whole view: 1,000 of each took 12 s, 2,000 83 s.
+    const open = (text: string) => () => parseTranscript({ fileName: 'edits.json', text });
+    const [small, large] = bestTimes([open(edits(125)), open(edits(1_000))]);
+    assert.ok(large! < Math.max(small!, 5) * 24, `125 edits in ${small!.toFixed(0)} ms, 1,000 in ${large!.toFixed(0)} ms`);
+  });
+
+  it('replays every patch of a short view, and past what patches may copy, shows the rest unapplied under one warning', () => {
+    const t = parseTranscript({ fileName: 'edits.json', text: edits(40) });
+    const texts = t.events.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.text : ''));
+    assert.deepEqual(texts, Array.from({ length: 40 }, (_, i) => `message ${i}, edited`));
+    assert.equal(t.diagnostics.length, 0);
+    assert.equal(t.events.filter((e) => e.kind === 'environment' && e.fact === 'Edited the view (json_patch, 1 operation)').length, 40);
+    // The judge's highlights cite the messages they quote.
+    const tags = t.header.metadata[SOURCE_TAGS_KEY] as Array<{ events: number[] }> | undefined;
+    assert.equal(tags?.length, 40);
+
+    // 1,000 edits: the patches copy more than MAX_PATCHED_VALUES (each copies the view's list); the
+    // first one past it says so, where it is, and those after it are shown, not applied.
+    const big = parseTranscript({ fileName: 'edits.json', text: edits(1_000, false) });
+    assert.equal(big.diagnostics.length, 1, big.diagnostics.map((d) => d.message).join('\n'));
+    const d = big.diagnostics[0]!;
+    assert.equal(d.severity, 'warning');
+    const at = Number(/^\$\.events\[(\d+)\]\.edit\.patch$/.exec(d.path ?? '')?.[1]);
+    assert.ok(at > 1_000 && at < 3_000 && at % 3 === 2, String(d.path));
+    assert.match(d.message, new RegExp(`^edits\\.json:1:\\d+ \\(\\$\\.events\\[${at}\\]\\.edit\\.patch\\): expected a JSON Patch \\(RFC 6902\\) list that applies to the view, found a patch that does not apply \\(the patches up to it copy more than ${MAX_PATCHED_VALUES.toLocaleString('en-US')} values, as many as Peerwatch replays in one transcript\\)\\. This patch and every later one are shown but not applied`));
+    const messages = big.events.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.text : ''));
+    const lastEdited = (at - 2) / 3;
+    assert.equal(messages.length, 1_000, 'every message added is shown');
+    assert.equal(messages[lastEdited - 1], `message ${lastEdited - 1}, edited`);
+    assert.equal(messages[lastEdited], `message ${lastEdited}`, 'the patch past the budget is not applied');
+    assert.equal(big.events.filter((e) => e.kind === 'environment' && e.fact === 'Edit not applied: json_patch').length, 1_000 - lastEdited);
+  });
+
+  it('a patch that removes the text "spent", copies, moves and tests members in any order, as RFC 6902 says', () => {
+    const doc = {
+      metadata: { transcript_id: 'ops' },
+      events: [
+        ev({ operation: 'add', message: { id: 'a', role: 'user', content: 'first', note: 'spent' } }),
+        ev({ operation: 'add', message: { id: 'b', role: 'assistant', content: 'second' } }),
+        ev({
+          operation: 'json_patch',
+          patch: [
+            { op: 'test', path: '/1', value: { content: 'second', role: 'assistant', id: 'b' } },
+            { op: 'remove', path: '/0/note' },
+            { op: 'copy', from: '/0', path: '/-' },
+            { op: 'replace', path: '/2/content', value: 'a copy, edited' },
+            { op: 'replace', path: '/2/id', value: 'c' },
+            { op: 'move', from: '/1', path: '/0' },
+          ],
+        }),
+      ],
+    };
+    const t = parseTranscript({ fileName: 'ops.json', text: JSON.stringify(doc) });
+    assert.deepEqual(t.diagnostics, []);
+    assert.deepEqual(
+      t.events.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.text : '')),
+      ['second', 'first', 'a copy, edited'],
+      'the copy edited, the message it was copied from not',
+    );
+    const marker = t.events.find((e) => e.kind === 'environment' && e.fact.startsWith('Edited the view'));
+    assert.deepEqual((marker as { data: { before: unknown[] } }).data.before, [{ id: 'a', role: 'user', content: 'first', note: 'spent' }, { id: 'b', role: 'assistant', content: 'second' }], 'what the view held before is kept as it was');
   });
 });
 

@@ -38,6 +38,16 @@ interface Held {
 }
 type Entry = { kind: 'message'; held: Held } | { kind: 'marker'; fact: string; data: Record<string, unknown>; path: JsonPath; timestamp?: string };
 
+/**
+ * How many values (messages, list items, object members) JSON patches may copy in one transcript, in
+ * all: each patch copies the list of the view's messages, so many patches on a long view take time
+ * growing with their product. Petri's own transcripts patch a view of tens of messages a few times.
+ */
+export const MAX_PATCHED_VALUES = 1_000_000;
+
+/** Characters of event text the judge's quotes are looked for in, in one transcript (see highlightTags). */
+const QUOTE_SEARCH_CHARS = 64 * 1024 * 1024;
+
 function views(e: Record<string, unknown>): string[] {
   const v = e['view'];
   if (typeof v === 'string') return [v];
@@ -71,8 +81,47 @@ export function importPetri(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
   const view = named.has('target') ? 'target' : named.has('combined') ? 'combined' : [...named][0];
   if (view) header.metadata['petri_view'] = view;
 
-  // Replay the edits.
+  // Replay the edits. Each edit costs about what it adds or removes (a file of 32,000 rollbacks took
+  // 72 s while each one copied the whole view): the view is cut in place, and the number of its
+  // messages and the first place of each message id are kept as it changes.
   let entries: Entry[] = [];
+  let messageCount = 0;
+  let firstAt = new Map<string, number>();
+  /** The first message of the view with this id, if any (-1). */
+  const placeOf = (id: string): number => {
+    const at = firstAt.get(id);
+    const en = at === undefined ? undefined : entries[at];
+    // A place past a cut, or since taken by another entry, holds no such message: the first one was
+    // cut away, and with it every later one.
+    if (at === undefined || en?.kind !== 'message' || messageId(en.held.message) !== id) return -1;
+    return at;
+  };
+  const pushMessage = (held: Held) => {
+    const id = messageId(held.message);
+    if (id !== undefined && placeOf(id) < 0) firstAt.set(id, entries.length);
+    entries.push({ kind: 'message', held });
+    messageCount++;
+  };
+  /** After the view was replaced whole (a reset, a patch). */
+  const reindex = () => {
+    firstAt = new Map();
+    messageCount = 0;
+    entries.forEach((en, k) => {
+      if (en.kind !== 'message') return;
+      messageCount++;
+      const id = messageId(en.held.message);
+      if (id !== undefined && !firstAt.has(id)) firstAt.set(id, k);
+    });
+  };
+  /** Where the last `count` messages start (0 when the view holds no more than that). */
+  const startOfLast = (count: number): number => {
+    if (count >= messageCount) return 0;
+    let seen = 0;
+    for (let k = entries.length - 1; k >= 0; k--) if (entries[k]!.kind === 'message' && ++seen === count) return k;
+    return 0;
+  };
+  // What JSON patches may copy in all: past it, a patch is shown where it happened but not applied.
+  const patchBudget = { left: MAX_PATCHED_VALUES };
   const removedData = (removed: Entry[]) => removed.map((r) => (r.kind === 'message' ? r.held.message : { fact: r.fact, ...r.data }));
   events.forEach((e, i) => {
     const path: JsonPath = ['events', i];
@@ -93,14 +142,13 @@ export function importPetri(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
     switch (op) {
       case 'add':
         if (edit['message'] === undefined) b.typeProblem([...path, 'edit', 'message'], 'the message added', undefined);
-        else entries.push({ kind: 'message', held: { message: edit['message'], path: [...path, 'edit', 'message'] } });
+        else pushMessage({ message: edit['message'], path: [...path, 'edit', 'message'] });
         return;
       case 'rollback': {
         const toId = str(edit['to_id']);
-        const msgPositions = entries.map((en, k) => (en.kind === 'message' ? k : -1)).filter((k) => k >= 0);
         let cut: number | undefined;
         if (toId !== undefined) {
-          const at = entries.findIndex((en) => en.kind === 'message' && messageId(en.held.message) === toId);
+          const at = placeOf(toId);
           if (at >= 0) cut = at + 1;
         }
         if (cut === undefined) {
@@ -109,11 +157,12 @@ export function importPetri(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
             b.typeProblem([...path, 'edit', 'count'], 'the number of messages to roll back (or to_id)', edit['count']);
             return;
           }
-          cut = count === 0 ? entries.length : count >= msgPositions.length ? 0 : msgPositions[msgPositions.length - count]!;
+          cut = count === 0 ? entries.length : startOfLast(count);
         }
         const removed = entries.slice(cut);
         const n = removed.filter((r) => r.kind === 'message').length;
-        entries = entries.slice(0, cut);
+        entries.length = cut;
+        messageCount -= n;
         entries.push({ kind: 'marker', fact: `Rolled back ${plural(n, 'message')}`, data: { operation: 'rollback', view, ...(toId ? { to_id: toId } : { count: edit['count'] }), removed: removedData(removed) }, path, ...(ts ? { timestamp: ts } : {}) });
         return;
       }
@@ -121,19 +170,26 @@ export function importPetri(doc: unknown, ctx: ImportContext, isIncomplete?: (v:
         const fresh = Array.isArray(edit['new_messages']) ? edit['new_messages'] : [];
         const removed = entries;
         entries = [{ kind: 'marker', fact: `Reset: ${plural(removed.filter((r) => r.kind === 'message').length, 'message')} replaced by ${fresh.length}`, data: { operation: 'reset', view, removed: removedData(removed) }, path, ...(ts ? { timestamp: ts } : {}) }];
-        fresh.forEach((m, k) => entries.push({ kind: 'message', held: { message: m, path: [...path, 'edit', 'new_messages', k] } }));
+        firstAt = new Map();
+        messageCount = 0;
+        fresh.forEach((m, k) => pushMessage({ message: m, path: [...path, 'edit', 'new_messages', k] }));
         return;
       }
       case 'json_patch': {
         const patch = edit['patch'];
-        const applied = Array.isArray(patch) ? applyPatch(entries, patch, [...path, 'edit']) : 'the edit has no "patch" list';
+        // Once the budget is spent, later patches are shown unapplied, under the one warning that said so.
+        const spentBefore = patchBudget.left < 0;
+        const applied = spentBefore ? 'spent' : Array.isArray(patch) ? applyPatch(entries, patch, [...path, 'edit'], patchBudget) : 'the edit has no "patch" list';
         if (typeof applied === 'string') {
           entries.push({ kind: 'marker', fact: 'Edit not applied: json_patch', data: { operation: 'json_patch', view, edit }, path });
-          b.problem('warning', [...path, 'edit', 'patch'], 'a JSON Patch (RFC 6902) list that applies to the view', `a patch that does not apply (${applied})`, "The edit is shown but not applied; the view may differ from Petri's from here on.");
+          if (spentBefore) return;
+          const then = patchBudget.left < 0 ? "This patch and every later one are shown but not applied; the view may differ from Petri's from here on." : "The edit is shown but not applied; the view may differ from Petri's from here on.";
+          b.problem('warning', [...path, 'edit', 'patch'], 'a JSON Patch (RFC 6902) list that applies to the view', `a patch that does not apply (${applied})`, then);
           return;
         }
         const n = applied.messages.length;
         entries = applied.entries;
+        reindex();
         const ops = (patch as unknown[]).length;
         entries.push({ kind: 'marker', fact: `Edited the view (json_patch, ${plural(ops, 'operation')})`, data: { operation: 'json_patch', view, patch, before: applied.before, messages: n }, path, ...(ts ? { timestamp: ts } : {}) });
         return;
@@ -268,6 +324,23 @@ function inspectMessage(b: EventBuilder, m: unknown, path: JsonPath, prompts: st
 /** The judge's highlights as tags citing the events built from the messages they quote. */
 function highlightTags(highlights: unknown[], groups: Map<string, number[]>, byPosition: string[], events: TranscriptEvent[], b: EventBuilder, path: JsonPath): SourceTag[] {
   const tags: SourceTag[] = [];
+  // The events of each message's tool calls (groups `<message id>\u0000call:<call>`), found once
+  // rather than by a walk of every group for each highlight.
+  const CALL = '\u0000call:';
+  const callGroups = new Map<string, number[][]>();
+  for (const [g, list] of groups) {
+    for (let at = g.indexOf(CALL); at >= 0; at = g.indexOf(CALL, at + 1)) {
+      const id = g.slice(0, at);
+      const lists = callGroups.get(id);
+      if (lists) lists.push(list);
+      else callGroups.set(id, [list]);
+    }
+  }
+  // A quote narrows a highlight to the events holding it; their text is compared at most up to
+  // QUOTE_SEARCH_CHARS in all (thousands of highlights quoting one long message), then a highlight
+  // cites its message's events.
+  const flat = new Map<number, string>();
+  let searchLeft = QUOTE_SEARCH_CHARS;
   const eventsOf = (messageRef: unknown): number[] => {
     let id = typeof messageRef === 'string' ? messageRef : undefined;
     // Judges cite messages by id, or by their 0-based position in the view ("3" or 3), or "M3"/"[3]".
@@ -277,7 +350,7 @@ function highlightTags(highlights: unknown[], groups: Map<string, number[]>, byP
     }
     if (id === undefined) return [];
     const out = [...(groups.get(id) ?? [])];
-    for (const [g, list] of groups) if (g.startsWith(`${id}\u0000call:`)) pushAll(out, list);
+    for (const list of callGroups.get(id) ?? []) pushAll(out, list);
     return out.sort((a, c) => a - c);
   };
   const textOf = (i: number): string => {
@@ -313,8 +386,17 @@ function highlightTags(highlights: unknown[], groups: Map<string, number[]>, byP
       if (quote) quotes.push(quote);
       if (quote && !narrowed) {
         const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-        const matching = evs.filter((i) => norm(textOf(i)).includes(norm(quote)));
-        if (matching.length) evs = matching;
+        const wanted = norm(quote);
+        if (searchLeft > 0) {
+          const texts = evs.map((i) => {
+            let text = flat.get(i);
+            if (text === undefined) flat.set(i, (text = norm(textOf(i))));
+            return text;
+          });
+          searchLeft -= texts.reduce((n, t) => n + t.length, 0);
+          const matching = searchLeft >= 0 ? evs.filter((_, j) => texts[j]!.includes(wanted)) : [];
+          if (matching.length) evs = matching;
+        }
       }
       pushAll(cited, evs);
     }
@@ -335,84 +417,138 @@ function highlightTags(highlights: unknown[], groups: Map<string, number[]>, byP
   return tags;
 }
 
+/** A patch's budget ran out (a symbol: any JSON value may be what an operation removed). */
+const SPENT = Symbol('spent');
+
 /**
  * Applies a JSON Patch (RFC 6902: add, remove, replace, move, copy, test) to the view's messages,
  * seen as a JSON list. Markers (rollbacks) keep their place by the number of messages before them.
  * Returns why when the patch does not apply; the view is then left as it was.
+ *
+ * Nothing is copied deeply: a container is copied (one level) the first time an operation writes
+ * into it, so the messages before the patch stay as they were, and a patch costs about the lists and
+ * objects it writes into, not the size of the view's text. Each copy is taken from `budget` (values
+ * copied, for the whole transcript); a patch that would go past it is not applied.
  */
-function applyPatch(entries: Entry[], patch: unknown[], editPath: JsonPath): { entries: Entry[]; messages: unknown[]; before: unknown[] } | string {
+function applyPatch(entries: Entry[], patch: unknown[], editPath: JsonPath, budget: { left: number }): { entries: Entry[]; messages: unknown[]; before: unknown[] } | string {
   const held = entries.filter((e): e is Extract<Entry, { kind: 'message' }> => e.kind === 'message');
   const before = held.map((e) => e.held.message);
-  const doc: { root: unknown } = { root: JSON.parse(JSON.stringify(before)) as unknown };
+  const spent = () => `the patches up to it copy more than ${MAX_PATCHED_VALUES.toLocaleString('en-US')} values, as many as Peerwatch replays in one transcript`;
+  const charge = (n: number) => (budget.left -= n) >= 0;
+  // The view's list, its copy, and the entries placed again after the patch.
+  if (!charge(2 * before.length + entries.length)) return spent();
+  // Containers made by this patch, which it may change in place; any other is copied first.
+  let own = new Set<object>();
+  const doc: { root: unknown } = { root: before.slice() };
+  own.add(doc.root as object);
   const pointer = (p: unknown): string[] | undefined => (typeof p === 'string' && (p === '' || p.startsWith('/')) ? p.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')) : undefined);
-  const parentOf = (tokens: string[]): { parent: unknown; key: string } | undefined => {
-    let cur: unknown = doc.root;
-    for (const t of tokens.slice(0, -1)) {
-      if (Array.isArray(cur)) cur = cur[Number(t)];
-      else if (isRecord(cur)) cur = cur[t];
-      else return undefined;
+  const child = (cur: unknown, t: string): unknown => (Array.isArray(cur) ? cur[Number(t)] : isRecord(cur) ? cur[t] : undefined);
+  const put = (parent: object, key: string, value: unknown) => {
+    if (Array.isArray(parent)) parent[Number(key)] = value;
+    else Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true }); // `__proto__` too is a key
+  };
+  /** The container holding the last token, made this patch's own (copied along the way as needed). */
+  const parentOf = (tokens: string[]): { parent: object; key: string } | undefined | typeof SPENT => {
+    if (tokens.length === 0) return undefined;
+    if (doc.root === null || typeof doc.root !== 'object') return undefined;
+    if (!own.has(doc.root)) {
+      const size = Array.isArray(doc.root) ? doc.root.length : Object.keys(doc.root).length;
+      if (!charge(size)) return SPENT;
+      doc.root = Array.isArray(doc.root) ? doc.root.slice() : { ...(doc.root as Record<string, unknown>) };
+      own.add(doc.root as object);
     }
-    return cur === undefined || cur === null || typeof cur !== 'object' ? undefined : { parent: cur, key: tokens[tokens.length - 1]! };
+    let cur = doc.root as object;
+    for (const t of tokens.slice(0, -1)) {
+      const next = child(cur, t);
+      if (next === null || typeof next !== 'object') return undefined;
+      if (own.has(next)) {
+        cur = next;
+        continue;
+      }
+      const size = Array.isArray(next) ? next.length : Object.keys(next).length;
+      if (!charge(size)) return SPENT;
+      const copy = Array.isArray(next) ? next.slice() : { ...(next as Record<string, unknown>) };
+      own.add(copy);
+      put(cur, t, copy);
+      cur = copy;
+    }
+    return { parent: cur, key: tokens[tokens.length - 1]! };
   };
   const get = (tokens: string[]): unknown => {
     let cur: unknown = doc.root;
-    for (const t of tokens) cur = Array.isArray(cur) ? cur[Number(t)] : isRecord(cur) ? cur[t] : undefined;
+    for (const t of tokens) cur = child(cur, t);
     return cur;
   };
   const remove = (tokens: string[]): unknown => {
     const at = parentOf(tokens);
-    if (!at) return undefined;
-    if (Array.isArray(at.parent)) return at.parent.splice(Number(at.key), 1)[0];
+    if (!at || at === SPENT) return at;
+    if (Array.isArray(at.parent)) {
+      if (!charge(at.parent.length)) return SPENT;
+      return at.parent.splice(Number(at.key), 1)[0];
+    }
     const v = (at.parent as Record<string, unknown>)[at.key];
     delete (at.parent as Record<string, unknown>)[at.key];
     return v;
   };
-  const add = (tokens: string[], value: unknown): boolean => {
+  const add = (tokens: string[], value: unknown): boolean | typeof SPENT => {
     if (tokens.length === 0) {
       doc.root = value;
       return true;
     }
     const at = parentOf(tokens);
-    if (!at) return false;
+    if (!at || at === SPENT) return at ?? false;
     if (Array.isArray(at.parent)) {
       const i = at.key === '-' ? at.parent.length : Number(at.key);
       if (!Number.isInteger(i) || i < 0 || i > at.parent.length) return false;
+      if (!charge(at.parent.length)) return SPENT;
       at.parent.splice(i, 0, value);
-    } else (at.parent as Record<string, unknown>)[at.key] = value;
+    } else put(at.parent, at.key, value);
     return true;
   };
   for (const [k, raw] of patch.entries()) {
+    if (!charge(1)) return spent();
     if (!isRecord(raw)) return `operation ${k} is not an object`;
     const tokens = pointer(raw['path']);
     if (!tokens) return `operation ${k} has no JSON pointer "path"`;
-    const value = raw['value'] === undefined ? undefined : (JSON.parse(JSON.stringify(raw['value'])) as unknown);
+    // Values are the patch's own, never changed in place (a write copies them first).
+    const value = raw['value'];
+    let done: unknown = true;
     switch (raw['op']) {
       case 'add':
-        if (!add(tokens, value)) return `operation ${k}: nothing at ${String(raw['path'])}`;
+        done = add(tokens, value);
+        if (!done) return `operation ${k}: nothing at ${String(raw['path'])}`;
         break;
-      case 'remove':
-        if (get(tokens) === undefined || remove(tokens) === undefined) return `operation ${k}: nothing to remove at ${String(raw['path'])}`;
+      case 'remove': {
+        if (get(tokens) === undefined) return `operation ${k}: nothing to remove at ${String(raw['path'])}`;
+        const removed = remove(tokens);
+        if (removed === undefined) return `operation ${k}: nothing to remove at ${String(raw['path'])}`;
+        done = removed;
         break;
+      }
       case 'replace':
         if (get(tokens) === undefined) return `operation ${k}: nothing to replace at ${String(raw['path'])}`;
-        remove(tokens);
-        add(tokens, value);
+        done = remove(tokens);
+        if (done !== SPENT) done = add(tokens, value);
         break;
       case 'move':
       case 'copy': {
         const from = pointer(raw['from']);
         const v = from ? get(from) : undefined;
         if (!from || v === undefined) return `operation ${k}: nothing at "from"`;
-        if (raw['op'] === 'move') remove(from);
-        if (!add(tokens, raw['op'] === 'copy' ? (JSON.parse(JSON.stringify(v)) as unknown) : v)) return `operation ${k}: cannot add at ${String(raw['path'])}`;
+        if (raw['op'] === 'move') done = remove(from);
+        // A copy is the same value in two places: from here on, neither may be changed in place.
+        else own = new Set();
+        if (done !== SPENT) done = add(tokens, v);
+        if (!done) return `operation ${k}: cannot add at ${String(raw['path'])}`;
         break;
       }
       case 'test':
-        if (JSON.stringify(get(tokens)) !== JSON.stringify(raw['value'])) return `operation ${k}: test failed at ${String(raw['path'])}`;
+        if (!jsonEqual(get(tokens), raw['value'])) return `operation ${k}: test failed at ${String(raw['path'])}`;
         break;
       default:
         return `operation ${k} has an unknown "op" ${JSON.stringify(raw['op'])}`;
     }
+    if (done === SPENT) return spent();
   }
   if (!Array.isArray(doc.root)) return 'the patched view is not a list of messages';
   const messages = doc.root;
@@ -423,24 +559,53 @@ function applyPatch(entries: Entry[], patch: unknown[], editPath: JsonPath): { e
     const id = messageId(e.held.message);
     if (id !== undefined) pathById.set(id, e.held.path);
   }
+  const firstIndex = new Map<string, number>();
+  messages.forEach((msg, i) => {
+    const id = messageId(msg);
+    if (id !== undefined && !firstIndex.has(id)) firstIndex.set(id, i);
+  });
+  // The id of the first message after each entry, from the end.
+  const nextIds: Array<string | undefined> = new Array(entries.length);
+  let nextId: string | undefined;
+  let nextIsMessage = false;
+  for (let k = entries.length - 1; k >= 0; k--) {
+    nextIds[k] = nextIsMessage ? nextId : undefined;
+    const e = entries[k]!;
+    if (e.kind === 'message') {
+      nextId = messageId(e.held.message);
+      nextIsMessage = true;
+    }
+  }
   let seen = 0;
-  const markers: Array<{ marker: Entry; at: number }> = [];
+  const markersAt = new Map<number, Entry[]>();
   entries.forEach((e, k) => {
     if (e.kind === 'message') {
       seen++;
       return;
     }
-    const next = entries.slice(k + 1).find((x): x is Extract<Entry, { kind: 'message' }> => x.kind === 'message');
-    const nextId = next ? messageId(next.held.message) : undefined;
-    const j = nextId !== undefined ? messages.findIndex((msg) => messageId(msg) === nextId) : -1;
-    markers.push({ marker: e, at: j >= 0 ? j : Math.min(seen, messages.length) });
+    const id = nextIds[k];
+    const j = id !== undefined ? (firstIndex.get(id) ?? -1) : -1;
+    const at = j >= 0 ? j : Math.min(seen, messages.length);
+    const list = markersAt.get(at);
+    if (list) list.push(e);
+    else markersAt.set(at, [e]);
   });
   const out: Entry[] = [];
   for (let i = 0; i <= messages.length; i++) {
-    for (const mk of markers) if (mk.at === i) out.push(mk.marker);
+    for (const mk of markersAt.get(i) ?? []) out.push(mk);
     if (i < messages.length) out.push({ kind: 'message', held: { message: messages[i], path: pathById.get(messageId(messages[i]) ?? '\u0000') ?? editPath } });
   }
   return { entries: out, messages, before };
+}
+
+/** JSON values equal as RFC 6902's `test` compares them (objects by their members, in any order). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (!isRecord(a) || !isRecord(b) || Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual(a[key], b[key]));
 }
 
 function plural(n: number, word: string): string {
