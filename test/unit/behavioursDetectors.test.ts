@@ -221,7 +221,7 @@ describe('detector edge cases', () => {
     }
   });
 
-  it('a command writing thousands of files, and a text of thousands of percentages, are tagged in time linear in their size', function () {
+  it('a command writing thousands of files, and a text of thousands of percentages, are tagged in time linear in their size', async function () {
     this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
     const tag = (t: Transcript) => () => {
       detectBehaviours(t);
@@ -249,7 +249,7 @@ describe('detector edge cases', () => {
     for (const [name, make] of shapes) {
       // Linear from 4,000 writes on (24 to 26 µs each), 1,000 take 17 µs each: about 12 times, where
       // quadratic work is 64 times.
-      const [small, large] = bestTimes([tag(make(1_000)), tag(make(8_000))]);
+      const [small, large] = await bestTimes([tag(make(1_000)), tag(make(8_000))]);
       assert.ok(large! < Math.max(small!, 5) * 24, `${name}: 1,000 in ${small!.toFixed(0)} ms, 8,000 in ${large!.toFixed(0)} ms`);
     }
     // And what they show is still found: the shutdown config among the thousands of writes.

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { NotATranscriptError, parseTranscript } from '../../src/core/formats';
 import { MAX_PATCHED_VALUES } from '../../src/core/formats/petri/petri';
 import { SOURCE_TAGS_KEY } from '../../src/core/sourceTags';
+import { openInspectJsonLog } from '../../src/core/formats/inspect';
+import { MAX_GROUP_DEPTH } from '../../src/core/formats/groups';
 import { bestTimes } from './timing';
 
 const example = join(process.cwd(), 'examples', 'study', 'tampering-faithful-peer-bad_peer.json');
@@ -85,12 +87,12 @@ describe('hostile Petri transcripts', () => {
       ]).flat(),
     });
 
-  it('replays thousands of rollbacks, patches and highlights in time linear in them (2,000 took 83 s)', function () {
+  it('replays thousands of rollbacks, patches and highlights in time linear in them (2,000 took 83 s)', async function () {
     this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
     // Each rollback copied the whole view, each patch copied every message deeply, and each marker
     // looked for its place through the whole view: 1,000 of each took 12 s, 2,000 83 s.
     const open = (text: string) => () => parseTranscript({ fileName: 'edits.json', text });
-    const [small, large] = bestTimes([open(edits(125)), open(edits(1_000))]);
+    const [small, large] = await bestTimes([open(edits(125)), open(edits(1_000))]);
     assert.ok(large! < Math.max(small!, 5) * 24, `125 edits in ${small!.toFixed(0)} ms, 1,000 in ${large!.toFixed(0)} ms`);
   });
 
@@ -152,8 +154,72 @@ describe('hostile Petri transcripts', () => {
   });
 });
 
+describe('spans and chains nested thousands deep', () => {
+  const started = '2025-10-01T10:00:00+00:00';
+  const shapes = JSON.parse(readFileSync(join(process.cwd(), 'test', 'unit', 'fixtures', 'inspect', 'agent_shapes.json'), 'utf8'));
+  /** The events of the sample the spans are added to. */
+  const own: unknown[] = shapes.samples.find((x: { id: string }) => x.id === 'agents').events;
+  /** An Inspect log whose one sample nests `n` spans, each holding an info event, after its own events. */
+  const inspectLog = (n: number): Uint8Array => {
+    const log = JSON.parse(JSON.stringify(shapes));
+    const sample = log.samples.find((x: { id: string }) => x.id === 'agents');
+    const events: unknown[] = [];
+    for (let i = 0; i < n; i++) events.push({ event: 'span_begin', id: `s${i}`, span_id: `s${i}`, type: 'custom', name: `span ${i}`, timestamp: started }, { event: 'info', span_id: `s${i}`, data: `note ${i}`, timestamp: started });
+    for (let i = n - 1; i >= 0; i--) events.push({ event: 'span_end', id: `s${i}`, span_id: `s${i}`, timestamp: started });
+    sample.events = [...sample.events, ...events];
+    log.samples = [sample];
+    return Buffer.from(JSON.stringify(log));
+  };
+  const readInspect = async (bytes: Uint8Array) => {
+    const log = await openInspectJsonLog('deep.json', { size: async () => bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) });
+    return log.readSample(log.samples[0]!.key);
+  };
+  /** A LangSmith trace of `n` chain runs each inside the one before, each holding a tool run. */
+  const langSmith = (n: number): string =>
+    JSON.stringify({
+      post: Array.from({ length: n }, (_, i) => [
+        { id: `c${i}`, run_type: 'chain', name: `chain ${i}`, dotted_order: String(2 * i).padStart(8, '0'), ...(i ? { parent_run_id: `c${i - 1}` } : {}), inputs: {}, outputs: {} },
+        { id: `t${i}`, run_type: 'tool', name: 'lookup', dotted_order: String(2 * i + 1).padStart(8, '0'), parent_run_id: `c${i}`, inputs: { q: i }, outputs: { output: `answer ${i}` } },
+      ]).flat(),
+    });
+
+  it('an Inspect sample of spans nested 4,000 deep reads in time linear in them (6 s and 1 GB before), each event in at most the 64 outermost', async function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    const [small, large] = await bestTimes([() => readInspect(inspectLog(500)), () => readInspect(inspectLog(4_000))]);
+    assert.ok(large! < Math.max(small!, 5) * 24, `500 spans in ${small!.toFixed(0)} ms, 4,000 in ${large!.toFixed(0)} ms`);
+
+    const t = await readInspect(inspectLog(200));
+    const notes = t.events.filter((e) => e.kind === 'environment' && e.fact.startsWith('Info: note '));
+    assert.equal(notes.length, 200, 'every event is shown');
+    assert.deepEqual(notes[0]!.groups?.map((g) => g.name), ['span 0']);
+    assert.deepEqual(notes[63]!.groups?.map((g) => g.name), Array.from({ length: 64 }, (_, i) => `span ${i}`));
+    assert.deepEqual(notes[199]!.groups?.map((g) => g.name), Array.from({ length: MAX_GROUP_DEPTH }, (_, i) => `span ${i}`), 'deeper in: within the outermost 64');
+    const deep = t.diagnostics.filter((d) => /nested deeper/.test(d.message));
+    assert.equal(deep.length, 1);
+    assert.equal(deep[0]!.severity, 'warning');
+    assert.match(deep[0]!.message, /^deep\.json: .*spans nested deeper than 64 levels \(expected at most 64\); events deeper in are shown within the 64th$/);
+    assert.equal(deep[0]!.path, `$.events[${own.length + 2 * 64 + 1}]`, 'at the first event deeper in: the info event of the 65th span');
+  });
+
+  it('a LangSmith trace of chains nested 4,000 deep reads in time linear in them (6 s before), each run in at most the 64 outermost', async function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    const read = (text: string) => () => parseTranscript({ fileName: 'trace.json', text });
+    const [small, large] = await bestTimes([read(langSmith(500)), read(langSmith(4_000))]);
+    assert.ok(large! < Math.max(small!, 5) * 24, `500 chains in ${small!.toFixed(0)} ms, 4,000 in ${large!.toFixed(0)} ms`);
+
+    const t = parseTranscript({ fileName: 'trace.json', text: langSmith(100) });
+    const answers = t.events.filter((e) => e.kind === 'tool_result');
+    assert.deepEqual(answers.map((e) => (e.kind === 'tool_result' ? e.output : '')), Array.from({ length: 100 }, (_, i) => `answer ${i}`));
+    assert.deepEqual(answers[0]!.groups?.map((g) => g.name), ['chain 0']);
+    assert.deepEqual(answers[99]!.groups?.map((g) => g.name), Array.from({ length: MAX_GROUP_DEPTH }, (_, i) => `chain ${i}`));
+    const deep = t.diagnostics.filter((d) => /nested/.test(d.message));
+    assert.equal(deep.length, 1, t.diagnostics.map((d) => d.message).join('\n'));
+    assert.match(deep[0]!.message, /^trace\.json:1:\d+ \(\$\.post\[129\]\.parent_run_id\): expected runs nested at most 64 chains deep, found a run nested deeper\. Runs deeper in are shown within the 64th chain\.$/);
+  });
+});
+
 describe('hostile logs of many calls', () => {
-  it('an assistant message of thousands of tool calls, answered one by one, opens in time linear in the calls', function () {
+  it('an assistant message of thousands of tool calls, answered one by one, opens in time linear in the calls', async function () {
     this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
     // 32,000 calls took 10 s: each answer filtered the list of calls still waiting for one.
     const log = (n: number) =>
@@ -173,7 +239,7 @@ describe('hostile logs of many calls', () => {
         assert.ok(last.kind === 'tool_result' && last.output === `answer ${n - 1}` && last.callId === `c${n - 1}`);
       };
     };
-    const [small, large] = bestTimes([open(4_000), open(32_000)]);
+    const [small, large] = await bestTimes([open(4_000), open(32_000)]);
     assert.ok(large! < Math.max(small!, 5) * 24, `4,000 calls in ${small!.toFixed(0)} ms, 32,000 in ${large!.toFixed(0)} ms`);
   });
 });

@@ -21,6 +21,7 @@ import type { SampleLogInfo } from '../sampleLog';
 import { imagesOf, withImages } from '../../images';
 import { contentText, diag, errorText, isObject, scoreText, str, type JsonObject } from './common';
 import { pushAll } from '../../arrays';
+import { GroupChains, MAX_GROUP_DEPTH, nestGroups } from '../groups';
 
 export interface SampleContext {
   /** The log file's name as shown to the user. */
@@ -288,6 +289,10 @@ class Mapper {
   private outer: EventGroup[] = [];
   /** Groups of the event being read. */
   private groups: EventGroup[] = [];
+  /** The groups of each span, per set of spans that stop a chain (see `chain`); forgotten when a span's group changes. */
+  private readonly chains = new Map<ReadonlySet<string> | undefined, GroupChains<string>>();
+  /** The warning that spans nest too deep was given. */
+  private saidDeep = false;
   /** Spans known before the nested events being read began: they are already in `outer`. */
   private nestStop?: ReadonlySet<string>;
   /** Score events, which a scorer's span puts before the scorer's model calls. */
@@ -328,7 +333,7 @@ class Mapper {
         if (this.structure(e, path)) return;
         const spanId = str(e['span_id']);
         const span = spanId !== undefined && this.spans.has(spanId) ? this.spans.get(spanId) : this.open[this.open.length - 1];
-        this.groups = [...this.outer, ...this.chain(span, this.nestStop)];
+        this.enter(span, path);
         this.event(e, path);
       } catch (err) {
         this.diagnostics.push(diag(this.ctx.fileName, `${this.ctx.fileName}: ${this.ctx.where}: event ${i} (${String(e['event'])}) could not be read: ${err instanceof Error ? err.message : String(err)}`, { severity: 'warning', path, afterEvent: this.events.length - 1 }));
@@ -341,15 +346,42 @@ class Mapper {
     }
   }
 
-  /** The groups of an event in `span`: the span and those around it, outermost first. */
-  private chain(span: Span | undefined, stop?: ReadonlySet<string>): EventGroup[] {
-    const out: EventGroup[] = [];
-    const seen = new Set<string>(stop);
-    for (let s = span; s && !seen.has(s.id); s = s.parent !== undefined ? this.spans.get(s.parent) : undefined) {
-      seen.add(s.id);
-      out.unshift(spanGroup(s));
+  /**
+   * The groups of events in spans, up to a span of `stop` (those already in `outer`): each span's
+   * found once (core/formats/groups.ts), at most MAX_GROUP_DEPTH.
+   */
+  private chainsFor(stop: ReadonlySet<string> | undefined): GroupChains<string> {
+    let chains = this.chains.get(stop);
+    if (!chains) {
+      chains = new GroupChains<string>(
+        (id) => {
+          const parent = this.spans.get(id)?.parent;
+          return parent !== undefined && this.spans.has(parent) && !stop?.has(parent) ? parent : undefined;
+        },
+        (id) => {
+          const s = this.spans.get(id);
+          return s ? spanGroup(s) : undefined;
+        },
+      );
+      this.chains.set(stop, chains);
     }
-    return out;
+    return chains;
+  }
+
+  /**
+   * Sets `groups` for an event in `span` at `path`: the span and those around it, outermost first,
+   * after `outer`. Says once when spans nest deeper than an event is shown in.
+   */
+  private enter(span: Span | undefined, path: string): void {
+    const stop = this.nestStop;
+    const chains = span && !stop?.has(span.id) ? this.chainsFor(stop) : undefined;
+    const cappedBefore = chains?.capped ?? false;
+    const inner = span && chains ? chains.of(span.id) : [];
+    this.groups = nestGroups(this.outer, inner);
+    if (!this.saidDeep && (this.outer.length + inner.length > MAX_GROUP_DEPTH || (!cappedBefore && chains?.capped))) {
+      this.saidDeep = true;
+      this.diagnostics.push(diag(this.ctx.fileName, `${this.ctx.fileName}: ${this.ctx.where}: spans nested deeper than ${MAX_GROUP_DEPTH} levels (expected at most ${MAX_GROUP_DEPTH}); events deeper in are shown within the ${MAX_GROUP_DEPTH}th`, { severity: 'warning', path, afterEvent: this.events.length - 1 }));
+    }
   }
 
   /** Spans and steps begun and ended; true when the event was one of them. */
@@ -366,6 +398,7 @@ class Mapper {
       if (parent !== undefined) span.parent = parent;
       if (type === 'scorer' || type === 'scorers') this.endStart ??= this.events.length;
       if (type === 'scorer') span.start = this.events.length;
+      if (this.spans.has(span.id)) this.chains.clear(); // the id is a new span from here on
       this.spans.set(span.id, span);
       this.open.push(span);
       return true;
@@ -571,11 +604,12 @@ class Mapper {
     const nested = Array.isArray(e['events']) ? e['events'] : [];
     if (nested.length) {
       const saved = { outer: this.outer, groups: this.groups, stop: this.nestStop };
-      this.outer = [...this.groups, { id: `agent:${id}`, kind: 'agent', name, callId: id }];
+      this.outer = nestGroups(this.groups, [{ id: `agent:${id}`, kind: 'agent', name, callId: id }]);
       this.nestStop = new Set(this.spans.keys());
       try {
         this.fromEvents(nested, `${path}.events`);
       } finally {
+        this.chains.delete(this.nestStop); // the spans' groups as seen from inside this call
         this.outer = saved.outer;
         this.groups = saved.groups;
         this.nestStop = saved.stop;
@@ -584,6 +618,7 @@ class Mapper {
     const span = [...this.open].reverse().find((s) => s.type === 'tool' && s.callId === undefined && s.name === name);
     if (span) {
       span.callId = id;
+      this.chains.clear(); // its group now names the call
       (span.results ??= []).push(result);
     } else this.events.push(result);
     if (typeof e['message_id'] === 'string') this.seen.add('id:' + e['message_id']);

@@ -11,12 +11,13 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { EventGroup, RunHeader } from '../../model';
+import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, str } from '../providers/builder';
 import { addUsage, baseHeader, finishImport, readUsage, timingFrom } from '../providers/header';
 import { chatMessage } from '../openai/chat';
+import { GroupChains, MAX_GROUP_DEPTH } from '../groups';
 
 export const LANGSMITH_READER = 'LangSmith runs';
 
@@ -73,14 +74,31 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
   const byRunId = new Map(runs.map((m) => [m.run['id'] as string, m]));
   let seenMessages = 0;
   const times: string[] = [];
-  /** Tool calls the model asked for that no tool run has answered yet. */
-  const requested: Array<{ name: string; id: string }> = [];
+  /** Tool calls the model asked for that no tool run has answered yet, by name, first asked first. */
+  const requested = new Map<string, string[]>();
+  // The chain runs each run sits in, found once for each run and shared by the runs inside it.
+  const chains = new GroupChains<string>(
+    (id) => {
+      const parent = str(byRunId.get(id)?.run['parent_run_id']);
+      return parent !== undefined && byRunId.has(parent) ? parent : undefined;
+    },
+    (id) => {
+      const p = byRunId.get(id)?.run;
+      return p && p['run_type'] !== 'llm' && p['run_type'] !== 'tool' ? { id, kind: 'span', name: str(p['name']) ?? 'chain' } : undefined;
+    },
+  );
   /** Calls a tool run answered: the next model call's input repeats those answers. */
   const answeredByRun = new Set<string>();
+  let saidDeep = false;
 
   for (const m of runs) {
     const r = m.run;
-    const groups = spansOf(r, byRunId);
+    const parent = str(r['parent_run_id']);
+    const groups = parent !== undefined && byRunId.has(parent) ? [...chains.of(parent)] : [];
+    if (chains.capped && !saidDeep) {
+      saidDeep = true;
+      b.problem('warning', [...m.path, 'parent_run_id'], `runs nested at most ${MAX_GROUP_DEPTH} chains deep`, 'a run nested deeper', `Runs deeper in are shown within the ${MAX_GROUP_DEPTH}th chain.`);
+    }
     const start = str(r['start_time']);
     if (start) times.push(start);
     if (str(r['end_time'])) times.push(str(r['end_time'])!);
@@ -108,7 +126,11 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
             seenMessages++;
             for (const tc of Array.isArray(c['message']['tool_calls']) ? c['message']['tool_calls'] : []) {
               const name = isRecord(tc) && isRecord(tc['function']) ? str(tc['function']['name']) : undefined;
-              if (name && isRecord(tc) && str(tc['id'])) requested.push({ name, id: str(tc['id'])! });
+              if (name && isRecord(tc) && str(tc['id'])) {
+                const ids = requested.get(name);
+                if (ids) ids.push(str(tc['id'])!);
+                else requested.set(name, [str(tc['id'])!]);
+              }
             }
           }
         });
@@ -124,11 +146,10 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
       } else if (type === 'tool') {
         const name = str(r['name']) ?? 'tool';
         // A tool run carries out a call the model asked for: it answers that call; otherwise it is a call of its own.
-        const asked = requested.findIndex((c) => c.name === name);
+        const asked = requested.get(name)?.shift();
         let id: string;
-        if (asked >= 0) {
-          id = requested[asked]!.id;
-          requested.splice(asked, 1);
+        if (asked !== undefined) {
+          id = asked;
           answeredByRun.add(id);
         } else {
           b.ensureAssistant();
@@ -153,19 +174,4 @@ export function importLangSmith(doc: unknown, ctx: ImportContext): ImportResult 
 
 function order(r: Record<string, unknown>): string {
   return str(r['dotted_order']) ?? str(r['start_time']) ?? '';
-}
-
-/** The chain runs a run sits in, outermost first (its parents that are not model or tool calls). */
-function spansOf(r: Record<string, unknown>, byId: Map<string, Merged>): EventGroup[] {
-  const out: EventGroup[] = [];
-  let parent = str(r['parent_run_id']);
-  const seen = new Set<string>();
-  while (parent && !seen.has(parent)) {
-    seen.add(parent);
-    const p = byId.get(parent)?.run;
-    if (!p) break;
-    if (p['run_type'] !== 'llm' && p['run_type'] !== 'tool') out.unshift({ id: parent, kind: 'span', name: str(p['name']) ?? 'chain' });
-    parent = str(p['parent_run_id']);
-  }
-  return out;
 }
