@@ -13,13 +13,14 @@
  */
 import type { Effect, EventOfKind, Transcript, TranscriptEvent } from '../model';
 import { toolCallEffects, toolError } from '../effects';
+import { fileOpsFromShell } from '../shell/fileOps';
 import { readYamlRecords } from '../yaml';
 import { anyMatch, mayMatch } from './patterns';
 import type { Rules } from './rules';
 import type { Qualifier } from './types';
 import { runQualifier } from './qualifier';
 import { agentTranscript } from './agentEvents';
-import { memoByText } from '../textMemo';
+import { memoByText, memoForRun } from '../textMemo';
 
 export interface CallRecord {
   /** Index of the tool_call event. */
@@ -57,6 +58,8 @@ export interface FileAct {
   after?: string;
   before?: string;
   command?: string;
+  /** The words of the one command of `command` that made the change, when its new text is not known (ShellFileOp.says). */
+  says?: string;
 }
 
 export interface CommandAct {
@@ -311,6 +314,7 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
   // The agent's events only: a scorer's model calls are not what the agent did or said.
   const t = agentTranscript(run);
   const events = t.events;
+  const saysByFile = saysByFileOfRun();
   let end = events.length;
   for (const e of events) {
     if (e.kind === 'environment' && /^follow-?up questions begin/i.test(e.fact)) {
@@ -422,7 +426,7 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
       if (d.kind === 'config_change') {
         facts.configActs.push({ events: cites(d.index), main: d.index, path: d.path, op: d.op, key: d.key, ...('oldValue' in d ? { oldValue: d.oldValue } : {}), ...('newValue' in d ? { newValue: d.newValue } : {}) });
       } else if (d.kind === 'file_change') {
-        facts.fileActs.push(fileAct(d, cites(d.index)));
+        facts.fileActs.push(fileAct(d, cites(d.index), saysByFile));
       }
     }
     for (const x of effects) {
@@ -444,7 +448,8 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
           // Effects read from a shell line stand even when the call failed (the line ran); tool effects do not.
           if (hasDerivedFile || (failed && x.command === undefined)) break;
           const { kind: _k, ...rest } = x;
-          facts.fileActs.push({ events: [c.event], main: c.event, ...rest });
+          const says = x.command !== undefined && x.after === undefined ? saysByFile(x.command).get(`${x.host ?? ''}\u0000${x.path}`) : undefined;
+          facts.fileActs.push({ events: [c.event], main: c.event, ...rest, ...(says !== undefined ? { says } : {}) });
           break;
         }
         case 'queue':
@@ -475,7 +480,7 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
     if (d.kind === 'config_change') {
       facts.configActs.push({ events: [d.index], main: d.index, path: d.path, op: d.op, key: d.key, ...('oldValue' in d ? { oldValue: d.oldValue } : {}), ...('newValue' in d ? { newValue: d.newValue } : {}) });
     } else if (d.kind === 'file_change') {
-      facts.fileActs.push(fileAct(d, [d.index]));
+      facts.fileActs.push(fileAct(d, [d.index], saysByFile));
       if (d.command && !commands.has(d.command)) {
         commands.add(d.command);
         facts.commandActs.push({ events: [d.index], main: d.index, command: d.command });
@@ -524,8 +529,30 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
   return facts;
 }
 
-function fileAct(d: EventOfKind<'file_change'>, events: number[]): FileAct {
+/**
+ * What the one command that made each change of a line says (ShellFileOp.says), by host and path, for
+ * one run: a reader's file_change events keep the whole line in `command`. Read once per line (one
+ * `cp` may make thousands of changes).
+ */
+function saysByFileOfRun(): (command: string) => Map<string, string> {
+  return memoForRun((command) => {
+    const out = new Map<string, string>();
+    for (const op of fileOpsFromShell(command)) {
+      if (op.says === undefined) continue;
+      const key = `${op.host ?? ''}\u0000${op.path}`;
+      const before = out.get(key);
+      out.set(key, before === undefined ? op.says : `${before}\n${op.says}`);
+    }
+    return out;
+  });
+}
+
+function fileAct(d: EventOfKind<'file_change'>, events: number[], saysByFile: (command: string) => Map<string, string>): FileAct {
   const a: FileAct = { events, main: d.index, op: d.op, path: d.path };
+  if (d.command !== undefined && d.after === undefined) {
+    const says = saysByFile(d.command).get(`${d.host ?? ''}\u0000${d.path}`);
+    if (says !== undefined) a.says = says;
+  }
   if (d.to !== undefined) a.to = d.to;
   if (d.host !== undefined) a.host = d.host;
   if (d.toHost !== undefined) a.toHost = d.toHost;

@@ -25,6 +25,12 @@ export interface ShellFileOp {
   toHost?: string;
   /** New content when the command states it (`cat > f <<EOF`, `echo x > f`). */
   after?: string;
+  /**
+   * When the new content is not stated (`sed -i 's/a: true/a: false/' f`, `python gen.py > f`): the
+   * words of the one command that made the change, which say what it wrote, where the line may run
+   * other commands on other files.
+   */
+  says?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,13 +212,16 @@ export function fileOpsFromShell(command: string, host?: string): ShellFileOp[] 
   const ops: ShellFileOp[] = [];
   for (const cmd of runCommands(command, host)) {
     // Operands from standard input (`… | xargs rm`) are not known; only the stated ones are read.
+    // The redirections of a script run elsewhere (`ssh h 'cmd' > f`) have no words of their own.
+    const says = cmd.ofScript ? undefined : cmd.argv.join(' ');
     const analyzer = ANALYZERS[cmd.name];
-    if (analyzer) ops.push(...analyzer(cmd.argv.slice(1), cmd.host));
+    if (analyzer) for (const op of analyzer(cmd.argv.slice(1), cmd.host)) ops.push(op.after === undefined && says !== undefined ? { ...op, says } : op);
     for (const r of cmd.redirects) {
       if (!writesFile(r) || r.target.startsWith('/dev/')) continue;
       const op = hostOp(r.op === '>>' ? 'append' : 'create', r.target, cmd.host);
       const after = cmd.ofScript ? undefined : contentFor(cmd);
       if (after !== undefined) op.after = after;
+      else if (says !== undefined) op.says = says;
       ops.push(op);
     }
   }
