@@ -315,7 +315,25 @@ function importJson(input: ParseInput, json: JsonParseResult | JsonLinesResult, 
   const { fileName } = input;
   const { transcript, events } = importParsed({ file: fileName, value: json.value, locate: (p) => json.locate(p), isIncomplete: (v) => json.isIncomplete(v), siblings: input.siblings }, match);
   const diagnostics = transcript.diagnostics;
-  const afterLine = (line: number) => events.reduce((last, ev, i) => ((ev.source?.line ?? Infinity) <= line ? i : last), -1);
+  // The last event that starts at or before a line (readers may put events out of line order): a
+  // walk of every event for each warning made a log of thousands of damaged lines quadratic (10 MB:
+  // 13 s), so the events are sorted by line once, with the largest index up to each place.
+  let byLine: { lines: number[]; last: number[] } | undefined;
+  const afterLine = (line: number) => {
+    if (!byLine) {
+      const order = events.map((ev, i): [number, number] => [ev.source?.line ?? Infinity, i]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      let max = -1;
+      byLine = { lines: order.map((o) => o[0]), last: order.map((o) => (max = Math.max(max, o[1]))) };
+    }
+    let lo = 0;
+    let hi = byLine.lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byLine.lines[mid]! <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? -1 : byLine.last[lo - 1]!;
+  };
   for (const w of json.warnings) {
     diagnostics.push({
       severity: 'warning',

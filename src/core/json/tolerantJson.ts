@@ -11,7 +11,7 @@
  */
 // The ESM build: the package's main entry is a UMD wrapper whose lazy require()s bundlers cannot follow.
 import { createScanner } from 'jsonc-parser/lib/esm/main.js';
-import { MAX_JSON_DEPTH } from './values';
+import { MAX_JSON_DEPTH, setMember } from './values';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -205,12 +205,6 @@ export function parseJsonTolerant(text: string, options: TolerantJsonOptions = {
       parent.children.set(part, node);
     } else node.offset = offset;
     posNodes[depth] = node;
-  };
-
-  /** Puts a member on an object; defineProperty keeps a member named __proto__ as data. */
-  const setMember = (obj: Record<string, unknown>, k: string, v: unknown) => {
-    if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else obj[k] = v;
   };
 
   let error: JsonErrorInfo | undefined;

@@ -30,6 +30,12 @@ export function numberLike(v: unknown): number | undefined {
  * (JSON.stringify, renderers, detectors) would overflow the stack at a few thousand levels, and no
  * real transcript nests anywhere near this.
  */
+/** Puts a member on an object as data: a member named `__proto__` too (a plain `obj[k] = v` would set its prototype). */
+export function setMember(obj: object, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else (obj as Record<string, unknown>)[key] = value;
+}
+
 export const MAX_JSON_DEPTH = 1000;
 
 /** True when `value` nests objects or arrays more than `limit` levels deep (checked without recursion). */

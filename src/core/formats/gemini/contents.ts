@@ -28,6 +28,7 @@ import { EventBuilder, TextRun, describeFound, isRecord, num, rest, str } from '
 import { addUsage, baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
 import { findPair, requestAndResponse } from '../providers/shapes';
 import { imagePart } from '../../images';
+import { setMember } from '../../json/values';
 
 export const GEMINI_READER = 'Gemini API contents';
 export const GEMINI_CLI_READER = 'Gemini CLI session';
@@ -259,7 +260,7 @@ function sessionMessages(doc: unknown): { meta: Record<string, unknown>; entries
     const d = doc as Record<string, unknown>;
     return { meta: rest(d, ['messages']), entries: (d['messages'] as unknown[]).map((m, i) => ({ kind: 'message' as const, m: m as Record<string, unknown>, path: ['messages', i] })) };
   }
-  let meta: Record<string, unknown> = {};
+  const meta: Record<string, unknown> = {};
   const entries: SessionEntry[] = [];
   const at = new Map<string, number>();
   doc.forEach((r, i) => {
@@ -279,12 +280,13 @@ function sessionMessages(doc: unknown): { meta: Record<string, unknown>; entries
     } else if (typeof r['$rewindTo'] === 'string') entries.push({ kind: 'rewind', to: r['$rewindTo'], path: [i] });
     else if (isRecord(r['$set'])) {
       const { messages, ...set } = r['$set'] as Record<string, unknown>;
-      meta = { ...meta, ...set };
+      // In place: a log of thousands of `$set` lines copied the whole metadata for each (0.4 MB took 48 s).
+      for (const [k, v] of Object.entries(set)) setMember(meta, k, v);
       // A checkpoint rewrites the messages: kept only when the log holds none of its own.
       if (Array.isArray(messages) && entries.length === 0) messages.forEach((m, j) => isSessionMessage(m) && entries.push({ kind: 'message', m, path: [i, '$set', 'messages', j] }));
     } else if (isSessionMeta(r)) {
       const { messages, ...m } = r as Record<string, unknown>;
-      meta = { ...meta, ...m };
+      for (const [k, v] of Object.entries(m)) setMember(meta, k, v);
       if (Array.isArray(messages)) messages.forEach((msg, j) => isSessionMessage(msg) && entries.push({ kind: 'message', m: msg, path: [i, 'messages', j] }));
     }
   });

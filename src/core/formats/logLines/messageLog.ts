@@ -60,8 +60,10 @@ class Conversation {
   /** The model the first request or response names. */
   model?: string;
   private readonly seen = new Set<string>();
-  /** Calls not yet answered, by tool name, oldest first. */
-  private readonly unanswered = new Map<string, string[]>();
+  /** Calls not yet answered, by tool name, oldest first (a Set keeps the order it was given). */
+  private readonly unanswered = new Map<string, Set<string>>();
+  /** The tool names each unanswered call id waits under, so an answer finds its call at once. */
+  private readonly waitingUnder = new Map<string, Set<string>>();
   /** Lines that carried at least one payload. */
   readonly payloadLines = new Set<number>();
 
@@ -85,10 +87,20 @@ class Conversation {
     if (Array.isArray(m['tool_calls'])) {
       for (const c of m['tool_calls']) {
         const name = isRecord(c) ? (isRecord(c['function']) ? c['function']['name'] : c['name']) : undefined;
-        if (typeof name === 'string' && isRecord(c) && typeof c['id'] === 'string') this.unanswered.set(name, [...(this.unanswered.get(name) ?? []), c['id']]);
+        if (typeof name === 'string' && isRecord(c) && typeof c['id'] === 'string') {
+          // Kept without copying the list (thousands of calls made each one copy all before it).
+          const ids = this.unanswered.get(name) ?? new Set<string>();
+          ids.add(c['id']);
+          this.unanswered.set(name, ids);
+          const names = this.waitingUnder.get(c['id']) ?? new Set<string>();
+          names.add(name);
+          this.waitingUnder.set(c['id'], names);
+        }
       }
     } else if (m['role'] === 'tool' && typeof m['tool_call_id'] === 'string') {
-      for (const [name, ids] of this.unanswered) this.unanswered.set(name, ids.filter((id) => id !== m['tool_call_id']));
+      const id = m['tool_call_id'];
+      for (const name of this.waitingUnder.get(id) ?? []) this.unanswered.get(name)?.delete(id);
+      this.waitingUnder.delete(id);
     }
   }
 
@@ -101,7 +113,7 @@ class Conversation {
     const name = typeof r['tool'] === 'string' ? r['tool'] : typeof r['tool_name'] === 'string' ? r['tool_name'] : undefined;
     const key = 'result' in r ? 'result' : 'output' in r ? 'output' : undefined;
     if (name === undefined || key === undefined) return;
-    const id = this.unanswered.get(name)?.[0];
+    const id = this.unanswered.get(name)?.values().next().value;
     if (id === undefined) return;
     const v = r[key];
     const error = typeof r['error'] === 'string' && r['error'] !== '' ? { error: r['error'] } : {};

@@ -23,6 +23,7 @@ import { SOURCE_TAGS_KEY, type SourceTag } from '../../sourceTags';
 import { EventBuilder, isRecord, parseArguments, partsText, rest, str } from '../providers/builder';
 import { baseHeader, scratchpadFromPrompts } from '../providers/header';
 import { pushAll } from '../../arrays';
+import { setMember } from '../../json/values';
 
 /** True for a Petri transcript: an `events` list of `transcript_event`s, or Petri's metadata beside `events`. */
 export function detectPetri(doc: unknown): boolean {
@@ -445,7 +446,7 @@ function applyPatch(entries: Entry[], patch: unknown[], editPath: JsonPath, budg
   const child = (cur: unknown, t: string): unknown => (Array.isArray(cur) ? cur[Number(t)] : isRecord(cur) ? cur[t] : undefined);
   const put = (parent: object, key: string, value: unknown) => {
     if (Array.isArray(parent)) parent[Number(key)] = value;
-    else Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true }); // `__proto__` too is a key
+    else setMember(parent, key, value);
   };
   /** The container holding the last token, made this patch's own (copied along the way as needed). */
   const parentOf = (tokens: string[]): { parent: object; key: string } | undefined | typeof SPENT => {

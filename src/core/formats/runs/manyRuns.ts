@@ -105,11 +105,19 @@ export function findRuns(doc: unknown, framing: 'json' | 'jsonl', isRun?: (r: Re
 
 function build(shape: Shape, records: Array<Record<string, unknown>>, prefix: JsonPath, extra: { model?: string; task?: string; created?: string; metadata: Record<string, unknown> }): RunsFound {
   const used = new Set<string>();
+  // For a key taken, an epoch from which to look further: every one before it is taken too (so
+  // thousands of runs of one id do not each try every epoch the ones before took).
+  const skip = new Map<string, number>();
   const runs = records.map((r, i): RunEntry => {
     const { id, epoch } = identity(shape.format, r, i);
     // Keys are unique: a repeated id#epoch gets the next free epoch.
     let e = epoch;
-    while (used.has(`${id}#${e}`)) e++;
+    const passed: string[] = [];
+    for (let key = `${id}#${e}`; used.has(key); key = `${id}#${e}`) {
+      passed.push(key);
+      e = skip.get(key) ?? e + 1;
+    }
+    for (const key of passed) skip.set(key, e + 1);
     used.add(`${id}#${e}`);
     const input = firstPrompt(r);
     const target = nonEmptyString(r['expected_answer']) ?? nonEmptyString(r['target']);
