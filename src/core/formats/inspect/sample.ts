@@ -2,9 +2,11 @@
  * One Inspect sample as a Peerwatch Transcript.
  *
  * Before mapping, references are resolved everywhere in the sample: `attachment://<hash>` strings
- * (the sample's `attachments`), `tc://<hash>` (early logs' `transcript.content`), model inputs
- * de-duplicated into a pool (`input_refs` ranges into `events_data.messages` or `message_pool`), and
- * provider calls (`call.call_refs` into `events_data.calls` or `call_pool`).
+ * (the sample's `attachments`) and `tc://<hash>` (early logs' `transcript.content`). Model inputs
+ * de-duplicated into a pool (`input_refs` ranges into `events_data.messages` or `message_pool`) are
+ * read from the pool while mapping, each pooled message once; provider calls (`call.call_refs` into
+ * `events_data.calls` or `call_pool`) are not expanded, as nothing shows them. Ranges outside their
+ * pool are counted either way.
  *
  * Mapping: `model` events give the assistant's reasoning (content blocks of type `reasoning`), text and
  * tool calls (plus any new input messages: system prompt, user turns); `tool` events give the tool
@@ -72,48 +74,28 @@ export function resolveSample(sample: JsonObject, ctx: SampleContext): Diagnosti
     problems.push(diag(ctx.fileName, `${ctx.fileName}: ${ctx.where}: ${missing.size} reference${missing.size > 1 ? 's' : ''} to content not in the sample (${first}${missing.size > 3 ? ', …' : ''}; expected each in the sample's "attachments"); shown as the reference`, { severity: 'warning', path: '$.attachments' }));
   }
 
-  // De-duplicated model inputs and provider calls.
+  // De-duplicated model inputs and provider calls: their ranges are checked here. The inputs are read
+  // from the pool as the events are mapped (Mapper.pooledInput); the provider calls are not read (no
+  // reader shows a model call's request), so they are left as references.
   const events = sampleEvents(sample);
-  const eventsData = isObject(sample['events_data']) ? (sample['events_data'] as JsonObject) : {};
-  const messagePool = Array.isArray(eventsData['messages']) ? eventsData['messages'] : Array.isArray(sample['message_pool']) ? sample['message_pool'] : [];
-  const callPool = Array.isArray(eventsData['calls']) ? eventsData['calls'] : Array.isArray(sample['call_pool']) ? sample['call_pool'] : [];
+  const { messages: messagePool, calls: callPool } = poolsOf(sample);
   let badRefs = 0;
-  const expand = (refs: unknown, pool: Json[]): Json[] | undefined => {
-    if (!Array.isArray(refs)) return undefined;
-    const out: Json[] = [];
-    for (const r of refs) {
-      if (!Array.isArray(r) || typeof r[0] !== 'number' || typeof r[1] !== 'number' || r[1] > pool.length || r[0] < 0 || r[0] > r[1]) {
-        badRefs++;
-        continue;
-      }
-      for (let i = r[0]; i < r[1]; i++) out.push(pool[i]!);
-    }
-    return out;
+  const check = (refs: Json[], pool: Json[]) => {
+    for (const r of refs) if (!validRange(r, pool.length)) badRefs++;
   };
-  const fix = (list: Json[]) => {
+  const checkAll = (list: Json[]) => {
     for (const e of list) {
       if (!isObject(e)) continue;
       if (e['event'] === 'model') {
-        if (Array.isArray(e['input_refs']) && (!Array.isArray(e['input']) || e['input'].length === 0)) {
-          const input = expand(e['input_refs'], messagePool);
-          if (input) {
-            e['input'] = input;
-            delete e['input_refs'];
-          }
-        }
+        const refs = inputRefs(e);
+        if (refs) check(refs, messagePool);
         const call = e['call'];
-        if (isObject(call) && Array.isArray(call['call_refs'])) {
-          const msgs = expand(call['call_refs'], callPool);
-          const request = isObject(call['request']) ? call['request'] : (call['request'] = {});
-          if (msgs) request[typeof call['call_key'] === 'string' ? call['call_key'] : 'messages'] = msgs;
-          delete call['call_refs'];
-          delete call['call_key'];
-        }
+        if (isObject(call) && Array.isArray(call['call_refs'])) check(call['call_refs'], callPool);
       }
-      if (Array.isArray(e['events'])) fix(e['events']);
+      if (Array.isArray(e['events'])) checkAll(e['events']);
     }
   };
-  fix(events);
+  checkAll(events);
   if (badRefs) {
     problems.push(diag(ctx.fileName, `${ctx.fileName}: ${ctx.where}: ${badRefs} de-duplicated input range${badRefs > 1 ? 's' : ''} point outside the message pool (${messagePool.length} messages; expected [start, end) ranges within it); those inputs are left out`, { severity: 'warning', path: '$.events_data' }));
   }
@@ -121,6 +103,33 @@ export function resolveSample(sample: JsonObject, ctx: SampleContext): Diagnosti
 }
 
 type Json = import('./common').Json;
+
+/** The pools de-duplicated model inputs (`input_refs`) and provider calls (`call_refs`) point into. */
+function poolsOf(sample: JsonObject): { messages: Json[]; calls: Json[] } {
+  const eventsData = isObject(sample['events_data']) ? (sample['events_data'] as JsonObject) : {};
+  return {
+    messages: Array.isArray(eventsData['messages']) ? eventsData['messages'] : Array.isArray(sample['message_pool']) ? sample['message_pool'] : [],
+    calls: Array.isArray(eventsData['calls']) ? eventsData['calls'] : Array.isArray(sample['call_pool']) ? sample['call_pool'] : [],
+  };
+}
+
+/** A model event's `input_refs`, when its input is de-duplicated into the pool (its `input` empty). */
+function inputRefs(e: JsonObject): Json[] | undefined {
+  return Array.isArray(e['input_refs']) && (!Array.isArray(e['input']) || e['input'].length === 0) ? e['input_refs'] : undefined;
+}
+
+/** A [start, end) range within a pool of `length`; others are left out (and counted by resolveSample). */
+function validRange(r: Json, length: number): r is [number, number] {
+  return Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number' && !(r[1] > length || r[0] < 0 || r[0] > r[1]);
+}
+
+/** How many positions of the input a valid range gives: those of `for (i = start; i < end; i++)`. */
+function rangeLength(start: number, end: number): number {
+  let n = Math.max(0, Math.ceil(end - start));
+  while (n > 0 && start + n - 1 >= end) n--;
+  while (start + n < end) n++;
+  return n;
+}
 
 function sampleEvents(sample: JsonObject): Json[] {
   if (Array.isArray(sample['events'])) return sample['events'];
@@ -133,7 +142,7 @@ function sampleEvents(sample: JsonObject): Json[] {
 export function sampleToTranscript(sample: JsonObject, ctx: SampleContext, diagnostics: Diagnostic[]): Transcript {
   const events: TranscriptEvent[] = [];
   const rawEvents = sampleEvents(sample);
-  const m = new Mapper(events, ctx, diagnostics);
+  const m = new Mapper(events, ctx, diagnostics, poolsOf(sample).messages);
   if (rawEvents.length > 0) {
     m.fromEvents(rawEvents);
     // A bridged agent (its model calls made outside Inspect) or a sample cancelled before its first
@@ -300,10 +309,15 @@ class Mapper {
   /** Where the run's end begins (its first error, limit, scorer span or score): a conversation read from the sample goes before it. */
   private endStart?: number;
 
+  /** For each index of the message pool, the first at or after it not yet visited by a pooled input (see `pooledInput`). */
+  private poolNext?: Int32Array;
+
   constructor(
     private readonly events: TranscriptEvent[],
     private readonly ctx: SampleContext,
     private readonly diagnostics: Diagnostic[],
+    /** The message pool of de-duplicated model inputs. */
+    private readonly pool: Json[],
   ) {}
 
   /** A scorer's model calls, and those of an agent run as a tool, are not turns of the agent. */
@@ -523,14 +537,63 @@ class Mapper {
     this.seen.add(this.posSig(m, position));
   }
 
+  /** A message of a model input at position `i`, unless it was shown already. */
+  private inputMessage(m: Json | undefined, i: number, path: string, timestamp: unknown): void {
+    if (!isObject(m)) return;
+    if (this.isSeen(m, i)) return;
+    this.markSeen(m, i);
+    this.message(m, `${path}.input[${i}]`, timestamp);
+  }
+
+  /**
+   * A model input de-duplicated into the message pool (`input_refs`: [start, end) ranges), read as
+   * if it were written out, except that a pooled message an earlier input visited is not visited
+   * again: it was marked seen then (or is no message), so visiting it again shows nothing. In a
+   * de-duplicated log each model call's input holds every earlier one; reading each whole took time
+   * quadratic in the conversation. Returns the input's length.
+   */
+  private pooledInput(refs: Json[], path: string, timestamp: unknown): number {
+    const pool = this.pool;
+    let next = this.poolNext;
+    if (!next) {
+      next = this.poolNext = new Int32Array(pool.length + 1);
+      for (let j = 0; j <= pool.length; j++) next[j] = j;
+    }
+    const unvisited = (j: number): number => {
+      let r = j;
+      while (next[r] !== r) r = next[r]!;
+      while (j !== r) {
+        const after = next[j]!;
+        next[j] = r;
+        j = after;
+      }
+      return r;
+    };
+    let at = 0;
+    for (const r of refs) {
+      if (!validRange(r, pool.length)) continue;
+      const [start, end] = r;
+      // A range that starts between indices gives positions but no message.
+      if (Number.isInteger(start)) {
+        for (let j = unvisited(start); j < end; j = unvisited(j + 1)) {
+          this.inputMessage(pool[j], at + j - start, path, timestamp);
+          next[j] = j + 1; // once read (a message that could not be read is tried again, as before)
+        }
+      }
+      at += rangeLength(start, end);
+    }
+    return at;
+  }
+
   private modelEvent(e: JsonObject, path: string): void {
-    const input = Array.isArray(e['input']) ? e['input'] : [];
-    input.forEach((m, i) => {
-      if (!isObject(m)) return;
-      if (this.isSeen(m, i)) return;
-      this.markSeen(m, i);
-      this.message(m, `${path}.input[${i}]`, e['timestamp']);
-    });
+    const refs = inputRefs(e);
+    let inputLength: number;
+    if (refs) inputLength = this.pooledInput(refs, path, e['timestamp']);
+    else {
+      const input = Array.isArray(e['input']) ? e['input'] : [];
+      input.forEach((m, i) => this.inputMessage(m, i, path, e['timestamp']));
+      inputLength = input.length;
+    }
     this.currentTool = undefined;
     const scorer = this.inScorer();
     const model = str(e['model']);
@@ -543,7 +606,7 @@ class Mapper {
     const err = errorText(e['error']) ?? (output ? errorText(output['error']) : undefined);
     if (msg) {
       if (this.isTurn()) this.step++;
-      this.markSeen(msg, input.length);
+      this.markSeen(msg, inputLength);
       this.assistant(msg, `${path}.output.choices[0].message`, e['timestamp']);
     }
     if (err) this.events.push({ kind: 'environment', ...this.base(`${path}.error`, e['timestamp']), fact: `Model error: ${err.split('\n')[0]}`, data: e['error'] ?? output?.['error'] });
