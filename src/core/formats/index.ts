@@ -371,6 +371,12 @@ function importJson(input: ParseInput, json: JsonParseResult | JsonLinesResult, 
   return transcript;
 }
 
+/**
+ * Deeper than any path a run's `locate` answers: PROVIDER_LOCATE_DEPTH levels below a document or a
+ * JSON Lines line's index here, runsLog.ts's LOCATE_DEPTH (10) below a file of many runs, with room.
+ */
+const DEEPEST_RECORDED = 2 * PROVIDER_LOCATE_DEPTH;
+
 /** Imports a parsed value with the matched reader: events numbered, header validated. */
 function importParsed(run: ParsedRun, match: RunMatch): { transcript: Transcript; events: Transcript['events'] } {
   const prefix = run.prefix ?? [];
@@ -378,8 +384,11 @@ function importParsed(run: ParsedRun, match: RunMatch): { transcript: Transcript
     file: run.file,
     ...(run.siblings ? { siblings: run.siblings } : {}),
     locate(path) {
-      // Values deeper than the recorded depth are cited at their nearest recorded ancestor.
-      for (let n = path.length; n >= 0; n--) {
+      // Values deeper than the recorded depth are cited at their nearest recorded ancestor. No parse
+      // records positions deeper than DEEPEST_RECORDED below a run's value, so the search starts there:
+      // trying every prefix of a path thousands of levels deep (nested agent runs) cost the square of
+      // its length for each event.
+      for (let n = Math.min(path.length, DEEPEST_RECORDED); n >= 0; n--) {
         const at = run.locate(path.slice(0, n));
         if (at) return { line: at.line, column: at.column, path: formatJsonPath([...prefix, ...path]) };
       }

@@ -52,6 +52,37 @@ export function toolUseArguments(body: string): Record<string, unknown> {
   const lines = body.replace(/^\s*\n/, '').split(/\r?\n/);
   let key: string | undefined;
   let value: string[] = [];
+  // Whether the value so far opens a quote it has not closed: its first non-blank character is a
+  // double quote, and its last is not another double quote (nor one followed by a comma). The value's
+  // first and last non-blank characters are kept as its lines come, for joining the whole value again
+  // at every line made a quoted body of thousands of lines (an email) cost the square of its length.
+  let head = ''; // the value's first non-blank character
+  let last = ''; // its last non-blank character
+  let beforeLast = ''; // the non-blank character before that one
+  let count = 0; // how many non-blank characters it has, counted up to 3
+  const add = (piece: string) => {
+    const t = piece.trim();
+    if (!t) return;
+    if (!head) head = t[0]!;
+    if (t.length === 1) {
+      beforeLast = last;
+      count = Math.min(3, count + 1);
+    } else {
+      const inner = t.slice(1, -1).trim();
+      beforeLast = inner ? inner[inner.length - 1]! : t[0]!;
+      count = Math.min(3, count + (inner ? 3 : 2));
+    }
+    last = t[t.length - 1]!;
+  };
+  const start = (piece: string) => {
+    value = [piece];
+    head = last = beforeLast = '';
+    count = 0;
+    add(piece);
+  };
+  // The opening quote itself closes nothing: a closing quote is a later character (count >= 2, or 3
+  // when a comma follows it).
+  const isOpen = () => head === '"' && !((last === '"' && count >= 2) || (last === ',' && beforeLast === '"' && count >= 3));
   const done = () => {
     if (key === undefined) return;
     let v = value.join('\n').trim().replace(/,$/, '').trim();
@@ -61,12 +92,15 @@ export function toolUseArguments(body: string): Record<string, unknown> {
   for (const line of lines) {
     const m = /^\s*([A-Za-z_][\w-]*)\s*:\s?(.*)$/.exec(line);
     // A new key starts only where the previous value is not an open quote.
-    const open = key !== undefined && /^\s*"/.test(value.join('\n')) && !/"\s*,?\s*$/.test(value.join('\n').trim().slice(1));
+    const open = key !== undefined && isOpen();
     if (m && !open) {
       done();
       key = m[1]!;
-      value = [m[2]!];
-    } else if (key !== undefined) value.push(line);
+      start(m[2]!);
+    } else if (key !== undefined) {
+      value.push(line);
+      add(line);
+    }
   }
   done();
   if (Object.keys(args).length === 0 && body.trim()) args['_raw'] = body.trim();
@@ -118,8 +152,15 @@ export function importAgenticMisalignment(doc: unknown, ctx: ImportContext): Imp
   b.beginAssistant();
   const marks: Array<{ at: number; end: number; kind: 'scratchpad' | 'tool'; name?: string; body: string }> = [];
   for (const m of answer.matchAll(SCRATCHPAD)) marks.push({ at: m.index!, end: m.index! + m[0].length, kind: 'scratchpad', body: m[2]! });
+  // A tool use written inside a scratchpad is a thought. Only the scratchpads can hold one (tool uses
+  // do not overlap each other), and both come in order and do not overlap, so one pointer walks the
+  // scratchpads as the tool uses come: testing every earlier mark for each tool use made thousands
+  // of tool uses cost the square of their number.
+  const pads = marks.length;
+  let pad = 0;
   for (const m of answer.matchAll(TOOL_USE)) {
-    if (marks.some((k) => m.index! >= k.at && m.index! < k.end)) continue; // a tool use written inside the scratchpad is a thought
+    while (pad < pads && marks[pad]!.end <= m.index!) pad++;
+    if (pad < pads && marks[pad]!.at <= m.index!) continue;
     marks.push({ at: m.index!, end: m.index! + m[0].length, kind: 'tool', name: m[1]!, body: m[2]! });
   }
   marks.sort((x, y) => x.at - y.at);
