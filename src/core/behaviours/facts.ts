@@ -537,7 +537,7 @@ export function gatherFacts(run: Transcript, rules: Rules): RunFacts {
 function saysByFileOfRun(): (command: string) => Map<string, string> {
   return memoForRun((command) => {
     const out = new Map<string, string>();
-    for (const op of fileOpsFromShell(command)) {
+    for (const op of fileOpsFromShell(command, undefined, { says: true })) {
       if (op.says === undefined) continue;
       const key = `${op.host ?? ''}\u0000${op.path}`;
       const before = out.get(key);

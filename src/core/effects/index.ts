@@ -78,8 +78,7 @@ export function toolCallEffects(name: string, args: Record<string, unknown>, ans
     }
   } else if (command !== undefined) {
     out.push({ kind: 'shell', command });
-    // What a change's own command says is read again from `command` where needed (behaviours/facts.ts).
-    for (const { says: _says, ...fop } of fileOpsFromShell(command)) out.push({ kind: 'file', ...fop, command });
+    for (const fop of fileOpsFromShell(command)) out.push({ kind: 'file', ...fop, command });
   } else if (!failed) {
     const edit = agentFileEdit(name, args, answer?.output) ?? textEditorEdit(args);
     const reported = reportedFileChanges(name, args);

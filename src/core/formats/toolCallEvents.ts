@@ -109,8 +109,7 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
   // Any shell: the one reader of command lines decides which calls carry one (core/effects/shellCall.ts).
   const command = commandLineOf(call.name, call.args);
   if (command !== undefined) {
-    // What a change's own command says is read again from `command` where needed (behaviours/facts.ts).
-    for (const { says: _says, ...op } of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id });
+    for (const op of fileOpsFromShell(command)) push<'file_change'>({ kind: 'file_change', ...base, ...op, command, callId: call.id });
     return;
   }
   // A text editor (command + path): the whole file before and after once the run has shown it.

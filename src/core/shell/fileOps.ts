@@ -206,14 +206,15 @@ function contentFor(cmd: RunCommand): string | undefined {
 
 /**
  * The file effects a shell command line states, in order. `host` is the machine it runs on
- * (undefined: the agent's own machine, whose paths are written without a prefix).
+ * (undefined: the agent's own machine, whose paths are written without a prefix). `says`: give each
+ * change whose text is not stated the words of its command (ShellFileOp.says).
  */
-export function fileOpsFromShell(command: string, host?: string): ShellFileOp[] {
+export function fileOpsFromShell(command: string, host?: string, options: { says?: boolean } = {}): ShellFileOp[] {
   const ops: ShellFileOp[] = [];
   for (const cmd of runCommands(command, host)) {
     // Operands from standard input (`… | xargs rm`) are not known; only the stated ones are read.
     // The redirections of a script run elsewhere (`ssh h 'cmd' > f`) have no words of their own.
-    const says = cmd.ofScript ? undefined : cmd.argv.join(' ');
+    const says = cmd.ofScript || !options.says ? undefined : cmd.argv.join(' ');
     const analyzer = ANALYZERS[cmd.name];
     if (analyzer) for (const op of analyzer(cmd.argv.slice(1), cmd.host)) ops.push(op.after === undefined && says !== undefined ? { ...op, says } : op);
     for (const r of cmd.redirects) {
