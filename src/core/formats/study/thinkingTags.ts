@@ -16,37 +16,65 @@ export interface ThinkingSplit {
 }
 
 const TAG_NAMES = ['thinking', 'think', 'reasoning', 'scratchpad'];
-const OPEN = new RegExp(`<(${TAG_NAMES.join('|')})(?:\\s[^>]*)?>`, 'i');
+
+/**
+ * An opening tag's name: `<thinking` before `>` or whitespace. The tag ends at the first `>` after
+ * it (`<thinking>`, `<think budget="2">`, as /<(thinking|…)(?:\s[^>]*)?>/ read it). That regex ran
+ * `[^>]*` to the end of the text from every tag without a `>`: 70,000 `<thinking x` (0.35 MB) took
+ * 23 s. Here the first tag's `>` is found with one indexOf: when there is none, no later tag has one
+ * either.
+ */
+const OPEN_NAME = new RegExp(`<(${TAG_NAMES.join('|')})(?=[\\s>])`, 'gi');
+const CLOSE_ANY = new RegExp(`</(${TAG_NAMES.join('|')})>`, 'i');
+const CLOSE = new Map(TAG_NAMES.map((n) => [n, new RegExp(`</${n}>`, 'gi')]));
+
+interface OpenTag {
+  index: number;
+  /** Just after the tag's `>`. */
+  end: number;
+  name: string;
+}
+
+/** The first opening tag at or after `from`. */
+function openTag(s: string, from: number): OpenTag | undefined {
+  OPEN_NAME.lastIndex = from;
+  const m = OPEN_NAME.exec(s);
+  if (!m) return undefined;
+  const after = m.index + m[0].length;
+  const gt = s.indexOf('>', after);
+  return gt < 0 ? undefined : { index: m.index, end: gt + 1, name: m[1]! };
+}
 
 /** Separates thinking-tag blocks from the rest of an assistant message. */
 export function splitThinkingTags(content: string): ThinkingSplit {
   const reasoning: string[] = [];
-  let rest = content;
+  let at = 0;
 
   // DeepSeek-style output can start with the reasoning and only the closing tag.
-  const firstOpen = OPEN.exec(rest);
-  const loneClose = new RegExp(`</(${TAG_NAMES.join('|')})>`, 'i').exec(rest);
+  const firstOpen = openTag(content, 0);
+  const loneClose = CLOSE_ANY.exec(content);
   if (loneClose && (!firstOpen || loneClose.index < firstOpen.index)) {
-    const before = rest.slice(0, loneClose.index).trim();
+    const before = content.slice(0, loneClose.index).trim();
     if (before) reasoning.push(before);
-    rest = rest.slice(loneClose.index + loneClose[0].length);
+    at = loneClose.index + loneClose[0].length;
   }
 
   let out = '';
   for (;;) {
-    const open = OPEN.exec(rest);
+    const open = openTag(content, at);
     if (!open) {
-      out += rest;
+      out += content.slice(at);
       break;
     }
-    out += rest.slice(0, open.index);
-    const name = open[1]!;
-    const afterOpen = rest.slice(open.index + open[0].length);
-    const close = new RegExp(`</${name}>`, 'i').exec(afterOpen);
+    out += content.slice(at, open.index);
+    const closeRe = CLOSE.get(open.name.toLowerCase())!;
+    closeRe.lastIndex = open.end;
+    const close = closeRe.exec(content);
     // An unclosed tag (a cut-off answer) holds reasoning to the end.
-    const body = close ? afterOpen.slice(0, close.index) : afterOpen;
+    const body = content.slice(open.end, close ? close.index : content.length);
     if (body.trim()) reasoning.push(body.trim());
-    rest = close ? afterOpen.slice(close.index + close[0].length) : '';
+    if (!close) break;
+    at = close.index + close[0].length;
   }
   return { reasoning, text: out.replace(/\n{3,}/g, '\n\n').trim() };
 }

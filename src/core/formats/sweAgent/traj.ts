@@ -75,6 +75,8 @@ function safeParse(s: string): Record<string, unknown> | undefined {
 
 function readHistory(b: EventBuilder, history: unknown[], trajectory: unknown[], prompts: string[], isIncomplete?: (v: unknown) => boolean): void {
   let lastCalls: string[] = [];
+  // The same ids as a set: a tool entry may list thousands of ids against thousands of calls.
+  let lastCallIds = new Set<string>();
   let pendingAction = false;
   let step = 0;
   history.forEach((m, i) => {
@@ -107,7 +109,7 @@ function readHistory(b: EventBuilder, history: unknown[], trajectory: unknown[],
       case 'tool': {
         const ids = Array.isArray(m['tool_call_ids']) ? m['tool_call_ids'].filter((x): x is string => typeof x === 'string') : str(m['tool_call_id']) ? [str(m['tool_call_id'])!] : [];
         // SWE-agent answers the calls just made; ids that match none of them are replay leftovers.
-        const id = ids.find((x) => lastCalls.includes(x)) ?? lastCalls[0] ?? ids[0];
+        const id = ids.find((x) => lastCallIds.has(x)) ?? lastCalls[0] ?? ids[0];
         b.toolResult({ ...(id !== undefined ? { callId: id } : {}), output: text }, [...path, 'content']);
         pendingAction = false;
         return;
@@ -118,6 +120,7 @@ function readHistory(b: EventBuilder, history: unknown[], trajectory: unknown[],
         const calls = Array.isArray(m['tool_calls']) ? m['tool_calls'] : undefined;
         if (thought.trim()) b.message('assistant', calls ? thought : stripActionBlock(thought, str(m['action'])), [...path, m['thought'] !== undefined ? 'thought' : 'content']);
         lastCalls = [];
+        lastCallIds = new Set();
         if (calls) {
           calls.forEach((c, k) => {
             const cp: JsonPath = [...path, 'tool_calls', k];
@@ -127,12 +130,18 @@ function readHistory(b: EventBuilder, history: unknown[], trajectory: unknown[],
               b.typeProblem(cp, 'a tool call {id, function: {name, arguments}}', c);
               return;
             }
-            lastCalls.push(b.toolCall(name, parseArguments(b, fn['arguments'], [...cp, 'function', 'arguments'], name), isRecord(c) ? str(c['id']) : undefined, cp));
+            const id = b.toolCall(name, parseArguments(b, fn['arguments'], [...cp, 'function', 'arguments'], name), isRecord(c) ? str(c['id']) : undefined, cp);
+            lastCalls.push(id);
+            lastCallIds.add(id);
           });
         } else {
           const action = str(m['action']);
           const state = stateOf(trajectory[step]);
-          if (action !== undefined && action.trim()) lastCalls.push(actionCall(b, action, state, [...path, 'action']));
+          if (action !== undefined && action.trim()) {
+            const id = actionCall(b, action, state, [...path, 'action']);
+            lastCalls.push(id);
+            lastCallIds.add(id);
+          }
         }
         step++;
         pendingAction = lastCalls.length > 0;
@@ -171,11 +180,22 @@ function stateOf(step: unknown): Record<string, unknown> {
   return typeof s === 'string' ? safeParse(s) ?? {} : {};
 }
 
-/** The model's text without the fenced block that repeats its action. */
+/**
+ * The model's text without the fenced block that repeats its action: the block from the text's first
+ * fence (through the end of its line) to the fence that ends the text (only whitespace after it),
+ * when what it holds is the action. Found with indexOf: the regex that said the same
+ * (/```[^\n]*\n([\s\S]*?)```\s*$/) tried every fence against the rest of the text, and a thought
+ * of 64,000 fences (0.6 MB) took 14 s.
+ */
 function stripActionBlock(text: string, action: string | undefined): string {
   if (!action) return text;
-  const fence = /```[^\n]*\n([\s\S]*?)```\s*$/.exec(text);
-  return fence && fence[1]!.trim() === action.trim() ? text.slice(0, fence.index).trimEnd() : text;
+  const end = text.trimEnd();
+  if (!end.endsWith('```')) return text;
+  const close = end.length - 3; // the last fence: only whitespace follows it
+  const open = text.indexOf('```');
+  const bodyStart = text.indexOf('\n', open + 3) + 1;
+  if (bodyStart === 0 || bodyStart > close) return text;
+  return text.slice(bodyStart, close).trim() === action.trim() ? text.slice(0, open).trimEnd() : text;
 }
 
 /**
@@ -183,7 +203,9 @@ function stripActionBlock(text: string, action: string | undefined): string {
  * arguments read from the line, anything else as `bash {command}`.
  */
 function actionCall(b: EventBuilder, action: string, state: Record<string, unknown>, path: JsonPath): string {
-  const line = action.replace(/\s+$/, '');
+  // trimEnd, not replace(/\s+$/): the regex tried every whitespace run to its end (a run of 160,000
+  // spaces inside an action took 23 s); both remove the same characters.
+  const line = action.trimEnd();
   const word = /^(\S+)/.exec(line)?.[1] ?? '';
   if (!INTERFACE.has(word)) return b.toolCall('bash', { command: line }, undefined, path);
   const restOfLine = line.slice(word.length).replace(/^[ \t]+/, '');
