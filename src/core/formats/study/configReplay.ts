@@ -75,6 +75,15 @@ function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
+/** A deep copy that keeps every value as it is (JSON would turn Infinity and NaN into null). */
+function copyValue<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyValue) as T;
+  if (!isMap(v)) return v;
+  const out: ConfigMap = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: copyValue(v[k]), enumerable: true, writable: true, configurable: true });
+  return out as T;
+}
+
 /**
  * Reads a config tool's output as a map: a Python dict repr (the usual form) or YAML.
  * Errors, empty answers and anything that is not a mapping give undefined: the study's tools also
@@ -141,6 +150,23 @@ function deleteAt(config: ConfigMap, path: string[]): void {
   delete parentOf(config, path)[path[path.length - 1]!];
 }
 
+/**
+ * Characters of whole-file YAML (before plus after texts) one run may write. Each change writes the
+ * whole config twice, so a run of many changes to a config of many keys wrote changes × keys: 1,000
+ * `modify_var` calls on a 1,000-key dict took 7 s. The study's configs hold some 10–30 keys and see a
+ * few changes (a few kilobytes in all), far inside this.
+ */
+export const CONFIG_TEXT_BUDGET = 200_000;
+
+/**
+ * What a change past the budget shows as its before and after text (the same line on both sides, so
+ * a diff shows no changed line): where the replay stopped writing the file and why. The change's
+ * key, old and new value are kept; they are what the detectors and titles read.
+ */
+export function configTextSkippedNote(changeNumber: number): string {
+  return `# whole file not written from this run's config change ${changeNumber} on: the changes' before/after texts passed ${CONFIG_TEXT_BUDGET.toLocaleString('en-US')} characters (the changed key, old and new value are kept)\n`;
+}
+
 interface FileState {
   config: ConfigMap;
   /** False until the whole file has been shown (by `view_config` or a tool answer). */
@@ -151,6 +177,18 @@ interface FileState {
 export class ConfigReplay {
   private readonly files = new Map<string, FileState>();
   private current: string | undefined;
+  /** Characters of before/after text written so far, and changes replayed (for the note past the budget). */
+  private written = 0;
+  private changes = 0;
+  private skippedFrom: number | undefined;
+
+  /**
+   * Where and why the whole-file texts stopped, once they did, for a reader that can show it as a
+   * warning; undefined while every change carries its before/after.
+   */
+  get budgetWarning(): string | undefined {
+    return this.skippedFrom === undefined ? undefined : `Config changes from change ${this.skippedFrom} on show the changed key, old and new value but not the whole file before and after: the run's config texts passed ${CONFIG_TEXT_BUDGET.toLocaleString('en-US')} characters`;
+  }
 
   /** Records a `view_config` answer; a file that came back empty or as an error does not become current. */
   view(filename: string | undefined, output: string): void {
@@ -179,6 +217,8 @@ export class ConfigReplay {
     const state = this.files.get(path);
     const shown = output !== undefined ? parseConfigText(output) : undefined;
     const key = args.key;
+    this.changes++;
+    if (this.written > CONFIG_TEXT_BUDGET) return this.changeWithoutText(op, args, shown, path, state);
 
     let before: string;
     let beforeKnown: boolean;
@@ -215,6 +255,36 @@ export class ConfigReplay {
     const newValue = op === 'remove' ? undefined : shown ? getAt(shown, resolveKeyPath(shown, key, false)) ?? args.value : args.value;
     this.files.set(path, { config: clone(finalConfig), known: shown !== undefined || beforeKnown });
     const change: ConfigChange = { path, op, key, before, after: memoConfigYaml(finalConfig), beforeKnown };
+    this.written += change.before.length + change.after.length;
+    if (oldValue !== undefined) change.oldValue = oldValue;
+    if (newValue !== undefined) change.newValue = newValue;
+    return change;
+  }
+
+  /**
+   * `change` past the budget: the same state, key, old and new value, without writing the file.
+   * The state is changed in place (cloning it per change was the other half of changes × keys); the
+   * old and new values are cloned instead, so a later change inside a map does not alter an earlier
+   * event's value.
+   */
+  private changeWithoutText(op: ConfigOp, args: { key: string; value?: unknown }, shown: ConfigMap | undefined, path: string, state: FileState | undefined): ConfigChange {
+    this.skippedFrom ??= this.changes;
+    const key = args.key;
+    const beforeKnown = state?.known === true;
+    const oldValue = state ? copyValue(getAt(state.config, resolveKeyPath(state.config, key, false))) : undefined;
+    let config: ConfigMap;
+    if (shown) {
+      config = clone(shown); // as `change` keeps it (linear: the answer itself holds the whole dict)
+    } else {
+      config = state?.config ?? {};
+      const writePath = resolveKeyPath(config, key, op !== 'remove');
+      if (op === 'remove') deleteIfPresent(config, writePath);
+      else setAt(config, writePath, copyValue((args.value ?? null) as PythonValue));
+    }
+    const newValue = op === 'remove' ? undefined : shown ? copyValue(getAt(shown, resolveKeyPath(shown, key, false))) ?? args.value : args.value;
+    this.files.set(path, { config, known: shown !== undefined || beforeKnown });
+    const note = configTextSkippedNote(this.skippedFrom);
+    const change: ConfigChange = { path, op, key, before: note, after: note, beforeKnown };
     if (oldValue !== undefined) change.oldValue = oldValue;
     if (newValue !== undefined) change.newValue = newValue;
     return change;
