@@ -37,17 +37,22 @@ export function snippet(text: string, n = 80): string {
 
 /** The sentence around `index` in `text` (for quoting the words that triggered a tag). */
 export function sentenceAt(text: string, index: number, max = 140): string {
-  // A full stop ends a sentence unless it sits inside a number (81.9) or a name (shutdown_config.yaml, 10.0.12.45).
-  // (Character codes, not a regex per character: this runs for every score and phrase the detectors find.)
-  const stop = (i: number) => {
-    const c = text.charCodeAt(i);
-    return c === 33 /* ! */ || c === 63 /* ? */ || c === 10 /* \n */ || (c === 46 /* . */ && !isWordChar(text.charCodeAt(i + 1)));
-  };
+  const stop = (i: number) => endsSentence(text, i);
   let start = index;
   while (start > 0 && !stop(start - 1)) start--;
   let end = index;
   while (end < text.length && !stop(end)) end++;
   return snippet(text.slice(start, Math.min(text.length, end + 1)), max);
+}
+
+/**
+ * Whether the character at `i` ends a sentence: `!`, `?`, a newline, or a full stop unless it sits
+ * inside a number (81.9) or a name (shutdown_config.yaml, 10.0.12.45). Character codes, not a regex
+ * per character: this runs for every score and phrase the detectors find.
+ */
+export function endsSentence(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 33 /* ! */ || c === 63 /* ? */ || c === 10 /* \n */ || (c === 46 /* . */ && !isWordChar(text.charCodeAt(i + 1)));
 }
 
 /** `\w`: an ASCII letter, digit or underscore (NaN, past the end, is not). */

@@ -12,7 +12,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { anyMatch, firstAccepted, gated, mayMatch, type GatedPattern } from './patterns';
-import { at, sentenceAt, uniqSorted } from './describe';
+import { at, endsSentence, sentenceAt, uniqSorted } from './describe';
 import type { RunFacts } from './facts';
 import type { Finding } from './types';
 
@@ -159,9 +159,8 @@ class TextIndex {
       const c = text.charCodeAt(i);
       if (c === 10) marks.newlines.push(i);
       if (QUOTE.has(c)) marks.quotes.push(i);
-      // sentenceAt's sentence ends (describe.ts; keep the two in step): ! ? a newline, a full stop
-      // not followed by \w. sentence() shares one sentence between the matches between two of them.
-      if (c === 33 || c === 63 || c === 10 || (c === 46 && !isWordChar(text.charCodeAt(i + 1)))) marks.stops.push(i);
+      // sentenceAt's sentence ends: sentence() shares one sentence between the matches between two of them.
+      if (endsSentence(text, i)) marks.stops.push(i);
     }
     return (this.marks = marks);
   }
@@ -203,11 +202,6 @@ class TextIndex {
     }
     return s;
   }
-}
-
-/** `\w`: an ASCII letter, digit or underscore (NaN, past the end, is not). */
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**
