@@ -11,6 +11,7 @@ import { detectBehaviours, emptyRules } from '../../src/core/behaviours';
 import { NotATranscriptError, parseTranscript } from '../../src/core/formats';
 import { baseName, readRun, runSourcePath, runSourceRecord, sameRuns, sha256Hex, type RunFiles } from '../../src/core/formats/readRun';
 import { readRunlog, readRunlogSource, transcriptToRunlog } from '../../src/core/runlog/runlog';
+import { bestTimes } from './timing';
 
 const root = resolve(__dirname, '../../..');
 const harnessDir = 'examples/study/e2e_runs/gemini-cli/exfiltration_deletion/2026-03-08T03-17-00';
@@ -159,6 +160,21 @@ describe('readRun: one reader of a run with its sibling files', () => {
         { key: 'q', sha256: h('e'), convertedFrom: { file: 'p', format: 'runlog', sha256: h('d') } },
       ];
       assert.equal(sameRuns(cycle).flat().length, 2, 'every file is still counted somewhere');
+    });
+
+    it('a folder of conversions of conversions, 16,000 deep (15 s), groups in time linear in the folder', async function () {
+      this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+      const hex = (i: number) => i.toString(16).padStart(64, '0');
+      // Found last link first, so each walk from a link runs down the whole chain below it.
+      const chain = (n: number) => Array.from({ length: n }, (_, k) => n - 1 - k).map((i) => ({ key: `r${i}`, sha256: hex(i), ...(i > 0 ? { convertedFrom: { file: `r${i - 1}`, format: 'runlog', sha256: hex(i - 1) } } : {}) }));
+      const small = chain(2_000);
+      const large = chain(16_000);
+      let groups: ReturnType<typeof sameRuns<(typeof large)[number]>> | undefined;
+      const [tSmall, tLarge] = await bestTimes([() => sameRuns(small), () => (groups = sameRuns(large))]);
+      assert.ok(tLarge! < Math.max(tSmall!, 5) * 24, `2,000 / 16,000 links: ${tSmall!.toFixed(0)} ms, eight times as many ${tLarge!.toFixed(0)} ms`);
+      assert.equal(groups!.length, 1, 'one run');
+      assert.deepEqual(groups![0]!.slice(0, 3).map((r) => r.key), ['r0', 'r15999', 'r15998'], 'the original first, then its conversions as found');
+      assert.equal(groups![0]!.length, 16_000);
     });
   });
 
