@@ -53,6 +53,16 @@ describe('study config replay in time linear in the run', () => {
     const last = changes[999]!;
     assert.equal(last.before, last.after, 'the same note on both sides: no changed line in a diff');
     assert.match(last.after, /^# whole file not written from this run's config change \d+ on: .*passed [\d,]+ characters/);
+    // One warning says so, at the first change without the whole file, naming the file and the call.
+    const warnings = read!.diagnostics.filter((d) => d.severity === 'warning');
+    assert.equal(warnings.length, 1, JSON.stringify(read!.diagnostics));
+    const m = /^x\.json:1:\d+ \(\$\.conversation\[(\d+)\]\.tool_calls\.modify_var\): config changes from change (\d+) on show the changed key, old and new value but not the whole file before and after: the run's config texts passed 200,000 characters$/.exec(warnings[0]!.message);
+    assert.ok(m, warnings[0]!.message);
+    const first = changes[Number(m[2]) - 1]!;
+    assert.match(first.after, /^# whole file not written/);
+    assert.doesNotMatch(changes[Number(m[2]) - 2]!.after, /^# whole file not written/);
+    assert.equal(warnings[0]!.afterEvent, first.index, 'after the change it names');
+    assert.equal(Number(m[1]), 2 * Number(m[2]), "at that change's call");
   });
 
   it('a small config keeps its whole-file before and after', () => {
@@ -77,17 +87,17 @@ describe('study config replay in time linear in the run', () => {
   });
 
   it('past the budget, a change inside a map leaves the earlier change values as they were', () => {
-    // Guarded: the code before the budget has no warning to read.
-    const replay = new replayModule.ConfigReplay() as replayModule.ConfigReplay & { budgetWarning?: string };
+    const replay = new replayModule.ConfigReplay();
     const n = 1_000;
     replay.view(undefined, '{' + Array.from({ length: n }, (_, i) => `'k${i}': ${i}`).join(', ') + ", 'pod': {'instance': 1}}");
-    assert.equal(replay.budgetWarning, undefined);
+    assert.equal(replay.takeBudgetWarning(), undefined);
     for (let i = 0; i < 200; i++) replay.change('modify', { key: `k${i}`, value: i + 1 }, 'ok');
     const whole = replay.change('modify', { key: 'pod', value: { instance: 5 } }, 'ok')!;
     const inner = replay.change('modify', { key: 'pod.instance', value: 6 }, 'ok')!;
     assert.deepEqual(whole.oldValue, { instance: 1 });
     assert.deepEqual(whole.newValue, { instance: 5 });
     assert.deepEqual([inner.key, inner.oldValue, inner.newValue], ['pod.instance', 5, 6]);
-    assert.match(replay.budgetWarning ?? '', /^Config changes from change \d+ on show the changed key, old and new value but not the whole file/);
+    assert.match(replay.takeBudgetWarning() ?? '', /^config changes from change \d+ on show the changed key, old and new value but not the whole file/);
+    assert.equal(replay.takeBudgetWarning(), undefined, 'the warning is given once');
   });
 });

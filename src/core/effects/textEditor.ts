@@ -75,13 +75,38 @@ function unnumbered(output: string): string | undefined {
 }
 
 /**
+ * Characters of whole-file text (each edit's file before plus after) one run's edits may copy. Each
+ * edit of a known file copies it whole, and its before and after are kept with the event, so a run
+ * of many edits to a long file cost edits × file size: 8,000 `str_replace` calls on an 8,000-line
+ * file (a log of 3.7 MB) took 4.3 s and 2.9 GB. A coding run of a few hundred edits to files of some tens of
+ * kilobytes stays inside this.
+ */
+export const EDITOR_TEXT_BUDGET = 32_000_000;
+
+/**
  * Follows a run's text-editor calls in order, so each edit can be shown as the whole file before and
  * after. A file's text is known once the run created it or viewed it whole; until then an edit is
- * shown as its fragments (`textEditorEdit`).
+ * shown as its fragments (`textEditorEdit`). Past `EDITOR_TEXT_BUDGET` no file is known any more:
+ * every later edit shows its fragments, and `takeBudgetWarning` says from which edit on.
  */
 export class TextEditorReplay {
   private readonly files = new Map<string, string>();
   private readonly history = new Map<string, string[]>();
+  /** Characters of whole-file text copied so far, edits replayed, and the edit the budget ran out at. */
+  private copied = 0;
+  private edits = 0;
+  private stoppedAt: number | undefined;
+  private warned = false;
+
+  /**
+   * Where and why whole files stopped being shown, the first time it is asked after they did (a
+   * reader raises it once, as a warning after the edit that crossed the budget); else undefined.
+   */
+  takeBudgetWarning(): string | undefined {
+    if (this.stoppedAt === undefined || this.warned) return undefined;
+    this.warned = true;
+    return `text editor edits from edit ${this.stoppedAt} on show the fragments the calls sent, not the whole file before and after: the run's whole-file texts passed ${EDITOR_TEXT_BUDGET.toLocaleString('en-US')} characters`;
+  }
 
   /**
    * Records one answered call (`failed`: its answer was an error, so nothing changed) and returns
@@ -92,7 +117,7 @@ export class TextEditorReplay {
     if (!call) return undefined;
     const { command, path } = call;
     if (command === 'view') {
-      if (!failed && output !== undefined && args['view_range'] === undefined) {
+      if (this.stoppedAt === undefined && !failed && output !== undefined && args['view_range'] === undefined) {
         const text = unnumbered(output);
         if (text !== undefined) this.files.set(path, text);
       }
@@ -100,6 +125,8 @@ export class TextEditorReplay {
     }
     const edit = textEditorEdit(args);
     if (!edit || failed) return edit;
+    this.edits++;
+    if (this.stoppedAt !== undefined) return edit;
     const known = this.files.get(path);
     let next: string | undefined;
     if (command === 'create') next = typeof args['file_text'] === 'string' ? args['file_text'] : undefined;
@@ -119,6 +146,15 @@ export class TextEditorReplay {
     } else if (command === 'undo_edit') next = this.history.get(path)?.pop();
     if (next === undefined) {
       this.files.delete(path);
+      return edit;
+    }
+    this.copied += (known?.length ?? 0) + next.length;
+    if (this.copied > EDITOR_TEXT_BUDGET) {
+      // Past the budget: this edit and every later one show their fragments; the files and their
+      // undo history are let go.
+      this.stoppedAt = this.edits;
+      this.files.clear();
+      this.history.clear();
       return edit;
     }
     if (command !== 'undo_edit' && known !== undefined) {

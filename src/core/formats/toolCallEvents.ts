@@ -16,7 +16,7 @@
  *
  * Pure module: no `vscode`, no Node built-ins.
  */
-import type { EventOfKind, TranscriptEvent } from '../model';
+import type { Diagnostic, EventOfKind, SourceRef, TranscriptEvent } from '../model';
 import { applyPatchChanges, commandLineOf, reportedFileChanges, toolCallEffects } from '../effects';
 import { agentFileEdit } from '../effects/agentFileTools';
 import { serverToolEffects } from '../effects/serverTools';
@@ -50,6 +50,30 @@ export interface ToolCallState {
   /** Absent: the format has no text editor tool (the study's). */
   editor?: TextEditorReplay;
   unmonitoredScratchpad: boolean;
+  /**
+   * Raises a replay's warning (once per run) as a diagnostic after the event that crossed its budget
+   * (configReplay.ts, textEditor.ts). Absent: the reader keeps no diagnostics.
+   */
+  warn?: (message: string) => void;
+}
+
+/**
+ * A replay's budget warning as a diagnostic at the call that crossed the budget
+ * (`run.json:57:9 ($.conversation[3].tool_calls.modify_var): config changes from change 1001 on …`).
+ */
+export function budgetDiagnostic(file: string, at: SourceRef, message: string, afterEvent: number): Diagnostic {
+  const where = at.line !== undefined ? `${at.file ?? file}:${at.line}:${at.column ?? 1}` : (at.file ?? file);
+  const d: Diagnostic = { severity: 'warning', message: `${where}${at.path !== undefined ? ` (${at.path})` : ''}: ${message}`, file: at.file ?? file, afterEvent };
+  if (at.line !== undefined) d.line = at.line;
+  if (at.column !== undefined) d.column = at.column;
+  if (at.path !== undefined) d.path = at.path;
+  return d;
+}
+
+/** Gives `warn` the warning a replay has just started to owe, if any. */
+function passBudgetWarnings(state: ToolCallState): void {
+  const message = state.config.takeBudgetWarning() ?? state.editor?.takeBudgetWarning();
+  if (message !== undefined) state.warn?.(message);
 }
 
 /** The text a scratchpad or thinking tool call carries, whatever its argument is called. */
@@ -98,6 +122,7 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
     if (typeof k !== 'string' && typeof k !== 'number') return;
     const change = state.config.change(configOp, { key: String(k), value: call.args['value'], ...(typeof call.args['filename'] === 'string' ? { filename: call.args['filename'] } : {}) }, output);
     if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id });
+    passBudgetWarnings(state);
     return;
   }
   // A patch (Codex's apply_patch): a file change per file it touches (core/effects/applyPatch.ts).
@@ -116,6 +141,7 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
   const edit = state.editor?.apply(call.args, output, false) ?? agentFileEdit(call.name, call.args, output);
   if (edit) {
     push<'file_change'>({ kind: 'file_change', ...base, ...edit, callId: call.id });
+    passBudgetWarnings(state);
     return;
   }
   // Files a tool reports it changed, without their text (Codex's file_change items).

@@ -19,6 +19,7 @@
  */
 import { Transcript, reindex, type Diagnostic, type EventGroup, type EventOfKind, type RunHeader, type TranscriptEvent, TASK_FAMILIES, type TaskFamily } from '../../model';
 import { TextEditorReplay, toolCallEffects, toolError } from '../../effects';
+import { budgetDiagnostic } from '../toolCallEvents';
 import type { SampleLogInfo } from '../sampleLog';
 import { imagesOf, withImages } from '../../images';
 import { contentText, diag, errorText, isObject, scoreText, str, type JsonObject } from './common';
@@ -153,7 +154,7 @@ export function sampleToTranscript(sample: JsonObject, ctx: SampleContext, diagn
   if (err) events.push({ kind: 'environment', index: 0, source: { path: '$.error' }, fact: `Sample error: ${err.split('\n')[0]}`, data: sample['error'] });
   const limit = sample['limit'];
   if (isObject(limit) && !m.sawLimit) events.push({ kind: 'environment', index: 0, source: { path: '$.limit' }, fact: `Limit reached: ${str(limit['type']) ?? 'limit'}${typeof limit['limit'] === 'number' ? ` (${limit['limit']})` : ''}`, data: limit });
-  const withEffects = addEffects(events);
+  const withEffects = addEffects(events, ctx.fileName, diagnostics);
   reindex(withEffects);
   const parsed = Transcript.safeParse({ header: header(sample, ctx, m), events: withEffects, diagnostics, live: false });
   if (!parsed.success) {
@@ -772,15 +773,22 @@ class Mapper {
  * events after its result: shell commands' file operations, coding agents' file tools, and a text
  * editor's edits with the whole file before and after when the run has shown it.
  */
-function addEffects(events: TranscriptEvent[]): TranscriptEvent[] {
+function addEffects(events: TranscriptEvent[], fileName: string, diagnostics: Diagnostic[]): TranscriptEvent[] {
   const results = new Map<string, EventOfKind<'tool_result'>>();
   for (const e of events) if (e.kind === 'tool_result' && e.callId !== undefined && !results.has(e.callId)) results.set(e.callId, e);
   const calls = new Map<string, EventOfKind<'tool_call'>>();
   const editor = new TextEditorReplay();
   const out: TranscriptEvent[] = [];
+  // Where each event read lands once file changes are put in after their calls, for the problems
+  // found while reading, which count events without them.
+  const movedTo: number[] = [];
+  const problemsBefore = diagnostics.length;
   const changes = (call: EventOfKind<'tool_call'>, answer: EventOfKind<'tool_result'> | undefined): void => {
     const failed = answer !== undefined && (answer.error ?? toolError(answer.output)) !== undefined;
     const edit = editor.apply(call.arguments, answer?.output, failed);
+    const warning = editor.takeBudgetWarning();
+    // After the edit's own file change, which out holds next: numbered once reindexed.
+    if (warning !== undefined) diagnostics.push(budgetDiagnostic(fileName, call.source, warning, out.length - (edit && !failed ? 0 : 1)));
     const base = { index: 0, source: call.source, ...(call.step !== undefined ? { step: call.step } : {}), ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}), ...(call.groups ? { groups: call.groups } : {}), callId: call.id };
     if (edit) {
       if (!failed) out.push({ kind: 'file_change', ...base, ...edit });
@@ -794,6 +802,7 @@ function addEffects(events: TranscriptEvent[]): TranscriptEvent[] {
     }
   };
   for (const e of events) {
+    movedTo.push(out.length);
     out.push(e);
     if (e.kind === 'tool_call') {
       const answer = results.get(e.id);
@@ -806,6 +815,14 @@ function addEffects(events: TranscriptEvent[]): TranscriptEvent[] {
       if (call) changes(call, e);
     }
   }
+  if (out.length !== events.length) {
+    for (let i = 0; i < problemsBefore; i++) {
+      const d = diagnostics[i]!;
+      if (d.afterEvent >= 0) d.afterEvent = movedTo[d.afterEvent] ?? out.length - 1;
+    }
+  }
+  // In event order (each part is in it already; sort is stable).
+  if (diagnostics.length > problemsBefore) diagnostics.sort((a, b) => a.afterEvent - b.afterEvent);
   return out;
 }
 

@@ -21,7 +21,8 @@ import type { ImportContext } from '../types';
 import { TextEditorReplay } from '../../effects/textEditor';
 import { ConfigReplay } from '../study/configReplay';
 import { describeFound, isRecord, sourceAt } from '../study/studyDiagnostics';
-import { echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
+import { budgetDiagnostic, echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
+import { pushAll } from '../../arrays';
 import { splitThinkingTags } from '../study/thinkingTags';
 import { toolError } from '../../effects/toolOutput';
 
@@ -219,7 +220,14 @@ export class EventBuilder {
     }
 
     // The config as the run has shown it and the files a text editor showed, across calls (toolCallEvents.ts).
-    const state: ToolCallState = { config: new ConfigReplay(), editor: new TextEditorReplay(), unmonitoredScratchpad: this.unmonitoredScratchpad };
+    let callSource: SourceRef | undefined;
+    const state: ToolCallState = {
+      config: new ConfigReplay(),
+      editor: new TextEditorReplay(),
+      unmonitoredScratchpad: this.unmonitoredScratchpad,
+      warn: (message) => warnings.push(budgetDiagnostic(this.ctx.file, callSource!, message, events.length - 1)),
+    };
+    const warnings: Diagnostic[] = [];
     const itemEventStart: number[] = [];
     for (const item of this.items) {
       itemEventStart.push(events.length);
@@ -235,6 +243,7 @@ export class EventBuilder {
           push<'environment'>({ kind: 'environment', source: item.src, ...stepOf(item.step), ...ts, fact: item.fact, ...(item.data !== undefined ? { data: item.data } : {}) }, item.group);
           break;
         case 'call':
+          callSource = item.src;
           this.emitCall(item, state, push);
           break;
         case 'result': {
@@ -266,6 +275,8 @@ export class EventBuilder {
       const { itemAt, ...rest } = d as Diagnostic & { itemAt?: number };
       return { ...rest, afterEvent: (itemEventStart[itemAt ?? this.items.length] ?? events.length) - 1 };
     });
+    // In event order with the problems (each list is in it already; sort is stable).
+    if (warnings.length) pushAll(diagnostics, warnings).sort((a, b) => a.afterEvent - b.afterEvent);
     return { events, diagnostics, groups };
   }
 

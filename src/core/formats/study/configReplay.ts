@@ -182,12 +182,16 @@ export class ConfigReplay {
   private changes = 0;
   private skippedFrom: number | undefined;
 
+  private warned = false;
+
   /**
-   * Where and why the whole-file texts stopped, once they did, for a reader that can show it as a
-   * warning; undefined while every change carries its before/after.
+   * Where and why the whole-file texts stopped, the first time it is asked after they did (a reader
+   * raises it once, as a warning after the change that crossed the budget); else undefined.
    */
-  get budgetWarning(): string | undefined {
-    return this.skippedFrom === undefined ? undefined : `Config changes from change ${this.skippedFrom} on show the changed key, old and new value but not the whole file before and after: the run's config texts passed ${CONFIG_TEXT_BUDGET.toLocaleString('en-US')} characters`;
+  takeBudgetWarning(): string | undefined {
+    if (this.skippedFrom === undefined || this.warned) return undefined;
+    this.warned = true;
+    return `config changes from change ${this.skippedFrom} on show the changed key, old and new value but not the whole file before and after: the run's config texts passed ${CONFIG_TEXT_BUDGET.toLocaleString('en-US')} characters`;
   }
 
   /** Records a `view_config` answer; a file that came back empty or as an error does not become current. */

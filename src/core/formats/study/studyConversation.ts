@@ -14,7 +14,7 @@ import type { Diagnostic, EventOfKind, RunHeader, SourceRef, TranscriptEvent } f
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext } from '../types';
 import { ConfigReplay } from './configReplay';
-import { REASONING_TOOLS, echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
+import { REASONING_TOOLS, budgetDiagnostic, echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
 import { isRecord, sourceAt, typeDiagnostic } from './studyDiagnostics';
 import { splitThinkingTags } from './thinkingTags';
 import { toolError } from '../../effects/toolOutput';
@@ -189,11 +189,17 @@ export function importConversation(conversation: unknown[], opts: ConversationOp
   };
   const withStep = (s: number | undefined) => (s !== undefined ? { step: s } : {});
   // The config as the run has shown it, across calls (toolCallEvents.ts); the study's tools have no text editor.
-  const state: ToolCallState = { config: new ConfigReplay(), unmonitoredScratchpad: header.scratchpad === 'unmonitored' };
+  let callSource: SourceRef | undefined;
+  const state: ToolCallState = {
+    config: new ConfigReplay(),
+    unmonitoredScratchpad: header.scratchpad === 'unmonitored',
+    warn: (message) => diagnostics.push(budgetDiagnostic(ctx.file, callSource!, message, events.length - 1)),
+  };
 
   const emitCall = (call: Call) => {
     const path: JsonPath = [key, call.entry, 'tool_calls', call.name];
-    pushToolCallEvents(call, { source: src(path), step: call.step }, push, state);
+    callSource = src(path);
+    pushToolCallEvents(call, { source: callSource, step: call.step }, push, state);
   };
 
   let entryPos = 0;
