@@ -459,6 +459,30 @@ describe('Inspect logs without losses: agents, scorers, editors', function () {
     assert.equal(of(early, 'message')[0]!.source.path, '$.input[0]');
   });
 
+  it("a problem found while reading stays after the event it followed when file changes are put in before it", async () => {
+    // A created file (a file change after its result), then a listing, then a state change that does
+    // not apply: the warning follows the listing's result, not the call before it.
+    const model = (call: Record<string, unknown>) => ({ event: 'model', model: 'openai/gpt-4.1', input: [{ role: 'user', content: 'Tidy up.' }], output: { choices: [{ message: { role: 'assistant', content: '', tool_calls: [call] } }] } });
+    const create = { id: 'c1', function: 'text_editor', arguments: { command: 'create', path: '/home/agent/a.txt', file_text: 'x\n' } };
+    const list = { id: 'c2', function: 'bash', arguments: { cmd: 'ls /home/agent' } };
+    const sample = {
+      id: 's', epoch: 1, input: 'Tidy up.', target: 'x', messages: [],
+      events: [
+        model(create), { event: 'tool', ...create, result: 'File created successfully at: /home/agent/a.txt' },
+        model(list), { event: 'tool', ...list, result: 'a.txt' },
+        { event: 'state', changes: [{ op: 'replace', path: '/nothing/here', value: 1 }] },
+      ],
+    };
+    const text = JSON.stringify({ version: 2, status: 'success', eval: { run_id: 'r', task: 't', task_id: 't1', model: 'openai/gpt-4.1', created: '2025-10-01T10:00:00+00:00', dataset: { samples: 1 } }, samples: [sample] });
+    const bytes = new TextEncoder().encode(text);
+    const log = await openInspectJsonLog('moved.json', bufferSource(() => bytes));
+    const t = await log.readSample('s#1');
+    assert.deepEqual(t.events.map((e) => e.kind), ['message', 'tool_call', 'tool_result', 'file_change', 'tool_call', 'tool_result', 'config_change']);
+    assert.equal(t.diagnostics.length, 1);
+    assert.match(t.diagnostics[0]!.message, /a state change at \$\.events\[4\] does not apply/);
+    assert.equal(t.diagnostics[0]!.afterEvent, 5, "after the listing's result");
+  });
+
   it('text_editor edits are file changes with the whole file before and after; views and failed edits change nothing', async () => {
     const t = await (await open(shapes)).readSample('editor#1');
     const cfg = '/etc/robot/shutdown_config.yaml';
