@@ -258,10 +258,11 @@ describe('detector edge cases', () => {
       ['report', (n) => run(tool('write_file', { file_path: 'report.txt', content: 'Average score: 85%\n'.repeat(n) }, 'ok'))],
     ];
     for (const [name, make] of shapes) {
-      // Linear from 4,000 writes on (24 to 26 µs each), 1,000 take 17 µs each: about 12 times, where
-      // quadratic work is 64 times.
-      const [small, large] = await bestTimes([tag(make(1_000)), tag(make(8_000))]);
-      assert.ok(large! < Math.max(small!, 5) * 24, `${name}: 1,000 in ${small!.toFixed(0)} ms, 8,000 in ${large!.toFixed(0)} ms`);
+      // Linear from 2,000 writes on (22 to 26 µs each), where 1,000 take 15 to 17 µs each: timed from
+      // 2,000, eight times as many take about 8 times as long, where quadratic work takes 64 times
+      // (1,000 against 8,000 took 12 times quiet, and 25 to 29 times beside other work).
+      const [small, large] = await bestTimes([tag(make(2_000)), tag(make(16_000))]);
+      assert.ok(large! < Math.max(small!, 5) * 24, `${name}: 2,000 in ${small!.toFixed(0)} ms, 16,000 in ${large!.toFixed(0)} ms`);
     }
     // And what they show is still found: the shutdown config among the thousands of writes.
     assert.deepEqual(kinds(shapes[0]![1](8_000)), ['shutdown-tampering']);
