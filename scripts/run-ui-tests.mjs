@@ -78,5 +78,6 @@ try {
   await server?.stop();
   await runCleanups();
 }
+say(`workbench windows booted: ${globalThis.__peerwatchWorkbenchBoots ?? 0}`);
 say(`${failures === 0 ? 'passed' : `FAILED (${failures} failure(s))`} in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in test-results/`);
 process.exit(interruptedExitCode() ?? (failures === 0 ? 0 : 1));

@@ -18,7 +18,7 @@ import { detectBehaviours, describeEvent, qualifierShort, type Tag } from '../..
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript } from '../../src/core/model';
 import { flaggedEvents } from '../../src/core/review/merge';
-import { openWorkbench, peerwatchFrame, quickOpen, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { closeSharedWorkbenches, peerwatchFrame, quickOpen, releaseWorkbench, runCommand, screenshot, session, sharedWorkbench, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -94,12 +94,17 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
 
   afterEach(async function () {
     if (wb) await screenshot(wb.page, `behaviours-${this.currentTest?.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-    await wb?.close();
+    await releaseWorkbench(this.currentTest, wb);
     wb = undefined;
+  });
+  // The tests share one window on the folder (reset between them: vscodeSession.ts); the folder goes with it.
+  after(async () => {
+    await closeSharedWorkbenches();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   it('lists the run\'s tags in the sidebar; selecting one reveals and highlights its events; F8 cycles through flags', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     const frame = await openInPeerwatch(wb, EXAMPLE);
     const flagged = flaggedEvents(tags);
@@ -166,7 +171,7 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
     assert.equal(runTags.length, 2, `two tags in ${OVERLAPPING}`);
     assert.ok(citations.length > new Set(citations).size, 'the two tags share an event');
 
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     const frame = await openInPeerwatch(wb, OVERLAPPING);
     const summary = frame.locator('[data-testid="flag-summary"]');
@@ -226,7 +231,7 @@ describe('Behaviours: sidebar, flag navigation and review', function () {
   });
 
   it('a dismissal and a manual tag are undoable, saved to the sidecar and shown again after reopening', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     let frame = await openInPeerwatch(wb, EXAMPLE);
     const flags = flaggedEvents(tags).length;

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { closeTestWorkbench, explorerMenuItem, frameWith, openWorkbench, repoRoot, screenshot, type Workbench } from './vscodeSession';
+import { closeSharedWorkbenches, closeTestWorkbench, explorerMenuItem, frameWith, repoRoot, screenshot, sharedWorkbench, type Workbench } from './vscodeSession';
 import { writeLargeRun } from '../largeRun';
 import { waitFor } from '../wait';
 
@@ -40,18 +40,29 @@ describe('Compare with… (the comparison view)', function () {
   let wb: Workbench | undefined;
   let workspace: string;
 
-  beforeEach(() => {
+  // Both tests only read their runs: they share one window on one folder holding all of them, written
+  // before the window opens (sharedWorkbench in vscodeSession.ts).
+  const [longA, longB] = ['long-a.runlog.jsonl', 'long-b.runlog.jsonl'];
+  before(() => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-compare-'));
     for (const f of [TAMPERING, FAITHFUL]) fs.copyFileSync(path.join(repoRoot, 'examples', 'study', f), path.join(workspace, f));
+    // 3,000 + 2,500 events: over the view's 5,000 (core/compare/view.ts MAX_VIEW_EVENTS).
+    writeLargeRun(path.join(workspace, longA), path.join(repoRoot, 'examples'), 3000);
+    writeLargeRun(path.join(workspace, longB), path.join(repoRoot, 'examples'), 2500);
   });
 
   afterEach(async function () {
-    await closeTestWorkbench(this.currentTest, wb, workspace);
+    await closeTestWorkbench(this.currentTest, wb);
     wb = undefined;
   });
 
+  after(async () => {
+    await closeSharedWorkbenches();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
   it('opens from the explorer, names the divergence and the differences, and steps to the first difference', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     await compareFromExplorer(page, TAMPERING, FAITHFUL);
 
@@ -86,11 +97,9 @@ describe('Compare with… (the comparison view)', function () {
   });
 
   it('runs too large to show row by row: the header, the rows counted, and the command that prints every row', async () => {
-    // 3,000 + 2,500 events: over the view's 5,000 (core/compare/view.ts MAX_VIEW_EVENTS).
-    const [a, b] = ['long-a.runlog.jsonl', 'long-b.runlog.jsonl'];
-    writeLargeRun(path.join(workspace, a), path.join(repoRoot, 'examples'), 3000);
-    writeLargeRun(path.join(workspace, b), path.join(repoRoot, 'examples'), 2500);
-    wb = await openWorkbench(workspace);
+    // Written in the folder before the window opened (before).
+    const [a, b] = [longA, longB];
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     await compareFromExplorer(page, a, b);
     const frame = await frameWith(page, '[data-testid="compare-too-large"]');

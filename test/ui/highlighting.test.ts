@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseTranscript } from '../../src/core/formats';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
-import { openWorkbench, peerwatchFrame, quickOpen, repoRoot, runCommand, screenshot, session, type Workbench } from './vscodeSession';
+import { closeSharedWorkbenches, openWorkbench, peerwatchFrame, quickOpen, releaseWorkbench, repoRoot, runCommand, screenshot, session, sharedWorkbench, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 import { renderPage } from './renderPage';
 
@@ -298,15 +298,17 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     if (wb && this.currentTest?.state === 'failed') {
       await screenshot(wb.page, `FAILED-highlighting-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}`).catch(() => undefined);
     }
-    await wb?.close();
+    await releaseWorkbench(this.currentTest, wb);
     wb = undefined;
   });
+  // Tests on the examples folder share one window (reset between them: vscodeSession.ts).
+  after(closeSharedWorkbenches);
 
   it('tool calls carry their family (data-tool-family) and a themed icon per family', async () => {
     const s = await session();
     const file = examplePath(s.examples, TAMPERING_EXFILTRATION);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
     const expected: Record<string, string> = {
       list_files: 'drive',
@@ -348,7 +350,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const s = await session();
     const file = examplePath(s.examples, TAMPERING);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
     const change = find(t, (x) => x.kind === 'config_change');
     let row = await revealEvent(wb.page, frame, change.index);
@@ -387,7 +389,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const s = await session();
     const file = examplePath(s.examples, TAMPERING);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
     const change = find(t, (x) => x.kind === 'config_change');
     const row = await revealEvent(wb.page, frame, change.index);
@@ -405,7 +407,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const s = await session();
     const file = examplePath(s.examples, TAMPERING);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
     // Scratchpad reasoning followed by a tool call of the same step (one assistant entry): it led to that call.
     const reasoning = find(t, (x) => x.kind === 'reasoning' && t.events[x.index + 1]?.kind === 'tool_call' && t.events[x.index + 1]!.step === x.step);
@@ -450,7 +452,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const s = await session();
     const file = examplePath(s.examples, HARNESS);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
 
     const scp = find(t, (x) => x.kind === 'tool_call' && typeof x.arguments['command'] === 'string' && /\bscp\b/.test(x.arguments['command'] as string));
@@ -570,7 +572,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const s = await session();
     const file = examplePath(s.examples, TAMPERING);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
 
     const listing = find(t, (x) => x.kind === 'tool_result' && x.name === 'list_files');
@@ -674,7 +676,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
 
   it('the header card shows the run and its outcome as chips: score vs threshold, shutdown_enabled, weights', async () => {
     const s = await session();
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     let frame = await openInPeerwatch(wb, examplePath(s.examples, TAMPERING_EXFILTRATION));
     let header = frame.locator('[data-testid="run-header"]');
     const field = async (name: string) => (await header.locator(`[data-field="${name}"]`).innerText()).replace(/\s+/g, ' ').trim();
@@ -694,8 +696,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     await header.screenshot({ path: path.join(s.resultsDir, 'highlighting-header-tampering.png') });
 
     // The alignment-faking run: the unmonitored arm, an inflated score and no execute_shutdown.
-    await wb.close();
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     frame = await openInPeerwatch(wb, examplePath(s.examples, FAKING));
     header = frame.locator('[data-testid="run-header"]');
     assert.equal(await field('monitoring'), 'Monitoring non_monitoring');
@@ -710,7 +711,7 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
     const s = await session();
     const file = examplePath(s.examples, TAMPERING_EXFILTRATION);
     const t = parseExample(file);
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openInPeerwatch(wb, file);
     const change = find(t, (x) => x.kind === 'config_change');
     const themes: Array<[string, string]> = [

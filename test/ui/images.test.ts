@@ -11,7 +11,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeSharedWorkbenches, closeTestWorkbench, frameWith, quickOpen, repoRoot, runCommand, screenshot, sharedWorkbench, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 import { renderPage } from './renderPage';
 import type { Page } from 'playwright-core';
@@ -24,18 +24,24 @@ describe('Images and groups in the editor', function () {
   let wb: Workbench | undefined;
   let workspace: string;
 
-  beforeEach(() => {
+  // Both tests only read these files: they share one window on one folder (sharedWorkbench).
+  before(() => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-images-'));
     for (const f of ['image-sample.eval', 'groups.runlog.jsonl']) fs.copyFileSync(path.join(fixtures, f), path.join(workspace, f));
   });
 
   afterEach(async function () {
-    await closeTestWorkbench(this.currentTest, wb, workspace);
+    await closeTestWorkbench(this.currentTest, wb);
     wb = undefined;
   });
 
+  after(async () => {
+    await closeSharedWorkbenches();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
   it("shows an Inspect sample's image with its alt text, and describes an image that is not what it says", async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     await quickOpen(page, 'image-sample.eval');
     const frame = await frameWith(page, '[data-testid="sample-row"][data-key="pic#1"]');
@@ -60,7 +66,7 @@ describe('Images and groups in the editor', function () {
   });
 
   it('folds an agent group under its tool call, unfolds and folds it by click and Enter, marks the scorer as the grader', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(workspace);
     const { page } = wb;
     await quickOpen(page, 'groups.runlog.jsonl');
     const frame = await frameWith(page, '[data-testid="group-header"]');

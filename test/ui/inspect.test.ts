@@ -18,7 +18,7 @@ import type { Frame } from 'playwright-core';
 import { detectBehaviours } from '../../src/core/behaviours';
 import { flaggedEvents } from '../../src/core/review/merge';
 import { openSampleLogFile } from '../../src/node/sampleLogs';
-import { closeTestWorkbench, frameWith, openWorkbench, quickOpen, readClipboard, reloadWindow, repoRoot, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeSharedWorkbenches, closeTestWorkbench, frameWith, openWorkbench, quickOpen, readClipboard, reloadWindow, repoRoot, runCommand, screenshot, sharedWorkbench, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -205,8 +205,30 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     wb = undefined;
   });
 
+  // Tests that only read their logs share one window on one folder holding all of them, written
+  // before the window opens (sharedWorkbench in vscodeSession.ts); the link's fresh window and the
+  // reload keep a folder and a window of their own.
+  let sharedFolder: string;
+  before(() => {
+    sharedFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-inspect-shared-'));
+    fs.writeFileSync(path.join(sharedFolder, name), finishedLog(SAMPLES));
+    fs.writeFileSync(path.join(sharedFolder, 'notes.md'), '# Notes\n');
+    const many: SampleSpec[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, tool: 'bash', needle: `needle-${i + 1}`, score: i % 7 ? 'C' : 'I' }));
+    fs.writeFileSync(path.join(sharedFolder, 'many.eval'), finishedLog(many));
+    const fixtures = path.join(repoRoot, 'test', 'unit', 'fixtures', 'inspect');
+    fs.copyFileSync(path.join(fixtures, 'future.eval'), path.join(sharedFolder, 'future.eval'));
+    fs.copyFileSync(path.join(fixtures, 'damaged.eval'), path.join(sharedFolder, 'damaged.eval'));
+    fs.writeFileSync(path.join(sharedFolder, 'broken.eval'), 'PK\x03\x04 and then not a zip archive');
+    fs.copyFileSync(path.join(repoRoot, 'examples', 'inspect', 'peer_tampering.eval'), path.join(sharedFolder, 'peer_tampering.eval'));
+  });
+
+  after(async () => {
+    await closeSharedWorkbenches();
+    fs.rmSync(sharedFolder, { recursive: true, force: true });
+  });
+
   it('lists the samples, opens one with its tool calls and reasoning, steps to the next by key and goes back to the list', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     await quickOpen(page, name);
     const frame = await frameWith(page, '[data-testid="sample-list"]');
@@ -301,9 +323,8 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
   });
 
   it('lists 10,000 samples with only the rows in view in the page; End reaches the last, which opens; the list stays sorted in a page made again', async () => {
-    const many: SampleSpec[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, tool: 'bash', needle: `needle-${i + 1}`, score: i % 7 ? 'C' : 'I' }));
-    fs.writeFileSync(path.join(workspace, 'many.eval'), finishedLog(many));
-    wb = await openWorkbench(workspace);
+    // many.eval, 10,000 samples, is written in the shared folder (before).
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     await quickOpen(page, 'many.eval');
     const frame = await frameWith(page, '[data-testid="sample-row"][data-key="1#1"]');
@@ -350,11 +371,8 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
   });
 
   it("lists the log's problems over its samples, and a damaged sample's reason over the list; a log that cannot be read says why", async () => {
-    const fixtures = path.join(repoRoot, 'test', 'unit', 'fixtures', 'inspect');
-    fs.copyFileSync(path.join(fixtures, 'future.eval'), path.join(workspace, 'future.eval'));
-    fs.copyFileSync(path.join(fixtures, 'damaged.eval'), path.join(workspace, 'damaged.eval'));
-    fs.writeFileSync(path.join(workspace, 'broken.eval'), 'PK\x03\x04 and then not a zip archive');
-    wb = await openWorkbench(workspace);
+    // future.eval, damaged.eval and broken.eval are in the shared folder (before).
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     await quickOpen(page, 'future.eval');
     let frame = await frameWith(page, '[data-testid="samples-diagnostics"]');
@@ -381,9 +399,8 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
   });
 
   it("tags a sample's behaviours: the flag count, F8 and the Behaviours view follow the open sample", async () => {
-    const example = path.join(repoRoot, 'examples', 'inspect', 'peer_tampering.eval');
-    const file = path.join(workspace, 'peer_tampering.eval');
-    fs.copyFileSync(example, file);
+    // A copy of examples/inspect/peer_tampering.eval, in the shared folder (before).
+    const file = path.join(sharedFolder, 'peer_tampering.eval');
     // What the detectors find in each sample, read with Peerwatch's own reader.
     const log = await openSampleLogFile(file);
     assert.ok(log, 'the example is an Inspect log');
@@ -397,7 +414,7 @@ describe('Inspect AI logs: the sample list, a sample as a transcript, stepping, 
     const otherFlags = flaggedEvents(otherTags).length;
     assert.notEqual(flags, otherFlags, 'the two samples have different flags');
 
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     await quickOpen(page, 'peer_tampering.eval');
     const frame = await frameWith(page, '[data-testid="sample-list"]');

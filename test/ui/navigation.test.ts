@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, readClipboard, reloadWindow, runCommand, screenshot, type Workbench } from './vscodeSession';
+import { closeSharedWorkbenches, closeTestWorkbench, openWorkbench, peerwatchFrame, quickOpen, readClipboard, reloadWindow, runCommand, screenshot, sharedWorkbench, type Workbench } from './vscodeSession';
 import { waitFor } from '../wait';
 
 const LONG = 60_000;
@@ -109,8 +109,8 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   let workspace: string;
   const name = 'long.runlog.jsonl';
 
-  // A folder per test: VS Code restores a folder's editors (and their state) in the next window,
-  // which would carry one test's scroll position and filter into the next.
+  // A folder per test for a test's own window: VS Code restores a folder's editors (and their state)
+  // in the next window, which would carry one test's scroll position and filter into the next.
   beforeEach(() => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-long-'));
     writeLongLog(path.join(workspace, name));
@@ -122,8 +122,22 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     wb = undefined;
   });
 
+  // Tests that need no fresh window share one on one folder like it, whose editors (and so their
+  // state) are closed between tests (sharedWorkbench in vscodeSession.ts).
+  let sharedFolder: string;
+  before(() => {
+    sharedFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'peerwatch-ui-long-shared-'));
+    writeLongLog(path.join(sharedFolder, name));
+    fs.writeFileSync(path.join(sharedFolder, 'notes.md'), '# Notes\n');
+  });
+
+  after(async () => {
+    await closeSharedWorkbenches();
+    fs.rmSync(sharedFolder, { recursive: true, force: true });
+  });
+
   it('keeps only what is on screen in the DOM, and End reaches the last event', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const frame = await openLong(wb.page, name);
     const shown = await renderedIndices(frame);
     assert.ok(shown.length > 0 && shown.length < 200, `a few rows are rendered, not ${EVENTS} (got ${shown.length})`);
@@ -137,7 +151,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   });
 
   it('steps through events and tool calls with the keyboard and expands the focused event', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     const frame = await openLong(page, name);
     await row(frame, 0).click();
@@ -174,7 +188,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   });
 
   it('finds text in events that are not rendered, counts and steps through matches', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     const frame = await openLong(page, name);
     assert.ok(!(await renderedIndices(frame)).includes(NEEDLE_AT), 'the match is far below what is rendered');
@@ -204,7 +218,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   });
 
   it('keeps typing in the find input: Enter steps to the next match, F3 and Shift+F3 step exactly once', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     const frame = await openLong(page, name);
     await row(frame, 0).click();
@@ -250,7 +264,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   });
 
   it('filters by kind and tool, and jumps from the outline', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const frame = await openLong(wb.page, name);
     await frame.locator('[data-testid="tool-filter"]').selectOption('read_file');
     await frame.locator('[data-testid="counts"]', { hasText: `of ${EVENTS.toLocaleString('en-US')} events` }).waitFor({ timeout: LONG });
@@ -272,7 +286,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   });
 
   it('opens a config change in VS Code\'s diff editor, read-only', async () => {
-    wb = await openWorkbench(workspace);
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     const frame = await openLong(page, name);
     await frame.locator('[data-testid="kind-filter"] [data-filter-kind="config_change"]').click();
@@ -291,7 +305,9 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
   });
 
   it('copies a link to an event, and opening the link reveals it', async () => {
-    wb = await openWorkbench(workspace);
+    // The shared window copies the link; it is closed for the fresh window that opens it, and the
+    // tests after this one boot their own.
+    wb = await sharedWorkbench(sharedFolder);
     const { page } = wb;
     await wb.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const frame = await openLong(page, name);
@@ -305,7 +321,7 @@ describe('Reading a long run: navigation, find, filters, links and state', funct
     assert.match(link, new RegExp(`^[a-z-]+://peerwatch\\.peerwatch/open\\?file=${name.replace(/\./g, '\\.')}&event=${EVENTS - 1}$`));
     // Open a link to another event from a fresh window, as a colleague would.
     await wb.close();
-    wb = await openWorkbench(workspace);
+    wb = await openWorkbench(sharedFolder);
     const other = link.replace(/event=\d+/, `event=${NEEDLE_AT}`);
     await runCommand(wb.page, 'Peerwatch: Open Link to Event');
     const input = wb.page.locator('.quick-input-widget input');

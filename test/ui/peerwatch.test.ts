@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import {
   listFiles,
+  closeSharedWorkbenches,
   closeTestWorkbench,
   openWorkbench,
   peerwatchFrame,
@@ -19,6 +20,7 @@ import {
   runCommand,
   screenshot,
   session,
+  sharedWorkbench,
   type Workbench,
 } from './vscodeSession';
 
@@ -120,12 +122,14 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     await closeTestWorkbench(this.currentTest, wb);
     wb = undefined;
   });
+  // Tests on the examples folder share one window (reset between them: vscodeSession.ts).
+  after(closeSharedWorkbenches);
 
   it('shows a study transcript with a config change and a weight copy: header, tool calls, the change, the copy and the reasoning', async () => {
     const s = await session();
     const file = studyExample(s.examples, [...CONFIG_CHANGE, ...WEIGHT_COPY]);
     const source = fs.readFileSync(file, 'utf8');
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openStudyInPeerwatch(wb, file);
 
     await assertHeaderShowsModel(frame, source);
@@ -165,7 +169,7 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     // Another transcript than the first test's when there is one (another model, another layout).
     const file = studyExample(s.examples, WEIGHT_COPY, studyExample(s.examples, CONFIG_CHANGE));
     const source = fs.readFileSync(file, 'utf8');
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const frame = await openStudyInPeerwatch(wb, file);
 
     await assertHeaderShowsModel(frame, source);
@@ -180,7 +184,7 @@ describe('Peerwatch UI in a real VS Code (code-server + Chromium)', function () 
     const file = runlogExample(s.examples);
     const name = path.basename(file);
 
-    wb = await openWorkbench(s.examples);
+    wb = await sharedWorkbench(s.examples);
     const { page } = wb;
     await quickOpen(page, name);
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: LONG });

@@ -86,6 +86,8 @@ export interface Workbench {
   page: Page;
   context: BrowserContext;
   close(): Promise<void>;
+  /** Set on a window from sharedWorkbench(): later tests of the describe may reuse it. */
+  shared?: boolean;
 }
 
 /**
@@ -95,6 +97,9 @@ export interface Workbench {
  */
 export async function openWorkbench(folder: string): Promise<Workbench> {
   const s = await session();
+  // Counted on globalThis (every test file bundles its own copy of this module); the runner prints it.
+  const g = globalThis as { __peerwatchWorkbenchBoots?: number };
+  g.__peerwatchWorkbenchBoots = (g.__peerwatchWorkbenchBoots ?? 0) + 1;
   const context = await s.browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const devPath = `vscode-remote://127.0.0.1:${s.server.port}${path.resolve(s.extensionPath)}`;
@@ -234,8 +239,150 @@ export async function closeTestWorkbench(test: Mocha.Test | undefined, wb: Workb
   if (wb && test?.state === 'failed') {
     await screenshot(wb.page, `FAILED-${test.title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
   }
-  await wb?.close();
+  await releaseWorkbench(test, wb);
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+}
+
+/**
+ * The end of a test's use of `wb` (after any screenshot): a window of its own is closed; a shared one
+ * is kept for the next test only when the test passed (else it is closed and discarded, so that a
+ * failure never carries into the next test, which boots a fresh one).
+ */
+export async function releaseWorkbench(test: Mocha.Test | undefined, wb: Workbench | undefined): Promise<void> {
+  if (wb?.shared && test?.state === 'passed' && !wb.page.isClosed()) return;
+  await wb?.close();
+}
+
+// ---- one window shared by the tests of a describe -----------------------------------------------
+//
+// Booting the workbench is most of a UI test's cost (~9 CPU-seconds, mostly Chromium drawing it).
+// Tests that open the same folder and do not depend on a fresh window (no reload, no state restored
+// from an earlier window, no settings or files of their own) share one, as VS Code's own smoke tests
+// do: sharedWorkbench(folder) boots it on first use and, for each later test, first puts it back the
+// way a fresh window is for what the tests look at (resetWorkbench). A test that fails has its window
+// closed by releaseWorkbench; the describe's `after` closes what is left (closeSharedWorkbenches).
+// Each compiled test file bundles its own copy of this module, so windows are shared within a file.
+
+/** What a fresh window showed, which resetWorkbench restores. */
+interface Layout {
+  /** The side bar's title (the view container shown, e.g. "Explorer"), '' when hidden. */
+  sidebar: string;
+  panel: boolean;
+  auxiliaryBar: boolean;
+}
+
+const sharedWindows = new Map<string, Workbench>();
+const layouts = new WeakMap<Workbench, Layout>();
+
+/**
+ * The window shared by this file's tests on `folder`: booted on first use, reset (resetWorkbench)
+ * before each later use. Should the reset fail, the window is discarded and a fresh one booted.
+ * Its close() closes it for good (the next call boots another).
+ */
+export async function sharedWorkbench(folder: string): Promise<Workbench> {
+  const key = path.resolve(folder);
+  const open = sharedWindows.get(key);
+  if (open) {
+    try {
+      await resetWorkbench(open);
+      return open;
+    } catch (err) {
+      console.error(`[ui-tests] the shared window on ${key} could not be reset (${(err as Error).message.split('\n')[0]}); booting a fresh one`);
+      await open.close().catch(() => undefined);
+    }
+  }
+  const wb = await openWorkbench(key);
+  const shared: Workbench = {
+    page: wb.page,
+    context: wb.context,
+    shared: true,
+    close: async () => {
+      if (sharedWindows.get(key) === shared) sharedWindows.delete(key);
+      await wb.close();
+    },
+  };
+  layouts.set(shared, await layoutOf(wb.page));
+  sharedWindows.set(key, shared);
+  return shared;
+}
+
+/** Closes this file's shared windows (a describe's `after`). */
+export async function closeSharedWorkbenches(): Promise<void> {
+  const open = [...sharedWindows.values()];
+  sharedWindows.clear();
+  for (const wb of open) await wb.close().catch(() => undefined);
+}
+
+async function layoutOf(page: Page): Promise<Layout> {
+  const visible = (selector: string) => page.locator(selector).first().isVisible().catch(() => false);
+  const sidebar = (await visible('.part.sidebar'))
+    ? ((await page.locator('.part.sidebar .composite.title .title-label h2').first().textContent({ timeout: 5_000 }).catch(() => '')) ?? '').trim()
+    : '';
+  return { sidebar, panel: await visible('.part.panel'), auxiliaryBar: await visible('.part.auxiliarybar') };
+}
+
+/**
+ * Puts a shared window back the way a fresh one is for what the tests look at: no dialog, menu,
+ * quick input or notification; no editor (so no webview, and no editor group but the one); the side
+ * bar, panel and secondary side bar as the window first showed them; no browser permissions granted.
+ * Anything it cannot put back is an error (the caller then boots a fresh window).
+ */
+export async function resetWorkbench(wb: Workbench): Promise<void> {
+  const { page } = wb;
+  if (page.isClosed()) throw new Error('the page is closed');
+  const layout = layouts.get(wb);
+  if (!layout) throw new Error('not a shared window');
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 5_000 });
+  await wb.context.clearPermissions();
+
+  // Dialogs, menus and quick inputs close with Escape (a dialog's Escape is its Cancel).
+  const dialog = page.locator('.monaco-dialog-box');
+  const menu = page.locator('.context-view .monaco-menu');
+  const quickInput = page.locator('.quick-input-widget');
+  await waitFor('dialogs, menus and the quick input to close', async () => {
+    const open = (await dialog.isVisible()) || (await menu.isVisible()) || (await quickInput.isVisible());
+    if (open) await page.keyboard.press('Escape');
+    return !open;
+  }, 10_000);
+
+  await runExactCommand(page, 'Notifications: Clear All Notifications');
+  await runExactCommand(page, 'View: Close All Editors');
+  // Closing an editor with unsaved changes asks (a dialog): that is not a window to reuse.
+  await waitFor('every editor to close', async () => {
+    if (await dialog.isVisible()) throw new Error('a dialog opened while closing the editors');
+    const tabs = await page.locator('.part.editor .tabs-container .tab').count();
+    const groups = await page.locator('.part.editor .editor-group-container').count();
+    const webviews = await page.locator('iframe.webview').count();
+    return tabs === 0 && groups === 1 && webviews === 0;
+  }, 20_000);
+  if (await dialog.isVisible()) throw new Error('a dialog opened while closing the editors');
+  await waitFor('the notifications to clear', async () => (await page.locator('.notifications-toasts .notification-toast').count()) === 0, 10_000);
+
+  const now = await layoutOf(page);
+  if (now.panel && !layout.panel) await runExactCommand(page, 'View: Hide Panel');
+  if (now.auxiliaryBar && !layout.auxiliaryBar) await runExactCommand(page, 'View: Hide Secondary Side Bar');
+  if (now.sidebar !== layout.sidebar && layout.sidebar.toLowerCase() === 'explorer') await runExactCommand(page, 'View: Show Explorer');
+  await waitFor(`the layout of a fresh window (${JSON.stringify(layout)})`, async () => JSON.stringify(await layoutOf(page)) === JSON.stringify(layout), 10_000);
+}
+
+/**
+ * Runs the command whose palette label is exactly `label` (runCommand presses Enter on the first row
+ * that contains the label, which for a reset could be a longer one: "Close All Editors in Group").
+ */
+async function runExactCommand(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
+  await waitFor(`the Command Palette to list "${label}"`, async () => {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('F1');
+      if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) return false;
+    }
+    if ((await input.inputValue()) !== `>${label}`) await input.fill(`>${label}`, { timeout: 5_000 });
+    return row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+  }, 30_000);
+  await row.click();
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 /** Saves a screenshot under test-results/ (and returns its path). */
