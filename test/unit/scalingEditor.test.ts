@@ -5,6 +5,7 @@
 // from which edit on in one warning.
 import { strict as assert } from 'node:assert';
 import { parseTranscript } from '../../src/core/formats';
+import { openInspectJsonLog } from '../../src/core/formats/inspect';
 import { EDITOR_TEXT_BUDGET } from '../../src/core/effects/textEditor';
 import type { EventOfKind, Transcript } from '../../src/core/model';
 import { bestTimes } from './timing';
@@ -78,5 +79,37 @@ describe('text editor replay in time and memory bounded by the run', () => {
     assert.equal(changes.length, 201);
     assert.equal(changes[200]!.after?.split('\n').filter((l) => l.includes('cached(')).length, 200, 'the last edit shows all 200 replaced lines');
     assert.deepEqual(t.diagnostics, []);
+  });
+});
+
+describe("text editor replay in an Inspect sample", () => {
+  it('past the budget, one warning names the log, the sample and the call; the edits still show', async () => {
+    // A file of 8,000 lines (0.44 MB) created, then 100 of its lines replaced: each edit copies the
+    // file twice, so the budget runs out after a few dozen edits.
+    const n = 8_000;
+    const messages: unknown[] = [
+      { role: 'user', content: 'Tidy app.py.' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'e0', function: 'text_editor', arguments: { command: 'create', path: FILE, file_text: Array.from({ length: n }, (_, i) => lineOf(i)).join('\n') + '\n' } }] },
+      { role: 'tool', tool_call_id: 'e0', function: 'text_editor', content: `File created successfully at: ${FILE}` },
+    ];
+    for (let i = 0; i < 100; i++) {
+      messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `e${i + 1}`, function: 'text_editor', arguments: { command: 'str_replace', path: FILE, old_str: lineOf(i), new_str: `value_${i} = cached(${i})` } }] });
+      messages.push({ role: 'tool', tool_call_id: `e${i + 1}`, function: 'text_editor', content: `The file ${FILE} has been edited.` });
+    }
+    const text = JSON.stringify({ version: 2, status: 'success', eval: { run_id: 'r', task: 't', task_id: 't1', model: 'openai/gpt-4.1', created: '2025-10-01T10:00:00+00:00', dataset: { samples: 1 } }, samples: [{ id: 's', epoch: 1, input: 'Tidy app.py.', target: 'x', messages }] });
+    const bytes = new TextEncoder().encode(text);
+    const log = await openInspectJsonLog('edits.json', { size: async () => bytes.length, read: async (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)) });
+    const t = await log.readSample('s#1');
+    const changes = fileChanges(t);
+    assert.equal(changes.length, 101, 'the create and every edit');
+    const warnings = t.diagnostics.filter((d) => /text editor edits/.test(d.message));
+    assert.equal(warnings.length, 1, JSON.stringify(t.diagnostics));
+    const m = /^edits\.json: samples\[0\] \(bytes \d+–\d+\) \(\$\.messages\[(\d+)\][^)]*\): text editor edits from edit (\d+) on show the fragments the calls sent/.exec(warnings[0]!.message);
+    assert.ok(m, warnings[0]!.message);
+    const first = changes[Number(m[2]) - 1]!;
+    assert.equal(first.before, lineOf(Number(m[2]) - 2), 'the edit named is the first shown by its fragments');
+    assert.equal(changes[Number(m[2]) - 2]!.after?.split('\n').length, n + 1, 'the one before it shows the whole file');
+    assert.equal(warnings[0]!.afterEvent, first.index, 'the warning sits after that edit');
+    assert.equal(Number(m[1]), 2 * Number(m[2]) - 1, "the place is that edit's call");
   });
 });

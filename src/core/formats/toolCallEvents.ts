@@ -61,8 +61,9 @@ export interface ToolCallState {
  * A replay's budget warning as a diagnostic at the call that crossed the budget
  * (`run.json:57:9 ($.conversation[3].tool_calls.modify_var): config changes from change 1001 on …`).
  */
-export function budgetDiagnostic(file: string, at: SourceRef, message: string, afterEvent: number): Diagnostic {
-  const where = at.line !== undefined ? `${at.file ?? file}:${at.line}:${at.column ?? 1}` : (at.file ?? file);
+export function budgetDiagnostic(file: string, at: SourceRef, message: string, afterEvent: number, part?: string): Diagnostic {
+  // `part`: where in the file the run is, when that is not a line (an Inspect log's sample member).
+  const where = at.line !== undefined ? `${at.file ?? file}:${at.line}:${at.column ?? 1}` : `${at.file ?? file}${part !== undefined ? `: ${part}` : ''}`;
   const d: Diagnostic = { severity: 'warning', message: `${where}${at.path !== undefined ? ` (${at.path})` : ''}: ${message}`, file: at.file ?? file, afterEvent };
   if (at.line !== undefined) d.line = at.line;
   if (at.column !== undefined) d.column = at.column;

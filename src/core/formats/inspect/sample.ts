@@ -154,7 +154,7 @@ export function sampleToTranscript(sample: JsonObject, ctx: SampleContext, diagn
   if (err) events.push({ kind: 'environment', index: 0, source: { path: '$.error' }, fact: `Sample error: ${err.split('\n')[0]}`, data: sample['error'] });
   const limit = sample['limit'];
   if (isObject(limit) && !m.sawLimit) events.push({ kind: 'environment', index: 0, source: { path: '$.limit' }, fact: `Limit reached: ${str(limit['type']) ?? 'limit'}${typeof limit['limit'] === 'number' ? ` (${limit['limit']})` : ''}`, data: limit });
-  const withEffects = addEffects(events, ctx.fileName, diagnostics);
+  const withEffects = addEffects(events, ctx, diagnostics);
   reindex(withEffects);
   const parsed = Transcript.safeParse({ header: header(sample, ctx, m), events: withEffects, diagnostics, live: false });
   if (!parsed.success) {
@@ -773,7 +773,7 @@ class Mapper {
  * events after its result: shell commands' file operations, coding agents' file tools, and a text
  * editor's edits with the whole file before and after when the run has shown it.
  */
-function addEffects(events: TranscriptEvent[], fileName: string, diagnostics: Diagnostic[]): TranscriptEvent[] {
+function addEffects(events: TranscriptEvent[], ctx: SampleContext, diagnostics: Diagnostic[]): TranscriptEvent[] {
   const results = new Map<string, EventOfKind<'tool_result'>>();
   for (const e of events) if (e.kind === 'tool_result' && e.callId !== undefined && !results.has(e.callId)) results.set(e.callId, e);
   const calls = new Map<string, EventOfKind<'tool_call'>>();
@@ -788,7 +788,7 @@ function addEffects(events: TranscriptEvent[], fileName: string, diagnostics: Di
     const edit = editor.apply(call.arguments, answer?.output, failed);
     const warning = editor.takeBudgetWarning();
     // After the edit's own file change, which out holds next: numbered once reindexed.
-    if (warning !== undefined) diagnostics.push(budgetDiagnostic(fileName, call.source, warning, out.length - (edit && !failed ? 0 : 1)));
+    if (warning !== undefined) diagnostics.push(budgetDiagnostic(ctx.fileName, call.source, warning, out.length - (edit && !failed ? 0 : 1), ctx.where));
     const base = { index: 0, source: call.source, ...(call.step !== undefined ? { step: call.step } : {}), ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}), ...(call.groups ? { groups: call.groups } : {}), callId: call.id };
     if (edit) {
       if (!failed) out.push({ kind: 'file_change', ...base, ...edit });
