@@ -78,8 +78,8 @@ function unnumbered(output: string): string | undefined {
  * Characters of whole-file text (each edit's file before plus after) one run's edits may copy. Each
  * edit of a known file copies it whole, and its before and after are kept with the event, so a run
  * of many edits to a long file cost edits × file size: 8,000 `str_replace` calls on an 8,000-line
- * file (a log of 3.7 MB) took 4.3 s and 2.9 GB. A coding run of a few hundred edits to files of some tens of
- * kilobytes stays inside this.
+ * file (a log of 3.7 MB) took 4.3 s and 2.9 GB. A coding run of a few hundred edits to files of
+ * some tens of kilobytes stays inside this.
  */
 export const EDITOR_TEXT_BUDGET = 32_000_000;
 

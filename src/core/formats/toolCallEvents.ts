@@ -54,7 +54,7 @@ export interface ToolCallState {
    * Raises a replay's warning (once per run) as a diagnostic after the event that crossed its budget
    * (configReplay.ts, textEditor.ts). Absent: the reader keeps no diagnostics.
    */
-  warn?: (message: string) => void;
+  warn?: (message: string, at: SourceRef) => void;
 }
 
 /**
@@ -71,10 +71,10 @@ export function budgetDiagnostic(file: string, at: SourceRef, message: string, a
   return d;
 }
 
-/** Gives `warn` the warning a replay has just started to owe, if any. */
-function passBudgetWarnings(state: ToolCallState): void {
+/** Gives `warn` the warning a replay has just started to owe, if any, at the call `at`. */
+function passBudgetWarnings(state: ToolCallState, at: SourceRef): void {
   const message = state.config.takeBudgetWarning() ?? state.editor?.takeBudgetWarning();
-  if (message !== undefined) state.warn?.(message);
+  if (message !== undefined) state.warn?.(message, at);
 }
 
 /** The text a scratchpad or thinking tool call carries, whatever its argument is called. */
@@ -123,7 +123,7 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
     if (typeof k !== 'string' && typeof k !== 'number') return;
     const change = state.config.change(configOp, { key: String(k), value: call.args['value'], ...(typeof call.args['filename'] === 'string' ? { filename: call.args['filename'] } : {}) }, output);
     if (change) push<'config_change'>({ kind: 'config_change', ...base, ...change, callId: call.id });
-    passBudgetWarnings(state);
+    passBudgetWarnings(state, base.source);
     return;
   }
   // A patch (Codex's apply_patch): a file change per file it touches (core/effects/applyPatch.ts).
@@ -142,7 +142,7 @@ export function pushToolCallEvents(call: ToolCallRead, base: EventBase, push: Pu
   const edit = state.editor?.apply(call.args, output, false) ?? agentFileEdit(call.name, call.args, output);
   if (edit) {
     push<'file_change'>({ kind: 'file_change', ...base, ...edit, callId: call.id });
-    passBudgetWarnings(state);
+    passBudgetWarnings(state, base.source);
     return;
   }
   // Files a tool reports it changed, without their text (Codex's file_change items).

@@ -220,14 +220,13 @@ export class EventBuilder {
     }
 
     // The config as the run has shown it and the files a text editor showed, across calls (toolCallEvents.ts).
-    let callSource: SourceRef | undefined;
+    const warnings: Diagnostic[] = [];
     const state: ToolCallState = {
       config: new ConfigReplay(),
       editor: new TextEditorReplay(),
       unmonitoredScratchpad: this.unmonitoredScratchpad,
-      warn: (message) => warnings.push(budgetDiagnostic(this.ctx.file, callSource!, message, events.length - 1)),
+      warn: (message, at) => warnings.push(budgetDiagnostic(this.ctx.file, at, message, events.length - 1)),
     };
-    const warnings: Diagnostic[] = [];
     const itemEventStart: number[] = [];
     for (const item of this.items) {
       itemEventStart.push(events.length);
@@ -243,7 +242,6 @@ export class EventBuilder {
           push<'environment'>({ kind: 'environment', source: item.src, ...stepOf(item.step), ...ts, fact: item.fact, ...(item.data !== undefined ? { data: item.data } : {}) }, item.group);
           break;
         case 'call':
-          callSource = item.src;
           this.emitCall(item, state, push);
           break;
         case 'result': {

@@ -189,17 +189,15 @@ export function importConversation(conversation: unknown[], opts: ConversationOp
   };
   const withStep = (s: number | undefined) => (s !== undefined ? { step: s } : {});
   // The config as the run has shown it, across calls (toolCallEvents.ts); the study's tools have no text editor.
-  let callSource: SourceRef | undefined;
   const state: ToolCallState = {
     config: new ConfigReplay(),
     unmonitoredScratchpad: header.scratchpad === 'unmonitored',
-    warn: (message) => diagnostics.push(budgetDiagnostic(ctx.file, callSource!, message, events.length - 1)),
+    warn: (message, at) => diagnostics.push(budgetDiagnostic(ctx.file, at, message, events.length - 1)),
   };
 
   const emitCall = (call: Call) => {
     const path: JsonPath = [key, call.entry, 'tool_calls', call.name];
-    callSource = src(path);
-    pushToolCallEvents(call, { source: callSource, step: call.step }, push, state);
+    pushToolCallEvents(call, { source: src(path), step: call.step }, push, state);
   };
 
   let entryPos = 0;
