@@ -737,6 +737,11 @@ describe('Highlighting in a real VS Code (code-server + Chromium)', function () 
       }
     } finally {
       await setColorTheme(wb.page, frame, 'Light Modern').catch(() => undefined); // code-server's default here
+      // The window shows the theme at once but writes the choice to the user's settings a moment
+      // later (choosing the default removes the key): a window closed before then left the last
+      // theme tried in the settings, and every later test's window opened dark.
+      const settings = path.join(s.server.userDataDir, 'User', 'settings.json');
+      await waitFor('the user settings to name no theme but the default', () => !/"workbench\.colorTheme"\s*:\s*"(?!Default Light Modern")/.test(fs.readFileSync(settings, 'utf8')), 15_000);
     }
     // Light Modern and Light High Contrast share white; the others differ.
     assert.ok(backgrounds.size >= themes.length - 1, `the webview follows each theme's background (${[...backgrounds].join(', ')})`);

@@ -17,6 +17,8 @@ export interface CodeServer {
   port: number;
   url: string;
   folder: string;
+  /** Where code-server keeps the user's settings (`User/settings.json`) and logs. */
+  userDataDir: string;
   stop(): Promise<void>;
 }
 
