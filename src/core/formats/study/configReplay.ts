@@ -177,11 +177,10 @@ interface FileState {
 export class ConfigReplay {
   private readonly files = new Map<string, FileState>();
   private current: string | undefined;
-  /** Characters of before/after text written so far, and changes replayed (for the note past the budget). */
+  /** Characters of before/after text written so far, changes replayed, the change the budget ran out at, and whether that was said. */
   private written = 0;
   private changes = 0;
   private skippedFrom: number | undefined;
-
   private warned = false;
 
   /**
