@@ -43,5 +43,7 @@ function typeOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `a string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  // A number too large for a double (`1e999`) reads as ±Infinity, and JSON has no NaN: say which.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `a number too large to hold (it reads as ${v})`;
   return `a ${typeof v}`;
 }

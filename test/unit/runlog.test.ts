@@ -60,6 +60,17 @@ describe('Peerwatch run log', () => {
     assert.match(t.diagnostics[0]!.message, /schema version 7, newer than the version 1/);
   });
 
+  it('reports a version beyond any number (1e999 reads as Infinity) as not valid, naming the place, rather than throwing', () => {
+    // Found by the long fuzz run (seed 88120): Infinity is greater than 1, so the header was taken
+    // for a newer schema, and the header made for that message failed its own validation.
+    const text = '{"type":"header","schema":"peerwatch.runlog","version":1e999,"run":{}}\n' + serializeEvent(call);
+    const t = readRunlog('huge.runlog.jsonl', text);
+    assert.equal(t.events.length, 1, 'the events are read, as under any header that is not valid');
+    assert.equal(t.diagnostics.length, 1);
+    assert.match(t.diagnostics[0]!.message, /^huge\.runlog\.jsonl:1: line 1: the header record is not valid: \$\.version: expected a number, found a number too large to hold \(it reads as Infinity\)$/);
+    assert.doesNotMatch(t.diagnostics[0]!.message, /newer than/);
+  });
+
   it('reports a cut-off last line as cut off, with everything before it shown', () => {
     const text = serializeHeader(header) + serializeEvent(call) + serializeEvent(result).slice(0, 30);
     const t = readRunlog('cut.runlog.jsonl', text);

@@ -122,7 +122,8 @@ export function readFirstRecord(record: object, lineNo: number): FirstRecord {
       expected: `{"type": "header", "schema": "${RUNLOG_SCHEMA}", "version": ${RUNLOG_VERSION}, "run": {…}} as the first record`,
     };
   }
-  if (typeof version === 'number' && version > RUNLOG_VERSION) {
+  // A finite number only: `1e999` reads as Infinity, which is no version; the schema below says so.
+  if (typeof version === 'number' && Number.isFinite(version) && version > RUNLOG_VERSION) {
     return {
       kind: 'newer',
       header: RunHeader.parse({ format: 'runlog', formatVersion: version }),
