@@ -95,24 +95,43 @@ export const MAX_YAML_ALIASES = 1000;
  * a busy machine. This linear scan finds such text first, so the error is the same every time.
  * Block levels are the open indentations (each `- ` or `? ` at the start of a line opens one more);
  * flow levels are `[`/`{` outside quotes and comments, opening where a value starts or inside a flow
- * collection (a plain scalar such as `a[1]` outside one holds no flow indicators). An estimate that
- * can only err low on odd text: the package's own error still catches what it misses.
+ * collection (a plain scalar such as `a[1]` outside one holds no flow indicators). The lines of a
+ * block scalar (`|`, `>`) and the lines a plain scalar goes on over are text, skipped: a quote at
+ * the start of one is not a quoted scalar. An estimate for odd text: the package's own error still
+ * catches what it misses.
  */
 function nestingBeyond(text: string, limit: number): number | undefined {
   const indents: number[] = [];
   let flow = 0;
   let i = 0;
   const n = text.length;
+  // A block scalar (`key: |`) or a plain scalar going on to the next line (`key: some text`): the
+  // lines indented deeper than `indent` after it, and blank ones, are its text.
+  let textOf: { kind: 'block' | 'plain'; indent: number } | undefined;
   while (i < n) {
     // The start of a line: its indentation closes deeper block levels and opens one.
     let col = 0;
     while (i < n && text[i] === ' ') i++, col++;
     const c = text[i];
+    if (textOf && flow === 0) {
+      const blank = c === undefined || c === '\n' || c === '\r';
+      // A comment line ends a plain scalar; a block scalar's text may hold any line.
+      if (blank || (col > textOf.indent && !(textOf.kind === 'plain' && c === '#'))) {
+        while (i < n && text[i] !== '\n') i++;
+        i++;
+        continue;
+      }
+      textOf = undefined;
+    }
+    const lineIndent = col;
+    // The column of the line's last `- ` or `? `, if any.
+    let indicator: number | undefined;
     if (flow === 0 && c !== undefined && c !== '\n' && c !== '\r' && c !== '#') {
       while (indents.length && indents[indents.length - 1]! >= col) indents.pop();
       indents.push(col);
       // Compact nesting: `- - - x` or `? - x` opens a level per indicator.
       while (i < n && (text[i] === '-' || text[i] === '?') && (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 === n)) {
+        indicator = col;
         i++;
         col++;
         while (i < n && text[i] === ' ') i++, col++;
@@ -123,6 +142,11 @@ function nestingBeyond(text: string, limit: number): number | undefined {
     }
     // The rest of the line (flow collections and quoted scalars may go on over several lines).
     let valueStart = true;
+    // Where the line's first token starts, whether a `: ` has been seen, and the indentation a plain
+    // scalar the line ends in is nested under (its key's column, else its `- `'s, else the line's).
+    const firstCol = col;
+    let afterKey = false;
+    let plainUnder: number | undefined;
     while (i < n && text[i] !== '\n') {
       const ch = text[i]!;
       if ((ch === '"' || ch === "'") && valueStart) {
@@ -141,21 +165,42 @@ function nestingBeyond(text: string, limit: number): number | undefined {
         while (i < n && text[i] !== '\n') i++;
         break;
       }
+      if (flow === 0 && valueStart && (ch === '|' || ch === '>')) {
+        BLOCK_HEADER.lastIndex = i;
+        if (BLOCK_HEADER.test(text)) {
+          textOf = { kind: 'block', indent: lineIndent };
+          while (i < n && text[i] !== '\n') i++;
+          break;
+        }
+      }
+      if (flow === 0 && valueStart && plainUnder === undefined && ch !== ' ' && ch !== '\t' && ch !== '\r' && ch !== '[' && ch !== '{') {
+        plainUnder = afterKey ? firstCol : (indicator ?? lineIndent);
+      }
       if ((ch === '[' || ch === '{') && (flow > 0 || valueStart)) {
         flow++;
         valueStart = true;
         if (indents.length + flow > limit) return i;
       } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
-      if ((ch === ':' && (i + 1 === n || text[i + 1] === ' ' || text[i + 1] === '\n' || text[i + 1] === '\r')) || (ch === ',' && flow > 0)) valueStart = true;
+      if ((ch === ':' && (i + 1 === n || text[i + 1] === ' ' || text[i + 1] === '\n' || text[i + 1] === '\r')) || (ch === ',' && flow > 0)) {
+        valueStart = true;
+        if (flow === 0) {
+          afterKey = true;
+          plainUnder = undefined;
+        }
+      }
       else if (ch === '[' || ch === '{') {
         // valueStart set above when it opened a collection; a bracket inside a plain scalar leaves it false.
       } else if (ch !== ' ' && ch !== '\t' && ch !== '\r') valueStart = false;
       i++;
     }
+    if (plainUnder !== undefined && flow === 0 && !textOf) textOf = { kind: 'plain', indent: plainUnder };
     i++;
   }
   return undefined;
 }
+
+/** A block scalar's header to the end of its line: `|` or `>`, chomping and indentation indicators, a comment. */
+const BLOCK_HEADER = /[|>](?:[1-9]?[-+]?|[-+][1-9])[ \t]*(?:#[^\n]*)?(?:\n|$)/y;
 
 /**
  * Where the first key that repeats an earlier key of its mapping is written, as the package's

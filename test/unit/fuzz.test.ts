@@ -759,6 +759,24 @@ describe('fuzz findings', () => {
     assert.equal(readYaml('a: ' + '['.repeat(150) + ']'.repeat(150)).error, undefined);
   });
 
+  it('deep YAML after a block scalar or a folded plain scalar whose line starts with a quote is still refused at its place', () => {
+    // Found by the long fuzz run (seed 5150): a line of a `|` block (`"rust score: 3.4/10`) was taken
+    // for the start of a quoted scalar, so the scan read quotes where the YAML had none and missed
+    // the nesting further on; the package then recursed until the stack ran out (1.5 s, a vague place).
+    const deep = '['.repeat(5000) + 'x' + ']'.repeat(5000);
+    for (const before of ['content: |\n  "Trust score: 3.4/10\n  it\'s fine\n', 'note: >-\n    \'quoted at a line start\n\n    on two lines\n', 'summary: a plain scalar\n  "folded onto a second line\n']) {
+      const text = `version: 1\n${before}queue: ${deep}\n`;
+      const line = text.slice(0, text.indexOf('queue:')).split('\n').length;
+      const { value: r, ms } = timed(() => readYaml(text));
+      assert.ok(ms < 500, `${ms} ms`);
+      assert.equal(r.error?.code, 'NESTING_TOO_DEEP', JSON.stringify(r.error));
+      assert.equal(r.error?.line, line);
+      // The text before it reads as the package reads it: without the deep value, the same strings.
+      const plain = readYaml(`version: 1\n${before}`);
+      assert.equal(plain.error, undefined, JSON.stringify(plain.error));
+    }
+  });
+
   it('a scenario or rules file nested thousands of levels deep names file, line and column', () => {
     const text = readFileSync(join(root, 'scenarios', 'tampering.yaml'), 'utf8').replace(/\nworld:/, '\nnested: ' + '['.repeat(4000) + '\nworld:');
     const line = text.slice(0, text.indexOf('nested: ')).split('\n').length;
