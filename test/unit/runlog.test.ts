@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readRunlog, RunlogReader, serializeEnd, serializeEvent, serializeHeader, transcriptToRunlog } from '../../src/core/runlog/runlog';
 import { RunHeader, type TranscriptEvent } from '../../src/core/model';
+import { RunlogIndex } from '../../src/core/runlog/runlogIndex';
 
 const header = RunHeader.parse({ format: 'runlog', model: 'test-model', taskFamily: 'tampering', subject: 'peer', threshold: 80 });
 const call: TranscriptEvent = { kind: 'tool_call', index: 0, source: {}, name: 'modify_var', arguments: { key: 'shutdown_enabled', value: 'False' }, id: 'c1' };
@@ -69,6 +70,12 @@ describe('Peerwatch run log', () => {
     assert.equal(t.diagnostics.length, 1);
     assert.match(t.diagnostics[0]!.message, /^huge\.runlog\.jsonl:1: line 1: the header record is not valid: \$\.version: expected a number, found a number too large to hold \(it reads as Infinity\)$/);
     assert.doesNotMatch(t.diagnostics[0]!.message, /newer than/);
+    // The editor's index reads the same first record (it printed the raw zod issues as the line's problem).
+    const idx = new RunlogIndex('huge.runlog.jsonl');
+    idx.push(Buffer.from(text, 'utf8'));
+    idx.finish();
+    assert.equal(idx.count, 1);
+    assert.deepEqual(idx.diagnostics.map((d) => d.message), [t.diagnostics[0]!.message]);
   });
 
   it('reports a cut-off last line as cut off, with everything before it shown', () => {
