@@ -25,18 +25,39 @@ export function numberLike(v: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * The deepest nesting any reader accepts. Deeper values are not read: recursive code downstream
- * (JSON.stringify, renderers, detectors) would overflow the stack at a few thousand levels, and no
- * real transcript nests anywhere near this.
- */
 /** Puts a member on an object as data: a member named `__proto__` too (a plain `obj[k] = v` would set its prototype). */
 export function setMember(obj: object, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else (obj as Record<string, unknown>)[key] = value;
 }
 
+/**
+ * The deepest nesting any reader accepts. Deeper values are not read: recursive code downstream
+ * (JSON.stringify, renderers, detectors) would overflow the stack at a few thousand levels, and no
+ * real transcript nests anywhere near this.
+ */
 export const MAX_JSON_DEPTH = 1000;
+
+/** Thrown by parseJsonInText for a value nested deeper than MAX_JSON_DEPTH; the message says so. */
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super(`JSON nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels, which Peerwatch does not read`);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
+/**
+ * `JSON.parse` of JSON held in a transcript's strings (tool-call arguments sent as text, a saved run
+ * state), with the readers' nesting limit: `JSON.parse` reads any depth, and a value thousands of
+ * levels deep overflowed the stack of what shows and tags it. Throws SyntaxError as `JSON.parse`
+ * does, and JsonTooDeepError.
+ */
+export function parseJsonInText(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  // Nesting past the limit takes at least two characters a level.
+  if (text.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(value)) throw new JsonTooDeepError();
+  return value;
+}
 
 /** True when `value` nests objects or arrays more than `limit` levels deep (checked without recursion). */
 export function nestsDeeperThan(value: unknown, limit: number = MAX_JSON_DEPTH): boolean {

@@ -15,6 +15,7 @@ import { readEvaluation } from '../formats/study/studyHeader';
 import type { PythonValue } from '../formats/study/pythonLiteral';
 import { configYaml } from '../formats/study/configReplay';
 import { readYaml, writeYaml, YamlTimestamp } from '../yaml';
+import { parseJsonInText } from '../json/values';
 import type { Environment, ToolOutcome, ToolSpec } from './types';
 import { slug, subjectName, type Scenario, type Sheet, type ToolGroup } from './scenario';
 
@@ -314,7 +315,7 @@ function argList(args: Readonly<Record<string, unknown>>, ...names: string[]): s
       const t = v.trim();
       if (t.startsWith('[')) {
         try {
-          const parsed: unknown = JSON.parse(t);
+          const parsed = parseJsonInText(t);
           if (Array.isArray(parsed)) return parsed.map(String);
         } catch {
           // one name after all

@@ -24,6 +24,7 @@
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, rest, str } from '../providers/builder';
+import { parseJsonInText } from '../../json/values';
 import { baseHeader, finishImport, timingFrom, usageFrom } from '../providers/header';
 import { responsesItem } from '../openai/responses';
 
@@ -70,7 +71,7 @@ function wrappedOutput(p: Record<string, unknown>): { output: string; error?: st
   if (typeof raw !== 'string' || !raw.startsWith('{"output"')) return undefined;
   let v: unknown;
   try {
-    v = JSON.parse(raw);
+    v = parseJsonInText(raw);
   } catch {
     return undefined;
   }

@@ -21,6 +21,7 @@ import type { EventGroup, RunHeader, Usage } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, str } from '../providers/builder';
+import { JsonTooDeepError, parseJsonInText } from '../../json/values';
 import { addUsage, baseHeader, finishImport, readUsage } from '../providers/header';
 import { responsesItem } from '../openai/responses';
 
@@ -106,9 +107,10 @@ function readState(b: EventBuilder, doc: Record<string, unknown>, path: JsonPath
       let nested: unknown = saved;
       if (typeof saved === 'string') {
         try {
-          nested = JSON.parse(saved);
+          nested = parseJsonInText(saved);
         } catch (e) {
-          b.problem('warning', at, 'a string holding the nested run\'s RunState as JSON', `text that is not valid JSON (${e instanceof Error ? e.message : String(e)})`, 'The nested run is not shown.');
+          const why = e instanceof Error ? e.message : String(e);
+          b.problem('warning', at, 'a string holding the nested run\'s RunState as JSON', e instanceof JsonTooDeepError ? why : `text that is not valid JSON (${why})`, 'The nested run is not shown.');
           continue;
         }
       }

@@ -16,7 +16,7 @@
 import type { Diagnostic, EventGroup, EventOfKind, ImagePart, Role, SourceRef, TranscriptEvent } from '../../model';
 import { isImagePart, withImages } from '../../images';
 import type { JsonPath } from '../../json/tolerantJson';
-import { finiteNumber as num, nonEmptyString as str } from '../../json/values';
+import { finiteNumber as num, JsonTooDeepError, nonEmptyString as str, parseJsonInText } from '../../json/values';
 import type { ImportContext } from '../types';
 import { TextEditorReplay } from '../../effects/textEditor';
 import { ConfigReplay } from '../study/configReplay';
@@ -301,12 +301,12 @@ export function parseArguments(b: EventBuilder, raw: unknown, path: JsonPath, to
     return { _raw: raw };
   }
   try {
-    const v: unknown = JSON.parse(raw);
+    const v = parseJsonInText(raw);
     if (isRecord(v)) return v;
     b.problem('warning', path, `a string holding a JSON object with the arguments of ${toolName}`, `JSON that is not an object (${describeFound(v)})`, 'The text is kept as arguments._raw.');
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    b.problem('warning', path, `a string holding a JSON object with the arguments of ${toolName}`, `text that is not valid JSON (${why})`, 'The text is kept as arguments._raw.');
+    b.problem('warning', path, `a string holding a JSON object with the arguments of ${toolName}`, e instanceof JsonTooDeepError ? why : `text that is not valid JSON (${why})`, 'The text is kept as arguments._raw.');
   }
   return { _raw: raw };
 }

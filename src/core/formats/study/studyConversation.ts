@@ -16,6 +16,7 @@ import type { ImportContext } from '../types';
 import { ConfigReplay } from './configReplay';
 import { REASONING_TOOLS, budgetDiagnostic, echoesReasoning, pushToolCallEvents, type ToolCallState } from '../toolCallEvents';
 import { isRecord, sourceAt, typeDiagnostic } from './studyDiagnostics';
+import { parseJsonInText } from '../../json/values';
 import { splitThinkingTags } from './thinkingTags';
 import { toolError } from '../../effects/toolOutput';
 
@@ -91,7 +92,7 @@ function readEntries(conversation: unknown[], opts: ConversationOptions, problem
       if (typeof args === 'string') {
         // Arguments saved as a JSON string by some providers.
         try {
-          args = JSON.parse(args);
+          args = parseJsonInText(args);
         } catch {
           // reported below
         }

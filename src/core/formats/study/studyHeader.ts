@@ -11,7 +11,7 @@
 import type { Diagnostic, Evaluation, PeerInstantiation, RunHeader, TaskFamily, Timing, Usage } from '../../model';
 import type { ImportContext } from '../types';
 import { isRecord, typeDiagnostic } from './studyDiagnostics';
-import { nonEmptyString, numberLike } from '../../json/values';
+import { nonEmptyString, numberLike, parseJsonInText } from '../../json/values';
 
 /** Task names as the study spells them (current and legacy) and the family each belongs to. */
 export const TASK_NAME_FAMILIES: Readonly<Record<string, TaskFamily>> = {
@@ -220,7 +220,7 @@ export function buildStudyHeader(
   const siblings = ctx.siblings ?? {};
   if (siblings['run_meta.json'] !== undefined) {
     try {
-      const parsed: unknown = JSON.parse(siblings['run_meta.json']);
+      const parsed = parseJsonInText(siblings['run_meta.json']);
       metadata['run_meta'] = parsed;
       if (isRecord(parsed)) runMeta = parsed;
     } catch {

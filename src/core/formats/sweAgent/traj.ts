@@ -21,6 +21,7 @@ import type { RunHeader } from '../../model';
 import type { JsonPath } from '../../json/tolerantJson';
 import type { ImportContext, ImportResult } from '../types';
 import { EventBuilder, isRecord, num, parseArguments, partsText, rest, str } from '../providers/builder';
+import { parseJsonInText } from '../../json/values';
 import { baseHeader, finishImport, usageFrom } from '../providers/header';
 
 export const SWE_AGENT_READER = 'SWE-agent trajectory';
@@ -66,7 +67,7 @@ export function importSweAgent(doc: unknown, ctx: ImportContext, isIncomplete?: 
 
 function safeParse(s: string): Record<string, unknown> | undefined {
   try {
-    const v: unknown = JSON.parse(s);
+    const v = parseJsonInText(s);
     return isRecord(v) ? v : undefined;
   } catch {
     return undefined;
