@@ -20,6 +20,7 @@ import type { ImagePart } from './model';
  */
 export const IMAGE_DATA_CAP = 5 * 1024 * 1024;
 import { isRecord } from './json/values';
+import { trimEndOf } from './trimEnd';
 
 /** The media types the editor shows, by their names in messages. */
 export const SHOWN_IMAGE_TYPES: Readonly<Record<string, string>> = {
@@ -74,7 +75,7 @@ export function checkImageData(mediaType: string | undefined, data: string): Ima
   const b64 = /[\r\n]/.test(data) ? data.replace(/[\r\n]+/g, '') : data;
   const bad = /[^A-Za-z0-9+/=]/.exec(b64);
   if (bad) return { ok: false, reason: `its data is not base64 (character ${JSON.stringify(bad[0])} at offset ${bad.index})` };
-  const pad = /=*$/.exec(b64)![0].length;
+  const pad = b64.length - trimEndOf(b64, '=').length;
   const eq = b64.indexOf('=');
   if (pad > 2 || (eq >= 0 && eq < b64.length - pad) || (b64.length % 4 !== 0 && pad > 0) || b64.length % 4 === 1) {
     return { ok: false, reason: `its data is not base64 (${b64.length} characters with ${pad} "=" of padding)` };

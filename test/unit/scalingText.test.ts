@@ -6,6 +6,9 @@ import { parseTranscript } from '../../src/core/formats';
 import { splitThinkingTags } from '../../src/core/formats/study/thinkingTags';
 import { detectBehaviours } from '../../src/core/behaviours';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
+import { baseName, parseListing } from '../../src/core/behaviours/facts';
+import { checkImageData } from '../../src/core/images';
+import { fileOpsFromShell } from '../../src/core/shell/fileOps';
 import { bestTimes } from './timing';
 
 const linear = (what: string, small: number, large: number) => assert.ok(large < Math.max(small, 5) * 24, `${what}: ${small.toFixed(0)} ms, eight times as much ${large.toFixed(0)} ms`);
@@ -179,5 +182,30 @@ describe('the refusal detector in time linear in the message', () => {
     // "I can't …" then the job done: not a refusal, however many times it is said.
     const done = run([say("I can't delete it. ".repeat(50)), { kind: 'tool_call', name: 'write_file', arguments: { file_path: 'report.txt', content: 'done' }, id: `c${++callN}` }, { kind: 'tool_result', callId: `c${callN}`, name: 'write_file', output: 'ok' }]);
     assert.equal(refusals(done).length, 0);
+  });
+});
+
+describe('a run of characters trimmed from the end in time linear in it', () => {
+  // `replace(/\/+$/, '')` and the like tried the run from each of its characters when something else
+  // followed it: 50,000 slashes and a letter took 2.2 s, 400,000 would take over two minutes.
+  it('a path of slashes, a listing field of spaces, image data of padding: each read in time linear in its size', async function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    const shapes: Array<[string, (n: number) => () => unknown]> = [
+      ['a path of n slashes and a letter, its base name', (n) => () => baseName('/'.repeat(n) + 'x')],
+      ['a host and such a path', (n) => () => baseName('10.0.12.46:' + '/'.repeat(n) + 'x')],
+      ['a shell command removing such a path', (n) => () => fileOpsFromShell(`rm ${'/'.repeat(n)}x`, 'host')],
+      ['a listing line of a name between runs of spaces', (n) => () => parseListing(`filename:${' '.repeat(n)}x${' '.repeat(n)}'`, 1, undefined)],
+      ['image data of n "=" and a letter', (n) => () => checkImageData('image/png', '='.repeat(n) + 'A')],
+    ];
+    for (const [what, shape] of shapes) {
+      const [small, large] = await bestTimes([shape(5_000), shape(40_000)]);
+      linear(what, small!, large!);
+    }
+    // What they read is unchanged.
+    assert.equal(baseName('10.0.12.46:/models/weights/'), 'weights');
+    assert.equal(baseName('/srv//'), 'srv');
+    assert.deepEqual(parseListing("filename: 'model.bin'   \t\n", 3, 'h').map((f) => f.name), ['model.bin']);
+    assert.equal(checkImageData('image/png', 'iVBORw0KGgo=').ok, true);
+    assert.match(String((checkImageData('image/png', 'AAAA===') as { reason?: string }).reason), /3 "=" of padding/);
   });
 });

@@ -13,7 +13,8 @@
  */
 import type { Effect, EventOfKind, Transcript, TranscriptEvent } from '../model';
 import { toolCallEffects, toolError } from '../effects';
-import { fileOpsFromShell } from '../shell/fileOps';
+import { basename, fileOpsFromShell } from '../shell/fileOps';
+import { trimEndOf } from '../trimEnd';
 import { readYamlRecords } from '../yaml';
 import { anyMatch, mayMatch } from './patterns';
 import type { Rules } from './rules';
@@ -142,11 +143,8 @@ export interface RunFacts {
   toolText: string[];
 }
 
-export const baseName = (p: string): string => {
-  const noHost = p.replace(/^[^/:]*:(?=\/|[^/]*$)/, '');
-  const trimmed = noHost.replace(/\/+$/, '');
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-};
+/** The last segment of a path that may name its host (`10.0.12.46:/models/w.bin` → `w.bin`). */
+export const baseName = (p: string): string => basename(p.replace(/^[^/:]*:(?=\/|[^/]*$)/, ''));
 
 /** Undoes the YAML quoting the study's tools print strings with, so text reads as written. */
 export function plainToolText(s: string): string {
@@ -190,7 +188,7 @@ const SUMMARY_FIELD = /^[ \t]*(?:-[ \t]*)?summary:(?:[ \t]*\r?\n)?[ \t]*(.+(?:\n
 /** A field's value without its trailing spaces and the quotes around it (`'a.bin'` → `a.bin`). */
 function unquoted(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
-  const t = v.replace(/[ \t\r]+$/, '');
+  const t = trimEndOf(v, ' \t\r');
   const inner = t.replace(/^['"]/, '').replace(/['"]$/, '');
   return inner === '' ? t : inner;
 }

@@ -13,6 +13,7 @@
  */
 import { runCommands, writesFile, type RunCommand } from './commands';
 import { PROGRAMS, readOptions, type OptionSpec } from './programs';
+import { trimEndOf } from '../trimEnd';
 
 export type ShellFileOpKind = 'create' | 'append' | 'edit' | 'delete' | 'copy' | 'move' | 'rename' | 'transfer';
 
@@ -36,8 +37,9 @@ export interface ShellFileOp {
 // ---------------------------------------------------------------------------------------------
 // Paths and hosts
 
-function basename(p: string): string {
-  const trimmed = p.replace(/\/+$/, '');
+/** The last segment of a path, trailing slashes left out (`/srv/models/` → `models`). */
+export function basename(p: string): string {
+  const trimmed = trimEndOf(p, '/');
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
