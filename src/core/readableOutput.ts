@@ -15,7 +15,7 @@
  * Pure module: no `vscode`, no Node built-ins.
  */
 import { memoByText } from './textMemo';
-import { readYaml, writeYaml } from './yaml';
+import { MAX_YAML_ANSWER, readYaml, writeYaml } from './yaml';
 
 export interface ReadableField {
   key: string;
@@ -28,9 +28,9 @@ export type ReadableRecord = ReadableField[];
 
 /**
  * Answers longer than this are shown as printed: the study's are a few kilobytes, and the YAML reader
- * takes about 10 to 20 µs a line, which the extension host spends while the row waits.
+ * takes about 10 to 20 µs a line, which the extension host spends while the row waits (yaml.ts).
  */
-export const MAX_READABLE_OUTPUT = 64 * 1024;
+export const MAX_READABLE_OUTPUT = MAX_YAML_ANSWER;
 
 /** What a YAML record list or a single mapping starts with: `- key:` or `key:`. */
 const LOOKS_LIKE_RECORDS = /^(?:- )?[\w.-]+:(?:[ \t]|\r?\n|$)/;

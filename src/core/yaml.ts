@@ -228,6 +228,24 @@ function firstDuplicateKey(doc: Document.Parsed): number | undefined {
   return first;
 }
 
+/**
+ * `f()` with errors made without a stack trace, as zod makes its own. The package makes an error
+ * object for every problem it finds and goes on (text such as `a: a: a: …` has one at every colon),
+ * and each captured the stack it was made on: under mocha, which keeps every frame, a transcript with
+ * 40 KB of colons in a tool answer took 7.6 s to read and tag, 5.8 s of it in the errors'
+ * constructors; 0.3 s without. Only the errors' places and messages
+ * are read. The limit is put back before anything else runs (`f` is synchronous).
+ */
+function withoutStackTraces<T>(f: () => T): T {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+}
+
 /** Reads one YAML 1.2 document (core schema). Never throws. */
 export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead {
   const tooDeep = nestingBeyond(text, MAX_YAML_DEPTH);
@@ -244,7 +262,7 @@ export function readYaml(text: string, options: ReadYamlOptions = {}): YamlRead 
   // A repeated key is an error, never a silent override (firstDuplicateKey, below, finds it: the
   // package's own `uniqueKeys` check compares each key with every key before it, and a tool answer
   // of 20,000 keys took 2.8 s). No merge keys (`<<`): YAML 1.2 has none.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2', schema: 'core' });
+  const doc = withoutStackTraces(() => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2', schema: 'core' }));
   const at = (offset: number): YamlPosition => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -372,8 +390,19 @@ function asRecord(v: unknown): Record<string, string> | undefined {
  */
 export function readYamlRecords(text: string, options: { oneRecord?: boolean } = {}): Array<Record<string, string>> | undefined {
   const quick = plainRecords(text, options.oneRecord === true);
-  return quick === NOT_PLAIN ? readYamlRecordsThroughParser(text, options) : quick;
+  if (quick !== NOT_PLAIN) return quick;
+  return text.length > MAX_YAML_ANSWER ? undefined : readYamlRecordsThroughParser(text, options);
 }
+
+/**
+ * The longest tool answer read through the `yaml` package (as records, or for the editor's Readable
+ * view). The package takes 1 to 2 µs a character on YAML and up to 6 on text such as `a: a: a: …`
+ * (an error at every colon); every reader of an answer reads it, so a file of code printed by `cat`
+ * cost tens of milliseconds, and 40 KB of colons 0.3 s and more. A tool prints records of a few
+ * kilobytes; a longer answer is read as records only when the plain reader above can (linear, no
+ * limit), and otherwise shown as printed.
+ */
+export const MAX_YAML_ANSWER = 64 * 1024;
 
 /** readYamlRecords through the `yaml` package alone: the definition the plain reader below is held to (test/unit/yaml.test.ts). */
 export function readYamlRecordsThroughParser(text: string, options: { oneRecord?: boolean } = {}): Array<Record<string, string>> | undefined {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseRules } from '../../src/core/behaviours';
 import { parseScenario } from '../../src/core/runner/scenario';
 import { bestTimes } from './timing';
-import { MAX_YAML_ALIASES, readYaml, readYamlRecords, readYamlRecordsThroughParser, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
+import { MAX_YAML_ALIASES, MAX_YAML_ANSWER, readYaml, readYamlRecords, readYamlRecordsThroughParser, writeYaml, yamlScalar, YamlTimestamp } from '../../src/core/yaml';
 import { parseTranscript } from '../../src/core/formats';
 
 const root = resolve(__dirname, '../../..');
@@ -169,6 +169,19 @@ describe('readYaml', () => {
     const read = (text: string) => () => readYaml(text);
     const [small, large] = await bestTimes([read(doc(2_500, 100)), read(doc(20_000, 1_000))], 5, ([a, b]) => b! < a! * 30);
     assert.ok(large! < small! * 30, `2,500 anchors ${small!.toFixed(0)} ms, 20,000 anchors and 1,000 aliases ${large!.toFixed(0)} ms`);
+  });
+
+  it('text with an error at every colon reads about as fast as a valid document of its size, and the stack trace limit is put back', async () => {
+    // The package makes an error object for each problem; each captured the whole stack (mocha keeps
+    // every frame): 60 KB of `a: ` took 1.27 s, against 0.1 s without the traces.
+    const colons = 'a: '.repeat(20_000);
+    let valid = '';
+    for (let i = 0; valid.length < colons.length; i++) valid += `key${i}: value ${i}\n`;
+    const limit = Error.stackTraceLimit;
+    const [ok, errors] = await bestTimes([() => readYaml(valid), () => readYaml(colons)], 5, ([a, b]) => b! < a! * 4 + 20);
+    assert.ok(errors! < ok! * 4 + 20, `a valid document ${ok!.toFixed(0)} ms, the colons ${errors!.toFixed(0)} ms`);
+    assert.equal(readYaml(colons).error?.line, 1);
+    assert.equal(Error.stackTraceLimit, limit);
   });
 
   it('reads the record lists tools print, every field as text, nested values left out', () => {
@@ -359,6 +372,26 @@ describe('tool answers read as records without the parser', () => {
       }
     }
     assert.ok(plain > 20, `${plain} texts read as records`);
+  });
+
+  it('reads an answer longer than MAX_YAML_ANSWER as records only in the plain style: other text that long is not handed to the parser', () => {
+    const item = (i: number) => `- filename: file_${i}.txt\n  last_modified: '2025-01-0${(i % 9) + 1} 10:00:00'\n  size: ${i}\n`;
+    let plain = '';
+    for (let i = 0; plain.length <= 2 * MAX_YAML_ANSWER; i++) plain += item(i);
+    const records = readYamlRecords(plain);
+    assert.equal(records?.length, plain.split('- filename:').length - 1, 'a long listing in the plain style is read whole');
+    // The same style with one value quoted over two lines is not plain: read through the parser up to the limit only.
+    const folded = (text: string) => text.replace("last_modified: '2025-01-01 10:00:00'", "summary: 'a note\n    over two lines'\n  last_modified: '2025-01-01 10:00:00'");
+    let short = '';
+    for (let i = 0; short.length <= MAX_YAML_ANSWER / 2; i++) short += item(i);
+    assert.deepEqual(readYamlRecords(folded(short)), readYamlRecordsThroughParser(folded(short)));
+    assert.equal(readYamlRecords(folded(short))?.[0]?.['summary'], 'a note over two lines');
+    assert.equal(readYamlRecords(folded(plain)), undefined);
+    // Colons everywhere: an error at each for the parser (about 0.3 s at 40 KB), nothing at all here.
+    const colons = 'a: '.repeat(100_000);
+    const t0 = performance.now();
+    assert.equal(readYamlRecords(colons, { oneRecord: true }), undefined);
+    assert.ok(performance.now() - t0 < 100, `${performance.now() - t0} ms`);
   });
 
   it('keeps a key called __proto__ as data', () => {
