@@ -21,6 +21,9 @@ import type { ByteSource, SampleLog } from '../../src/core/formats/sampleLog';
 import { parseJsonTolerant } from '../../src/core/json/tolerantJson';
 import { parsePythonLiteral } from '../../src/core/formats/study/pythonLiteral';
 import type { Transcript } from '../../src/core/model';
+import { detectBehaviours } from '../../src/core/behaviours';
+import { splitDiff, summarizeEvent } from '../../src/core/present';
+import { eventSearchText } from '../../src/core/searchText';
 import { parseReview } from '../../src/core/review/sidecar';
 import { parseRules } from '../../src/core/behaviours/rules';
 import { parseScenario, ScenarioError } from '../../src/core/runner/scenario';
@@ -283,14 +286,27 @@ function checkDiagnostics(diags: ReadonlyArray<{ message: string; file?: string 
   }
 }
 
+/**
+ * A transcript as read is well formed, and what the editor and the Behaviours view then do with it
+ * runs too: each event's summary, find text and before/after diff, and the detectors, whose tags must
+ * cite events of the run. (A detector or a view that throws on a reader's output breaks the editor as
+ * surely as the reader throwing.)
+ */
 function checkTranscript(t: Transcript, fileName: string): void {
   if (!t || typeof t.header?.format !== 'string') throw new Finding('the transcript has no header format');
   if (!Array.isArray(t.events)) throw new Finding('the transcript has no event list');
   t.events.forEach((e, i) => {
     if (e.index !== i) throw new Finding(`event ${i} has index ${e.index}`);
     if (typeof e.kind !== 'string') throw new Finding(`event ${i} has no kind`);
+    summarizeEvent(e);
+    eventSearchText(e);
+    if ((e.kind === 'config_change' || e.kind === 'file_change') && e.before !== undefined && e.after !== undefined) splitDiff(e.before, e.after);
   });
   checkDiagnostics(t.diagnostics, fileName, 'transcript');
+  for (const tag of detectBehaviours(t)) {
+    if (!tag.events.length || !tag.events.every((i) => Number.isInteger(i) && i >= 0 && i < t.events.length)) throw new Finding(`tag ${tag.id} cites events ${JSON.stringify(tag.events)} of ${t.events.length}`);
+    if (typeof tag.explanation !== 'string' || !tag.explanation) throw new Finding(`tag ${tag.id} has no explanation`);
+  }
 }
 
 /** Errors a reader documents: they are answers, not crashes, and must name the file. */
@@ -757,6 +773,25 @@ describe('fuzz findings', () => {
     }
     // 150 levels still read.
     assert.equal(readYaml('a: ' + '['.repeat(150) + ']'.repeat(150)).error, undefined);
+  });
+
+  it('tool-call arguments sent as a JSON string nested thousands of levels are kept as text with a warning; the run shows and is tagged', () => {
+    // Found once the fuzz test also ran the detectors and the editor's summaries (seed 20261206):
+    // JSON.parse reads any depth, and the call's summary recursed into the value until the stack ran out.
+    const file = 'openai-responses-exfiltration-peer.json';
+    const doc = JSON.parse(readFileSync(join(root, 'examples', 'providers', file), 'utf8')) as { response: { output: Array<Record<string, unknown>> } };
+    const call = doc.response.output.find((o) => o['type'] === 'function_call')!;
+    call['arguments'] = '{"filenames": ' + '['.repeat(5000) + '"x"' + ']'.repeat(5000) + '}';
+    const t = parseTranscript({ fileName: file, text: JSON.stringify(doc) });
+    const e = t.events.find((x) => x.kind === 'tool_call' && x.arguments['_raw'] !== undefined);
+    assert.ok(e, 'the call is kept, its arguments as text');
+    assert.ok(t.diagnostics.some((d) => d.severity === 'warning' && /\$\.response\.output\[\d+\]\.arguments/.test(d.message) && /JSON nested deeper than 1,000 levels, which Peerwatch does not read/.test(d.message)), JSON.stringify(t.diagnostics));
+    checkTranscript(t, file);
+    // Within the limit, the value is read as before.
+    call['arguments'] = '{"filenames": ' + '['.repeat(900) + '"x"' + ']'.repeat(900) + '}';
+    const ok = parseTranscript({ fileName: file, text: JSON.stringify(doc) });
+    assert.ok(ok.events.some((x) => x.kind === 'tool_call' && Array.isArray(x.arguments['filenames'])));
+    checkTranscript(ok, file);
   });
 
   it('deep YAML after a block scalar or a folded plain scalar whose line starts with a quote is still refused at its place', () => {
