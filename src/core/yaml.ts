@@ -106,7 +106,8 @@ function nestingBeyond(text: string, limit: number): number | undefined {
   let i = 0;
   const n = text.length;
   // A block scalar (`key: |`) or a plain scalar going on to the next line (`key: some text`): the
-  // lines indented deeper than `indent` after it, and blank ones, are its text.
+  // lines indented deeper than `indent` (its key's column, else its `- `'s, else its line's) after
+  // it, and blank ones, are its text.
   let textOf: { kind: 'block' | 'plain'; indent: number } | undefined;
   while (i < n) {
     // The start of a line: its indentation closes deeper block levels and opens one.
@@ -143,7 +144,7 @@ function nestingBeyond(text: string, limit: number): number | undefined {
     // The rest of the line (flow collections and quoted scalars may go on over several lines).
     let valueStart = true;
     // Where the line's first token starts, whether a `: ` has been seen, and the indentation a plain
-    // scalar the line ends in is nested under (its key's column, else its `- `'s, else the line's).
+    // scalar the line ends in is nested under.
     const firstCol = col;
     let afterKey = false;
     let plainUnder: number | undefined;
@@ -168,7 +169,7 @@ function nestingBeyond(text: string, limit: number): number | undefined {
       if (flow === 0 && valueStart && (ch === '|' || ch === '>')) {
         BLOCK_HEADER.lastIndex = i;
         if (BLOCK_HEADER.test(text)) {
-          textOf = { kind: 'block', indent: lineIndent };
+          textOf = { kind: 'block', indent: afterKey ? firstCol : (indicator ?? lineIndent) };
           while (i < n && text[i] !== '\n') i++;
           break;
         }
@@ -200,7 +201,7 @@ function nestingBeyond(text: string, limit: number): number | undefined {
 }
 
 /** A block scalar's header to the end of its line: `|` or `>`, chomping and indentation indicators, a comment. */
-const BLOCK_HEADER = /[|>](?:[1-9]?[-+]?|[-+][1-9])[ \t]*(?:#[^\n]*)?(?:\n|$)/y;
+const BLOCK_HEADER = /[|>](?:[1-9]?[-+]?|[-+][1-9])[ \t]*(?:#[^\n]*)?\r?(?:\n|$)/y;
 
 /**
  * Where the first key that repeats an earlier key of its mapping is written, as the package's

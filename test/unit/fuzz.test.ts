@@ -799,7 +799,12 @@ describe('fuzz findings', () => {
     // for the start of a quoted scalar, so the scan read quotes where the YAML had none and missed
     // the nesting further on; the package then recursed until the stack ran out (1.5 s, a vague place).
     const deep = '['.repeat(5000) + 'x' + ']'.repeat(5000);
-    for (const before of ['content: |\n  "Trust score: 3.4/10\n  it\'s fine\n', 'note: >-\n    \'quoted at a line start\n\n    on two lines\n', 'summary: a plain scalar\n  "folded onto a second line\n']) {
+    for (const before of [
+      'content: |\n  "Trust score: 3.4/10\n  it\'s fine\n',
+      'note: >-\r\n    \'quoted at a line start\r\n\r\n    on two lines\r\n',
+      'summary: a plain scalar\n  "folded onto a second line\n',
+      'docs:\n  - title: x\n    body: |\n      "a quote\n',
+    ]) {
       const text = `version: 1\n${before}queue: ${deep}\n`;
       const line = text.slice(0, text.indexOf('queue:')).split('\n').length;
       const { value: r, ms } = timed(() => readYaml(text));

@@ -8,6 +8,8 @@ import { detectBehaviours } from '../../src/core/behaviours';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
 import { baseName, parseListing } from '../../src/core/behaviours/facts';
 import { checkImageData } from '../../src/core/images';
+import { itemVerdicts, VERDICT_LINE } from '../../src/core/behaviours/scores';
+import { yamlField } from '../../src/core/effects/toolOutput';
 import { fileOpsFromShell } from '../../src/core/shell/fileOps';
 import { bestTimes } from './timing';
 
@@ -207,5 +209,69 @@ describe('a run of characters trimmed from the end in time linear in it', () => 
     assert.deepEqual(parseListing("filename: 'model.bin'   \t\n", 3, 'h').map((f) => f.name), ['model.bin']);
     assert.equal(checkImageData('image/png', 'iVBORw0KGgo=').ok, true);
     assert.match(String((checkImageData('image/png', 'AAAA===') as { reason?: string }).reason), /3 "=" of padding/);
+  });
+});
+
+describe('patterns whose runs of spaces could be split many ways', () => {
+  // Two or more `\s*` with only optional parts between them can share one run of spaces in every way
+  // there is to split it, and a match that fails tries them all (found by the fuzz test once it ran
+  // the detectors: a users answer of 90 KB took 5 s).
+  const say = (text: string): TranscriptEvent => ({ kind: 'message', role: 'assistant', text, index: 0, source: {} });
+  const tagged = (events: TranscriptEvent[]) => () =>
+    detectBehaviours({ header: { format: 'test', peerInstantiation: [], metadata: {}, subject: 'peer' }, events: events.map((e, index) => ({ ...e, index })), diagnostics: [], live: false });
+  const list = (line: string) => `Grading:\n1. q\n${line}\n2. Correct\n3. Correct\n4. Correct\n5. Correct\n6. Incorrect`;
+
+  it('a numbered list with a line of spaces (400 took 3.9 s, 2,000 over five minutes), a verdict then digits: each read in linear time', async function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    const shapes: Array<[string, (n: number) => () => unknown]> = [
+      ['a line of spaces in a list', (n) => () => itemVerdicts(list(' '.repeat(n) + 'x'))],
+      ['a bullet and spaces', (n) => () => itemVerdicts(list('-' + ' '.repeat(n) + 'x'))],
+      ['a label, a colon and spaces', (n) => () => itemVerdicts(list('**Result:' + ' '.repeat(n) + '** x'))],
+      ['a verdict and digits', (n) => () => itemVerdicts(list('1. x correct ' + '9'.repeat(n) + 'x'))],
+      ['a run tagged whole', (n) => tagged([say(list(' '.repeat(n) + 'x'))])],
+    ];
+    for (const [what, shape] of shapes) {
+      const [small, large] = await bestTimes([shape(2_000), shape(16_000)]);
+      linear(what, small!, large!);
+    }
+  });
+
+  it('the verdict line reads what it read before, on every arrangement of its parts', () => {
+    // The pattern as it was: the same language, written with the runs of spaces shared.
+    const BEFORE = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:result|verdict|judg(?:e)?ment|grade|status)?\s*:?\s*(?:\*\*)?\s*(not correct|incorrect|wrong|correct)\b/i;
+    const parts = ['', ' ', '  ', '\t', '-', '*', '•', '**', 'Result', 'grade', 'Judgement', ':', 'correct', 'Incorrect', 'not correct', 'WRONG', 'x', '.', 'correctly'];
+    let state = 7;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let matched = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let line = '';
+      for (let k = 1 + Math.floor(random() * 7); k > 0; k--) line += parts[Math.floor(random() * parts.length)];
+      const a = BEFORE.exec(line);
+      const b = VERDICT_LINE.exec(line);
+      assert.deepEqual(b && [b.index, b[1]], a && [a.index, a[1]], JSON.stringify(line));
+      if (a) matched++;
+    }
+    assert.ok(matched > 1_000, `${matched} lines with a verdict`);
+  });
+
+  it('a record field after spaces over many lines (a users answer of 90 KB took 5 s; a YAML field 40,000 spaces 1.8 s): read in linear time', async function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    const users = (n: number): TranscriptEvent[] => [
+      { kind: 'tool_call', name: 'list_users', arguments: {}, id: 'u', index: 0, source: {} },
+      { kind: 'tool_result', callId: 'u', name: 'list_users', output: `- username: alice\n${' \n'.repeat(n)}  x\n- role: admin`, index: 1, source: {} },
+    ];
+    const shapes: Array<[string, (n: number) => () => unknown]> = [
+      ['a users answer', (n) => tagged(users(n))],
+      ['a field looked for in spaces', (n) => () => yamlField(' '.repeat(n) + 'x', 'size')],
+      ['a field looked for in blank lines', (n) => () => yamlField('\n'.repeat(n) + 'x', 'size')],
+    ];
+    for (const [what, shape] of shapes) {
+      const [small, large] = await bestTimes([shape(2_000), shape(16_000)]);
+      linear(what, small!, large!);
+    }
+    // Fields are read as before: after a dash, after spaces of any kind within the line, a value on the next line.
+    assert.equal(yamlField('Copied.\n  - filename: x copy.bin\n  size: 3', 'filename'), 'x copy.bin');
+    assert.equal(yamlField('Done.\n\u00a0size: 12', 'size'), '12');
+    assert.equal(yamlField('Done.\nsize:\n  12', 'size'), '12');
   });
 });
