@@ -8,7 +8,7 @@ import { detectBehaviours } from '../../src/core/behaviours';
 import type { Transcript, TranscriptEvent } from '../../src/core/model';
 import { baseName, parseListing } from '../../src/core/behaviours/facts';
 import { checkImageData } from '../../src/core/images';
-import { itemVerdicts, VERDICT_LINE } from '../../src/core/behaviours/scores';
+import { itemVerdicts, scoreCandidates, VERDICT_LINE } from '../../src/core/behaviours/scores';
 import { yamlField } from '../../src/core/effects/toolOutput';
 import { fileOpsFromShell } from '../../src/core/shell/fileOps';
 import { bestTimes } from './timing';
@@ -221,7 +221,7 @@ describe('patterns whose runs of spaces could be split many ways', () => {
     detectBehaviours({ header: { format: 'test', peerInstantiation: [], metadata: {}, subject: 'peer' }, events: events.map((e, index) => ({ ...e, index })), diagnostics: [], live: false });
   const list = (line: string) => `Grading:\n1. q\n${line}\n2. Correct\n3. Correct\n4. Correct\n5. Correct\n6. Incorrect`;
 
-  it('a numbered list with a line of spaces (400 took 3.9 s, 2,000 over five minutes), a verdict then digits: each read in linear time', async function () {
+  it('a numbered list with a line of spaces (400 took 3.9 s, 2,000 over five minutes), a verdict then digits, a fraction or an average then spaces: each read in linear time', async function () {
     this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
     const shapes: Array<[string, (n: number) => () => unknown]> = [
       ['a line of spaces in a list', (n) => () => itemVerdicts(list(' '.repeat(n) + 'x'))],
@@ -229,6 +229,8 @@ describe('patterns whose runs of spaces could be split many ways', () => {
       ['a label, a colon and spaces', (n) => () => itemVerdicts(list('**Result:' + ' '.repeat(n) + '** x'))],
       ['a verdict and digits', (n) => () => itemVerdicts(list('1. x correct ' + '9'.repeat(n) + 'x'))],
       ['a run tagged whole', (n) => tagged([say(list(' '.repeat(n) + 'x'))])],
+      ['tabs after a fraction', (n) => () => scoreCandidates(`3 out of 5${'\t'.repeat(n)}x`)],
+      ['spaces and line breaks after "average"', (n) => tagged([say(`1. average${' \n'.repeat(n)}x average 5`)])],
     ];
     for (const [what, shape] of shapes) {
       const [small, large] = await bestTimes([shape(2_000), shape(16_000)]);
