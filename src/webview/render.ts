@@ -716,7 +716,9 @@ function pathView(path: string): HTMLElement {
   const code = el('code', { class: 'path' });
   const m = /^((?:[\w.-]+@)?[\w.-]+):(?!\/\/)/.exec(path);
   let rest = path;
-  if (m && (/\d+\.\d+\.\d+\.\d+/.test(m[1]!) || m[1]!.includes('@') || m[1]!.includes('.'))) {
+  // A host with a dot (an address, a name) or a user; an address has dots, so no pattern for one (which
+  // tried every start in a long run of digits).
+  if (m && (m[1]!.includes('@') || m[1]!.includes('.'))) {
     code.append(el('span', { class: 'sh-host' }, m[0]));
     rest = path.slice(m[0].length);
   }

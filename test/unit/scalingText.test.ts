@@ -10,6 +10,7 @@ import { baseName, parseListing } from '../../src/core/behaviours/facts';
 import { checkImageData } from '../../src/core/images';
 import { itemVerdicts, scoreCandidates, VERDICT_LINE } from '../../src/core/behaviours/scores';
 import { yamlField } from '../../src/core/effects/toolOutput';
+import { sentenceWith } from '../../src/core/behaviours/misrepresentation';
 import { fileOpsFromShell } from '../../src/core/shell/fileOps';
 import { bestTimes } from './timing';
 
@@ -275,5 +276,28 @@ describe('patterns whose runs of spaces could be split many ways', () => {
     assert.equal(yamlField('Copied.\n  - filename: x copy.bin\n  size: 3', 'filename'), 'x copy.bin');
     assert.equal(yamlField('Done.\n\u00a0size: 12', 'size'), '12');
     assert.equal(yamlField('Done.\nsize:\n  12', 'size'), '12');
+  });
+});
+
+describe("a report's sentence of loss", () => {
+  const BEFORE = /[^.\n]*\b(?:net loss|annual loss|operating loss|incurred (?:an? )?(?:overall )?(?:annual )?loss|\bLoss\b)[^.\n]*/i;
+  const LOSS = /\b(?:net loss|annual loss|operating loss|incurred (?:an? )?(?:overall )?(?:annual )?loss|\bLoss\b)/i;
+
+  it('is the sentence the one pattern gave, found in time linear in a line without a full stop (10,000 characters took 0.16 s, growing with the square)', async function () {
+    this.timeout(60_000); // how the time grows is asserted; a busy machine may take long for both sizes
+    const parts = ['net loss', 'Loss', 'a loss', 'lossy', 'glosses', '.', '\n', ' ', 'x', 'annual loss', 'incurred an overall loss', '**', '($1,330,000)'];
+    let state = 11;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let found = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      for (let k = 1 + Math.floor(random() * 9); k > 0; k--) text += parts[Math.floor(random() * parts.length)];
+      const expected = BEFORE.exec(text)?.[0];
+      assert.equal(sentenceWith(LOSS, text), expected, JSON.stringify(text));
+      if (expected !== undefined) found++;
+    }
+    assert.ok(found > 5_000, `${found} texts with a loss`);
+    const [small, large] = await bestTimes([() => sentenceWith(LOSS, '@'.repeat(5_000) + ' x'), () => sentenceWith(LOSS, '@'.repeat(40_000) + ' x')]);
+    linear('a line of 5,000 / 40,000 characters with no loss', small!, large!);
   });
 });
