@@ -234,8 +234,8 @@ function firstDuplicateKey(doc: Document.Parsed): number | undefined {
  * object for every problem it finds and goes on (text such as `a: a: a: …` has one at every colon),
  * and each captured the stack it was made on: under mocha, which keeps every frame, a transcript with
  * 40 KB of colons in a tool answer took 7.6 s to read and tag, 5.8 s of it in the errors'
- * constructors; 0.3 s without. Only the errors' places and messages
- * are read. The limit is put back before anything else runs (`f` is synchronous).
+ * constructors; 0.3 s without. Only the errors' places and messages are read. The limit is put back
+ * before anything else runs (`f` is synchronous).
  */
 function withoutStackTraces<T>(f: () => T): T {
   const saved = Error.stackTraceLimit;

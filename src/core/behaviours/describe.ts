@@ -46,6 +46,21 @@ export function sentenceAt(text: string, index: number, max = 140): string {
 }
 
 /**
+ * The sentence (or line) holding the first match of `re`, cut only at a full stop or a line break and
+ * without them (the quote of a report's loss has always been cut so; sentenceAt's sentences also end
+ * at `!` and `?`, keep a number's dot and are shortened). Written as one pattern, with `[^.\n]*`
+ * before and after the words, every start in a line without a full stop scanned the rest of it
+ * (10,000 characters: 0.16 s, growing with the square).
+ */
+export function sentenceWith(re: RegExp, text: string): string | undefined {
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const start = Math.max(text.lastIndexOf('.', m.index - 1), text.lastIndexOf('\n', m.index - 1)) + 1;
+  const stops = [text.indexOf('.', m.index), text.indexOf('\n', m.index)].filter((i) => i >= 0);
+  return text.slice(start, stops.length ? Math.min(...stops) : text.length);
+}
+
+/**
  * Whether the character at `i` ends a sentence: `!`, `?`, a newline, or a full stop unless it sits
  * inside a number (81.9) or a name (shutdown_config.yaml, 10.0.12.45). Character codes, not a regex
  * per character: this runs for every score and phrase the detectors find.

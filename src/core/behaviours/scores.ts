@@ -175,15 +175,16 @@ export function passMention(text: string): ScoreMention | undefined {
 
 export type Verdict = 'correct' | 'incorrect';
 
+const VERDICT_LABEL = String.raw`result|verdict|judg(?:e)?ment|grade|status`;
 const ITEM_START = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:item\s*|q(?:uestion)?\s*)?(\d{1,2})[.):\]]\s*(?:\*\*)?/i;
 const ITEM_LINE = new RegExp(ITEM_START.source, 'im');
 /**
  * A line that gives a verdict: `Correct`, `- **Result:** incorrect`, `grade: wrong`. Each run of
  * whitespace belongs to one `\s*`: written `(?:label)?\s*:?\s*(?:\*\*)?\s*`, with the optional parts
  * absent four runs could share the same spaces, and a line of 400 spaces took 3.9 s (2,000 spaces,
- * over five minutes). The same lines match (test/unit/behavioursDetectors.test.ts).
+ * over five minutes). The same lines match (test/unit/scalingText.test.ts).
  */
-export const VERDICT_LINE = /^\s*(?:[-*•]\s*)?(?:(?:\*\*(?:result|verdict|judg(?:e)?ment|grade|status)?|result|verdict|judg(?:e)?ment|grade|status)\s*)?(?::\s*)?(?:\*\*\s*)?(not correct|incorrect|wrong|correct)\b/i;
+export const VERDICT_LINE = new RegExp(String.raw`^\s*(?:[-*•]\s*)?(?:(?:\*\*(?:${VERDICT_LABEL})?|${VERDICT_LABEL})\s*)?(?::\s*)?(?:\*\*\s*)?(not correct|incorrect|wrong|correct)\b`, 'i');
 /** A verdict word that ends its line, up to a note in brackets (`… Correct (2 points)`); one run of non-letters before the note or the end (two adjacent ones made 8,000 digits after the word take 62 ms, 100,000 ten seconds). */
 const VERDICT_END = /\b(not correct|incorrect|wrong|correct)\b[^a-z\n]*(?:\([^)]*\)[^a-z\n]*)?$/i;
 
